@@ -23,7 +23,8 @@ enum mi_value_kind {
 struct mi_value {
 	enum mi_value_kind kind;
 	char *name;		/* variable name, NULL for an unnamed value */
-	char *cstring;		/* unescaped text, MI_VALUE_CONST only */
+	char *cstring;		/* unescaped text, MI_VALUE_CONST only; an
+				 * octal \000 escape ends it early */
 	struct mi_value *children;
 	struct mi_value *next;
 };
@@ -66,7 +67,9 @@ struct mi_output {
 	char *text;
 	size_t text_len;
 	/* PARSE_ERROR: the offending token, its 1-based column, and a
-	 * description of what was expected. */
+	 * description of what was expected.  has_token and token stay set
+	 * when the line began with a valid token, so a caller waiting for
+	 * that token's result can fail it instead of waiting forever. */
 	char *error_token;
 	size_t error_column;
 	char *error_message;
@@ -74,13 +77,25 @@ struct mi_output {
 	char *line;
 };
 
+/* Both accept NULL.  mi_value_destroy() frees value, everything below it
+ * and every sibling after it: pass the head of a list to free the list. */
 void mi_output_destroy(struct mi_output *out);
 void mi_value_destroy(struct mi_value *value);
 
-/* The child of a tuple or list named name, or NULL. */
+/*
+ * The child of a tuple or list named name, or NULL.  first is the head of the
+ * sibling list to search: value->children, or out->results for a record.
+ */
 const struct mi_value *mi_value_find(const struct mi_value *first,
 				     const char *name);
 /* The cstring of the const child named name, or NULL. */
 const char *mi_value_string(const struct mi_value *first, const char *name);
+
+/*
+ * Deep comparison (for tests and the fuzzer): every field, the raw line and
+ * whole sibling lists.  Either side may be NULL.
+ */
+bool mi_value_equal(const struct mi_value *a, const struct mi_value *b);
+bool mi_output_equal(const struct mi_output *a, const struct mi_output *b);
 
 #endif

@@ -1,0 +1,18 @@
+-gdb-set mi-async on
+-inferior-tty-set /dev/null
+-gdb-set confirm off
+-gdb-show mi-async
+-break-insert worker
+-exec-run
+-thread-info
+-exec-continue
+-gdb-set print elements 4
+-data-evaluate-expression "\"a long string\""
+-gdb-set print elements 200
+-info-gdb-mi-command symbol-info-functions
+-list-features
+-environment-pwd
+-break-condition 1 n == 99
+-break-disable 1
+-exec-continue
+-gdb-exit

@@ -1,0 +1,31 @@
+-inferior-tty-set /dev/null
+-gdb-set print pretty on
+-break-insert -t middle
+-exec-run
+-var-create - * depth
+-var-create sv * $rsp
+-stack-select-frame 1
+-var-create s * s
+-var-list-children --all-values s
+-var-list-children --all-values s.pts
+-var-evaluate-expression s.name
+-var-update --all-values *
+-stack-select-frame 0
+-data-disassemble -s $pc -e "$pc+8" -- 0
+-data-disassemble -a middle -- 5
+7-data-list-register-names 0 1 2
+-data-list-register-values x 0 16
+-data-read-memory-bytes 0 8
+-exec-next
+-interpreter-exec console "info frame"
+-interpreter-exec console "x/4xb $sp"
+set var depth = 7
+-gdb-set var depth=9
+-symbol-info-functions --name leaf
+-file-list-exec-source-file
+-break-insert nosuchfunction
+-break-insert -f nosuchfunction
+-break-delete 99
+-exec-finish
+-kill
+-gdb-exit
