@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The gdb driver against a real gdb debugging a tiny program (argv[1]).
+ * gdb comes from PATH (or $LKDB_TEST_GDB).
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "gdb_driver.h"
+#include "tap.h"
+
+static const char *inferior;
+static const char *gdb_path;
+static volatile sig_atomic_t interrupt_flag;
+
+static struct gdb_driver *start(void)
+{
+	struct gdb_driver_options o = {
+		.gdb_path = gdb_path,
+		.interrupt_flag = &interrupt_flag,
+	};
+	struct gdb_driver *d = NULL;
+	struct lkdb_error *err = gdb_driver_create(&o, NULL, &d);
+	if (err) {
+		printf("# %s\n", err->message);
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	return d;
+}
+
+static bool call_done(struct gdb_driver *d, const char *op,
+		      const char *const *argv, size_t argc)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call(d, 0, 10000, op, argv, argc,
+						 &r);
+	if (err) {
+		printf("# %s: %s\n", op, err->message);
+		lkdb_error_destroy(err);
+		return false;
+	}
+	bool ok = r.record->result_class == MI_CLASS_DONE ||
+		  r.record->result_class == MI_CLASS_RUNNING;
+	if (!ok)
+		printf("# %s: %s\n", op, r.record->line);
+	gdb_call_result_deinit(&r);
+	return ok;
+}
+
+static char *console(struct gdb_driver *d, const char *cmd)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(d, GDB_CALL_CAPTURE, 10000,
+						    cmd, &r);
+	if (err) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	char *text = r.console;
+	r.console = NULL;
+	gdb_call_result_deinit(&r);
+	return text;
+}
+
+TEST(missing_gdb_gives_a_clear_error)
+{
+	struct gdb_driver_options o = { .gdb_path = "/nonexistent/gdb" };
+	struct gdb_driver *d = NULL;
+	struct lkdb_error *err = gdb_driver_create(&o, NULL, &d);
+	CHECK(err != NULL && d == NULL);
+	CHECK(err && strstr(err->message, "/nonexistent/gdb"));
+	CHECK(err && strstr(err->message, "No such file"));
+	lkdb_error_destroy(err);
+}
+
+TEST(console_output_is_captured)
+{
+	struct gdb_driver *d = start();
+	CHECK(d != NULL);
+	if (!d)
+		return;
+	char *text = console(d, "print 40 + 2");
+	CHECK_STR(text, "$1 = 42\n");
+	free(text);
+	gdb_driver_destroy(d);
+}
+
+TEST(gdb_error_is_data_not_failure)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(d, 0, 10000,
+						    "no-such-command", &r);
+	CHECK(err == NULL);
+	CHECK(!err && r.record->result_class == MI_CLASS_ERROR);
+	const char *msg = err ? NULL : gdb_result_error_message(r.record);
+	CHECK(msg && strstr(msg, "Undefined command"));
+	if (!err)
+		gdb_call_result_deinit(&r);
+	lkdb_error_destroy(err);
+	/* call_ok turns it into an lkdb error carrying gdb's message. */
+	err = gdb_driver_call_ok(d, 0, 10000, "-no-such-mi-command", NULL, 0,
+				 &r);
+	CHECK(err && err->code == LKDB_ERROR_GDB);
+	CHECK(err && strstr(err->message, "-no-such-mi-command"));
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
+TEST(breakpoint_stop_is_queued_as_async)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	const char *file[] = { inferior };
+	CHECK(call_done(d, "-file-exec-and-symbols", file, 1));
+	const char *bp[] = { "main" };
+	CHECK(call_done(d, "-break-insert", bp, 1));
+	CHECK(call_done(d, "-exec-run", NULL, 0));
+	struct mi_output *stopped = NULL;
+	struct lkdb_error *err = gdb_driver_wait_stopped(d, 20000, &stopped);
+	CHECK(err == NULL && stopped != NULL);
+	CHECK(!gdb_driver_target_running(d));
+	if (stopped) {
+		CHECK_STR(mi_value_string(stopped->results, "reason"),
+			  "breakpoint-hit");
+		const struct mi_value *frame = mi_value_find(stopped->results,
+							     "frame");
+		CHECK(frame && frame->kind == MI_VALUE_TUPLE);
+		CHECK_STR(frame ? mi_value_string(frame->children, "func") :
+			  NULL, "main");
+	}
+	mi_output_destroy(stopped);
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
+static void *raise_interrupt(void *arg)
+{
+	(void)arg;
+	usleep(500000);
+	interrupt_flag = 1;
+	return NULL;
+}
+
+TEST(interrupt_stops_a_running_target)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	const char *file[] = { inferior };
+	CHECK(call_done(d, "-file-exec-and-symbols", file, 1));
+	const char *args[] = { "spin" };
+	CHECK(call_done(d, "-exec-arguments", args, 1));
+	CHECK(call_done(d, "-exec-run", NULL, 0));
+	CHECK(gdb_driver_target_running(d));
+	pthread_t t;
+	pthread_create(&t, NULL, raise_interrupt, NULL);
+	struct mi_output *stopped = NULL;
+	struct lkdb_error *err = gdb_driver_wait_stopped(d, 20000, &stopped);
+	pthread_join(t, NULL);
+	CHECK(err == NULL && stopped != NULL);
+	if (stopped) {
+		CHECK_STR(mi_value_string(stopped->results, "reason"),
+			  "signal-received");
+		CHECK_STR(mi_value_string(stopped->results, "signal-name"),
+			  "SIGINT");
+	}
+	CHECK(!gdb_driver_target_running(d));
+	mi_output_destroy(stopped);
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
+TEST(timeout_then_late_reply_is_dropped)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(d, 0, 200, "shell sleep 1",
+						    &r);
+	CHECK(err && err->code == LKDB_ERROR_TIMEOUT);
+	lkdb_error_destroy(err);
+	/* The next answer must be this call's, not the stale ^done. */
+	char *text = console(d, "print 7");
+	CHECK_STR(text, "$1 = 7\n");
+	free(text);
+	gdb_driver_destroy(d);
+}
+
+TEST(gdb_death_is_reported_not_hung)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	struct gdb_call_result r;
+	/* The shell's parent is gdb. */
+	struct lkdb_error *err = gdb_driver_console(d, 0, 10000,
+						    "shell kill -9 $PPID", &r);
+	CHECK(err && err->code == LKDB_ERROR_GDB_EXITED);
+	CHECK(err && strstr(err->message, "signal 9"));
+	lkdb_error_destroy(err);
+	CHECK(!gdb_driver_alive(d));
+	err = gdb_driver_console(d, 0, 10000, "print 1", &r);
+	CHECK(err && err->code == LKDB_ERROR_GDB_EXITED);
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
+TEST(injected_newline_stays_one_argument)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	/*
+	 * -interpreter-exec decodes its quoted arguments; "echo" prints its
+	 * text back (it would interpret backslashes itself, so none here).
+	 */
+	const char *payload = "a\"b\n-gdb-exit\n9-gdb-exit\x01 \"end";
+	char *cmd;
+	CHECK(asprintf(&cmd, "echo %s", payload) > 0);
+	char *text = console(d, cmd);
+	free(cmd);
+	CHECK_STR(text, payload);
+	free(text);
+	CHECK(gdb_driver_alive(d));
+	text = console(d, "print 5");
+	CHECK_STR(text, "$1 = 5\n");
+	free(text);
+	gdb_driver_destroy(d);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s INFERIOR\n", argv[0]);
+		return 2;
+	}
+	inferior = argv[1];
+	gdb_path = getenv("LKDB_TEST_GDB") ? getenv("LKDB_TEST_GDB") : "gdb";
+	RUN(missing_gdb_gives_a_clear_error);
+	RUN(console_output_is_captured);
+	RUN(gdb_error_is_data_not_failure);
+	RUN(breakpoint_stop_is_queued_as_async);
+	RUN(interrupt_stops_a_running_target);
+	RUN(timeout_then_late_reply_is_dropped);
+	RUN(gdb_death_is_reported_not_hung);
+	RUN(injected_newline_stays_one_argument);
+	return tap_done();
+}
