@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A vmlinux ELF file opened for the few facts lkdb needs without gdb:
+ * symbol addresses, file bytes at link-time addresses, the linux_banner,
+ * the kernel release and the GNU build id.
+ *
+ * The file is mmapped and only the section headers, .symtab/.strtab and
+ * .notes are touched at open; DWARF is never loaded, so opening Debian's
+ * ~600 MB -dbg vmlinux takes milliseconds.  x86_64 only.
+ *
+ * All addresses are link-time (unrelocated) virtual addresses; add the
+ * KASLR offset (kaslr.h) to get run-time addresses.
+ */
+#ifndef LKDB_VMLINUX_H
+#define LKDB_VMLINUX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+struct vmlinux;
+
+/*
+ * Open the vmlinux at path.  Fails with a one-line error naming the file
+ * when it does not exist, is not an ELF file, is not x86_64, has no symbol
+ * table (a stripped vmlinux), or is not a Linux kernel (no linux_banner).
+ */
+struct lkdb_error *vmlinux_open(const char *path, struct vmlinux **ret);
+/* Accepts NULL. */
+void vmlinux_destroy(struct vmlinux *vm);
+
+const char *vmlinux_path(const struct vmlinux *vm);
+
+/*
+ * Look up a symbol of .symtab by name (LKDB_ERROR_NOT_FOUND naming it if
+ * absent).  When a name is defined more than once, a global or weak
+ * definition wins over local ones, else the first in the table is used.
+ * size_ret may be NULL.
+ */
+struct lkdb_error *vmlinux_symbol(const struct vmlinux *vm, const char *name,
+				  uint64_t *addr_ret, uint64_t *size_ret);
+
+/*
+ * Copy len bytes of the file's contents at link-time address link_addr into
+ * buf.  Any allocated section with contents in the file counts (PROGBITS,
+ * NOTE, ...), and the range may span adjacent sections.  LKDB_ERROR_FAULT if
+ * some byte is in no such section, e.g. in .bss (NOBITS).  x86_64 links
+ * .data..percpu at 0, so small addresses read the per-cpu template.
+ */
+struct lkdb_error *vmlinux_read(const struct vmlinux *vm, uint64_t link_addr,
+				void *buf, size_t len);
+
+/*
+ * The linux_banner string exactly as in the file, trailing newline kept
+ * ("Linux version 6.1.0-56-amd64 (...) #1 SMP ... (2026-11-16)\n"): that is
+ * what the running kernel holds, so it can be compared byte for byte.
+ */
+const char *vmlinux_banner(const struct vmlinux *vm);
+/* The word after "Linux version " in the banner, e.g. "6.1.0-56-amd64". */
+const char *vmlinux_release(const struct vmlinux *vm);
+/* Lowercase hex of the NT_GNU_BUILD_ID note, or NULL if there is none. */
+const char *vmlinux_build_id(const struct vmlinux *vm);
+/* The link-time kernel image [_text, _end). */
+void vmlinux_text_range(const struct vmlinux *vm, uint64_t *start_ret,
+			uint64_t *end_ret);
+
+#endif
