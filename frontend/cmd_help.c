@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* help: generated from the command table; other topics are gdb's. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json.h"
+
+static void print_json_list(void)
+{
+	fputs("[", stdout);
+	for (size_t i = 0; i < lkdb_ncommands; i++) {
+		const struct lkdb_command *c = &lkdb_commands[i];
+		fputs(i ? ",\n {\"name\": " : "{\"name\": ", stdout);
+		json_write_string(stdout, c->name);
+		fputs(", \"aliases\": ", stdout);
+		json_write_string(stdout, c->aliases ? c->aliases : "");
+		fputs(", \"summary\": ", stdout);
+		json_write_string(stdout, c->summary);
+		fputs(", \"usage\": ", stdout);
+		json_write_string(stdout, c->usage);
+		fputs("}", stdout);
+	}
+	fputs("]\n", stdout);
+}
+
+struct lkdb_error *cmd_help(struct lkdb_command_context *ctx)
+{
+	if (ctx->argc > 2)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "usage: help [--json] [COMMAND]");
+	if (ctx->argc == 2) {
+		const struct lkdb_command *c = lkdb_command_find(ctx->argv[1]);
+		if (!c) {
+			/* Not ours: gdb knows its own commands. */
+			char line[512];
+			snprintf(line, sizeof(line), "help %s", ctx->argv[1]);
+			return lkdb_run_line(ctx->session, line) ? NULL :
+			       lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						 "no lkdb or gdb command \"%s\"",
+						 ctx->argv[1]);
+		}
+		if (ctx->json) {
+			fputs("{\"name\": ", stdout);
+			json_write_string(stdout, c->name);
+			fputs(", \"usage\": ", stdout);
+			json_write_string(stdout, c->usage);
+			fputs("}\n", stdout);
+		} else {
+			printf("%s - %s\n", c->name, c->summary);
+			if (c->aliases)
+				printf("Aliases: %s\n", c->aliases);
+			printf("Usage: %s\n", c->usage);
+		}
+		return NULL;
+	}
+	if (ctx->json) {
+		print_json_list();
+		return NULL;
+	}
+	printf("lkdb commands:\n");
+	for (size_t i = 0; i < lkdb_ncommands; i++)
+		printf("  %-10s %s\n", lkdb_commands[i].name,
+		       lkdb_commands[i].summary);
+	printf("\nAny other command goes to gdb: p, x, bt, frame, info registers,\n"
+	       "info threads, list, disassemble, break, continue ...  Ctrl-C stops a\n"
+	       "running target.  \"help COMMAND\" shows one command's usage.\n");
+	return NULL;
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "commands.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct lkdb_command lkdb_commands[] = {
+	{
+		.name = "help",
+		.handler = cmd_help,
+		.summary = "list lkdb commands, or show one command's usage",
+		.usage = "help [--json] [COMMAND]\n"
+			 "Without COMMAND, list lkdb's commands.  COMMAND may be an lkdb\n"
+			 "command or any gdb command (help is then gdb's).",
+		.flags = CMD_JSON,
+	},
+	{
+		.name = "quit",
+		.aliases = "q exit",
+		.handler = cmd_quit,
+		.summary = "detach (the target keeps running) and leave lkdb",
+		.usage = "quit\n"
+			 "Detach from the target, which goes on running, and exit.\n"
+			 "No breakpoint lkdb or you set is left in the target.",
+	},
+};
+const size_t lkdb_ncommands = sizeof(lkdb_commands) / sizeof(lkdb_commands[0]);
+
+static bool alias_matches(const char *aliases, const char *name)
+{
+	size_t len = strlen(name);
+	for (const char *p = aliases; p && *p;) {
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == len && !strncmp(p, name, n))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+const struct lkdb_command *lkdb_command_find(const char *name)
+{
+	for (size_t i = 0; i < lkdb_ncommands; i++) {
+		if (!strcmp(lkdb_commands[i].name, name) ||
+		    alias_matches(lkdb_commands[i].aliases, name))
+			return &lkdb_commands[i];
+	}
+	return NULL;
+}
+
+/* Split at white space; '...' and "..." group, backslash escapes. */
+static struct lkdb_error *split_words(const char *line, int *argc_ret,
+				      char ***argv_ret)
+{
+	size_t cap = 8;
+	int argc = 0;
+	char **argv = calloc(cap, sizeof(*argv));
+	char *word = malloc(strlen(line) + 1);
+	if (!argv || !word)
+		goto oom;
+	const char *p = line;
+	for (;;) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		size_t n = 0;
+		char quote = 0;
+		for (; *p && (quote || !isspace((unsigned char)*p)); p++) {
+			if (quote && *p == quote) {
+				quote = 0;
+			} else if (!quote && (*p == '\'' || *p == '"')) {
+				quote = *p;
+			} else if (*p == '\\' && p[1] && quote != '\'') {
+				word[n++] = *++p;
+			} else {
+				word[n++] = *p;
+			}
+		}
+		if (quote) {
+			free(word);
+			for (int i = 0; i < argc; i++)
+				free(argv[i]);
+			free(argv);
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "unterminated %c quote", quote);
+		}
+		word[n] = '\0';
+		if ((size_t)argc + 2 > cap) {
+			cap *= 2;
+			char **grown = realloc(argv, cap * sizeof(*argv));
+			if (!grown)
+				goto oom;
+			argv = grown;
+		}
+		argv[argc] = strdup(word);
+		if (!argv[argc])
+			goto oom;
+		argc++;
+	}
+	argv[argc] = NULL;
+	free(word);
+	*argc_ret = argc;
+	*argv_ret = argv;
+	return NULL;
+oom:
+	if (argv) {
+		for (int i = 0; i < argc; i++)
+			free(argv[i]);
+	}
+	free(argv);
+	free(word);
+	return &lkdb_error_oom;
+}
+
+static void report(struct lkdb_session *s, const char *what,
+		   struct lkdb_error *err)
+{
+	if (s->progress_shown) {
+		fputs("\n", stderr);
+		s->progress_shown = false;
+	}
+	fprintf(stderr, "lkdb: %s: %s\n", what, err->message);
+	lkdb_error_destroy(err);
+}
+
+static bool run_lkdb_command(struct lkdb_session *s,
+			     const struct lkdb_command *cmd, int argc,
+			     char **argv)
+{
+	struct lkdb_command_context ctx = {
+		.session = s,
+		.json = s->options->json,
+	};
+	/* Take --json out so handlers see only their own arguments. */
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		if ((cmd->flags & CMD_JSON) && i > 0 &&
+		    !strcmp(argv[i], "--json")) {
+			ctx.json = true;
+			free(argv[i]);
+			continue;
+		}
+		argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	ctx.argc = n;
+	ctx.argv = argv;
+	struct lkdb_error *err = NULL;
+	if ((cmd->flags & CMD_NEEDS_TARGET) && !s->attached)
+		err = lkdb_error_create(LKDB_ERROR_INVALID,
+					"needs a target (start lkdb with --remote HOST:PORT)");
+	else
+		err = cmd->handler(&ctx);
+	if (err) {
+		report(s, cmd->name, err);
+		return false;
+	}
+	return true;
+}
+
+/* A gdb command: shown as gdb would show it; ^error goes to stderr. */
+static bool run_gdb_command(struct lkdb_session *s, const char *line)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(s->gdb, 0, GDB_TIMEOUT_NONE,
+						    line, &r);
+	if (err) {
+		report(s, "gdb", err);
+		return false;
+	}
+	bool ok = r.record->result_class != MI_CLASS_ERROR;
+	if (!ok) {
+		const char *msg = gdb_result_error_message(r.record);
+		fprintf(stderr, "%s\n", msg ? msg : "gdb reported an error");
+	}
+	gdb_call_result_deinit(&r);
+	/* continue/step/...: wait for the stop; Ctrl-C interrupts. */
+	if (gdb_driver_target_running(s->gdb)) {
+		err = gdb_driver_wait_stopped(s->gdb, GDB_TIMEOUT_NONE, NULL);
+		if (err) {
+			report(s, "gdb", err);
+			return false;
+		}
+	}
+	return ok;
+}
+
+static bool has_control_bytes(const char *line)
+{
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+bool lkdb_run_line(struct lkdb_session *s, const char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	if (!*line || *line == '#')
+		return true;
+	/* One line is one command: a newline could start a second one. */
+	if (has_control_bytes(line)) {
+		fprintf(stderr, "lkdb: refusing a command with control characters (newline, escape, ...): use one command per line\n");
+		return false;
+	}
+	int argc = 0;
+	char **argv = NULL;
+	struct lkdb_error *err = split_words(line, &argc, &argv);
+	const struct lkdb_command *cmd = NULL;
+	if (err) {
+		/* Not lkdb syntax; gdb has its own quoting rules. */
+		lkdb_error_destroy(err);
+		return run_gdb_command(s, line);
+	}
+	if (argc > 0)
+		cmd = lkdb_command_find(argv[0]);
+	bool ok;
+	if (cmd) {
+		ok = run_lkdb_command(s, cmd, argc, argv);
+	} else {
+		for (int i = 0; i < argc; i++)
+			free(argv[i]);
+		ok = run_gdb_command(s, line);
+	}
+	if (cmd) {
+		for (int i = 0; i < argc && argv[i]; i++)
+			free(argv[i]);
+	}
+	free(argv);
+	return ok;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command table.  A line whose first word names an lkdb command runs its
+ * handler; any other line goes to gdb unchanged.  Help is generated from the
+ * table.
+ */
+#ifndef LKDB_COMMANDS_H
+#define LKDB_COMMANDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/error.h"
+#include "session.h"
+
+enum {
+	CMD_NEEDS_TARGET = 1 << 0,	/* refused without a target */
+	CMD_JSON = 1 << 1,		/* takes --json */
+};
+
+struct lkdb_command_context {
+	struct lkdb_session *session;
+	int argc;
+	char **argv;			/* argv[0] is the command name */
+	bool json;			/* --json given (or global --json) */
+};
+
+struct lkdb_command {
+	const char *name;
+	const char *aliases;		/* space-separated, may be NULL */
+	struct lkdb_error *(*handler)(struct lkdb_command_context *ctx);
+	const char *summary;
+	const char *usage;
+	unsigned flags;
+};
+
+extern const struct lkdb_command lkdb_commands[];
+extern const size_t lkdb_ncommands;
+
+const struct lkdb_command *lkdb_command_find(const char *name);
+
+/*
+ * Run one line: an lkdb command, or a gdb command.  Errors are printed on
+ * stderr.  Returns true when the command succeeded.
+ */
+bool lkdb_run_line(struct lkdb_session *s, const char *line);
+
+/* Handlers, one file each. */
+struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx);
+
+#endif

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Kernel memory read through gdb (-data-read-memory-bytes): the live target. */
+#ifndef LKDB_GDB_TARGET_H
+#define LKDB_GDB_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/error.h"
+#include "gdb_driver.h"
+#include "kaslr.h"
+
+/* A reader whose context is the driver; valid as long as the driver. */
+void gdb_target_memory_reader(struct gdb_driver *gdb,
+			      struct kernel_memory_reader *ret);
+struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
+				   void *buf, size_t len);
+
+#endif

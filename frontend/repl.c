@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "repl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <editline/readline.h>
+
+#include "commands.h"
+
+#define HISTORY_MAX 2000
+
+static struct lkdb_session *completion_session;
+
+static char *history_path(void)
+{
+	const char *state = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	char *dir = NULL, *path = NULL;
+	if (state && *state) {
+		if (asprintf(&dir, "%s/lkdb", state) < 0)
+			return NULL;
+	} else if (home && *home) {
+		if (asprintf(&dir, "%s/.local/state/lkdb", home) < 0)
+			return NULL;
+	} else {
+		return NULL;
+	}
+	/* Create each level; the history is a convenience, not a must. */
+	for (char *p = dir + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(dir, 0700);
+	if (asprintf(&path, "%s/history", dir) < 0)
+		path = NULL;
+	free(dir);
+	return path;
+}
+
+/*
+ * Completion candidates for the word being typed.  The first word offers
+ * lkdb's commands; gdb's -complete gives its commands and symbols, as full
+ * lines, of which we hand back what replaces the current word.
+ */
+static char **candidates;
+static size_t ncandidates;
+
+static void candidates_clear(void)
+{
+	for (size_t i = 0; i < ncandidates; i++)
+		free(candidates[i]);
+	free(candidates);
+	candidates = NULL;
+	ncandidates = 0;
+}
+
+static void candidates_add(const char *word)
+{
+	for (size_t i = 0; i < ncandidates; i++) {
+		if (!strcmp(candidates[i], word))
+			return;
+	}
+	char **grown = realloc(candidates,
+			       (ncandidates + 1) * sizeof(*candidates));
+	if (!grown)
+		return;
+	candidates = grown;
+	candidates[ncandidates] = strdup(word);
+	if (candidates[ncandidates])
+		ncandidates++;
+}
+
+static void gather_candidates(const char *text, int start, int end)
+{
+	candidates_clear();
+	size_t text_len = strlen(text);
+	bool first_word = true;
+	for (int i = 0; i < start; i++) {
+		if (rl_line_buffer[i] != ' ' && rl_line_buffer[i] != '\t')
+			first_word = false;
+	}
+	if (first_word) {
+		for (size_t i = 0; i < lkdb_ncommands; i++) {
+			if (!strncmp(lkdb_commands[i].name, text, text_len))
+				candidates_add(lkdb_commands[i].name);
+		}
+	}
+	struct lkdb_session *s = completion_session;
+	if (!s || !s->gdb || !gdb_driver_alive(s->gdb) ||
+	    gdb_driver_target_running(s->gdb))
+		return;
+	char *prefix = strndup(rl_line_buffer, (size_t)end);
+	if (!prefix)
+		return;
+	const char *argv[] = { prefix };
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call(s->gdb, 0, 5000, "-complete",
+						 argv, 1, &r);
+	free(prefix);
+	if (err) {
+		lkdb_error_destroy(err);
+		return;
+	}
+	const struct mi_value *matches = mi_value_find(r.record->results,
+						       "matches");
+	for (const struct mi_value *m = matches ? matches->children : NULL;
+	     m; m = m->next) {
+		if (m->kind != MI_VALUE_CONST || !m->cstring)
+			continue;
+		/* A full line: keep it only if it extends what is typed. */
+		if (strncmp(m->cstring, rl_line_buffer, (size_t)start))
+			continue;
+		candidates_add(m->cstring + start);
+	}
+	gdb_call_result_deinit(&r);
+}
+
+static char *candidate_generator(const char *text, int state)
+{
+	static size_t next;
+	(void)text;
+	if (!state)
+		next = 0;
+	return next < ncandidates ? strdup(candidates[next++]) : NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+	gather_candidates(text, start, end);
+	rl_attempted_completion_over = 1;
+	return rl_completion_matches(text, candidate_generator);
+}
+
+int lkdb_repl(struct lkdb_session *s)
+{
+	int failures = 0;
+	char *hist = history_path();
+	using_history();
+	stifle_history(HISTORY_MAX);
+	if (hist)
+		read_history(hist);
+	completion_session = s;
+	rl_attempted_completion_function = complete;
+	rl_readline_name = "lkdb";
+	while (!s->quit_requested) {
+		lkdb_interrupted = 0;
+		char *line = readline("lkdb> ");
+		if (!line) {
+			/* Ctrl-D: leave like quit. */
+			fputs("\n", stdout);
+			break;
+		}
+		if (*line) {
+			HIST_ENTRY *last = history_length ?
+					   history_get(history_base +
+						       history_length - 1) :
+					   NULL;
+			if (!last || strcmp(last->line, line))
+				add_history(line);
+		}
+		if (!lkdb_run_line(s, line))
+			failures++;
+		free(line);
+		if (!gdb_driver_alive(s->gdb)) {
+			fprintf(stderr, "lkdb: gdb is gone; leaving\n");
+			failures++;
+			break;
+		}
+	}
+	if (hist) {
+		write_history(hist);
+		free(hist);
+	}
+	candidates_clear();
+	completion_session = NULL;
+	return failures;
+}
+
+int lkdb_run_stream(struct lkdb_session *s, FILE *in, const char *name)
+{
+	int failures = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned lineno = 0;
+	while (!s->quit_requested && (n = getline(&line, &cap, in)) >= 0) {
+		lineno++;
+		if (n && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (!lkdb_run_line(s, line)) {
+			failures++;
+			fprintf(stderr, "lkdb: (%s line %u)\n", name, lineno);
+		}
+		if (!gdb_driver_alive(s->gdb)) {
+			failures++;
+			break;
+		}
+	}
+	free(line);
+	return failures;
+}
+
+int lkdb_run_script(struct lkdb_session *s)
+{
+	int failures = 0;
+	const struct lkdb_options *o = s->options;
+	for (size_t i = 0; i < o->script_len && !s->quit_requested; i++) {
+		const struct lkdb_script_item *item = &o->script[i];
+		if (item->kind == SCRIPT_COMMAND) {
+			if (!lkdb_run_line(s, item->text))
+				failures++;
+		} else {
+			FILE *f = fopen(item->text, "r");
+			if (!f) {
+				fprintf(stderr, "lkdb: -x %s: %s\n", item->text,
+					strerror(errno));
+				failures++;
+				continue;
+			}
+			failures += lkdb_run_stream(s, f, item->text);
+			fclose(f);
+		}
+		if (!gdb_driver_alive(s->gdb))
+			break;
+	}
+	return failures;
+}

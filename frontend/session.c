@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "session.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gdb_target.h"
+#include "kaslr.h"
+#include "vmlinux.h"
+
+volatile sig_atomic_t lkdb_interrupted;
+
+/* gdb reading a 600 MB distro vmlinux cold takes ~30 s: never time out. */
+#define SYMBOL_LOAD_TIMEOUT GDB_TIMEOUT_NONE
+#define SETUP_TIMEOUT_MS 10000
+
+void lkdb_note(struct lkdb_session *s, const char *fmt, ...)
+{
+	if (s->options && s->options->quiet)
+		return;
+	if (s->progress_shown) {
+		fputs("\n", stderr);
+		s->progress_shown = false;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("lkdb: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\n", stderr);
+	va_end(ap);
+}
+
+static void on_stream(void *context, enum mi_output_kind kind,
+		      const char *text, size_t len)
+{
+	struct lkdb_session *s = context;
+	if (s->progress_shown) {
+		fputs("\n", stderr);
+		s->progress_shown = false;
+	}
+	/* Console and inferior text are results; gdb's log is diagnostics. */
+	FILE *out = kind == MI_OUTPUT_LOG ? stderr : stdout;
+	fwrite(text, 1, len, out);
+	fflush(out);
+}
+
+struct progress {
+	struct lkdb_session *session;
+	const char *what;
+};
+
+static struct progress *current_progress;
+
+static void on_tick(void *context, long elapsed_ms)
+{
+	struct lkdb_session *s = context;
+	if (!current_progress || s->options->quiet || elapsed_ms < 1000)
+		return;
+	if (isatty(STDERR_FILENO)) {
+		fprintf(stderr, "\rlkdb: %s ... %ld s ", current_progress->what,
+			elapsed_ms / 1000);
+		s->progress_shown = true;
+	}
+	fflush(stderr);
+}
+
+/* gdb's CLI argument syntax: double quotes, backslash escapes. */
+static char *cli_quote(const char *s)
+{
+	size_t n = 3;
+	for (const char *p = s; *p; p++)
+		n += (*p == '"' || *p == '\\') ? 2 : 1;
+	char *q = malloc(n), *o = q;
+	if (!q)
+		return NULL;
+	*o++ = '"';
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return q;
+}
+
+static struct lkdb_error *console_ok(struct lkdb_session *s, const char *cmd,
+				     int timeout_ms)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
+						    timeout_ms, cmd, &r);
+	if (err)
+		return err;
+	if (r.record->result_class == MI_CLASS_ERROR) {
+		const char *msg = gdb_result_error_message(r.record);
+		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
+					msg ? msg : "gdb error");
+	}
+	gdb_call_result_deinit(&r);
+	return err;
+}
+
+static char *cache_dir(const char *leaf)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	char *dir = NULL;
+	int n;
+	if (xdg && *xdg)
+		n = asprintf(&dir, "%s/lkdb/%s", xdg, leaf);
+	else
+		n = asprintf(&dir, "%s/.cache/lkdb/%s", home ? home : "/tmp",
+			     leaf);
+	return n < 0 ? NULL : dir;
+}
+
+static int mkdir_p(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(path, 0755);
+		*p = '/';
+		if (r && errno != EEXIST)
+			return -1;
+	}
+	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+}
+
+/*
+ * gdb names its index-cache entries after the build-id; when one exists the
+ * load takes ~1 s instead of ~30 s, so only a cold load gets a warning.
+ */
+static bool index_cached(const char *dir, const char *build_id)
+{
+	if (!dir || !build_id)
+		return false;
+	char *path;
+	if (asprintf(&path, "%s/%s.gdb-index", dir, build_id) < 0)
+		return false;
+	bool found = access(path, R_OK) == 0;
+	free(path);
+	return found;
+}
+
+static struct lkdb_error *load_symbols(struct lkdb_session *s)
+{
+	const struct lkdb_options *o = s->options;
+	char *dir = o->no_index_cache ? NULL : cache_dir("gdb-index");
+	struct lkdb_error *err = NULL;
+	if (dir && mkdir_p(dir) == 0) {
+		/* This setting takes the rest of the line as the path. */
+		char *cmd = NULL;
+		if (asprintf(&cmd, "set index-cache directory %s", dir) >= 0) {
+			err = console_ok(s, cmd, SETUP_TIMEOUT_MS);
+			if (!err)
+				err = console_ok(s, "set index-cache enabled on",
+						 SETUP_TIMEOUT_MS);
+		}
+		free(cmd);
+		if (err) {
+			/* A slower start is better than no start. */
+			lkdb_note(s, "gdb index cache unavailable: %s",
+				  err->message);
+			lkdb_error_destroy(err);
+			err = NULL;
+		}
+	}
+	bool warm = index_cached(dir, vmlinux_build_id(s->vmlinux));
+	free(dir);
+
+	char *quoted = cli_quote(o->vmlinux), *cmd = NULL;
+	int n;
+	if (s->attached)
+		n = asprintf(&cmd, "symbol-file -o 0x%" PRIx64 " %s",
+			     s->kaslr_offset, quoted ? quoted : "");
+	else
+		n = asprintf(&cmd, "file %s", quoted ? quoted : "");
+	free(quoted);
+	if (!quoted || n < 0)
+		return &lkdb_error_oom;
+	if (!warm && !o->quiet)
+		lkdb_note(s, "reading symbols of %s; the first load of a kernel build takes a while, later starts use gdb's index cache",
+			  o->vmlinux);
+	struct progress progress = { s, "reading symbols" };
+	current_progress = &progress;
+	err = console_ok(s, cmd, SYMBOL_LOAD_TIMEOUT);
+	/*
+	 * gdb 13 indexes DWARF in the background after symbol-file returns
+	 * and saves the index cache only when indexing completes; a lookup
+	 * that must search every unit waits for that.  Without it, a short
+	 * session would exit before the cache is written and every start
+	 * would stay cold.
+	 */
+	if (!err && !warm && !o->no_index_cache)
+		lkdb_error_destroy(console_ok(
+			s, "ptype struct lkdb_wait_for_symbol_index",
+			SYMBOL_LOAD_TIMEOUT));
+	current_progress = NULL;
+	if (s->progress_shown) {
+		fputs("\n", stderr);
+		s->progress_shown = false;
+	}
+	free(cmd);
+	return err ? lkdb_error_prefix(err, "loading symbols of %s",
+				       o->vmlinux) : NULL;
+}
+
+static struct lkdb_error *connect_remote(struct lkdb_session *s)
+{
+	const struct lkdb_options *o = s->options;
+	char timeout[16];
+	snprintf(timeout, sizeof(timeout), "%d", o->connect_timeout_s);
+	/* Fail at once on "connection refused" instead of retrying. */
+	struct lkdb_error *err = console_ok(s, "set tcp auto-retry off",
+					    SETUP_TIMEOUT_MS);
+	lkdb_error_destroy(err);
+	char *cmd;
+	if (asprintf(&cmd, "set tcp connect-timeout %s", timeout) >= 0) {
+		lkdb_error_destroy(console_ok(s, cmd, SETUP_TIMEOUT_MS));
+		free(cmd);
+	}
+	const char *argv[] = { "remote", o->remote };
+	struct gdb_call_result r;
+	/* gdb's "no executable" warning and stop line are noise here. */
+	err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
+			      (o->connect_timeout_s + 5) * 1000,
+			      "-target-select", argv, 2, &r);
+	if (err)
+		return lkdb_error_prefix(err, "cannot attach to %s", o->remote);
+	if (r.record->result_class == MI_CLASS_ERROR) {
+		const char *msg = gdb_result_error_message(r.record);
+		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+					"cannot attach to %s: %s (is QEMU running with -s or -gdb tcp::PORT?)",
+					o->remote, msg ? msg : "error");
+		gdb_call_result_deinit(&r);
+		return err;
+	}
+	gdb_call_result_deinit(&r);
+	s->attached = true;
+	/* Connecting stops the target; consume that *stopped. */
+	return gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS, NULL);
+}
+
+static struct lkdb_error *find_kaslr(struct lkdb_session *s)
+{
+	const struct lkdb_options *o = s->options;
+	struct kernel_memory_reader reader;
+	gdb_target_memory_reader(s->gdb, &reader);
+	struct lkdb_error *err;
+	if (o->has_kaslr_offset) {
+		s->kaslr_offset = o->kaslr_offset;
+		err = kaslr_check_offset(s->vmlinux, &reader, o->kaslr_offset);
+	} else {
+		struct kaslr_stats stats = { 0 };
+		err = kaslr_find_offset(s->vmlinux, &reader, &s->kaslr_offset,
+					&stats);
+	}
+	if (err && err->code == LKDB_ERROR_MISMATCH && o->force) {
+		lkdb_note(s, "warning: %s; going on because of --force (KASLR offset 0x%" PRIx64 ")",
+			  err->message, s->kaslr_offset);
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	if (err && err->code == LKDB_ERROR_MISMATCH)
+		return lkdb_error_prefix(err, "%s", o->vmlinux);
+	return err;
+}
+
+struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
+				      const struct lkdb_options *options,
+				      bool interactive)
+{
+	memset(s, 0, sizeof(*s));
+	s->options = options;
+	s->interactive = interactive;
+	if (options->vmcore)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: opening vmcores is not supported yet (post-mortem mode is coming); use --remote HOST:PORT for a live guest",
+					 options->vmcore);
+	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
+	if (err)
+		return err;
+	struct gdb_driver_options gopts = {
+		.gdb_path = options->gdb_path,
+		.interrupt_flag = &lkdb_interrupted,
+	};
+	struct gdb_driver_callbacks cb = {
+		.context = s,
+		.stream = on_stream,
+		.tick = on_tick,
+	};
+	err = gdb_driver_create(&gopts, &cb, &s->gdb);
+	if (err)
+		return err;
+	if (options->remote) {
+		err = connect_remote(s);
+		if (!err)
+			err = find_kaslr(s);
+		if (err)
+			return err;
+	}
+	err = load_symbols(s);
+	if (err)
+		return err;
+	if (options->remote)
+		lkdb_note(s, "attached to %s: Linux %s, KASLR offset 0x%" PRIx64,
+			  options->remote, vmlinux_release(s->vmlinux),
+			  s->kaslr_offset);
+	return NULL;
+}
+
+void lkdb_session_end(struct lkdb_session *s)
+{
+	if (s->gdb && s->attached && gdb_driver_alive(s->gdb)) {
+		/* Leave the guest running: that is what quit promises. */
+		struct gdb_call_result r;
+		struct lkdb_error *err = gdb_driver_call(s->gdb, 0, 5000,
+							 "-target-detach",
+							 NULL, 0, &r);
+		if (!err)
+			gdb_call_result_deinit(&r);
+		lkdb_error_destroy(err);
+		s->attached = false;
+	}
+	gdb_driver_destroy(s->gdb);
+	s->gdb = NULL;
+	vmlinux_destroy(s->vmlinux);
+	s->vmlinux = NULL;
+}

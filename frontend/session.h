@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A debugging session: one gdb, one vmlinux, at most one target.  Owns the
+ * gdb driver and the opened vmlinux.
+ */
+#ifndef LKDB_SESSION_H
+#define LKDB_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/error.h"
+#include "gdb_driver.h"
+#include "options.h"
+
+struct vmlinux;
+
+struct lkdb_session {
+	const struct lkdb_options *options;
+	struct gdb_driver *gdb;
+	struct vmlinux *vmlinux;
+	bool attached;		/* connected to a remote target */
+	uint64_t kaslr_offset;
+	bool interactive;	/* a terminal is on stdin and stdout */
+	bool quit_requested;
+	/* Shown by the stream callback; 0 while a progress line is up. */
+	bool progress_shown;
+};
+
+/* Set by the SIGINT handler; the gdb driver forwards it. */
+extern volatile sig_atomic_t lkdb_interrupted;
+
+/*
+ * Start gdb, open the vmlinux, attach to the remote target if one was
+ * given (finding the KASLR offset and refusing a mismatching vmlinux unless
+ * --force), and load the symbols relocated.
+ */
+struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
+				      const struct lkdb_options *options,
+				      bool interactive);
+/* Detach (the target keeps running) and stop gdb. */
+void lkdb_session_end(struct lkdb_session *s);
+
+/* Print a progress/status message on stderr unless --quiet. */
+void lkdb_note(struct lkdb_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
