@@ -363,8 +363,10 @@ static enum status parse_class_record(struct cursor *c, struct mi_output *out)
 					 sizeof(result_classes[0]); i++) {
 			if (strlen(result_classes[i]) == class_len &&
 			    memcmp(result_classes[i], c->s + class_pos,
-				   class_len) == 0)
+				   class_len) == 0) {
 				out->result_class = i;
+				break;
+			}
 		}
 		if (out->result_class == MI_CLASS_NONE) {
 			return syntax_error(c, class_pos, class_len,
@@ -413,8 +415,10 @@ static enum status parse_prompt(struct cursor *c, struct mi_output *out)
 	c->pos += n;
 	while (at(c, ' '))
 		c->pos++;
-	if (c->pos != c->len)
-		return syntax_error(c, c->pos, 0, "unexpected text after prompt");
+	if (c->pos != c->len) {
+		return syntax_error(c, c->pos, 0,
+				    "unexpected text after prompt");
+	}
 	out->kind = MI_OUTPUT_PROMPT;
 	return PARSE_OK;
 }

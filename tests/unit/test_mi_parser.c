@@ -97,7 +97,8 @@ static void push(struct mi_parser *parser, const char *data, size_t len)
 		abort();
 }
 
-/* Chunk sizes: 0 = whole buffer, SIZE_MAX = random in 1..64 from seed. */
+/* Chunk sizes: 0 = whole buffer, CHUNK_RANDOM = random from seed, mostly
+ * shorter than a line, sometimes spanning several. */
 #define CHUNK_RANDOM SIZE_MAX
 
 static struct records parse_chunked(const char *data, size_t len,
@@ -109,7 +110,8 @@ static struct records parse_chunked(const char *data, size_t len,
 	srand(seed);
 	for (size_t pos = 0; pos < len;) {
 		size_t n = chunk == 0 ? len :
-			   chunk == CHUNK_RANDOM ? 1 + (size_t)rand() % 64 :
+			   chunk == CHUNK_RANDOM ?
+				1 + (size_t)rand() % (rand() % 4 ? 64 : 1024) :
 			   chunk;
 
 		if (n > len - pos)
@@ -1104,14 +1106,53 @@ TEST(unfinished_line)
 /* Without an output callback records are simply dropped. */
 TEST(no_callback)
 {
+	static const char in[] = "^done,a=\"1\"\n(gdb)\n";
 	struct mi_parser_callbacks cb = { 0 };
 	struct mi_parser *parser = NULL;
-
-	static const char in[] = "^done,a=\"1\"\n(gdb)\n";
 
 	CHECK(mi_parser_create(&cb, &parser) == NULL);
 	CHECK(mi_parser_push(parser, in, sizeof(in) - 1) == NULL);
 	mi_parser_destroy(parser);
+}
+
+static const char oom_input[] =
+	"^done,a={b=[\"1\",\"2\"]}\n~\"x\"\n12^error\n";
+
+/* Push oom_input in chunks of step bytes (0: whole) with the allocation
+ * fail calls ahead failing; returns whether it did fail. */
+static bool oom_push(size_t step, long fail)
+{
+	struct records r = { 0 };
+	struct mi_parser *parser = parser_new(&r);
+	size_t len = sizeof(oom_input) - 1;
+	int failures = 0;
+	bool fired;
+
+	fail_countdown = fail;
+	for (size_t pos = 0; pos < len;) {
+		size_t n = step && step < len - pos ? step : len - pos;
+		struct lkdb_error *err = mi_parser_push(parser,
+							oom_input + pos, n);
+
+		if (err) {
+			CHECK(err->code == LKDB_ERROR_NOMEM);
+			lkdb_error_destroy(err);
+			failures++;
+		}
+		pos += n;
+	}
+	fired = fail_countdown < 0;
+	fail_countdown = -1;
+	CHECK(failures == (fired ? 1 : 0));
+	CHECK(r.n <= 3);
+
+	/* A fresh line after the failure parses again. */
+	push(parser, "\n^done\n", 7);
+	CHECK(r.n > 0 && r.v[r.n - 1]->result_class == MI_CLASS_DONE);
+	CHECK(fired ? r.n <= 4 : r.n == 4);
+	mi_parser_destroy(parser);
+	records_free(&r);
+	return fired;
 }
 
 /*
@@ -1120,62 +1161,25 @@ TEST(no_callback)
  */
 TEST(out_of_memory)
 {
-	static const char in[] = "^done,a={b=[\"1\",\"2\"]}\n~\"x\"\n12^error\n";
-	static const size_t chunks[] = { 0, 1, 5 };
-	bool completed = false;
+	size_t line_len = (size_t)(strchr(oom_input, '\n') - oom_input);
+	bool fired = true;
 
-	for (long fail = 0; !completed && fail < 10000; fail++) {
-		completed = true;
-		for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
-			struct records r = { 0 };
-			struct mi_parser *parser = parser_new(&r);
-			size_t len = sizeof(in) - 1, step = chunks[c];
-			int failures = 0;
-
-			fail_countdown = fail;
-			for (size_t pos = 0; pos < len;) {
-				size_t n = step && step < len - pos ? step :
-					   len - pos;
-				struct lkdb_error *err;
-
-				err = mi_parser_push(parser, in + pos, n);
-				if (err) {
-					CHECK(err->code == LKDB_ERROR_NOMEM);
-					lkdb_error_destroy(err);
-					failures++;
-				}
-				pos += n;
-			}
-			if (fail_countdown >= 0)
-				CHECK(failures == 0);
-			else
-				completed = false;
-			fail_countdown = -1;
-			CHECK(failures <= 1);
-			CHECK(r.n <= 3);
-
-			/* A fresh line after the failure parses again. */
-			push(parser, "\n^done\n", 7);
-			CHECK(r.n > 0 &&
-			      r.v[r.n - 1]->result_class == MI_CLASS_DONE);
-			CHECK(!failures || r.n < 5);
-			if (!failures)
-				CHECK(r.n == 4);
-			mi_parser_destroy(parser);
-			records_free(&r);
-		}
-
+	for (long fail = 0; fired && fail < 10000; fail++) {
 		struct mi_output *out = NULL;
 		struct lkdb_error *err;
 
+		fired = oom_push(0, fail);
+		fired |= oom_push(1, fail);
+		fired |= oom_push(5, fail);
+
 		fail_countdown = fail;
-		err = mi_parse_line(in, (size_t)(strchr(in, '\n') - in), &out);
+		err = mi_parse_line(oom_input, line_len, &out);
 		fail_countdown = -1;
 		CHECK(err ? err == &lkdb_error_oom && !out :
 			    out && out->kind == MI_OUTPUT_RESULT);
 		mi_output_destroy(out);
 	}
-	CHECK(completed);
+	CHECK(!fired);
 }
 
 TEST(parse_line_and_lookup)
