@@ -42,6 +42,13 @@ struct gdb_driver {
 	/* Asynchronous records for gdb_driver_next_async(). */
 	struct record_queue async;
 	bool running;
+	/*
+	 * The target was resumed by a CLI command (-interpreter-exec).  gdb
+	 * then runs it in the foreground, and -exec-interrupt makes gdb 13
+	 * report QEMU's target as exited; SIGINT stops it as a terminal's
+	 * Ctrl-C would.
+	 */
+	bool resumed_by_cli;
 	/* Set once gdb is gone; every later call fails with it. */
 	struct lkdb_error *dead;
 	char stderr_tail[STDERR_TAIL_MAX];
@@ -345,7 +352,7 @@ static void forward_interrupt(struct gdb_driver *d)
 	if (!d->interrupt_flag || !*d->interrupt_flag)
 		return;
 	*d->interrupt_flag = 0;
-	if (d->running) {
+	if (d->running && !d->resumed_by_cli) {
 		/* The reply is dropped as a stale token; *stopped follows. */
 		send_command(d, d->next_token++, "-exec-interrupt", NULL, 0);
 	} else if (d->pid > 0) {
@@ -416,6 +423,8 @@ struct lkdb_error *gdb_driver_call(struct gdb_driver *d, unsigned flags,
 	d->capture_len = 0;
 	err = wait_result(d, token, timeout_ms, &ret->record);
 	d->capturing = d->quiet = false;
+	if (!err && ret->record->result_class == MI_CLASS_RUNNING)
+		d->resumed_by_cli = !strcmp(operation, "-interpreter-exec");
 	if (!err && (flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET))) {
 		ret->console = d->capture ? d->capture : strdup("");
 		ret->console_len = d->capture_len;
