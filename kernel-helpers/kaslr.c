@@ -218,6 +218,9 @@ struct lkdb_error *kaslr_probe(const char *banner, size_t banner_len,
 	}
 	if (match)
 		*offset_ret = off;
+	else if (p.other)
+		/* another build at this offset: the best guess for --force */
+		*offset_ret = p.other_off;
 	free(p.other);
 	free(p.buf);
 	if (stats_ret)

@@ -61,6 +61,8 @@ struct kaslr_stats {
  * Errors: LKDB_ERROR_MISMATCH when no candidate holds the banner (naming the
  * running kernel's banner if one was seen at a candidate), LKDB_ERROR_FAULT
  * when no candidate was readable at all, else the reader's error.
+ * On a MISMATCH where another banner was seen, *offset_ret is its offset (a
+ * rebuilt kernel usually keeps the layout: the best guess for going on).
  * stats_ret (may be NULL) is filled on success and on error.
  */
 struct lkdb_error *kaslr_probe(const char *banner, size_t banner_len,
