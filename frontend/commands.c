@@ -166,6 +166,7 @@ static bool run_lkdb_command(struct lkdb_session *s,
 static bool run_gdb_command(struct lkdb_session *s, const char *line)
 {
 	struct gdb_call_result r;
+	s->last_log[0] = '\0';
 	struct lkdb_error *err = gdb_driver_console(s->gdb, 0, GDB_TIMEOUT_NONE,
 						    line, &r);
 	if (err) {
@@ -174,8 +175,12 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line)
 	}
 	bool ok = r.record->result_class != MI_CLASS_ERROR;
 	if (!ok) {
+		/* gdb usually shows its error on the log stream already. */
 		const char *msg = gdb_result_error_message(r.record);
-		fprintf(stderr, "%s\n", msg ? msg : "gdb reported an error");
+		size_t n = msg ? strlen(msg) : 0;
+		if (!msg || strncmp(s->last_log, msg, n) ||
+		    strcmp(s->last_log + n, "\n"))
+			fprintf(stderr, "%s\n", msg ? msg : "gdb reported an error");
 	}
 	gdb_call_result_deinit(&r);
 	/* continue/step/...: wait for the stop; Ctrl-C interrupts. */
@@ -198,7 +203,16 @@ static bool has_control_bytes(const char *line)
 	return false;
 }
 
+static bool run_line(struct lkdb_session *s, const char *line);
+
 bool lkdb_run_line(struct lkdb_session *s, const char *line)
+{
+	bool ok = run_line(s, line);
+	lkdb_session_poll_events(s);
+	return ok && !s->target_lost;
+}
+
+static bool run_line(struct lkdb_session *s, const char *line)
 {
 	while (isspace((unsigned char)*line))
 		line++;

@@ -167,9 +167,8 @@ int lkdb_repl(struct lkdb_session *s)
 		if (!lkdb_run_line(s, line))
 			failures++;
 		free(line);
-		if (!gdb_driver_alive(s->gdb)) {
-			fprintf(stderr, "lkdb: gdb is gone; leaving\n");
-			failures++;
+		if (!gdb_driver_alive(s->gdb) || s->target_lost) {
+			fprintf(stderr, "lkdb: leaving\n");
 			break;
 		}
 	}
@@ -197,12 +196,11 @@ int lkdb_run_stream(struct lkdb_session *s, FILE *in, const char *name)
 			line[--n] = '\0';
 		if (!lkdb_run_line(s, line)) {
 			failures++;
-			fprintf(stderr, "lkdb: (%s line %u)\n", name, lineno);
+			fprintf(stderr, "lkdb: %s:%u: command failed\n", name,
+				lineno);
 		}
-		if (!gdb_driver_alive(s->gdb)) {
-			failures++;
+		if (!gdb_driver_alive(s->gdb) || s->target_lost)
 			break;
-		}
 	}
 	free(line);
 	return failures;
@@ -228,7 +226,7 @@ int lkdb_run_script(struct lkdb_session *s)
 			failures += lkdb_run_stream(s, f, item->text);
 			fclose(f);
 		}
-		if (!gdb_driver_alive(s->gdb))
+		if (!gdb_driver_alive(s->gdb) || s->target_lost)
 			break;
 	}
 	return failures;

@@ -44,6 +44,12 @@ static void on_stream(void *context, enum mi_output_kind kind,
 		fputs("\n", stderr);
 		s->progress_shown = false;
 	}
+	if (kind == MI_OUTPUT_LOG) {
+		size_t n = len < sizeof(s->last_log) - 1 ?
+			   len : sizeof(s->last_log) - 1;
+		memcpy(s->last_log, text, n);
+		s->last_log[n] = '\0';
+	}
 	/* Console and inferior text are results; gdb's log is diagnostics. */
 	FILE *out = kind == MI_OUTPUT_LOG ? stderr : stdout;
 	fwrite(text, 1, len, out);
@@ -270,8 +276,13 @@ static struct lkdb_error *find_kaslr(struct lkdb_session *s)
 		lkdb_error_destroy(err);
 		return NULL;
 	}
-	if (err && err->code == LKDB_ERROR_MISMATCH)
-		return lkdb_error_prefix(err, "%s", o->vmlinux);
+	if (err && err->code == LKDB_ERROR_MISMATCH) {
+		struct lkdb_error *named = lkdb_error_create(
+			LKDB_ERROR_MISMATCH, "%s: %s (--force to go on anyway)",
+			o->vmlinux, err->message);
+		lkdb_error_destroy(err);
+		return named;
+	}
 	return err;
 }
 
@@ -318,14 +329,44 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	return NULL;
 }
 
+void lkdb_session_poll_events(struct lkdb_session *s)
+{
+	struct mi_output *out;
+	for (;;) {
+		struct lkdb_error *err = gdb_driver_next_async(s->gdb, 0, &out);
+		if (err) {
+			lkdb_error_destroy(err);
+			return;
+		}
+		if (!out)
+			return;
+		/*
+		 * gdb reports a dropped remote connection as the inferior's
+		 * thread group exiting (no exit code: nothing exited).
+		 */
+		if (s->attached && out->kind == MI_OUTPUT_NOTIFY_ASYNC &&
+		    out->async_class &&
+		    !strcmp(out->async_class, "thread-group-exited")) {
+			s->attached = false;
+			s->target_lost = true;
+			fprintf(stderr, "lkdb: the target %s went away (connection closed: QEMU exited or was killed)\n",
+				s->options->remote);
+		}
+		mi_output_destroy(out);
+	}
+}
+
 void lkdb_session_end(struct lkdb_session *s)
 {
 	if (s->gdb && s->attached && gdb_driver_alive(s->gdb)) {
 		/* Leave the guest running: that is what quit promises. */
 		struct gdb_call_result r;
-		struct lkdb_error *err = gdb_driver_call(s->gdb, 0, 5000,
-							 "-target-detach",
+		struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
+							 5000, "-target-detach",
 							 NULL, 0, &r);
+		if (!err && r.record->result_class == MI_CLASS_DONE)
+			lkdb_note(s, "detached from %s; the target keeps running",
+				  s->options->remote);
 		if (!err)
 			gdb_call_result_deinit(&r);
 		lkdb_error_destroy(err);

@@ -24,8 +24,12 @@ struct lkdb_session {
 	uint64_t kaslr_offset;
 	bool interactive;	/* a terminal is on stdin and stdout */
 	bool quit_requested;
-	/* Shown by the stream callback; 0 while a progress line is up. */
+	/* A progress line is up on stderr (needs a newline first). */
 	bool progress_shown;
+	/* The target went away (QEMU died, connection closed). */
+	bool target_lost;
+	/* gdb's last log (&) text, so its error is not printed twice. */
+	char last_log[512];
 };
 
 /* Set by the SIGINT handler; the gdb driver forwards it. */
@@ -39,6 +43,11 @@ extern volatile sig_atomic_t lkdb_interrupted;
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
 				      bool interactive);
+/*
+ * Look at what gdb reported asynchronously since the last command; notices
+ * a lost target (sets target_lost and says so on stderr).
+ */
+void lkdb_session_poll_events(struct lkdb_session *s);
 /* Detach (the target keeps running) and stop gdb. */
 void lkdb_session_end(struct lkdb_session *s);
 

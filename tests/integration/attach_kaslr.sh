@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Attaching with KASLR on: lkdb finds the same offset the guest reports in
+# /proc/kallsyms, and gdb then reads the release the guest printed on its
+# serial console.
+. "$(dirname "$0")/lib.sh"
+g=$(shared_guest)
+port=$(guest_port "$g")
+release=$(sed -n 's/^LKDB-RELEASE: //p' "$g/console.log" | tr -d '\r' | head -1)
+expected_offset=$(guest_kaslr_offset "$g")
+echo "# console release: $release, guest _text offset: $expected_offset"
+
+"$LKDB" -r ":$port" "$LKDB_VMLINUX" -c 'p init_uts_ns.name.release' \
+    >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "batch attach exits 0" test $status = 0
+check "release read through gdb equals the serial console's" \
+    grep -qF "\"$release\"" "$TMP/out"
+check "KASLR offset equals the guest's own (/proc/kallsyms _text)" \
+    grep -qF "KASLR offset $expected_offset" "$TMP/err"
+check "offset is not zero (KASLR is really on)" \
+    test "$expected_offset" != 0x0
+
+# Symbols are relocated: a symbol's address as gdb sees it is the
+# guest's kallsyms address.
+kallsyms_jiffies=$("$GUEST_SH" run "$g" "grep ' jiffies_64\$' /proc/kallsyms" | awk '{print $1}')
+"$LKDB" -q -r ":$port" "$LKDB_VMLINUX" -c 'p/x &jiffies_64' >"$TMP/out" 2>&1
+diag "$TMP/out"
+check "relocated &jiffies_64 equals the guest's kallsyms address" \
+    grep -qi "0x$kallsyms_jiffies" "$TMP/out"
+
+# bt and info threads work: one thread per virtual CPU.
+"$LKDB" -q -r ":$port" "$LKDB_VMLINUX" -c 'info threads' -c 'bt' >"$TMP/out" 2>&1
+diag "$TMP/out"
+check "info threads lists both CPUs" \
+    test "$(grep -c 'Thread 1\.' "$TMP/out")" = 2
+check "bt shows a kernel frame with a source line" \
+    grep -qE '^#0 .* at [a-z].*\.[ch]:[0-9]+' "$TMP/out"
+done_testing

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Batch mode: -c, -x and a non-terminal stdin run in order; the exit status
+# says whether any command failed; quitting detaches and the guest keeps
+# running.
+. "$(dirname "$0")/lib.sh"
+g=$(shared_guest)
+port=$(guest_port "$g")
+V=$LKDB_VMLINUX
+
+"$LKDB" -q -r ":$port" "$V" -c 'p 6*7' -c 'info registers rip' >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "all commands succeed: exit 0" test $status = 0
+check "-c commands run in order" \
+    bash -c "grep -n '= 42' '$TMP/out' | grep -q '^1:' && grep -q '^rip ' '$TMP/out'"
+check "rip is a relocated kernel address" \
+    grep -qE '^rip +0xffffffff[89a-b]' "$TMP/out"
+
+"$LKDB" -q -r ":$port" "$V" -c 'p no_such_symbol_lkdb' -c 'p 1' >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "a failing command gives exit 1" test $status = 1
+check "gdb's error is shown on stderr" \
+    grep -qF 'No symbol "no_such_symbol_lkdb" in current context.' "$TMP/err"
+check "later commands still run" grep -q '= 1' "$TMP/out"
+
+printf 'p 2+3\n# a comment\n\np sizeof(struct task_struct) > 0\n' >"$TMP/script"
+"$LKDB" -q -r ":$port" "$V" -x "$TMP/script" >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "-x script runs every line" test "$(grep -c '^\$[0-9]* = [15]$' "$TMP/out")" = 2
+check "-x script exit 0" test $status = 0
+
+"$LKDB" -q -r ":$port" "$V" -x "$TMP/missing-script" >"$TMP/out" 2>"$TMP/err"
+status=$?
+check "missing -x file is an error naming it (exit 1)" \
+    bash -c "test $status = 1 && grep -q 'missing-script: No such file' '$TMP/err'"
+
+printf 'p 10+1\np bad_symbol_lkdb\n' | "$LKDB" -q -r ":$port" "$V" >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "stdin commands run (non-tty batch)" grep -q '= 11' "$TMP/out"
+check "stdin failure gives exit 1" test $status = 1
+
+printf 'p 1\ncontinue\n' >/dev/null
+"$LKDB" -q -r ":$port" "$V" -c "$(printf 'p 1\n-gdb-exit')" >"$TMP/out" 2>"$TMP/err"
+status=$?
+check "a command with a newline is refused, not split" \
+    bash -c "test $status = 1 && grep -q 'control characters' '$TMP/err'"
+
+# quit detaches: the guest answers its agent afterwards, and its jiffies
+# advance (it was not left stopped).
+"$LKDB" -q -r ":$port" "$V" -c 'p jiffies' -c quit -c 'p 99' >"$TMP/out1" 2>&1
+status=$?
+check "quit ends the script (later commands do not run)" \
+    bash -c "test $status = 0 && ! grep -q '= 99' '$TMP/out1'"
+check "guest runs after detach (agent answers)" \
+    bash -c "'$GUEST_SH' run '$g' 'echo alive-after-detach' 5 | grep -q alive-after-detach"
+j1=$(sed -n 's/^\$1 = //p' "$TMP/out1")
+sleep 1
+"$LKDB" -q -r ":$port" "$V" -c 'p jiffies' >"$TMP/out2" 2>&1
+j2=$(sed -n 's/^\$1 = //p' "$TMP/out2")
+echo "# jiffies $j1 -> $j2"
+check "jiffies advanced between sessions" test "${j2:-0}" -gt "${j1:-0}"
+"$LKDB" -q -r ":$port" "$V" -c 'info breakpoints' >"$TMP/out" 2>&1
+check "no breakpoint is left behind" grep -q 'No breakpoints or watchpoints' "$TMP/out"
+done_testing

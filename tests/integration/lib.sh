@@ -1,0 +1,83 @@
+# Shared helpers for integration tests (sourced).  Each test is a bash script
+# printing TAP; meson runs them one at a time (is_parallel: false).
+#
+# Environment (set by tests/integration/meson.build):
+#   LKDB          the lkdb binary under test
+#   LKDB_SCRIPTS  the source tree's scripts/ directory
+#   LKDB_GUESTS   where guest directories live (in the build tree)
+# The fixture (kernel, vmlinux, initrd) comes from scripts/fixture.sh's cache.
+set -uo pipefail
+
+CACHE=${LKDB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkdb}
+FIXTURE_ENV=${LKDB_FIXTURE_ENV:-$CACHE/kernel/current/fixture.env}
+if [[ ! -f $FIXTURE_ENV ]]; then
+    echo "Bail out! no kernel fixture at $FIXTURE_ENV (run scripts/fixture.sh)"
+    exit 1
+fi
+# shellcheck source=/dev/null
+. "$FIXTURE_ENV"
+GUEST_SH=$LKDB_SCRIPTS/guest.sh
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-it.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+tap_n=0
+tap_failed=0
+ok() {
+    tap_n=$((tap_n + 1))
+    if [[ $1 == 0 ]]; then
+        echo "ok $tap_n - $2"
+    else
+        echo "not ok $tap_n - $2"
+        tap_failed=$((tap_failed + 1))
+    fi
+}
+# check NAME COMMAND...: one TAP line from a command's status
+check() {
+    local name=$1
+    shift
+    if "$@"; then ok 0 "$name"; else ok 1 "$name"; fi
+}
+diag() { sed 's/^/# /' "$@"; }
+done_testing() {
+    echo "1..$tap_n"
+    [[ $tap_failed == 0 ]]
+}
+
+# The guest most tests share: KASLR on, booted once per test run, reused
+# while its QEMU lives.  scripts/test.sh stops it at the end; if nobody
+# does, its --lifetime ends it.
+shared_guest() {
+    local dir=$LKDB_GUESTS/shared
+    mkdir -p "$LKDB_GUESTS"
+    exec 9>"$LKDB_GUESTS/shared.lock"
+    flock 9
+    if ! "$GUEST_SH" status "$dir" >/dev/null 2>&1; then
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        "$GUEST_SH" start "$dir" --sleepers 4 --lifetime 1800 >&2 ||
+            { flock -u 9; echo "Bail out! shared guest did not boot"; exit 1; }
+    fi
+    flock -u 9
+    echo "$dir"
+}
+
+# A guest of the test's own (it will be killed or changed).
+own_guest() {
+    local dir=$LKDB_GUESTS/$1
+    shift
+    "$GUEST_SH" stop "$dir" >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    "$GUEST_SH" start "$dir" --lifetime 900 "$@" >&2 ||
+        { echo "Bail out! guest $dir did not boot"; exit 1; }
+    echo "$dir"
+}
+
+guest_port() { "$GUEST_SH" port "$1"; }
+# The KASLR offset as the guest itself sees it: _text in /proc/kallsyms
+# minus the link address of _text (0xffffffff81000000 on x86_64).
+guest_kaslr_offset() {
+    local text
+    text=$("$GUEST_SH" run "$1" "grep ' _text\$' /proc/kallsyms" | awk '{print $1}')
+    printf '0x%x\n' $((0x$text - 0xffffffff81000000))
+}
