@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# install-deps.sh — the Debian packages lkdb needs to build, run and test.
+# Installs only what is missing (one apt-get install; apt-get update only if
+# that fails).  Needs root when something is missing.
+#   scripts/install-deps.sh            build + run (gdb, libedit, elfutils)
+#   scripts/install-deps.sh --test     also what the test suites use
+set -euo pipefail
+
+PROG=install-deps.sh
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+
+PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libedit-dev libdw-dev
+          libelf-dev gdb python3)
+if [[ ${1:-} == --test ]]; then
+    # clang + its runtime: the ASan/UBSan build and the libFuzzer target;
+    # tmux: the interactive prompt test.
+    PACKAGES+=(clang libclang-rt-dev tmux)
+elif [[ -n ${1:-} ]]; then
+    die "unknown argument '$1' (usage: install-deps.sh [--test])"
+fi
+
+is_installed() {
+    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
+}
+
+command -v dpkg-query >/dev/null 2>&1 ||
+    die "dpkg-query not found: these scripts need Debian 12 (apt)"
+missing=()
+for p in "${PACKAGES[@]}"; do
+    is_installed "$p" || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+[[ $(id -u) == 0 ]] ||
+    die "missing packages ${missing[*]} and not root: run 'sudo apt-get install ${missing[*]}'"
+log "installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
+    log "apt-get install failed; running apt-get update and retrying"
+    apt-get update -q >&2 || die "apt-get update failed"
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
+        die "apt-get install ${missing[*]} failed"
+fi

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# test.sh — the whole test suite, from a fresh Debian 12 machine.
+#
+# Installs what is missing, fetches the kernel fixture (cached in
+# ${XDG_CACHE_HOME:-~/.cache}/lkdb), builds with warnings fatal, runs the
+# unit, fuzz and integration suites, then builds with ASan+UBSan (clang) and
+# runs unit and fuzz again plus a short libFuzzer run.  Ends with one line
+# "N passed, N failed" counting every TAP subtest (a test that is not TAP
+# counts once); exits non-zero if anything failed.
+#
+#   scripts/test.sh                 everything
+#   scripts/test.sh --no-integration   skip the QEMU suite (no fixture needed)
+#   LKDB_FUZZ_SECONDS=60 scripts/test.sh   longer libFuzzer run (default 20)
+set -uo pipefail
+
+PROG=test.sh
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+log() { printf '\n%s: == %s\n' "$PROG" "$*" >&2; }
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$TOP" || die "cannot enter $TOP"
+integration=true
+case ${1:-} in
+    --no-integration) integration=false ;;
+    "") ;;
+    *) die "unknown argument '$1' (usage: test.sh [--no-integration])" ;;
+esac
+
+BUILD=$TOP/build-test
+ASAN=$TOP/build-asan
+failures_outside_meson=0
+results=()
+
+log "dependencies"
+scripts/install-deps.sh --test || die "installing dependencies failed"
+if $integration; then
+    log "kernel fixture"
+    scripts/fixture.sh >/dev/null || die "the kernel fixture failed (scripts/fixture.sh)"
+fi
+
+log "build (gcc, warnings fatal)"
+if [[ -d $BUILD ]]; then
+    meson setup --reconfigure "$BUILD" -Dwerror=true -Dintegration=$integration >/dev/null
+else
+    meson setup "$BUILD" -Dwerror=true -Dintegration=$integration >/dev/null
+fi || die "meson setup failed"
+ninja -C "$BUILD" || die "build failed"
+
+suites=(--suite unit --suite fuzz)
+$integration && suites+=(--suite integration)
+log "tests: ${suites[*]}"
+# The shared guest of the integration suite lives until we stop it.
+trap 'scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true' EXIT
+meson test -C "$BUILD" "${suites[@]}" --print-errorlogs
+results+=("$BUILD/meson-logs/testlog.json")
+scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
+
+log "ASan + UBSan build (clang): unit and fuzz"
+asan_opts=(-Dwerror=true -Dintegration=false -Db_sanitize=address,undefined
+           -Db_lundef=false -Dc_args=-fno-sanitize-recover=all)
+if [[ -d $ASAN ]]; then
+    CC=clang meson setup --reconfigure "$ASAN" "${asan_opts[@]}" >/dev/null
+else
+    CC=clang meson setup "$ASAN" "${asan_opts[@]}" >/dev/null
+fi || die "meson setup of the ASan build failed"
+ninja -C "$ASAN" || die "ASan build failed"
+meson test -C "$ASAN" --suite unit --suite fuzz --print-errorlogs
+results+=("$ASAN/meson-logs/testlog.json")
+
+fuzzer=$ASAN/tests/fuzz/fuzz-mi-parser
+seconds=${LKDB_FUZZ_SECONDS:-20}
+if [[ -x $fuzzer ]]; then
+    log "libFuzzer: MI parser for ${seconds}s"
+    work=$(mktemp -d)
+    if "$fuzzer" -max_total_time="$seconds" -dict=tests/fuzz/mi_parser.dict \
+        -artifact_prefix="$work/" "$work" tests/fuzz/corpus/mi_parser \
+        >"$work/log" 2>&1; then
+        tail -n 2 "$work/log"
+        echo "ok - libFuzzer found nothing in ${seconds}s" >"$BUILD/libfuzzer.tap"
+    else
+        tail -n 30 "$work/log"
+        echo "not ok - libFuzzer found a crash (input kept in $work)" >"$BUILD/libfuzzer.tap"
+        failures_outside_meson=1
+    fi
+    [[ $failures_outside_meson == 1 ]] || rm -rf "$work"
+else
+    echo "not ok - libFuzzer binary was not built" >"$BUILD/libfuzzer.tap"
+fi
+
+log "summary"
+python3 - "$BUILD/libfuzzer.tap" "${results[@]}" <<'PY'
+import json, re, sys
+
+passed = failed = skipped = 0
+failed_names = []
+
+def tap_counts(text):
+    ok = len(re.findall(r'^ok\b(?!.*# SKIP)', text, re.M))
+    skip = len(re.findall(r'^ok\b.*# SKIP', text, re.M))
+    bad = len(re.findall(r'^not ok\b', text, re.M))
+    plan = re.search(r'^1\.\.(\d+)', text, re.M)
+    return ok, bad, skip, int(plan.group(1)) if plan else None
+
+extra = open(sys.argv[1]).read()
+ok, bad, _, _ = tap_counts(extra)
+passed += ok
+failed += bad
+if bad:
+    failed_names.append('libfuzzer')
+for path in sys.argv[2:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        failed += 1
+        failed_names.append(path + ' (no test log)')
+        continue
+    for line in lines:
+        t = json.loads(line)
+        good = t['result'] in ('OK', 'EXPECTEDFAIL', 'SKIP')
+        ok, bad, skip, plan = tap_counts(t.get('stdout') or '')
+        if ok + bad + skip == 0:
+            ok, bad = (1, 0) if good else (0, 1)
+        elif not good and bad == 0:
+            bad = 1     # crashed, bailed out or timed out after its oks
+        if plan is not None and ok + bad + skip < plan:
+            bad += plan - (ok + bad + skip)
+        passed += ok
+        failed += bad
+        skipped += skip
+        if bad:
+            failed_names.append(t['name'])
+for name in failed_names:
+    print('FAILED: ' + name)
+print('%d passed, %d failed' % (passed, failed) +
+      (', %d skipped' % skipped if skipped else ''))
+sys.exit(1 if failed else 0)
+PY
