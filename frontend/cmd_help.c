@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* help: generated from the command table; other topics are gdb's. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
@@ -33,9 +34,12 @@ struct lkdb_error *cmd_help(struct lkdb_command_context *ctx)
 		const struct lkdb_command *c = lkdb_command_find(ctx->argv[1]);
 		if (!c) {
 			/* Not ours: gdb knows its own commands. */
-			char line[512];
-			snprintf(line, sizeof(line), "help %s", ctx->argv[1]);
-			return lkdb_run_line(ctx->session, line) ? NULL :
+			char *line;
+			if (asprintf(&line, "help %s", ctx->argv[1]) < 0)
+				return &lkdb_error_oom;
+			bool ok = lkdb_run_gdb_command(ctx->session, line);
+			free(line);
+			return ok ? NULL :
 			       lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 						 "no lkdb or gdb command \"%s\"",
 						 ctx->argv[1]);

@@ -163,7 +163,7 @@ static bool run_lkdb_command(struct lkdb_session *s,
 }
 
 /* A gdb command: shown as gdb would show it; ^error goes to stderr. */
-static bool run_gdb_command(struct lkdb_session *s, const char *line)
+bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 {
 	struct gdb_call_result r;
 	s->last_log[0] = '\0';
@@ -230,7 +230,7 @@ static bool run_line(struct lkdb_session *s, const char *line)
 	if (err) {
 		/* Not lkdb syntax; gdb has its own quoting rules. */
 		lkdb_error_destroy(err);
-		return run_gdb_command(s, line);
+		return lkdb_run_gdb_command(s, line);
 	}
 	if (argc > 0)
 		cmd = lkdb_command_find(argv[0]);
@@ -240,7 +240,7 @@ static bool run_line(struct lkdb_session *s, const char *line)
 	} else {
 		for (int i = 0; i < argc; i++)
 			free(argv[i]);
-		ok = run_gdb_command(s, line);
+		ok = lkdb_run_gdb_command(s, line);
 	}
 	if (cmd) {
 		for (int i = 0; i < argc && argv[i]; i++)

@@ -44,6 +44,8 @@ const struct lkdb_command *lkdb_command_find(const char *name);
  * stderr.  Returns true when the command succeeded.
  */
 bool lkdb_run_line(struct lkdb_session *s, const char *line);
+/* Pass line to gdb as a CLI command; its output shows as gdb's would. */
+bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
 
 /* Handlers, one file each. */
 struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The lkdb binary without a guest: usage errors, bad files, a missing gdb,
+# a vmcore (not supported yet), symbols-only mode, help as text and JSON.
+# Args: LKDB VMLINUX_FIXTURE (a small ELF with linux_banner).
+set -uo pipefail
+LKDB=$1
+FIXTURE=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+n=0
+failed=0
+check() {
+    local name=$1
+    shift
+    n=$((n + 1))
+    if "$@"; then
+        echo "ok $n - $name"
+    else
+        echo "not ok $n - $name"
+        sed 's/^/# /' "$TMP/out" "$TMP/err"
+        failed=$((failed + 1))
+    fi
+}
+run() { "$LKDB" "$@" >"$TMP/out" 2>"$TMP/err"; echo $? >"$TMP/status"; }
+status() { test "$(cat "$TMP/status")" = "$1"; }
+err_is() { status "$1" && test "$(wc -l <"$TMP/err")" = 1 && grep -qE "$2" "$TMP/err"; }
+
+run
+check "no arguments: exit 2, says VMLINUX is missing" err_is 2 '^lkdb: missing VMLINUX'
+run --bogus "$FIXTURE"
+check "unknown option is named" err_is 2 '^lkdb: unknown option --bogus'
+run "$FIXTURE" -c
+check "option without its argument is named" err_is 2 '^lkdb: option -c needs an argument'
+run --kaslr-offset 12zz "$FIXTURE"
+check "bad --kaslr-offset is named" err_is 2 '^lkdb: --kaslr-offset: not a number: "12zz"'
+run --connect-timeout 0 "$FIXTURE"
+check "out-of-range --connect-timeout" err_is 2 'connect-timeout: 0 is not between'
+run a b c
+check "too many arguments" err_is 2 '^lkdb: too many arguments: "c"'
+run -r :1 "$FIXTURE" "$TMP/vmcore"
+check "--remote with a vmcore is refused" err_is 2 'either --remote or a VMCORE'
+
+run /nonexistent/vmlinux -c 'p 1'
+check "missing vmlinux: one line naming it" err_is 2 '^lkdb: /nonexistent/vmlinux: .*No such file'
+printf 'not an elf file\n' >"$TMP/text"
+run "$TMP/text" -c 'p 1'
+check "non-ELF vmlinux: one line naming it" err_is 2 "^lkdb: $TMP/text: not an ELF file"
+run "$TMP" -c 'p 1'
+check "a directory as vmlinux is refused" err_is 2 "^lkdb: $TMP: "
+: >"$TMP/vmcore"
+run "$FIXTURE" "$TMP/vmcore"
+check "a vmcore is refused clearly, naming it" err_is 2 "^lkdb: $TMP/vmcore: opening vmcores is not supported yet"
+run --gdb /nonexistent/gdb "$FIXTURE" -c 'p 1'
+check "missing gdb: says so and how to fix it" \
+    err_is 2 'cannot run gdb "/nonexistent/gdb": No such file or directory \(install gdb or give its path with --gdb PATH\)'
+
+run --version
+check "--version prints the version" bash -c "status 0 2>/dev/null; grep -qE '^lkdb [0-9]+\.[0-9]+' '$TMP/out'"
+run --help
+check "--help shows usage on stdout, exit 0" \
+    bash -c "test \$(cat '$TMP/status') = 0 && grep -q '^Usage: lkdb' '$TMP/out'"
+
+# Symbols only (no target), like "gdb vmlinux".
+run -q "$FIXTURE" -c 'p sizeof(linux_banner) > 10' -c 'p 6*7'
+check "symbols-only session runs gdb commands" \
+    bash -c "test \$(cat '$TMP/status') = 0 && grep -q '= 1' '$TMP/out' && grep -q '= 42' '$TMP/out'"
+run -q "$FIXTURE" -c 'p 1' -c 'frobnicate' -c 'p 2'
+check "a failing command gives exit 1; the rest still run" \
+    bash -c "test \$(cat '$TMP/status') = 1 && grep -q 'Undefined command: \"frobnicate\"' '$TMP/err' && grep -q '= 2' '$TMP/out'"
+check "gdb's error is printed once" test "$(grep -c frobnicate "$TMP/err")" = 1
+printf 'p 3\nquit\np 4\n' | "$LKDB" -q "$FIXTURE" >"$TMP/out" 2>"$TMP/err"
+check "stdin commands stop at quit" bash -c "grep -q '= 3' '$TMP/out' && ! grep -q '= 4' '$TMP/out'"
+
+run -q "$FIXTURE" -c help
+check "help lists lkdb commands and says the rest goes to gdb" \
+    bash -c "grep -q '^  help ' '$TMP/out' && grep -q '^  quit ' '$TMP/out' && grep -q 'goes to gdb' '$TMP/out'"
+run -q "$FIXTURE" -c 'help quit'
+check "help COMMAND shows usage and aliases" \
+    bash -c "grep -q '^Usage: quit' '$TMP/out' && grep -q '^Aliases: q exit' '$TMP/out'"
+run -q "$FIXTURE" -c 'help --json'
+check "help --json is valid JSON with the same commands" \
+    python3 -c "import json,sys; d=json.load(open('$TMP/out')); sys.exit(0 if [c['name'] for c in d]==['help','quit'] else 1)"
+run -q --json "$FIXTURE" -c help
+check "global --json applies to help" \
+    python3 -c "import json; json.load(open('$TMP/out'))"
+run -q "$FIXTURE" -c 'help print'
+check "help of a gdb command is gdb's" grep -q 'Print value of expression' "$TMP/out"
+run -q "$FIXTURE" -c 'help frobnicate'
+check "help of an unknown command fails" bash -c "test \$(cat '$TMP/status') = 1"
+run -q "$FIXTURE" -c "$(printf 'p 1\np 2')"
+check "a command with a newline is refused, not split" \
+    bash -c "test \$(cat '$TMP/status') = 1 && grep -q 'control characters' '$TMP/err' && ! grep -q '= 2' '$TMP/out'"
+echo "1..$n"
+[[ $failed == 0 ]]
