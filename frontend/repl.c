@@ -150,12 +150,26 @@ int lkdb_repl(struct lkdb_session *s)
 	rl_readline_name = "lkdb";
 	while (!s->quit_requested) {
 		lkdb_interrupted = 0;
+		errno = 0;
 		char *line = readline("lkdb> ");
+		int read_errno = errno;
+		if (!line && (lkdb_interrupted || read_errno == EINTR)) {
+			/*
+			 * Ctrl-C at the prompt: the read was interrupted and
+			 * libedit gave up the line.  Like gdb, drop what was
+			 * typed, say Quit and prompt again; it is no EOF.
+			 */
+			lkdb_interrupted = 0;
+			fputs("\nQuit\n", stderr);
+			continue;
+		}
 		if (!line) {
 			/* Ctrl-D: leave like quit. */
 			fputs("\n", stdout);
 			break;
 		}
+		/* A Ctrl-C that came while editing is not for the command. */
+		lkdb_interrupted = 0;
 		if (*line) {
 			HIST_ENTRY *last = history_length ?
 					   history_get(history_base +

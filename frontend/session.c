@@ -185,9 +185,16 @@ static struct lkdb_error *load_symbols(struct lkdb_session *s)
 
 	char *quoted = cli_quote(o->vmlinux), *cmd = NULL;
 	int n;
+	/*
+	 * KASLR moves the image but not the per-CPU section: its symbols are
+	 * offsets from each CPU's per-CPU base, linked at 0 (x86_64
+	 * CONFIG_SMP).  symbol-file -o would shift them too, so per-CPU
+	 * variables would read garbage.
+	 */
 	if (s->attached)
-		n = asprintf(&cmd, "symbol-file -o 0x%" PRIx64 " %s",
-			     s->kaslr_offset, quoted ? quoted : "");
+		n = asprintf(&cmd, "add-symbol-file %s -o 0x%" PRIx64 "%s",
+			     quoted ? quoted : "", s->kaslr_offset,
+			     s->percpu_at_zero ? " -s .data..percpu 0" : "");
 	else
 		n = asprintf(&cmd, "file %s", quoted ? quoted : "");
 	free(quoted);
@@ -300,6 +307,10 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
 	if (err)
 		return err;
+	uint64_t percpu_addr;
+	err = vmlinux_section(s->vmlinux, ".data..percpu", &percpu_addr, NULL);
+	s->percpu_at_zero = !err && percpu_addr == 0;
+	lkdb_error_destroy(err);
 	struct gdb_driver_options gopts = {
 		.gdb_path = options->gdb_path,
 		.interrupt_flag = &lkdb_interrupted,

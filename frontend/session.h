@@ -22,6 +22,8 @@ struct lkdb_session {
 	struct vmlinux *vmlinux;
 	bool attached;		/* connected to a remote target */
 	uint64_t kaslr_offset;
+	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
+	bool percpu_at_zero;
 	bool interactive;	/* a terminal is on stdin and stdout */
 	bool quit_requested;
 	/* A progress line is up on stderr (needs a newline first). */

@@ -480,3 +480,18 @@ void vmlinux_text_range(const struct vmlinux *vm, uint64_t *start_ret,
 	*start_ret = vm->text_start;
 	*end_ret = vm->text_end;
 }
+
+struct lkdb_error *vmlinux_section(const struct vmlinux *vm, const char *name,
+				   uint64_t *addr_ret, uint64_t *size_ret)
+{
+	for (size_t i = 0; i < vm->nr_sections; i++) {
+		if (!strcmp(vm->sections[i].name, name)) {
+			*addr_ret = vm->sections[i].addr;
+			if (size_ret)
+				*size_ret = vm->sections[i].size;
+			return NULL;
+		}
+	}
+	return lkdb_error_create(LKDB_ERROR_NOT_FOUND, "%s: no section %s",
+				 vm->path, name);
+}

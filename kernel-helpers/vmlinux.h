@@ -56,6 +56,12 @@ struct lkdb_error *vmlinux_read(const struct vmlinux *vm, uint64_t link_addr,
  * ("Linux version 6.1.0-56-amd64 (...) #1 SMP ... (2026-11-16)\n"): that is
  * what the running kernel holds, so it can be compared byte for byte.
  */
+/*
+ * An allocated section's link address and size; LKDB_ERROR_NOT_FOUND naming
+ * the section if the file has none (or it is empty).
+ */
+struct lkdb_error *vmlinux_section(const struct vmlinux *vm, const char *name,
+				   uint64_t *addr_ret, uint64_t *size_ret);
 const char *vmlinux_banner(const struct vmlinux *vm);
 /* The word after "Linux version " in the banner, e.g. "6.1.0-56-amd64". */
 const char *vmlinux_release(const struct vmlinux *vm);

@@ -5,6 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest)
 port=$(guest_port "$g")
+V=$LKDB_VMLINUX
 release=$(sed -n 's/^LKDB-RELEASE: //p' "$g/console.log" | tr -d '\r' | head -1)
 expected_offset=$(guest_kaslr_offset "$g")
 echo "# console release: $release, guest _text offset: $expected_offset"
@@ -28,6 +29,21 @@ kallsyms_jiffies=$("$GUEST_SH" run "$g" "grep ' jiffies_64\$' /proc/kallsyms" | 
 diag "$TMP/out"
 check "relocated &jiffies_64 equals the guest's kallsyms address" \
     grep -qi "0x$kallsyms_jiffies" "$TMP/out"
+
+# Per-CPU symbols are offsets that KASLR does not move: gdb must see
+# current_task where the guest's kallsyms puts it, and reading CPU 0's
+# current task through __per_cpu_offset must give a real task.
+kallsyms_current=$("$GUEST_SH" run "$g" "grep ' current_task\$' /proc/kallsyms" | awk '{print $1}')
+"$LKDB" -q -r ":$port" "$V" -c 'p/x &current_task' \
+    -c 'p ((struct task_struct *)*(unsigned long *)((char *)&current_task + __per_cpu_offset[0]))->comm' \
+    >"$TMP/out" 2>&1
+diag "$TMP/out"
+gdb_current=$(sed -n 's/^\$1 = \(0x[0-9a-f]*\).*/\1/p' "$TMP/out")
+echo "# kallsyms current_task: $kallsyms_current, gdb: $gdb_current"
+check "per-CPU symbol is not relocated (equals kallsyms)" \
+    test "$((gdb_current))" = "$((0x${kallsyms_current:-1}))"
+check "CPU 0's current task has a readable name" \
+    grep -qE '^\$2 = "[a-z]' "$TMP/out"
 
 # bt and info threads work: one thread per virtual CPU.
 "$LKDB" -q -r ":$port" "$LKDB_VMLINUX" -c 'info threads' -c 'bt' >"$TMP/out" 2>&1

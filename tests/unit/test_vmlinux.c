@@ -182,6 +182,26 @@ TEST(text_range)
 	vmlinux_destroy(vm);
 }
 
+TEST(section_lookup)
+{
+	struct vmlinux *vm = NULL;
+	take_error(vmlinux_open(fixture_path, &vm));
+	if (!vm) {
+		CHECK(0);
+		return;
+	}
+	uint64_t addr = 0, size = 0, banner;
+	CHECK(!vmlinux_section(vm, ".rodata", &addr, &size));
+	CHECK(!vmlinux_symbol(vm, "linux_banner", &banner, NULL));
+	CHECK(banner >= addr && banner < addr + size);
+	struct lkdb_error *err = vmlinux_section(vm, ".no-such-section",
+						 &addr, NULL);
+	CHECK(err && err->code == LKDB_ERROR_NOT_FOUND);
+	CHECK(err && strstr(err->message, ".no-such-section"));
+	lkdb_error_destroy(err);
+	vmlinux_destroy(vm);
+}
+
 /* vmlinux_open(path) must fail with code and exactly "path: message". */
 static void check_open_fails(const char *path, int code, const char *message)
 {
@@ -326,6 +346,7 @@ int main(int argc, char **argv)
 	RUN(symbol);
 	RUN(read);
 	RUN(text_range);
+	RUN(section_lookup);
 	RUN(error_not_found);
 	RUN(error_not_elf);
 	RUN(error_wrong_machine);
