@@ -24,26 +24,9 @@ PACKAGES=(
     util-linux coreutils
 )
 
-is_installed() {
-    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
-}
-
 install_packages() {
-    local missing=() p
-    command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this fixture needs a Debian (apt) system"
-    for p in "${PACKAGES[@]}"; do
-        is_installed "$p" || missing+=("$p")
-    done
-    ((${#missing[@]})) || return 0
-    [[ $(id -u) == 0 ]] || die "missing packages ${missing[*]} and not root: run 'apt-get install ${missing[*]}'"
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >&2; then
-        log "apt-get install failed; running apt-get update and retrying"
-        apt-get update -q >&2 || die "apt-get update failed"
-        apt-get install -y -q --no-install-recommends "${missing[@]}" >&2 ||
-            die "apt-get install ${missing[*]} failed"
-    fi
+    "$HERE/install-deps.sh" --only "${PACKAGES[@]}" ||
+        die "installing ${PACKAGES[*]} failed"
 }
 
 install_packages

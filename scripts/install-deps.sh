@@ -4,6 +4,7 @@
 # that fails).  Needs root when something is missing.
 #   scripts/install-deps.sh            build + run (gdb, libedit, elfutils)
 #   scripts/install-deps.sh --test     also what the test suites use
+#   scripts/install-deps.sh --only P…  just these packages (fixture.sh)
 set -euo pipefail
 
 PROG=install-deps.sh
@@ -12,13 +13,18 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libedit-dev libdw-dev
           libelf-dev gdb python3)
-if [[ ${1:-} == --test ]]; then
-    # clang + its runtime: the ASan/UBSan build and the libFuzzer target;
-    # tmux: the interactive prompt test.
-    PACKAGES+=(clang libclang-rt-dev tmux)
-elif [[ -n ${1:-} ]]; then
-    die "unknown argument '$1' (usage: install-deps.sh [--test])"
-fi
+case ${1:-} in
+    --test)
+        # clang + its runtime: the ASan/UBSan build and the libFuzzer
+        # target; tmux: the interactive prompt test.
+        PACKAGES+=(clang libclang-rt-dev tmux) ;;
+    --only)
+        shift
+        (($#)) || die "--only needs package names"
+        PACKAGES=("$@") ;;
+    "") ;;
+    *) die "unknown argument '$1' (usage: install-deps.sh [--test | --only PACKAGE...])" ;;
+esac
 
 is_installed() {
     [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
