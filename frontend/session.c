@@ -16,7 +16,10 @@
 
 volatile sig_atomic_t lkdb_interrupted;
 
-/* gdb reading a 600 MB distro vmlinux cold takes ~30 s: never time out. */
+/*
+ * gdb reading a 600 MB distro vmlinux cold takes 2-4 s here and up to half a
+ * minute on a slow disk: never time out.
+ */
 #define SYMBOL_LOAD_TIMEOUT GDB_TIMEOUT_NONE
 #define SETUP_TIMEOUT_MS 10000
 
@@ -143,7 +146,7 @@ static int mkdir_p(char *path)
 
 /*
  * gdb names its index-cache entries after the build-id; when one exists the
- * load takes ~1 s instead of ~30 s, so only a cold load gets a warning.
+ * load takes ~0.5 s instead of seconds, so only a cold load gets a note.
  */
 static bool index_cached(const char *dir, const char *build_id)
 {

@@ -35,7 +35,10 @@ log "dependencies"
 scripts/install-deps.sh --test || die "installing dependencies failed"
 if $integration; then
     log "kernel fixture"
-    scripts/fixture.sh >/dev/null || die "the kernel fixture failed (scripts/fixture.sh)"
+    env_file=$(scripts/fixture.sh) || die "the kernel fixture failed (scripts/fixture.sh)"
+    # The unit tests that read the real Debian vmlinux run when given one.
+    LKDB_TEST_VMLINUX=$(. "$env_file" && echo "$LKDB_VMLINUX")
+    export LKDB_TEST_VMLINUX
 fi
 
 log "build (gcc, warnings fatal)"
