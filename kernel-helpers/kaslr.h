@@ -12,19 +12,9 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "target.h"
 
 struct vmlinux;
-
-/*
- * Reads kernel virtual memory of the target.  An unmapped address must fail
- * with LKDB_ERROR_FAULT; any other error (target lost, timeout, ...) aborts
- * a probe and is passed back to its caller.
- */
-struct kernel_memory_reader {
-	void *context;
-	struct lkdb_error *(*read)(void *context, uint64_t addr, void *buf,
-				   size_t len);
-};
 
 /*
  * Where the kernel image may be placed: every candidate offset is a

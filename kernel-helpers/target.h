@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A kernel to inspect: memory at kernel virtual addresses and the registers
+ * each CPU had.  Kernel-aware code computes over this interface only; it has
+ * two implementations: through gdb for a live guest (frontend/gdb_target.c)
+ * and in-process over a vmcore (kernel-helpers/dump.c).  A byte buffer can
+ * stand in for a kernel in unit tests.
+ */
+#ifndef LKDB_TARGET_H
+#define LKDB_TARGET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/*
+ * Reads kernel virtual memory.  An unmapped or missing (filtered) address
+ * is LKDB_ERROR_FAULT naming the address; other errors (target lost,
+ * timeout) are returned as they are.
+ */
+struct kernel_memory_reader {
+	void *context;
+	struct lkdb_error *(*read)(void *context, uint64_t addr, void *buf,
+				   size_t len);
+};
+
+/* x86_64 registers in struct pt_regs order, plus the segment bases. */
+struct x86_64_regs {
+	uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	uint64_t rax, rcx, rdx, rsi, rdi, orig_rax;
+	uint64_t rip, cs, eflags, rsp, ss;
+	uint64_t fs_base, gs_base, ds, es, fs, gs;
+};
+
+struct lkdb_target {
+	struct kernel_memory_reader memory;
+	void *context;
+	/* CPUs whose registers are known (saved in a dump, or live vCPUs). */
+	unsigned int (*nr_cpus)(void *context);
+	struct lkdb_error *(*cpu_regs)(void *context, unsigned int cpu,
+				       struct x86_64_regs *ret);
+};
+
+static inline struct lkdb_error *target_read(const struct lkdb_target *t,
+					     uint64_t addr, void *buf,
+					     size_t len)
+{
+	return t->memory.read(t->memory.context, addr, buf, len);
+}
+
+#endif
