@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# The interactive prompt, driven through a real terminal (tmux) like a
+# person would: the prompt after attach, Tab completion of lkdb commands,
+# gdb commands and kernel symbols, history kept across sessions, Ctrl-C at
+# an idle prompt and on a running guest, long output arriving whole, and
+# Ctrl-D / quit leaving the guest running.
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "Bail out! tmux not installed"
+    exit 1
+fi
+. "$(dirname "$0")/lib.sh"
+g=$(shared_guest)
+port=$(guest_port "$g")
+V=$LKDB_VMLINUX
+if [[ $LKDB == */* ]]; then
+    lkdb_bin=$(realpath "$LKDB")
+else
+    lkdb_bin=$(command -v "$LKDB")
+fi
+# The user's history is not ours to touch.
+export XDG_STATE_HOME=$TMP/state
+HISTORY_FILE=$XDG_STATE_HOME/lkdb/history
+SOCK=$TMP/tmux.sock
+SESSION=''
+
+# Our own tmux server and settings: a long scrollback, and a pane that
+# stays (for its last words) if lkdb dies.
+printf 'set -g history-limit 20000\nset -g remain-on-exit on\n' >"$TMP/tmux.conf"
+tm() { tmux -S "$SOCK" -f "$TMP/tmux.conf" "$@"; }
+
+# The whole pane (scrollback too), wrapped lines joined, trailing blanks
+# and blank lines at the end dropped.
+pane() {
+    tm capture-pane -p -J -S - -E - -t "$SESSION" 2>/dev/null |
+        sed 's/[[:space:]]*$//' |
+        awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--
+                                  for (i = 1; i <= n; i++) print l[i] }'
+}
+last_line() { pane | tail -n 1; }
+# Output since mark (from the line the cursor was on then).
+MARK=1
+mark() { MARK=$(pane | wc -l); ((MARK > 0)) || MARK=1; }
+since_mark() { pane | tail -n +"$MARK"; }
+
+# poll TIMEOUT COMMAND...: until COMMAND succeeds or TIMEOUT seconds pass.
+poll() {
+    local deadline=$((SECONDS + $1))
+    shift
+    while ! "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+last_is() { [[ $(last_line) =~ $1 ]]; }
+seen() { since_mark | grep -qE -- "$1"; }
+# lkdb ended (the wrapper says how) or its pane is gone or dead.
+exited() {
+    pane | grep -qE '^LKDB-EXITED [0-9]+$' ||
+        [[ $(tm display-message -p -t "$SESSION" '#{pane_dead}' 2>/dev/null) != 0 ]]
+}
+at_prompt() { last_is '^lkdb>$'; }
+# wait_last REGEX [TIMEOUT]: the cursor line matches (a completion, a
+# recalled command, a fresh prompt).
+wait_last() { poll "${2:-15}" last_is "$1"; }
+# wait_output REGEX [TIMEOUT]: REGEX seen since the mark and the prompt is
+# back after it.
+wait_output() { poll "${2:-30}" seen_then_prompt "$1"; }
+seen_then_prompt() { seen "$1" && at_prompt; }
+in_pane() { pane | grep -qE -- "$1"; }
+not() { ! "$@"; }
+
+keys() { tm send-keys -t "$SESSION" "$@" 2>/dev/null; }
+type_text() { tm send-keys -t "$SESSION" -l -- "$1" 2>/dev/null; }
+# run_cmd TEXT: type a command and Enter, after marking the pane.
+run_cmd() { mark; type_text "$1"; keys Enter; }
+# clear_line: empty the edit line (Ctrl-U), wait for the bare prompt.
+clear_line() { keys C-u; wait_last '^lkdb>$' 5; }
+
+start_lkdb() {
+    SESSION=$1
+    local cmd
+    cmd=$(printf '%q -r %q %q; echo "LKDB-EXITED $?"; exec sleep 3600' \
+        "$lkdb_bin" ":$port" "$V")
+    # More than one argument: tmux runs bash itself, not the user's shell.
+    tm new-session -d -s "$SESSION" -x 160 -y 50 -c "$TMP" \
+        -e "XDG_STATE_HOME=$XDG_STATE_HOME" -- bash -c "$cmd"
+}
+
+# If a step failed with lkdb still attached, leave the guest running (a
+# kill would leave the shared guest stopped), then end tmux.
+cleanup() {
+    if [[ -n $SESSION ]] && tm has-session -t "$SESSION" 2>/dev/null &&
+        ! exited; then
+        keys C-c
+        sleep 1
+        keys C-u
+        type_text quit
+        keys Enter
+        poll 20 exited
+    fi
+    if ((tap_failed)) && [[ -n $SESSION ]]; then
+        echo "# the terminal at the end:"
+        pane | tail -n 40 | diag
+    fi
+    tm kill-server 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# gdb's answer to a long command, without a terminal, to compare with.
+"$LKDB" -q -r ":$port" "$V" -c 'ptype struct task_struct' >"$TMP/ptype.ref" 2>"$TMP/err"
+sed 's/[[:space:]]*$//' "$TMP/ptype.ref" | expand >"$TMP/ptype.want"
+if ! grep -q '^type = struct task_struct {' "$TMP/ptype.want"; then
+    diag "$TMP/ptype.ref" "$TMP/err"
+    echo "Bail out! batch ptype of task_struct failed"
+    exit 1
+fi
+
+# --- session 1 --------------------------------------------------------------
+start_lkdb lkdb1 || { echo "Bail out! tmux could not start a session"; exit 1; }
+if ! poll 300 at_prompt; then
+    pane | diag
+    echo "Bail out! no prompt from lkdb"
+    exit 1
+fi
+check "the prompt appears after attach" in_pane "^lkdb: attached to :$port"
+
+keys h e Tab
+check "Tab completes an lkdb command (he -> help)" wait_last '^lkdb> help$'
+clear_line
+keys q u i Tab
+check "Tab completes an lkdb command (qui -> quit)" wait_last '^lkdb> quit$'
+clear_line
+# qu is ambiguous, as in gdb: quit and gdb's queue-signal; Tab twice lists.
+mark
+keys q u Tab Tab
+check "Tab Tab lists the ambiguous qu (quit, queue-signal)" \
+    poll 15 seen '(^|[[:space:]])quit([[:space:]]|$)'
+diag < <(since_mark)
+wait_last '^lkdb> qu$' 5
+clear_line
+type_text 'p init_uts'
+keys Tab
+check "Tab completes a kernel symbol from gdb (init_uts -> init_uts_ns)" \
+    wait_last '^lkdb> p init_uts_ns$'
+clear_line
+type_text 'info regi'
+keys Tab
+check "Tab completes a gdb subcommand (info regi -> info registers)" \
+    wait_last '^lkdb> info registers$'
+clear_line
+
+run_cmd 'p 6*7'
+check "a command typed at the prompt runs" wait_output '^\$[0-9]+ = 42$'
+run_cmd 'p init_uts_ns.name.sysname'
+check "a kernel variable prints" wait_output '^\$[0-9]+ = "Linux"'
+
+run_cmd 'ptype struct task_struct'
+if wait_output '^}$' 60; then
+    # Between the command line and the next prompt: exactly gdb's output.
+    since_mark | sed '1d;$d' >"$TMP/ptype.got"
+    check "long output arrives whole, in order, with the prompt only after it" \
+        cmp -s "$TMP/ptype.want" "$TMP/ptype.got"
+    cmp -s "$TMP/ptype.want" "$TMP/ptype.got" ||
+        diff "$TMP/ptype.want" "$TMP/ptype.got" | head -20 | diag
+else
+    ok 1 "long output arrives whole, in order, with the prompt only after it"
+fi
+
+# Ctrl-C at an idle prompt: like gdb, Quit and a fresh prompt; the half
+# typed line is dropped and lkdb stays.
+mark
+type_text 'p 99990+9'
+keys C-c
+check "Ctrl-C at the prompt says Quit and prompts again" \
+    poll 10 seen_then_prompt '^Quit$'
+mark
+keys C-c
+check "Ctrl-C at an empty prompt too" poll 10 seen_then_prompt '^Quit$'
+check "Ctrl-C at the prompt does not end lkdb" not exited
+run_cmd 'p 5+5'
+check "after Ctrl-C at the prompt commands run" wait_output '^\$[0-9]+ = 10$'
+check "the line being typed at Ctrl-C was dropped, not run" \
+    not in_pane '= 99999$'
+# The terminal is back in editing mode (a cooked tty would insert a tab).
+keys h e Tab
+check "after Ctrl-C at the prompt Tab still completes" wait_last '^lkdb> help$'
+clear_line
+
+# continue, then Ctrl-C: the guest stops, the prompt comes back, bt works.
+run_cmd 'p jiffies'
+wait_output '^\$[0-9]+ = [0-9]+$'
+j1=$(since_mark | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p' | tail -n 1)
+run_cmd 'continue'
+check "continue resumes the guest" poll 15 seen '^Continuing\.$'
+# Let the guest run a moment: its jiffies must move.
+sleep 1
+keys C-c
+check "Ctrl-C on a running guest stops it and gives the prompt back" \
+    poll 30 seen_then_prompt 'SIGINT|Interrupt'
+run_cmd 'p jiffies'
+wait_output '^\$[0-9]+ = [0-9]+$'
+j2=$(since_mark | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p' | tail -n 1)
+echo "# jiffies before continue $j1, after Ctrl-C $j2"
+check "the guest ran between continue and Ctrl-C (jiffies advanced)" \
+    test "${j2:-0}" -gt "${j1:-0}"
+run_cmd 'bt'
+check "bt works after the interrupt" wait_output '^#1 +0x[0-9a-f]+ in '
+since_mark | head -5 | diag
+keys Up
+check "after the interrupt line editing works (Up recalls bt)" \
+    wait_last '^lkdb> bt$'
+clear_line
+
+# Ctrl-D leaves; the guest keeps running.
+mark
+keys C-d
+check "Ctrl-D at the prompt leaves lkdb with status 0" \
+    poll 20 seen '^LKDB-EXITED 0$'
+check "leaving says the target keeps running" \
+    poll 1 seen 'detached from .*keeps running'
+check "history is saved when leaving" \
+    grep -qF 'init_uts_ns.name.sysname' "$HISTORY_FILE"
+
+# The guest runs after Ctrl-D: its jiffies advance between two looks.
+guest_jiffies() {
+    "$LKDB" -q -r ":$port" "$V" -c 'p jiffies' 2>/dev/null |
+        sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p'
+}
+j1=$(guest_jiffies)
+sleep 1
+j2=$(guest_jiffies)
+echo "# after Ctrl-D: jiffies $j1 -> $j2"
+check "the guest keeps running after Ctrl-D" test "${j2:-0}" -gt "${j1:-0}"
+
+# --- session 2: history from session 1, quit --------------------------------
+start_lkdb lkdb2 || { echo "Bail out! tmux could not start a session"; exit 1; }
+if ! poll 300 at_prompt; then
+    pane | diag
+    echo "Bail out! no prompt from the second lkdb"
+    exit 1
+fi
+keys Up
+check "Up recalls the last command of the previous session (bt)" \
+    wait_last '^lkdb> bt$'
+keys Up
+check "Up again recalls the one before (p jiffies)" \
+    wait_last '^lkdb> p jiffies$'
+clear_line
+run_cmd quit
+check "quit leaves lkdb with status 0" poll 20 seen '^LKDB-EXITED 0$'
+j1=$(guest_jiffies)
+sleep 1
+j2=$(guest_jiffies)
+echo "# after quit: jiffies $j1 -> $j2"
+check "the guest keeps running after quit" test "${j2:-0}" -gt "${j1:-0}"
+check "the guest's agent answers after quit" \
+    bash -c "'$GUEST_SH' run '$g' 'echo alive-after-quit' 10 | grep -q alive-after-quit"
+done_testing
