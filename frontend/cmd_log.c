@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* log: the kernel's log buffer (dmesg), read from the target's memory. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "gdb_target.h"
+#include "json.h"
+#include "ktypes.h"
+#include "printk.h"
+#include "vmlinux.h"
+
+struct log_options {
+	bool wall_time;		/* -T */
+	bool levels;		/* -m */
+	bool stats;		/* --stats */
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The kernel's print_time(): "[%5lu.%06lu]". */
+static void format_ts(uint64_t ts_nsec, char *buf, size_t size)
+{
+	snprintf(buf, size, "[%5" PRIu64 ".%06" PRIu64 "]",
+		 ts_nsec / 1000000000, ts_nsec % 1000000000 / 1000);
+}
+
+/* A record's wall-clock time in ns; false if a corrupt time overflows. */
+static bool wall_ns(int64_t boot_ns, uint64_t ts_nsec, int64_t *ret)
+{
+	return ts_nsec <= INT64_MAX &&
+	       !__builtin_add_overflow(boot_ns, (int64_t)ts_nsec, ret);
+}
+
+/* As dmesg -T: "[Sun Nov 22 04:57:00 2026]", local time. */
+static void format_wall(int64_t boot_ns, uint64_t ts_nsec, char *buf,
+			size_t size)
+{
+	int64_t ns;
+	struct tm tm;
+	if (wall_ns(boot_ns, ts_nsec, &ns)) {
+		time_t secs = (time_t)(ns / 1000000000);
+		if (localtime_r(&secs, &tm) &&
+		    strftime(buf, size, "[%a %b %e %H:%M:%S %Y]", &tm))
+			return;
+	}
+	snprintf(buf, size, "[?]");
+}
+
+/*
+ * One line of text as the terminal gets it: control bytes (ESC, ...) are
+ * shown as \xNN, as dmesg does, so a log cannot drive the terminal.
+ */
+static void write_line(FILE *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static void print_text(FILE *out, const struct printk_log *log,
+		       const struct log_options *o, bool have_boot,
+		       int64_t boot_ns)
+{
+	for (size_t i = 0; i < log->nr_records; i++) {
+		const struct printk_record *r = &log->records[i];
+		char prefix[128];
+		size_t n = 0;
+		if (o->levels)
+			n += snprintf(prefix + n, sizeof(prefix) - n, "<%u>",
+				      r->level);
+		if (o->wall_time && have_boot)
+			format_wall(boot_ns, r->ts_nsec, prefix + n,
+				    sizeof(prefix) - n);
+		else
+			format_ts(r->ts_nsec, prefix + n, sizeof(prefix) - n);
+		n = strlen(prefix);
+		if (log->prints_caller) {
+			char caller[12];
+			printk_caller_string(r->caller_id, caller);
+			snprintf(prefix + n, sizeof(prefix) - n, "[%6s]",
+				 caller);
+		}
+		/*
+		 * Each line of a multi-line record gets the prefix, as the
+		 * kernel's record_print_text() gives the console and syslog.
+		 */
+		const char *p = r->text, *end = r->text + r->text_len;
+		for (;;) {
+			const char *nl = memchr(p, '\n', end - p);
+			fputs(prefix, out);
+			fputc(' ', out);
+			write_line(out, p, (nl ? nl : end) - p);
+			fputc('\n', out);
+			if (!nl)
+				break;
+			p = nl + 1;
+		}
+	}
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_length(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t min, cp;
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, min = 0x80, cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, min = 0x800, cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, min = 0x10000, cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/* JSON wants UTF-8 and no NULs: anything else becomes U+FFFD. */
+static char *json_safe(const char *s, size_t len)
+{
+	char *out = malloc(3 * len + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = s[i] ? utf8_length((const unsigned char *)s + i,
+					      len - i) : 0;
+		if (n) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static struct lkdb_error *print_json(FILE *out, const struct printk_log *log,
+				     bool have_boot, int64_t boot_ns)
+{
+	fputs("[", out);
+	for (size_t i = 0; i < log->nr_records; i++) {
+		const struct printk_record *r = &log->records[i];
+		char *text = json_safe(r->text, r->text_len);
+		if (!text)
+			return &lkdb_error_oom;
+		fprintf(out, "%s{\"seq\": %" PRIu64 ", \"ts_nsec\": %" PRIu64 ", \"level\": %u, \"facility\": %u",
+			i ? ",\n " : "", r->seq, r->ts_nsec, r->level,
+			r->facility);
+		int64_t ns;
+		if (have_boot && wall_ns(boot_ns, r->ts_nsec, &ns)) {
+			char wall[64];
+			format_wall(boot_ns, r->ts_nsec, wall, sizeof(wall));
+			fprintf(out, ", \"wall_time_ns\": %" PRId64 ", \"wall_time\": ",
+				ns);
+			/* without the brackets */
+			wall[strlen(wall) - 1] = '\0';
+			json_write_string(out, wall + 1);
+		}
+		fputs(", \"caller\": ", out);
+		if (log->prints_caller) {
+			char caller[12];
+			printk_caller_string(r->caller_id, caller);
+			json_write_string(out, caller);
+		} else {
+			fputs("null", out);
+		}
+		fputs(", \"text\": ", out);
+		json_write_string(out, text);
+		fputs("}", out);
+		free(text);
+	}
+	fputs("]\n", out);
+	return NULL;
+}
+
+static const char usage[] = "usage: log [-T] [-m] [--json] [--stats]";
+
+struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	struct log_options o = { 0 };
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "--stats")) {
+			o.stats = true;
+		} else if (a[0] == '-' && a[1] && a[1] != '-') {
+			for (const char *c = a + 1; *c; c++) {
+				if (*c == 'T')
+					o.wall_time = true;
+				else if (*c == 'm')
+					o.levels = true;
+				else
+					return lkdb_error_create(LKDB_ERROR_INVALID,
+								 "unknown option -%c; %s",
+								 *c, usage);
+			}
+		} else {
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "unexpected argument \"%s\"; %s",
+						 a, usage);
+		}
+	}
+
+	double t0 = now_seconds();
+	struct ktypes *types = NULL;
+	struct lkdb_error *err = ktypes_open(vmlinux_path(s->vmlinux),
+					     vmlinux_build_id(s->vmlinux),
+					     &types);
+	if (err)
+		return err;
+	struct printk_symbols syms;
+	printk_symbols_lookup(s->vmlinux, &syms);
+	struct kernel_memory_reader reader;
+	gdb_target_memory_reader(s->gdb, &reader);
+	struct printk_log *log = NULL;
+	err = printk_read_log(&reader, &syms, s->kaslr_offset, types, &log);
+	if (err)
+		goto out;
+
+	bool have_boot = false;
+	int64_t boot_ns = 0;
+	if (o.wall_time) {
+		struct lkdb_error *e = printk_boot_time(&reader, &syms,
+							s->kaslr_offset, types,
+							&boot_ns);
+		if (e) {
+			fprintf(stderr, "lkdb: log: warning: no wall-clock time (%s); times are since boot\n",
+				e->message);
+			lkdb_error_destroy(e);
+		} else {
+			have_boot = true;
+		}
+	}
+	double t1 = now_seconds();
+	/* Warnings first: they say what the records below may lack. */
+	for (size_t i = 0; i < log->nr_warnings; i++)
+		fprintf(stderr, "lkdb: log: warning: %s\n", log->warnings[i]);
+	fflush(stderr);
+	if (ctx->json)
+		err = print_json(stdout, log, have_boot, boot_ns);
+	else
+		print_text(stdout, log, &o, have_boot, boot_ns);
+	fflush(stdout);
+	if (o.stats) {
+		struct ktypes_stats ts;
+		ktypes_get_stats(types, &ts);
+		fprintf(stderr, "lkdb: log: %zu records (%s, capacity %" PRIu64 "%s) in %.1f ms: %u reads, %.1f KiB; types: %u lookups, %u cached, DWARF %s (%u units, %.1f ms)\n",
+			log->nr_records,
+			log->format == PRINTK_FORMAT_LOCKLESS ?
+				"lockless ring buffer" : "log_buf",
+			log->capacity,
+			log->format == PRINTK_FORMAT_LOCKLESS ?
+				" descriptors" : " bytes",
+			(t1 - t0) * 1000, log->reads,
+			log->bytes_read / 1024.0, ts.lookups, ts.cached,
+			ts.dwarf_opened ? "read" : "not opened",
+			ts.units_scanned, ts.dwarf_seconds * 1000);
+	}
+out:
+	printk_log_destroy(log);
+	ktypes_destroy(types);
+	return err;
+}
