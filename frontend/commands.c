@@ -17,6 +17,27 @@ const struct lkdb_command lkdb_commands[] = {
 		.flags = CMD_JSON,
 	},
 	{
+		.name = "log",
+		.handler = cmd_log,
+		.summary = "show the kernel's log buffer (dmesg) from the target's memory",
+		.usage = "log [-T] [-m] [--json] [--stats]\n"
+			 "The kernel's printk records, oldest first, as the console shows\n"
+			 "them: \"[seconds.micro] text\"; each line of a multi-line record\n"
+			 "repeats the prefix.  Read from memory, so it works on a hung or\n"
+			 "crashed kernel too.  Caller ids (\"[    T123]\") are shown when the\n"
+			 "kernel prints them (CONFIG_PRINTK_CALLER).\n"
+			 "  -T       wall-clock times (\"[Sun Nov 22 04:57:00 2026]\", local\n"
+			 "           time): boot time from the kernel's timekeeper plus the\n"
+			 "           record's time since boot, as dmesg -T (off by any time\n"
+			 "           spent suspended); times stay since boot if unknown\n"
+			 "  -m       the record's level first: \"<6>[    4.357603] ...\"\n"
+			 "  --json   an array of {seq, ts_nsec, level, facility, caller, text}\n"
+			 "           (caller null unless shown; with -T also wall_time_ns,\n"
+			 "           wall_time); multi-line text keeps its newlines\n"
+			 "  --stats  reads, bytes and time taken, on stderr",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	},
+	{
 		.name = "quit",
 		.aliases = "q exit",
 		.handler = cmd_quit,
@@ -24,6 +45,31 @@ const struct lkdb_command lkdb_commands[] = {
 		.usage = "quit\n"
 			 "Detach from the target, which goes on running, and exit.\n"
 			 "No breakpoint lkdb or you set is left in the target.",
+	},
+	{
+		.name = "sym",
+		.handler = cmd_sym,
+		.summary = "address to symbol+offset and source line, or symbol to address",
+		.usage = "sym [--json] ADDRESS|NAME[+OFFSET]...\n"
+			 "Symbolize each argument from the vmlinux itself (no gdb, no target\n"
+			 "needed), one line each, like crash's sym:\n"
+			 "  ffffffff81a01d99 (T) panic+0xe9/0x2f4 kernel/panic.c:331\n"
+			 "address, nm's type letter (T/t text, D/d data, R/r read-only, B/b bss,\n"
+			 "W/V weak; lower case: local), symbol+offset/size in hex, and the\n"
+			 "source line, relative to the kernel source tree.  Code inlined from\n"
+			 "other functions is followed by the inline chain, innermost first:\n"
+			 "      inlined pde_read at fs/proc/inode.c:314\n"
+			 "      in proc_reg_read at fs/proc/inode.c:326\n"
+			 "ADDRESS is hex, 0x optional; NAME+OFFSET or ADDRESS-OFFSET (0x for\n"
+			 "hex, else decimal) is an address too, and an oops' panic+0x139/0x2b0\n"
+			 "pastes as is.  For a NAME the offset is 0 and the line is where the\n"
+			 "function starts (data has no line).  Addresses are run-time\n"
+			 "addresses (the target's KASLR offset is applied; 0 without a\n"
+			 "target); per-CPU symbols show their offset, marked (per-CPU offset).\n"
+			 "  --json  an array of {address (hex string), type, name, offset,\n"
+			 "          size, file, line, percpu, inlined: [{function, file, line,\n"
+			 "          call_file, call_line}, ...]} (file and line null if unknown)",
+		.flags = CMD_JSON,
 	},
 };
 const size_t lkdb_ncommands = sizeof(lkdb_commands) / sizeof(lkdb_commands[0]);

@@ -50,5 +50,7 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
 /* Handlers, one file each. */
 struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_log(struct lkdb_command_context *ctx);
 
 #endif

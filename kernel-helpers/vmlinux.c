@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "vmlinux.h"
 
+#include <ctype.h>
+#include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -30,6 +32,16 @@ struct symbol_slot {
 	uint32_t hash;
 };
 
+/*
+ * One symbol of the address-sorted array: sorted by address, then best
+ * first (rank), then by symbol table index.
+ */
+struct addr_entry {
+	uint64_t addr;
+	uint32_t sym;
+	uint32_t rank;
+};
+
 struct vmlinux {
 	char *path;
 	int fd;
@@ -50,6 +62,12 @@ struct vmlinux {
 	char *banner;
 	char *release;
 	char *build_id;
+	/* Built on first use by vmlinux_symbol_near(). */
+	struct addr_entry *by_addr;
+	size_t nr_by_addr;
+	/* Opened on first use by vmlinux_dwarf(). */
+	Dwarf *dwarf;
+	bool dwarf_tried;
 };
 
 static const char *machine_name(unsigned int machine)
@@ -446,6 +464,9 @@ void vmlinux_destroy(struct vmlinux *vm)
 	free(vm->release);
 	free(vm->banner);
 	free(vm->index);
+	free(vm->by_addr);
+	if (vm->dwarf)
+		dwarf_end(vm->dwarf);
 	free(vm->sections);
 	elf_end(vm->elf);
 	if (vm->fd >= 0)
@@ -494,4 +515,215 @@ struct lkdb_error *vmlinux_section(const struct vmlinux *vm, const char *name,
 	}
 	return lkdb_error_create(LKDB_ERROR_NOT_FOUND, "%s: no section %s",
 				 vm->path, name);
+}
+
+/* The symbol's section header; false for SHN_ABS, SHN_COMMON and the like. */
+static bool symbol_section(const struct vmlinux *vm, const Elf64_Sym *sym,
+			   GElf_Shdr *shdr)
+{
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx >= SHN_LORESERVE)
+		return false;
+	Elf_Scn *scn = elf_getscn(vm->elf, sym->st_shndx);
+	return scn && gelf_getshdr(scn, shdr);
+}
+
+/* nm(1)'s letter for a defined symbol. */
+static char symbol_type(const struct vmlinux *vm, const Elf64_Sym *sym)
+{
+	int bind = ELF64_ST_BIND(sym->st_info);
+	int type = ELF64_ST_TYPE(sym->st_info);
+	if (bind == STB_WEAK)
+		return type == STT_OBJECT ? 'V' : 'W';
+	char c;
+	GElf_Shdr shdr;
+	if (sym->st_shndx == SHN_ABS)
+		c = 'a';
+	else if (sym->st_shndx == SHN_COMMON)
+		c = 'c';
+	else if (!symbol_section(vm, sym, &shdr))
+		c = '?';
+	else if (!(shdr.sh_flags & SHF_ALLOC))
+		c = 'n';
+	else if (shdr.sh_type == SHT_NOBITS)
+		c = 'b';
+	else if (shdr.sh_flags & SHF_EXECINSTR)
+		c = 't';
+	else if (shdr.sh_flags & SHF_WRITE)
+		c = 'd';
+	else
+		c = 'r';
+	if (bind == STB_GNU_UNIQUE)
+		return 'u';
+	return bind == STB_GLOBAL ? (char)toupper((unsigned char)c) : c;
+}
+
+/* x86_64 SMP links .data..percpu at 0: its symbols are per-CPU offsets. */
+static bool symbol_percpu(const struct vmlinux *vm, const Elf64_Sym *sym)
+{
+	GElf_Shdr shdr;
+	size_t shstrndx;
+	if (!symbol_section(vm, sym, &shdr) || shdr.sh_addr != 0 ||
+	    !(shdr.sh_flags & SHF_ALLOC) ||
+	    elf_getshdrstrndx(vm->elf, &shstrndx))
+		return false;
+	const char *name = elf_strptr(vm->elf, shstrndx, shdr.sh_name);
+	return name && !strcmp(name, ".data..percpu");
+}
+
+static void fill_info(const struct vmlinux *vm, uint32_t index,
+		      struct vmlinux_symbol_info *ret)
+{
+	const Elf64_Sym *sym = &vm->syms[index];
+	ret->name = sym_name(vm, sym);
+	ret->addr = sym->st_value;
+	ret->size = sym->st_size;
+	ret->type = symbol_type(vm, sym);
+	ret->percpu = symbol_percpu(vm, sym);
+}
+
+struct lkdb_error *vmlinux_symbol_info(const struct vmlinux *vm,
+				       const char *name,
+				       struct vmlinux_symbol_info *ret)
+{
+	const struct symbol_slot *slot = index_slot(vm, name, name_hash(name));
+	if (!slot->sym)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "%s: no symbol \"%s\"", vm->path,
+					 name);
+	fill_info(vm, slot->sym, ret);
+	return NULL;
+}
+
+/*
+ * Symbols that name an address: functions, objects and labels in an
+ * allocated section, but not the assembler's and linker's noise: local
+ * labels (.L*), ARM/RISC-V mapping symbols ($x, $d, ...) and empty names.
+ * Returns the rank among symbols at the same address (higher is better),
+ * or 0 to leave the symbol out.
+ */
+static uint32_t address_rank(const struct vmlinux *vm, const Elf64_Sym *sym)
+{
+	int type = ELF64_ST_TYPE(sym->st_info);
+	int bind = ELF64_ST_BIND(sym->st_info);
+	if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE)
+		return 0;
+	if (sym->st_shndx == SHN_UNDEF || sym->st_shndx >= SHN_LORESERVE)
+		return 0;
+	const char *name = sym_name(vm, sym);
+	if (!*name || *name == '$' || !strncmp(name, ".L", 2))
+		return 0;
+	uint32_t rank = 1;
+	if (type != STT_NOTYPE)
+		rank += 8;		/* a function or object over a label */
+	if (bind == STB_GLOBAL)
+		rank += 4;		/* global over weak over local */
+	else if (bind == STB_WEAK)
+		rank += 2;
+	if (sym->st_size)
+		rank += 1;
+	return rank;
+}
+
+static int compare_addr_entries(const void *a, const void *b)
+{
+	const struct addr_entry *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank > y->rank ? -1 : 1;
+	return x->sym < y->sym ? -1 : x->sym > y->sym;
+}
+
+static struct lkdb_error *build_by_addr(struct vmlinux *vm)
+{
+	struct addr_entry *entries = malloc((vm->nr_syms ? vm->nr_syms : 1) *
+					    sizeof(*entries));
+	if (!entries)
+		return &lkdb_error_oom;
+	/* which sections are allocated, by index */
+	size_t shnum;
+	bool *alloc = NULL;
+	if (elf_getshdrnum(vm->elf, &shnum) == 0)
+		alloc = calloc(shnum ? shnum : 1, sizeof(*alloc));
+	if (!alloc) {
+		free(entries);
+		return &lkdb_error_oom;
+	}
+	for (size_t i = 1; i < shnum; i++) {
+		GElf_Shdr shdr;
+		Elf_Scn *scn = elf_getscn(vm->elf, i);
+		alloc[i] = scn && gelf_getshdr(scn, &shdr) &&
+			   (shdr.sh_flags & SHF_ALLOC);
+	}
+	size_t n = 0;
+	for (size_t i = 1; i < vm->nr_syms; i++) {
+		const Elf64_Sym *sym = &vm->syms[i];
+		if (sym->st_shndx >= shnum || !alloc[sym->st_shndx])
+			continue;
+		uint32_t rank = address_rank(vm, sym);
+		if (rank)
+			entries[n++] = (struct addr_entry){ sym->st_value, i,
+							     rank };
+	}
+	free(alloc);
+	qsort(entries, n, sizeof(*entries), compare_addr_entries);
+	vm->by_addr = entries;
+	vm->nr_by_addr = n;
+	return NULL;
+}
+
+struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
+				       struct vmlinux_symbol_info *ret,
+				       uint64_t *next_ret)
+{
+	if (!vm->by_addr) {
+		struct lkdb_error *err = build_by_addr(vm);
+		if (err)
+			return err;
+	}
+	/* the first entry above link_addr */
+	size_t lo = 0, hi = vm->nr_by_addr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (vm->by_addr[mid].addr <= link_addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "%s: no symbol at or below address 0x%" PRIx64,
+					 vm->path, link_addr);
+	size_t next = lo, best = lo - 1;
+	/* the best of the symbols at that address comes first */
+	while (best > 0 && vm->by_addr[best - 1].addr == vm->by_addr[best].addr)
+		best--;
+	const struct addr_entry *e = &vm->by_addr[best];
+	fill_info(vm, e->sym, ret);
+	if (next_ret) {
+		/* the next symbol, but not past the end of the section */
+		uint64_t end = UINT64_MAX;
+		GElf_Shdr shdr;
+		if (symbol_section(vm, &vm->syms[e->sym], &shdr))
+			end = shdr.sh_addr + shdr.sh_size;
+		if (next < vm->nr_by_addr && vm->by_addr[next].addr < end)
+			end = vm->by_addr[next].addr;
+		*next_ret = end;
+	}
+	return NULL;
+}
+
+struct lkdb_error *vmlinux_dwarf(struct vmlinux *vm, struct Dwarf **ret)
+{
+	if (!vm->dwarf_tried) {
+		vm->dwarf_tried = true;
+		/* reads only the section headers: the sections are mmapped */
+		vm->dwarf = dwarf_begin_elf(vm->elf, DWARF_C_READ, NULL);
+	}
+	if (!vm->dwarf)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "%s: no DWARF debugging information",
+					 vm->path);
+	*ret = vm->dwarf;
+	return NULL;
 }

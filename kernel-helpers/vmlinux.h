@@ -14,12 +14,14 @@
 #ifndef LKDB_VMLINUX_H
 #define LKDB_VMLINUX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
 
 struct vmlinux;
+struct Dwarf;		/* elfutils/libdw.h's Dwarf */
 
 /*
  * Open the vmlinux at path.  Fails with a one-line error naming the file
@@ -70,5 +72,54 @@ const char *vmlinux_build_id(const struct vmlinux *vm);
 /* The link-time kernel image [_text, _end). */
 void vmlinux_text_range(const struct vmlinux *vm, uint64_t *start_ret,
 			uint64_t *end_ret);
+
+/* A symbol of .symtab as vmlinux_symbol_info() and _near() describe it. */
+struct vmlinux_symbol_info {
+	const char *name;	/* valid until vmlinux_destroy() */
+	uint64_t addr;		/* link-time */
+	uint64_t size;		/* st_size: 0 for labels (asm, linker script) */
+	/*
+	 * nm(1)'s letter, as in System.map and /proc/kallsyms: T t (text),
+	 * D d (data), R r (read-only), B b (bss), W V (weak function,
+	 * object), A a (absolute); upper case for global symbols.
+	 */
+	char type;
+	/*
+	 * In .data..percpu linked at 0 (x86_64 SMP): addr is an offset from
+	 * each CPU's per-CPU base, which KASLR does not move.
+	 */
+	bool percpu;
+};
+
+/* vmlinux_symbol() with all the above; same choice among duplicates. */
+struct lkdb_error *vmlinux_symbol_info(const struct vmlinux *vm,
+				       const char *name,
+				       struct vmlinux_symbol_info *ret);
+
+/*
+ * The symbol at link_addr or the nearest one below it, among functions,
+ * objects and labels (STT_NOTYPE) in allocated sections; section, file and
+ * absolute symbols, local labels (.L*) and mapping symbols ($x, $d) are
+ * left out.  Of several symbols at one address, a function or object wins
+ * over a label, then global over weak over local, then a sized one, then
+ * the first in .symtab.  *next_ret (may be NULL) is the address of the
+ * next symbol above, or the end of the symbol's section if that comes
+ * first: the extent of a label with no size.  LKDB_ERROR_NOT_FOUND if no
+ * symbol is at or below link_addr.
+ *
+ * The first call sorts the symbol table by address (~130k symbols in a
+ * distribution kernel: a few ms); not thread-safe.
+ */
+struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
+				       struct vmlinux_symbol_info *ret,
+				       uint64_t *next_ret);
+
+/*
+ * libdw's handle on the file's DWARF, opened on the first call and kept
+ * until vmlinux_destroy().  Opening reads only section headers (the file
+ * is mmapped); units are parsed when looked at.  LKDB_ERROR_NOT_FOUND if
+ * the file has no DWARF (asked again, the answer is the same).
+ */
+struct lkdb_error *vmlinux_dwarf(struct vmlinux *vm, struct Dwarf **ret);
 
 #endif

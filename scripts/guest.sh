@@ -207,6 +207,8 @@ cmd_start() {
             -chardev "socket,id=qmp,path=$dir/qmp.sock,server=on,wait=off" -mon chardev=qmp,mode=control
             -gdb "tcp:127.0.0.1:$port"
             -pidfile "$dir/qemu.pid"
+            # VMCOREINFO for dump-guest-memory (the dump reader needs it)
+            -device vmcoreinfo
         )
         [[ -z $cpu ]] || args+=(-cpu "$cpu")
         ((wait_gdb)) && args+=(-S)
