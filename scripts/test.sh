@@ -28,7 +28,6 @@ esac
 
 BUILD=$TOP/build-test
 ASAN=$TOP/build-asan
-failures_outside_meson=0
 results=()
 
 log "dependencies"
@@ -70,25 +69,30 @@ ninja -C "$ASAN" || die "ASan build failed"
 meson test -C "$ASAN" --suite unit --suite fuzz --print-errorlogs
 results+=("$ASAN/meson-logs/testlog.json")
 
-fuzzer=$ASAN/tests/fuzz/fuzz-mi-parser
+# Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}
-if [[ -x $fuzzer ]]; then
-    log "libFuzzer: MI parser for ${seconds}s"
+: >"$BUILD/libfuzzer.tap"
+for target in mi-parser:mi_parser rsp:rsp flattened:flattened; do
+    name=${target%%:*} corpus=tests/fuzz/corpus/${target#*:}
+    fuzzer=$ASAN/tests/fuzz/fuzz-$name
+    if [[ ! -x $fuzzer ]]; then
+        echo "not ok - libFuzzer fuzz-$name was not built" >>"$BUILD/libfuzzer.tap"
+        continue
+    fi
+    dict=()
+    [[ -f tests/fuzz/${target#*:}.dict ]] && dict=(-dict="tests/fuzz/${target#*:}.dict")
+    log "libFuzzer: fuzz-$name for ${seconds}s"
     work=$(mktemp -d)
-    if "$fuzzer" -max_total_time="$seconds" -dict=tests/fuzz/mi_parser.dict \
-        -artifact_prefix="$work/" "$work" tests/fuzz/corpus/mi_parser \
-        >"$work/log" 2>&1; then
-        tail -n 2 "$work/log"
-        echo "ok - libFuzzer found nothing in ${seconds}s" >"$BUILD/libfuzzer.tap"
+    if "$fuzzer" -max_total_time="$seconds" "${dict[@]}" \
+        -artifact_prefix="$work/" "$work" "$corpus" >"$work/log" 2>&1; then
+        tail -n 1 "$work/log"
+        echo "ok - libFuzzer fuzz-$name found nothing in ${seconds}s" >>"$BUILD/libfuzzer.tap"
+        rm -rf "$work"
     else
         tail -n 30 "$work/log"
-        echo "not ok - libFuzzer found a crash (input kept in $work)" >"$BUILD/libfuzzer.tap"
-        failures_outside_meson=1
+        echo "not ok - libFuzzer fuzz-$name found a crash (input kept in $work)" >>"$BUILD/libfuzzer.tap"
     fi
-    [[ $failures_outside_meson == 1 ]] || rm -rf "$work"
-else
-    echo "not ok - libFuzzer binary was not built" >"$BUILD/libfuzzer.tap"
-fi
+done
 
 log "summary"
 python3 - "$BUILD/libfuzzer.tap" "${results[@]}" <<'PY'
