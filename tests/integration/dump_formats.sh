@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Dumps of a panicked guest, read in-process through kernel-helpers/dump.h
+# (tests/integration/dump-probe.c): QEMU's ELF dump and its flattened
+# kdump-compressed dump (dump-guest-memory -z, which QEMU 7.2 writes in
+# makedumpfile's flattened format).  Ground truth is the guest's console:
+# LKDB-RELEASE, "Kernel Offset: 0x... from 0xffffffff81000000" printed at
+# panic, LKDB-MODULES; and the vmlinux's own linux_banner.
+#
+# The guest kernel hands VMCOREINFO to QEMU (-device vmcoreinfo, see
+# guest.sh) only once its qemu_fw_cfg driver is loaded.  If the fixture's
+# initramfs does not load it at boot, this test appends the module to a
+# copy of the initrd and insmods it before the crash, after first checking
+# that a dump taken without it is refused with a clear message.
+#
+# Environment: LKDB_DUMP_PROBE, the dump-probe binary (set by meson).
+. "$(dirname "$0")/lib.sh"
+
+PROBE=${LKDB_DUMP_PROBE:-$(dirname "$LKDB")/../tests/integration/dump-probe}
+if [[ ! -x $PROBE ]]; then
+    echo "Bail out! dump-probe not found at $PROBE (set LKDB_DUMP_PROBE)"
+    exit 1
+fi
+V=$LKDB_VMLINUX
+g=''
+cleanup() {
+    [[ -z $g ]] || "$GUEST_SH" stop "$g" >/dev/null 2>&1 || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# value KEY FILE: the value of a dump-probe "key: value" line
+value() { sed -n "s/^$1: //p" "$2" | head -n1; }
+# probe NAME DUMP: run dump-probe with the vmlinux, output in $TMP/NAME.out
+probe() {
+    "$PROBE" "$2" "$V" >"$TMP/$1.out" 2>"$TMP/$1.err"
+    local status=$?
+    diag "$TMP/$1.out" "$TMP/$1.err"
+    return $status
+}
+size_of() { stat -c %s "$1"; }
+
+# --- a guest whose kernel can hand VMCOREINFO to QEMU ---------------------
+fw_cfg_at_boot=false
+if grep -q 'qemu_fw_cfg' "$LKDB_KERNEL_DIR/boot-modules.list" 2>/dev/null; then
+    fw_cfg_at_boot=true
+else
+    ko=$LKDB_MODULES_DIR/kernel/drivers/firmware/qemu_fw_cfg.ko
+    if [[ ! -f $ko ]]; then
+        echo "1..0 # SKIP $ko not in the fixture (a partial modules tree); the guest needs it for VMCOREINFO"
+        exit 0
+    fi
+    # A second cpio archive appended to the initrd adds /lkdb-extra/.
+    mkdir -p "$TMP/extra/lkdb-extra"
+    cp "$ko" "$TMP/extra/lkdb-extra/"
+    if ! (cd "$TMP/extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$TMP/extra.cpio.gz" ||
+        ! cat "$LKDB_INITRD" "$TMP/extra.cpio.gz" >"$TMP/initrd.gz"; then
+        echo "Bail out! cannot build the initrd with qemu_fw_cfg.ko"
+        exit 1
+    fi
+    export LKDB_INITRD=$TMP/initrd.gz
+fi
+g=$(own_guest dump --sleepers 2 --mem 256)
+
+if $fw_cfg_at_boot; then
+    ok 0 "a dump without VMCOREINFO is refused # SKIP qemu_fw_cfg is loaded at boot"
+else
+    # No VMCOREINFO yet: dump-guest-memory also works on a running guest.
+    "$GUEST_SH" dump "$g" "$TMP/novmci.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
+        diag "$TMP/dump.err"
+    "$PROBE" "$TMP/novmci.elf" >"$TMP/novmci.out" 2>"$TMP/novmci.err"
+    status=$?
+    diag "$TMP/novmci.err"
+    check "a dump without VMCOREINFO is refused, naming the file and -device vmcoreinfo" \
+        test $status != 0 -a "$(wc -l <"$TMP/novmci.err")" = 1 \
+        -a -n "$(grep -F "$TMP/novmci.elf: no VMCOREINFO in this dump" "$TMP/novmci.err" | grep -F -- '-device vmcoreinfo')"
+    rm -f "$TMP/novmci.elf"
+    "$GUEST_SH" run "$g" 'insmod /lkdb-extra/qemu_fw_cfg.ko' >"$TMP/insmod.out" 2>&1 ||
+        diag "$TMP/insmod.out"
+fi
+check "the guest handed its VMCOREINFO to QEMU (fw_cfg etc/vmcoreinfo)" \
+    "$GUEST_SH" run "$g" 'test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo'
+
+# --- panic, ground truth, dumps ----------------------------------------------
+"$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
+"$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null ||
+    { echo "Bail out! the guest did not panic"; exit 1; }
+console=$(tr -d '\r' <"$g/console.log")
+release=$(sed -n 's/^LKDB-RELEASE: //p' <<<"$console" | head -n1)
+offset=$(sed -n 's/.*Kernel Offset: \(0x[0-9a-f]*\) from 0xffffffff81000000.*/\1/p' <<<"$console" | head -n1)
+modules=$(sed -n 's/^LKDB-MODULES: *//p' <<<"$console" | head -n1)
+echo "# console: release $release, Kernel Offset $offset, modules: $modules"
+[[ -n $release && -n $offset ]] || { echo "Bail out! no LKDB-RELEASE or Kernel Offset on the console"; exit 1; }
+
+t0=$(date +%s.%N)
+"$GUEST_SH" dump "$g" "$TMP/vmcore.elf" --format elf >/dev/null 2>"$TMP/dump.err"
+elf_status=$?
+t1=$(date +%s.%N)
+"$GUEST_SH" dump "$g" "$TMP/vmcore.flat" --format kdump-zlib >/dev/null 2>>"$TMP/dump.err"
+flat_status=$?
+t2=$(date +%s.%N)
+diag "$TMP/dump.err"
+"$GUEST_SH" stop "$g" >/dev/null 2>&1
+g=''
+check "QEMU wrote the ELF dump" test $elf_status = 0 -a -s "$TMP/vmcore.elf"
+check "QEMU wrote the kdump-zlib dump in the flattened format" \
+    test $flat_status = 0 -a "$(head -c 12 "$TMP/vmcore.flat" 2>/dev/null)" = makedumpfile
+awk -v a="$(size_of "$TMP/vmcore.elf")" -v b="$(size_of "$TMP/vmcore.flat")" \
+    -v t0="$t0" -v t1="$t1" -v t2="$t2" 'BEGIN {
+        printf "# dump sizes: ELF %d bytes (dumped in %.1fs), flattened %d bytes (%.1fs)\n",
+            a, t1 - t0, b, t2 - t1 }'
+
+# --- both dumps read the same kernel, through its page tables -----------------
+for kind in elf flat; do
+    name=ELF format=ELF
+    [[ $kind == flat ]] && name=flattened format=flattened
+    probe "$kind" "$TMP/vmcore.$kind"
+    check "$name: dump_open succeeds" test $? = 0
+    out=$TMP/$kind.out
+    check "$name: format is $format" test "$(value format "$out")" = "$format"
+    check "$name: OSRELEASE equals the console's LKDB-RELEASE" \
+        test "$(value osrelease "$out")" = "$release"
+    check "$name: KERNELOFFSET equals the console's Kernel Offset" \
+        test "$(value kerneloffset "$out")" = "$offset"
+    check "$name: vmlinux matches by build-id" test "$(value vmlinux "$out")" = ok
+    check "$name: linux_banner read at symbol + KERNELOFFSET equals the vmlinux's" \
+        test "$(value banner-matches "$out")" = yes
+    check "$name: registers of both vCPUs, their stacks (vmalloc) readable" \
+        test "$(value nr_cpus "$out")" = 2 -a "$(grep -c '^cpu[01]\.stack: ok ' "$out")" = 2
+    missing=''
+    for m in $modules; do
+        grep -qE "^modules:.* $m( |$)" "$out" || missing+=" $m"
+    done
+    check "$name: the module list (module space) has the console's modules${missing:+ (missing:$missing)}" \
+        test -n "$modules" -a -z "$missing"
+    check "$name: physical memory past the dump is a FAULT naming the address" \
+        grep -qE '^phys-absent: error: physical address 0x[0-9a-f]+: page not in the dump' "$out"
+    printf '# %s: open %ss, first read %ss\n' "$name" "$(value time-open "$out")" \
+        "$(value time-first-read "$out")"
+done
+# What the kernel holds, not the moment of the dump (the panicking CPU
+# still spins, so its registers differ between the two dumps).
+same_kernel() { grep -E '^(osrelease|build-id|kerneloffset|nr_cpus|vmlinux|banner|modules):' "$1"; }
+check "ELF and flattened dumps read the same kernel" \
+    diff <(same_kernel "$TMP/elf.out") <(same_kernel "$TMP/flat.out")
+
+# --- makedumpfile -R -----------------------------------------------------------
+if command -v makedumpfile >/dev/null 2>&1; then
+    makedumpfile -R "$TMP/vmcore.R" <"$TMP/vmcore.flat" >"$TMP/R.log" 2>&1
+    check "makedumpfile -R reassembles the flattened dump" test $? = 0
+    "$PROBE" --reassemble "$TMP/vmcore.flat" "$TMP/vmcore.ours" >"$TMP/ours.out" 2>&1
+    diag "$TMP/ours.out"
+    check "our reassembly is byte for byte makedumpfile -R's" cmp "$TMP/vmcore.R" "$TMP/vmcore.ours"
+    rm -f "$TMP/vmcore.ours"
+    probe R "$TMP/vmcore.R"
+    check "makedumpfile -R's file opens as kdump-compressed" \
+        test "$(value format "$TMP/R.out")" = kdump-compressed
+    # Same dump: everything but the timings and the format name agrees.
+    everything() { grep -vE '^(time-[a-z-]+|format):' "$1"; }
+    check "reading it gives exactly what reading the flattened dump gave" \
+        diff <(everything "$TMP/flat.out") <(everything "$TMP/R.out")
+    rm -f "$TMP/vmcore.R"
+else
+    for t in "makedumpfile -R reassembles the flattened dump" \
+        "our reassembly is byte for byte makedumpfile -R's" \
+        "makedumpfile -R's file opens as kdump-compressed" \
+        "reading it gives exactly what reading the flattened dump gave"; do
+        ok 0 "$t # SKIP makedumpfile not installed"
+    done
+fi
+
+# --- truncated copies: clear one-line errors -----------------------------------
+head -c 1M "$TMP/vmcore.elf" >"$TMP/trunc.elf"
+"$PROBE" "$TMP/trunc.elf" >/dev/null 2>"$TMP/trunc.err"
+status=$?
+diag "$TMP/trunc.err"
+check "a truncated ELF dump (1 MiB) is refused: one line naming it, 'truncated'" \
+    test $status = 1 -a "$(wc -l <"$TMP/trunc.err")" = 1 \
+    -a -n "$(grep -F "$TMP/trunc.elf: truncated" "$TMP/trunc.err")"
+head -c 1M "$TMP/vmcore.flat" >"$TMP/trunc.flat"
+"$PROBE" "$TMP/trunc.flat" >/dev/null 2>"$TMP/trunc.err"
+status=$?
+diag "$TMP/trunc.err"
+check "a truncated flattened dump (1 MiB) is refused: one line naming it, 'truncated'" \
+    test $status = 1 -a "$(wc -l <"$TMP/trunc.err")" = 1 \
+    -a -n "$(grep -F "$TMP/trunc.flat: truncated flattened dump" "$TMP/trunc.err")"
+rm -f "$TMP"/vmcore.* "$TMP"/trunc.*
+done_testing
