@@ -224,16 +224,18 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 	*frames_ret = NULL;
 	*nr_ret = 0;
 	Dwarf *dwarf;
-	struct lkdb_error *err = vmlinux_dwarf(vm, &dwarf);
-	if (err) {
-		/* no DWARF: no lines, as for code without debug info */
+	uint64_t unit;
+	struct lkdb_error *err = vmlinux_dwarf_unit(vm, link_addr, &unit);
+	if (!err)
+		err = vmlinux_dwarf(vm, &dwarf);
+	if (err && err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	/* no unit for data, code without DWARF, a file without DWARF */
+	Dwarf_Die cudie;
+	if (err || !dwarf_offdie(dwarf, unit, &cudie)) {
 		lkdb_error_destroy(err);
 		return NULL;
 	}
-	/* .debug_aranges; no unit for data and for code without DWARF */
-	Dwarf_Die cudie;
-	if (!dwarf_addrdie(dwarf, link_addr, &cudie))
-		return NULL;
 	Dwarf_Attribute attr;
 	const char *comp_dir = dwarf_formstring(dwarf_attr(&cudie,
 							   DW_AT_comp_dir,
@@ -316,6 +318,32 @@ static struct lkdb_error *source_frames(struct vmlinux *vm, uint64_t link_addr,
 	return NULL;
 }
 
+/*
+ * Why an address outside the image may have been given.  The module area
+ * starts at the end of the image region, 1 GiB above __START_KERNEL_map
+ * with KASLR (a non-zero offset says it is on), 512 MiB without.
+ */
+static void outside_hint(uint64_t addr, uint64_t kaslr_offset,
+			 uint64_t start, uint64_t end, char *buf, size_t size)
+{
+	bool image_region = addr >= SYMBOLIZE_IMAGE_START &&
+			    addr < SYMBOLIZE_IMAGE_END;
+	buf[0] = '\0';
+	if (addr >= SYMBOLIZE_IMAGE_END && addr <= SYMBOLIZE_MODULES_END)
+		snprintf(buf, size, " (modules are not loaded yet)");
+	else if (kaslr_offset && addr >= start && addr < end)
+		snprintf(buf, size,
+			 " (a link-time address? the KASLR offset is 0x%" PRIx64 ")",
+			 kaslr_offset);
+	else if (!kaslr_offset && addr >= SYMBOLIZE_MODULES_START &&
+		 image_region)
+		snprintf(buf, size,
+			 " (modules are not loaded yet; or moved by KASLR? the offset in use is 0)");
+	else if (!kaslr_offset && image_region)
+		/* an oops' address looked up without its target */
+		snprintf(buf, size, " (moved by KASLR? the offset in use is 0)");
+}
+
 struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
 				     uint64_t addr,
 				     struct symbolize_result *ret)
@@ -325,12 +353,12 @@ struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
 	vmlinux_text_range(vm, &start, &end);
 	uint64_t link_addr = addr - kaslr_offset;
 	if (link_addr < start || link_addr >= end) {
-		bool module = addr >= SYMBOLIZE_MODULES_START &&
-			      addr <= SYMBOLIZE_MODULES_END;
+		char hint[96];
+		outside_hint(addr, kaslr_offset, start, end, hint,
+			     sizeof(hint));
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "0x%" PRIx64 ": not a kernel text or data address%s",
-					 addr,
-					 module ? " (modules are not loaded yet)" : "");
+					 addr, hint);
 	}
 	uint64_t next;
 	struct lkdb_error *err = vmlinux_symbol_near(vm, link_addr,

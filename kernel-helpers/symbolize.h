@@ -5,9 +5,10 @@
  * addr2line -i), and a symbol name to its address.
  *
  * Symbols come from .symtab (vmlinux_symbol_near()); source lines from
- * the DWARF through libdw: .debug_aranges finds the compilation unit, then
- * only that unit's line table and DIEs are read, so the first lookup in a
- * 600 MB distribution vmlinux costs milliseconds, not gdb's seconds.
+ * the DWARF through libdw: .debug_aranges finds the compilation unit
+ * (vmlinux_dwarf_unit()), then only that unit's line table and the DIEs on
+ * the way to the address are read, so the first lookup in a 600 MB
+ * distribution vmlinux costs milliseconds, not gdb's seconds.
  *
  * Addresses in and out are RUN-TIME addresses: the KASLR offset given is
  * subtracted before looking up and added to the addresses returned, except
@@ -24,10 +25,14 @@
 #include "vmlinux.h"
 
 /*
- * x86_64's module area (MODULES_VADDR .. MODULES_END, both layouts): an
- * address there belongs to a module, not to vmlinux.
+ * x86_64: the kernel image lives in [__START_KERNEL_map, +KERNEL_IMAGE_SIZE)
+ * and modules above it up to MODULES_END; KERNEL_IMAGE_SIZE is 1 GiB with
+ * KASLR (RANDOMIZE_BASE), 512 MiB without, so the module area starts at
+ * 0xffffffffc0000000 or 0xffffffffa0000000.
  */
-#define SYMBOLIZE_MODULES_START 0xffffffffa0000000ull
+#define SYMBOLIZE_IMAGE_START 0xffffffff80000000ull
+#define SYMBOLIZE_IMAGE_END 0xffffffffc0000000ull	/* with KASLR */
+#define SYMBOLIZE_MODULES_START 0xffffffffa0000000ull	/* without KASLR */
 #define SYMBOLIZE_MODULES_END 0xfffffffffeffffffull	/* inclusive */
 
 /*
@@ -67,8 +72,10 @@ struct symbolize_result {
  * Symbolize the run-time address addr of a kernel running with kaslr_offset
  * (0 without a target).  The address must be in the kernel image [_text,
  * _end) once the offset is taken off; else LKDB_ERROR_NOT_FOUND with
- * "0x...: not a kernel text or data address", plus " (modules are not
- * loaded yet)" in the module area.  No line information (no DWARF, data
+ * "0x...: not a kernel text or data address", plus a hint: " (modules are
+ * not loaded yet)" in the module area; a link-time address given while
+ * the offset is not 0; an image address looked up with offset 0 (an
+ * oops' address without its target) may have been moved by KASLR.  No line information (no DWARF, data
  * addresses, code without debug info) is not an error: nr_frames is 0.
  * Release the result with symbolize_result_deinit().
  */

@@ -2,6 +2,7 @@
 #include "vmlinux.h"
 
 #include <ctype.h>
+#include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +43,12 @@ struct addr_entry {
 	uint32_t rank;
 };
 
+/* A compilation unit's address range, for files without .debug_aranges. */
+struct unit_range {
+	uint64_t start, end;
+	uint64_t die_offset;
+};
+
 struct vmlinux {
 	char *path;
 	int fd;
@@ -68,6 +75,10 @@ struct vmlinux {
 	/* Opened on first use by vmlinux_dwarf(). */
 	Dwarf *dwarf;
 	bool dwarf_tried;
+	/* vmlinux_dwarf_unit(): aranges, else units' ranges (built once) */
+	bool aranges_checked, have_aranges;
+	struct unit_range *unit_ranges;
+	size_t nr_unit_ranges;
 };
 
 static const char *machine_name(unsigned int machine)
@@ -465,6 +476,7 @@ void vmlinux_destroy(struct vmlinux *vm)
 	free(vm->banner);
 	free(vm->index);
 	free(vm->by_addr);
+	free(vm->unit_ranges);
 	if (vm->dwarf)
 		dwarf_end(vm->dwarf);
 	free(vm->sections);
@@ -726,4 +738,91 @@ struct lkdb_error *vmlinux_dwarf(struct vmlinux *vm, struct Dwarf **ret)
 					 vm->path);
 	*ret = vm->dwarf;
 	return NULL;
+}
+
+static int compare_unit_ranges(const void *a, const void *b)
+{
+	const struct unit_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Every unit's DW_AT_ranges or low/high_pc: one DIE per unit is read. */
+static struct lkdb_error *build_unit_ranges(struct vmlinux *vm)
+{
+	size_t cap = 0, n = 0;
+	struct unit_range *ranges = NULL;
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie;
+	uint8_t unit_type;
+	while (dwarf_get_units(vm->dwarf, cu, &cu, NULL, &unit_type, &cudie,
+			       NULL) == 0) {
+		if (unit_type != DW_UT_compile && unit_type != DW_UT_partial)
+			continue;
+		Dwarf_Addr base, start, end;
+		for (ptrdiff_t it = 0;
+		     (it = dwarf_ranges(&cudie, it, &base, &start, &end)) > 0;) {
+			if (start >= end)
+				continue;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 256;
+				struct unit_range *grown =
+					realloc(ranges, cap * sizeof(*grown));
+				if (!grown) {
+					free(ranges);
+					return &lkdb_error_oom;
+				}
+				ranges = grown;
+			}
+			ranges[n++] = (struct unit_range){
+				start, end, dwarf_dieoffset(&cudie) };
+		}
+	}
+	qsort(ranges, n, sizeof(*ranges), compare_unit_ranges);
+	vm->unit_ranges = ranges;
+	vm->nr_unit_ranges = n;
+	return NULL;
+}
+
+struct lkdb_error *vmlinux_dwarf_unit(struct vmlinux *vm, uint64_t link_addr,
+				      uint64_t *die_offset_ret)
+{
+	Dwarf *dwarf;
+	struct lkdb_error *err = vmlinux_dwarf(vm, &dwarf);
+	if (err)
+		return err;
+	if (!vm->aranges_checked) {
+		Dwarf_Aranges *aranges;
+		size_t n = 0;
+		vm->aranges_checked = true;
+		vm->have_aranges = dwarf_getaranges(dwarf, &aranges, &n) == 0 &&
+				   n > 0;
+		if (!vm->have_aranges && (err = build_unit_ranges(vm))) {
+			vm->aranges_checked = false;
+			return err;
+		}
+	}
+	if (vm->have_aranges) {
+		Dwarf_Die cudie;
+		if (dwarf_addrdie(dwarf, link_addr, &cudie)) {
+			*die_offset_ret = dwarf_dieoffset(&cudie);
+			return NULL;
+		}
+	} else {
+		/* the last range starting at or below link_addr */
+		size_t lo = 0, hi = vm->nr_unit_ranges;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (vm->unit_ranges[mid].start <= link_addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo && link_addr < vm->unit_ranges[lo - 1].end) {
+			*die_offset_ret = vm->unit_ranges[lo - 1].die_offset;
+			return NULL;
+		}
+	}
+	return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+				 "%s: no DWARF unit covers address 0x%" PRIx64,
+				 vm->path, link_addr);
 }

@@ -5,8 +5,9 @@
  * the kernel release and the GNU build id.
  *
  * The file is mmapped and only the section headers, .symtab/.strtab and
- * .notes are touched at open; DWARF is never loaded, so opening Debian's
- * ~600 MB -dbg vmlinux takes milliseconds.  x86_64 only.
+ * .notes are touched at open; DWARF is not loaded (vmlinux_dwarf() opens it
+ * on demand), so opening Debian's ~600 MB -dbg vmlinux takes milliseconds.
+ * x86_64 only.
  *
  * All addresses are link-time (unrelocated) virtual addresses; add the
  * KASLR offset (kaslr.h) to get run-time addresses.
@@ -121,5 +122,16 @@ struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
  * the file has no DWARF (asked again, the answer is the same).
  */
 struct lkdb_error *vmlinux_dwarf(struct vmlinux *vm, struct Dwarf **ret);
+
+/*
+ * The DIE offset (for dwarf_offdie()) of the compilation unit whose code
+ * covers link_addr: found through .debug_aranges (GCC), or when the file
+ * has none (clang does not emit them by default) through every unit's
+ * ranges, gathered on the first call (one DIE read per unit).
+ * LKDB_ERROR_NOT_FOUND if no unit covers it (data, code without debug
+ * information) or the file has no DWARF.
+ */
+struct lkdb_error *vmlinux_dwarf_unit(struct vmlinux *vm, uint64_t link_addr,
+				      uint64_t *die_offset_ret);
 
 #endif

@@ -346,9 +346,19 @@ TEST(outside_the_image)
 	take_error(symbolize_address(vm, 0, 0xffffffffc0001000, &r));
 	CHECK_STR(err_message,
 		  "0xffffffffc0001000: not a kernel text or data address (modules are not loaded yet)");
+	/* below it: the image with KASLR, the modules without */
+	take_error(symbolize_address(vm, 0, 0xffffffffb0001000, &r));
+	CHECK_STR(err_message,
+		  "0xffffffffb0001000: not a kernel text or data address (modules are not loaded yet; or moved by KASLR? the offset in use is 0)");
+	take_error(symbolize_address(vm, 0x30000000, 0xffffffffb0001000, &r));
+	CHECK_STR(err_message,
+		  "0xffffffffb0001000: not a kernel text or data address");
 	take_error(symbolize_address(vm, 0, 0xffffffff9fffffff, &r));
 	CHECK_STR(err_message,
-		  "0xffffffff9fffffff: not a kernel text or data address");
+		  "0xffffffff9fffffff: not a kernel text or data address (moved by KASLR? the offset in use is 0)");
+	take_error(symbolize_address(vm, 0, 0xffff888000001000, &r));
+	CHECK_STR(err_message,
+		  "0xffff888000001000: not a kernel text or data address");
 	take_error(symbolize_address(vm, 0, UINT64_MAX, &r));
 	CHECK_STR(err_message,
 		  "0xffffffffffffffff: not a kernel text or data address");
@@ -377,6 +387,11 @@ TEST(kaslr_offset)
 	/* the link address itself is no longer the kernel's */
 	take_error(symbolize_address(vm, offset, fn, &moved));
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	char expected[256];
+	snprintf(expected, sizeof(expected),
+		 "0x%" PRIx64 ": not a kernel text or data address (a link-time address? the KASLR offset is 0x3c000000)",
+		 fn);
+	CHECK_STR(err_message, expected);
 	take_error(symbolize_name(vm, offset, "fixture_table", &moved));
 	CHECK(moved.address == symbol_addr(vm, "fixture_table", NULL) + offset);
 	symbolize_result_deinit(&moved);
