@@ -240,7 +240,7 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	struct printk_symbols syms;
 	printk_symbols_lookup(s->vmlinux, &syms);
 	struct kernel_memory_reader reader;
-	gdb_target_memory_reader(s->gdb, &reader);
+	lkdb_session_memory(s, &reader);
 	struct printk_log *log = NULL;
 	err = printk_read_log(&reader, &syms, s->kaslr_offset, types, &log);
 	if (err)

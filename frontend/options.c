@@ -14,12 +14,15 @@ void lkdb_print_usage(FILE *out)
 	fputs(
 "Usage: lkdb [OPTIONS] VMLINUX                   symbols only, no target\n"
 "       lkdb [OPTIONS] -r HOST:PORT VMLINUX      attach to a QEMU gdbstub (-s)\n"
-"       lkdb [OPTIONS] VMLINUX VMCORE            post-mortem (not available yet)\n"
+"       lkdb [OPTIONS] VMLINUX VMCORE            post-mortem on a dump\n"
 "\n"
 "A Linux kernel debugger: drives gdb over GDB/MI and adds kernel awareness.\n"
 "On attach it finds the KASLR offset, checks that VMLINUX is the running\n"
-"kernel (linux_banner) and loads the symbols relocated.  Commands that lkdb\n"
-"does not know are passed to gdb (p, x, bt, frame, info registers, ...).\n"
+"kernel (linux_banner) and loads the symbols relocated.  A VMCORE (kdump ELF,\n"
+"QEMU dump-guest-memory ELF or -z, kdump-compressed) is read in-process and\n"
+"served to gdb by lkdb-dump-server: one thread per CPU; the vmlinux must have\n"
+"the dump's build-id.  Commands that lkdb does not know are passed to gdb\n"
+"(p, x, bt, frame, info registers, ...).\n"
 "\n"
 "Options:\n"
 "  -r, --remote HOST:PORT  attach to a gdb remote stub (QEMU -s: :1234)\n"
@@ -37,7 +40,7 @@ void lkdb_print_usage(FILE *out)
 "\n"
 "Commands read from a non-terminal stdin run in batch mode too.  The exit\n"
 "status is 0 when every command succeeded, 1 when one failed, 2 when lkdb\n"
-"could not start (bad arguments, no connection, vmlinux mismatch).\n"
+"could not start (bad arguments, no connection, bad dump, vmlinux mismatch).\n"
 "The symbol index cache lives in $XDG_CACHE_HOME/lkdb/gdb-index (by build-id),\n"
 "the prompt history in $XDG_STATE_HOME/lkdb/history.\n",
 	      out);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
+#include "dump.h"
 #include "gdb_target.h"
 #include "kaslr.h"
 #include "vmlinux.h"
@@ -296,6 +298,136 @@ static struct lkdb_error *find_kaslr(struct lkdb_session *s)
 	return err;
 }
 
+/* For /bin/sh: gdb runs "target remote | CMD" through the shell. */
+static char *shell_quote(const char *s)
+{
+	size_t n = 3;
+	for (const char *p = s; *p; p++)
+		n += *p == '\'' ? 4 : 1;
+	char *q = malloc(n), *o = q;
+	if (!q)
+		return NULL;
+	*o++ = '\'';
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'') {
+			memcpy(o, "'\\''", 4);
+			o += 4;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o++ = '\'';
+	*o = '\0';
+	return q;
+}
+
+/*
+ * lkdb-dump-server: $LKDB_DUMP_SERVER, else beside lkdb in the build tree
+ * (build/frontend/lkdb, build/server/), else where meson installs it.
+ */
+static char *find_dump_server(void)
+{
+	const char *env = getenv("LKDB_DUMP_SERVER");
+	if (env && *env)
+		return strdup(env);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		char *path;
+		if (slash) {
+			*slash = '\0';
+			if (asprintf(&path, "%s/../server/lkdb-dump-server",
+				     exe) >= 0) {
+				if (access(path, X_OK) == 0)
+					return path;
+				free(path);
+			}
+		}
+	}
+	return strdup(LKDB_LIBEXECDIR "/lkdb/lkdb-dump-server");
+}
+
+static struct lkdb_error *open_dump(struct lkdb_session *s)
+{
+	const struct lkdb_options *o = s->options;
+	struct lkdb_error *err = dump_open(o->vmcore, &s->dump);
+	if (err)
+		return err;
+	err = dump_check_vmlinux(s->dump, s->vmlinux);
+	if (err && err->code == LKDB_ERROR_MISMATCH && o->force) {
+		lkdb_note(s, "warning: %s; going on because of --force",
+			  err->message);
+		lkdb_error_destroy(err);
+		err = NULL;
+	} else if (err && err->code == LKDB_ERROR_MISMATCH) {
+		struct lkdb_error *named = lkdb_error_create(
+			LKDB_ERROR_MISMATCH, "%s (--force to go on anyway)",
+			err->message);
+		lkdb_error_destroy(err);
+		return named;
+	}
+	if (err)
+		return err;
+	s->kaslr_offset = dump_kaslr_offset(s->dump);
+	return NULL;
+}
+
+static struct lkdb_error *connect_dump(struct lkdb_session *s)
+{
+	char *server = find_dump_server();
+	char *qserver = server ? shell_quote(server) : NULL;
+	char *qdump = shell_quote(s->options->vmcore), *pipe_cmd = NULL;
+	struct lkdb_error *err = NULL;
+	/* -target-select would quote the pipe command: use the CLI form. */
+	if (!qserver || !qdump ||
+	    asprintf(&pipe_cmd, "target remote | %s %s", qserver,
+		     qdump) < 0) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	struct gdb_call_result r;
+	err = gdb_driver_console(s->gdb, GDB_CALL_QUIET, 60000, pipe_cmd, &r);
+	if (err)
+		goto out;
+	if (r.record->result_class == MI_CLASS_ERROR) {
+		const char *msg = gdb_result_error_message(r.record);
+		err = lkdb_error_create(LKDB_ERROR_GDB,
+					"%s: gdb cannot read the dump through %s: %s",
+					s->options->vmcore, server,
+					msg ? msg : "error");
+	}
+	gdb_call_result_deinit(&r);
+	if (!err) {
+		s->attached = true;
+		err = gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS, NULL);
+	}
+out:
+	free(server);
+	free(qserver);
+	free(qdump);
+	free(pipe_cmd);
+	return err;
+}
+
+static struct lkdb_error *dump_read_cb(void *context, uint64_t addr,
+				       void *buf, size_t len)
+{
+	return dump_read(context, addr, buf, len);
+}
+
+void lkdb_session_memory(struct lkdb_session *s,
+			 struct kernel_memory_reader *ret)
+{
+	if (s->dump) {
+		ret->context = s->dump;
+		ret->read = dump_read_cb;
+	} else {
+		gdb_target_memory_reader(s->gdb, ret);
+	}
+}
+
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
 				      bool interactive)
@@ -303,10 +435,6 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	memset(s, 0, sizeof(*s));
 	s->options = options;
 	s->interactive = interactive;
-	if (options->vmcore)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "%s: opening vmcores is not supported yet (post-mortem mode is coming); use --remote HOST:PORT for a live guest",
-					 options->vmcore);
 	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
 	if (err)
 		return err;
@@ -314,6 +442,12 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	err = vmlinux_section(s->vmlinux, ".data..percpu", &percpu_addr, NULL);
 	s->percpu_at_zero = !err && percpu_addr == 0;
 	lkdb_error_destroy(err);
+	/* The dump is checked before gdb starts: a mismatch costs nothing. */
+	if (options->vmcore) {
+		err = open_dump(s);
+		if (err)
+			return err;
+	}
 	struct gdb_driver_options gopts = {
 		.gdb_path = options->gdb_path,
 		.interrupt_flag = &lkdb_interrupted,
@@ -332,6 +466,10 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 			err = find_kaslr(s);
 		if (err)
 			return err;
+	} else if (s->dump) {
+		err = connect_dump(s);
+		if (err)
+			return err;
 	}
 	err = load_symbols(s);
 	if (err)
@@ -339,6 +477,11 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	if (options->remote)
 		lkdb_note(s, "attached to %s: Linux %s, KASLR offset 0x%" PRIx64,
 			  options->remote, vmlinux_release(s->vmlinux),
+			  s->kaslr_offset);
+	else if (s->dump)
+		lkdb_note(s, "%s [%s]: Linux %s, %u CPUs, KASLR offset 0x%" PRIx64,
+			  options->vmcore, dump_format_name(s->dump),
+			  vmlinux_release(s->vmlinux), dump_nr_cpus(s->dump),
 			  s->kaslr_offset);
 	return NULL;
 }
@@ -378,7 +521,8 @@ void lkdb_session_end(struct lkdb_session *s)
 		struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
 							 5000, "-target-detach",
 							 NULL, 0, &r);
-		if (!err && r.record->result_class == MI_CLASS_DONE)
+		if (!err && r.record->result_class == MI_CLASS_DONE &&
+		    s->options->remote)
 			lkdb_note(s, "detached from %s; the target keeps running",
 				  s->options->remote);
 		if (!err)
@@ -388,6 +532,8 @@ void lkdb_session_end(struct lkdb_session *s)
 	}
 	gdb_driver_destroy(s->gdb);
 	s->gdb = NULL;
+	dump_destroy(s->dump);
+	s->dump = NULL;
 	vmlinux_destroy(s->vmlinux);
 	s->vmlinux = NULL;
 }

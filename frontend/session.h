@@ -15,12 +15,17 @@
 #include "options.h"
 
 struct vmlinux;
+struct lkdb_dump;
+struct kernel_memory_reader;
 
 struct lkdb_session {
 	const struct lkdb_options *options;
 	struct gdb_driver *gdb;
 	struct vmlinux *vmlinux;
-	bool attached;		/* connected to a remote target */
+	/* Post-mortem: the vmcore, read in-process (gdb reads it through
+	 * lkdb-dump-server). */
+	struct lkdb_dump *dump;
+	bool attached;		/* gdb has a target (remote stub or dump) */
 	uint64_t kaslr_offset;
 	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
 	bool percpu_at_zero;
@@ -45,6 +50,13 @@ extern volatile sig_atomic_t lkdb_interrupted;
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
 				      bool interactive);
+/*
+ * Kernel memory of the session's target: the dump in-process when there is
+ * one (no gdb round trips), else the live target through gdb.
+ */
+void lkdb_session_memory(struct lkdb_session *s,
+			 struct kernel_memory_reader *ret);
+
 /*
  * Look at what gdb reported asynchronously since the last command; notices
  * a lost target (sets target_lost and says so on stderr).

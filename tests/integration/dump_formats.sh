@@ -183,5 +183,48 @@ diag "$TMP/trunc.err"
 check "a truncated flattened dump (1 MiB) is refused: one line naming it, 'truncated'" \
     test $status = 1 -a "$(wc -l <"$TMP/trunc.err")" = 1 \
     -a -n "$(grep -F "$TMP/trunc.flat: truncated flattened dump" "$TMP/trunc.err")"
+
+# --- lkdb VMLINUX VMCORE: gdb through lkdb-dump-server, log in-process ------
+panic_line=$(grep -a -m1 -o 'Kernel panic - not syncing: .*' "$g/console.log" | tr -d '\r')
+last_line=$(grep -a 'end Kernel panic' "$g/console.log" | tail -1 | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')
+for kind in elf flat; do
+    "$LKDB" "$V" "$TMP/vmcore.$kind" -c 'p init_uts_ns.name.release' \
+        -c 'info threads' -c 'thread apply all bt 8' -c log \
+        >"$TMP/lkdb.out" 2>"$TMP/lkdb.err"
+    status=$?
+    diag "$TMP/lkdb.err"
+    check "lkdb on the $kind dump: exit 0" test $status = 0
+    check "lkdb on the $kind dump: names the dump, its format and the offset" \
+        grep -qE "^lkdb: $TMP/vmcore.$kind \[.*\]: Linux $release, 2 CPUs, KASLR offset $offset\$" "$TMP/lkdb.err"
+    check "lkdb on the $kind dump: gdb reads the release the console printed" \
+        grep -qF "\"$release\"" "$TMP/lkdb.out"
+    check "lkdb on the $kind dump: one gdb thread per CPU" \
+        test "$(grep -cE '^[* ] +[0-9]+ +Thread [0-9]+ \(CPU [0-9]\)' "$TMP/lkdb.out")" = 2
+    check "lkdb on the $kind dump: a CPU's bt goes through sysrq_handle_crash into panic" \
+        bash -c "grep -A1 ' in panic ' '$TMP/lkdb.out' | grep -q sysrq_handle_crash"
+    check "lkdb on the $kind dump: log has the console's panic line" \
+        grep -qF "$panic_line" "$TMP/lkdb.out"
+    check "lkdb on the $kind dump: log ends with the console's last kernel line" \
+        bash -c "grep '^\[' '$TMP/lkdb.out' | tail -1 | grep -qF -- '$last_line'"
+done
+
+# The wrong vmlinux for a dump: refused before gdb starts, naming both.
+other=$(dirname "$LKDB")/../tests/unit/vmlinux-fixture
+"$LKDB" "$other" "$TMP/vmcore.elf" -c 'p 1' >"$TMP/lkdb.out" 2>"$TMP/lkdb.err"
+status=$?
+diag "$TMP/lkdb.err"
+check "a vmlinux of another build is refused for the dump (exit 2, one line)" \
+    test $status = 2 -a "$(wc -l <"$TMP/lkdb.err")" = 1
+check "the refusal names both build-ids" \
+    grep -qF "$(sed -n 's/^build-id: //p' "$TMP/elf.out")" "$TMP/lkdb.err"
+"$LKDB" "$V" "$TMP/trunc.elf" -c 'p 1' >/dev/null 2>"$TMP/lkdb.err"
+status=$?
+check "lkdb on a truncated dump: exit 2 naming the file" \
+    bash -c "test $status = 2 && grep -q '^lkdb: $TMP/trunc.elf: truncated' '$TMP/lkdb.err'"
+"$LKDB" "$V" "$V" -c 'p 1' >/dev/null 2>"$TMP/lkdb.err"
+status=$?
+diag "$TMP/lkdb.err"
+check "lkdb with a non-dump file as VMCORE: exit 2 naming it" \
+    bash -c "test $status = 2 && grep -q '^lkdb: $V: ' '$TMP/lkdb.err'"
 rm -f "$TMP"/vmcore.* "$TMP"/trunc.*
 done_testing

@@ -49,7 +49,10 @@ run "$TMP" -c 'p 1'
 check "a directory as vmlinux is refused" err_is 2 "^lkdb: $TMP: "
 : >"$TMP/vmcore"
 run "$FIXTURE" "$TMP/vmcore"
-check "a vmcore is refused clearly, naming it" err_is 2 "^lkdb: $TMP/vmcore: opening vmcores is not supported yet"
+check "an empty file as vmcore is refused, naming it" err_is 2 "^lkdb: $TMP/vmcore: "
+printf 'not a dump\n' >"$TMP/vmcore"
+run "$FIXTURE" "$TMP/vmcore"
+check "a text file as vmcore is refused, naming it" err_is 2 "^lkdb: $TMP/vmcore: "
 run --gdb /nonexistent/gdb "$FIXTURE" -c 'p 1'
 check "missing gdb: says so and how to fix it" \
     err_is 2 'cannot run gdb "/nonexistent/gdb": No such file or directory \(install gdb or give its path with --gdb PATH\)'
