@@ -231,10 +231,8 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	}
 
 	double t0 = now_seconds();
-	struct ktypes *types = NULL;
-	struct lkdb_error *err = ktypes_open(vmlinux_path(s->vmlinux),
-					     vmlinux_build_id(s->vmlinux),
-					     &types);
+	struct ktypes *types;
+	struct lkdb_error *err = lkdb_session_types(s, &types);
 	if (err)
 		return err;
 	struct printk_symbols syms;
@@ -287,6 +285,5 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	}
 out:
 	printk_log_destroy(log);
-	ktypes_destroy(types);
 	return err;
 }

@@ -14,6 +14,7 @@
 #include "dump.h"
 #include "gdb_target.h"
 #include "kaslr.h"
+#include "ktypes.h"
 #include "vmlinux.h"
 
 volatile sig_atomic_t lkdb_interrupted;
@@ -428,6 +429,20 @@ void lkdb_session_memory(struct lkdb_session *s,
 	}
 }
 
+struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
+				      struct ktypes **ret)
+{
+	if (!s->types) {
+		struct lkdb_error *err = ktypes_open(
+			vmlinux_path(s->vmlinux), vmlinux_build_id(s->vmlinux),
+			&s->types);
+		if (err)
+			return err;
+	}
+	*ret = s->types;
+	return NULL;
+}
+
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
 				      bool interactive)
@@ -532,6 +547,9 @@ void lkdb_session_end(struct lkdb_session *s)
 	}
 	gdb_driver_destroy(s->gdb);
 	s->gdb = NULL;
+	/* Saves newly found layouts to the per-build-id cache. */
+	ktypes_destroy(s->types);
+	s->types = NULL;
 	dump_destroy(s->dump);
 	s->dump = NULL;
 	vmlinux_destroy(s->vmlinux);

@@ -17,6 +17,7 @@
 struct vmlinux;
 struct lkdb_dump;
 struct kernel_memory_reader;
+struct ktypes;
 
 struct lkdb_session {
 	const struct lkdb_options *options;
@@ -26,6 +27,8 @@ struct lkdb_session {
 	 * lkdb-dump-server). */
 	struct lkdb_dump *dump;
 	bool attached;		/* gdb has a target (remote stub or dump) */
+	/* Kernel type layouts, opened on first use (cached per build-id). */
+	struct ktypes *types;
 	uint64_t kaslr_offset;
 	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
 	bool percpu_at_zero;
@@ -56,6 +59,10 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
  */
 void lkdb_session_memory(struct lkdb_session *s,
 			 struct kernel_memory_reader *ret);
+
+/* The vmlinux's type layouts, shared by every kernel command. */
+struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
+				      struct ktypes **ret);
 
 /*
  * Look at what gdb reported asynchronously since the last command; notices
