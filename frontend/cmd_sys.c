@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* sys: crash's system summary, computed in-process from kernel memory. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "dump.h"
+#include "json.h"
+#include "ktypes.h"
+#include "printk.h"
+#include "sysinfo.h"
+#include "vmlinux.h"
+
+static const char usage[] = "usage: sys [--json]";
+
+/* CRASHTIME from VMCOREINFO (kdump writes it at the crash). */
+static bool crash_time(const struct lkdb_session *s, int64_t *ret)
+{
+	const char *v = s->dump ? dump_vmcoreinfo(s->dump, "CRASHTIME") : NULL;
+	if (!v || !*v)
+		return false;
+	char *end;
+	long long t = strtoll(v, &end, 10);
+	if (*end && *end != '\n')
+		return false;
+	*ret = t;
+	return true;
+}
+
+static void format_date(int64_t secs, char *buf, size_t size)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(buf, size, "%a %b %e %H:%M:%S %Z %Y", &tm))
+		snprintf(buf, size, "%" PRId64, secs);
+}
+
+static void json_field(FILE *out, bool *first, const char *name,
+		       const char *value)
+{
+	fprintf(out, "%s\"%s\": ", *first ? "" : ", ", name);
+	*first = false;
+	if (value)
+		json_write_string(out, value);
+	else
+		fputs("null", out);
+}
+
+static void json_number(FILE *out, bool *first, const char *name, bool have,
+			uint64_t value)
+{
+	fprintf(out, "%s\"%s\": ", *first ? "" : ", ", name);
+	*first = false;
+	if (have)
+		fprintf(out, "%" PRIu64, value);
+	else
+		fputs("null", out);
+}
+
+struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	if (ctx->argc > 1)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "unexpected argument \"%s\"; %s",
+					 ctx->argv[1], usage);
+	struct ktypes *types;
+	struct lkdb_error *err = lkdb_session_types(s, &types);
+	if (err)
+		return err;
+	struct sysinfo_symbols syms;
+	sysinfo_symbols_lookup(s->vmlinux, &syms);
+	struct kernel_memory_reader reader;
+	lkdb_session_memory(s, &reader);
+	struct sysinfo *info;
+	err = sysinfo_read(&reader, &syms, s->kaslr_offset, types, &info);
+	if (err)
+		return err;
+	for (size_t i = 0; i < info->nr_warnings; i++)
+		fprintf(stderr, "lkdb: sys: warning: %s\n", info->warnings[i]);
+
+	/* The panic message, for a dump: from the log. */
+	char panic[512] = "";
+	bool have_panic = false;
+	if (s->dump) {
+		struct printk_symbols psyms;
+		printk_symbols_lookup(s->vmlinux, &psyms);
+		struct printk_log *log = NULL;
+		struct lkdb_error *e = printk_read_log(&reader, &psyms,
+						       s->kaslr_offset, types,
+						       &log);
+		if (e) {
+			fprintf(stderr, "lkdb: sys: warning: no panic message: %s\n",
+				e->message);
+			lkdb_error_destroy(e);
+		} else {
+			have_panic = sysinfo_panic_message(log, panic,
+							   sizeof(panic));
+		}
+		printk_log_destroy(log);
+	}
+
+	int64_t date = 0;
+	bool have_date = crash_time(s, &date);
+	if (!have_date && info->have_time) {
+		date = info->time_sec;
+		have_date = true;
+	}
+
+	char dumpfile[4096] = "", cpus[64] = "", date_s[128] = "",
+	     uptime[64] = "", load[64] = "", tasks[32] = "", memory[32] = "";
+	if (s->dump)
+		snprintf(dumpfile, sizeof(dumpfile), "%s  [%s]",
+			 dump_path(s->dump), dump_format_name(s->dump));
+	if (info->nr_cpu_ids) {
+		if (info->nr_online < info->nr_cpu_ids)
+			snprintf(cpus, sizeof(cpus), "%u [OFFLINE: %u]",
+				 info->nr_cpu_ids,
+				 info->nr_cpu_ids - info->nr_online);
+		else
+			snprintf(cpus, sizeof(cpus), "%u", info->nr_cpu_ids);
+	}
+	if (have_date)
+		format_date(date, date_s, sizeof(date_s));
+	if (info->have_uptime)
+		sysinfo_format_uptime(info->uptime_ns, uptime, sizeof(uptime));
+	if (info->have_load)
+		sysinfo_format_load(info->avenrun, load, sizeof(load));
+	if (info->have_tasks)
+		snprintf(tasks, sizeof(tasks), "%" PRIu64, info->tasks);
+	if (info->have_memory)
+		sysinfo_format_memory(info->memory_bytes, memory,
+				      sizeof(memory));
+
+	FILE *out = stdout;
+	if (ctx->json) {
+		bool first = true;
+		fputs("{", out);
+		json_field(out, &first, "kernel", vmlinux_path(s->vmlinux));
+		json_field(out, &first, "dumpfile",
+			   s->dump ? dump_path(s->dump) : NULL);
+		json_field(out, &first, "dump_format",
+			   s->dump ? dump_format_name(s->dump) : NULL);
+		json_field(out, &first, "remote",
+			   s->dump ? NULL : s->options->remote);
+		json_number(out, &first, "cpus", info->nr_cpu_ids != 0,
+			    info->nr_cpu_ids);
+		json_number(out, &first, "cpus_online", info->nr_cpu_ids != 0,
+			    info->nr_online);
+		json_field(out, &first, "date", have_date ? date_s : NULL);
+		fprintf(out, ", \"date_sec\": ");
+		if (have_date)
+			fprintf(out, "%" PRId64, date);
+		else
+			fputs("null", out);
+		json_field(out, &first, "uptime",
+			   info->have_uptime ? uptime : NULL);
+		json_number(out, &first, "uptime_ns", info->have_uptime,
+			    info->uptime_ns);
+		json_field(out, &first, "load_average",
+			   info->have_load ? load : NULL);
+		json_number(out, &first, "tasks", info->have_tasks,
+			    info->tasks);
+		json_field(out, &first, "nodename", info->nodename);
+		json_field(out, &first, "release", info->release);
+		json_field(out, &first, "version", info->version);
+		json_field(out, &first, "machine", info->machine);
+		json_field(out, &first, "memory",
+			   info->have_memory ? memory : NULL);
+		json_number(out, &first, "memory_bytes", info->have_memory,
+			    info->memory_bytes);
+		json_field(out, &first, "panic", have_panic ? panic : NULL);
+		fputs("}\n", out);
+	} else {
+		fprintf(out, "%12s: %s\n", "KERNEL", vmlinux_path(s->vmlinux));
+		if (s->dump)
+			fprintf(out, "%12s: %s\n", "DUMPFILE", dumpfile);
+		else
+			fprintf(out, "%12s: %s\n", "REMOTE",
+				s->options->remote ? s->options->remote : "");
+		fprintf(out, "%12s: %s\n", "CPUS", cpus);
+		fprintf(out, "%12s: %s\n", "DATE", date_s);
+		fprintf(out, "%12s: %s\n", "UPTIME", uptime);
+		fprintf(out, "%12s: %s\n", "LOAD AVERAGE", load);
+		fprintf(out, "%12s: %s\n", "TASKS", tasks);
+		fprintf(out, "%12s: %s\n", "NODENAME", info->nodename);
+		fprintf(out, "%12s: %s\n", "RELEASE", info->release);
+		fprintf(out, "%12s: %s\n", "VERSION", info->version);
+		fprintf(out, "%12s: %s\n", "MACHINE", info->machine);
+		fprintf(out, "%12s: %s\n", "MEMORY", memory);
+		if (s->dump)
+			fprintf(out, "%12s: \"%s\"\n", "PANIC", panic);
+	}
+	fflush(out);
+	sysinfo_destroy(info);
+	return NULL;
+}

@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "sysinfo.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "printk.h"
+#include "vmlinux.h"
+
+/*
+ * The most tasks counted before giving up on a list that does not end (a
+ * loop is found sooner; see read_tasks).
+ */
+#define SYSINFO_MAX_TASKS (1u << 22)
+
+static uint64_t symbol(const struct vmlinux *vm, const char *name)
+{
+	uint64_t addr;
+	struct lkdb_error *err = vmlinux_symbol(vm, name, &addr, NULL);
+	if (err) {
+		lkdb_error_destroy(err);
+		return 0;
+	}
+	return addr;
+}
+
+void sysinfo_symbols_lookup(const struct vmlinux *vm,
+			    struct sysinfo_symbols *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	percpu_symbols_lookup(vm, &ret->percpu);
+	ret->init_uts_ns = symbol(vm, "init_uts_ns");
+	ret->tk_core = symbol(vm, "tk_core");
+	ret->avenrun = symbol(vm, "avenrun");
+	ret->init_task = symbol(vm, "init_task");
+	/* An atomic_long_t since 5.0, commit ca79b0c211af. */
+	ret->totalram_pages = symbol(vm, "_totalram_pages");
+	ret->totalram_atomic = ret->totalram_pages != 0;
+	if (!ret->totalram_pages)
+		ret->totalram_pages = symbol(vm, "totalram_pages");
+}
+
+void sysinfo_destroy(struct sysinfo *info)
+{
+	if (!info)
+		return;
+	for (size_t i = 0; i < info->nr_warnings; i++)
+		free(info->warnings[i]);
+	free(info->warnings);
+	free(info);
+}
+
+/* Record a warning "what: err" and free err; best effort on OOM. */
+static void warn(struct sysinfo *info, struct lkdb_error *err,
+		 const char *what)
+{
+	char *line = NULL;
+	if (asprintf(&line, "%s: %s", what, err->message) < 0)
+		line = NULL;
+	lkdb_error_destroy(err);
+	if (!line)
+		return;
+	char **grown = realloc(info->warnings,
+			       (info->nr_warnings + 1) * sizeof(*grown));
+	if (!grown) {
+		free(line);
+		return;
+	}
+	info->warnings = grown;
+	info->warnings[info->nr_warnings++] = line;
+}
+
+static uint64_t get_u64(const unsigned char *p, uint64_t size)
+{
+	uint64_t v = 0;
+	for (uint64_t i = 0; i < size && i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static struct lkdb_error *read_uts(const struct kernel_memory_reader *mem,
+				   const struct sysinfo_symbols *syms,
+				   uint64_t kaslr_offset, struct ktypes *types,
+				   struct sysinfo *info)
+{
+	if (!syms->init_uts_ns)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no init_uts_ns symbol");
+	uint64_t name_off, name_size;
+	struct lkdb_error *err = ktypes_var_member(types, "init_uts_ns", "name",
+						   &name_off, &name_size);
+	if (err)
+		return err;
+	static const char *const fields[] = {
+		"sysname", "nodename", "release", "version", "machine",
+	};
+	char *dest[] = {
+		info->sysname, info->nodename, info->release, info->version,
+		info->machine,
+	};
+	uint64_t off[5], size[5];
+	for (int i = 0; i < 5; i++) {
+		err = ktypes_member(types, "new_utsname", fields[i], &off[i],
+				    &size[i]);
+		if (err)
+			return err;
+		if (off[i] + size[i] > name_size)
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "new_utsname.%s is outside init_uts_ns.name",
+						 fields[i]);
+	}
+	if (name_size > 4096)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "init_uts_ns.name has %" PRIu64 " bytes",
+					 name_size);
+	unsigned char buf[4096];
+	err = mem->read(mem->context, syms->init_uts_ns + kaslr_offset +
+			name_off, buf, name_size);
+	if (err)
+		return lkdb_error_prefix(err, "reading init_uts_ns.name");
+	for (int i = 0; i < 5; i++) {
+		size_t n = size[i] < SYSINFO_UTS_LEN ? size[i] :
+			   SYSINFO_UTS_LEN - 1;
+		size_t len = strnlen((char *)buf + off[i], n);
+		if (len == SYSINFO_UTS_LEN)
+			len--;
+		memcpy(dest[i], buf + off[i], len);
+		dest[i][len] = '\0';
+	}
+	return NULL;
+}
+
+static struct lkdb_error *read_time(const struct kernel_memory_reader *mem,
+				    const struct sysinfo_symbols *syms,
+				    uint64_t kaslr_offset,
+				    struct ktypes *types, struct sysinfo *info)
+{
+	if (!syms->tk_core)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no tk_core symbol");
+	uint64_t xt, xt_size, base, base_size, boot, boot_size;
+	struct lkdb_error *err;
+	if ((err = ktypes_var_member(types, "tk_core", "timekeeper.xtime_sec",
+				     &xt, &xt_size)) ||
+	    (err = ktypes_var_member(types, "tk_core",
+				     "timekeeper.tkr_mono.base", &base,
+				     &base_size)) ||
+	    (err = ktypes_var_member(types, "tk_core", "timekeeper.offs_boot",
+				     &boot, &boot_size)))
+		return err;
+	/* The three members in one read: they are within the timekeeper. */
+	uint64_t lo = xt < base ? xt : base, hi = xt + xt_size;
+	if (boot < lo)
+		lo = boot;
+	if (base + base_size > hi)
+		hi = base + base_size;
+	if (boot + boot_size > hi)
+		hi = boot + boot_size;
+	if (hi - lo > 4096 || xt_size != 8 || base_size != 8 ||
+	    boot_size != 8)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "unexpected tk_core.timekeeper layout");
+	unsigned char buf[4096];
+	err = mem->read(mem->context, syms->tk_core + kaslr_offset + lo, buf,
+			hi - lo);
+	if (err)
+		return lkdb_error_prefix(err, "reading tk_core");
+	info->time_sec = (int64_t)get_u64(buf + (xt - lo), 8);
+	info->have_time = true;
+	int64_t mono = (int64_t)get_u64(buf + (base - lo), 8);
+	int64_t offs = (int64_t)get_u64(buf + (boot - lo), 8);
+	int64_t up;
+	if (!__builtin_add_overflow(mono, offs, &up) && up >= 0) {
+		info->uptime_ns = (uint64_t)up;
+		info->have_uptime = true;
+	} else {
+		warn(info, lkdb_error_create(LKDB_ERROR_INVALID,
+					     "tkr_mono.base %" PRId64 " + offs_boot %" PRId64 " is not a time",
+					     mono, offs),
+		     "uptime");
+	}
+	return NULL;
+}
+
+static struct lkdb_error *read_load(const struct kernel_memory_reader *mem,
+				    const struct sysinfo_symbols *syms,
+				    uint64_t kaslr_offset,
+				    struct sysinfo *info)
+{
+	if (!syms->avenrun)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no avenrun symbol");
+	uint64_t v[3];
+	struct lkdb_error *err = mem->read(mem->context,
+					   syms->avenrun + kaslr_offset, v,
+					   sizeof(v));
+	if (err)
+		return lkdb_error_prefix(err, "reading avenrun");
+	for (int i = 0; i < 3; i++)
+		info->avenrun[i] = v[i];
+	info->have_load = true;
+	return NULL;
+}
+
+static struct lkdb_error *read_memory(const struct kernel_memory_reader *mem,
+				      const struct sysinfo_symbols *syms,
+				      uint64_t kaslr_offset,
+				      struct sysinfo *info)
+{
+	if (!syms->totalram_pages)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no _totalram_pages or totalram_pages symbol");
+	uint64_t pages;
+	struct lkdb_error *err = mem->read(mem->context,
+					   syms->totalram_pages + kaslr_offset,
+					   &pages, sizeof(pages));
+	if (err)
+		return lkdb_error_prefix(err, "reading %s",
+					 syms->totalram_atomic ?
+					 "_totalram_pages" : "totalram_pages");
+	info->memory_bytes = pages * 4096;
+	info->have_memory = true;
+	return NULL;
+}
+
+static struct lkdb_error *read_tasks(const struct kernel_memory_reader *mem,
+				     const struct sysinfo_symbols *syms,
+				     uint64_t kaslr_offset,
+				     struct ktypes *types,
+				     struct sysinfo *info)
+{
+	if (!syms->init_task)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no init_task symbol");
+	uint64_t tasks_off, signal_off, nr_off, nr_size;
+	struct lkdb_error *err;
+	if ((err = ktypes_member(types, "task_struct", "tasks", &tasks_off,
+				 NULL)) ||
+	    (err = ktypes_member(types, "task_struct", "signal", &signal_off,
+				 NULL)) ||
+	    (err = ktypes_member(types, "signal_struct", "nr_threads", &nr_off,
+				 &nr_size)))
+		return err;
+	/* tasks.next and signal in one read per task. */
+	uint64_t lo = tasks_off < signal_off ? tasks_off : signal_off;
+	uint64_t hi = (tasks_off > signal_off ? tasks_off : signal_off) + 8;
+	if (hi - lo > 65536 || nr_size > 8)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "unexpected task_struct layout");
+	unsigned char *buf = malloc(hi - lo);
+	if (!buf)
+		return &lkdb_error_oom;
+	uint64_t head = syms->init_task + kaslr_offset + tasks_off;
+	uint64_t task = syms->init_task + kaslr_offset, count = 0;
+	uint64_t saved = task, power = 1, lap = 0;
+	for (uint64_t n = 0;; n++) {
+		if (n >= SYSINFO_MAX_TASKS) {
+			info->tasks_truncated = true;
+			break;
+		}
+		err = mem->read(mem->context, task + lo, buf, hi - lo);
+		if (err) {
+			err = lkdb_error_prefix(err,
+						"reading task_struct at 0x%" PRIx64,
+						task);
+			break;
+		}
+		uint64_t next = get_u64(buf + (tasks_off - lo), 8);
+		uint64_t signal = get_u64(buf + (signal_off - lo), 8);
+		unsigned char nrb[8] = { 0 };
+		uint64_t nr = 1;
+		/* An unreadable signal_struct: count the task alone. */
+		struct lkdb_error *e = signal ?
+			mem->read(mem->context, signal + nr_off, nrb, nr_size) :
+			NULL;
+		if (signal && !e) {
+			nr = get_u64(nrb, nr_size);
+			if (nr == 0 || nr > SYSINFO_MAX_TASKS)
+				nr = 1;
+		}
+		lkdb_error_destroy(e);
+		count += nr;
+		if (next == head)
+			break;
+		if (next < tasks_off) {
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"task list pointer 0x%" PRIx64 " at task 0x%" PRIx64,
+						next, task);
+			break;
+		}
+		task = next - tasks_off;
+		/* Brent: a loop that misses init_task ends in ~2 laps. */
+		if (task == saved) {
+			info->tasks_truncated = true;
+			break;
+		}
+		if (++lap == power) {
+			saved = task;
+			power *= 2;
+			lap = 0;
+		}
+	}
+	free(buf);
+	if (info->tasks_truncated)
+		warn(info, lkdb_error_create(LKDB_ERROR_INVALID,
+					     "init_task.tasks does not come back to init_task; counted %" PRIu64 " so far",
+					     count),
+		     "tasks");
+	if (err && !count)
+		return err;
+	if (err)
+		warn(info, err, "tasks (counted so far)");
+	/* The other CPUs' idle tasks are on no list; crash counts them. */
+	if (info->nr_online > 1)
+		count += info->nr_online - 1;
+	info->tasks = count;
+	info->have_tasks = true;
+	return NULL;
+}
+
+struct lkdb_error *sysinfo_read(const struct kernel_memory_reader *mem,
+				const struct sysinfo_symbols *syms,
+				uint64_t kaslr_offset, struct ktypes *types,
+				struct sysinfo **ret)
+{
+	struct sysinfo *info = calloc(1, sizeof(*info));
+	if (!info)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = read_uts(mem, syms, kaslr_offset, types,
+					  info);
+	if (err) {
+		sysinfo_destroy(info);
+		return err;
+	}
+	struct percpu_cpus *cpus = NULL;
+	err = percpu_read_cpus(mem, &syms->percpu, kaslr_offset, &cpus);
+	if (err) {
+		warn(info, err, "CPUs");
+	} else {
+		info->nr_cpu_ids = cpus->nr_cpu_ids;
+		info->nr_online = cpus->nr_online;
+		percpu_cpus_destroy(cpus);
+	}
+	if ((err = read_time(mem, syms, kaslr_offset, types, info)))
+		warn(info, err, "time");
+	if ((err = read_load(mem, syms, kaslr_offset, info)))
+		warn(info, err, "load average");
+	if ((err = read_tasks(mem, syms, kaslr_offset, types, info)))
+		warn(info, err, "tasks");
+	if ((err = read_memory(mem, syms, kaslr_offset, info)))
+		warn(info, err, "memory");
+	*ret = info;
+	return NULL;
+}
+
+/* include/linux/sched/loadavg.h */
+#define FSHIFT 11
+#define FIXED_1 (1UL << FSHIFT)
+#define LOAD_INT(x) ((x) >> FSHIFT)
+#define LOAD_FRAC(x) LOAD_INT(((x) & (FIXED_1 - 1)) * 100)
+
+void sysinfo_format_load(const unsigned long avenrun[3], char *buf,
+			 size_t size)
+{
+	unsigned long a[3];
+	for (int i = 0; i < 3; i++)
+		a[i] = avenrun[i] + FIXED_1 / 200;
+	snprintf(buf, size, "%lu.%02lu, %lu.%02lu, %lu.%02lu",
+		 LOAD_INT(a[0]), LOAD_FRAC(a[0]), LOAD_INT(a[1]),
+		 LOAD_FRAC(a[1]), LOAD_INT(a[2]), LOAD_FRAC(a[2]));
+}
+
+void sysinfo_format_memory(uint64_t bytes, char *buf, size_t size)
+{
+	static const struct {
+		uint64_t unit;
+		const char *name;
+	} units[] = {
+		{ 1ull << 40, "TB" }, { 1ull << 30, "GB" }, { 1ull << 20, "MB" },
+	};
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t u = units[i].unit;
+		if (bytes < u)
+			continue;
+		if (bytes % u == 0)
+			snprintf(buf, size, "%" PRIu64 " %s", bytes / u,
+				 units[i].name);
+		else
+			snprintf(buf, size, "%.1f %s", (double)bytes / u,
+				 units[i].name);
+		return;
+	}
+	snprintf(buf, size, "%" PRIu64 " KB", bytes / 1024);
+}
+
+void sysinfo_format_uptime(uint64_t ns, char *buf, size_t size)
+{
+	uint64_t s = ns / 1000000000;
+	uint64_t days = s / 86400;
+	s %= 86400;
+	if (days)
+		snprintf(buf, size, "%" PRIu64 " day%s, %02u:%02u:%02u", days,
+			 days == 1 ? "" : "s", (unsigned)(s / 3600),
+			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+	else
+		snprintf(buf, size, "%02u:%02u:%02u", (unsigned)(s / 3600),
+			 (unsigned)(s / 60 % 60), (unsigned)(s % 60));
+}
+
+static bool starts(const char *p, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && !memcmp(p, prefix, n);
+}
+
+bool sysinfo_panic_message(const struct printk_log *log, char *buf,
+			   size_t size)
+{
+	static const char *const oops[] = {
+		"BUG: ", "Oops: ", "kernel BUG at ", "general protection fault",
+	};
+	const char *found = NULL;
+	size_t found_len = 0;
+	bool found_panic = false;
+	for (size_t i = 0; log && i < log->nr_records; i++) {
+		const struct printk_record *r = &log->records[i];
+		const char *p = r->text, *end = r->text + r->text_len;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', end - p);
+			size_t len = (nl ? nl : end) - p;
+			if (starts(p, len, "Kernel panic - not syncing: ")) {
+				found = p, found_len = len;
+				found_panic = true;
+			} else if (!found_panic) {
+				for (size_t k = 0;
+				     k < sizeof(oops) / sizeof(oops[0]); k++) {
+					if (starts(p, len, oops[k])) {
+						found = p, found_len = len;
+						break;
+					}
+				}
+			}
+			if (!nl)
+				break;
+			p = nl + 1;
+		}
+	}
+	if (!found || !size)
+		return false;
+	while (found_len && (found[found_len - 1] == ' ' ||
+			     found[found_len - 1] == '\r'))
+		found_len--;
+	if (found_len >= size)
+		found_len = size - 1;
+	memcpy(buf, found, found_len);
+	buf[found_len] = '\0';
+	return true;
+}

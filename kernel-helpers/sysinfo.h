@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * crash's `sys` summary computed from kernel memory: a pure computation over
+ * a kernel_memory_reader, symbol addresses and type layouts (ktypes.h), so a
+ * byte buffer can stand in for a kernel.  One read per object (the whole uts
+ * name, the three load averages, ...).
+ *
+ * Where the numbers come from:
+ *  - utsname: init_uts_ns.name (struct new_utsname).
+ *  - CPUs: nr_cpu_ids and the online mask (percpu.h).
+ *  - time now: tk_core.timekeeper.xtime_sec (CLOCK_REALTIME seconds at the
+ *    last tick).
+ *  - uptime: CLOCK_BOOTTIME as the kernel's ktime_get_boottime() computes
+ *    it at the last tick, tk_core.timekeeper.tkr_mono.base + offs_boot (ns),
+ *    the clock /proc/uptime shows; no CONFIG_HZ needed.
+ *  - load average: avenrun[3], fixed point with FSHIFT 11, rounded as
+ *    /proc/loadavg rounds (+ FIXED_1/200).
+ *  - tasks: every thread of every thread group on init_task.tasks (sum of
+ *    signal->nr_threads), plus the idle tasks of the other online CPUs
+ *    (not on the list), as crash counts them.
+ *  - memory: totalram pages (_totalram_pages, an atomic_long_t since 5.0,
+ *    commit ca79b0c211af "mm: convert totalram_pages and totalhigh_pages
+ *    variables to atomic"; totalram_pages before) times 4096.
+ */
+#ifndef LKDB_SYSINFO_H
+#define LKDB_SYSINFO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "ktypes.h"
+#include "percpu.h"
+#include "target.h"
+
+struct vmlinux;
+struct printk_log;
+
+/* Link-time addresses; 0 for a symbol the kernel lacks. */
+struct sysinfo_symbols {
+	struct percpu_symbols percpu;
+	uint64_t init_uts_ns;
+	uint64_t tk_core;
+	uint64_t avenrun;
+	uint64_t totalram_pages;
+	bool totalram_atomic;		/* _totalram_pages (5.0+) */
+	uint64_t init_task;
+};
+
+void sysinfo_symbols_lookup(const struct vmlinux *vm,
+			    struct sysinfo_symbols *ret);
+
+#define SYSINFO_UTS_LEN 65
+
+struct sysinfo {
+	char sysname[SYSINFO_UTS_LEN], nodename[SYSINFO_UTS_LEN];
+	char release[SYSINFO_UTS_LEN], version[SYSINFO_UTS_LEN];
+	char machine[SYSINFO_UTS_LEN];
+	unsigned int nr_cpu_ids, nr_online;	/* 0 if unknown */
+	bool have_time;
+	int64_t time_sec;		/* CLOCK_REALTIME, seconds */
+	bool have_uptime;
+	uint64_t uptime_ns;		/* CLOCK_BOOTTIME */
+	bool have_load;
+	unsigned long avenrun[3];
+	bool have_tasks;
+	uint64_t tasks;
+	bool tasks_truncated;		/* list walk cut short */
+	bool have_memory;
+	uint64_t memory_bytes;
+	/* One line per value that could not be had, naming why. */
+	char **warnings;
+	size_t nr_warnings;
+};
+
+/*
+ * Read everything; what cannot be read is left out (have_* false) with a
+ * warning.  Only the uts name is required: its errors are returned.
+ */
+struct lkdb_error *sysinfo_read(const struct kernel_memory_reader *mem,
+				const struct sysinfo_symbols *syms,
+				uint64_t kaslr_offset, struct ktypes *types,
+				struct sysinfo **ret);
+void sysinfo_destroy(struct sysinfo *info);
+
+/* "0.00, 0.01, 0.05" as /proc/loadavg rounds. */
+void sysinfo_format_load(const unsigned long avenrun[3], char *buf,
+			 size_t size);
+/* As crash: "4 GB", "1.9 GB", "960 MB", "512.5 MB", "900 KB". */
+void sysinfo_format_memory(uint64_t bytes, char *buf, size_t size);
+/* As crash: "00:04:09", "3 days, 01:02:03". */
+void sysinfo_format_uptime(uint64_t ns, char *buf, size_t size);
+/*
+ * The panic message in a log: the last line starting "Kernel panic - not
+ * syncing: ", else the last oops line ("BUG: ", "Oops: ", "general
+ * protection fault", "kernel BUG at "), copied into buf; false if none.
+ */
+bool sysinfo_panic_message(const struct printk_log *log, char *buf,
+			   size_t size);
+
+#endif

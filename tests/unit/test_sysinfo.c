@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of kernel-helpers/percpu.c and sysinfo.c over byte buffers: a
+ * fake kernel with two of four CPUs online, a uts name, a timekeeper, load
+ * averages, a task list of three thread groups, and totalram pages; layouts
+ * from a ktypes table with 6.1's x86_64 offsets.  Also the formatting and
+ * the panic message search of a printk log.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "ktypes.h"
+#include "percpu.h"
+#include "printk.h"
+#include "sysinfo.h"
+#include "tap.h"
+
+struct region {
+	uint64_t addr;
+	unsigned char *bytes;
+	size_t len;
+};
+
+struct fake_memory {
+	struct region regions[32];
+	size_t n;
+	unsigned int reads;
+};
+
+static unsigned char *map(struct fake_memory *m, uint64_t addr, size_t len)
+{
+	struct region *r = &m->regions[m->n++];
+	r->addr = addr;
+	r->len = len;
+	r->bytes = calloc(1, len);
+	return r->bytes;
+}
+
+static void unmap_all(struct fake_memory *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->regions[i].bytes);
+	m->n = 0;
+}
+
+static struct lkdb_error *fake_read(void *context, uint64_t addr, void *buf,
+				    size_t len)
+{
+	struct fake_memory *m = context;
+	m->reads++;
+	for (size_t i = 0; i < m->n; i++) {
+		struct region *r = &m->regions[i];
+		if (addr >= r->addr && addr - r->addr <= r->len &&
+		    len <= r->len - (addr - r->addr)) {
+			memcpy(buf, r->bytes + (addr - r->addr), len);
+			return NULL;
+		}
+	}
+	return lkdb_error_create(LKDB_ERROR_FAULT,
+				 "cannot read %zu bytes at 0x%" PRIx64, len,
+				 addr);
+}
+
+static void put(unsigned char *p, uint64_t v, unsigned int size)
+{
+	for (unsigned int i = 0; i < size; i++)
+		p[i] = v >> (8 * i);
+}
+
+static int err_code;
+static char err_message[1024];
+
+static void take_error(struct lkdb_error *err)
+{
+	err_code = err ? (int)err->code : 0;
+	snprintf(err_message, sizeof(err_message), "%s",
+		 err ? err->message : "");
+	if (err)
+		printf("# error: %s\n", err->message);
+	lkdb_error_destroy(err);
+}
+
+#define KASLR 0x1000000ULL
+/* Link-time symbol addresses. */
+#define SYM_PER_CPU_OFFSET 0xffffffff82000000ULL
+#define SYM_POSSIBLE 0xffffffff82001000ULL
+#define SYM_ONLINE 0xffffffff82001100ULL
+#define SYM_NR_CPU_IDS 0xffffffff82001200ULL
+#define SYM_UTS 0xffffffff82002000ULL
+#define SYM_TK_CORE 0xffffffff82003000ULL
+#define SYM_AVENRUN 0xffffffff82004000ULL
+#define SYM_TOTALRAM 0xffffffff82004100ULL
+#define SYM_INIT_TASK 0xffffffff82010000ULL
+#define TASK_SIZE 4096
+#define TASKS_OFF 2192
+#define SIGNAL_OFF 3072
+
+static const char layout_6_1[] =
+	"new_utsname 0 390\n"
+	"new_utsname.sysname 0 65\n"
+	"new_utsname.nodename 65 65\n"
+	"new_utsname.release 130 65\n"
+	"new_utsname.version 195 65\n"
+	"new_utsname.machine 260 65\n"
+	"var:init_uts_ns.name 0 390\n"
+	"var:tk_core.timekeeper.tkr_mono.base 48 8\n"
+	"var:tk_core.timekeeper.xtime_sec 120 8\n"
+	"var:tk_core.timekeeper.offs_boot 160 8\n"
+	"task_struct.tasks 2192 16\n"
+	"task_struct.signal 3072 8\n"
+	"signal_struct.nr_threads 8 4\n";
+
+static struct sysinfo_symbols fake_syms(void)
+{
+	struct sysinfo_symbols s = { 0 };
+	s.percpu.per_cpu_offset = SYM_PER_CPU_OFFSET;
+	s.percpu.possible_mask = SYM_POSSIBLE;
+	s.percpu.possible_mask_size = 8;
+	s.percpu.online_mask = SYM_ONLINE;
+	s.percpu.online_mask_size = 8;
+	s.percpu.nr_cpu_ids = SYM_NR_CPU_IDS;
+	s.init_uts_ns = SYM_UTS;
+	s.tk_core = SYM_TK_CORE;
+	s.avenrun = SYM_AVENRUN;
+	s.totalram_pages = SYM_TOTALRAM;
+	s.totalram_atomic = true;
+	s.init_task = SYM_INIT_TASK;
+	return s;
+}
+
+/* Tasks: init_task (1 thread) -> A (3 threads) -> B (signal unreadable). */
+#define TASK_A 0xffff888001000000ULL
+#define TASK_B 0xffff888002000000ULL
+#define SIGNAL_INIT 0xffff888003000000ULL
+#define SIGNAL_A 0xffff888003001000ULL
+
+static void fake_kernel(struct fake_memory *m)
+{
+	unsigned char *p = map(m, SYM_PER_CPU_OFFSET + KASLR, 8 * 4);
+	for (int i = 0; i < 4; i++)
+		put(p + 8 * i, 0xffff88807ec00000ULL + 0x100000ULL * i, 8);
+	put(map(m, SYM_POSSIBLE + KASLR, 8), 0xf, 8);
+	put(map(m, SYM_ONLINE + KASLR, 8), 0x5, 8);	/* CPUs 0 and 2 */
+	put(map(m, SYM_NR_CPU_IDS + KASLR, 4), 4, 4);
+	unsigned char *uts = map(m, SYM_UTS + KASLR, 432);
+	strcpy((char *)uts, "Linux");
+	strcpy((char *)uts + 65, "host");
+	strcpy((char *)uts + 130, "6.1.0-56-amd64");
+	strcpy((char *)uts + 195, "#1 SMP PREEMPT_DYNAMIC Debian");
+	memset(uts + 260, 'x', 65);	/* no NUL: cut at 64 */
+	unsigned char *tk = map(m, SYM_TK_CORE + KASLR, 288);
+	put(tk + 48, 3000000000ULL, 8);		/* tkr_mono.base: 3 s */
+	put(tk + 120, 1795325361ULL, 8);	/* xtime_sec */
+	put(tk + 160, 86400000000000ULL + 2000000000ULL, 8); /* offs_boot */
+	unsigned char *av = map(m, SYM_AVENRUN + KASLR, 24);
+	put(av, 0, 8);
+	put(av + 8, 21, 8);	/* 21/2048 = 0.0103 + 0.005 -> 0.01 */
+	put(av + 16, 2048 * 3 / 2, 8);	/* 1.50 */
+	put(map(m, SYM_TOTALRAM + KASLR, 8), 245874, 8);
+	unsigned char *t0 = map(m, SYM_INIT_TASK + KASLR, TASK_SIZE);
+	unsigned char *ta = map(m, TASK_A, TASK_SIZE);
+	unsigned char *tb = map(m, TASK_B, TASK_SIZE);
+	uint64_t head = SYM_INIT_TASK + KASLR + TASKS_OFF;
+	put(t0 + TASKS_OFF, TASK_A + TASKS_OFF, 8);
+	put(ta + TASKS_OFF, TASK_B + TASKS_OFF, 8);
+	put(tb + TASKS_OFF, head, 8);
+	put(t0 + SIGNAL_OFF, SIGNAL_INIT, 8);
+	put(ta + SIGNAL_OFF, SIGNAL_A, 8);
+	put(tb + SIGNAL_OFF, 0xffff888009000000ULL, 8);	/* unmapped */
+	put(map(m, SIGNAL_INIT, 64) + 8, 1, 4);
+	put(map(m, SIGNAL_A, 64) + 8, 3, 4);
+}
+
+TEST(percpu_cpus)
+{
+	struct fake_memory m = { 0 };
+	fake_kernel(&m);
+	struct kernel_memory_reader reader = { &m, fake_read };
+	struct sysinfo_symbols s = fake_syms();
+	struct percpu_cpus *c = NULL;
+	take_error(percpu_read_cpus(&reader, &s.percpu, KASLR, &c));
+	CHECK(err_code == 0);
+	CHECK(m.reads == 4);
+	if (c) {
+		CHECK(c->nr_cpu_ids == 4);
+		CHECK(c->nr_possible == 4);
+		CHECK(c->nr_online == 2);
+		CHECK(c->online[0] && !c->online[1] && c->online[2] &&
+		      !c->online[3]);
+		uint64_t addr = 0;
+		take_error(percpu_address(c, 2, 0x1fb80, &addr));
+		CHECK(err_code == 0);
+		CHECK(addr == 0xffff88807ee00000ULL + 0x1fb80);
+		take_error(percpu_address(c, 4, 0x1fb80, &addr));
+		CHECK(err_code == LKDB_ERROR_INVALID);
+		CHECK_STR(err_message, "CPU 4 out of range (possible CPUs: 0-3)");
+		c->possible[1] = false;
+		take_error(percpu_address(c, 1, 0, &addr));
+		CHECK(err_code == LKDB_ERROR_INVALID);
+		CHECK_STR(err_message, "CPU 1 out of range (possible CPUs: 0,2-3)");
+	}
+	percpu_cpus_destroy(c);
+
+	/* An absurd nr_cpu_ids, a missing symbol, an unreadable array. */
+	put(m.regions[3].bytes, 100000, 4);
+	c = NULL;
+	take_error(percpu_read_cpus(&reader, &s.percpu, KASLR, &c));
+	CHECK(err_code == LKDB_ERROR_INVALID && !c);
+	put(m.regions[3].bytes, 4, 4);
+	s.percpu.per_cpu_offset = 0;
+	take_error(percpu_read_cpus(&reader, &s.percpu, KASLR, &c));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND && !c);
+	s.percpu.per_cpu_offset = SYM_PER_CPU_OFFSET + 0x100000;
+	take_error(percpu_read_cpus(&reader, &s.percpu, KASLR, &c));
+	CHECK(err_code == LKDB_ERROR_FAULT && !c);
+	unmap_all(&m);
+}
+
+TEST(cpulist)
+{
+	bool mask[10] = { 1, 1, 1, 0, 1, 0, 1, 1, 0, 1 };
+	char buf[64];
+	percpu_format_cpulist(mask, 10, buf, sizeof(buf));
+	CHECK_STR(buf, "0-2,4,6-7,9");
+	percpu_format_cpulist(mask, 10, buf, 6);
+	CHECK_STR(buf, "0-2,4");
+	bool none[2] = { 0, 0 };
+	percpu_format_cpulist(none, 2, buf, sizeof(buf));
+	CHECK_STR(buf, "");
+}
+
+TEST(sysinfo_read)
+{
+	struct fake_memory m = { 0 };
+	fake_kernel(&m);
+	struct kernel_memory_reader reader = { &m, fake_read };
+	struct sysinfo_symbols s = fake_syms();
+	struct ktypes *t = NULL;
+	take_error(ktypes_create_from_table(layout_6_1, &t));
+	struct sysinfo *info = NULL;
+	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
+	CHECK(err_code == 0);
+	if (info) {
+		CHECK_STR(info->sysname, "Linux");
+		CHECK_STR(info->nodename, "host");
+		CHECK_STR(info->release, "6.1.0-56-amd64");
+		CHECK_STR(info->version, "#1 SMP PREEMPT_DYNAMIC Debian");
+		CHECK(strlen(info->machine) == 64);
+		CHECK(info->nr_cpu_ids == 4 && info->nr_online == 2);
+		CHECK(info->have_time && info->time_sec == 1795325361);
+		CHECK(info->have_uptime &&
+		      info->uptime_ns == 86400000000000ULL + 5000000000ULL);
+		CHECK(info->have_load && info->avenrun[1] == 21);
+		/* 1 + 3 + 1 (B's signal unreadable) + 1 idle of CPU 2 */
+		CHECK(info->have_tasks && info->tasks == 6);
+		CHECK(!info->tasks_truncated);
+		CHECK(info->have_memory &&
+		      info->memory_bytes == 245874ULL * 4096);
+		CHECK(info->nr_warnings == 0);
+		char buf[64];
+		sysinfo_format_uptime(info->uptime_ns, buf, sizeof(buf));
+		CHECK_STR(buf, "1 day, 00:00:05");
+		sysinfo_format_load(info->avenrun, buf, sizeof(buf));
+		CHECK_STR(buf, "0.00, 0.01, 1.50");
+		sysinfo_format_memory(info->memory_bytes, buf, sizeof(buf));
+		CHECK_STR(buf, "960.4 MB");
+	}
+	sysinfo_destroy(info);
+
+	/* A task list that loops without coming back to init_task. */
+	m.reads = 0;
+	put(m.regions[10].bytes + TASKS_OFF, TASK_A + TASKS_OFF, 8);
+	info = NULL;
+	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
+	CHECK(err_code == 0);
+	if (info) {
+		CHECK(info->have_tasks && info->tasks_truncated);
+		CHECK(info->nr_warnings == 1);
+		CHECK(m.reads < 100);
+	}
+	sysinfo_destroy(info);
+	/* A broken link: the tasks so far, with a warning. */
+	put(m.regions[10].bytes + TASKS_OFF, 0xffff888007000000ULL, 8);
+	/* Missing symbols: warnings, the rest still there. */
+	s.tk_core = 0;
+	s.avenrun = 0;
+	s.totalram_pages = 0;
+	info = NULL;
+	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
+	CHECK(err_code == 0);
+	if (info) {
+		CHECK(!info->have_time && !info->have_uptime &&
+		      !info->have_load && !info->have_memory);
+		CHECK(info->have_tasks && info->tasks == 1 + 3 + 1 + 1);
+		CHECK(info->nr_warnings == 4);
+		for (size_t i = 0; i < info->nr_warnings; i++)
+			printf("# warning: %s\n", info->warnings[i]);
+	}
+	sysinfo_destroy(info);
+	/* The uts name is required. */
+	s.init_uts_ns = 0;
+	info = NULL;
+	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND && !info);
+	ktypes_destroy(t);
+	unmap_all(&m);
+}
+
+TEST(formats)
+{
+	char buf[64];
+	unsigned long zero[3] = { 0, 0, 0 };
+	sysinfo_format_load(zero, buf, sizeof(buf));
+	CHECK_STR(buf, "0.00, 0.00, 0.00");
+	/* /proc/loadavg rounds: 2047/2048 + 10/2048 -> 1.00 */
+	unsigned long near[3] = { 2047, 2048 * 12 + 1024, 30 };
+	sysinfo_format_load(near, buf, sizeof(buf));
+	CHECK_STR(buf, "1.00, 12.50, 0.01");
+	sysinfo_format_memory(4ULL << 30, buf, sizeof(buf));
+	CHECK_STR(buf, "4 GB");
+	sysinfo_format_memory((4ULL << 30) - (100ULL << 20), buf, sizeof(buf));
+	CHECK_STR(buf, "3.9 GB");
+	sysinfo_format_memory(960ULL << 20, buf, sizeof(buf));
+	CHECK_STR(buf, "960 MB");
+	sysinfo_format_memory(900ULL << 10, buf, sizeof(buf));
+	CHECK_STR(buf, "900 KB");
+	sysinfo_format_uptime(249ULL * 1000000000, buf, sizeof(buf));
+	CHECK_STR(buf, "00:04:09");
+	sysinfo_format_uptime((3 * 86400ULL + 3723) * 1000000000, buf,
+			      sizeof(buf));
+	CHECK_STR(buf, "3 days, 01:02:03");
+}
+
+static struct printk_record rec(const char *text)
+{
+	struct printk_record r = { 0 };
+	r.text = (char *)text;
+	r.text_len = strlen(text);
+	return r;
+}
+
+TEST(panic_message)
+{
+	struct printk_record recs[] = {
+		rec("Linux version 6.1.0"),
+		rec("BUG: kernel NULL pointer dereference, address: 0000000000000000"),
+		rec("Oops: 0002 [#1] PREEMPT SMP NOPTI"),
+		rec("Kernel panic - not syncing: sysrq triggered crash\nmore"),
+		rec("Kernel Offset: 0x1000000"),
+		rec("BUG: after the panic"),
+	};
+	struct printk_log log = { 0 };
+	log.records = recs;
+	log.nr_records = 6;
+	char buf[128];
+	CHECK(sysinfo_panic_message(&log, buf, sizeof(buf)));
+	CHECK_STR(buf, "Kernel panic - not syncing: sysrq triggered crash");
+	/* Without the panic line: the last oops line. */
+	log.nr_records = 3;
+	CHECK(sysinfo_panic_message(&log, buf, sizeof(buf)));
+	CHECK_STR(buf, "Oops: 0002 [#1] PREEMPT SMP NOPTI");
+	log.nr_records = 1;
+	CHECK(!sysinfo_panic_message(&log, buf, sizeof(buf)));
+	CHECK(!sysinfo_panic_message(NULL, buf, sizeof(buf)));
+	/* Cut to the buffer. */
+	log.nr_records = 4;
+	CHECK(sysinfo_panic_message(&log, buf, 13));
+	CHECK_STR(buf, "Kernel panic");
+}
+
+int main(void)
+{
+	RUN(percpu_cpus);
+	RUN(cpulist);
+	RUN(sysinfo_read);
+	RUN(formats);
+	RUN(panic_message);
+	return tap_done();
+}
