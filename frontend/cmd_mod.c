@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mod: loaded kernel modules, as crash's mod: the list read from the
+ * target's memory (kernel-helpers/modules.c), and gdb symbols for them
+ * (-s, -S): the module's .ko found on a search path and added with
+ * add-symbol-file at the section addresses the kernel reports.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "json.h"
+#include "ktypes.h"
+#include "modules.h"
+#include "vmlinux.h"
+
+extern char **environ;
+
+static const char usage[] = "usage: mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]";
+
+/* Symbols this lkdb loaded into gdb, so that the list can show them. */
+struct loaded_module {
+	uint64_t addr;		/* struct module */
+	uint64_t text;		/* the .text address given to gdb */
+	char *file;		/* as found (the compressed file, if it was) */
+};
+static struct loaded_module *loaded;
+static size_t nr_loaded;
+
+static const struct loaded_module *find_loaded(const struct kmodule *m)
+{
+	for (size_t i = 0; i < nr_loaded; i++) {
+		if (loaded[i].addr == m->addr)
+			return &loaded[i];
+	}
+	return NULL;
+}
+
+/* Decompressed copies, removed when lkdb exits. */
+static char *temp_dir;
+static char **temp_files;
+static size_t nr_temp_files;
+
+static void remove_temp_files(void)
+{
+	for (size_t i = 0; i < nr_temp_files; i++) {
+		unlink(temp_files[i]);
+		free(temp_files[i]);
+	}
+	free(temp_files);
+	temp_files = NULL;
+	nr_temp_files = 0;
+	if (temp_dir) {
+		rmdir(temp_dir);
+		free(temp_dir);
+		temp_dir = NULL;
+	}
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- the module search path ---- */
+
+struct search_path {
+	char **dirs;
+	size_t n;
+};
+
+static void search_path_free(struct search_path *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->dirs[i]);
+	free(p->dirs);
+	p->dirs = NULL;
+	p->n = 0;
+}
+
+/* Add dir if it is a directory not yet on the path; false on OOM. */
+static bool add_dir(struct search_path *p, const char *dir)
+{
+	struct stat st;
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return true;
+	if (stat(real, &st) || !S_ISDIR(st.st_mode)) {
+		free(real);
+		return true;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		if (!strcmp(p->dirs[i], real)) {
+			free(real);
+			return true;
+		}
+	}
+	char **grown = realloc(p->dirs, (p->n + 1) * sizeof(*grown));
+	if (!grown) {
+		free(real);
+		return false;
+	}
+	p->dirs = grown;
+	p->dirs[p->n++] = real;
+	return true;
+}
+
+static bool add_dirf(struct search_path *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static bool add_dirf(struct search_path *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *dir;
+	va_start(ap, fmt);
+	int n = vasprintf(&dir, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return false;
+	bool ok = add_dir(p, dir);
+	free(dir);
+	return ok;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/*
+ * Where .ko files are looked for, first match wins; debug files first:
+ *  1. $LKDB_MODULE_PATH (directories separated by ':');
+ *  2. beside the vmlinux: for PREFIX/usr/lib/debug/boot/vmlinux-R or
+ *     PREFIX/boot/vmlinux-R (an unpacked package tree),
+ *     PREFIX/usr/lib/debug/lib/modules/R and PREFIX/lib/modules/R; a
+ *     kernel build tree (modules.order beside the vmlinux) itself;
+ *  3. /usr/lib/debug/lib/modules/R, /lib/modules/R.
+ */
+static struct lkdb_error *default_search_path(struct lkdb_session *s,
+					      struct search_path *p)
+{
+	const char *rel = vmlinux_release(s->vmlinux);
+	bool ok = true;
+	const char *env = getenv("LKDB_MODULE_PATH");
+	if (env && *env) {
+		char *copy = strdup(env), *save = NULL;
+		if (!copy)
+			return &lkdb_error_oom;
+		for (char *d = strtok_r(copy, ":", &save); d && ok;
+		     d = strtok_r(NULL, ":", &save))
+			ok = add_dir(p, d);
+		free(copy);
+	}
+	char *dir = realpath(vmlinux_path(s->vmlinux), NULL);
+	if (dir) {
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		char *order;
+		if (ok && asprintf(&order, "%s/modules.order", dir) >= 0) {
+			if (access(order, R_OK) == 0)
+				ok = add_dir(p, dir);
+			free(order);
+		}
+		const char *tails[] = { "/usr/lib/debug/boot", "/boot" };
+		for (size_t i = 0; i < 2 && ok && rel; i++) {
+			if (!ends_with(dir, tails[i]))
+				continue;
+			dir[strlen(dir) - strlen(tails[i])] = '\0';
+			ok = add_dirf(p, "%s/usr/lib/debug/lib/modules/%s", dir,
+				      rel) &&
+			     add_dirf(p, "%s/lib/modules/%s", dir, rel);
+			break;
+		}
+		free(dir);
+	}
+	if (ok && rel)
+		ok = add_dirf(p, "/usr/lib/debug/lib/modules/%s", rel) &&
+		     add_dirf(p, "/lib/modules/%s", rel);
+	return ok ? NULL : &lkdb_error_oom;
+}
+
+/* ---- finding object files ---- */
+
+static const char *const suffixes[] = {
+	/* best first */
+	".ko.debug", ".ko", ".ko.zst", ".ko.xz", ".ko.gz",
+};
+#define NR_SUFFIXES (sizeof(suffixes) / sizeof(suffixes[0]))
+
+/* The suffix index of a module file name, or -1; *stem_len its name. */
+static int module_file_suffix(const char *base, size_t *stem_len)
+{
+	for (size_t i = 0; i < NR_SUFFIXES; i++) {
+		if (ends_with(base, suffixes[i])) {
+			*stem_len = strlen(base) - strlen(suffixes[i]);
+			return *stem_len ? (int)i : -1;
+		}
+	}
+	return -1;
+}
+
+static bool stem_matches(const char *stem, size_t len, const char *name)
+{
+	for (size_t i = 0; i < len; i++, name++) {
+		char x = stem[i] == '-' ? '_' : stem[i];
+		char y = *name == '-' ? '_' : *name;
+		if (!y || x != y)
+			return false;
+	}
+	return !*name;
+}
+
+/* One walk of a directory tree finds files for all wanted modules. */
+struct finder {
+	struct kmodule **wanted;
+	size_t n;
+	char **found;		/* per wanted module, in this directory */
+	int *rank;		/* suffix index of found */
+	bool oom;
+};
+static struct finder *current_finder;
+
+static int find_visit(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st;
+	struct finder *f = current_finder;
+	if (type != FTW_F)
+		return 0;
+	size_t len;
+	int rank = module_file_suffix(path + ftw->base, &len);
+	if (rank < 0)
+		return 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->found[i] && f->rank[i] <= rank)
+			continue;
+		if (!stem_matches(path + ftw->base, len, f->wanted[i]->name))
+			continue;
+		char *copy = strdup(path);
+		if (!copy) {
+			f->oom = true;
+			return 1;
+		}
+		free(f->found[i]);
+		f->found[i] = copy;
+		f->rank[i] = rank;
+	}
+	return 0;
+}
+
+/*
+ * files_ret[i]: the file for wanted[i] in the first directory of path that
+ * has one, or NULL.
+ */
+static struct lkdb_error *find_files(const struct search_path *path,
+				     struct kmodule **wanted, size_t n,
+				     char **files_ret)
+{
+	struct finder f = { wanted, n, NULL, NULL, false };
+	f.found = calloc(n ? n : 1, sizeof(*f.found));
+	f.rank = calloc(n ? n : 1, sizeof(*f.rank));
+	if (!f.found || !f.rank) {
+		free(f.found);
+		free(f.rank);
+		return &lkdb_error_oom;
+	}
+	for (size_t d = 0; d < path->n && !f.oom; d++) {
+		size_t missing = 0;
+		for (size_t i = 0; i < n; i++)
+			missing += !files_ret[i];
+		if (!missing)
+			break;
+		current_finder = &f;
+		nftw(path->dirs[d], find_visit, 32, FTW_PHYS);
+		current_finder = NULL;
+		for (size_t i = 0; i < n; i++) {
+			if (!files_ret[i])
+				files_ret[i] = f.found[i];
+			else
+				free(f.found[i]);
+			f.found[i] = NULL;
+		}
+	}
+	free(f.found);
+	free(f.rank);
+	return f.oom ? &lkdb_error_oom : NULL;
+}
+
+/* Run argv with stdout to out_fd; error naming what failed. */
+static struct lkdb_error *run_to_fd(char *const argv[], int out_fd)
+{
+	posix_spawn_file_actions_t fa;
+	if (posix_spawn_file_actions_init(&fa))
+		return &lkdb_error_oom;
+	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return lkdb_error_errno(rc, "cannot run %s", argv[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return lkdb_error_errno(errno, "waiting for %s",
+						argv[0]);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return lkdb_error_create(LKDB_ERROR_OS,
+					 "%s %s failed (status 0x%x)", argv[0],
+					 argv[2], status);
+	return NULL;
+}
+
+/* A compressed module decompressed to a temporary file (kept until exit). */
+static struct lkdb_error *decompress(const char *file, const char *name,
+				     char **ret)
+{
+	const char *tool = ends_with(file, ".zst") ? "zstd" :
+			   ends_with(file, ".xz") ? "xz" : "gzip";
+	if (!temp_dir) {
+		const char *tmp = getenv("TMPDIR");
+		char *templ;
+		if (asprintf(&templ, "%s/lkdb-mod.XXXXXX",
+			     tmp && *tmp ? tmp : "/tmp") < 0)
+			return &lkdb_error_oom;
+		if (!mkdtemp(templ)) {
+			struct lkdb_error *err = lkdb_error_errno(errno,
+				"cannot create a temporary directory %s", templ);
+			free(templ);
+			return err;
+		}
+		temp_dir = templ;
+		atexit(remove_temp_files);
+	}
+	char **grown = realloc(temp_files, (nr_temp_files + 1) * sizeof(*grown));
+	if (!grown)
+		return &lkdb_error_oom;
+	temp_files = grown;
+	char *out;
+	if (asprintf(&out, "%s/%s.%zu.ko", temp_dir, name, nr_temp_files) < 0)
+		return &lkdb_error_oom;
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		struct lkdb_error *err = lkdb_error_errno(errno, "cannot create %s",
+							  out);
+		free(out);
+		return err;
+	}
+	temp_files[nr_temp_files++] = out;
+	char *argv[] = { (char *)tool, (char *)"-dc", (char *)file, NULL };
+	struct lkdb_error *err = run_to_fd(argv, fd);
+	close(fd);
+	if (err)
+		return lkdb_error_prefix(err, "decompressing %s", file);
+	*ret = out;
+	return NULL;
+}
+
+/* ---- gdb ---- */
+
+/* gdb's argument quoting (gdb_buildargv): "..." with \" and \\. */
+static char *quote(const char *s)
+{
+	size_t n = 3;
+	for (const char *p = s; *p; p++)
+		n += (*p == '"' || *p == '\\') ? 2 : 1;
+	char *q = malloc(n), *o = q;
+	if (!q)
+		return NULL;
+	*o++ = '"';
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return q;
+}
+
+/* A section name gdb can take as one word (kernel memory is not trusted). */
+static bool plain_section_name(const char *name)
+{
+	if (!*name)
+		return false;
+	for (const char *p = name; *p; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("._$-", *p)))
+			return false;
+	}
+	return true;
+}
+
+static struct lkdb_error *gdb_console(struct lkdb_session *s, const char *cmd)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
+						    120000, cmd, &r);
+	if (err)
+		return err;
+	if (r.record->result_class == MI_CLASS_ERROR) {
+		const char *msg = gdb_result_error_message(r.record);
+		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
+					msg ? msg : "gdb error");
+	}
+	gdb_call_result_deinit(&r);
+	return err;
+}
+
+/*
+ * add-symbol-file FILE TEXT -s SECTION ADDR ... with every section the
+ * kernel reports; shown is the file as found (remembered for the list).
+ */
+static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
+					      const struct kernel_memory_reader *mem,
+					      struct ktypes *types,
+					      struct kmodule *m,
+					      const char *shown)
+{
+	struct lkdb_error *err;
+	if (access(shown, R_OK))
+		return lkdb_error_errno(errno, "cannot read %s", shown);
+	err = kmodule_read_sections(mem, types, m, NULL);
+	if (err && err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
+	err = NULL;
+	char *file = NULL;
+	if (ends_with(shown, ".zst") || ends_with(shown, ".xz") ||
+	    ends_with(shown, ".gz")) {
+		err = decompress(shown, m->name, &file);
+		if (err)
+			return err;
+		file = strdup(file);
+	} else {
+		file = strdup(shown);
+	}
+	char *quoted = file ? quote(file) : NULL;
+	free(file);
+	if (!quoted)
+		return &lkdb_error_oom;
+
+	uint64_t text = kmodule_section_address(m, ".text");
+	if (!text)
+		text = m->text_base;
+	size_t cap = strlen(quoted) + 64 + m->nr_sections * 64;
+	for (size_t i = 0; i < m->nr_sections; i++)
+		cap += strlen(m->sections[i].name);
+	char *cmd = malloc(cap);
+	if (!cmd) {
+		free(quoted);
+		return &lkdb_error_oom;
+	}
+	size_t n = snprintf(cmd, cap, "add-symbol-file %s 0x%" PRIx64, quoted,
+			    text);
+	free(quoted);
+	for (size_t i = 0; i < m->nr_sections; i++) {
+		const struct kmodule_section *sec = &m->sections[i];
+		if (!strcmp(sec->name, ".text") ||
+		    !plain_section_name(sec->name))
+			continue;
+		n += snprintf(cmd + n, cap - n, " -s %s 0x%" PRIx64, sec->name,
+			      sec->address);
+	}
+
+	/* Loaded before: replace it, not add a second copy. */
+	for (size_t i = 0; i < nr_loaded; i++) {
+		if (loaded[i].addr != m->addr)
+			continue;
+		char rm[64];
+		snprintf(rm, sizeof(rm), "remove-symbol-file -a 0x%" PRIx64,
+			 loaded[i].text);
+		lkdb_error_destroy(gdb_console(s, rm));
+		free(loaded[i].file);
+		loaded[i] = loaded[--nr_loaded];
+		break;
+	}
+	err = gdb_console(s, cmd);
+	free(cmd);
+	if (err)
+		return lkdb_error_prefix(err, "add-symbol-file %s", shown);
+	struct loaded_module *grown = realloc(loaded,
+					      (nr_loaded + 1) * sizeof(*grown));
+	char *copy = strdup(shown);
+	if (!grown || !copy) {
+		free(copy);
+		if (grown)
+			loaded = grown;
+		return &lkdb_error_oom;
+	}
+	loaded = grown;
+	loaded[nr_loaded++] = (struct loaded_module){ m->addr, text, copy };
+	return NULL;
+}
+
+/* ---- output ---- */
+
+static int name_width(struct kmodule *const *mods, size_t n)
+{
+	int w = 4;
+	for (size_t i = 0; i < n; i++) {
+		int len = strlen(mods[i]->name);
+		if (len > w)
+			w = len;
+	}
+	return w;
+}
+
+/* crash's columns. */
+static void print_header(int w)
+{
+	printf("     MODULE       %-*s        BASE          SIZE  OBJECT FILE\n",
+	       w, "NAME");
+}
+
+static void print_module(const struct kmodule *m, int w)
+{
+	const struct loaded_module *l = find_loaded(m);
+	printf("%016" PRIx64 "  %-*s  %016" PRIx64 "  %6" PRIu64 "  %s\n",
+	       m->addr, w, m->name, m->text_base, m->core_size,
+	       l ? l->file : "(not loaded)");
+}
+
+static void print_json(struct kmodule *const *mods, size_t n)
+{
+	fputs("[", stdout);
+	for (size_t i = 0; i < n; i++) {
+		const struct kmodule *m = mods[i];
+		const struct loaded_module *l = find_loaded(m);
+		printf("%s{\"module\": \"0x%" PRIx64 "\", \"name\": ",
+		       i ? ",\n " : "", m->addr);
+		json_write_string(stdout, m->name);
+		printf(", \"base\": \"0x%" PRIx64 "\", \"size\": %" PRIu64 ", \"text_size\": %" PRIu64 ", \"init_size\": %" PRIu64 ", \"state\": ",
+		       m->text_base, m->core_size, m->text_size, m->init_size);
+		json_write_string(stdout, kmodule_state_name(m->state));
+		if (m->refcount >= 0)
+			printf(", \"refcount\": %ld", m->refcount);
+		else
+			fputs(", \"refcount\": null", stdout);
+		fputs(", \"object_file\": ", stdout);
+		if (l)
+			json_write_string(stdout, l->file);
+		else
+			fputs("null", stdout);
+		fputs("}", stdout);
+	}
+	fputs("]\n", stdout);
+}
+
+static void print_list(struct lkdb_command_context *ctx,
+		       struct kmodule *const *mods, size_t n)
+{
+	if (ctx->json) {
+		print_json(mods, n);
+	} else {
+		int w = name_width(mods, n);
+		print_header(w);
+		for (size_t i = 0; i < n; i++)
+			print_module(mods[i], w);
+	}
+	fflush(stdout);
+}
+
+/* ---- the command ---- */
+
+enum mod_action { MOD_LIST, MOD_ONE, MOD_ALL };
+
+struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	enum mod_action action = MOD_LIST;
+	const char *args[2] = { NULL, NULL };
+	int nargs = 0;
+	bool stats = false;
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		if (!strcmp(a, "-s") || !strcmp(a, "-S")) {
+			if (action != MOD_LIST)
+				return lkdb_error_create(LKDB_ERROR_INVALID,
+							 "one of -s and -S; %s",
+							 usage);
+			action = a[1] == 's' ? MOD_ONE : MOD_ALL;
+		} else if (!strcmp(a, "--stats")) {
+			stats = true;
+		} else if (a[0] == '-' && a[1]) {
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "unknown option %s; %s", a,
+						 usage);
+		} else if (nargs < 2) {
+			args[nargs++] = a;
+		} else {
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "unexpected argument \"%s\"; %s",
+						 a, usage);
+		}
+	}
+	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
+	    (action == MOD_ALL && nargs > 1))
+		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
+
+	double t0 = now_seconds();
+	struct ktypes *types;
+	struct lkdb_error *err = lkdb_session_types(s, &types);
+	if (err)
+		return err;
+	uint64_t modules_sym = 0;
+	err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
+	if (err)
+		return lkdb_error_prefix(err, "%s has no modules list",
+					 vmlinux_path(s->vmlinux));
+	struct kernel_memory_reader reader;
+	lkdb_session_memory(s, &reader);
+	struct kmodule_list *list = NULL;
+	err = kmodules_read(&reader, modules_sym, s->kaslr_offset, types,
+			    &list);
+	if (err)
+		return err;
+	double t1 = now_seconds();
+	for (size_t i = 0; i < list->nr_warnings; i++)
+		fprintf(stderr, "lkdb: mod: warning: %s\n", list->warnings[i]);
+	fflush(stderr);
+
+	struct kmodule **mods = calloc(list->nr_modules ? list->nr_modules : 1,
+				       sizeof(*mods));
+	char **files = calloc(list->nr_modules ? list->nr_modules : 1,
+			      sizeof(*files));
+	struct search_path path = { 0 };
+	size_t n = 0;
+	if (!mods || !files) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	if (action == MOD_LIST) {
+		/* List order: newest first, as /proc/modules. */
+		for (size_t i = 0; i < list->nr_modules; i++)
+			mods[n++] = &list->modules[i];
+		print_list(ctx, mods, n);
+		goto out;
+	}
+
+	if (action == MOD_ONE) {
+		for (size_t i = 0; i < list->nr_modules && !n; i++) {
+			if (kmodule_name_equal(list->modules[i].name, args[0]))
+				mods[n++] = &list->modules[i];
+		}
+		if (!n) {
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"%s: no such module loaded",
+						args[0]);
+			goto out;
+		}
+		if (nargs == 2) {
+			files[0] = strdup(args[1]);
+			if (!files[0]) {
+				err = &lkdb_error_oom;
+				goto out;
+			}
+			if (access(files[0], R_OK)) {
+				err = lkdb_error_errno(errno, "cannot read %s",
+						       files[0]);
+				goto out;
+			}
+		}
+	} else {
+		for (size_t i = 0; i < list->nr_modules; i++) {
+			if (list->modules[i].state != KMODULE_UNFORMED)
+				mods[n++] = &list->modules[i];
+		}
+	}
+
+	if (action == MOD_ALL && nargs == 1) {
+		if (!add_dir(&path, args[0])) {
+			err = &lkdb_error_oom;
+			goto out;
+		}
+		if (!path.n) {
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"%s: not a directory", args[0]);
+			goto out;
+		}
+	} else if (!files[0]) {
+		err = default_search_path(s, &path);
+		if (err)
+			goto out;
+	}
+	if (path.n) {
+		err = find_files(&path, mods, n, files);
+		if (err)
+			goto out;
+	}
+	if (action == MOD_ONE && !files[0]) {
+		size_t len = 0;
+		for (size_t i = 0; i < path.n; i++)
+			len += strlen(path.dirs[i]) + 1;
+		char *dirs = calloc(1, len + 1);
+		for (size_t i = 0; dirs && i < path.n; i++) {
+			strcat(dirs, i ? ":" : "");
+			strcat(dirs, path.dirs[i]);
+		}
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"%s: no object file found in %s (give FILE, or set LKDB_MODULE_PATH)",
+					args[0], dirs && *dirs ? dirs : "(no module directory)");
+		free(dirs);
+		goto out;
+	}
+
+	/* Load those found; list what got loaded. */
+	size_t nloaded = 0, nfailed = 0;
+	struct kmodule **done = calloc(n ? n : 1, sizeof(*done));
+	if (!done) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!files[i])
+			continue;
+		struct lkdb_error *e = load_module_symbols(s, &reader, types,
+							   mods[i], files[i]);
+		if (!e) {
+			done[nloaded++] = mods[i];
+			continue;
+		}
+		if (action == MOD_ONE) {
+			err = e;
+			break;
+		}
+		fprintf(stderr, "lkdb: mod: %s: %s\n", mods[i]->name,
+			e->message);
+		lkdb_error_destroy(e);
+		nfailed++;
+	}
+	if (nloaded)
+		print_list(ctx, done, nloaded);
+	free(done);
+	if (action == MOD_ALL) {
+		size_t missing = 0;
+		for (size_t i = 0; i < n; i++)
+			missing += !files[i];
+		if (missing) {
+			fprintf(stderr, "lkdb: mod: no object file for %zu module%s:",
+				missing, missing == 1 ? "" : "s");
+			for (size_t i = 0; i < n; i++) {
+				if (!files[i])
+					fprintf(stderr, " %s", mods[i]->name);
+			}
+			fputs("\n", stderr);
+		}
+		if (!nloaded && !err)
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"no module symbols loaded (%zu modules, %zu failed)",
+						n, nfailed);
+	}
+out:
+	if (stats && !err) {
+		fprintf(stderr, "lkdb: mod: %zu modules read in %.1f ms: %u reads, %.1f KiB; total %.1f ms\n",
+			list->nr_modules, (t1 - t0) * 1000, list->reads,
+			list->bytes_read / 1024.0, (now_seconds() - t0) * 1000);
+	}
+	for (size_t i = 0; files && i < (list ? list->nr_modules : 0); i++)
+		free(files[i]);
+	free(files);
+	free(mods);
+	search_path_free(&path);
+	kmodule_list_destroy(list);
+	return err;
+}

@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "modules.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* sizeof(struct module) is ~1.3 KiB on 6.1; more is not a struct module. */
+#define MODULE_STRUCT_MAX (64 * 1024)
+#define SECT_NAME_MAX 256
+
+const char *kmodule_state_name(unsigned int state)
+{
+	switch (state) {
+	case KMODULE_LIVE:
+		return "Live";
+	case KMODULE_COMING:
+		return "Loading";
+	case KMODULE_GOING:
+		return "Unloading";
+	case KMODULE_UNFORMED:
+		return "Unformed";
+	default:
+		return "?";
+	}
+}
+
+bool kmodule_name_equal(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		char x = *a == '-' ? '_' : *a, y = *b == '-' ? '_' : *b;
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
+uint64_t kmodule_section_address(const struct kmodule *m, const char *name)
+{
+	for (size_t i = 0; i < m->nr_sections; i++) {
+		if (m->sections[i].name && !strcmp(m->sections[i].name, name))
+			return m->sections[i].address;
+	}
+	return 0;
+}
+
+static void free_sections(struct kmodule *m)
+{
+	for (size_t i = 0; i < m->nr_sections; i++)
+		free(m->sections[i].name);
+	free(m->sections);
+	m->sections = NULL;
+	m->nr_sections = 0;
+}
+
+void kmodule_list_destroy(struct kmodule_list *list)
+{
+	if (!list)
+		return;
+	for (size_t i = 0; i < list->nr_modules; i++)
+		free_sections(&list->modules[i]);
+	free(list->modules);
+	for (size_t i = 0; i < list->nr_warnings; i++)
+		free(list->warnings[i]);
+	free(list->warnings);
+	free(list);
+}
+
+static struct lkdb_error *warn(struct kmodule_list *list, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static struct lkdb_error *warn(struct kmodule_list *list, const char *fmt, ...)
+{
+	char **grown = realloc(list->warnings,
+			       (list->nr_warnings + 1) * sizeof(*grown));
+	if (!grown)
+		return &lkdb_error_oom;
+	list->warnings = grown;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&list->warnings[list->nr_warnings], fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &lkdb_error_oom;
+	list->nr_warnings++;
+	return NULL;
+}
+
+/* ---- layouts ---- */
+
+struct field {
+	uint64_t offset, size;
+};
+
+static uint64_t get(const unsigned char *p, struct field f)
+{
+	uint64_t v = 0;
+	for (uint64_t i = f.size; i-- > 0;)
+		v = v << 8 | p[f.offset + i];
+	return v;
+}
+
+/* An integer member (1, 2, 4 or 8 bytes) inside a struct of struct_size. */
+static struct lkdb_error *member(struct ktypes *types, const char *type,
+				 const char *path, uint64_t struct_size,
+				 struct field *ret)
+{
+	struct lkdb_error *err = ktypes_member(types, type, path, &ret->offset,
+					       &ret->size);
+	if (err)
+		return err;
+	if ((ret->size != 1 && ret->size != 2 && ret->size != 4 &&
+	     ret->size != 8) || ret->offset > struct_size ||
+	    ret->size > struct_size - ret->offset)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s.%s: unexpected layout (offset %" PRIu64 ", size %" PRIu64 " in %" PRIu64 " bytes)",
+					 type, path, ret->offset, ret->size,
+					 struct_size);
+	return NULL;
+}
+
+/* member() that may be absent: *present false on NOT_FOUND. */
+static struct lkdb_error *optional_member(struct ktypes *types,
+					  const char *type, const char *path,
+					  uint64_t struct_size,
+					  struct field *ret, bool *present)
+{
+	struct lkdb_error *err = member(types, type, path, struct_size, ret);
+	*present = !err;
+	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	return err;
+}
+
+static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
+				      uint64_t max, uint64_t *ret)
+{
+	struct lkdb_error *err = ktypes_size(types, type, ret);
+	if (err)
+		return err;
+	if (*ret == 0 || *ret > max)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "struct %s: unexpected size %" PRIu64,
+					 type, *ret);
+	return NULL;
+}
+
+/* include/linux/module.h: enum mod_mem_type (6.4+). */
+enum {
+	MOD_TEXT,
+	MOD_DATA,
+	MOD_RODATA,
+	MOD_RO_AFTER_INIT,
+	MOD_INIT_TEXT,
+	MOD_INIT_DATA,
+	MOD_INIT_RODATA,
+	MOD_MEM_TYPES,
+};
+
+struct module_layout {
+	enum kmodule_layout kind;
+	uint64_t size;
+	struct field list_next, name, state, refcnt, sect_attrs;
+	bool has_refcnt, has_sect_attrs;
+	/* MEMORY: mem[] */
+	uint64_t mem_offset, mem_stride;
+	unsigned int mem_count;
+	struct field mem_base, mem_size;	/* within struct module_memory */
+	/* LAYOUT and LEGACY */
+	struct field core_base, core_size, text_size, init_size;
+	struct field data_size;			/* LAYOUT: data_layout */
+	bool has_data_layout;
+};
+
+static struct lkdb_error *module_layout(struct ktypes *types,
+					struct module_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	struct lkdb_error *err = struct_size(types, "module", MODULE_STRUCT_MAX,
+					     &l->size);
+	if (!err)
+		err = member(types, "module", "list.next", l->size,
+			     &l->list_next);
+	if (!err)
+		err = ktypes_member(types, "module", "name", &l->name.offset,
+				    &l->name.size);
+	if (err)
+		return err;
+	if (!l->name.size || l->name.offset + l->name.size > l->size)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "module.name: unexpected layout");
+	err = member(types, "module", "state", l->size, &l->state);
+	if (!err)
+		err = optional_member(types, "module", "refcnt", l->size,
+				      &l->refcnt, &l->has_refcnt);
+	if (!err)
+		err = optional_member(types, "module", "sect_attrs", l->size,
+				      &l->sect_attrs, &l->has_sect_attrs);
+	if (err)
+		return err;
+
+	/* 6.4+ (ac3b43283923): struct module_memory mem[MOD_MEM_NUM_TYPES]. */
+	uint64_t mem_size = 0;
+	err = ktypes_member(types, "module", "mem", &l->mem_offset, &mem_size);
+	if (!err) {
+		l->kind = KMODULE_LAYOUT_MEMORY;
+		err = struct_size(types, "module_memory", 4096, &l->mem_stride);
+		if (!err)
+			err = member(types, "module_memory", "base",
+				     l->mem_stride, &l->mem_base);
+		if (!err)
+			err = member(types, "module_memory", "size",
+				     l->mem_stride, &l->mem_size);
+		if (err)
+			return err;
+		l->mem_count = mem_size / l->mem_stride;
+		if (l->mem_count < MOD_INIT_TEXT ||
+		    l->mem_offset + mem_size > l->size)
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "module.mem: unexpected layout (%" PRIu64 " bytes of %" PRIu64 "-byte module_memory)",
+						 mem_size, l->mem_stride);
+		if (l->mem_count > MOD_MEM_TYPES)
+			l->mem_count = MOD_MEM_TYPES;
+		return NULL;
+	}
+	if (err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
+
+	/* 4.5 - 6.3 (7523e4dc5057): struct module_layout core_layout. */
+	bool present;
+	err = optional_member(types, "module", "core_layout.base", l->size,
+			      &l->core_base, &present);
+	if (err)
+		return err;
+	if (present) {
+		l->kind = KMODULE_LAYOUT_LAYOUT;
+		err = member(types, "module", "core_layout.size", l->size,
+			     &l->core_size);
+		if (!err)
+			err = member(types, "module", "core_layout.text_size",
+				     l->size, &l->text_size);
+		if (!err)
+			err = member(types, "module", "init_layout.size",
+				     l->size, &l->init_size);
+		/*
+		 * CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC (6.2, "module:
+		 * Add CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC"; not x86):
+		 * data apart from the core, counted with it.
+		 */
+		if (!err)
+			err = optional_member(types, "module",
+					      "data_layout.size", l->size,
+					      &l->data_size,
+					      &l->has_data_layout);
+		return err;
+	}
+
+	/* Before 4.5. */
+	l->kind = KMODULE_LAYOUT_LEGACY;
+	err = member(types, "module", "module_core", l->size, &l->core_base);
+	if (!err)
+		err = member(types, "module", "core_size", l->size,
+			     &l->core_size);
+	if (!err)
+		err = member(types, "module", "core_text_size", l->size,
+			     &l->text_size);
+	if (!err)
+		err = member(types, "module", "init_size", l->size,
+			     &l->init_size);
+	if (err && err->code == LKDB_ERROR_NOT_FOUND)
+		return lkdb_error_prefix(err, "struct module has none of mem, core_layout, module_core");
+	return err;
+}
+
+static void decode_module(const struct module_layout *l,
+			  const unsigned char *p, uint64_t addr,
+			  struct kmodule *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->addr = addr;
+	size_t n = l->name.size < sizeof(m->name) - 1 ?
+		l->name.size : sizeof(m->name) - 1;
+	memcpy(m->name, p + l->name.offset, n);
+	m->name[n] = '\0';
+	m->state = get(p, l->state);
+	m->refcount = l->has_refcnt ?
+		(long)(int32_t)get(p, l->refcnt) - 1 : -1;
+	if (l->has_sect_attrs)
+		m->sect_attrs = get(p, l->sect_attrs);
+	if (l->kind == KMODULE_LAYOUT_MEMORY) {
+		for (unsigned int i = 0; i < l->mem_count; i++) {
+			const unsigned char *mm = p + l->mem_offset +
+						  i * l->mem_stride;
+			uint64_t base = get(mm, l->mem_base);
+			uint64_t size = get(mm, l->mem_size);
+			if (i == MOD_TEXT) {
+				m->text_base = base;
+				m->text_size = size;
+			}
+			if (i < MOD_INIT_TEXT)
+				m->core_size += size;
+			else
+				m->init_size += size;
+		}
+		return;
+	}
+	m->text_base = get(p, l->core_base);
+	m->text_size = get(p, l->text_size);
+	m->core_size = get(p, l->core_size);
+	if (l->has_data_layout)
+		m->core_size += get(p, l->data_size);
+	m->init_size = get(p, l->init_size);
+}
+
+/* ---- cycle detection: an open-addressing set of node addresses ---- */
+
+struct addr_set {
+	uint64_t *slots;
+	size_t cap, n;
+};
+
+static uint64_t hash_addr(uint64_t a)
+{
+	a ^= a >> 33;
+	a *= 0xff51afd7ed558ccdULL;
+	a ^= a >> 33;
+	return a;
+}
+
+/* Returns 1 if added, 0 if already there, -1 on OOM.  addr is not 0. */
+static int set_add(struct addr_set *s, uint64_t addr)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t ncap = s->cap ? 2 * s->cap : 64;
+		uint64_t *slots = calloc(ncap, sizeof(*slots));
+		if (!slots)
+			return -1;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slots[i])
+				continue;
+			size_t j = hash_addr(s->slots[i]) & (ncap - 1);
+			while (slots[j])
+				j = (j + 1) & (ncap - 1);
+			slots[j] = s->slots[i];
+		}
+		free(s->slots);
+		s->slots = slots;
+		s->cap = ncap;
+	}
+	size_t j = hash_addr(addr) & (s->cap - 1);
+	while (s->slots[j]) {
+		if (s->slots[j] == addr)
+			return 0;
+		j = (j + 1) & (s->cap - 1);
+	}
+	s->slots[j] = addr;
+	s->n++;
+	return 1;
+}
+
+struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
+				 uint64_t modules_sym, uint64_t kaslr_offset,
+				 struct ktypes *types,
+				 struct kmodule_list **ret)
+{
+	*ret = NULL;
+	if (!modules_sym)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "no symbol modules (a kernel without CONFIG_MODULES?)");
+	struct module_layout l;
+	struct lkdb_error *err = module_layout(types, &l);
+	if (err)
+		return err;
+	uint64_t list_offset;
+	err = ktypes_member(types, "module", "list", &list_offset, NULL);
+	if (err)
+		return err;
+
+	struct kmodule_list *list = calloc(1, sizeof(*list));
+	unsigned char *buf = malloc(l.size);
+	struct addr_set seen = { 0 };
+	if (!list || !buf) {
+		free(list);
+		free(buf);
+		return &lkdb_error_oom;
+	}
+	list->layout = l.kind;
+	size_t cap = 0;
+
+	uint64_t head = modules_sym + kaslr_offset, next;
+	unsigned char raw[8];
+	err = mem->read(mem->context, head, raw, sizeof(raw));
+	list->reads++;
+	if (err) {
+		err = lkdb_error_prefix(err, "reading the modules list head at 0x%" PRIx64,
+					head);
+		goto fail;
+	}
+	list->bytes_read += sizeof(raw);
+	next = get(raw, (struct field){ 0, 8 });
+
+	while (next != head) {
+		if (list->nr_modules >= KMODULES_MAX) {
+			err = warn(list, "more than %d modules: list walk stopped",
+				   KMODULES_MAX);
+			break;
+		}
+		if (!next || next < list_offset) {
+			err = warn(list, "bad list pointer 0x%" PRIx64 " after %zu modules: list walk stopped",
+				   next, list->nr_modules);
+			break;
+		}
+		int added = set_add(&seen, next);
+		if (added < 0) {
+			err = &lkdb_error_oom;
+			break;
+		}
+		if (!added) {
+			err = warn(list, "the modules list loops back to 0x%" PRIx64 " after %zu modules: list walk stopped",
+				   next - list_offset, list->nr_modules);
+			break;
+		}
+		uint64_t addr = next - list_offset;
+		struct lkdb_error *e = mem->read(mem->context, addr, buf,
+						 l.size);
+		list->reads++;
+		if (e) {
+			err = warn(list, "cannot read struct module at 0x%" PRIx64 " (%s): list walk stopped",
+				   addr, e->message);
+			lkdb_error_destroy(e);
+			break;
+		}
+		list->bytes_read += l.size;
+		if (list->nr_modules == cap) {
+			size_t ncap = cap ? 2 * cap : 64;
+			struct kmodule *grown = realloc(list->modules,
+							ncap * sizeof(*grown));
+			if (!grown) {
+				err = &lkdb_error_oom;
+				break;
+			}
+			list->modules = grown;
+			cap = ncap;
+		}
+		decode_module(&l, buf, addr, &list->modules[list->nr_modules++]);
+		next = get(buf, l.list_next);
+	}
+	if (err)
+		goto fail;
+	free(buf);
+	free(seen.slots);
+	*ret = list;
+	return NULL;
+fail:
+	free(buf);
+	free(seen.slots);
+	kmodule_list_destroy(list);
+	return err;
+}
+
+/* ---- sections ---- */
+
+static struct lkdb_error *counted_read(const struct kernel_memory_reader *mem,
+				       uint64_t addr, void *buf, size_t len,
+				       unsigned int *reads)
+{
+	if (reads)
+		(*reads)++;
+	return mem->read(mem->context, addr, buf, len);
+}
+
+/*
+ * A NUL-terminated string of at most SECT_NAME_MAX - 1 bytes: one read up
+ * to the end of the page (names are small kmalloc'd strings), more only
+ * if it goes on.
+ */
+static struct lkdb_error *read_string(const struct kernel_memory_reader *mem,
+				      uint64_t addr, unsigned int *reads,
+				      char **ret)
+{
+	char buf[SECT_NAME_MAX];
+	size_t have = 0;
+	while (have < sizeof(buf) - 1) {
+		uint64_t a = addr + have;
+		size_t n = 4096 - (a & 4095);
+		if (n > 64)
+			n = 64;
+		if (n > sizeof(buf) - 1 - have)
+			n = sizeof(buf) - 1 - have;
+		struct lkdb_error *err = counted_read(mem, a, buf + have, n,
+						      reads);
+		if (err)
+			return err;
+		void *nul = memchr(buf + have, '\0', n);
+		have += n;
+		if (nul)
+			break;
+	}
+	buf[have < sizeof(buf) ? have : sizeof(buf) - 1] = '\0';
+	*ret = strdup(buf);
+	return *ret ? NULL : &lkdb_error_oom;
+}
+
+struct sect_layout {
+	bool bare;			/* 6.14+: attrs[] of bin_attribute */
+	uint64_t attrs_offset, stride;
+	struct field nsections;		/* up to 6.13 */
+	struct field bin_attrs;		/* 6.14+: grp.bin_attrs */
+	struct field name, address;	/* within one attrs[] element */
+};
+
+static struct lkdb_error *sect_layout(struct ktypes *types,
+				      struct sect_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	uint64_t size;
+	struct lkdb_error *err = struct_size(types, "module_sect_attrs",
+					     1 << 20, &size);
+	if (err)
+		return err;
+	/*
+	 * attrs[] is a flexible array, which has no size in the DWARF (ktypes
+	 * cannot give it, nor cache the failure); it starts at the struct's
+	 * size: its elements hold pointers, as aligned as the struct itself.
+	 */
+	l->attrs_offset = size;
+	bool present;
+	err = optional_member(types, "module_sect_attrs", "nsections", size,
+			      &l->nsections, &present);
+	if (err)
+		return err;
+	if (present) {
+		err = struct_size(types, "module_sect_attr", 4096, &l->stride);
+		if (!err)
+			err = member(types, "module_sect_attr", "address",
+				     l->stride, &l->address);
+		if (err)
+			return err;
+		/* 5.8+ (ed66f991bb19): battr; before: a name of its own. */
+		err = optional_member(types, "module_sect_attr",
+				      "battr.attr.name", l->stride, &l->name,
+				      &present);
+		if (!err && !present)
+			err = member(types, "module_sect_attr", "name",
+				     l->stride, &l->name);
+		return err;
+	}
+	/* 6.14+ (d8959b947a8d and its series). */
+	l->bare = true;
+	err = member(types, "module_sect_attrs", "grp.bin_attrs", size,
+		     &l->bin_attrs);
+	if (!err)
+		err = struct_size(types, "bin_attribute", 4096, &l->stride);
+	if (!err)
+		err = member(types, "bin_attribute", "attr.name", l->stride,
+			     &l->name);
+	if (!err)
+		err = member(types, "bin_attribute", "private", l->stride,
+			     &l->address);
+	return err;
+}
+
+struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
+					 struct ktypes *types,
+					 struct kmodule *m,
+					 unsigned int *reads_ret)
+{
+	free_sections(m);
+	if (!m->sect_attrs)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "module %s has no section attributes (sect_attrs)",
+					 m->name);
+	struct sect_layout l;
+	struct lkdb_error *err = sect_layout(types, &l);
+	if (err)
+		return lkdb_error_prefix(err, "module sections");
+
+	uint64_t count = 0;
+	if (!l.bare) {
+		unsigned char raw[8];
+		err = counted_read(mem, m->sect_attrs + l.nsections.offset, raw,
+				   l.nsections.size, reads_ret);
+		if (err)
+			goto read_fail;
+		count = get(raw, (struct field){ 0, l.nsections.size });
+	} else {
+		/* Count the NULL-terminated grp.bin_attrs, a chunk at a time. */
+		unsigned char raw[8];
+		err = counted_read(mem, m->sect_attrs + l.bin_attrs.offset, raw,
+				   8, reads_ret);
+		if (err)
+			goto read_fail;
+		uint64_t array = get(raw, (struct field){ 0, 8 });
+		unsigned char chunk[64 * 8];
+		bool end = !array;
+		while (!end && count < KMODULE_SECTIONS_MAX) {
+			err = counted_read(mem, array + 8 * count, chunk,
+					   sizeof(chunk), reads_ret);
+			if (err)
+				goto read_fail;
+			for (size_t i = 0; i < sizeof(chunk) / 8; i++) {
+				if (!get(chunk, (struct field){ 8 * i, 8 })) {
+					end = true;
+					break;
+				}
+				count++;
+			}
+		}
+	}
+	if (count >= KMODULE_SECTIONS_MAX)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "module %s: %" PRIu64 " sections is too many (corrupt sect_attrs at 0x%" PRIx64 ")",
+					 m->name, count, m->sect_attrs);
+	if (!count)
+		return NULL;
+	unsigned char *buf = malloc(count * l.stride);
+	struct kmodule_section *sections = calloc(count, sizeof(*sections));
+	if (!buf || !sections) {
+		free(buf);
+		free(sections);
+		return &lkdb_error_oom;
+	}
+	err = counted_read(mem, m->sect_attrs + l.attrs_offset, buf,
+			   count * l.stride, reads_ret);
+	if (err) {
+		free(buf);
+		free(sections);
+		goto read_fail;
+	}
+	m->sections = sections;
+	for (uint64_t i = 0; i < count; i++) {
+		const unsigned char *e = buf + i * l.stride;
+		uint64_t name = get(e, l.name);
+		sections[i].address = get(e, l.address);
+		err = read_string(mem, name, reads_ret, &sections[i].name);
+		if (err) {
+			err = lkdb_error_prefix(err, "module %s: name of section %" PRIu64 " at 0x%" PRIx64,
+						m->name, i, name);
+			break;
+		}
+		m->nr_sections++;
+	}
+	free(buf);
+	if (err)
+		free_sections(m);
+	return err;
+read_fail:
+	return lkdb_error_prefix(err, "module %s: reading sect_attrs at 0x%" PRIx64,
+				 m->name, m->sect_attrs);
+}

@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of kernel-helpers/modules.c over byte buffers: the modules
+ * list with 6.1's x86_64 layout (as ktypes reads it from Debian's vmlinux),
+ * 6.4+'s mem[], the pre-4.5 module_core, section attributes before and
+ * after 6.14, and corrupt lists (a cycle, a bad pointer, an unreadable
+ * module), which must give warnings and the modules read so far.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "ktypes.h"
+#include "modules.h"
+#include "tap.h"
+
+/* ---- a fake kernel: regions of memory at kernel addresses ---- */
+
+struct region {
+	uint64_t addr;
+	unsigned char *bytes;
+	size_t len;
+};
+
+struct fake_memory {
+	struct region regions[32];
+	size_t n;
+	unsigned int reads;
+	size_t largest_read;
+};
+
+static unsigned char *map(struct fake_memory *m, uint64_t addr, size_t len)
+{
+	struct region *r = &m->regions[m->n++];
+	r->addr = addr;
+	r->len = len;
+	r->bytes = calloc(1, len);
+	return r->bytes;
+}
+
+static void unmap_all(struct fake_memory *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->regions[i].bytes);
+	m->n = 0;
+	m->reads = 0;
+	m->largest_read = 0;
+}
+
+static struct lkdb_error *fake_read(void *context, uint64_t addr, void *buf,
+				    size_t len)
+{
+	struct fake_memory *m = context;
+	m->reads++;
+	if (len > m->largest_read)
+		m->largest_read = len;
+	for (size_t i = 0; i < m->n; i++) {
+		struct region *r = &m->regions[i];
+		if (addr >= r->addr && addr - r->addr <= r->len &&
+		    len <= r->len - (addr - r->addr)) {
+			memcpy(buf, r->bytes + (addr - r->addr), len);
+			return NULL;
+		}
+	}
+	return lkdb_error_create(LKDB_ERROR_FAULT,
+				 "cannot read %zu bytes at 0x%" PRIx64, len,
+				 addr);
+}
+
+static void put(unsigned char *p, uint64_t v, unsigned int size)
+{
+	for (unsigned int i = 0; i < size; i++)
+		p[i] = v >> (8 * i);
+}
+
+static int err_code;
+static char err_message[1024];
+
+static void take_error(struct lkdb_error *err)
+{
+	err_code = err ? (int)err->code : 0;
+	snprintf(err_message, sizeof(err_message), "%s",
+		 err ? err->message : "");
+	if (err)
+		printf("#   error: %s\n", err->message);
+	lkdb_error_destroy(err);
+}
+
+static bool has_warning(const struct kmodule_list *list, const char *part)
+{
+	for (size_t i = 0; list && i < list->nr_warnings; i++) {
+		if (strstr(list->warnings[i], part))
+			return true;
+	}
+	return false;
+}
+
+static void show_warnings(const struct kmodule_list *list)
+{
+	for (size_t i = 0; list && i < list->nr_warnings; i++)
+		printf("#   warning: %s\n", list->warnings[i]);
+}
+
+#define KASLR 0x1e000000ULL
+#define MODULES_SYM 0xffffffff82b1c150ULL
+#define HEAD (MODULES_SYM + KASLR)
+#define MOD_A 0xffffffffc0489040ULL
+#define MOD_B 0xffffffffc047b2c0ULL
+#define MOD_C 0xffffffffc0473200ULL
+
+/* kernel 6.1, x86_64 (as ktypes reads them from Debian's vmlinux) */
+static const char layout_6_1[] =
+	"module 0 896\n"
+	"module.state 0 4\n"
+	"module.list 8 16\n"
+	"module.list.next 8 8\n"
+	"module.name 24 56\n"
+	"module.mem -\n"
+	"module.core_layout.base 320 8\n"
+	"module.core_layout.size 328 4\n"
+	"module.core_layout.text_size 332 4\n"
+	"module.data_layout.size -\n"
+	"module.init_layout.size 408 4\n"
+	"module.sect_attrs 584 8\n"
+	"module.refcnt 856 4\n"
+	"module_sect_attrs 0 48\n"
+	"module_sect_attrs.nsections 40 4\n"
+	"module_sect_attr 0 72\n"
+	"module_sect_attr.battr.attr.name 0 8\n"
+	"module_sect_attr.address 64 8\n";
+
+/* Made up, with 6.4+'s shape: mem[7] of struct module_memory. */
+static const char layout_6_4[] =
+	"module 0 512\n"
+	"module.state 0 4\n"
+	"module.list 8 16\n"
+	"module.list.next 8 8\n"
+	"module.name 24 56\n"
+	"module.mem 96 224\n"
+	"module.refcnt 400 4\n"
+	"module_memory 0 32\n"
+	"module_memory.base 0 8\n"
+	"module_memory.size 8 4\n";
+
+/* Made up, before 4.5: module_core and sizes of its own. */
+static const char layout_4_4[] =
+	"module 0 512\n"
+	"module.state 0 4\n"
+	"module.list 8 16\n"
+	"module.list.next 8 8\n"
+	"module.name 24 56\n"
+	"module.module_core 100 8\n"
+	"module.core_size 108 4\n"
+	"module.core_text_size 112 4\n"
+	"module.init_size 116 4\n";
+
+/* Made up, 6.14+: attrs[] of bin_attribute, counted by grp.bin_attrs. */
+static const char layout_6_14_sections[] =
+	"module_sect_attrs 0 40\n"
+	"module_sect_attrs.grp.bin_attrs 32 8\n"
+	"bin_attribute 0 64\n"
+	"bin_attribute.attr.name 0 8\n"
+	"bin_attribute.private 48 8\n";
+
+struct fake_module {
+	uint64_t addr;
+	const char *name;
+	uint64_t base;
+	uint32_t size, text_size;
+	int32_t refcnt;
+	uint32_t state;
+	uint64_t sect_attrs;
+};
+
+/* A 6.1 struct module at addr, next in list after it. */
+static void put_module_6_1(struct fake_memory *m, const struct fake_module *f,
+			   uint64_t next)
+{
+	unsigned char *p = map(m, f->addr, 896);
+	put(p + 0, f->state, 4);
+	put(p + 8, next, 8);
+	memcpy(p + 24, f->name, strlen(f->name));
+	put(p + 320, f->base, 8);
+	put(p + 328, f->size, 4);
+	put(p + 332, f->text_size, 4);
+	put(p + 584, f->sect_attrs, 8);
+	put(p + 856, f->refcnt, 4);
+}
+
+static const struct fake_module mods_6_1[] = {
+	{ MOD_A, "crashme", 0xffffffffc0487000ULL, 16384, 4096, 1, 0, 0 },
+	{ MOD_B, "qemu_fw_cfg", 0xffffffffc0478000ULL, 20480, 4096, 1, 0, 0 },
+	{ MOD_C, "fat", 0xffffffffc0461000ULL, 90112, 49152, 2, 0, 0 },
+};
+
+static struct lkdb_error *read_with(struct fake_memory *m, const char *table,
+				    struct kmodule_list **ret)
+{
+	struct ktypes *t;
+	struct lkdb_error *err = ktypes_create_from_table(table, &t);
+	if (err)
+		return err;
+	struct kernel_memory_reader reader = { m, fake_read };
+	err = kmodules_read(&reader, MODULES_SYM, KASLR, t, ret);
+	ktypes_destroy(t);
+	return err;
+}
+
+/* head -> A -> B -> C -> head, 6.1 layout. */
+static void build_6_1(struct fake_memory *m)
+{
+	put(map(m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(m, &mods_6_1[0], MOD_B + 8);
+	put_module_6_1(m, &mods_6_1[1], MOD_C + 8);
+	put_module_6_1(m, &mods_6_1[2], HEAD);
+}
+
+TEST(list_6_1)
+{
+	struct fake_memory m = { 0 };
+	build_6_1(&m);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	show_warnings(list);
+	CHECK(list && list->nr_modules == 3 && list->nr_warnings == 0);
+	if (list && list->nr_modules == 3) {
+		CHECK(list->layout == KMODULE_LAYOUT_LAYOUT);
+		for (size_t i = 0; i < 3; i++) {
+			const struct kmodule *k = &list->modules[i];
+			CHECK(k->addr == mods_6_1[i].addr);
+			CHECK_STR(k->name, mods_6_1[i].name);
+			CHECK(k->text_base == mods_6_1[i].base);
+			CHECK(k->core_size == mods_6_1[i].size);
+			CHECK(k->text_size == mods_6_1[i].text_size);
+			CHECK(k->refcount == mods_6_1[i].refcnt - 1);
+			CHECK(k->state == KMODULE_LIVE);
+			CHECK(k->init_size == 0);
+		}
+		/* the head, then each struct module in one read */
+		CHECK(list->reads == 4 && m.reads == 4);
+		CHECK(m.largest_read == 896);
+	}
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
+TEST(empty_list)
+{
+	struct fake_memory m = { 0 };
+	put(map(&m, HEAD, 16), HEAD, 8);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	CHECK(list && list->nr_modules == 0 && list->nr_warnings == 0);
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
+TEST(cyclic_list_stops_with_warning)
+{
+	struct fake_memory m = { 0 };
+	/* head -> A -> B -> C -> B -> ...: never back to the head */
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &mods_6_1[0], MOD_B + 8);
+	put_module_6_1(&m, &mods_6_1[1], MOD_C + 8);
+	put_module_6_1(&m, &mods_6_1[2], MOD_B + 8);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	show_warnings(list);
+	CHECK(list && list->nr_modules == 3);
+	CHECK(has_warning(list, "loops back to 0xffffffffc047b2c0 after 3 modules"));
+	CHECK(m.reads == 4);
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+
+	/* a module pointing at itself */
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &mods_6_1[0], MOD_A + 8);
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	CHECK(list && list->nr_modules == 1);
+	CHECK(has_warning(list, "loops back"));
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
+TEST(bad_pointers_stop_with_warning)
+{
+	struct fake_memory m = { 0 };
+	/* B's next is NULL */
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &mods_6_1[0], MOD_B + 8);
+	put_module_6_1(&m, &mods_6_1[1], 0);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	show_warnings(list);
+	CHECK(list && list->nr_modules == 2);
+	CHECK(has_warning(list, "bad list pointer 0x0 after 2 modules"));
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+
+	/* B's next points to unmapped memory */
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &mods_6_1[0], MOD_B + 8);
+	put_module_6_1(&m, &mods_6_1[1], 0xffffffffc0900008ULL);
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	show_warnings(list);
+	CHECK(list && list->nr_modules == 2);
+	CHECK(has_warning(list, "cannot read struct module at 0xffffffffc0900000"));
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+
+	/* an unreadable head is an error naming it */
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	CHECK(strstr(err_message, "modules list head at 0xffffffffa0b1c150"));
+	CHECK(!list);
+	unmap_all(&m);
+}
+
+TEST(unknown_layout_is_not_found)
+{
+	struct fake_memory m = { 0 };
+	put(map(&m, HEAD, 16), HEAD, 8);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, "module 0 896\nmodule.state 0 4\n"
+			     "module.list 8 16\nmodule.list.next 8 8\n"
+			     "module.name 24 56\n", &list));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	CHECK(strstr(err_message, "none of mem, core_layout, module_core"));
+	CHECK(!list);
+	struct ktypes *t;
+	take_error(ktypes_create_from_table(layout_6_1, &t));
+	struct kernel_memory_reader reader = { &m, fake_read };
+	take_error(kmodules_read(&reader, 0, KASLR, t, &list));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	CHECK(strstr(err_message, "no symbol modules"));
+	ktypes_destroy(t);
+	unmap_all(&m);
+}
+
+TEST(mem_layout_6_4)
+{
+	struct fake_memory m = { 0 };
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	unsigned char *p = map(&m, MOD_A, 512);
+	put(p + 8, HEAD, 8);
+	memcpy(p + 24, "virtio_blk", 10);
+	/* text, data, rodata, ro_after_init, init text/data/rodata */
+	const uint64_t sizes[7] = { 8192, 4096, 4096, 4096, 0, 0, 0 };
+	for (int i = 0; i < 7; i++) {
+		put(p + 96 + 32 * i, 0xffffffffc0600000ULL + 0x10000 * i, 8);
+		put(p + 96 + 32 * i + 8, sizes[i], 4);
+	}
+	put(p + 400, 3, 4);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_4, &list));
+	CHECK(err_code == 0);
+	CHECK(list && list->nr_modules == 1);
+	if (list && list->nr_modules == 1) {
+		const struct kmodule *k = &list->modules[0];
+		CHECK(list->layout == KMODULE_LAYOUT_MEMORY);
+		CHECK_STR(k->name, "virtio_blk");
+		CHECK(k->text_base == 0xffffffffc0600000ULL);
+		CHECK(k->text_size == 8192);
+		CHECK(k->core_size == 8192 + 3 * 4096);
+		CHECK(k->init_size == 0);
+		CHECK(k->refcount == 2);
+		CHECK(k->sect_attrs == 0);
+	}
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
+TEST(legacy_layout)
+{
+	struct fake_memory m = { 0 };
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	unsigned char *p = map(&m, MOD_A, 512);
+	put(p + 0, KMODULE_COMING, 4);
+	put(p + 8, HEAD, 8);
+	/* a name filling all of name[]: no NUL in the struct */
+	memset(p + 24, 'x', 56);
+	put(p + 100, 0xffffffffa0000000ULL, 8);
+	put(p + 108, 12345, 4);
+	put(p + 112, 4000, 4);
+	put(p + 116, 777, 4);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_4_4, &list));
+	CHECK(err_code == 0);
+	CHECK(list && list->nr_modules == 1);
+	if (list && list->nr_modules == 1) {
+		const struct kmodule *k = &list->modules[0];
+		CHECK(list->layout == KMODULE_LAYOUT_LEGACY);
+		CHECK(strlen(k->name) == 56);
+		CHECK(k->text_base == 0xffffffffa0000000ULL);
+		CHECK(k->core_size == 12345 && k->text_size == 4000);
+		CHECK(k->init_size == 777);
+		CHECK(k->refcount == -1);
+		CHECK_STR(kmodule_state_name(k->state), "Loading");
+	}
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
+#define SECT_ATTRS 0xffff888004a3c000ULL
+#define NAMES 0xffff888004a3d000ULL
+
+static const char *const sect_names[] = {
+	".text", ".data", ".bss", ".rodata.str1.1",
+	/* at the very end of a page: read up to it, then on */
+	".gnu.linkonce.this_module",
+};
+#define NR_SECTS 5
+
+/* Names in their own memory; the last ends 3 bytes into the next page. */
+static uint64_t put_names(struct fake_memory *m, uint64_t *addrs)
+{
+	unsigned char *p = map(m, NAMES, 4096);
+	uint64_t a = NAMES;
+	for (int i = 0; i < NR_SECTS - 1; i++) {
+		memcpy(p + (a - NAMES), sect_names[i], strlen(sect_names[i]) + 1);
+		addrs[i] = a;
+		a += 32;
+	}
+	const char *last = sect_names[NR_SECTS - 1];
+	size_t len = strlen(last) + 1;
+	uint64_t last_addr = NAMES + 4096 - (len - 3);
+	memcpy(p + (last_addr - NAMES), last, len - 3);
+	unsigned char *q = map(m, NAMES + 4096, 4096);
+	memcpy(q, last + len - 3, 3);
+	addrs[NR_SECTS - 1] = last_addr;
+	return last_addr;
+}
+
+static void check_sections(const struct kmodule *k)
+{
+	CHECK(k->nr_sections == NR_SECTS);
+	for (size_t i = 0; i < k->nr_sections && i < NR_SECTS; i++) {
+		CHECK_STR(k->sections[i].name, sect_names[i]);
+		CHECK(k->sections[i].address == 0xffffffffc0487000ULL + 0x1000 * i);
+	}
+	CHECK(kmodule_section_address(k, ".bss") == 0xffffffffc0489000ULL);
+	CHECK(kmodule_section_address(k, ".nope") == 0);
+}
+
+TEST(sections_6_1)
+{
+	struct fake_memory m = { 0 };
+	struct fake_module f = mods_6_1[0];
+	f.sect_attrs = SECT_ATTRS;
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &f, HEAD);
+	uint64_t names[NR_SECTS];
+	put_names(&m, names);
+	unsigned char *p = map(&m, SECT_ATTRS, 48 + 72 * NR_SECTS);
+	put(p + 40, NR_SECTS, 4);
+	for (int i = 0; i < NR_SECTS; i++) {
+		put(p + 48 + 72 * i, names[i], 8);
+		put(p + 48 + 72 * i + 64, 0xffffffffc0487000ULL + 0x1000 * i, 8);
+	}
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	CHECK(list && list->nr_modules == 1);
+	if (list && list->nr_modules == 1) {
+		struct kmodule *k = &list->modules[0];
+		CHECK(k->sect_attrs == SECT_ATTRS);
+		struct ktypes *t;
+		take_error(ktypes_create_from_table(layout_6_1, &t));
+		struct kernel_memory_reader reader = { &m, fake_read };
+		unsigned int reads = 0;
+		m.reads = 0;
+		take_error(kmodule_read_sections(&reader, t, k, &reads));
+		CHECK(err_code == 0);
+		check_sections(k);
+		/* nsections, the array, a name each (the last in two) */
+		CHECK(reads == 2 + NR_SECTS + 1 && m.reads == reads);
+		/* again: replaces, does not add */
+		take_error(kmodule_read_sections(&reader, t, k, NULL));
+		CHECK(k->nr_sections == NR_SECTS);
+
+		/* an absurd count is refused, not allocated */
+		put(p + 40, 0xffffffff, 4);
+		take_error(kmodule_read_sections(&reader, t, k, NULL));
+		CHECK(err_code == LKDB_ERROR_INVALID);
+		CHECK(strstr(err_message, "too many"));
+		CHECK(k->nr_sections == 0);
+		/* an unreadable name is an error naming the module */
+		put(p + 40, NR_SECTS, 4);
+		put(p + 48 + 72 * 2, 0xdead000000000000ULL, 8);
+		take_error(kmodule_read_sections(&reader, t, k, NULL));
+		CHECK(err_code == LKDB_ERROR_FAULT);
+		CHECK(strstr(err_message, "module crashme: name of section 2"));
+		CHECK(k->nr_sections == 0 && !k->sections);
+		/* no sect_attrs */
+		k->sect_attrs = 0;
+		take_error(kmodule_read_sections(&reader, t, k, NULL));
+		CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+		ktypes_destroy(t);
+	}
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
+TEST(sections_6_14)
+{
+	struct fake_memory m = { 0 };
+	uint64_t names[NR_SECTS];
+	put_names(&m, names);
+	unsigned char *p = map(&m, SECT_ATTRS, 40 + 64 * NR_SECTS);
+	/* grp.bin_attrs: pointers to attrs[i], then NULL */
+	const uint64_t ptrs = SECT_ATTRS + 0x8000;
+	unsigned char *q = map(&m, ptrs, 8 * 64);
+	put(p + 32, ptrs, 8);
+	for (int i = 0; i < NR_SECTS; i++) {
+		put(q + 8 * i, SECT_ATTRS + 40 + 64 * i, 8);
+		put(p + 40 + 64 * i, names[i], 8);
+		put(p + 40 + 64 * i + 48, 0xffffffffc0487000ULL + 0x1000 * i, 8);
+	}
+	struct kmodule k = { .addr = MOD_A, .name = "crashme",
+			     .sect_attrs = SECT_ATTRS };
+	struct ktypes *t;
+	take_error(ktypes_create_from_table(layout_6_14_sections, &t));
+	struct kernel_memory_reader reader = { &m, fake_read };
+	take_error(kmodule_read_sections(&reader, t, &k, NULL));
+	CHECK(err_code == 0);
+	check_sections(&k);
+	for (size_t i = 0; i < k.nr_sections; i++)
+		free(k.sections[i].name);
+	free(k.sections);
+	ktypes_destroy(t);
+	unmap_all(&m);
+}
+
+TEST(name_equal)
+{
+	CHECK(kmodule_name_equal("snd_hda_intel", "snd-hda-intel"));
+	CHECK(kmodule_name_equal("a-b_c", "a_b-c"));
+	CHECK(!kmodule_name_equal("fat", "vfat"));
+	CHECK(!kmodule_name_equal("fat", "fa"));
+	CHECK(!kmodule_name_equal("fa", "fat"));
+}
+
+int main(void)
+{
+	RUN(list_6_1);
+	RUN(empty_list);
+	RUN(cyclic_list_stops_with_warning);
+	RUN(bad_pointers_stop_with_warning);
+	RUN(unknown_layout_is_not_found);
+	RUN(mem_layout_6_4);
+	RUN(legacy_layout);
+	RUN(sections_6_1);
+	RUN(sections_6_14);
+	RUN(name_equal);
+	return tap_done();
+}
