@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ps: the kernel's tasks as crash's ps shows them, from the target's memory. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "json.h"
+#include "ktypes.h"
+#include "tasks.h"
+#include "vmlinux.h"
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* comm with control bytes shown as '?', so a task cannot drive the terminal. */
+static void safe_comm(const char *comm, char out[17])
+{
+	size_t i = 0;
+	for (; comm[i] && i < 16; i++) {
+		unsigned char c = comm[i];
+		out[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
+	}
+	out[i] = '\0';
+}
+
+static bool mem_percent(const struct task_list *list,
+			const struct task_info *t, double *ret)
+{
+	if (t->kernel_thread) {
+		*ret = 0;
+		return true;
+	}
+	if (!list->rss_supported || !list->totalram_pages || !t->mm_known)
+		return false;
+	*ret = 100.0 * (double)t->rss_pages / (double)list->totalram_pages;
+	return true;
+}
+
+static void print_text(FILE *out, const struct task_list *list)
+{
+	fputs("   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n",
+	      out);
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		const struct task_info *t = &list->tasks[i];
+		char cpu[16], mem[16], vsz[24], rss[24], comm[17], name[20];
+		double pct;
+		if (t->cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "%d", t->cpu);
+		else
+			snprintf(cpu, sizeof(cpu), "-");
+		if (mem_percent(list, t, &pct))
+			snprintf(mem, sizeof(mem), "%.1f", pct);
+		else
+			snprintf(mem, sizeof(mem), "-");
+		if (t->kernel_thread || t->mm_known)
+			snprintf(vsz, sizeof(vsz), "%" PRIu64, t->vm_pages * 4);
+		else
+			snprintf(vsz, sizeof(vsz), "-");
+		if (t->kernel_thread || (t->mm_known && list->rss_supported))
+			snprintf(rss, sizeof(rss), "%" PRIu64, t->rss_pages * 4);
+		else
+			snprintf(rss, sizeof(rss), "-");
+		safe_comm(t->comm, comm);
+		if (t->kernel_thread)
+			snprintf(name, sizeof(name), "[%s]", comm);
+		else
+			snprintf(name, sizeof(name), "%s", comm);
+		fprintf(out, "%c%6" PRId32 " %7" PRId32 " %4s  %16" PRIx64 "  %2s  %4s %8s %8s  %s\n",
+			t->running ? '>' : ' ', t->pid, t->ppid, cpu, t->task,
+			t->state, mem, vsz, rss, name);
+	}
+}
+
+static void print_json(FILE *out, const struct task_list *list)
+{
+	fputs("[", out);
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		const struct task_info *t = &list->tasks[i];
+		char comm[17];
+		double pct;
+		safe_comm(t->comm, comm);
+		fprintf(out, "%s{\"pid\": %" PRId32 ", \"ppid\": %" PRId32 ", \"tgid\": %" PRId32 ", \"cpu\": ",
+			i ? ",\n " : "", t->pid, t->ppid, t->tgid);
+		if (t->cpu >= 0)
+			fprintf(out, "%d", t->cpu);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"task\": \"%" PRIx64 "\", \"state\": ", t->task);
+		json_write_string(out, t->state);
+		fprintf(out, ", \"running\": %s, \"kernel_thread\": %s, \"mem_percent\": ",
+			t->running ? "true" : "false",
+			t->kernel_thread ? "true" : "false");
+		if (mem_percent(list, t, &pct))
+			fprintf(out, "%.1f", pct);
+		else
+			fputs("null", out);
+		fputs(", \"vsz_kb\": ", out);
+		if (t->kernel_thread || t->mm_known)
+			fprintf(out, "%" PRIu64, t->vm_pages * 4);
+		else
+			fputs("null", out);
+		fputs(", \"rss_kb\": ", out);
+		if (t->kernel_thread || (t->mm_known && list->rss_supported))
+			fprintf(out, "%" PRIu64, t->rss_pages * 4);
+		else
+			fputs("null", out);
+		fputs(", \"comm\": ", out);
+		json_write_string(out, comm);
+		fputs("}", out);
+	}
+	fputs("]\n", out);
+}
+
+static const char usage[] = "usage: ps [--json] [--stats]";
+
+struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	bool stats = false;
+	for (int i = 1; i < ctx->argc; i++) {
+		if (!strcmp(ctx->argv[i], "--stats"))
+			stats = true;
+		else
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "unexpected argument \"%s\"; %s",
+						 ctx->argv[i], usage);
+	}
+	double t0 = now_seconds();
+	struct ktypes *types;
+	struct lkdb_error *err = lkdb_session_types(s, &types);
+	if (err)
+		return err;
+	struct tasks_symbols syms;
+	tasks_symbols_lookup(s->vmlinux, &syms);
+	struct kernel_memory_reader reader;
+	lkdb_session_memory(s, &reader);
+	struct task_list *list = NULL;
+	err = tasks_read(&reader, &syms, s->kaslr_offset, types, &list);
+	if (err)
+		return err;
+	double t1 = now_seconds();
+	task_list_sort(list);
+	for (size_t i = 0; i < list->nr_warnings; i++)
+		fprintf(stderr, "lkdb: ps: warning: %s\n", list->warnings[i]);
+	if (!list->rss_supported)
+		fprintf(stderr, "lkdb: ps: warning: this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"\n");
+	fflush(stderr);
+	if (ctx->json)
+		print_json(stdout, list);
+	else
+		print_text(stdout, list);
+	fflush(stdout);
+	if (stats)
+		fprintf(stderr, "lkdb: ps: %zu tasks, %u CPUs in %.1f ms: %u reads, %.1f KiB\n",
+			list->nr_tasks, list->nr_cpus, (t1 - t0) * 1000,
+			list->reads, list->bytes_read / 1024.0);
+	task_list_destroy(list);
+	return NULL;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# ps on a live guest: the tasks read from memory are the guest's own: the
+# thread-group leaders are exactly the PIDs in the guest's /proc, /init's
+# sleepers are there as "sleep" in state IN, init and kthreadd are where
+# they belong, every CPU has one running task ('>'), and --json has the
+# same rows as the text.
+. "$(dirname "$0")/lib.sh"
+g=$(shared_guest)
+port=$(guest_port "$g")
+V=$LKDB_VMLINUX
+
+read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)
+nsleepers=${sleepers[0]:-0}
+sleepers=("${sleepers[@]:1}")
+echo "# sleepers: $nsleepers: ${sleepers[*]}"
+ncpus=$("$GUEST_SH" run "$g" 'grep -c ^processor /proc/cpuinfo' | tr -d '\r' | tail -1)
+
+start=$(date +%s%N)
+"$LKDB" -q -r ":$port" "$V" -c 'ps --stats' >"$TMP/ps" 2>"$TMP/err"
+status=$?
+end=$(date +%s%N)
+diag "$TMP/err"
+echo "# lkdb -c ps: $(( (end - start) / 1000000 )) ms in all (gdb start and attach included)"
+check "ps exits 0" test $status = 0
+check "no warnings" test "$(grep -c 'warning' "$TMP/err")" = 0
+check "crash's header" grep -qxF '   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM' <(head -1 "$TMP/ps")
+# Rows as fields; '>' is glued to the PID or stands alone.
+awk 'NR > 1 { r = ($1 ~ /^>/) ? 1 : 0; sub(/^>/, ""); if ($0 ~ /^ *$/) next;
+      n = split($0, f, " "); print r, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9] }' \
+    "$TMP/ps" >"$TMP/rows"
+check "sorted by PID" sort -k2,2n -c "$TMP/rows"
+check "pid 1 is init, PPID 0, not a kernel thread" \
+    awk '$2 == 1 && $3 == 0 && $10 !~ /^\[/ { f = 1 } END { exit !f }' "$TMP/rows"
+check "pid 2 is [kthreadd], PPID 0" \
+    awk '$2 == 2 && $3 == 0 && $10 == "[kthreadd]" { f = 1 } END { exit !f }' "$TMP/rows"
+check "one swapper per CPU ($ncpus)" \
+    test "$(awk '$2 == 0 && $10 ~ /^\[swapper\// ' "$TMP/rows" | wc -l)" = "$ncpus"
+for ((c = 0; c < ncpus; c++)); do
+    check "CPU $c has exactly one running task ('>')" \
+        test "$(awk -v c=$c '$1 == 1 && $4 == c' "$TMP/rows" | wc -l)" = 1
+done
+check "no more '>' than CPUs" test "$(awk '$1 == 1' "$TMP/rows" | wc -l)" = "$ncpus"
+check "$nsleepers sleepers announced" test "$nsleepers" -ge 1 -a "${#sleepers[@]}" = "$nsleepers"
+for p in "${sleepers[@]}"; do
+    check "sleeper $p: COMM sleep, state IN, PPID 1, RSS known" \
+        awk -v p="$p" '$2 == p && $10 == "sleep" && $6 == "IN" && $3 == 1 && $9 ~ /^[0-9]+$/ && $9 > 0 { f = 1 } END { exit !f }' "$TMP/rows"
+done
+check "%MEM is a number everywhere" test "$(awk '$7 !~ /^[0-9]+\.[0-9]$/' "$TMP/rows" | wc -l)" = 0
+
+# --json: the same rows.
+"$LKDB" -q -r ":$port" "$V" -c 'ps --json' >"$TMP/json" 2>"$TMP/err"
+status=$?
+diag "$TMP/err"
+check "ps --json exits 0" test $status = 0
+python3 - "$TMP/json" "$TMP/rows" >"$TMP/py" 2>&1 <<'PY'
+import json, sys
+tasks = json.load(open(sys.argv[1]))
+rows = [l.split() for l in open(sys.argv[2])]
+# The guest runs between the two commands: compare the rows both have.
+def key(t):
+    name = "[%s]" % t["comm"] if t["kernel_thread"] else t["comm"]
+    return (str(t["pid"]), str(t["ppid"]), str(t["cpu"]), t["task"], name)
+j = {t["task"]: key(t) for t in tasks}
+r = {x[4]: (x[1], x[2], x[3], x[4], x[9]) for x in rows}
+both = set(j) & set(r)
+assert len(both) >= 0.9 * len(r), "only %d of %d tasks in both" % (len(both), len(r))
+stable = [a for a in both if j[a][:2] == r[a][:2] and j[a][3:] == r[a][3:]]
+assert len(stable) == len(both), [ (j[a], r[a]) for a in both if a not in stable ]
+assert [t["pid"] for t in tasks] == sorted(t["pid"] for t in tasks)
+print("%d json tasks, %d text rows, %d in both" % (len(tasks), len(rows), len(both)))
+PY
+status=$?
+diag "$TMP/py"
+check "--json: the text's rows (pid, ppid, task, comm), sorted by PID" test $status = 0
+
+# The leaders are exactly the guest's /proc.  The agent runs each command
+# in a "sh -c" of its own: the listing below (shell built-ins only, no
+# fork) leaves out that one process, so the guest is as idle as when lkdb
+# looks.  Kernel workers may come and go between the two: up to 3 tries,
+# each lkdb's view before and after the guest's must equal it.
+leaders() {
+    "$LKDB" -q -r ":$port" "$V" -c 'ps --json' 2>/dev/null | python3 -c '
+import json, sys
+print("\n".join(str(t["pid"]) for t in json.load(sys.stdin)
+                if t["pid"] == t["tgid"] and t["pid"] > 0))' | sort -n
+}
+same=1
+for try in 1 2 3; do
+    leaders >"$TMP/before"
+    "$GUEST_SH" run "$g" 'cd /proc && for p in [0-9]*; do echo "$p"; done; echo "self $$"' |
+        tr -d '\r' >"$TMP/guest.raw"
+    leaders >"$TMP/after"
+    self=$(awk '$1 == "self" { print $2 }' "$TMP/guest.raw")
+    grep -E '^[0-9]+$' "$TMP/guest.raw" | grep -vx "$self" | sort -n >"$TMP/guest"
+    echo "# try $try: guest /proc: $(wc -l <"$TMP/guest") processes (its agent's sh -c $self left out), lkdb: $(wc -l <"$TMP/before") and $(wc -l <"$TMP/after") leaders"
+    if cmp -s "$TMP/before" "$TMP/guest" && cmp -s "$TMP/after" "$TMP/guest"; then
+        same=0
+        break
+    fi
+    diff "$TMP/before" "$TMP/guest" | diag
+done
+check "the leaders are exactly the PIDs of the guest's /proc" test $same = 0
+check "the guest's /proc has at least 20 processes" test "$(wc -l <"$TMP/guest")" -ge 20
+
+# Bad usage is refused.
+"$LKDB" -q -r ":$port" "$V" -c 'ps -x' >"$TMP/out" 2>&1
+status=$?
+diag "$TMP/out"
+check "ps -x: usage error, exit 1" test $status = 1
+done_testing
