@@ -38,6 +38,64 @@ const struct lkdb_command lkdb_commands[] = {
 		.flags = CMD_NEEDS_TARGET | CMD_JSON,
 	},
 	{
+		.name = "mod",
+		.handler = cmd_mod,
+		.summary = "loaded kernel modules; load their symbols into gdb",
+		.usage = "mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]\n"
+			 "Without options, list the loaded modules as crash does, read from\n"
+			 "the target's memory: the struct module's address, NAME, BASE (its\n"
+			 "core text, as /proc/modules), SIZE (core text and data), OBJECT FILE\n"
+			 "(the file whose symbols lkdb loaded, else \"(not loaded)\").\n"
+			 "  -s MODULE [FILE]  load MODULE's symbols into gdb from FILE, by\n"
+			 "           default the MODULE.ko found on the search path ('-' and\n"
+			 "           '_' match; .ko.debug, .ko, .ko.zst, .ko.xz, .ko.gz), at the\n"
+			 "           section addresses the kernel has (/sys/module/M/sections)\n"
+			 "  -S [DIR]  the same for every loaded module found in DIR (default:\n"
+			 "           the search path)\n"
+			 "Search path, first match wins: $LKDB_MODULE_PATH (':'-separated),\n"
+			 "PREFIX/usr/lib/debug/lib/modules/RELEASE and PREFIX/lib/modules/RELEASE\n"
+			 "for a vmlinux in PREFIX/usr/lib/debug/boot or PREFIX/boot, the\n"
+			 "vmlinux's directory if it is a build tree, then\n"
+			 "/usr/lib/debug/lib/modules/RELEASE and /lib/modules/RELEASE.\n"
+			 "  --json  an array of {module, name, base (hex strings), size,\n"
+			 "          text_size, init_size, state, refcount, object_file (null\n"
+			 "          if not loaded)}\n"
+			 "  --stats  reads and time taken, on stderr",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	},
+	{
+		.name = "pcpu",
+		.handler = cmd_pcpu,
+		.summary = "a per-CPU variable's address and value on each CPU",
+		.usage = "pcpu [--json] VARIABLE [CPU]\n"
+			 "For each possible CPU (or only CPU): \"CPU n: ADDRESS\", CPU n's copy\n"
+			 "of the per-CPU VARIABLE (its per-CPU offset + __per_cpu_offset[n]),\n"
+			 "then its value as gdb prints it (print *(TYPE *)ADDRESS).  Offline\n"
+			 "CPUs are marked (offline).\n"
+			 "  --json  an array of {cpu, online, address (hex string), value (gdb's\n"
+			 "          text), error (null, or why gdb could not print it)}",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	},
+	{
+		.name = "ps",
+		.handler = cmd_ps,
+		.summary = "list the kernel's tasks, like crash's ps",
+		.usage = "ps [--json] [--stats]\n"
+			 "Every task (threads too, and each CPU's idle task swapper/N) read\n"
+			 "from memory, sorted by PID, in crash's columns:\n"
+			 "   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n"
+			 ">  1234       1    0  ffff888003a1c000  RU   0.1     5480     2916  sh\n"
+			 "'>' marks the task running on its CPU; ST is RU IN UN ID ST TR ZO DE\n"
+			 "PA WA NE; VSZ and RSS in KiB (RSS: file + anon + shmem pages); a\n"
+			 "kernel thread's (no mm) COMM is in brackets.  %MEM and RSS are \"-\"\n"
+			 "where the kernel's RSS counters are not known to lkdb.\n"
+			 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
+			 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
+			 "           (null where unknown; comm without brackets)\n"
+			 "  --stats  reads, bytes and time taken, on stderr",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	},
+	{
 		.name = "quit",
 		.aliases = "q exit",
 		.handler = cmd_quit,
@@ -70,6 +128,26 @@ const struct lkdb_command lkdb_commands[] = {
 			 "          size, file, line, percpu, inlined: [{function, file, line,\n"
 			 "          call_file, call_line}, ...]} (file and line null if unknown)",
 		.flags = CMD_JSON,
+	},
+	{
+		.name = "sys",
+		.handler = cmd_sys,
+		.summary = "system summary: kernel, dump, CPUs, date, uptime, load, tasks, memory, panic",
+		.usage = "sys [--json]\n"
+			 "crash's system summary, read from the target's memory in-process:\n"
+			 "KERNEL, DUMPFILE (path and format; REMOTE for a live target), CPUS\n"
+			 "(nr_cpu_ids, [OFFLINE: n]), DATE (a dump's VMCOREINFO CRASHTIME, else\n"
+			 "the timekeeper's wall time), UPTIME (CLOCK_BOOTTIME at the last tick:\n"
+			 "tkr_mono.base + offs_boot), LOAD AVERAGE (avenrun, as /proc/loadavg),\n"
+			 "TASKS (threads on init_task's list plus other CPUs' idle tasks),\n"
+			 "NODENAME, RELEASE, VERSION, MACHINE (init_uts_ns), MEMORY (totalram\n"
+			 "pages), and for a dump PANIC (the log's last \"Kernel panic - not\n"
+			 "syncing: \" line, else its last oops line).\n"
+			 "  --json  an object {kernel, dumpfile, dump_format, remote, cpus,\n"
+			 "          cpus_online, date, date_sec, uptime, uptime_ns, load_average,\n"
+			 "          tasks, nodename, release, version, machine, memory,\n"
+			 "          memory_bytes, panic}; null for what is unknown",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
 	},
 };
 const size_t lkdb_ncommands = sizeof(lkdb_commands) / sizeof(lkdb_commands[0]);

@@ -52,5 +52,9 @@ struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_log(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx);
 
 #endif

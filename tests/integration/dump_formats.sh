@@ -185,8 +185,11 @@ check "a truncated flattened dump (1 MiB) is refused: one line naming it, 'trunc
     -a -n "$(grep -F "$TMP/trunc.flat: truncated flattened dump" "$TMP/trunc.err")"
 
 # --- lkdb VMLINUX VMCORE: gdb through lkdb-dump-server, log in-process ------
-panic_line=$(grep -a -m1 -o 'Kernel panic - not syncing: .*' "$g/console.log" | tr -d '\r')
-last_line=$(grep -a 'end Kernel panic' "$g/console.log" | tail -1 | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')
+# (the guest is gone: its console was kept in $console)
+panic_line=$(grep -a -m1 -o 'Kernel panic - not syncing: .*' <<<"$console" | tr -d '\r')
+last_line=$(grep -a 'end Kernel panic' <<<"$console" | tail -1 | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //')
+check "the console has the panic line and the end marker (ground truth)" \
+    test -n "$panic_line" -a -n "$last_line"
 for kind in elf flat; do
     "$LKDB" "$V" "$TMP/vmcore.$kind" -c 'p init_uts_ns.name.release' \
         -c 'info threads' -c 'thread apply all bt 8' -c log \
@@ -206,6 +209,28 @@ for kind in elf flat; do
         grep -qF "$panic_line" "$TMP/lkdb.out"
     check "lkdb on the $kind dump: log ends with the console's last kernel line" \
         bash -c "grep '^\[' '$TMP/lkdb.out' | tail -1 | grep -qF -- '$last_line'"
+    "$LKDB" -q "$V" "$TMP/vmcore.$kind" -c sys -c 'sys --json' >"$TMP/sys.out" 2>"$TMP/sys.err"
+    status=$?
+    diag "$TMP/sys.err"
+    check "sys on the $kind dump: exit 0, no warnings" test $status = 0 -a ! -s "$TMP/sys.err"
+    check "sys on the $kind dump: PANIC is the console's panic line" \
+        grep -qxF "       PANIC: \"$panic_line\"" "$TMP/sys.out"
+    check "sys on the $kind dump: DUMPFILE names the file and its format" \
+        grep -qE "^    DUMPFILE: $TMP/vmcore\.$kind  \[(ELF|flattened)\]\$" "$TMP/sys.out"
+    check "sys on the $kind dump: RELEASE is the console's" grep -qxF "     RELEASE: $release" "$TMP/sys.out"
+    check "sys on the $kind dump: 2 CPUs" grep -qE '^        CPUS: 2( |$)' "$TMP/sys.out"
+    sleepers=$(grep -a -m1 '^LKDB-SLEEPERS:' <<<"$console" | cut -d' ' -f3-)
+    "$LKDB" -q "$V" "$TMP/vmcore.$kind" -c ps >"$TMP/ps.out" 2>"$TMP/ps.err"
+    check "ps on the $kind dump: exit 0, no warnings" test $? = 0 -a ! -s "$TMP/ps.err"
+    sed 's/^>/> /' "$TMP/ps.out" >"$TMP/ps.rows"   # '>' as a field of its own
+    check "ps on the $kind dump: the console named the sleepers" test -n "$sleepers"
+    for p in $sleepers; do
+        check "ps on the $kind dump: sleeper $p is sleep in state IN" \
+            awk -v p="$p" '$1 == p && $NF == "sleep" && $5 == "IN" { f = 1 } END { exit !f }' "$TMP/ps.rows"
+    done
+    check "ps on the $kind dump: the panicking sh is running ('>') in state RU" \
+        awk '$1 == ">" && $NF == "sh" && $6 == "RU" { f = 1 } END { exit !f }' "$TMP/ps.rows"
+    check "ps on the $kind dump: one '>' per CPU" test "$(grep -c '^>' "$TMP/ps.out")" = 2
 done
 
 # The wrong vmlinux for a dump: refused before gdb starts, naming both.
