@@ -99,3 +99,16 @@ void lkdb_error_destroy(struct lkdb_error *err)
 	free(err->message);
 	free(err);
 }
+
+struct lkdb_error *lkdb_warning_vappend(char ***warnings, size_t *nr_warnings,
+					const char *fmt, va_list ap)
+{
+	char **grown = realloc(*warnings, (*nr_warnings + 1) * sizeof(*grown));
+	if (!grown)
+		return &lkdb_error_oom;
+	*warnings = grown;
+	if (vasprintf(&grown[*nr_warnings], fmt, ap) < 0)
+		return &lkdb_error_oom;
+	(*nr_warnings)++;
+	return NULL;
+}

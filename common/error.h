@@ -9,6 +9,7 @@
 #define LKDB_ERROR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum lkdb_error_code {
 	LKDB_ERROR_NOMEM = 1,
@@ -51,5 +52,13 @@ struct lkdb_error *lkdb_error_prefix(struct lkdb_error *err,
 				     const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void lkdb_error_destroy(struct lkdb_error *err);
+
+/*
+ * Append a formatted warning to a growing array of strings (*warnings,
+ * *nr_warnings), as the kernel walkers collect them.  Only fails on OOM.
+ */
+struct lkdb_error *lkdb_warning_vappend(char ***warnings, size_t *nr_warnings,
+					const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

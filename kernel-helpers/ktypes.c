@@ -1144,3 +1144,21 @@ out:
 	free(key);
 	return err;
 }
+
+struct lkdb_error *ktypes_field(struct ktypes *t, const char *type,
+				const char *path, uint64_t struct_size,
+				struct ktypes_field *ret)
+{
+	struct lkdb_error *err = ktypes_member(t, type, path, &ret->offset,
+					       &ret->size);
+	if (err)
+		return err;
+	if ((ret->size != 1 && ret->size != 2 && ret->size != 4 &&
+	     ret->size != 8) || ret->offset > struct_size ||
+	    ret->size > struct_size - ret->offset)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s.%s: unexpected layout (offset %" PRIu64 ", size %" PRIu64 " in %" PRIu64 " bytes)",
+					 type, path, ret->offset, ret->size,
+					 struct_size);
+	return NULL;
+}

@@ -120,4 +120,36 @@ struct ktypes_stats {
 };
 void ktypes_get_stats(const struct ktypes *t, struct ktypes_stats *ret);
 
+/*
+ * An integer member (1, 2, 4 or 8 bytes) checked to lie inside a struct of
+ * struct_size bytes, for decoding a struct read in one piece.
+ */
+struct ktypes_field {
+	uint64_t offset, size;
+};
+
+/* LKDB_ERROR_INVALID naming type.path if the member is not such a field. */
+struct lkdb_error *ktypes_field(struct ktypes *t, const char *type,
+				const char *path, uint64_t struct_size,
+				struct ktypes_field *ret);
+
+/* The little-endian value of a checked field of the struct at p. */
+static inline uint64_t ktypes_field_get(const unsigned char *p,
+					struct ktypes_field f)
+{
+	uint64_t v = 0;
+	for (uint64_t i = f.size; i-- > 0;)
+		v = v << 8 | p[f.offset + i];
+	return v;
+}
+
+static inline int64_t ktypes_field_get_signed(const unsigned char *p,
+					      struct ktypes_field f)
+{
+	uint64_t v = ktypes_field_get(p, f);
+	if (f.size < 8 && (v >> (8 * f.size - 1)) & 1)
+		v |= ~0ULL << (8 * f.size);
+	return (int64_t)v;
+}
+
 #endif

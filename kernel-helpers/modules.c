@@ -73,61 +73,24 @@ static struct lkdb_error *warn(struct kmodule_list *list, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static struct lkdb_error *warn(struct kmodule_list *list, const char *fmt, ...)
 {
-	char **grown = realloc(list->warnings,
-			       (list->nr_warnings + 1) * sizeof(*grown));
-	if (!grown)
-		return &lkdb_error_oom;
-	list->warnings = grown;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&list->warnings[list->nr_warnings], fmt, ap);
+	struct lkdb_error *err = lkdb_warning_vappend(&list->warnings,
+						      &list->nr_warnings, fmt,
+						      ap);
 	va_end(ap);
-	if (n < 0)
-		return &lkdb_error_oom;
-	list->nr_warnings++;
-	return NULL;
+	return err;
 }
 
 /* ---- layouts ---- */
 
-struct field {
-	uint64_t offset, size;
-};
-
-static uint64_t get(const unsigned char *p, struct field f)
-{
-	uint64_t v = 0;
-	for (uint64_t i = f.size; i-- > 0;)
-		v = v << 8 | p[f.offset + i];
-	return v;
-}
-
-/* An integer member (1, 2, 4 or 8 bytes) inside a struct of struct_size. */
-static struct lkdb_error *member(struct ktypes *types, const char *type,
-				 const char *path, uint64_t struct_size,
-				 struct field *ret)
-{
-	struct lkdb_error *err = ktypes_member(types, type, path, &ret->offset,
-					       &ret->size);
-	if (err)
-		return err;
-	if ((ret->size != 1 && ret->size != 2 && ret->size != 4 &&
-	     ret->size != 8) || ret->offset > struct_size ||
-	    ret->size > struct_size - ret->offset)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "%s.%s: unexpected layout (offset %" PRIu64 ", size %" PRIu64 " in %" PRIu64 " bytes)",
-					 type, path, ret->offset, ret->size,
-					 struct_size);
-	return NULL;
-}
-
-/* member() that may be absent: *present false on NOT_FOUND. */
+/* ktypes_field() that may be absent: *present false on NOT_FOUND. */
 static struct lkdb_error *optional_member(struct ktypes *types,
 					  const char *type, const char *path,
 					  uint64_t struct_size,
-					  struct field *ret, bool *present)
+					  struct ktypes_field *ret, bool *present)
 {
-	struct lkdb_error *err = member(types, type, path, struct_size, ret);
+	struct lkdb_error *err = ktypes_field(types, type, path, struct_size, ret);
 	*present = !err;
 	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 		lkdb_error_destroy(err);
@@ -164,15 +127,15 @@ enum {
 struct module_layout {
 	enum kmodule_layout kind;
 	uint64_t size;
-	struct field list_next, name, state, refcnt, sect_attrs;
+	struct ktypes_field list_next, name, state, refcnt, sect_attrs;
 	bool has_refcnt, has_sect_attrs;
 	/* MEMORY: mem[] */
 	uint64_t mem_offset, mem_stride;
 	unsigned int mem_count;
-	struct field mem_base, mem_size;	/* within struct module_memory */
+	struct ktypes_field mem_base, mem_size;	/* within struct module_memory */
 	/* LAYOUT and LEGACY */
-	struct field core_base, core_size, text_size, init_size;
-	struct field data_size;			/* LAYOUT: data_layout */
+	struct ktypes_field core_base, core_size, text_size, init_size;
+	struct ktypes_field data_size;			/* LAYOUT: data_layout */
 	bool has_data_layout;
 };
 
@@ -183,7 +146,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 	struct lkdb_error *err = struct_size(types, "module", MODULE_STRUCT_MAX,
 					     &l->size);
 	if (!err)
-		err = member(types, "module", "list.next", l->size,
+		err = ktypes_field(types, "module", "list.next", l->size,
 			     &l->list_next);
 	if (!err)
 		err = ktypes_member(types, "module", "name", &l->name.offset,
@@ -193,7 +156,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 	if (!l->name.size || l->name.offset + l->name.size > l->size)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "module.name: unexpected layout");
-	err = member(types, "module", "state", l->size, &l->state);
+	err = ktypes_field(types, "module", "state", l->size, &l->state);
 	if (!err)
 		err = optional_member(types, "module", "refcnt", l->size,
 				      &l->refcnt, &l->has_refcnt);
@@ -210,10 +173,10 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 		l->kind = KMODULE_LAYOUT_MEMORY;
 		err = struct_size(types, "module_memory", 4096, &l->mem_stride);
 		if (!err)
-			err = member(types, "module_memory", "base",
+			err = ktypes_field(types, "module_memory", "base",
 				     l->mem_stride, &l->mem_base);
 		if (!err)
-			err = member(types, "module_memory", "size",
+			err = ktypes_field(types, "module_memory", "size",
 				     l->mem_stride, &l->mem_size);
 		if (err)
 			return err;
@@ -239,13 +202,13 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 		return err;
 	if (present) {
 		l->kind = KMODULE_LAYOUT_LAYOUT;
-		err = member(types, "module", "core_layout.size", l->size,
+		err = ktypes_field(types, "module", "core_layout.size", l->size,
 			     &l->core_size);
 		if (!err)
-			err = member(types, "module", "core_layout.text_size",
+			err = ktypes_field(types, "module", "core_layout.text_size",
 				     l->size, &l->text_size);
 		if (!err)
-			err = member(types, "module", "init_layout.size",
+			err = ktypes_field(types, "module", "init_layout.size",
 				     l->size, &l->init_size);
 		/*
 		 * CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC (6.2, "module:
@@ -262,15 +225,15 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 
 	/* Before 4.5. */
 	l->kind = KMODULE_LAYOUT_LEGACY;
-	err = member(types, "module", "module_core", l->size, &l->core_base);
+	err = ktypes_field(types, "module", "module_core", l->size, &l->core_base);
 	if (!err)
-		err = member(types, "module", "core_size", l->size,
+		err = ktypes_field(types, "module", "core_size", l->size,
 			     &l->core_size);
 	if (!err)
-		err = member(types, "module", "core_text_size", l->size,
+		err = ktypes_field(types, "module", "core_text_size", l->size,
 			     &l->text_size);
 	if (!err)
-		err = member(types, "module", "init_size", l->size,
+		err = ktypes_field(types, "module", "init_size", l->size,
 			     &l->init_size);
 	if (err && err->code == LKDB_ERROR_NOT_FOUND)
 		return lkdb_error_prefix(err, "struct module has none of mem, core_layout, module_core");
@@ -287,17 +250,17 @@ static void decode_module(const struct module_layout *l,
 		l->name.size : sizeof(m->name) - 1;
 	memcpy(m->name, p + l->name.offset, n);
 	m->name[n] = '\0';
-	m->state = get(p, l->state);
+	m->state = ktypes_field_get(p, l->state);
 	m->refcount = l->has_refcnt ?
-		(long)(int32_t)get(p, l->refcnt) - 1 : -1;
+		(long)(int32_t)ktypes_field_get(p, l->refcnt) - 1 : -1;
 	if (l->has_sect_attrs)
-		m->sect_attrs = get(p, l->sect_attrs);
+		m->sect_attrs = ktypes_field_get(p, l->sect_attrs);
 	if (l->kind == KMODULE_LAYOUT_MEMORY) {
 		for (unsigned int i = 0; i < l->mem_count; i++) {
 			const unsigned char *mm = p + l->mem_offset +
 						  i * l->mem_stride;
-			uint64_t base = get(mm, l->mem_base);
-			uint64_t size = get(mm, l->mem_size);
+			uint64_t base = ktypes_field_get(mm, l->mem_base);
+			uint64_t size = ktypes_field_get(mm, l->mem_size);
 			if (i == MOD_TEXT) {
 				m->text_base = base;
 				m->text_size = size;
@@ -309,12 +272,12 @@ static void decode_module(const struct module_layout *l,
 		}
 		return;
 	}
-	m->text_base = get(p, l->core_base);
-	m->text_size = get(p, l->text_size);
-	m->core_size = get(p, l->core_size);
+	m->text_base = ktypes_field_get(p, l->core_base);
+	m->text_size = ktypes_field_get(p, l->text_size);
+	m->core_size = ktypes_field_get(p, l->core_size);
 	if (l->has_data_layout)
-		m->core_size += get(p, l->data_size);
-	m->init_size = get(p, l->init_size);
+		m->core_size += ktypes_field_get(p, l->data_size);
+	m->init_size = ktypes_field_get(p, l->init_size);
 }
 
 /* ---- cycle detection: an open-addressing set of node addresses ---- */
@@ -402,7 +365,7 @@ struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
 		goto fail;
 	}
 	list->bytes_read += sizeof(raw);
-	next = get(raw, (struct field){ 0, 8 });
+	next = ktypes_field_get(raw, (struct ktypes_field){ 0, 8 });
 
 	while (next != head) {
 		if (list->nr_modules >= KMODULES_MAX) {
@@ -448,7 +411,7 @@ struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
 			cap = ncap;
 		}
 		decode_module(&l, buf, addr, &list->modules[list->nr_modules++]);
-		next = get(buf, l.list_next);
+		next = ktypes_field_get(buf, l.list_next);
 	}
 	if (err)
 		goto fail;
@@ -509,9 +472,9 @@ static struct lkdb_error *read_string(const struct kernel_memory_reader *mem,
 struct sect_layout {
 	bool bare;			/* 6.14+: attrs[] of bin_attribute */
 	uint64_t attrs_offset, stride;
-	struct field nsections;		/* up to 6.13 */
-	struct field bin_attrs;		/* 6.14+: grp.bin_attrs */
-	struct field name, address;	/* within one attrs[] element */
+	struct ktypes_field nsections;		/* up to 6.13 */
+	struct ktypes_field bin_attrs;		/* 6.14+: grp.bin_attrs */
+	struct ktypes_field name, address;	/* within one attrs[] element */
 };
 
 static struct lkdb_error *sect_layout(struct ktypes *types,
@@ -537,7 +500,7 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 	if (present) {
 		err = struct_size(types, "module_sect_attr", 4096, &l->stride);
 		if (!err)
-			err = member(types, "module_sect_attr", "address",
+			err = ktypes_field(types, "module_sect_attr", "address",
 				     l->stride, &l->address);
 		if (err)
 			return err;
@@ -546,21 +509,21 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 				      "battr.attr.name", l->stride, &l->name,
 				      &present);
 		if (!err && !present)
-			err = member(types, "module_sect_attr", "name",
+			err = ktypes_field(types, "module_sect_attr", "name",
 				     l->stride, &l->name);
 		return err;
 	}
 	/* 6.14+ (d8959b947a8d and its series). */
 	l->bare = true;
-	err = member(types, "module_sect_attrs", "grp.bin_attrs", size,
+	err = ktypes_field(types, "module_sect_attrs", "grp.bin_attrs", size,
 		     &l->bin_attrs);
 	if (!err)
 		err = struct_size(types, "bin_attribute", 4096, &l->stride);
 	if (!err)
-		err = member(types, "bin_attribute", "attr.name", l->stride,
+		err = ktypes_field(types, "bin_attribute", "attr.name", l->stride,
 			     &l->name);
 	if (!err)
-		err = member(types, "bin_attribute", "private", l->stride,
+		err = ktypes_field(types, "bin_attribute", "private", l->stride,
 			     &l->address);
 	return err;
 }
@@ -587,7 +550,7 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 				   l.nsections.size, reads_ret);
 		if (err)
 			goto read_fail;
-		count = get(raw, (struct field){ 0, l.nsections.size });
+		count = ktypes_field_get(raw, (struct ktypes_field){ 0, l.nsections.size });
 	} else {
 		/* Count the NULL-terminated grp.bin_attrs, a chunk at a time. */
 		unsigned char raw[8];
@@ -595,7 +558,7 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 				   8, reads_ret);
 		if (err)
 			goto read_fail;
-		uint64_t array = get(raw, (struct field){ 0, 8 });
+		uint64_t array = ktypes_field_get(raw, (struct ktypes_field){ 0, 8 });
 		unsigned char chunk[64 * 8];
 		bool end = !array;
 		while (!end && count < KMODULE_SECTIONS_MAX) {
@@ -604,7 +567,7 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 			if (err)
 				goto read_fail;
 			for (size_t i = 0; i < sizeof(chunk) / 8; i++) {
-				if (!get(chunk, (struct field){ 8 * i, 8 })) {
+				if (!ktypes_field_get(chunk, (struct ktypes_field){ 8 * i, 8 })) {
 					end = true;
 					break;
 				}
@@ -635,8 +598,8 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 	m->sections = sections;
 	for (uint64_t i = 0; i < count; i++) {
 		const unsigned char *e = buf + i * l.stride;
-		uint64_t name = get(e, l.name);
-		sections[i].address = get(e, l.address);
+		uint64_t name = ktypes_field_get(e, l.name);
+		sections[i].address = ktypes_field_get(e, l.address);
 		err = read_string(mem, name, reads_ret, &sections[i].name);
 		if (err) {
 			err = lkdb_error_prefix(err, "module %s: name of section %" PRIu64 " at 0x%" PRIx64,

@@ -78,19 +78,13 @@ static struct lkdb_error *warn(struct printk_log *log, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static struct lkdb_error *warn(struct printk_log *log, const char *fmt, ...)
 {
-	char **grown = realloc(log->warnings,
-			       (log->nr_warnings + 1) * sizeof(*grown));
-	if (!grown)
-		return &lkdb_error_oom;
-	log->warnings = grown;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&log->warnings[log->nr_warnings], fmt, ap);
+	struct lkdb_error *err = lkdb_warning_vappend(&log->warnings,
+						      &log->nr_warnings, fmt,
+						      ap);
 	va_end(ap);
-	if (n < 0)
-		return &lkdb_error_oom;
-	log->nr_warnings++;
-	return NULL;
+	return err;
 }
 
 static struct lkdb_error *add_record(struct printk_log *log, size_t *cap,
@@ -138,22 +132,9 @@ static struct lkdb_error *read_span(const struct kernel_memory_reader *mem,
 
 /* ---- layouts ---- */
 
-struct field {
-	uint64_t offset, size;
-};
-
 struct bits {
 	uint64_t offset, size;	/* in bits */
 };
-
-/* Little-endian unsigned of 1, 2, 4 or 8 bytes; the layout was checked. */
-static uint64_t get(const unsigned char *p, struct field f)
-{
-	uint64_t v = 0;
-	for (uint64_t i = f.size; i-- > 0;)
-		v = v << 8 | p[f.offset + i];
-	return v;
-}
 
 static uint64_t get_bits(const unsigned char *p, struct bits b)
 {
@@ -169,24 +150,6 @@ static uint64_t get_bits(const unsigned char *p, struct bits b)
  * A member that must fit a struct of struct_size bytes and be a whole
  * integer; a layout that breaks this is not what this code knows.
  */
-static struct lkdb_error *member(struct ktypes *types, const char *type,
-				 const char *path, uint64_t struct_size,
-				 struct field *ret)
-{
-	struct lkdb_error *err = ktypes_member(types, type, path, &ret->offset,
-					       &ret->size);
-	if (err)
-		return err;
-	if ((ret->size != 1 && ret->size != 2 && ret->size != 4 &&
-	     ret->size != 8) || ret->offset > struct_size ||
-	    ret->size > struct_size - ret->offset)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "%s.%s: unexpected layout (offset %" PRIu64 ", size %" PRIu64 " in %" PRIu64 " bytes)",
-					 type, path, ret->offset, ret->size,
-					 struct_size);
-	return NULL;
-}
-
 static struct lkdb_error *bitfield(struct ktypes *types, const char *type,
 				   const char *path, uint64_t struct_size,
 				   struct bits *ret)
@@ -218,8 +181,8 @@ static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
 /* The per-record fields printk_info (5.10+) and printk_log (older) share. */
 struct record_layout {
 	uint64_t size;
-	struct field seq;		/* printk_info only */
-	struct field ts_nsec, text_len, facility, caller_id;
+	struct ktypes_field seq;		/* printk_info only */
+	struct ktypes_field ts_nsec, text_len, facility, caller_id;
 	struct bits flags, level;
 	bool has_caller_id;
 };
@@ -230,11 +193,11 @@ static struct lkdb_error *record_layout(struct ktypes *types, const char *type,
 	memset(l, 0, sizeof(*l));
 	struct lkdb_error *err = struct_size(types, type, 4096, &l->size);
 	if (!err)
-		err = member(types, type, "ts_nsec", l->size, &l->ts_nsec);
+		err = ktypes_field(types, type, "ts_nsec", l->size, &l->ts_nsec);
 	if (!err)
-		err = member(types, type, "text_len", l->size, &l->text_len);
+		err = ktypes_field(types, type, "text_len", l->size, &l->text_len);
 	if (!err)
-		err = member(types, type, "facility", l->size, &l->facility);
+		err = ktypes_field(types, type, "facility", l->size, &l->facility);
 	if (!err)
 		err = bitfield(types, type, "flags", l->size, &l->flags);
 	if (!err)
@@ -246,7 +209,7 @@ static struct lkdb_error *record_layout(struct ktypes *types, const char *type,
 	 * 15ff2069cb7f "printk: Add caller information to printk() output.",
 	 * 5.1); printk_info always has it.
 	 */
-	err = member(types, type, "caller_id", l->size, &l->caller_id);
+	err = ktypes_field(types, type, "caller_id", l->size, &l->caller_id);
 	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 		lkdb_error_destroy(err);
 		return NULL;
@@ -259,24 +222,24 @@ static struct lkdb_error *record_layout(struct ktypes *types, const char *type,
 static void decode_record(const struct record_layout *l,
 			  const unsigned char *p, struct printk_record *r)
 {
-	r->ts_nsec = get(p, l->ts_nsec);
-	r->facility = get(p, l->facility);
+	r->ts_nsec = ktypes_field_get(p, l->ts_nsec);
+	r->facility = ktypes_field_get(p, l->facility);
 	r->flags = get_bits(p, l->flags);
 	r->level = get_bits(p, l->level);
-	r->caller_id = l->has_caller_id ? get(p, l->caller_id) : 0;
+	r->caller_id = l->has_caller_id ? ktypes_field_get(p, l->caller_id) : 0;
 }
 
 /* ---- 5.10+: the lockless ring buffer ---- */
 
 struct prb_layout {
 	uint64_t rb_size;
-	struct field count_bits, descs, infos, head_id, tail_id;
-	struct field size_bits, data;
+	struct ktypes_field count_bits, descs, infos, head_id, tail_id;
+	struct ktypes_field size_bits, data;
 	/* The text ring's live span; absent: read it whole. */
 	bool has_lpos;
-	struct field head_lpos, tail_lpos;
+	struct ktypes_field head_lpos, tail_lpos;
 	uint64_t desc_size;
-	struct field state_var, begin, next;
+	struct ktypes_field state_var, begin, next;
 	struct record_layout info;
 };
 
@@ -286,31 +249,31 @@ static struct lkdb_error *prb_layout(struct ktypes *types,
 	static const char rb[] = "printk_ringbuffer";
 	struct lkdb_error *err = struct_size(types, rb, 4096, &l->rb_size);
 	if (!err)
-		err = member(types, rb, "desc_ring.count_bits", l->rb_size,
+		err = ktypes_field(types, rb, "desc_ring.count_bits", l->rb_size,
 			     &l->count_bits);
 	if (!err)
-		err = member(types, rb, "desc_ring.descs", l->rb_size,
+		err = ktypes_field(types, rb, "desc_ring.descs", l->rb_size,
 			     &l->descs);
 	if (!err)
-		err = member(types, rb, "desc_ring.infos", l->rb_size,
+		err = ktypes_field(types, rb, "desc_ring.infos", l->rb_size,
 			     &l->infos);
 	if (!err)
-		err = member(types, rb, "desc_ring.head_id", l->rb_size,
+		err = ktypes_field(types, rb, "desc_ring.head_id", l->rb_size,
 			     &l->head_id);
 	if (!err)
-		err = member(types, rb, "desc_ring.tail_id", l->rb_size,
+		err = ktypes_field(types, rb, "desc_ring.tail_id", l->rb_size,
 			     &l->tail_id);
 	if (!err)
-		err = member(types, rb, "text_data_ring.size_bits", l->rb_size,
+		err = ktypes_field(types, rb, "text_data_ring.size_bits", l->rb_size,
 			     &l->size_bits);
 	if (!err)
-		err = member(types, rb, "text_data_ring.data", l->rb_size,
+		err = ktypes_field(types, rb, "text_data_ring.data", l->rb_size,
 			     &l->data);
 	if (!err) {
-		err = member(types, rb, "text_data_ring.head_lpos", l->rb_size,
+		err = ktypes_field(types, rb, "text_data_ring.head_lpos", l->rb_size,
 			     &l->head_lpos);
 		if (!err)
-			err = member(types, rb, "text_data_ring.tail_lpos",
+			err = ktypes_field(types, rb, "text_data_ring.tail_lpos",
 				     l->rb_size, &l->tail_lpos);
 		l->has_lpos = !err;
 		if (err && err->code == LKDB_ERROR_NOT_FOUND) {
@@ -321,18 +284,18 @@ static struct lkdb_error *prb_layout(struct ktypes *types,
 	if (!err)
 		err = struct_size(types, "prb_desc", 4096, &l->desc_size);
 	if (!err)
-		err = member(types, "prb_desc", "state_var", l->desc_size,
+		err = ktypes_field(types, "prb_desc", "state_var", l->desc_size,
 			     &l->state_var);
 	if (!err)
-		err = member(types, "prb_desc", "text_blk_lpos.begin",
+		err = ktypes_field(types, "prb_desc", "text_blk_lpos.begin",
 			     l->desc_size, &l->begin);
 	if (!err)
-		err = member(types, "prb_desc", "text_blk_lpos.next",
+		err = ktypes_field(types, "prb_desc", "text_blk_lpos.next",
 			     l->desc_size, &l->next);
 	if (!err)
 		err = record_layout(types, "printk_info", &l->info);
 	if (!err)
-		err = member(types, "printk_info", "seq", l->info.size,
+		err = ktypes_field(types, "printk_info", "seq", l->info.size,
 			     &l->info.seq);
 	if (!err && (l->state_var.size < 4 || l->begin.size != l->state_var.size ||
 		     l->next.size != l->state_var.size ||
@@ -412,8 +375,8 @@ static const unsigned char *block_text(const struct prb_image *im,
 		*why = "text block outside the text ring's tail..head";
 		return NULL;
 	}
-	struct field id = { 0, im->id_size };
-	*id_ret = get(im->data + start, id);
+	struct ktypes_field id = { 0, im->id_size };
+	*id_ret = ktypes_field_get(im->data + start, id);
 	*len_ret = len - im->id_size;
 	return im->data + start + im->id_size;
 }
@@ -459,7 +422,7 @@ static struct lkdb_error *prb_walk(const struct prb_layout *l,
 		uint64_t id = (tail_id + i) & im->id_mask;
 		uint64_t idx = id & (im->count - 1);
 		const unsigned char *d = im->descs + idx * l->desc_size;
-		uint64_t sv = get(d, l->state_var) & im->lmask;
+		uint64_t sv = ktypes_field_get(d, l->state_var) & im->lmask;
 		unsigned int state = sv >> im->state_shift;
 		if ((sv & im->id_mask) != id) {
 			/* recycled, or never reserved under this id */
@@ -471,7 +434,7 @@ static struct lkdb_error *prb_walk(const struct prb_layout *l,
 			continue;
 		const unsigned char *info = im->infos + idx * l->info.size;
 		struct printk_record r = { 0 };
-		r.seq = get(info, l->info.seq);
+		r.seq = ktypes_field_get(info, l->info.seq);
 		/* prb_reserve() keeps seq and id on one index. */
 		if ((r.seq & (im->count - 1)) != idx) {
 			trouble(&bad, id, "sequence number not on its index");
@@ -482,12 +445,12 @@ static struct lkdb_error *prb_walk(const struct prb_layout *l,
 			continue;
 		}
 		decode_record(&l->info, info, &r);
-		uint64_t text_len = get(info, l->info.text_len);
+		uint64_t text_len = ktypes_field_get(info, l->info.text_len);
 		uint64_t data_len, block_id;
 		const char *why = NULL;
 		const unsigned char *text = block_text(
-			im, get(d, l->begin) & im->lmask,
-			get(d, l->next) & im->lmask, &data_len, &block_id, &why);
+			im, ktypes_field_get(d, l->begin) & im->lmask,
+			ktypes_field_get(d, l->next) & im->lmask, &data_len, &block_id, &why);
 		if (!text) {
 			trouble(&lost, id, why);
 			continue;
@@ -552,12 +515,12 @@ static struct lkdb_error *read_lockless(const struct kernel_memory_reader *mem,
 		return lkdb_error_prefix(err, "printk ring buffer layout");
 	uint64_t prb = 0;
 	unsigned char ptr[8];
-	struct field ptr_field = { 0, l.descs.size };
+	struct ktypes_field ptr_field = { 0, l.descs.size };
 	err = read_span(mem, log, syms->prb + kaslr_offset, ptr,
 			l.descs.size, "the prb pointer");
 	if (err)
 		return err;
-	prb = get(ptr, ptr_field);
+	prb = ktypes_field_get(ptr, ptr_field);
 	unsigned char *rb = malloc(l.rb_size);
 	if (!rb)
 		return &lkdb_error_oom;
@@ -568,13 +531,13 @@ static struct lkdb_error *read_lockless(const struct kernel_memory_reader *mem,
 		return err;
 	}
 	struct prb_image im = { 0 };
-	uint64_t count_bits = get(rb, l.count_bits);
-	uint64_t size_bits = get(rb, l.size_bits);
-	uint64_t descs = get(rb, l.descs), infos = get(rb, l.infos);
-	uint64_t data = get(rb, l.data);
-	uint64_t head_id = get(rb, l.head_id), tail_id = get(rb, l.tail_id);
-	uint64_t head_lpos = l.has_lpos ? get(rb, l.head_lpos) : 0;
-	uint64_t tail_lpos = l.has_lpos ? get(rb, l.tail_lpos) : 0;
+	uint64_t count_bits = ktypes_field_get(rb, l.count_bits);
+	uint64_t size_bits = ktypes_field_get(rb, l.size_bits);
+	uint64_t descs = ktypes_field_get(rb, l.descs), infos = ktypes_field_get(rb, l.infos);
+	uint64_t data = ktypes_field_get(rb, l.data);
+	uint64_t head_id = ktypes_field_get(rb, l.head_id), tail_id = ktypes_field_get(rb, l.tail_id);
+	uint64_t head_lpos = l.has_lpos ? ktypes_field_get(rb, l.head_lpos) : 0;
+	uint64_t tail_lpos = l.has_lpos ? ktypes_field_get(rb, l.tail_lpos) : 0;
 	free(rb);
 
 	unsigned int long_bits = 8 * l.state_var.size;
@@ -658,8 +621,8 @@ static struct lkdb_error *read_u64(const struct kernel_memory_reader *mem,
 	struct lkdb_error *err = read_span(mem, log, addr, buf, size, what);
 	if (err)
 		return err;
-	struct field f = { 0, size };
-	*ret = get(buf, f);
+	struct ktypes_field f = { 0, size };
+	*ret = ktypes_field_get(buf, f);
 	return NULL;
 }
 
@@ -670,10 +633,10 @@ static struct lkdb_error *read_legacy(const struct kernel_memory_reader *mem,
 				      struct printk_log *log)
 {
 	struct record_layout l;
-	struct field len_f;
+	struct ktypes_field len_f;
 	struct lkdb_error *err = record_layout(types, "printk_log", &l);
 	if (!err)
-		err = member(types, "printk_log", "len", l.size, &len_f);
+		err = ktypes_field(types, "printk_log", "len", l.size, &len_f);
 	if (err)
 		return lkdb_error_prefix(err, "printk log_buf layout");
 	log->has_caller_id = l.has_caller_id;
@@ -732,7 +695,7 @@ static struct lkdb_error *read_legacy(const struct kernel_memory_reader *mem,
 			break;
 		}
 		const unsigned char *p = buf + idx;
-		uint64_t len = get(p, len_f);
+		uint64_t len = ktypes_field_get(p, len_f);
 		if (len == 0) {
 			/* a zero length marks the wrap to the start */
 			if (wrapped) {
@@ -746,7 +709,7 @@ static struct lkdb_error *read_legacy(const struct kernel_memory_reader *mem,
 		struct printk_record r = { 0 };
 		decode_record(&l, p, &r);
 		r.seq = seq;
-		r.text_len = get(p, l.text_len);
+		r.text_len = ktypes_field_get(p, l.text_len);
 		if (len < l.size || len > buf_len - idx ||
 		    r.text_len > len - l.size) {
 			stop = "record length out of range";
@@ -819,7 +782,7 @@ struct lkdb_error *printk_boot_time(const struct kernel_memory_reader *mem,
 	if (!syms->tk_core)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "no tk_core symbol (the timekeeper)");
-	struct field real, boot;
+	struct ktypes_field real, boot;
 	struct lkdb_error *err = ktypes_var_member(
 		types, "tk_core", "timekeeper.offs_real", &real.offset,
 		&real.size);
@@ -845,8 +808,8 @@ struct lkdb_error *printk_boot_time(const struct kernel_memory_reader *mem,
 		return err;
 	real.offset -= lo;
 	boot.offset -= lo;
-	int64_t offs_real = (int64_t)get(buf, real);
-	int64_t offs_boot = (int64_t)get(buf, boot);
+	int64_t offs_real = (int64_t)ktypes_field_get(buf, real);
+	int64_t offs_boot = (int64_t)ktypes_field_get(buf, boot);
 	if (__builtin_sub_overflow(offs_real, offs_boot, boot_ns_ret))
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "tk_core.timekeeper: offs_real %" PRId64 " and offs_boot %" PRId64 " make no time",

@@ -75,67 +75,23 @@ static struct lkdb_error *warn(struct task_list *list, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static struct lkdb_error *warn(struct task_list *list, const char *fmt, ...)
 {
-	char **grown = realloc(list->warnings,
-			       (list->nr_warnings + 1) * sizeof(*grown));
-	if (!grown)
-		return &lkdb_error_oom;
-	list->warnings = grown;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&list->warnings[list->nr_warnings], fmt, ap);
+	struct lkdb_error *err = lkdb_warning_vappend(&list->warnings,
+						      &list->nr_warnings, fmt,
+						      ap);
 	va_end(ap);
-	if (n < 0)
-		return &lkdb_error_oom;
-	list->nr_warnings++;
-	return NULL;
+	return err;
 }
 
 /* ---- layouts ---- */
 
-struct field {
-	uint64_t offset, size;
-};
-
-static uint64_t get(const unsigned char *p, struct field f)
-{
-	uint64_t v = 0;
-	for (uint64_t i = f.size; i-- > 0;)
-		v = v << 8 | p[f.offset + i];
-	return v;
-}
-
-static int64_t get_signed(const unsigned char *p, struct field f)
-{
-	uint64_t v = get(p, f);
-	if (f.size < 8 && (v >> (8 * f.size - 1)) & 1)
-		v |= ~0ULL << (8 * f.size);
-	return (int64_t)v;
-}
-
-static struct lkdb_error *member(struct ktypes *types, const char *type,
-				 const char *path, uint64_t struct_size,
-				 struct field *ret)
-{
-	struct lkdb_error *err = ktypes_member(types, type, path, &ret->offset,
-					       &ret->size);
-	if (err)
-		return err;
-	if ((ret->size != 1 && ret->size != 2 && ret->size != 4 &&
-	     ret->size != 8) || ret->offset > struct_size ||
-	    ret->size > struct_size - ret->offset)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "%s.%s: unexpected layout (offset %" PRIu64 ", size %" PRIu64 " in %" PRIu64 " bytes)",
-					 type, path, ret->offset, ret->size,
-					 struct_size);
-	return NULL;
-}
-
-/* member() where the kernel may lack it: *found false, no error. */
+/* ktypes_field() where the kernel may lack it: *found false, no error. */
 static struct lkdb_error *optional(struct ktypes *types, const char *type,
 				   const char *path, uint64_t struct_size,
-				   struct field *ret, bool *found)
+				   struct ktypes_field *ret, bool *found)
 {
-	struct lkdb_error *err = member(types, type, path, struct_size, ret);
+	struct lkdb_error *err = ktypes_field(types, type, path, struct_size, ret);
 	*found = !err;
 	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 		lkdb_error_destroy(err);
@@ -191,26 +147,26 @@ struct layout {
 	 */
 	uint64_t task_read;
 	uint64_t tasks;			/* list_head in task_struct */
-	struct field pid, tgid, state, exit_state, mm, real_parent, signal;
+	struct ktypes_field pid, tgid, state, exit_state, mm, real_parent, signal;
 	uint64_t comm, comm_size;
 	bool thread_head;		/* signal->thread_head/thread_node */
 	uint64_t thread_node;		/* or thread_group: a list_head */
 	uint64_t signal_thread_head;
 	enum cpu_source cpu_source;
-	struct field cpu;		/* in task_struct or thread_info */
-	struct field stack;		/* task->stack for CPU_IN_STACK */
+	struct ktypes_field cpu;		/* in task_struct or thread_info */
+	struct ktypes_field stack;		/* task->stack for CPU_IN_STACK */
 	/* RSS */
 	bool rss;
 	uint64_t mm_size;
 	uint64_t mm_read_start, mm_read_end;	/* the span read of an mm */
-	struct field total_vm;
+	struct ktypes_field total_vm;
 	uint64_t mm_rss;		/* offset of count[] in mm_struct */
 	uint64_t mm_rss_elem;		/* size of one counter */
 	unsigned int nr_counters;
 	bool task_rss;			/* per-thread task->rss_stat.count */
 	uint64_t task_rss_off, task_rss_elem;
 	/* runqueues */
-	struct field rq_curr, rq_idle;
+	struct ktypes_field rq_curr, rq_idle;
 	bool has_rq;
 	/* state bits: 4.14 renumbered them */
 	bool new_state_bits;
@@ -228,21 +184,21 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		return err;
 	const char *T = "task_struct";
 	uint64_t sz = l->task_size;
-	struct field f;
-	err = member(types, T, "tasks.next", sz, &f);
+	struct ktypes_field f;
+	err = ktypes_field(types, T, "tasks.next", sz, &f);
 	l->tasks = f.offset;
 	if (!err)
-		err = member(types, T, "pid", sz, &l->pid);
+		err = ktypes_field(types, T, "pid", sz, &l->pid);
 	if (!err)
-		err = member(types, T, "tgid", sz, &l->tgid);
+		err = ktypes_field(types, T, "tgid", sz, &l->tgid);
 	if (!err)
-		err = member(types, T, "exit_state", sz, &l->exit_state);
+		err = ktypes_field(types, T, "exit_state", sz, &l->exit_state);
 	if (!err)
-		err = member(types, T, "mm", sz, &l->mm);
+		err = ktypes_field(types, T, "mm", sz, &l->mm);
 	if (!err)
-		err = member(types, T, "real_parent", sz, &l->real_parent);
+		err = ktypes_field(types, T, "real_parent", sz, &l->real_parent);
 	if (!err)
-		err = member(types, T, "signal", sz, &l->signal);
+		err = ktypes_field(types, T, "signal", sz, &l->signal);
 	if (!err)
 		err = ktypes_member(types, T, "comm", &l->comm, &l->comm_size);
 	if (err)
@@ -254,7 +210,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	/* __state: commit 2f064a59a11f "sched: Change task_struct::state" (5.14). */
 	err = optional(types, T, "__state", sz, &l->state, &found);
 	if (!err && !found)
-		err = member(types, T, "state", sz, &l->state);
+		err = ktypes_field(types, T, "state", sz, &l->state);
 	if (err)
 		return err;
 
@@ -271,13 +227,13 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		l->thread_node = f.offset;
 		err = struct_size(types, "signal_struct", &sig_size);
 		if (!err)
-			err = member(types, "signal_struct", "thread_head.next",
+			err = ktypes_field(types, "signal_struct", "thread_head.next",
 				     sig_size, &f);
 		if (err)
 			return err;
 		l->signal_thread_head = f.offset;
 	} else {
-		err = member(types, T, "thread_group.next", sz, &f);
+		err = ktypes_field(types, T, "thread_group.next", sz, &f);
 		if (err)
 			return err;
 		l->thread_node = f.offset;
@@ -298,7 +254,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		l->cpu_source = CPU_IN_TASK;
 	} else {
 		uint64_t ti_size;
-		err = member(types, T, "stack", sz, &l->stack);
+		err = ktypes_field(types, T, "stack", sz, &l->stack);
 		if (!err)
 			err = struct_size(types, "thread_info", &ti_size);
 		if (!err)
@@ -320,7 +276,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	uint64_t rss_size = 0, elem = 0;
 	err = struct_size(types, "mm_struct", &l->mm_size);
 	if (!err)
-		err = member(types, "mm_struct", "total_vm", l->mm_size,
+		err = ktypes_field(types, "mm_struct", "total_vm", l->mm_size,
 			     &l->total_vm);
 	if (!err && ktypes_has_member(types, "mm_rss_stat", "count") &&
 	    has(types, "mm_struct", "rss_stat.count", &l->mm_rss, &rss_size) &&
@@ -352,9 +308,9 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		uint64_t rq_size;
 		err = struct_size(types, "rq", &rq_size);
 		if (!err)
-			err = member(types, "rq", "curr", rq_size, &l->rq_curr);
+			err = ktypes_field(types, "rq", "curr", rq_size, &l->rq_curr);
 		if (!err)
-			err = member(types, "rq", "idle", rq_size, &l->rq_idle);
+			err = ktypes_field(types, "rq", "idle", rq_size, &l->rq_idle);
 		if (err)
 			return err;
 		l->has_rq = true;
@@ -367,7 +323,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	l->new_state_bits = syms->task_state_array_size == 0 ||
 			    syms->task_state_array_size >= 9 * 8;
 
-	struct field used[] = {
+	struct ktypes_field used[] = {
 		{ l->tasks, 8 }, l->pid, l->tgid, l->state, l->exit_state,
 		l->mm, l->real_parent, l->signal, { l->comm, l->comm_size },
 		{ l->thread_node, 16 },
@@ -554,28 +510,28 @@ static struct lkdb_error *read_task(struct walk *w, uint64_t addr,
 	const unsigned char *b = w->buf;
 	memset(t, 0, sizeof(*t));
 	t->task = addr;
-	t->pid = (int32_t)get_signed(b, l->pid);
-	t->tgid = (int32_t)get_signed(b, l->tgid);
+	t->pid = (int32_t)ktypes_field_get_signed(b, l->pid);
+	t->tgid = (int32_t)ktypes_field_get_signed(b, l->tgid);
 	t->ppid = -1;
 	memcpy(t->comm, b + l->comm, l->comm_size);
 	t->comm[l->comm_size] = '\0';
-	t->state_raw = get(b, l->state);
-	t->exit_state = (uint32_t)get(b, l->exit_state);
+	t->state_raw = ktypes_field_get(b, l->state);
+	t->exit_state = (uint32_t)ktypes_field_get(b, l->exit_state);
 	state_string(l, t->state_raw, t->exit_state, t->state);
-	t->mm = get(b, l->mm);
-	t->real_parent = get(b, l->real_parent);
+	t->mm = ktypes_field_get(b, l->mm);
+	t->real_parent = ktypes_field_get(b, l->real_parent);
 	t->kernel_thread = t->mm == 0;
 	t->leader = leader;
 	t->cpu = -1;
 	if (l->cpu_source == CPU_IN_TASK) {
-		t->cpu = (int)get(b, l->cpu);
+		t->cpu = (int)ktypes_field_get(b, l->cpu);
 	} else if (l->cpu_source == CPU_IN_STACK) {
 		unsigned char cpu[8];
-		uint64_t stack = get(b, l->stack);
+		uint64_t stack = ktypes_field_get(b, l->stack);
 		err = read_mem(w, stack + l->cpu.offset, cpu, l->cpu.size);
 		if (!err) {
-			struct field f = { 0, l->cpu.size };
-			t->cpu = (int)get(cpu, f);
+			struct ktypes_field f = { 0, l->cpu.size };
+			t->cpu = (int)ktypes_field_get(cpu, f);
 		}
 		lkdb_error_destroy(err);
 	}
@@ -585,8 +541,8 @@ static struct lkdb_error *read_task(struct walk *w, uint64_t addr,
 
 static uint64_t ptr_at(const unsigned char *b, uint64_t offset)
 {
-	struct field f = { offset, 8 };
-	return get(b, f);
+	struct ktypes_field f = { offset, 8 };
+	return ktypes_field_get(b, f);
 }
 
 /* The per-thread RSS not yet in the mm: task->rss_stat.count[]. */
@@ -600,9 +556,9 @@ static void add_thread_rss(const struct layout *l, const unsigned char *b,
 		/* MM_SWAPENTS (2) is not resident. */
 		if (i == 2)
 			continue;
-		struct field f = { l->task_rss_off + i * l->task_rss_elem,
+		struct ktypes_field f = { l->task_rss_off + i * l->task_rss_elem,
 				   l->task_rss_elem };
-		*thread_rss += get_signed(b, f);
+		*thread_rss += ktypes_field_get_signed(b, f);
 	}
 }
 
@@ -616,7 +572,7 @@ static struct lkdb_error *walk_threads(struct walk *w, uint64_t leader,
 	bool ok;
 	uint64_t end, node, leader_next = ptr_at(b, l->thread_node);
 	if (l->thread_head) {
-		uint64_t signal = get(b, l->signal);
+		uint64_t signal = ktypes_field_get(b, l->signal);
 		if (!signal)
 			return NULL;
 		end = signal + l->signal_thread_head;
@@ -849,15 +805,15 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 			continue;
 		}
 		ok[i] = true;
-		vm[i] = get(buf, l->total_vm);
+		vm[i] = ktypes_field_get(buf, l->total_vm);
 		if (!l->rss)
 			continue;
 		for (unsigned int c = 0; c < l->nr_counters; c++) {
 			if (c == 2)	/* MM_SWAPENTS */
 				continue;
-			struct field f = { l->mm_rss + c * l->mm_rss_elem,
+			struct ktypes_field f = { l->mm_rss + c * l->mm_rss_elem,
 					   l->mm_rss_elem };
-			sums[i] += get_signed(buf, f);
+			sums[i] += ktypes_field_get_signed(buf, f);
 		}
 	}
 	if (!err) {
@@ -1003,8 +959,8 @@ struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
 				goto fail;
 			continue;
 		}
-		struct field f = { 0, l.tgid.size };
-		t->ppid = (int32_t)get_signed(tgid, f);
+		struct ktypes_field f = { 0, l.tgid.size };
+		t->ppid = (int32_t)ktypes_field_get_signed(tgid, f);
 	}
 
 	if (l.mm_size) {
