@@ -15,75 +15,7 @@
 
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */
 
-struct region {
-	uint64_t addr;
-	unsigned char *bytes;
-	size_t len;
-};
-
-struct fake_memory {
-	struct region regions[32];
-	size_t n;
-	unsigned int reads;
-	size_t largest_read;
-};
-
-static unsigned char *map(struct fake_memory *m, uint64_t addr, size_t len)
-{
-	struct region *r = &m->regions[m->n++];
-	r->addr = addr;
-	r->len = len;
-	r->bytes = calloc(1, len);
-	return r->bytes;
-}
-
-static void unmap_all(struct fake_memory *m)
-{
-	for (size_t i = 0; i < m->n; i++)
-		free(m->regions[i].bytes);
-	m->n = 0;
-	m->reads = 0;
-	m->largest_read = 0;
-}
-
-static struct lkdb_error *fake_read(void *context, uint64_t addr, void *buf,
-				    size_t len)
-{
-	struct fake_memory *m = context;
-	m->reads++;
-	if (len > m->largest_read)
-		m->largest_read = len;
-	for (size_t i = 0; i < m->n; i++) {
-		struct region *r = &m->regions[i];
-		if (addr >= r->addr && addr - r->addr <= r->len &&
-		    len <= r->len - (addr - r->addr)) {
-			memcpy(buf, r->bytes + (addr - r->addr), len);
-			return NULL;
-		}
-	}
-	return lkdb_error_create(LKDB_ERROR_FAULT,
-				 "cannot read %zu bytes at 0x%" PRIx64, len,
-				 addr);
-}
-
-static void put(unsigned char *p, uint64_t v, unsigned int size)
-{
-	for (unsigned int i = 0; i < size; i++)
-		p[i] = v >> (8 * i);
-}
-
-static int err_code;
-static char err_message[1024];
-
-static void take_error(struct lkdb_error *err)
-{
-	err_code = err ? (int)err->code : 0;
-	snprintf(err_message, sizeof(err_message), "%s",
-		 err ? err->message : "");
-	if (err)
-		printf("#   error: %s\n", err->message);
-	lkdb_error_destroy(err);
-}
+#include "fake_memory.h"
 
 static bool has_warning(const struct kmodule_list *list, const char *part)
 {
