@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "mi_command.h"
 #include "json.h"
 #include "ktypes.h"
 #include "modules.h"
@@ -372,26 +373,6 @@ static struct lkdb_error *decompress(const char *file, const char *name,
 
 /* ---- gdb ---- */
 
-/* gdb's argument quoting (gdb_buildargv): "..." with \" and \\. */
-static char *quote(const char *s)
-{
-	size_t n = 3;
-	for (const char *p = s; *p; p++)
-		n += (*p == '"' || *p == '\\') ? 2 : 1;
-	char *q = malloc(n), *o = q;
-	if (!q)
-		return NULL;
-	*o++ = '"';
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			*o++ = '\\';
-		*o++ = *p;
-	}
-	*o++ = '"';
-	*o = '\0';
-	return q;
-}
-
 /* A section name gdb can take as one word (kernel memory is not trusted). */
 static bool plain_section_name(const char *name)
 {
@@ -449,7 +430,7 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 	} else {
 		file = strdup(shown);
 	}
-	char *quoted = file ? quote(file) : NULL;
+	char *quoted = file ? gdb_cli_quote(file) : NULL;
 	free(file);
 	if (!quoted)
 		return &lkdb_error_oom;

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "dump.h"
 #include "gdb_target.h"
+#include "mi_command.h"
 #include "kaslr.h"
 #include "ktypes.h"
 #include "vmlinux.h"
@@ -80,26 +81,6 @@ static void on_tick(void *context, long elapsed_ms)
 		s->progress_shown = true;
 	}
 	fflush(stderr);
-}
-
-/* gdb's CLI argument syntax: double quotes, backslash escapes. */
-static char *cli_quote(const char *s)
-{
-	size_t n = 3;
-	for (const char *p = s; *p; p++)
-		n += (*p == '"' || *p == '\\') ? 2 : 1;
-	char *q = malloc(n), *o = q;
-	if (!q)
-		return NULL;
-	*o++ = '"';
-	for (const char *p = s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			*o++ = '\\';
-		*o++ = *p;
-	}
-	*o++ = '"';
-	*o = '\0';
-	return q;
 }
 
 static struct lkdb_error *console_ok(struct lkdb_session *s, const char *cmd,
@@ -189,7 +170,7 @@ static struct lkdb_error *load_symbols(struct lkdb_session *s)
 	bool warm = index_cached(dir, vmlinux_build_id(s->vmlinux));
 	free(dir);
 
-	char *quoted = cli_quote(o->vmlinux), *cmd = NULL;
+	char *quoted = gdb_cli_quote(o->vmlinux), *cmd = NULL;
 	int n;
 	/*
 	 * KASLR moves the image but not the per-CPU section: its symbols are

@@ -137,3 +137,22 @@ struct lkdb_error *mi_command_build(unsigned long long token,
 	*ret = sb.data;
 	return NULL;
 }
+
+char *gdb_cli_quote(const char *s)
+{
+	size_t n = 3;
+	for (const char *p = s; *p; p++)
+		n += (*p == '"' || *p == '\\') ? 2 : 1;
+	char *q = malloc(n), *o = q;
+	if (!q)
+		return NULL;
+	*o++ = '"';
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			*o++ = '\\';
+		*o++ = *p;
+	}
+	*o++ = '"';
+	*o = '\0';
+	return q;
+}

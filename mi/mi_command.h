@@ -31,4 +31,11 @@ struct lkdb_error *mi_command_build(unsigned long long token,
 				    const char *const *argv, size_t argc,
 				    char **ret);
 
+/*
+ * Quote s as one argument of a gdb CLI command that splits its arguments
+ * with gdb_buildargv (symbol-file, add-symbol-file, ...): "..." with \" and
+ * \\.  The caller frees the result; NULL on out-of-memory.
+ */
+char *gdb_cli_quote(const char *s);
+
 #endif

@@ -150,6 +150,19 @@ TEST(bad_operations_are_refused)
 	}
 }
 
+TEST(cli_quote_for_gdb_buildargv)
+{
+	char *q = gdb_cli_quote("/tmp/my dir/vmlinux");
+	CHECK_STR(q, "\"/tmp/my dir/vmlinux\"");
+	free(q);
+	q = gdb_cli_quote("a\"b\\c");
+	CHECK_STR(q, "\"a\\\"b\\\\c\"");
+	free(q);
+	q = gdb_cli_quote("");
+	CHECK_STR(q, "\"\"");
+	free(q);
+}
+
 int main(void)
 {
 	RUN(plain_words_stay_unquoted);
@@ -158,5 +171,6 @@ int main(void)
 	RUN(newline_cannot_start_a_second_command);
 	RUN(every_byte_survives_a_roundtrip);
 	RUN(bad_operations_are_refused);
+	RUN(cli_quote_for_gdb_buildargv);
 	return tap_done();
 }
