@@ -66,7 +66,7 @@ struct lkdb_error *cmd_help(struct lkdb_command_context *ctx)
 	for (size_t i = 0; i < lkdb_ncommands; i++)
 		printf("  %-10s %s\n", lkdb_commands[i].name,
 		       lkdb_commands[i].summary);
-	printf("\nAny other command goes to gdb: p, x, bt, frame, info registers,\n"
+	printf("\nAny other command goes to gdb: p, x, frame, info registers,\n"
 	       "info threads, list, disassemble, break, continue ...  Ctrl-C stops a\n"
 	       "running target.  \"help COMMAND\" shows one command's usage.\n");
 	return NULL;

@@ -8,6 +8,35 @@
 
 const struct lkdb_command lkdb_commands[] = {
 	{
+		.name = "dis",
+		.handler = cmd_dis,
+		.summary = "disassemble a function or from an address, with source lines",
+		.usage = "dis [-l] [--json] FUNCTION|ADDRESS [COUNT]\n"
+			 "Like crash's dis: the whole function, or COUNT instructions\n"
+			 "from ADDRESS, as \"ADDRESS <function+offset>:  instruction\".\n"
+			 "  -l      each source line (file: line) before its instructions\n"
+			 "  --json  an array of {address, function, offset, instruction,\n"
+			 "          file, line}\n"
+			 "FUNCTION may be any gdb expression for an address; module\n"
+			 "functions need their symbols (mod -s).",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	},
+	{
+		.name = "bt",
+		.handler = cmd_bt,
+		.summary = "backtrace of the current thread, a task, or every CPU's task",
+		.usage = "bt [-a | PID | TASK]\n"
+			 "Without an argument, gdb's bt of the selected thread.\n"
+			 "  PID | TASK  a task by PID or task_struct address (hex): crash's\n"
+			 "           header (PID: 57  TASK: ffff...  CPU: 1  COMMAND: \"sleep\")\n"
+			 "           then its frames.  A task running on a CPU: that CPU's\n"
+			 "           thread.  A sleeping task (dumps only for now): the\n"
+			 "           registers __switch_to_asm saved (task->thread.sp's\n"
+			 "           struct inactive_task_frame), unwound from __schedule\n"
+			 "  -a       the task on every CPU, each with its header",
+		.flags = CMD_NEEDS_TARGET,
+	},
+	{
 		.name = "help",
 		.handler = cmd_help,
 		.summary = "list lkdb commands, or show one command's usage",
@@ -149,6 +178,20 @@ const struct lkdb_command lkdb_commands[] = {
 			 "          memory_bytes, panic}; null for what is unknown",
 		.flags = CMD_NEEDS_TARGET | CMD_JSON,
 	},
+	{
+		.name = "task",
+		.handler = cmd_task,
+		.summary = "a task's summary and fields; sets gdb's $task to it",
+		.usage = "task [--json] [PID | TASK]\n"
+			 "A task by PID or task_struct address (hex), by default the task\n"
+			 "running on the selected thread's CPU: crash's header, STATE, PPID,\n"
+			 "TGID, then some task_struct fields as gdb prints them.  Sets the\n"
+			 "gdb variable $task = (struct task_struct *)ADDR, so that\n"
+			 "\"p $task->files\" and the like follow.\n"
+			 "  --json  {pid, tgid, ppid, task (hex string), cpu, command, state,\n"
+			 "          running, kernel_thread} (no gdb fields)",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	},
 };
 const size_t lkdb_ncommands = sizeof(lkdb_commands) / sizeof(lkdb_commands[0]);
 
@@ -279,6 +322,8 @@ static bool run_lkdb_command(struct lkdb_session *s,
 					"needs a target (start lkdb with --remote HOST:PORT)");
 	else
 		err = cmd->handler(&ctx);
+	/* Rows before any error line, even when stdout is a pipe. */
+	fflush(stdout);
 	if (err) {
 		report(s, cmd->name, err);
 		return false;

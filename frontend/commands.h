@@ -48,6 +48,7 @@ bool lkdb_run_line(struct lkdb_session *s, const char *line);
 bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
 
 /* Handlers, one file each. */
+struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx);
@@ -56,5 +57,7 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_task(struct lkdb_command_context *ctx);
 
 #endif
