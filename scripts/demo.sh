@@ -4,8 +4,9 @@
 # Installs what is missing, fetches Debian's kernel and its -dbg vmlinux
 # (cached), builds lkdb, boots the kernel in QEMU with KASLR on, attaches
 # lkdb and shows system facts read through gdb; then panics the guest
-# (sysrq c), attaches again and shows where every CPU stopped, with the
-# panic path, next to the guest's own console.  Stops the guest at the end.
+# (sysrq c), attaches again and shows crash's sys and ps and where every CPU
+# stopped, with the panic path, next to the guest's own console.  Stops the
+# guest at the end.
 set -euo pipefail
 
 PROG=demo.sh
@@ -53,7 +54,7 @@ scripts/guest.sh wait "$guest" 'end Kernel panic' 60 >/dev/null ||
 echo "the guest's console:"
 grep -a -A3 -B1 'Kernel panic' "$guest/console.log" | head -12 | sed 's/^/    /'
 
-say "attaching to the panicked kernel: every CPU's backtrace (13 frames: reaches the syscall entry)"
-"$LKDB" -r ":$port" "$LKDB_VMLINUX" -c 'info threads' -c 'thread apply all bt 13'
+say "attaching to the panicked kernel: sys, ps and every CPU's backtrace (13 frames: to the syscall entry)"
+"$LKDB" -r ":$port" "$LKDB_VMLINUX" -c sys -c ps -c 'info threads' -c 'thread apply all bt 13'
 
 say "done: quit detached, the guest was left running until now"
