@@ -1162,3 +1162,16 @@ struct lkdb_error *ktypes_field(struct ktypes *t, const char *type,
 					 struct_size);
 	return NULL;
 }
+
+struct lkdb_error *ktypes_field_optional(struct ktypes *t, const char *type,
+					 const char *path, uint64_t struct_size,
+					 struct ktypes_field *ret, bool *present)
+{
+	struct lkdb_error *err = ktypes_field(t, type, path, struct_size, ret);
+	*present = !err;
+	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	return err;
+}

@@ -133,6 +133,14 @@ struct lkdb_error *ktypes_field(struct ktypes *t, const char *type,
 				const char *path, uint64_t struct_size,
 				struct ktypes_field *ret);
 
+/*
+ * As ktypes_field, for a member some kernels lack: *present says whether
+ * it exists; only other errors (a bad layout) are returned.
+ */
+struct lkdb_error *ktypes_field_optional(struct ktypes *t, const char *type,
+					 const char *path, uint64_t struct_size,
+					 struct ktypes_field *ret, bool *present);
+
 /* The little-endian value of a checked field of the struct at p. */
 static inline uint64_t ktypes_field_get(const unsigned char *p,
 					struct ktypes_field f)

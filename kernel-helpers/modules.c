@@ -85,20 +85,6 @@ static struct lkdb_error *warn(struct kmodule_list *list, const char *fmt, ...)
 /* ---- layouts ---- */
 
 /* ktypes_field() that may be absent: *present false on NOT_FOUND. */
-static struct lkdb_error *optional_member(struct ktypes *types,
-					  const char *type, const char *path,
-					  uint64_t struct_size,
-					  struct ktypes_field *ret, bool *present)
-{
-	struct lkdb_error *err = ktypes_field(types, type, path, struct_size, ret);
-	*present = !err;
-	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	return err;
-}
-
 static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
 				      uint64_t max, uint64_t *ret)
 {
@@ -158,10 +144,10 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 					 "module.name: unexpected layout");
 	err = ktypes_field(types, "module", "state", l->size, &l->state);
 	if (!err)
-		err = optional_member(types, "module", "refcnt", l->size,
+		err = ktypes_field_optional(types, "module", "refcnt", l->size,
 				      &l->refcnt, &l->has_refcnt);
 	if (!err)
-		err = optional_member(types, "module", "sect_attrs", l->size,
+		err = ktypes_field_optional(types, "module", "sect_attrs", l->size,
 				      &l->sect_attrs, &l->has_sect_attrs);
 	if (err)
 		return err;
@@ -196,7 +182,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 
 	/* 4.5 - 6.3 (7523e4dc5057): struct module_layout core_layout. */
 	bool present;
-	err = optional_member(types, "module", "core_layout.base", l->size,
+	err = ktypes_field_optional(types, "module", "core_layout.base", l->size,
 			      &l->core_base, &present);
 	if (err)
 		return err;
@@ -216,7 +202,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 		 * data apart from the core, counted with it.
 		 */
 		if (!err)
-			err = optional_member(types, "module",
+			err = ktypes_field_optional(types, "module",
 					      "data_layout.size", l->size,
 					      &l->data_size,
 					      &l->has_data_layout);
@@ -493,7 +479,7 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 	 */
 	l->attrs_offset = size;
 	bool present;
-	err = optional_member(types, "module_sect_attrs", "nsections", size,
+	err = ktypes_field_optional(types, "module_sect_attrs", "nsections", size,
 			      &l->nsections, &present);
 	if (err)
 		return err;
@@ -505,7 +491,7 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 		if (err)
 			return err;
 		/* 5.8+ (ed66f991bb19): battr; before: a name of its own. */
-		err = optional_member(types, "module_sect_attr",
+		err = ktypes_field_optional(types, "module_sect_attr",
 				      "battr.attr.name", l->stride, &l->name,
 				      &present);
 		if (!err && !present)

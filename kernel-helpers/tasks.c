@@ -87,19 +87,6 @@ static struct lkdb_error *warn(struct task_list *list, const char *fmt, ...)
 /* ---- layouts ---- */
 
 /* ktypes_field() where the kernel may lack it: *found false, no error. */
-static struct lkdb_error *optional(struct ktypes *types, const char *type,
-				   const char *path, uint64_t struct_size,
-				   struct ktypes_field *ret, bool *found)
-{
-	struct lkdb_error *err = ktypes_field(types, type, path, struct_size, ret);
-	*found = !err;
-	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	return err;
-}
-
 static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
 				      uint64_t *ret)
 {
@@ -208,7 +195,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "task_struct.comm: unexpected layout");
 	/* __state: commit 2f064a59a11f "sched: Change task_struct::state" (5.14). */
-	err = optional(types, T, "__state", sz, &l->state, &found);
+	err = ktypes_field_optional(types, T, "__state", sz, &l->state, &found);
 	if (!err && !found)
 		err = ktypes_field(types, T, "state", sz, &l->state);
 	if (err)
@@ -219,7 +206,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	 * 0c740d0afc3b (3.14); the headless task->thread_group before.
 	 */
 	uint64_t sig_size;
-	err = optional(types, T, "thread_node.next", sz, &f, &found);
+	err = ktypes_field_optional(types, T, "thread_node.next", sz, &f, &found);
 	if (err)
 		return err;
 	if (found) {
@@ -245,9 +232,9 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	 * THREAD_INFO_IN_TASK=y", 5.16), task->cpu (commit c65eacbe290b,
 	 * 4.9 - 5.15), else the thread_info at the bottom of task->stack.
 	 */
-	err = optional(types, T, "thread_info.cpu", sz, &l->cpu, &found);
+	err = ktypes_field_optional(types, T, "thread_info.cpu", sz, &l->cpu, &found);
 	if (!err && !found)
-		err = optional(types, T, "cpu", sz, &l->cpu, &found);
+		err = ktypes_field_optional(types, T, "cpu", sz, &l->cpu, &found);
 	if (err)
 		return err;
 	if (found) {
@@ -258,7 +245,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		if (!err)
 			err = struct_size(types, "thread_info", &ti_size);
 		if (!err)
-			err = optional(types, "thread_info", "cpu", ti_size,
+			err = ktypes_field_optional(types, "thread_info", "cpu", ti_size,
 				       &l->cpu, &found);
 		if (err)
 			return err;
