@@ -41,6 +41,19 @@ struct gdb_driver {
 	struct record_queue incoming;
 	/* Asynchronous records for gdb_driver_next_async(). */
 	struct record_queue async;
+	/* Tokens sent by gdb_driver_send() and not yet collected ... */
+	unsigned long long *sent;
+	size_t nr_sent;
+	/* ... and the results of theirs that already arrived. */
+	struct record_queue kept;
+	/*
+	 * Every command sent and not yet answered, oldest first.  gdb runs
+	 * them in order, so stream output belongs to the oldest one.
+	 */
+	unsigned long long *inflight;
+	size_t nr_inflight, cap_inflight;
+	/* The token wait_result() is waiting for, 0 if none. */
+	unsigned long long awaited;
 	bool running;
 	/*
 	 * The target was resumed by a CLI command (-interpreter-exec).  gdb
@@ -61,6 +74,27 @@ struct gdb_driver {
 	/* $LKDB_MI_TRACE: every line to and from gdb, for bug reports. */
 	FILE *trace;
 };
+
+static bool is_sent(const struct gdb_driver *d, unsigned long long token)
+{
+	for (size_t i = 0; i < d->nr_sent; i++) {
+		if (d->sent[i] == token)
+			return true;
+	}
+	return false;
+}
+
+static void answered(struct gdb_driver *d, unsigned long long token)
+{
+	for (size_t i = 0; i < d->nr_inflight; i++) {
+		if (d->inflight[i] == token) {
+			memmove(&d->inflight[i], &d->inflight[i + 1],
+				(d->nr_inflight - i - 1) * sizeof(*d->inflight));
+			d->nr_inflight--;
+			return;
+		}
+	}
+}
 
 static void queue_push(struct record_queue *q, struct record_node *node)
 {
@@ -263,6 +297,8 @@ static struct record_node *dispatch(struct gdb_driver *d,
 	case MI_OUTPUT_RESULT:
 		if (out->result_class == MI_CLASS_RUNNING)
 			d->running = true;
+		if (out->has_token)
+			answered(d, out->token);
 		return node;
 	case MI_OUTPUT_EXEC_ASYNC:
 		if (out->async_class && !strcmp(out->async_class, "running"))
@@ -281,18 +317,20 @@ static struct record_node *dispatch(struct gdb_driver *d,
 		queue_push(&d->async, node);
 		return NULL;
 	case MI_OUTPUT_CONSOLE:
-		if (d->capturing)
-			capture_add(d, out->text, out->text_len);
-		else if (d->cb.stream)
-			d->cb.stream(d->cb.context, out->kind, out->text,
-				     out->text_len);
-		break;
 	case MI_OUTPUT_TARGET:
-	case MI_OUTPUT_LOG:
-		if (d->cb.stream && !d->quiet)
+	case MI_OUTPUT_LOG: {
+		/* Whose output is it?  The oldest command gdb has not answered. */
+		unsigned long long owner = d->nr_inflight ? d->inflight[0] : 0;
+		bool mine = owner && owner == d->awaited;
+		if (owner && is_sent(d, owner))
+			break;	/* a background command: never shown */
+		if (mine && d->capturing && out->kind == MI_OUTPUT_CONSOLE)
+			capture_add(d, out->text, out->text_len);
+		else if (d->cb.stream && !(mine && d->quiet))
 			d->cb.stream(d->cb.context, out->kind, out->text,
 				     out->text_len);
 		break;
+	}
 	case MI_OUTPUT_PARSE_ERROR:
 		/* Not MI: e.g. a local inferior writing to gdb's terminal. */
 		if (d->cb.stream && out->line) {
@@ -341,10 +379,24 @@ static struct lkdb_error *send_command(struct gdb_driver *d,
 						  argc, &line);
 	if (err)
 		return err;
+	if (d->nr_inflight == d->cap_inflight) {
+		size_t cap = d->cap_inflight ? 2 * d->cap_inflight : 16;
+		unsigned long long *grown = realloc(d->inflight,
+						    cap * sizeof(*grown));
+		if (!grown) {
+			free(line);
+			return &lkdb_error_oom;
+		}
+		d->inflight = grown;
+		d->cap_inflight = cap;
+	}
 	err = send_line(d, line);
 	free(line);
+	if (!err)
+		d->inflight[d->nr_inflight++] = token;
 	return err;
 }
+
 
 /* Deliver a pending Ctrl-C: stop the target, or break gdb's busy work. */
 static void forward_interrupt(struct gdb_driver *d)
@@ -360,13 +412,30 @@ static void forward_interrupt(struct gdb_driver *d)
 	}
 }
 
+
 /*
  * Wait for the result record with token, dispatching everything else.
  * On success *ret owns the record.
  */
+static struct lkdb_error *wait_result_for(struct gdb_driver *d,
+					  unsigned long long token,
+					  int timeout_ms,
+					  struct mi_output **ret);
+
 static struct lkdb_error *wait_result(struct gdb_driver *d,
 				      unsigned long long token,
 				      int timeout_ms, struct mi_output **ret)
+{
+	d->awaited = token;
+	struct lkdb_error *err = wait_result_for(d, token, timeout_ms, ret);
+	d->awaited = 0;
+	return err;
+}
+
+static struct lkdb_error *wait_result_for(struct gdb_driver *d,
+					  unsigned long long token,
+					  int timeout_ms,
+					  struct mi_output **ret)
 {
 	long start = now_ms(), last_tick = start;
 	for (;;) {
@@ -379,6 +448,11 @@ static struct lkdb_error *wait_result(struct gdb_driver *d,
 				*ret = node->out;
 				free(node);
 				return NULL;
+			}
+			if (node->out->has_token &&
+			    is_sent(d, node->out->token)) {
+				queue_push(&d->kept, node);
+				continue;
 			}
 			/* A late reply to a call that timed out: drop it. */
 			mi_output_destroy(node->out);
@@ -437,6 +511,72 @@ struct lkdb_error *gdb_driver_call(struct gdb_driver *d, unsigned flags,
 	}
 copy_dead:
 	/* d->dead stays owned by the driver; hand out a copy. */
+	if (err && err == d->dead)
+		err = lkdb_error_create(err->code, "%s", err->message);
+	return err;
+}
+
+struct lkdb_error *gdb_driver_send(struct gdb_driver *d,
+				   const char *operation,
+				   const char *const *argv, size_t argc,
+				   unsigned long long *token_ret)
+{
+	if (d->dead)
+		return lkdb_error_create(d->dead->code, "%s", d->dead->message);
+	unsigned long long *grown = realloc(d->sent, (d->nr_sent + 1) *
+						     sizeof(*grown));
+	if (!grown)
+		return &lkdb_error_oom;
+	d->sent = grown;
+	unsigned long long token = d->next_token++;
+	struct lkdb_error *err = send_command(d, token, operation, argv,
+					      argc);
+	if (err)
+		return err == d->dead ?
+		       lkdb_error_create(err->code, "%s", err->message) : err;
+	d->sent[d->nr_sent++] = token;
+	*token_ret = token;
+	return NULL;
+}
+
+struct lkdb_error *gdb_driver_collect(struct gdb_driver *d, unsigned flags,
+				      int timeout_ms, unsigned long long token,
+				      struct gdb_call_result *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	size_t i;
+	for (i = 0; i < d->nr_sent && d->sent[i] != token; i++)
+		;
+	if (i == d->nr_sent)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "gdb command %llu was not sent or was collected already",
+					 token);
+	d->sent[i] = d->sent[--d->nr_sent];
+	/* Already here? */
+	struct record_queue rest = { 0 };
+	struct record_node *node;
+	struct mi_output *found = NULL;
+	while ((node = queue_pop(&d->kept))) {
+		if (!found && node->out->token == token) {
+			found = node->out;
+			free(node);
+		} else {
+			queue_push(&rest, node);
+		}
+	}
+	d->kept = rest;
+	if (found) {
+		ret->record = found;
+		return NULL;
+	}
+	if (d->dead)
+		return lkdb_error_create(d->dead->code, "%s", d->dead->message);
+	d->capturing = flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET);
+	d->quiet = flags & GDB_CALL_QUIET;
+	d->capture_len = 0;
+	struct lkdb_error *err = wait_result(d, token, timeout_ms,
+					     &ret->record);
+	d->capturing = d->quiet = false;
 	if (err && err == d->dead)
 		err = lkdb_error_create(err->code, "%s", err->message);
 	return err;
@@ -776,6 +916,9 @@ void gdb_driver_destroy(struct gdb_driver *d)
 	}
 	queue_clear(&d->incoming);
 	queue_clear(&d->async);
+	queue_clear(&d->kept);
+	free(d->sent);
+	free(d->inflight);
 	mi_parser_destroy(d->parser);
 	if (d->dead)
 		lkdb_error_destroy(d->dead);

@@ -94,6 +94,23 @@ struct lkdb_error *gdb_driver_console(struct gdb_driver *d, unsigned flags,
 void gdb_call_result_deinit(struct gdb_call_result *result);
 
 /*
+ * Send a command without waiting: *token_ret identifies it for
+ * gdb_driver_collect(), and its result is kept until collected.  Lets gdb
+ * work (e.g. read symbols) while lkdb answers from elsewhere.
+ */
+struct lkdb_error *gdb_driver_send(struct gdb_driver *d,
+				   const char *operation,
+				   const char *const *argv, size_t argc,
+				   unsigned long long *token_ret);
+/*
+ * Wait for a sent command's result, as gdb_driver_call() would (flags:
+ * what to do with stream output that arrives meanwhile).
+ */
+struct lkdb_error *gdb_driver_collect(struct gdb_driver *d, unsigned flags,
+				      int timeout_ms, unsigned long long token,
+				      struct gdb_call_result *ret);
+
+/*
  * Take the next queued asynchronous record (exec, status or notify), waiting
  * up to timeout_ms for one.  *ret is NULL on timeout.  The caller owns it.
  */

@@ -236,6 +236,36 @@ TEST(injected_newline_stays_one_argument)
 	gdb_driver_destroy(d);
 }
 
+TEST(sent_commands_are_collected_by_token_in_any_order)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	const char *a[] = { "console", "print 11" };
+	const char *b[] = { "console", "print 22" };
+	unsigned long long ta = 0, tb = 0;
+	CHECK(!gdb_driver_send(d, "-interpreter-exec", a, 2, &ta));
+	CHECK(!gdb_driver_send(d, "-interpreter-exec", b, 2, &tb));
+	CHECK(ta != tb);
+	/* A synchronous call in between must not eat their results. */
+	char *text = console(d, "print 33");
+	CHECK_STR(text, "$3 = 33\n");
+	free(text);
+	struct gdb_call_result r;
+	CHECK(!gdb_driver_collect(d, GDB_CALL_QUIET, 10000, tb, &r));
+	CHECK(r.record && r.record->has_token && r.record->token == tb);
+	CHECK(r.record && r.record->result_class == MI_CLASS_DONE);
+	gdb_call_result_deinit(&r);
+	CHECK(!gdb_driver_collect(d, GDB_CALL_QUIET, 10000, ta, &r));
+	CHECK(r.record && r.record->token == ta);
+	gdb_call_result_deinit(&r);
+	/* Collected once: a second collect is an error, not a hang. */
+	struct lkdb_error *err = gdb_driver_collect(d, 0, 1000, ta, &r);
+	CHECK(err && err->code == LKDB_ERROR_INVALID);
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -252,5 +282,6 @@ int main(int argc, char **argv)
 	RUN(timeout_then_late_reply_is_dropped);
 	RUN(gdb_death_is_reported_not_hung);
 	RUN(injected_newline_stays_one_argument);
+	RUN(sent_commands_are_collected_by_token_in_any_order);
 	return tap_done();
 }
