@@ -43,7 +43,7 @@ const struct lkdb_command lkdb_commands[] = {
 		.usage = "help [--json] [COMMAND]\n"
 			 "Without COMMAND, list lkdb's commands.  COMMAND may be an lkdb\n"
 			 "command or any gdb command (help is then gdb's).",
-		.flags = CMD_JSON,
+		.flags = CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "log",
@@ -64,7 +64,7 @@ const struct lkdb_command lkdb_commands[] = {
 			 "           (caller null unless shown; with -T also wall_time_ns,\n"
 			 "           wall_time); multi-line text keeps its newlines\n"
 			 "  --stats  reads, bytes and time taken, on stderr",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "mod",
@@ -90,7 +90,7 @@ const struct lkdb_command lkdb_commands[] = {
 			 "          text_size, init_size, state, refcount, object_file (null\n"
 			 "          if not loaded)}\n"
 			 "  --stats  reads and time taken, on stderr",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "pcpu",
@@ -122,7 +122,7 @@ const struct lkdb_command lkdb_commands[] = {
 			 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
 			 "           (null where unknown; comm without brackets)\n"
 			 "  --stats  reads, bytes and time taken, on stderr",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "quit",
@@ -132,6 +132,7 @@ const struct lkdb_command lkdb_commands[] = {
 		.usage = "quit\n"
 			 "Detach from the target, which goes on running, and exit.\n"
 			 "No breakpoint lkdb or you set is left in the target.",
+		.flags = CMD_NO_GDB,
 	},
 	{
 		.name = "sym",
@@ -156,7 +157,7 @@ const struct lkdb_command lkdb_commands[] = {
 			 "  --json  an array of {address (hex string), type, name, offset,\n"
 			 "          size, file, line, percpu, inlined: [{function, file, line,\n"
 			 "          call_file, call_line}, ...]} (file and line null if unknown)",
-		.flags = CMD_JSON,
+		.flags = CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "sys",
@@ -176,7 +177,7 @@ const struct lkdb_command lkdb_commands[] = {
 			 "          cpus_online, date, date_sec, uptime, uptime_ns, load_average,\n"
 			 "          tasks, nodename, release, version, machine, memory,\n"
 			 "          memory_bytes, panic}; null for what is unknown",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
+		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "task",
@@ -319,8 +320,10 @@ static bool run_lkdb_command(struct lkdb_session *s,
 	struct lkdb_error *err = NULL;
 	if ((cmd->flags & CMD_NEEDS_TARGET) && !s->attached)
 		err = lkdb_error_create(LKDB_ERROR_INVALID,
-					"needs a target (start lkdb with --remote HOST:PORT)");
-	else
+					"needs a target (start lkdb with --remote HOST:PORT or a VMCORE)");
+	else if (!(cmd->flags & CMD_NO_GDB))
+		err = lkdb_session_need_gdb(s);
+	if (!err && (!(cmd->flags & CMD_NEEDS_TARGET) || s->attached))
 		err = cmd->handler(&ctx);
 	/* Rows before any error line, even when stdout is a pipe. */
 	fflush(stdout);
@@ -335,9 +338,13 @@ static bool run_lkdb_command(struct lkdb_session *s,
 bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 {
 	struct gdb_call_result r;
+	struct lkdb_error *err = lkdb_session_need_gdb(s);
+	if (err) {
+		report(s, "gdb", err);
+		return false;
+	}
 	s->last_log[0] = '\0';
-	struct lkdb_error *err = gdb_driver_console(s->gdb, 0, GDB_TIMEOUT_NONE,
-						    line, &r);
+	err = gdb_driver_console(s->gdb, 0, GDB_TIMEOUT_NONE, line, &r);
 	if (err) {
 		report(s, "gdb", err);
 		return false;

@@ -16,6 +16,8 @@
 enum {
 	CMD_NEEDS_TARGET = 1 << 0,	/* refused without a target */
 	CMD_JSON = 1 << 1,		/* takes --json */
+	/* Reads the target in-process only: need not wait for gdb's setup. */
+	CMD_NO_GDB = 1 << 2,
 };
 
 struct lkdb_command_context {

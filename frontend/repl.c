@@ -95,13 +95,17 @@ static void gather_candidates(const char *text, int start, int end)
 	if (!s || !s->gdb || !gdb_driver_alive(s->gdb) ||
 	    gdb_driver_target_running(s->gdb))
 		return;
+	struct lkdb_error *err = lkdb_session_need_gdb(s);
+	if (err) {
+		lkdb_error_destroy(err);
+		return;
+	}
 	char *prefix = strndup(rl_line_buffer, (size_t)end);
 	if (!prefix)
 		return;
 	const char *argv[] = { prefix };
 	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call(s->gdb, 0, 5000, "-complete",
-						 argv, 1, &r);
+	err = gdb_driver_call(s->gdb, 0, 5000, "-complete", argv, 1, &r);
 	free(prefix);
 	if (err) {
 		lkdb_error_destroy(err);

@@ -144,74 +144,207 @@ static bool index_cached(const char *dir, const char *build_id)
 	return found;
 }
 
-static struct lkdb_error *load_symbols(struct lkdb_session *s)
+/*
+ * gdb's setup after connecting: index cache, the dump's target (dumps),
+ * the symbols, and on a cold cache a lookup that waits for the index.  Run
+ * at once, or (dumps) sent now and collected by lkdb_session_need_gdb().
+ */
+static char *shell_quote(const char *s);
+static char *find_dump_server(void);
+
+enum setup_policy {
+	SETUP_FATAL,	/* gdb is unusable without it */
+	SETUP_NOTE,	/* say so and go on */
+	SETUP_IGNORE,	/* an expected error (the index barrier) */
+};
+
+struct setup_step {
+	char *command;
+	enum setup_policy policy;
+	bool connects;		/* target remote: a *stopped follows */
+	bool slow;		/* show progress while waiting */
+	bool sent;
+	unsigned long long token;
+};
+
+static struct lkdb_error *add_step(struct lkdb_session *s,
+				   enum setup_policy policy, bool slow,
+				   const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static struct lkdb_error *add_step(struct lkdb_session *s,
+				   enum setup_policy policy, bool slow,
+				   const char *fmt, ...)
+{
+	struct setup_step *grown = realloc(s->setup, (s->nr_setup + 1) *
+						     sizeof(*grown));
+	if (!grown)
+		return &lkdb_error_oom;
+	s->setup = grown;
+	struct setup_step *step = &grown[s->nr_setup];
+	memset(step, 0, sizeof(*step));
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&step->command, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &lkdb_error_oom;
+	step->policy = policy;
+	step->slow = slow;
+	s->nr_setup++;
+	return NULL;
+}
+
+static void clear_steps(struct lkdb_session *s)
+{
+	for (size_t i = 0; i < s->nr_setup; i++)
+		free(s->setup[i].command);
+	free(s->setup);
+	s->setup = NULL;
+	s->nr_setup = 0;
+}
+
+static struct lkdb_error *plan_setup(struct lkdb_session *s)
 {
 	const struct lkdb_options *o = s->options;
 	char *dir = o->no_index_cache ? NULL : cache_dir("gdb-index");
 	struct lkdb_error *err = NULL;
 	if (dir && mkdir_p(dir) == 0) {
 		/* This setting takes the rest of the line as the path. */
-		char *cmd = NULL;
-		if (asprintf(&cmd, "set index-cache directory %s", dir) >= 0) {
-			err = console_ok(s, cmd, SETUP_TIMEOUT_MS);
-			if (!err)
-				err = console_ok(s, "set index-cache enabled on",
-						 SETUP_TIMEOUT_MS);
-		}
-		free(cmd);
-		if (err) {
-			/* A slower start is better than no start. */
-			lkdb_note(s, "gdb index cache unavailable: %s",
-				  err->message);
-			lkdb_error_destroy(err);
-			err = NULL;
-		}
+		err = add_step(s, SETUP_NOTE, false,
+			       "set index-cache directory %s", dir);
+		if (!err)
+			err = add_step(s, SETUP_NOTE, false,
+				       "set index-cache enabled on");
 	}
 	bool warm = index_cached(dir, vmlinux_build_id(s->vmlinux));
 	free(dir);
-
-	char *quoted = gdb_cli_quote(o->vmlinux), *cmd = NULL;
-	int n;
+	if (!err && s->dump) {
+		/* -target-select would quote the pipe command: the CLI form. */
+		char *server = find_dump_server();
+		char *qserver = server ? shell_quote(server) : NULL;
+		char *qdump = shell_quote(o->vmcore);
+		if (qserver && qdump)
+			err = add_step(s, SETUP_FATAL, false,
+				       "target remote | %s %s", qserver, qdump);
+		else
+			err = &lkdb_error_oom;
+		if (!err)
+			s->setup[s->nr_setup - 1].connects = true;
+		free(server);
+		free(qserver);
+		free(qdump);
+	}
+	char *quoted = gdb_cli_quote(o->vmlinux);
+	if (!quoted)
+		return &lkdb_error_oom;
 	/*
 	 * KASLR moves the image but not the per-CPU section: its symbols are
 	 * offsets from each CPU's per-CPU base, linked at 0 (x86_64
 	 * CONFIG_SMP).  symbol-file -o would shift them too, so per-CPU
 	 * variables would read garbage.
 	 */
-	if (s->attached)
-		n = asprintf(&cmd, "add-symbol-file %s -o 0x%" PRIx64 "%s",
-			     quoted ? quoted : "", s->kaslr_offset,
-			     s->percpu_at_zero ? " -s .data..percpu 0" : "");
-	else
-		n = asprintf(&cmd, "file %s", quoted ? quoted : "");
+	if (!err && s->attached)
+		err = add_step(s, SETUP_FATAL, true,
+			       "add-symbol-file %s -o 0x%" PRIx64 "%s", quoted,
+			       s->kaslr_offset,
+			       s->percpu_at_zero ? " -s .data..percpu 0" : "");
+	else if (!err)
+		err = add_step(s, SETUP_FATAL, true, "file %s", quoted);
 	free(quoted);
-	if (!quoted || n < 0)
-		return &lkdb_error_oom;
-	if (!warm && !o->quiet)
-		lkdb_note(s, "reading symbols of %s; the first load of a kernel build takes a while, later starts use gdb's index cache",
-			  o->vmlinux);
-	struct progress progress = { s, "reading symbols" };
-	current_progress = &progress;
-	err = console_ok(s, cmd, SYMBOL_LOAD_TIMEOUT);
 	/*
-	 * gdb 13 indexes DWARF in the background after symbol-file returns
+	 * gdb 13 indexes DWARF in the background after the symbols are added
 	 * and saves the index cache only when indexing completes; a lookup
 	 * that must search every unit waits for that.  Without it, a short
 	 * session would exit before the cache is written and every start
 	 * would stay cold.
 	 */
 	if (!err && !warm && !o->no_index_cache)
-		lkdb_error_destroy(console_ok(
-			s, "ptype struct lkdb_wait_for_symbol_index",
-			SYMBOL_LOAD_TIMEOUT));
+		err = add_step(s, SETUP_IGNORE, true,
+			       "ptype struct lkdb_wait_for_symbol_index");
+	if (!err && !warm && !o->quiet)
+		lkdb_note(s, "reading symbols of %s; the first load of a kernel build takes a while, later starts use gdb's index cache",
+			  o->vmlinux);
+	return err;
+}
+
+/* Send every step now; lkdb_session_need_gdb() collects them. */
+static struct lkdb_error *send_setup(struct lkdb_session *s)
+{
+	for (size_t i = 0; i < s->nr_setup; i++) {
+		const char *argv[] = { "console", s->setup[i].command };
+		struct lkdb_error *err = gdb_driver_send(
+			s->gdb, "-interpreter-exec", argv, 2,
+			&s->setup[i].token);
+		if (err)
+			return err;
+		s->setup[i].sent = true;
+	}
+	return NULL;
+}
+
+static struct lkdb_error *finish_step(struct lkdb_session *s,
+				      struct setup_step *step)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err;
+	struct progress progress = { s, "reading symbols" };
+	if (step->slow)
+		current_progress = &progress;
+	if (step->sent)
+		err = gdb_driver_collect(s->gdb, GDB_CALL_QUIET,
+					 SYMBOL_LOAD_TIMEOUT, step->token, &r);
+	else
+		err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
+					 SYMBOL_LOAD_TIMEOUT, step->command,
+					 &r);
 	current_progress = NULL;
 	if (s->progress_shown) {
 		fputs("\n", stderr);
 		s->progress_shown = false;
 	}
-	free(cmd);
-	return err ? lkdb_error_prefix(err, "loading symbols of %s",
-				       o->vmlinux) : NULL;
+	if (err)
+		return err;
+	if (r.record->result_class == MI_CLASS_ERROR) {
+		const char *msg = gdb_result_error_message(r.record);
+		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
+					msg ? msg : "gdb error");
+	}
+	gdb_call_result_deinit(&r);
+	if (err && step->policy == SETUP_IGNORE) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	if (err && step->policy == SETUP_NOTE) {
+		/* A slower start is better than no start. */
+		lkdb_note(s, "gdb: %s: %s", step->command, err->message);
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	if (err && step->connects)
+		return lkdb_error_prefix(err, "%s: gdb cannot read the dump",
+					 s->options->vmcore);
+	if (err)
+		return lkdb_error_prefix(err, "gdb: %s", step->command);
+	if (step->connects)
+		return gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS, NULL);
+	return NULL;
+}
+
+struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
+{
+	if (s->gdb_failed)
+		return lkdb_error_create(s->gdb_failed->code, "%s",
+					 s->gdb_failed->message);
+	struct lkdb_error *err = NULL;
+	for (size_t i = 0; !err && i < s->nr_setup; i++)
+		err = finish_step(s, &s->setup[i]);
+	clear_steps(s);
+	if (err) {
+		/* Collecting consumed the replies: remember why, for later. */
+		s->gdb_failed = err;
+		return lkdb_error_create(err->code, "%s", err->message);
+	}
+	return NULL;
 }
 
 static struct lkdb_error *connect_remote(struct lkdb_session *s)
@@ -356,43 +489,6 @@ static struct lkdb_error *open_dump(struct lkdb_session *s)
 	return NULL;
 }
 
-static struct lkdb_error *connect_dump(struct lkdb_session *s)
-{
-	char *server = find_dump_server();
-	char *qserver = server ? shell_quote(server) : NULL;
-	char *qdump = shell_quote(s->options->vmcore), *pipe_cmd = NULL;
-	struct lkdb_error *err = NULL;
-	/* -target-select would quote the pipe command: use the CLI form. */
-	if (!qserver || !qdump ||
-	    asprintf(&pipe_cmd, "target remote | %s %s", qserver,
-		     qdump) < 0) {
-		err = &lkdb_error_oom;
-		goto out;
-	}
-	struct gdb_call_result r;
-	err = gdb_driver_console(s->gdb, GDB_CALL_QUIET, 60000, pipe_cmd, &r);
-	if (err)
-		goto out;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB,
-					"%s: gdb cannot read the dump through %s: %s",
-					s->options->vmcore, server,
-					msg ? msg : "error");
-	}
-	gdb_call_result_deinit(&r);
-	if (!err) {
-		s->attached = true;
-		err = gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS, NULL);
-	}
-out:
-	free(server);
-	free(qserver);
-	free(qdump);
-	free(pipe_cmd);
-	return err;
-}
-
 static struct lkdb_error *dump_read_cb(void *context, uint64_t addr,
 				       void *buf, size_t len)
 {
@@ -462,12 +558,15 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 			err = find_kaslr(s);
 		if (err)
 			return err;
-	} else if (s->dump) {
-		err = connect_dump(s);
-		if (err)
-			return err;
 	}
-	err = load_symbols(s);
+	/* The dump is the target; gdb's view of it comes in the background. */
+	if (s->dump)
+		s->attached = true;
+	err = plan_setup(s);
+	if (!err && s->dump)
+		err = send_setup(s);
+	else if (!err)
+		err = lkdb_session_need_gdb(s);
 	if (err)
 		return err;
 	if (options->remote)
@@ -511,7 +610,8 @@ void lkdb_session_poll_events(struct lkdb_session *s)
 
 void lkdb_session_end(struct lkdb_session *s)
 {
-	if (s->gdb && s->attached && gdb_driver_alive(s->gdb)) {
+	if (s->gdb && s->attached && !s->nr_setup && !s->gdb_failed &&
+	    gdb_driver_alive(s->gdb)) {
 		/* Leave the guest running: that is what quit promises. */
 		struct gdb_call_result r;
 		struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
@@ -526,8 +626,12 @@ void lkdb_session_end(struct lkdb_session *s)
 		lkdb_error_destroy(err);
 		s->attached = false;
 	}
+	/* Unfinished setup: gdb finishes it (saving its index) and exits. */
 	gdb_driver_destroy(s->gdb);
 	s->gdb = NULL;
+	clear_steps(s);
+	lkdb_error_destroy(s->gdb_failed);
+	s->gdb_failed = NULL;
 	/* Saves newly found layouts to the per-build-id cache. */
 	ktypes_destroy(s->types);
 	s->types = NULL;

@@ -18,6 +18,7 @@ struct vmlinux;
 struct lkdb_dump;
 struct kernel_memory_reader;
 struct ktypes;
+struct setup_step;
 
 struct lkdb_session {
 	const struct lkdb_options *options;
@@ -29,6 +30,15 @@ struct lkdb_session {
 	bool attached;		/* gdb has a target (remote stub or dump) */
 	/* Kernel type layouts, opened on first use (cached per build-id). */
 	struct ktypes *types;
+	/*
+	 * gdb's setup (target, symbols) sent but not collected: on dumps
+	 * gdb loads while in-process commands answer.  See
+	 * lkdb_session_need_gdb().
+	 */
+	struct setup_step *setup;
+	size_t nr_setup;
+	/* Why gdb could not be set up; later gdb commands fail with it. */
+	struct lkdb_error *gdb_failed;
 	uint64_t kaslr_offset;
 	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
 	bool percpu_at_zero;
@@ -59,6 +69,13 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
  */
 void lkdb_session_memory(struct lkdb_session *s,
 			 struct kernel_memory_reader *ret);
+
+/*
+ * Wait until gdb has its target and symbols (on dumps they load in the
+ * background); every use of gdb goes through here first.  Commands that
+ * only read the target in-process need not.
+ */
+struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s);
 
 /* The vmlinux's type layouts, shared by every kernel command. */
 struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
