@@ -181,15 +181,36 @@ check_output() {
     esac
 }
 
-declare -A TIMES=() RSS=() NOTE=()
+declare -A TIMES=() ANSWERED=() RSS=() NOTE=()
+# first_output OUT STAMP: copy stdin to OUT, writing to STAMP the time the
+# first line came (when the answer appeared, which can be well before the
+# process ends: lkdb lets gdb finish loading before it exits).
+first_output() {
+    local line
+    {
+        if IFS= read -r line; then
+            echo "${EPOCHREALTIME/[.,]/}" >"$2"
+            printf '%s\n' "$line"
+            cat
+        fi
+    } >"$1"
+}
 # run KEY STEP OUT -- COMMAND...: time one run (stdin from $WORK/stdin)
 run() {
     local key=$1 step=$2 out=$3 t0 t1 rc bad
     shift 4
     t0=${EPOCHREALTIME/[.,]/}
     rc=0
-    timeout "$run_timeout" /usr/bin/time -f %M -o "$WORK/rss" "$@" <"$WORK/stdin" >"$out" 2>"$out.err" || rc=$?
+    rm -f "$WORK/first" "$WORK/pipe"
+    mkfifo "$WORK/pipe"
+    first_output "$out" "$WORK/first" <"$WORK/pipe" &
+    local reader=$!
+    timeout "$run_timeout" /usr/bin/time -f %M -o "$WORK/rss" "$@" <"$WORK/stdin" \
+        >"$WORK/pipe" 2>"$out.err" || rc=$?
     t1=${EPOCHREALTIME/[.,]/}
+    wait "$reader"
+    local ta=$t1
+    [[ -s $WORK/first ]] && ta=$(<"$WORK/first")
     if ((rc != 0)); then
         # crash exits 0 after q; lkdb 0 when every command worked.
         printf '%s: error: run %s failed (exit status %s); command:' "$PROG" "$key" "$rc" >&2
@@ -207,6 +228,7 @@ run() {
         fi
     fi
     TIMES[$key]+="$((t1 - t0)) "
+    ANSWERED[$key]+="$((ta - t0)) "
     RSS[$key]+="$(tail -n 1 "$WORK/rss") "
     log "$(printf '%-6s %-12s %7.3fs %6d MB' "$step" "${key#*|}" "$(awk -v u=$((t1 - t0)) 'BEGIN { print u / 1e6 }')" \
         "$(($(tail -n 1 "$WORK/rss") / 1024))")"
@@ -279,23 +301,29 @@ crash_ver=$(crash --version 2>/dev/null | sed -n 's/^crash \([0-9.]*\).*/\1/p' |
 echo "vmcore: $vmcore ($(du -h "$vmcore" | cut -f1)), Linux $release; vmlinux $(du -h "$VMLINUX" | cut -f1)"
 echo "lkdb: $LKDB; crash ${crash_ver:-?}; $runs runs each; $(nproc) CPUs"
 echo
-printf '%-6s %-6s %-6s %9s %8s %12s %21s  %s\n' step tool cache median_s min_s peak_rss_MB 'speedup(crash/lkdb)' note
+printf '%-6s %-6s %-6s %9s %8s %11s %12s %21s %16s  %s\n' step tool cache median_s min_s answered_s peak_rss_MB 'speedup(crash/lkdb)' 'answer_speedup' note
 for step in "${STEPS[@]}"; do
     read -r cmed _ <<<"$(stats "${TIMES[$step|crash]}")"
+    read -r camed _ <<<"$(stats "${ANSWERED[$step|crash]}")"
     for key in "$step|crash" "$step|lkdb cold" "$step|lkdb warm"; do
         read -r med min <<<"$(stats "${TIMES[$key]}")"
+        read -r amed _ <<<"$(stats "${ANSWERED[$key]}")"
         read -r rss _ <<<"$(stats "${RSS[$key]}")"
         tool=${key#*|}
         cache=-
         [[ $tool == lkdb* ]] && cache=${tool#lkdb } tool=lkdb
-        speedup=-
+        speedup=- aspeedup=-
         [[ $tool == lkdb ]] && speedup=$(awk -v a="$cmed" -v b="$med" 'BEGIN { printf "%.1fx", a / b }')
-        printf '%-6s %-6s %-6s %9.3f %8.3f %12d %21s  %s\n' "$step" "$tool" "$cache" \
+        [[ $tool == lkdb ]] && aspeedup=$(awk -v a="$camed" -v b="$amed" 'BEGIN { printf "%.1fx", a / b }')
+        printf '%-6s %-6s %-6s %9.3f %8.3f %11.3f %12d %21s %16s  %s\n' "$step" "$tool" "$cache" \
             "$(awk -v u="$med" 'BEGIN { print u / 1e6 }')" "$(awk -v u="$min" 'BEGIN { print u / 1e6 }')" \
-            $((rss / 1024)) "$speedup" "${NOTE[$key]:-}"
+            "$(awk -v u="$amed" 'BEGIN { print u / 1e6 }')" \
+            $((rss / 1024)) "$speedup" "$aspeedup" "${NOTE[$key]:-}"
     done
 done
 echo
+echo "answered_s = time until the first line of output (the answer); median_s = until the process"
+echo "ended (lkdb then lets gdb finish loading symbols and save its index, after answering)."
 echo "start = starting and exiting with no real work ('p 1' for lkdb, just 'q' for crash): what"
 echo "both tools pay before sys/ps/log run; the rest of each sys/ps/log row is the command itself."
 echo "lkdb's in-process part (warm caches), from ps --stats and log --stats:"
