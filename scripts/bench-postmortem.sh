@@ -83,23 +83,10 @@ fi
 
 # --- tools and fixture -------------------------------------------------------
 
-is_installed() {
-    [[ $(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null) == installed ]]
-}
-need_pkg() { # need_pkg PACKAGE: install it if missing (like install-deps.sh)
-    is_installed "$1" && return 0
-    [[ $(id -u) == 0 ]] || die "package $1 is missing and not root: run 'sudo apt-get install $1'"
-    log "installing $1"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" >&2; then
-        apt-get update -q >&2 || die "apt-get update failed"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" >&2 ||
-            die "apt-get install $1 failed"
-    fi
-}
-command -v dpkg-query >/dev/null 2>&1 || die "dpkg-query not found: this script needs Debian 12 (apt)"
-need_pkg crash
-need_pkg time
-[[ -n $vmcore ]] || need_pkg makedumpfile
+need_pkgs=(crash time)
+[[ -n $vmcore ]] || need_pkgs+=(makedumpfile)
+"$HERE/install-deps.sh" --only "${need_pkgs[@]}" ||
+    die "could not install ${need_pkgs[*]} (scripts/install-deps.sh)"
 [[ -x $LKDB ]] || die "lkdb binary not found at $LKDB; build it (meson setup build && ninja -C build) or set LKDB=/path/to/lkdb"
 [[ -x $(dirname "$LKDB")/../server/lkdb-dump-server ]] ||
     die "lkdb-dump-server not found beside $LKDB (build both with ninja)"
