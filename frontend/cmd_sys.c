@@ -83,10 +83,21 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	for (size_t i = 0; i < info->nr_warnings; i++)
 		fprintf(stderr, "lkdb: sys: warning: %s\n", info->warnings[i]);
 
-	/* The panic message, for a dump: from the log. */
+	/* The panic message, for a dump or a panicked kernel: from the log. */
 	char panic[512] = "";
 	bool have_panic = false;
-	if (s->dump) {
+	bool panicked = s->dump != NULL;
+	if (!panicked) {
+		struct lkdb_error *e = sysinfo_panicked(&reader, s->vmlinux,
+							s->kaslr_offset,
+							&panicked);
+		if (e) {
+			fprintf(stderr, "lkdb: sys: warning: cannot tell whether the kernel panicked: %s\n",
+				e->message);
+			lkdb_error_destroy(e);
+		}
+	}
+	if (panicked) {
 		struct printk_symbols psyms;
 		printk_symbols_lookup(s->vmlinux, &psyms);
 		struct printk_log *log = NULL;
@@ -192,7 +203,8 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		fprintf(out, "%12s: %s\n", "VERSION", info->version);
 		fprintf(out, "%12s: %s\n", "MACHINE", info->machine);
 		fprintf(out, "%12s: %s\n", "MEMORY", memory);
-		if (s->dump)
+		/* crash shows PANIC for every dump, "" when none was found. */
+		if (panicked)
 			fprintf(out, "%12s: \"%s\"\n", "PANIC", panic);
 	}
 	fflush(out);

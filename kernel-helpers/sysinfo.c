@@ -459,3 +459,24 @@ bool sysinfo_panic_message(const struct printk_log *log, char *buf,
 	buf[found_len] = '\0';
 	return true;
 }
+
+struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
+				    const struct vmlinux *vm,
+				    uint64_t kaslr_offset, bool *ret)
+{
+	uint64_t addr;
+	*ret = false;
+	struct lkdb_error *err = vmlinux_symbol(vm, "panic_cpu", &addr, NULL);
+	if (err) {
+		bool absent = err->code == LKDB_ERROR_NOT_FOUND;
+		lkdb_error_destroy(err);
+		return absent ? NULL : lkdb_error_create(LKDB_ERROR_INVALID,
+							 "panic_cpu lookup failed");
+	}
+	int32_t cpu;
+	err = mem->read(mem->context, addr + kaslr_offset, &cpu, sizeof(cpu));
+	if (err)
+		return err;
+	*ret = cpu != -1;
+	return NULL;
+}

@@ -99,4 +99,14 @@ void sysinfo_format_uptime(uint64_t ns, char *buf, size_t size);
 bool sysinfo_panic_message(const struct printk_log *log, char *buf,
 			   size_t size);
 
+/*
+ * Whether the kernel has panicked: panic() claims panic_cpu (an atomic_t,
+ * PANIC_CPU_INVALID = -1 until then; since 4.5, commit 1717f2096b54 "panic,
+ * x86: Fix re-entrance problem due to panic on NMI").  *ret is false when
+ * the kernel has no panic_cpu.
+ */
+struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
+				    const struct vmlinux *vm,
+				    uint64_t kaslr_offset, bool *ret);
+
 #endif

@@ -74,6 +74,11 @@ check "live: bt 99999 is a one-line error naming the PID" \
 "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
 "$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null ||
     { echo "Bail out! the guest did not panic"; exit 1; }
+# The panicked kernel, live: sys names the panic (panic_cpu is set).
+"$LKDB" -q -r ":$(guest_port "$g")" "$V" -c sys >"$TMP/sys.out" 2>"$TMP/sys.err"
+diag "$TMP/sys.err"
+check "live sys on the panicked guest shows the console's panic message" \
+    grep -qxF '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$TMP/sys.out"
 "$GUEST_SH" dump "$g" "$TMP/vmcore.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
     { diag "$TMP/dump.err"; echo "Bail out! no dump"; exit 1; }
 "$GUEST_SH" stop "$g" >/dev/null 2>&1
