@@ -90,16 +90,8 @@ need_pkgs=(crash time)
 [[ -x $LKDB ]] || die "lkdb binary not found at $LKDB; build it (meson setup build && ninja -C build) or set LKDB=/path/to/lkdb"
 [[ -x $(dirname "$LKDB")/../server/lkdb-dump-server ]] ||
     die "lkdb-dump-server not found beside $LKDB (build both with ninja)"
-command -v timeout >/dev/null 2>&1 || die "'timeout' not found (apt-get install coreutils)"
-[[ -n ${EPOCHREALTIME:-} ]] || die "bash ${BASH_VERSION} has no EPOCHREALTIME (need bash >= 5)"
-if [[ -z ${LKDB_VMLINUX:-} ]]; then
-    env_file=${LKDB_FIXTURE_ENV:-$CACHE/kernel/current/fixture.env}
-    [[ -f $env_file ]] || die "no fixture: $env_file not found (run scripts/fixture.sh)"
-    # shellcheck source=/dev/null
-    . "$env_file"
-fi
-VMLINUX=${LKDB_VMLINUX:?}
-[[ -f $VMLINUX ]] || die "vmlinux $VMLINUX not found (run scripts/fixture.sh)"
+# shellcheck source=bench-lib.sh
+. "$HERE/bench-lib.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-benchpm.XXXXXX")
 GUEST_DIR=''

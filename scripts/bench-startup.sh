@@ -90,16 +90,8 @@ fi
 
 [[ -x $LKDB ]] || die "lkdb binary not found at $LKDB; build it (meson setup build && ninja -C build) or set LKDB=/path/to/lkdb"
 command -v "$gdb" >/dev/null 2>&1 || die "gdb '$gdb' not found (apt-get install gdb)"
-command -v timeout >/dev/null 2>&1 || die "'timeout' not found (apt-get install coreutils)"
-[[ -n ${EPOCHREALTIME:-} ]] || die "bash ${BASH_VERSION} has no EPOCHREALTIME (need bash >= 5)"
-if [[ -z ${LKDB_VMLINUX:-} ]]; then
-    env_file=${LKDB_FIXTURE_ENV:-$CACHE/kernel/current/fixture.env}
-    [[ -f $env_file ]] || die "no fixture: $env_file not found (run scripts/fixture.sh)"
-    # shellcheck source=/dev/null
-    . "$env_file"
-fi
-VMLINUX=${LKDB_VMLINUX:?}
-[[ -f $VMLINUX ]] || die "vmlinux $VMLINUX not found (run scripts/fixture.sh)"
+# shellcheck source=bench-lib.sh
+. "$HERE/bench-lib.sh"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-bench.XXXXXX")
 GUEST_DIR=''
