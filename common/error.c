@@ -112,3 +112,21 @@ struct lkdb_error *lkdb_warning_vappend(char ***warnings, size_t *nr_warnings,
 	(*nr_warnings)++;
 	return NULL;
 }
+
+void lkdb_warnings_free(char **warnings, size_t nr_warnings)
+{
+	for (size_t i = 0; i < nr_warnings; i++)
+		free(warnings[i]);
+	free(warnings);
+}
+
+struct lkdb_error *lkdb_warning_append(char ***warnings, size_t *nr_warnings,
+				       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct lkdb_error *err = lkdb_warning_vappend(warnings, nr_warnings,
+						      fmt, ap);
+	va_end(ap);
+	return err;
+}

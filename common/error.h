@@ -60,5 +60,10 @@ void lkdb_error_destroy(struct lkdb_error *err);
 struct lkdb_error *lkdb_warning_vappend(char ***warnings, size_t *nr_warnings,
 					const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+struct lkdb_error *lkdb_warning_append(char ***warnings, size_t *nr_warnings,
+				       const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Free such an array and its strings; accepts NULL. */
+void lkdb_warnings_free(char **warnings, size_t nr_warnings);
 
 #endif

@@ -63,9 +63,7 @@ void kmodule_list_destroy(struct kmodule_list *list)
 	for (size_t i = 0; i < list->nr_modules; i++)
 		free_sections(&list->modules[i]);
 	free(list->modules);
-	for (size_t i = 0; i < list->nr_warnings; i++)
-		free(list->warnings[i]);
-	free(list->warnings);
+	lkdb_warnings_free(list->warnings, list->nr_warnings);
 	free(list);
 }
 

@@ -68,9 +68,7 @@ void printk_log_destroy(struct printk_log *log)
 	for (size_t i = 0; i < log->nr_records; i++)
 		free(log->records[i].text);
 	free(log->records);
-	for (size_t i = 0; i < log->nr_warnings; i++)
-		free(log->warnings[i]);
-	free(log->warnings);
+	lkdb_warnings_free(log->warnings, log->nr_warnings);
 	free(log);
 }
 

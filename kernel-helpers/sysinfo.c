@@ -47,9 +47,7 @@ void sysinfo_destroy(struct sysinfo *info)
 {
 	if (!info)
 		return;
-	for (size_t i = 0; i < info->nr_warnings; i++)
-		free(info->warnings[i]);
-	free(info->warnings);
+	lkdb_warnings_free(info->warnings, info->nr_warnings);
 	free(info);
 }
 
@@ -57,20 +55,10 @@ void sysinfo_destroy(struct sysinfo *info)
 static void warn(struct sysinfo *info, struct lkdb_error *err,
 		 const char *what)
 {
-	char *line = NULL;
-	if (asprintf(&line, "%s: %s", what, err->message) < 0)
-		line = NULL;
+	lkdb_error_destroy(lkdb_warning_append(&info->warnings,
+					       &info->nr_warnings, "%s: %s",
+					       what, err->message));
 	lkdb_error_destroy(err);
-	if (!line)
-		return;
-	char **grown = realloc(info->warnings,
-			       (info->nr_warnings + 1) * sizeof(*grown));
-	if (!grown) {
-		free(line);
-		return;
-	}
-	info->warnings = grown;
-	info->warnings[info->nr_warnings++] = line;
 }
 
 static uint64_t get_u64(const unsigned char *p, uint64_t size)

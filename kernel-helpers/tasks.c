@@ -46,9 +46,7 @@ void task_list_destroy(struct task_list *list)
 	if (!list)
 		return;
 	free(list->tasks);
-	for (size_t i = 0; i < list->nr_warnings; i++)
-		free(list->warnings[i]);
-	free(list->warnings);
+	lkdb_warnings_free(list->warnings, list->nr_warnings);
 	free(list);
 }
 
