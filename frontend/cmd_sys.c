@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "dump.h"
 #include "json.h"
+#include "task_lookup.h"
 #include "ktypes.h"
 #include "printk.h"
 #include "sysinfo.h"
@@ -115,6 +116,25 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		printk_log_destroy(log);
 	}
 
+	/* The task that panicked, as crash shows it under PANIC. */
+	struct task_list *task_list = NULL;
+	const struct task_info *panic_task = NULL;
+	int panic_cpu = -1;
+	if (panicked) {
+		struct lkdb_error *e = sysinfo_panic_cpu(&reader, s->vmlinux,
+							 s->kaslr_offset,
+							 &panic_cpu);
+		if (!e && panic_cpu >= 0)
+			e = task_lookup_read(s, "sys", &task_list);
+		if (e) {
+			fprintf(stderr, "lkdb: sys: warning: no panic task: %s\n",
+				e->message);
+			lkdb_error_destroy(e);
+		} else if (task_list) {
+			panic_task = task_lookup_on_cpu(task_list, panic_cpu);
+		}
+	}
+
 	int64_t date = 0;
 	bool have_date = crash_time(s, &date);
 	if (!have_date && info->have_time) {
@@ -185,6 +205,18 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		json_number(out, &first, "memory_bytes", info->have_memory,
 			    info->memory_bytes);
 		json_field(out, &first, "panic", have_panic ? panic : NULL);
+		fputs(", \"panic_task\": ", out);
+		if (panic_task) {
+			char comm[17];
+			task_lookup_safe_comm(panic_task->comm, comm);
+			fprintf(out, "{\"pid\": %" PRId32 ", \"command\": ",
+				panic_task->pid);
+			json_write_string(out, comm);
+			fprintf(out, ", \"task\": \"%016" PRIx64 "\", \"cpu\": %d}",
+				panic_task->task, panic_cpu);
+		} else {
+			fputs("null", out);
+		}
 		fputs("}\n", out);
 	} else {
 		fprintf(out, "%12s: %s\n", "KERNEL", vmlinux_path(s->vmlinux));
@@ -206,8 +238,18 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		/* crash shows PANIC for every dump, "" when none was found. */
 		if (panicked)
 			fprintf(out, "%12s: \"%s\"\n", "PANIC", panic);
+		if (panic_task) {
+			char comm[17];
+			task_lookup_safe_comm(panic_task->comm, comm);
+			fprintf(out, "%12s: %" PRId32 "\n", "PID", panic_task->pid);
+			fprintf(out, "%12s: \"%s\"\n", "COMMAND", comm);
+			fprintf(out, "%12s: %016" PRIx64 "\n", "TASK",
+				panic_task->task);
+			fprintf(out, "%12s: %d\n", "CPU", panic_cpu);
+		}
 	}
 	fflush(out);
 	sysinfo_destroy(info);
+	task_list_destroy(task_list);
 	return NULL;
 }

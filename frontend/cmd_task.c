@@ -2,6 +2,11 @@
 /*
  * task: a task_struct's summary, a compact set of its fields as gdb prints
  * them, and $task = (struct task_struct *)ADDR in gdb for what follows.
+ * The task becomes the context of bt and of gdb's frame commands: its
+ * CPU's thread when it runs; on a dump, a sleeping task's registers are
+ * given to lkdb-dump-server as a thread of its own (monitor lkdb-context),
+ * so that frame N / info locals / up work in its frames.  QEMU's stub
+ * cannot take registers, so live, gdb stays on a CPU for sleeping tasks.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +14,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "dump.h"
 #include "json.h"
 #include "task_lookup.h"
 
@@ -33,32 +39,6 @@ static const struct {
 	{ "stack", "" },
 	{ "thread.sp", "/x" },
 };
-
-static struct lkdb_error *current_cpu_task(struct lkdb_session *s,
-					   const struct task_list *list,
-					   const struct task_info **ret)
-{
-	struct gdb_thread *threads;
-	size_t n;
-	struct lkdb_error *err = task_lookup_threads(s, &threads, &n);
-	if (err)
-		return err;
-	long tid = -1;
-	for (size_t i = 0; i < n; i++) {
-		if (threads[i].current)
-			tid = threads[i].tid;
-	}
-	free(threads);
-	if (tid < 1 || tid > (long)list->nr_cpus)
-		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "the selected gdb thread is not a CPU: give a PID or task address");
-	const struct task_info *t = task_lookup_on_cpu(list, (int)tid - 1);
-	if (!t)
-		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "no task known to run on CPU %ld", tid - 1);
-	*ret = t;
-	return NULL;
-}
 
 static void print_json(const struct task_info *t)
 {
@@ -101,6 +81,55 @@ static void print_fields(struct lkdb_session *s)
 	}
 }
 
+static struct lkdb_error *select_tid(struct lkdb_session *s, long tid,
+				     int *num_ret)
+{
+	struct gdb_thread *threads;
+	size_t n;
+	struct lkdb_error *err = task_lookup_threads(s, &threads, &n);
+	if (err)
+		return err;
+	int num = task_lookup_thread_num(threads, n, tid);
+	free(threads);
+	if (num < 0)
+		return lkdb_error_create(LKDB_ERROR_GDB,
+					 "gdb shows no thread %ld", tid);
+	char cmd[32];
+	snprintf(cmd, sizeof(cmd), "thread %d", num);
+	*num_ret = num;
+	return task_lookup_gdb_quiet(s, cmd, NULL);
+}
+
+/* Make t's frames gdb's selected ones; *num_ret its gdb thread, or -1. */
+static struct lkdb_error *gdb_context(struct lkdb_session *s,
+				      const struct task_info *t, int *num_ret)
+{
+	*num_ret = -1;
+	if (t->running && t->cpu >= 0)
+		return select_tid(s, t->cpu + 1, num_ret);
+	if (!s->dump)
+		return NULL;
+	struct x86_64_regs r;
+	struct lkdb_error *err = task_lookup_sleeping_regs(s, t, &r);
+	if (err)
+		return err;
+	/* The server's context thread: one past the CPUs. */
+	long tid = (long)dump_nr_cpus(s->dump) + 1;
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd),
+		 "monitor lkdb-context thread=%ld rip=%" PRIx64 " rsp=%" PRIx64
+		 " rbp=%" PRIx64 " rbx=%" PRIx64 " r12=%" PRIx64
+		 " r13=%" PRIx64 " r14=%" PRIx64 " r15=%" PRIx64,
+		 tid, r.rip, r.rsp, r.rbp, r.rbx, r.r12, r.r13, r.r14, r.r15);
+	err = task_lookup_gdb_quiet(s, cmd, NULL);
+	if (!err)
+		err = task_lookup_gdb_quiet(s, "maintenance flush register-cache",
+					    NULL);
+	if (!err)
+		err = select_tid(s, tid, num_ret);
+	return err;
+}
+
 struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
@@ -120,7 +149,7 @@ struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 	if (ctx->argc == 2)
 		err = task_lookup_find(list, ctx->argv[1], &t);
 	else
-		err = current_cpu_task(s, list, &t);
+		err = task_lookup_context(s, list, &t);
 	if (err)
 		goto out;
 	char cmd[96];
@@ -129,6 +158,11 @@ struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 	err = task_lookup_gdb_quiet(s, cmd, NULL);
 	if (err)
 		goto out;
+	int thread;
+	err = gdb_context(s, t, &thread);
+	if (err)
+		goto out;
+	s->context_task = t->task;
 	if (ctx->json) {
 		print_json(t);
 	} else {
@@ -138,6 +172,12 @@ struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 		       t->running ? "  (running on its CPU)" : "");
 		print_fields(s);
 		printf("$task = (struct task_struct *)0x%" PRIx64 "\n", t->task);
+		if (thread >= 0)
+			printf("gdb's frames (frame N, info locals, up): thread %d\n",
+			       thread);
+		else
+			printf("gdb's frames stay on the selected CPU: a live stub cannot take a sleeping task's registers (bt %" PRId32 " unwinds it)\n",
+			       t->pid);
 	}
 	fflush(stdout);
 out:

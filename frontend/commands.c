@@ -24,17 +24,24 @@ const struct lkdb_command lkdb_commands[] = {
 	{
 		.name = "bt",
 		.handler = cmd_bt,
-		.summary = "backtrace of the current thread, a task, or every CPU's task",
-		.usage = "bt [-a | PID | TASK]\n"
-			 "Without an argument, gdb's bt of the selected thread.\n"
-			 "  PID | TASK  a task by PID or task_struct address (hex): crash's\n"
-			 "           header (PID: 57  TASK: ffff...  CPU: 1  COMMAND: \"sleep\")\n"
-			 "           then its frames.  A task running on a CPU: that CPU's\n"
-			 "           thread.  A sleeping task (dumps only for now): the\n"
-			 "           registers __switch_to_asm saved (task->thread.sp's\n"
-			 "           struct inactive_task_frame), unwound from __schedule\n"
-			 "  -a       the task on every CPU, each with its header",
-		.flags = CMD_NEEDS_TARGET,
+		.summary = "backtrace of the context task, a task, or every CPU's task",
+		.usage = "bt [-l] [--json] [-a | PID | TASK]\n"
+			 "crash's backtrace, from lkdb's own ORC unwinder (the kernel's\n"
+			 "unwind tables), on dumps and live guests alike.  Without an\n"
+			 "argument, the context task: the one `task` chose, else on a dump\n"
+			 "the panicking task, live the task on gdb's selected CPU.\n"
+			 "Exception frames show the registers saved there and the\n"
+			 "interrupted RIP; the walk ends at the user-mode boundary with the\n"
+			 "user's registers.  gdb's own backtrace: \"backtrace\" or \"where\".\n"
+			 "  PID | TASK  a task by PID or task_struct address (hex); a sleeping\n"
+			 "           task unwinds from the registers __switch_to_asm saved\n"
+			 "  -a       the task on every CPU, each with its header\n"
+			 "  -l       the source file and line under each frame\n"
+			 "  --json   {pid, task, cpu, command, frames: [{level, sp, ip,\n"
+			 "           function, offset, module, source: [{file, line}],\n"
+			 "           exception: null | {user, partial, rip, regs}}], stopped}\n"
+			 "           (an array of those with -a)",
+		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	},
 	{
 		.name = "help",

@@ -2,6 +2,7 @@
 #include "gdb_target.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,4 +88,88 @@ void gdb_target_memory_reader(struct gdb_driver *gdb,
 {
 	ret->context = gdb;
 	ret->read = read_cb;
+}
+
+/* gdb's x86_64 register names and where they go. */
+static uint64_t *reg_slot(struct x86_64_regs *r, const char *name)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} map[] = {
+#define REG(gdb_name, field) { gdb_name, offsetof(struct x86_64_regs, field) }
+		REG("rax", rax), REG("rbx", rbx), REG("rcx", rcx),
+		REG("rdx", rdx), REG("rsi", rsi), REG("rdi", rdi),
+		REG("rbp", rbp), REG("rsp", rsp), REG("r8", r8),
+		REG("r9", r9), REG("r10", r10), REG("r11", r11),
+		REG("r12", r12), REG("r13", r13), REG("r14", r14),
+		REG("r15", r15), REG("rip", rip), REG("eflags", eflags),
+		REG("cs", cs), REG("ss", ss), REG("ds", ds), REG("es", es),
+		REG("fs", fs), REG("gs", gs), REG("fs_base", fs_base),
+		REG("gs_base", gs_base),
+#undef REG
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (!strcmp(map[i].name, name))
+			return (uint64_t *)((char *)r + map[i].offset);
+	}
+	return NULL;
+}
+
+struct lkdb_error *gdb_target_thread_regs(struct gdb_driver *gdb,
+					  int thread_num,
+					  struct x86_64_regs *ret)
+{
+	struct gdb_call_result names, values;
+	struct lkdb_error *err = gdb_driver_call_ok(gdb, 0, 30000,
+						    "-data-list-register-names",
+						    NULL, 0, &names);
+	if (err)
+		return err;
+	char thread[32];
+	snprintf(thread, sizeof(thread), "%d", thread_num);
+	const char *argv[] = { "--thread", thread, "x" };
+	err = gdb_driver_call_ok(gdb, 0, 30000, "-data-list-register-values",
+				 argv, 3, &values);
+	if (err) {
+		gdb_call_result_deinit(&names);
+		return err;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->orig_rax = UINT64_MAX;	/* the stub does not have it */
+	const struct mi_value *list = mi_value_find(names.record->results,
+						    "register-names");
+	size_t nr_names = 0;
+	for (const struct mi_value *v = list ? list->children : NULL; v;
+	     v = v->next)
+		nr_names++;
+	unsigned int found = 0;
+	const struct mi_value *vals = mi_value_find(values.record->results,
+						    "register-values");
+	for (const struct mi_value *v = vals ? vals->children : NULL; v;
+	     v = v->next) {
+		const char *number = mi_value_string(v->children, "number");
+		const char *value = mi_value_string(v->children, "value");
+		if (!number || !value)
+			continue;
+		unsigned long n = strtoul(number, NULL, 10);
+		const struct mi_value *name = list ? list->children : NULL;
+		for (unsigned long i = 0; name && i < n; i++)
+			name = name->next;
+		if (!name || name->kind != MI_VALUE_CONST || !name->cstring ||
+		    n >= nr_names)
+			continue;
+		uint64_t *slot = reg_slot(ret, name->cstring);
+		if (slot) {
+			*slot = strtoull(value, NULL, 16);
+			found++;
+		}
+	}
+	if (found < 18)
+		err = lkdb_error_create(LKDB_ERROR_GDB,
+					"gdb gave %u of thread %d's registers",
+					found, thread_num);
+	gdb_call_result_deinit(&names);
+	gdb_call_result_deinit(&values);
+	return err;
 }

@@ -16,4 +16,12 @@ void gdb_target_memory_reader(struct gdb_driver *gdb,
 struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
 				   void *buf, size_t len);
 
+/*
+ * The registers gdb has for its thread thread_num (a vCPU over QEMU's
+ * stub; orig_rax is not among them: UINT64_MAX).
+ */
+struct lkdb_error *gdb_target_thread_regs(struct gdb_driver *gdb,
+					  int thread_num,
+					  struct x86_64_regs *ret);
+
 #endif

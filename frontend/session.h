@@ -40,6 +40,8 @@ struct lkdb_session {
 	/* Why gdb could not be set up; later gdb commands fail with it. */
 	struct lkdb_error *gdb_failed;
 	uint64_t kaslr_offset;
+	/* The task `task` chose (its task_struct), 0 for the default. */
+	uint64_t context_task;
 	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
 	bool percpu_at_zero;
 	bool interactive;	/* a terminal is on stdin and stdout */

@@ -2,6 +2,9 @@
 /* Tasks and gdb threads for bt and task. */
 #include "task_lookup.h"
 
+#include "ktypes.h"
+#include "sysinfo.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -226,3 +229,119 @@ int task_lookup_thread_num(const struct gdb_thread *threads, size_t n,
 	}
 	return -1;
 }
+
+/* The task on the CPU of gdb's selected thread. */
+static struct lkdb_error *selected_cpu_task(struct lkdb_session *s,
+					    const struct task_list *list,
+					    const struct task_info **ret)
+{
+	struct gdb_thread *threads;
+	size_t n;
+	struct lkdb_error *err = task_lookup_threads(s, &threads, &n);
+	if (err)
+		return err;
+	long tid = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (threads[i].current)
+			tid = threads[i].tid;
+	}
+	free(threads);
+	if (tid < 1 || tid > (long)list->nr_cpus)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the selected gdb thread is not a CPU: give a PID or task address");
+	const struct task_info *t = task_lookup_on_cpu(list, (int)tid - 1);
+	if (!t)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "no task known to run on CPU %ld", tid - 1);
+	*ret = t;
+	return NULL;
+}
+
+struct lkdb_error *task_lookup_context(struct lkdb_session *s,
+				       const struct task_list *list,
+				       const struct task_info **ret)
+{
+	if (s->context_task) {
+		for (size_t i = 0; i < list->nr_tasks; i++) {
+			if (list->tasks[i].task == s->context_task) {
+				*ret = &list->tasks[i];
+				return NULL;
+			}
+		}
+		/* Gone (live): fall back to the default. */
+		s->context_task = 0;
+	}
+	if (!s->dump)
+		return selected_cpu_task(s, list, ret);
+	struct kernel_memory_reader mem;
+	lkdb_session_memory(s, &mem);
+	int cpu;
+	struct lkdb_error *err = sysinfo_panic_cpu(&mem, s->vmlinux,
+						   s->kaslr_offset, &cpu);
+	if (err)
+		return err;
+	const struct task_info *t = task_lookup_on_cpu(list, cpu < 0 ? 0 : cpu);
+	if (!t)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "no task known to run on CPU %d: give a PID or task address",
+					 cpu < 0 ? 0 : cpu);
+	*ret = t;
+	return NULL;
+}
+
+static struct lkdb_error *read_u64(const struct kernel_memory_reader *mem,
+				   uint64_t addr, uint64_t *ret)
+{
+	return mem->read(mem->context, addr, ret, sizeof(*ret));
+}
+
+struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
+					    const struct task_info *t,
+					    struct x86_64_regs *regs)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = lkdb_session_types(s, &types);
+	if (err)
+		return err;
+	struct kernel_memory_reader mem;
+	lkdb_session_memory(s, &mem);
+	uint64_t sp_off, frame_size;
+	err = ktypes_member(types, "task_struct",
+					       "thread.sp", &sp_off, NULL);
+	if (!err)
+		err = ktypes_size(types, "inactive_task_frame",
+				  &frame_size);
+	if (err)
+		return err;
+	static const char *const names[] = {
+		"r15", "r14", "r13", "r12", "bx", "bp", "ret_addr",
+	};
+	uint64_t offs[7];
+	for (size_t i = 0; i < 7; i++) {
+		err = ktypes_member(types, "inactive_task_frame",
+				    names[i], &offs[i], NULL);
+		if (err)
+			return err;
+	}
+	uint64_t sp;
+	err = read_u64(&mem, t->task + sp_off, &sp);
+	if (err)
+		return err;
+	uint64_t vals[7];
+	for (size_t i = 0; i < 7 && !err; i++)
+		err = read_u64(&mem, sp + offs[i], &vals[i]);
+	if (err)
+		return err;
+	memset(regs, 0, sizeof(*regs));
+	regs->r15 = vals[0];
+	regs->r14 = vals[1];
+	regs->r13 = vals[2];
+	regs->r12 = vals[3];
+	regs->rbx = vals[4];
+	regs->rbp = vals[5];
+	regs->rip = vals[6];
+	regs->rsp = sp + frame_size;
+	regs->cs = 0x10;	/* __KERNEL_CS: not user mode */
+	return NULL;
+}
+

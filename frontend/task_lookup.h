@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "session.h"
+#include "target.h"
 #include "tasks.h"
 
 /* Read the task list (warnings go to stderr prefixed with "lkdb: CMD: "). */
@@ -27,6 +28,26 @@ struct lkdb_error *task_lookup_find(const struct task_list *list,
 /* The task running on cpu, or NULL. */
 const struct task_info *task_lookup_on_cpu(const struct task_list *list,
 					   int cpu);
+
+/*
+ * The context task: the one `task` chose last; else on a dump the task
+ * that panicked (the one on panic_cpu; CPU 0's if none did), live the task
+ * on the CPU of gdb's selected thread.
+ */
+struct lkdb_error *task_lookup_context(struct lkdb_session *s,
+				       const struct task_list *list,
+				       const struct task_info **ret);
+
+/*
+ * A sleeping task's registers: those __switch_to_asm saved.
+ * task->thread.sp points at its struct inactive_task_frame (r15 r14 r13 r12
+ * bx bp ret_addr on x86_64); after the switch back, rip is ret_addr (in
+ * __schedule: a return address) and rsp is thread.sp +
+ * sizeof(struct inactive_task_frame).
+ */
+struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
+					     const struct task_info *t,
+					     struct x86_64_regs *regs);
 
 /* crash's header: PID: 57  TASK: ffff...  CPU: 1  COMMAND: "sleep" */
 void task_lookup_print_header(FILE *out, const struct task_info *t);

@@ -448,12 +448,12 @@ bool sysinfo_panic_message(const struct printk_log *log, char *buf,
 	return true;
 }
 
-struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
-				    const struct vmlinux *vm,
-				    uint64_t kaslr_offset, bool *ret)
+struct lkdb_error *sysinfo_panic_cpu(const struct kernel_memory_reader *mem,
+				     const struct vmlinux *vm,
+				     uint64_t kaslr_offset, int *cpu_ret)
 {
 	uint64_t addr;
-	*ret = false;
+	*cpu_ret = -1;
 	struct lkdb_error *err = vmlinux_symbol(vm, "panic_cpu", &addr, NULL);
 	if (err) {
 		bool absent = err->code == LKDB_ERROR_NOT_FOUND;
@@ -465,6 +465,16 @@ struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
 	err = mem->read(mem->context, addr + kaslr_offset, &cpu, sizeof(cpu));
 	if (err)
 		return err;
-	*ret = cpu != -1;
+	*cpu_ret = cpu < 0 ? -1 : cpu;
 	return NULL;
+}
+
+struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
+				    const struct vmlinux *vm,
+				    uint64_t kaslr_offset, bool *ret)
+{
+	int cpu;
+	struct lkdb_error *err = sysinfo_panic_cpu(mem, vm, kaslr_offset, &cpu);
+	*ret = !err && cpu >= 0;
+	return err;
 }

@@ -108,5 +108,9 @@ bool sysinfo_panic_message(const struct printk_log *log, char *buf,
 struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
 				    const struct vmlinux *vm,
 				    uint64_t kaslr_offset, bool *ret);
+/* The CPU that panicked (panic_cpu), -1 if none did or it is not known. */
+struct lkdb_error *sysinfo_panic_cpu(const struct kernel_memory_reader *mem,
+				     const struct vmlinux *vm,
+				     uint64_t kaslr_offset, int *cpu_ret);
 
 #endif

@@ -45,11 +45,11 @@ check "per-CPU symbol is not relocated (equals kallsyms)" \
 check "CPU 0's current task has a readable name" \
     grep -qE '^\$2 = "[a-z]' "$TMP/out"
 
-# bt and info threads work: one thread per virtual CPU.
-"$LKDB" -q -r ":$port" "$LKDB_VMLINUX" -c 'info threads' -c 'bt' >"$TMP/out" 2>&1
+# gdb's backtrace and info threads work: one thread per virtual CPU.
+"$LKDB" -q -r ":$port" "$LKDB_VMLINUX" -c 'info threads' -c 'backtrace' >"$TMP/out" 2>&1
 diag "$TMP/out"
 check "info threads lists both CPUs" \
     test "$(grep -c 'Thread 1\.' "$TMP/out")" = 2
-check "bt shows a kernel frame with a source line" \
+check "gdb's backtrace shows a kernel frame with a source line" \
     grep -qE '^#0 .* at [a-z].*\.[ch]:[0-9]+' "$TMP/out"
 done_testing

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # bt and task, live and on a dump of a panicked guest.  Ground truth: the
-# console's LKDB-SLEEPERS (sleep processes, in nanosleep) and the panic
-# (sysrq c: the shell "sh" panics in sysrq_handle_crash).
-#   live: bt -a (a header per CPU), bt 1 (init sleeps in wait: through
-#         schedule, or the one-line "needs a dump" error), task 1, errors
-#   dump: bt SLEEPER goes through schedule and the nanosleep path, bt -a
-#         shows sh with sysrq_handle_crash and panic, bt 99999 and bt zzz
-#         are one-line errors, task PID and task + p $task->pid
+# console's LKDB-SLEEPERS (sleep processes, in clock_nanosleep(2)), init
+# waiting for its children, and the panic (sysrq c: the shell "sh" writes
+# "c" to /proc/sysrq-trigger with write(2), system call 1, and panics in
+# sysrq_handle_crash).
+#   live: bt -a (a header per CPU), bt 1 (init sleeps: through schedule to
+#         the system call entry, the user's registers), task 1, errors
+#   dump: bt (the panicking sh: sysrq_handle_crash, panic, the entry with
+#         ORIG_RAX 1 and user CS), -l file:line, --json = the text's frames,
+#         bt SLEEPER through schedule and the nanosleep path (ORIG_RAX of
+#         clock_nanosleep), bt -a, errors; task SLEEPER makes gdb's frames
+#         the sleeper's (gdb's own backtrace, frame, info locals).
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 g=''
@@ -49,17 +53,15 @@ lkdb live-all -r ":$port" "$V" -c 'bt -a'
 check "live: bt -a exits 0" test "$(st live-all)" = 0
 check "live: bt -a has one crash header per CPU ($ncpus)" \
     test "$(grep -cE "$header_re" "$TMP/live-all.out")" = "$ncpus"
-check "live: bt -a shows frames" grep -q '^#1 ' "$TMP/live-all.out"
+check "live: bt -a shows frames" grep -qE '^ #1 \[[0-9a-f]{16}\] ' "$TMP/live-all.out"
 
 lkdb live-bt1 -r ":$port" "$V" -c 'bt 1'
 check "live: bt 1 has init's header" \
     grep -qE '^PID: +1 +TASK: +[0-9a-f]{16} +CPU: +[0-9-]+ +COMMAND: "init"' "$TMP/live-bt1.out"
-if [[ $(st live-bt1) == 0 ]]; then
-    check "live: bt 1 goes through schedule" grep -qE ' in (__)?schedule ' "$TMP/live-bt1.out"
-else
-    check "live: bt 1 (sleeping) is a clear one-line error" \
-        one_line_error live-bt1 'bt of a sleeping task needs a dump'
-fi
+check "live: bt 1 (sleeping) goes through schedule" grep -qE '^ *#[0-9]+ \[[0-9a-f]{16}\] schedule at ' "$TMP/live-bt1.out"
+check "live: bt 1 ends at the system call entry with the user's registers" \
+    bash -c "grep -qE '\] entry_SYSCALL_64[a-z_]* at ' '$TMP/live-bt1.out' &&
+             tail -n1 '$TMP/live-bt1.out' | grep -qE 'ORIG_RAX: [0-9a-f]{16}  CS: 0033  SS: 002b'"
 
 lkdb live-task -r ":$port" "$V" -c 'task 1' -c 'p $task->pid'
 check "live: task 1 exits 0" test "$(st live-task)" = 0
@@ -85,21 +87,52 @@ check "live sys on the panicked guest shows the console's panic message" \
 g=''
 D="$TMP/vmcore.elf"
 
-lkdb sleeper "$V" "$D" -c "bt $s1" -c 'info threads'
+frame_re() { echo "^ *#[0-9]+ \\[[0-9a-f]{16}\\] $1 at [0-9a-f]{16}"; }
+lkdb panicker "$V" "$D" -c 'bt' -c 'bt -l' -c 'bt --json'
+check "dump: bt exits 0" test "$(st panicker)" = 0
+check "dump: bt is the panicking sh" grep -qE '^PID: .*COMMAND: "sh"' "$TMP/panicker.out"
+check "dump: bt goes through sysrq_handle_crash and panic" \
+    bash -c "grep -qE '$(frame_re sysrq_handle_crash)' '$TMP/panicker.out' &&
+             grep -qE '$(frame_re panic)' '$TMP/panicker.out'"
+check "dump: bt ends at the entry with write(2)'s user registers (ORIG_RAX 1, CS 0033)" \
+    bash -c "grep -qE '$(frame_re 'entry_SYSCALL_64[a-z_]*')' '$TMP/panicker.out' &&
+             grep -qx '    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b' '$TMP/panicker.out'"
+check "dump: bt -l shows panic's source line in kernel/panic.c" \
+    grep -qE '^    kernel/panic.c: [0-9]+' "$TMP/panicker.out"
+check "dump: bt --json has the text's frames and the user registers" python3 - "$TMP/panicker.out" <<'PY'
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+text = []
+for l in lines:
+    if l.startswith('PID: '):
+        if text:
+            break
+        continue
+    m = re.match(r'^ *#\d+ \[([0-9a-f]{16})\] (\S+) at ([0-9a-f]{16})', l)
+    if m:
+        text.append((m.group(1), m.group(2), m.group(3)))
+obj = json.loads(lines[-1])
+js = [(f['sp'], f['function'], f['ip']) for f in obj['frames']]
+last = obj['frames'][-1]['exception']
+sys.exit(0 if js == text and obj['command'] == 'sh' and last['user']
+         and last['regs']['orig_rax'] == '0000000000000001' else 1)
+PY
+
+lkdb sleeper "$V" "$D" -c "bt $s1"
 check "dump: bt $s1 exits 0" test "$(st sleeper)" = 0
 check "dump: bt $s1 has its header, COMMAND \"sleep\"" \
     grep -qE "^PID: +$s1 +TASK: +[0-9a-f]{16} +CPU: +[0-9-]+ +COMMAND: \"sleep\"" "$TMP/sleeper.out"
-check "dump: bt $s1 goes through schedule" grep -qE ' in schedule ' "$TMP/sleeper.out"
+check "dump: bt $s1 goes through schedule" grep -qE "$(frame_re schedule)" "$TMP/sleeper.out"
 check "dump: bt $s1 goes through the nanosleep path" \
-    grep -qE ' in (do_nanosleep|hrtimer_nanosleep) ' "$TMP/sleeper.out"
-check "dump: the context thread is gone afterwards" \
-    test "$(grep -cE '^[* ] +[0-9]+ +Thread ' "$TMP/sleeper.out")" = "$ncpus"
+    grep -qE "$(frame_re '(do_nanosleep|hrtimer_nanosleep)')" "$TMP/sleeper.out"
+check "dump: bt $s1 ends with clock_nanosleep's user registers (ORIG_RAX 0xe6)" \
+    grep -qx '    ORIG_RAX: 00000000000000e6  CS: 0033  SS: 002b' "$TMP/sleeper.out"
 
 # The same task by address.
 addr=$(sed -nE "s/^PID: +$s1 +TASK: +([0-9a-f]{16}) .*/\\1/p" "$TMP/sleeper.out" | head -n1)
 lkdb byaddr "$V" "$D" -c "bt 0x$addr"
 check "dump: bt 0x$addr (the task's address) is the same task" \
-    bash -c "grep -qE '^PID: +$s1 ' '$TMP/byaddr.out' && grep -qE ' in schedule ' '$TMP/byaddr.out'"
+    bash -c "grep -qE '^PID: +$s1 ' '$TMP/byaddr.out' && grep -qE '$(frame_re schedule)' '$TMP/byaddr.out'"
 
 lkdb all "$V" "$D" -c 'bt -a'
 check "dump: bt -a exits 0" test "$(st all)" = 0
@@ -107,8 +140,17 @@ check "dump: bt -a has one header per CPU ($ncpus)" \
     test "$(grep -cE "$header_re" "$TMP/all.out")" = "$ncpus"
 check "dump: bt -a shows the panicking sh with sysrq_handle_crash and panic" \
     bash -c "grep -qE '^PID: .*COMMAND: \"sh\"' '$TMP/all.out' &&
-             grep -qE ' in sysrq_handle_crash ' '$TMP/all.out' &&
-             grep -qE ' in panic ' '$TMP/all.out'"
+             grep -qE '$(frame_re sysrq_handle_crash)' '$TMP/all.out' &&
+             grep -qE '$(frame_re panic)' '$TMP/all.out'"
+
+# task makes the sleeper gdb's context: gdb's own commands in its frames.
+lkdb ctx "$V" "$D" -c "task $s1" -c 'backtrace 12' -c 'frame 1' -c 'info threads' -c 'bt'
+check "dump: task $s1 gives gdb its frames (gdb's backtrace through schedule and nanosleep)" \
+    bash -c "grep -qE '^#[0-9]+ .* in schedule ' '$TMP/ctx.out' &&
+             grep -qE '^#[0-9]+ .* in (do_nanosleep|hrtimer_nanosleep) ' '$TMP/ctx.out'"
+check "dump: after task $s1, bt (the context task) is the sleeper" \
+    test "$(grep -cE "^PID: +$s1 .*COMMAND: \"sleep\"" "$TMP/ctx.out")" = 2
+check "dump: the context thread is listed by gdb" grep -qE 'Thread [0-9]+ \(context\)' "$TMP/ctx.out"
 
 lkdb nopid "$V" "$D" -c 'bt 99999'
 check "dump: bt 99999 is a one-line error naming the PID" \

@@ -205,12 +205,12 @@ j2=$(since_mark | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p' | tail -n 1)
 echo "# jiffies before continue $j1, after Ctrl-C $j2"
 check "the guest ran between continue and Ctrl-C (jiffies advanced)" \
     test "${j2:-0}" -gt "${j1:-0}"
-run_cmd 'bt'
-check "bt works after the interrupt" wait_output '^#1 +0x[0-9a-f]+ in '
+run_cmd 'backtrace'
+check "gdb's backtrace works after the interrupt" wait_output '^#1 +0x[0-9a-f]+ in '
 since_mark | head -5 | diag
 keys Up
-check "after the interrupt line editing works (Up recalls bt)" \
-    wait_last '^lkdb> bt$'
+check "after the interrupt line editing works (Up recalls backtrace)" \
+    wait_last '^lkdb> backtrace$'
 clear_line
 
 # Ctrl-D leaves; the guest keeps running.
@@ -242,8 +242,8 @@ if ! poll 300 at_prompt; then
     exit 1
 fi
 keys Up
-check "Up recalls the last command of the previous session (bt)" \
-    wait_last '^lkdb> bt$'
+check "Up recalls the last command of the previous session (backtrace)" \
+    wait_last '^lkdb> backtrace$'
 keys Up
 check "Up again recalls the one before (p jiffies)" \
     wait_last '^lkdb> p jiffies$'

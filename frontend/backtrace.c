@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "backtrace.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dump.h"
+#include "gdb_target.h"
+#include "json.h"
+#include "ktypes.h"
+#include "modsyms.h"
+#include "modules.h"
+#include "symbolize.h"
+#include "task_lookup.h"
+#include "unwind.h"
+
+struct env_module {
+	struct kmodule *m;
+	struct modsyms *syms;	/* read on first use */
+	bool syms_failed;
+};
+
+struct backtrace_env {
+	struct lkdb_session *s;
+	struct ktypes *types;
+	struct kernel_memory_reader mem;
+	struct unwinder *unwinder;
+	struct kmodule_list *modules;
+	struct env_module *mods;
+	size_t nr_mods;
+};
+
+void backtrace_env_destroy(struct backtrace_env *env)
+{
+	if (!env)
+		return;
+	for (size_t i = 0; i < env->nr_mods; i++)
+		modsyms_destroy(env->mods[i].syms);
+	free(env->mods);
+	kmodule_list_destroy(env->modules);
+	unwinder_destroy(env->unwinder);
+	free(env);
+}
+
+/* Modules' tables and names; a kernel without modules has none to add. */
+static void add_modules(struct backtrace_env *env)
+{
+	struct lkdb_session *s = env->s;
+	uint64_t modules_sym;
+	struct lkdb_error *err = vmlinux_symbol(s->vmlinux, "modules",
+						&modules_sym, NULL);
+	if (!err)
+		err = kmodules_read(&env->mem, modules_sym, s->kaslr_offset,
+				    env->types, &env->modules);
+	if (err) {
+		if (err->code != LKDB_ERROR_NOT_FOUND)
+			fprintf(stderr, "lkdb: bt: warning: modules: %s\n",
+				err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	for (size_t i = 0; i < env->modules->nr_warnings; i++)
+		fprintf(stderr, "lkdb: bt: warning: %s\n",
+			env->modules->warnings[i]);
+	env->mods = calloc(env->modules->nr_modules ? env->modules->nr_modules : 1,
+			   sizeof(*env->mods));
+	if (!env->mods)
+		return;
+	for (size_t i = 0; i < env->modules->nr_modules; i++) {
+		struct kmodule *m = &env->modules->modules[i];
+		env->mods[env->nr_mods++].m = m;
+		err = unwinder_add_module(env->unwinder, &env->mem, env->types,
+					  m->name, m->addr, m->text_base,
+					  m->text_base + m->core_size);
+		if (err) {
+			fprintf(stderr, "lkdb: bt: warning: %s\n", err->message);
+			lkdb_error_destroy(err);
+		}
+	}
+}
+
+struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
+					struct backtrace_env **ret)
+{
+	struct backtrace_env *env = calloc(1, sizeof(*env));
+	if (!env)
+		return &lkdb_error_oom;
+	env->s = s;
+	struct lkdb_error *err = lkdb_session_types(s, &env->types);
+	if (!err)
+		err = unwinder_create(s->vmlinux, env->types, s->kaslr_offset,
+				      &env->unwinder);
+	if (err) {
+		backtrace_env_destroy(env);
+		return err;
+	}
+	lkdb_session_memory(s, &env->mem);
+	add_modules(env);
+	*ret = env;
+	return NULL;
+}
+
+static struct env_module *module_at(struct backtrace_env *env, uint64_t addr)
+{
+	for (size_t i = 0; i < env->nr_mods; i++) {
+		const struct kmodule *m = env->mods[i].m;
+		if (addr >= m->text_base && addr < m->text_base + m->core_size)
+			return &env->mods[i];
+	}
+	return NULL;
+}
+
+static const struct modsym *module_symbol(struct backtrace_env *env,
+					  struct env_module *em, uint64_t addr)
+{
+	if (!em->syms && !em->syms_failed) {
+		struct lkdb_error *err = modsyms_read(&env->mem, env->types,
+						      em->m->name, em->m->addr,
+						      &em->syms);
+		if (err) {
+			fprintf(stderr, "lkdb: bt: warning: %s\n", err->message);
+			lkdb_error_destroy(err);
+			em->syms_failed = true;
+		}
+	}
+	return em->syms ? modsyms_lookup(em->syms, addr) : NULL;
+}
+
+/* A frame's name: function, offset, size and module, if known. */
+struct frame_name {
+	char function[256];
+	uint64_t offset, size;
+	const char *module;	/* NULL: vmlinux */
+	bool known;
+};
+
+static void name_address(struct backtrace_env *env, uint64_t addr,
+			 struct frame_name *n)
+{
+	memset(n, 0, sizeof(*n));
+	struct env_module *em = module_at(env, addr);
+	if (em) {
+		n->module = em->m->name;
+		const struct modsym *sym = module_symbol(env, em, addr);
+		if (sym) {
+			snprintf(n->function, sizeof(n->function), "%s",
+				 sym->name);
+			n->offset = addr - sym->value;
+			n->size = sym->size;
+			n->known = true;
+		}
+		return;
+	}
+	struct symbolize_result r;
+	struct lkdb_error *err = symbolize_address(env->s->vmlinux,
+						   env->s->kaslr_offset, addr,
+						   &r);
+	if (err) {
+		lkdb_error_destroy(err);
+		return;
+	}
+	/* Only the symbol: source lines are looked up apart. */
+	snprintf(n->function, sizeof(n->function), "%s", r.symbol.name);
+	n->offset = r.offset;
+	n->size = r.size;
+	n->known = true;
+	symbolize_result_deinit(&r);
+}
+
+char *backtrace_symbol(struct backtrace_env *env, uint64_t addr)
+{
+	struct frame_name n;
+	name_address(env, addr, &n);
+	char *s = NULL;
+	int rc;
+	if (!n.known)
+		rc = asprintf(&s, "0x%" PRIx64 "%s%s%s", addr,
+			      n.module ? " [" : "", n.module ? n.module : "",
+			      n.module ? "]" : "");
+	else
+		rc = asprintf(&s, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s",
+			      n.function, n.offset, n.size,
+			      n.module ? " [" : "", n.module ? n.module : "",
+			      n.module ? "]" : "");
+	return rc < 0 ? NULL : s;
+}
+
+/* Source lines of a frame (vmlinux only), innermost first. */
+static void frame_source(struct backtrace_env *env,
+			 const struct unwind_frame *f,
+			 struct symbolize_frame **frames, size_t *nr)
+{
+	*frames = NULL;
+	*nr = 0;
+	if (f->module)
+		return;
+	uint64_t pc = f->exact ? f->ip : f->ip - 1;
+	struct lkdb_error *err = symbolize_source(env->s->vmlinux,
+						  pc - env->s->kaslr_offset,
+						  frames, nr);
+	if (err)
+		lkdb_error_destroy(err);
+}
+
+static void print_regs(FILE *out, const struct x86_64_regs *r, bool partial)
+{
+	fprintf(out, "    RIP: %016" PRIx64 "  RSP: %016" PRIx64
+		"  RFLAGS: %08" PRIx64 "\n", r->rip, r->rsp, r->eflags);
+	if (partial) {
+		fprintf(out, "    CS: %04" PRIx64 "  SS: %04" PRIx64
+			"  (an iret frame: other registers not saved)\n",
+			r->cs, r->ss);
+		return;
+	}
+	fprintf(out, "    RAX: %016" PRIx64 "  RBX: %016" PRIx64
+		"  RCX: %016" PRIx64 "\n", r->rax, r->rbx, r->rcx);
+	fprintf(out, "    RDX: %016" PRIx64 "  RSI: %016" PRIx64
+		"  RDI: %016" PRIx64 "\n", r->rdx, r->rsi, r->rdi);
+	fprintf(out, "    RBP: %016" PRIx64 "   R8: %016" PRIx64
+		"   R9: %016" PRIx64 "\n", r->rbp, r->r8, r->r9);
+	fprintf(out, "    R10: %016" PRIx64 "  R11: %016" PRIx64
+		"  R12: %016" PRIx64 "\n", r->r10, r->r11, r->r12);
+	fprintf(out, "    R13: %016" PRIx64 "  R14: %016" PRIx64
+		"  R15: %016" PRIx64 "\n", r->r13, r->r14, r->r15);
+	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64
+		"  SS: %04" PRIx64 "\n", r->orig_rax, r->cs, r->ss);
+}
+
+static void json_regs(FILE *out, const struct x86_64_regs *r, bool partial)
+{
+	static const char *const names[] = {
+		"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
+		"r8", "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip",
+		"cs", "eflags", "rsp", "ss",
+	};
+	const uint64_t *v = &r->r15;
+	fputc('{', out);
+	bool first = true;
+	for (size_t i = 0; i < 21; i++) {
+		/* An iret frame has rip cs eflags rsp ss only. */
+		if (partial && i < 16)
+			continue;
+		fprintf(out, "%s\"%s\": \"%016" PRIx64 "\"", first ? "" : ", ",
+			names[i], v[i]);
+		first = false;
+	}
+	fputc('}', out);
+}
+
+/*
+ * A frame an exception interrupted is shown as crash does: as the
+ * "[exception RIP: ...]" line of the frame that saved the registers, not
+ * as a frame of its own.
+ */
+static bool interrupted(const struct unwind_trace *t, size_t i)
+{
+	return i > 0 && t->frames[i - 1].has_regs && !t->frames[i - 1].user &&
+	       t->frames[i].exact;
+}
+
+static void print_text(struct backtrace_env *env,
+		       const struct unwind_trace *t,
+		       const struct backtrace_options *o, FILE *out)
+{
+	unsigned int level = 0;
+	for (size_t i = 0; i < t->nr_frames; i++) {
+		const struct unwind_frame *f = &t->frames[i];
+		if (interrupted(t, i))
+			continue;
+		struct frame_name n;
+		name_address(env, f->ip, &n);
+		fprintf(out, "%s#%u [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n",
+			level < 10 ? " " : "", level, f->sp,
+			n.known ? n.function : "(unknown)", f->ip,
+			n.module ? " [" : "", n.module ? n.module : "",
+			n.module ? "]" : "");
+		level++;
+		if (o->lines) {
+			struct symbolize_frame *src;
+			size_t nr;
+			frame_source(env, f, &src, &nr);
+			for (size_t k = 0; k < nr; k++) {
+				if (src[k].file)
+					fprintf(out, "    %s: %u%s\n", src[k].file,
+						src[k].line,
+						k + 1 < nr ? "  (inlined)" : "");
+			}
+			symbolize_frames_free(src, nr);
+		}
+		if (!f->has_regs)
+			continue;
+		if (!f->user) {
+			char *rip = backtrace_symbol(env, f->regs.rip);
+			fprintf(out, "    [exception RIP: %s]\n",
+				rip ? rip : "?");
+			free(rip);
+		}
+		print_regs(out, &f->regs, f->partial);
+	}
+	if (t->stop_reason)
+		fprintf(out, "    [the walk stopped: %s]\n", t->stop_reason);
+}
+
+static void print_json_frames(struct backtrace_env *env,
+			      const struct unwind_trace *t, FILE *out)
+{
+	fputs("\"frames\": [", out);
+	unsigned int level = 0;
+	for (size_t i = 0; i < t->nr_frames; i++) {
+		const struct unwind_frame *f = &t->frames[i];
+		if (interrupted(t, i))
+			continue;
+		struct frame_name n;
+		name_address(env, f->ip, &n);
+		fprintf(out, "%s{\"level\": %u, \"sp\": \"%016" PRIx64
+			"\", \"ip\": \"%016" PRIx64 "\", \"function\": ",
+			level ? ", " : "", level, f->sp, f->ip);
+		level++;
+		if (n.known)
+			json_write_string(out, n.function);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"offset\": %" PRIu64 ", \"module\": ",
+			n.offset);
+		if (n.module)
+			json_write_string(out, n.module);
+		else
+			fputs("null", out);
+		struct symbolize_frame *src;
+		size_t nr;
+		frame_source(env, f, &src, &nr);
+		fputs(", \"source\": [", out);
+		for (size_t k = 0; k < nr; k++) {
+			fputs(k ? ", {\"file\": " : "{\"file\": ", out);
+			if (src[k].file)
+				json_write_string(out, src[k].file);
+			else
+				fputs("null", out);
+			fprintf(out, ", \"line\": %u}", src[k].line);
+		}
+		fputc(']', out);
+		symbolize_frames_free(src, nr);
+		fputs(", \"exception\": ", out);
+		if (f->has_regs) {
+			fprintf(out, "{\"user\": %s, \"partial\": %s, \"rip\": ",
+				f->user ? "true" : "false",
+				f->partial ? "true" : "false");
+			char *rip = f->user ? NULL :
+					      backtrace_symbol(env, f->regs.rip);
+			if (rip)
+				json_write_string(out, rip);
+			else
+				fputs("null", out);
+			free(rip);
+			fputs(", \"regs\": ", out);
+			json_regs(out, &f->regs, f->partial);
+			fputc('}', out);
+		} else {
+			fputs("null", out);
+		}
+		fputc('}', out);
+	}
+	fputs("], \"stopped\": ", out);
+	if (t->stop_reason)
+		json_write_string(out, t->stop_reason);
+	else
+		fputs("null", out);
+}
+
+static struct lkdb_error *walk(struct backtrace_env *env,
+			       const struct x86_64_regs *regs, bool exact,
+			       struct unwind_trace *ret)
+{
+	return unwind_stack(env->unwinder, &env->mem, regs, exact, ret);
+}
+
+struct lkdb_error *backtrace_regs(struct backtrace_env *env,
+				  const struct x86_64_regs *regs, bool exact,
+				  const struct backtrace_options *o,
+				  FILE *out)
+{
+	struct unwind_trace t;
+	struct lkdb_error *err = walk(env, regs, exact, &t);
+	if (err)
+		return err;
+	if (o->json) {
+		fputc('{', out);
+		print_json_frames(env, &t, out);
+		fputs("}\n", out);
+	} else {
+		print_text(env, &t, o, out);
+	}
+	unwind_trace_deinit(&t);
+	return NULL;
+}
+
+/* The registers of the CPU t runs on. */
+static struct lkdb_error *cpu_regs(struct backtrace_env *env,
+				   const struct task_info *t,
+				   struct x86_64_regs *regs)
+{
+	struct lkdb_session *s = env->s;
+	if (s->dump)
+		return dump_cpu_regs(s->dump, (unsigned int)t->cpu, regs);
+	struct lkdb_error *err = lkdb_session_need_gdb(s);
+	if (err)
+		return err;
+	struct gdb_thread *threads;
+	size_t n;
+	err = task_lookup_threads(s, &threads, &n);
+	if (err)
+		return err;
+	int num = task_lookup_thread_num(threads, n, t->cpu + 1);
+	free(threads);
+	if (num < 0)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "gdb has no thread for CPU %d", t->cpu);
+	return gdb_target_thread_regs(s->gdb, num, regs);
+}
+
+struct lkdb_error *backtrace_task(struct backtrace_env *env,
+				  const struct task_info *t,
+				  const struct backtrace_options *o,
+				  FILE *out)
+{
+	struct x86_64_regs regs;
+	bool on_cpu = t->running && t->cpu >= 0;
+	struct lkdb_error *err = on_cpu ? cpu_regs(env, t, &regs) :
+					  task_lookup_sleeping_regs(env->s, t, &regs);
+	if (err)
+		return lkdb_error_prefix(err, "PID %" PRId32 ": ", t->pid);
+	struct unwind_trace trace;
+	err = walk(env, &regs, on_cpu, &trace);
+	if (err)
+		return err;
+	if (o->json) {
+		char comm[17];
+		task_lookup_safe_comm(t->comm, comm);
+		fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"%016" PRIx64
+			"\", \"cpu\": ", t->pid, t->task);
+		if (t->cpu >= 0)
+			fprintf(out, "%d", t->cpu);
+		else
+			fputs("null", out);
+		fputs(", \"command\": ", out);
+		json_write_string(out, comm);
+		fputs(", ", out);
+		print_json_frames(env, &trace, out);
+		fputs("}\n", out);
+	} else {
+		task_lookup_print_header(out, t);
+		print_text(env, &trace, o, out);
+	}
+	unwind_trace_deinit(&trace);
+	return NULL;
+}
