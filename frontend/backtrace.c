@@ -429,7 +429,7 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 	struct lkdb_error *err = on_cpu ? cpu_regs(env, t, &regs) :
 					  task_lookup_sleeping_regs(env->s, t, &regs);
 	if (err)
-		return lkdb_error_prefix(err, "PID %" PRId32 ": ", t->pid);
+		return lkdb_error_prefix(err, "PID %" PRId32, t->pid);
 	struct unwind_trace trace;
 	err = walk(env, &regs, on_cpu, &trace);
 	if (err)

@@ -326,12 +326,13 @@ struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 	uint64_t sp;
 	err = read_u64(&mem, t->task + sp_off, &sp);
 	if (err)
-		return err;
+		return lkdb_error_prefix(err, "reading its thread.sp");
 	uint64_t vals[7];
 	for (size_t i = 0; i < 7 && !err; i++)
 		err = read_u64(&mem, sp + offs[i], &vals[i]);
 	if (err)
-		return err;
+		return lkdb_error_prefix(err, "reading the registers it saved at thread.sp 0x%" PRIx64,
+					 sp);
 	memset(regs, 0, sizeof(*regs));
 	regs->r15 = vals[0];
 	regs->r14 = vals[1];

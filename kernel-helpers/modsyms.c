@@ -100,7 +100,7 @@ struct lkdb_error *modsyms_read(const struct kernel_memory_reader *mem,
 					"implausible symbol count %" PRIu64,
 					num);
 	if (err)
-		return lkdb_error_prefix(err, "module %s's symbols: ",
+		return lkdb_error_prefix(err, "module %s's symbols",
 					 module_name);
 	struct modsyms *m = calloc(1, sizeof(*m));
 	unsigned char *raw = malloc(num ? num * ELF64_SYM_SIZE : 1);
@@ -116,7 +116,7 @@ struct lkdb_error *modsyms_read(const struct kernel_memory_reader *mem,
 	if (err) {
 		free(raw);
 		modsyms_destroy(m);
-		return lkdb_error_prefix(err, "module %s's symbols: ",
+		return lkdb_error_prefix(err, "module %s's symbols",
 					 module_name);
 	}
 	for (uint64_t i = 0; i < num; i++) {

@@ -286,7 +286,7 @@ struct lkdb_error *unwinder_create(struct vmlinux *vm, struct ktypes *types,
 	struct unwind_orc_format format;
 	struct lkdb_error *err = orc_format(types, &format);
 	if (err)
-		return lkdb_error_prefix(err, "ORC unwinder: ");
+		return lkdb_error_prefix(err, "ORC unwinder");
 	uint64_t ip_addr, ip_size, ent_addr, ent_size;
 	void *ip_data = NULL, *ent_data = NULL;
 	uint64_t *ips = NULL;
@@ -295,7 +295,7 @@ struct lkdb_error *unwinder_create(struct vmlinux *vm, struct ktypes *types,
 		err = read_section(vm, ".orc_unwind", &ent_addr, &ent_data,
 				   &ent_size);
 	if (err) {
-		err = lkdb_error_prefix(err, "%s has no ORC unwind tables: ",
+		err = lkdb_error_prefix(err, "%s has no ORC unwind tables",
 					vmlinux_path(vm));
 		goto out;
 	}
@@ -357,7 +357,7 @@ struct lkdb_error *unwinder_add_module(struct unwinder *u,
 		err = mem->read(mem->context, module_addr + ent_off, &ent_ptr,
 				sizeof(ent_ptr));
 	if (err)
-		return lkdb_error_prefix(err, "module %s: ", name);
+		return lkdb_error_prefix(err, "module %s", name);
 	if (!num || !ip_ptr || !ent_ptr)
 		return NULL;
 	/* A module's text is at most the module area, 1 GiB. */
@@ -377,7 +377,7 @@ struct lkdb_error *unwinder_add_module(struct unwinder *u,
 		err = mem->read(mem->context, ent_ptr, entries,
 				(size_t)num * ORC_ENTRY_SIZE);
 	if (err) {
-		err = lkdb_error_prefix(err, "module %s's ORC table: ", name);
+		err = lkdb_error_prefix(err, "module %s's ORC table", name);
 		goto out;
 	}
 	for (uint32_t i = 0; i < num; i++)
