@@ -9,75 +9,26 @@
 #include "gdb_target.h"
 #include "json.h"
 #include "ktypes.h"
-#include "modsyms.h"
-#include "modules.h"
+#include "module_names.h"
 #include "symbolize.h"
 #include "task_lookup.h"
 #include "unwind.h"
-
-struct env_module {
-	struct kmodule *m;
-	struct modsyms *syms;	/* read on first use */
-	bool syms_failed;
-};
 
 struct backtrace_env {
 	struct lkdb_session *s;
 	struct ktypes *types;
 	struct kernel_memory_reader mem;
 	struct unwinder *unwinder;
-	struct kmodule_list *modules;
-	struct env_module *mods;
-	size_t nr_mods;
+	struct module_names *modules;
 };
 
 void backtrace_env_destroy(struct backtrace_env *env)
 {
 	if (!env)
 		return;
-	for (size_t i = 0; i < env->nr_mods; i++)
-		modsyms_destroy(env->mods[i].syms);
-	free(env->mods);
-	kmodule_list_destroy(env->modules);
+	module_names_destroy(env->modules);
 	unwinder_destroy(env->unwinder);
 	free(env);
-}
-
-/* Modules' tables and names; a kernel without modules has none to add. */
-static void add_modules(struct backtrace_env *env)
-{
-	struct lkdb_session *s = env->s;
-	uint64_t modules_sym;
-	struct lkdb_error *err = vmlinux_symbol(s->vmlinux, "modules",
-						&modules_sym, NULL);
-	if (!err)
-		err = kmodules_read(&env->mem, modules_sym, s->kaslr_offset,
-				    env->types, &env->modules);
-	if (err) {
-		if (err->code != LKDB_ERROR_NOT_FOUND)
-			fprintf(stderr, "lkdb: bt: warning: modules: %s\n",
-				err->message);
-		lkdb_error_destroy(err);
-		return;
-	}
-	for (size_t i = 0; i < env->modules->nr_warnings; i++)
-		fprintf(stderr, "lkdb: bt: warning: %s\n",
-			env->modules->warnings[i]);
-	env->mods = calloc(env->modules->nr_modules ? env->modules->nr_modules : 1,
-			   sizeof(*env->mods));
-	if (!env->mods)
-		return;
-	for (size_t i = 0; i < env->modules->nr_modules; i++) {
-		struct kmodule *m = &env->modules->modules[i];
-		env->mods[env->nr_mods++].m = m;
-		err = unwinder_add_module(env->unwinder, &env->mem, env->types,
-					  m->name, m->addr, m->text_base,
-					  m->text_base + m->core_size);
-		if (err) {
-			fprintf(stderr, "lkdb: bt: warning: %s\n", err->message);
-			lkdb_error_destroy(err);
-		}
-	}
 }
 
 struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
@@ -91,40 +42,27 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 	if (!err)
 		err = unwinder_create(s->vmlinux, env->types, s->kaslr_offset,
 				      &env->unwinder);
+	if (!err)
+		err = module_names_create(s, "bt", &env->modules);
 	if (err) {
 		backtrace_env_destroy(env);
 		return err;
 	}
 	lkdb_session_memory(s, &env->mem);
-	add_modules(env);
-	*ret = env;
-	return NULL;
-}
-
-static struct env_module *module_at(struct backtrace_env *env, uint64_t addr)
-{
-	for (size_t i = 0; i < env->nr_mods; i++) {
-		const struct kmodule *m = env->mods[i].m;
-		if (addr >= m->text_base && addr < m->text_base + m->core_size)
-			return &env->mods[i];
-	}
-	return NULL;
-}
-
-static const struct modsym *module_symbol(struct backtrace_env *env,
-					  struct env_module *em, uint64_t addr)
-{
-	if (!em->syms && !em->syms_failed) {
-		struct lkdb_error *err = modsyms_read(&env->mem, env->types,
-						      em->m->name, em->m->addr,
-						      &em->syms);
+	/* Modules' ORC tables: their frames unwind like the kernel's. */
+	const struct kmodule_list *list = module_names_list(env->modules);
+	for (size_t i = 0; list && i < list->nr_modules; i++) {
+		const struct kmodule *m = &list->modules[i];
+		err = unwinder_add_module(env->unwinder, &env->mem, env->types,
+					  m->name, m->addr, m->text_base,
+					  m->text_base + m->core_size);
 		if (err) {
 			fprintf(stderr, "lkdb: bt: warning: %s\n", err->message);
 			lkdb_error_destroy(err);
-			em->syms_failed = true;
 		}
 	}
-	return em->syms ? modsyms_lookup(em->syms, addr) : NULL;
+	*ret = env;
+	return NULL;
 }
 
 /* A frame's name: function, offset, size and module, if known. */
@@ -139,10 +77,11 @@ static void name_address(struct backtrace_env *env, uint64_t addr,
 			 struct frame_name *n)
 {
 	memset(n, 0, sizeof(*n));
-	struct env_module *em = module_at(env, addr);
-	if (em) {
-		n->module = em->m->name;
-		const struct modsym *sym = module_symbol(env, em, addr);
+	const struct kmodule *m = module_names_module_at(env->modules, addr);
+	if (m) {
+		n->module = m->name;
+		const struct modsym *sym = module_names_symbol(env->modules, m,
+							       addr);
 		if (sym) {
 			snprintf(n->function, sizeof(n->function), "%s",
 				 sym->name);

@@ -14,8 +14,63 @@
 
 #include "commands.h"
 #include "json.h"
+#include "module_names.h"
 #include "symbolize.h"
 #include "vmlinux.h"
+
+/* What one command's lookups share: the modules, read on first need. */
+struct sym_context {
+	struct lkdb_session *s;
+	struct module_names *modules;
+	bool modules_failed;
+};
+
+/* A lookup's answer: a module's symbol has module set. */
+struct sym_result {
+	struct symbolize_result r;
+	const char *module;
+};
+
+static struct module_names *modules(struct sym_context *c)
+{
+	struct lkdb_session *s = c->s;
+	if (c->modules || c->modules_failed || (!s->dump && !s->attached))
+		return c->modules;
+	struct lkdb_error *err = module_names_create(s, "sym", &c->modules);
+	if (err) {
+		fprintf(stderr, "lkdb: sym: warning: modules: %s\n",
+			err->message);
+		lkdb_error_destroy(err);
+		c->modules_failed = true;
+	}
+	return c->modules;
+}
+
+static void from_modsym(const struct kmodule *m, const struct modsym *sym,
+			uint64_t addr, struct sym_result *ret)
+{
+	ret->module = m->name;
+	ret->r.address = addr;
+	ret->r.symbol.name = sym->name;
+	ret->r.symbol.addr = sym->value;
+	ret->r.symbol.size = sym->size;
+	ret->r.symbol.type = sym->type;
+	ret->r.offset = addr - sym->value;
+	ret->r.size = sym->size;
+}
+
+/* addr in a module: its symbol, else the vmlinux's error stands. */
+static bool module_address(struct sym_context *c, uint64_t addr,
+			   struct sym_result *ret)
+{
+	struct module_names *mn = modules(c);
+	const struct kmodule *m = mn ? module_names_module_at(mn, addr) : NULL;
+	const struct modsym *sym = m ? module_names_symbol(mn, m, addr) : NULL;
+	if (!sym)
+		return false;
+	from_modsym(m, sym, addr, ret);
+	return true;
+}
 
 /*
  * A number: hex with 0x; else hex when hex_default (addresses, as crash
@@ -55,10 +110,12 @@ static bool all_hex(const char *s)
  * optionally /SIZE (ignored: an oops' "panic+0x139/0x2b0" pastes as is).
  * A bare word of hex digits is a name if the vmlinux has such a symbol.
  */
-static struct lkdb_error *lookup(struct lkdb_session *s, const char *arg,
-				 struct symbolize_result *ret)
+static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
+				 struct sym_result *result)
 {
-	memset(ret, 0, sizeof(*ret));
+	struct lkdb_session *s = c->s;
+	struct symbolize_result *ret = &result->r;
+	memset(result, 0, sizeof(*result));
 	char *word = strdup(arg);
 	if (!word)
 		return &lkdb_error_oom;
@@ -110,19 +167,38 @@ static struct lkdb_error *lookup(struct lkdb_session *s, const char *arg,
 						"%s: bad address", arg);
 			goto out;
 		}
-	} else if (!op) {
-		err = symbolize_name(s->vmlinux, s->kaslr_offset, word, ret);
-		goto out;
 	} else {
-		/* NAME+OFFSET is an address */
 		err = symbolize_name(s->vmlinux, s->kaslr_offset, word, ret);
+		if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+			/* Not the vmlinux's: a loaded module's? */
+			struct module_names *mn = modules(c);
+			const struct kmodule *m;
+			const struct modsym *sym =
+				mn ? module_names_find(mn, word, &m) : NULL;
+			if (sym) {
+				lkdb_error_destroy(err);
+				err = NULL;
+				symbolize_result_deinit(ret);
+				memset(ret, 0, sizeof(*ret));
+				from_modsym(m, sym, sym->value, result);
+			}
+		}
+		if (!op)
+			goto out;
+		/* NAME+OFFSET is an address */
 		addr = ret->address;
 		symbolize_result_deinit(ret);
+		memset(result, 0, sizeof(*result));
 		if (err)
 			goto out;
 	}
 	addr = minus ? addr - delta : addr + delta;
 	err = symbolize_address(s->vmlinux, s->kaslr_offset, addr, ret);
+	if (err && err->code == LKDB_ERROR_NOT_FOUND &&
+	    addr >= SYMBOLIZE_MODULES_START && module_address(c, addr, result)) {
+		lkdb_error_destroy(err);
+		err = NULL;
+	}
 	/* the message names the address; say where it came from */
 	if (err && (op || !is_address))
 		err = lkdb_error_prefix(err, "%s", arg);
@@ -131,10 +207,13 @@ out:
 	return err;
 }
 
-static void print_text(const struct symbolize_result *r)
+static void print_text(const struct sym_result *result)
 {
+	const struct symbolize_result *r = &result->r;
 	printf("%016" PRIx64 " (%c) %s+0x%" PRIx64 "/0x%" PRIx64, r->address,
 	       r->symbol.type, r->symbol.name, r->offset, r->size);
+	if (result->module)
+		printf(" [%s]", result->module);
 	if (r->nr_frames && r->frames[0].file)
 		printf(" %s:%u", r->frames[0].file, r->frames[0].line);
 	if (r->symbol.percpu)
@@ -161,11 +240,14 @@ static void json_string_or_null(const char *s)
 		fputs("null", stdout);
 }
 
-static void print_json(const struct symbolize_result *r)
+static void print_json(const struct sym_result *result)
 {
+	const struct symbolize_result *r = &result->r;
 	printf("{\"address\": \"0x%" PRIx64 "\", \"type\": \"%c\", \"name\": ",
 	       r->address, r->symbol.type);
 	json_write_string(stdout, r->symbol.name);
+	fputs(", \"module\": ", stdout);
+	json_string_or_null(result->module);
 	printf(", \"offset\": %" PRIu64 ", \"size\": %" PRIu64 ", \"file\": ",
 	       r->offset, r->size);
 	const struct symbolize_frame *first = r->nr_frames ? &r->frames[0] :
@@ -200,14 +282,15 @@ struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 	if (!s->vmlinux)
 		return lkdb_error_create(LKDB_ERROR_INVALID, "no vmlinux");
 	int n = ctx->argc - 1;
-	struct symbolize_result *results = calloc(n, sizeof(*results));
+	struct sym_result *results = calloc(n, sizeof(*results));
 	if (!results)
 		return &lkdb_error_oom;
+	struct sym_context c = { .s = s };
 	struct lkdb_error *err = NULL;
 	int done = 0;
 	/* text goes out as it comes; JSON only when every lookup worked */
 	for (; done < n; done++) {
-		err = lookup(s, ctx->argv[done + 1], &results[done]);
+		err = lookup(&c, ctx->argv[done + 1], &results[done]);
 		if (err)
 			break;
 		if (!ctx->json)
@@ -222,8 +305,9 @@ struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 		fputs("]\n", stdout);
 	}
 	for (int i = 0; i < done; i++)
-		symbolize_result_deinit(&results[i]);
+		symbolize_result_deinit(&results[i].r);
 	free(results);
+	module_names_destroy(c.modules);
 	fflush(stdout);
 	return err;
 }

@@ -161,7 +161,9 @@ const struct lkdb_command lkdb_commands[] = {
 			 "function starts (data has no line).  Addresses are run-time\n"
 			 "addresses (the target's KASLR offset is applied; 0 without a\n"
 			 "target); per-CPU symbols show their offset, marked (per-CPU offset).\n"
-			 "  --json  an array of {address (hex string), type, name, offset,\n"
+			 "With a target, loaded modules' symbols are known too, from each\n"
+			 "module's own symbol table: crashme_write+0x5/0xff [crashme].\n"
+			 "  --json  an array of {address (hex string), type, name, module, offset,\n"
 			 "          size, file, line, percpu, inlined: [{function, file, line,\n"
 			 "          call_file, call_line}, ...]} (file and line null if unknown)",
 		.flags = CMD_JSON | CMD_NO_GDB,

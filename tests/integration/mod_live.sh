@@ -123,6 +123,21 @@ for sym in crashme_devs crashme_proc_ops; do
         grep -qE "^\\\$[0-9]+ = .* 0x${want:-none} <$sym>\$" "$TMP/s"
 done
 
+# sym knows module symbols from the module's own table (no .ko needed):
+# names and offsets as /proc/kallsyms has them.
+plus5=$(printf '%x' $((0x$kallsyms_write + 5)))
+"$LKDB" -q -r ":$port" "$V" -c 'sym crashme_write' -c "sym $plus5" -c 'sym --json crashme_write+5' \
+    >"$TMP/sym" 2>"$TMP/err"
+status=$?
+diag "$TMP/err"
+diag "$TMP/sym"
+check "sym crashme_write: kallsyms' address, [crashme]" \
+    grep -qE "^$kallsyms_write \([tT]\) crashme_write\+0x0/0x[0-9a-f]+ \[crashme\]" "$TMP/sym"
+check "sym ADDRESS in the module: crashme_write+0x5 [crashme]" \
+    grep -qE "^$plus5 \([tT]\) crashme_write\+0x5/0x[0-9a-f]+ \[crashme\]" "$TMP/sym"
+check "sym --json of a module symbol names the module" \
+    grep -qE "\"address\": \"0x$plus5\", .*\"name\": \"crashme_write\", \"module\": \"crashme\"" "$TMP/sym"
+
 # Found on the search path (crashme is not there, the boot modules are):
 # mod -s by name, mod -S for all.
 if [[ -n $boot_mods ]]; then

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "module_names.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vmlinux.h"
+
+struct module_entry {
+	const struct kmodule *m;
+	struct modsyms *syms;	/* read on first use */
+	bool failed;
+};
+
+struct module_names {
+	struct lkdb_session *s;
+	const char *cmd;
+	struct ktypes *types;
+	struct kernel_memory_reader mem;
+	struct kmodule_list *list;
+	struct module_entry *entries;
+	size_t nr;
+};
+
+void module_names_destroy(struct module_names *mn)
+{
+	if (!mn)
+		return;
+	for (size_t i = 0; i < mn->nr; i++)
+		modsyms_destroy(mn->entries[i].syms);
+	free(mn->entries);
+	kmodule_list_destroy(mn->list);
+	free(mn);
+}
+
+struct lkdb_error *module_names_create(struct lkdb_session *s,
+				       const char *cmd,
+				       struct module_names **ret)
+{
+	struct module_names *mn = calloc(1, sizeof(*mn));
+	if (!mn)
+		return &lkdb_error_oom;
+	mn->s = s;
+	mn->cmd = cmd;
+	struct lkdb_error *err = lkdb_session_types(s, &mn->types);
+	if (err) {
+		module_names_destroy(mn);
+		return err;
+	}
+	lkdb_session_memory(s, &mn->mem);
+	uint64_t modules_sym;
+	err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
+	if (err) {
+		/* A kernel built without modules. */
+		lkdb_error_destroy(err);
+		*ret = mn;
+		return NULL;
+	}
+	err = kmodules_read(&mn->mem, modules_sym, s->kaslr_offset, mn->types,
+			    &mn->list);
+	if (err) {
+		/* Without modules, vmlinux addresses still get names. */
+		if (err == &lkdb_error_oom) {
+			module_names_destroy(mn);
+			return err;
+		}
+		fprintf(stderr, "lkdb: %s: warning: modules: %s\n", cmd,
+			err->message);
+		lkdb_error_destroy(err);
+		*ret = mn;
+		return NULL;
+	}
+	for (size_t i = 0; i < mn->list->nr_warnings; i++)
+		fprintf(stderr, "lkdb: %s: warning: %s\n", cmd,
+			mn->list->warnings[i]);
+	size_t n = mn->list->nr_modules;
+	mn->entries = calloc(n ? n : 1, sizeof(*mn->entries));
+	if (!mn->entries) {
+		module_names_destroy(mn);
+		return &lkdb_error_oom;
+	}
+	for (size_t i = 0; i < n; i++)
+		mn->entries[mn->nr++].m = &mn->list->modules[i];
+	*ret = mn;
+	return NULL;
+}
+
+const struct kmodule_list *module_names_list(const struct module_names *mn)
+{
+	return mn->list;
+}
+
+const struct kmodule *module_names_module_at(const struct module_names *mn,
+					     uint64_t addr)
+{
+	for (size_t i = 0; i < mn->nr; i++) {
+		const struct kmodule *m = mn->entries[i].m;
+		if (addr >= m->text_base && addr - m->text_base < m->core_size)
+			return m;
+	}
+	return NULL;
+}
+
+static struct module_entry *entry_of(struct module_names *mn,
+				     const struct kmodule *m)
+{
+	for (size_t i = 0; i < mn->nr; i++) {
+		struct module_entry *e = &mn->entries[i];
+		if (e->m != m)
+			continue;
+		if (!e->syms && !e->failed) {
+			struct lkdb_error *err = modsyms_read(&mn->mem,
+							      mn->types,
+							      m->name, m->addr,
+							      &e->syms);
+			if (err) {
+				fprintf(stderr, "lkdb: %s: warning: %s\n",
+					mn->cmd, err->message);
+				lkdb_error_destroy(err);
+				e->failed = true;
+			}
+		}
+		return e;
+	}
+	return NULL;
+}
+
+const struct modsym *module_names_symbol(struct module_names *mn,
+					 const struct kmodule *m,
+					 uint64_t addr)
+{
+	struct module_entry *e = entry_of(mn, m);
+	return e && e->syms ? modsyms_lookup(e->syms, addr) : NULL;
+}
+
+const struct modsym *module_names_find(struct module_names *mn,
+				       const char *name,
+				       const struct kmodule **module_ret)
+{
+	for (size_t i = 0; i < mn->nr; i++) {
+		struct module_entry *e = entry_of(mn, mn->entries[i].m);
+		const struct modsym *sym = e && e->syms ?
+						   modsyms_find(e->syms, name) :
+						   NULL;
+		if (sym) {
+			*module_ret = e->m;
+			return sym;
+		}
+	}
+	return NULL;
+}
