@@ -24,7 +24,7 @@ void json_write_string(FILE *out, const char *s)
 /* The length of the UTF-8 sequence at p (n bytes left), 0 if invalid. */
 static size_t utf8_length(const unsigned char *p, size_t n)
 {
-	size_t len = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 :
+	size_t len = p[0] >= 0xf5 ? 0 : p[0] >= 0xf0 ? 4 :
 		     p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
 	if (!len || len > n)
 		return 0;
