@@ -73,7 +73,7 @@ static int parse_options(int argc, char **argv, struct decode_options *o)
 	optind = 1;
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+m:h", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:h", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			o->module_dirs[o->nr_module_dirs++] = optarg;
