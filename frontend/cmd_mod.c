@@ -6,16 +6,10 @@
  * add-symbol-file at the section addresses the kernel reports.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,10 +17,9 @@
 #include "mi_command.h"
 #include "json.h"
 #include "ktypes.h"
+#include "modfiles.h"
 #include "modules.h"
 #include "vmlinux.h"
-
-extern char **environ;
 
 static const char usage[] = "usage: mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]";
 
@@ -48,327 +41,11 @@ static const struct loaded_module *find_loaded(const struct kmodule *m)
 	return NULL;
 }
 
-/* Decompressed copies, removed when lkdb exits. */
-static char *temp_dir;
-static char **temp_files;
-static size_t nr_temp_files;
-
-static void remove_temp_files(void)
-{
-	for (size_t i = 0; i < nr_temp_files; i++) {
-		unlink(temp_files[i]);
-		free(temp_files[i]);
-	}
-	free(temp_files);
-	temp_files = NULL;
-	nr_temp_files = 0;
-	if (temp_dir) {
-		rmdir(temp_dir);
-		free(temp_dir);
-		temp_dir = NULL;
-	}
-}
-
 static double now_seconds(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* ---- the module search path ---- */
-
-struct search_path {
-	char **dirs;
-	size_t n;
-};
-
-static void search_path_free(struct search_path *p)
-{
-	for (size_t i = 0; i < p->n; i++)
-		free(p->dirs[i]);
-	free(p->dirs);
-	p->dirs = NULL;
-	p->n = 0;
-}
-
-/* Add dir if it is a directory not yet on the path; false on OOM. */
-static bool add_dir(struct search_path *p, const char *dir)
-{
-	struct stat st;
-	char *real = realpath(dir, NULL);
-	if (!real)
-		return true;
-	if (stat(real, &st) || !S_ISDIR(st.st_mode)) {
-		free(real);
-		return true;
-	}
-	for (size_t i = 0; i < p->n; i++) {
-		if (!strcmp(p->dirs[i], real)) {
-			free(real);
-			return true;
-		}
-	}
-	char **grown = realloc(p->dirs, (p->n + 1) * sizeof(*grown));
-	if (!grown) {
-		free(real);
-		return false;
-	}
-	p->dirs = grown;
-	p->dirs[p->n++] = real;
-	return true;
-}
-
-static bool add_dirf(struct search_path *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static bool add_dirf(struct search_path *p, const char *fmt, ...)
-{
-	va_list ap;
-	char *dir;
-	va_start(ap, fmt);
-	int n = vasprintf(&dir, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return false;
-	bool ok = add_dir(p, dir);
-	free(dir);
-	return ok;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-	return a >= b && !strcmp(s + a - b, suffix);
-}
-
-/*
- * Where .ko files are looked for, first match wins; debug files first:
- *  1. $LKDB_MODULE_PATH (directories separated by ':');
- *  2. beside the vmlinux: for PREFIX/usr/lib/debug/boot/vmlinux-R or
- *     PREFIX/boot/vmlinux-R (an unpacked package tree),
- *     PREFIX/usr/lib/debug/lib/modules/R and PREFIX/lib/modules/R; a
- *     kernel build tree (modules.order beside the vmlinux) itself;
- *  3. /usr/lib/debug/lib/modules/R, /lib/modules/R.
- */
-static struct lkdb_error *default_search_path(struct lkdb_session *s,
-					      struct search_path *p)
-{
-	const char *rel = vmlinux_release(s->vmlinux);
-	bool ok = true;
-	const char *env = getenv("LKDB_MODULE_PATH");
-	if (env && *env) {
-		char *copy = strdup(env), *save = NULL;
-		if (!copy)
-			return &lkdb_error_oom;
-		for (char *d = strtok_r(copy, ":", &save); d && ok;
-		     d = strtok_r(NULL, ":", &save))
-			ok = add_dir(p, d);
-		free(copy);
-	}
-	char *dir = realpath(vmlinux_path(s->vmlinux), NULL);
-	if (dir) {
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = '\0';
-		char *order;
-		if (ok && asprintf(&order, "%s/modules.order", dir) >= 0) {
-			if (access(order, R_OK) == 0)
-				ok = add_dir(p, dir);
-			free(order);
-		}
-		const char *tails[] = { "/usr/lib/debug/boot", "/boot" };
-		for (size_t i = 0; i < 2 && ok && rel; i++) {
-			if (!ends_with(dir, tails[i]))
-				continue;
-			dir[strlen(dir) - strlen(tails[i])] = '\0';
-			ok = add_dirf(p, "%s/usr/lib/debug/lib/modules/%s", dir,
-				      rel) &&
-			     add_dirf(p, "%s/lib/modules/%s", dir, rel);
-			break;
-		}
-		free(dir);
-	}
-	if (ok && rel)
-		ok = add_dirf(p, "/usr/lib/debug/lib/modules/%s", rel) &&
-		     add_dirf(p, "/lib/modules/%s", rel);
-	return ok ? NULL : &lkdb_error_oom;
-}
-
-/* ---- finding object files ---- */
-
-static const char *const suffixes[] = {
-	/* best first */
-	".ko.debug", ".ko", ".ko.zst", ".ko.xz", ".ko.gz",
-};
-#define NR_SUFFIXES (sizeof(suffixes) / sizeof(suffixes[0]))
-
-/* The suffix index of a module file name, or -1; *stem_len its name. */
-static int module_file_suffix(const char *base, size_t *stem_len)
-{
-	for (size_t i = 0; i < NR_SUFFIXES; i++) {
-		if (ends_with(base, suffixes[i])) {
-			*stem_len = strlen(base) - strlen(suffixes[i]);
-			return *stem_len ? (int)i : -1;
-		}
-	}
-	return -1;
-}
-
-static bool stem_matches(const char *stem, size_t len, const char *name)
-{
-	for (size_t i = 0; i < len; i++, name++) {
-		char x = stem[i] == '-' ? '_' : stem[i];
-		char y = *name == '-' ? '_' : *name;
-		if (!y || x != y)
-			return false;
-	}
-	return !*name;
-}
-
-/* One walk of a directory tree finds files for all wanted modules. */
-struct finder {
-	struct kmodule **wanted;
-	size_t n;
-	char **found;		/* per wanted module, in this directory */
-	int *rank;		/* suffix index of found */
-	bool oom;
-};
-static struct finder *current_finder;
-
-static int find_visit(const char *path, const struct stat *st, int type,
-		      struct FTW *ftw)
-{
-	(void)st;
-	struct finder *f = current_finder;
-	if (type != FTW_F)
-		return 0;
-	size_t len;
-	int rank = module_file_suffix(path + ftw->base, &len);
-	if (rank < 0)
-		return 0;
-	for (size_t i = 0; i < f->n; i++) {
-		if (f->found[i] && f->rank[i] <= rank)
-			continue;
-		if (!stem_matches(path + ftw->base, len, f->wanted[i]->name))
-			continue;
-		char *copy = strdup(path);
-		if (!copy) {
-			f->oom = true;
-			return 1;
-		}
-		free(f->found[i]);
-		f->found[i] = copy;
-		f->rank[i] = rank;
-	}
-	return 0;
-}
-
-/*
- * files_ret[i]: the file for wanted[i] in the first directory of path that
- * has one, or NULL.
- */
-static struct lkdb_error *find_files(const struct search_path *path,
-				     struct kmodule **wanted, size_t n,
-				     char **files_ret)
-{
-	struct finder f = { wanted, n, NULL, NULL, false };
-	f.found = calloc(n ? n : 1, sizeof(*f.found));
-	f.rank = calloc(n ? n : 1, sizeof(*f.rank));
-	if (!f.found || !f.rank) {
-		free(f.found);
-		free(f.rank);
-		return &lkdb_error_oom;
-	}
-	for (size_t d = 0; d < path->n && !f.oom; d++) {
-		size_t missing = 0;
-		for (size_t i = 0; i < n; i++)
-			missing += !files_ret[i];
-		if (!missing)
-			break;
-		current_finder = &f;
-		nftw(path->dirs[d], find_visit, 32, FTW_PHYS);
-		current_finder = NULL;
-		for (size_t i = 0; i < n; i++) {
-			if (!files_ret[i])
-				files_ret[i] = f.found[i];
-			else
-				free(f.found[i]);
-			f.found[i] = NULL;
-		}
-	}
-	free(f.found);
-	free(f.rank);
-	return f.oom ? &lkdb_error_oom : NULL;
-}
-
-/* Run argv with stdout to out_fd; error naming what failed. */
-static struct lkdb_error *run_to_fd(char *const argv[], int out_fd)
-{
-	posix_spawn_file_actions_t fa;
-	if (posix_spawn_file_actions_init(&fa))
-		return &lkdb_error_oom;
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return lkdb_error_errno(rc, "cannot run %s", argv[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return lkdb_error_errno(errno, "waiting for %s",
-						argv[0]);
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return lkdb_error_create(LKDB_ERROR_OS,
-					 "%s %s failed (status 0x%x)", argv[0],
-					 argv[2], status);
-	return NULL;
-}
-
-/* A compressed module decompressed to a temporary file (kept until exit). */
-static struct lkdb_error *decompress(const char *file, const char *name,
-				     char **ret)
-{
-	const char *tool = ends_with(file, ".zst") ? "zstd" :
-			   ends_with(file, ".xz") ? "xz" : "gzip";
-	if (!temp_dir) {
-		const char *tmp = getenv("TMPDIR");
-		char *templ;
-		if (asprintf(&templ, "%s/lkdb-mod.XXXXXX",
-			     tmp && *tmp ? tmp : "/tmp") < 0)
-			return &lkdb_error_oom;
-		if (!mkdtemp(templ)) {
-			struct lkdb_error *err = lkdb_error_errno(errno,
-				"cannot create a temporary directory %s", templ);
-			free(templ);
-			return err;
-		}
-		temp_dir = templ;
-		atexit(remove_temp_files);
-	}
-	char **grown = realloc(temp_files, (nr_temp_files + 1) * sizeof(*grown));
-	if (!grown)
-		return &lkdb_error_oom;
-	temp_files = grown;
-	char *out;
-	if (asprintf(&out, "%s/%s.%zu.ko", temp_dir, name, nr_temp_files) < 0)
-		return &lkdb_error_oom;
-	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		struct lkdb_error *err = lkdb_error_errno(errno, "cannot create %s",
-							  out);
-		free(out);
-		return err;
-	}
-	temp_files[nr_temp_files++] = out;
-	char *argv[] = { (char *)tool, (char *)"-dc", (char *)file, NULL };
-	struct lkdb_error *err = run_to_fd(argv, fd);
-	close(fd);
-	if (err)
-		return lkdb_error_prefix(err, "decompressing %s", file);
-	*ret = out;
-	return NULL;
 }
 
 /* ---- gdb ---- */
@@ -423,12 +100,12 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 	lkdb_error_destroy(err);
 	err = NULL;
 	char *file = NULL;
-	if (ends_with(shown, ".zst") || ends_with(shown, ".xz") ||
-	    ends_with(shown, ".gz")) {
-		err = decompress(shown, m->name, &file);
+	if (modfiles_compressed(shown)) {
+		const char *copy;
+		err = modfiles_decompress(shown, m->name, &copy);
 		if (err)
 			return err;
-		file = strdup(file);
+		file = strdup(copy);
 	} else {
 		file = strdup(shown);
 	}
@@ -621,7 +298,7 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 				       sizeof(*mods));
 	char **files = calloc(list->nr_modules ? list->nr_modules : 1,
 			      sizeof(*files));
-	struct search_path path = { 0 };
+	struct modfiles_path path = { 0 };
 	size_t n = 0;
 	if (!mods || !files) {
 		err = &lkdb_error_oom;
@@ -666,22 +343,30 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	}
 
 	if (action == MOD_ALL && nargs == 1) {
-		if (!add_dir(&path, args[0])) {
-			err = &lkdb_error_oom;
+		err = modfiles_path_add(&path, args[0], NULL);
+		if (err)
 			goto out;
-		}
 		if (!path.n) {
 			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 						"%s: not a directory", args[0]);
 			goto out;
 		}
 	} else if (!files[0]) {
-		err = default_search_path(s, &path);
+		err = modfiles_default_path(&path, vmlinux_path(s->vmlinux),
+					    vmlinux_release(s->vmlinux));
 		if (err)
 			goto out;
 	}
 	if (path.n) {
-		err = find_files(&path, mods, n, files);
+		const char **names = calloc(n ? n : 1, sizeof(*names));
+		if (!names) {
+			err = &lkdb_error_oom;
+			goto out;
+		}
+		for (size_t i = 0; i < n; i++)
+			names[i] = mods[i]->name;
+		err = modfiles_find(&path, names, n, files);
+		free(names);
 		if (err)
 			goto out;
 	}
@@ -757,7 +442,7 @@ out:
 		free(files[i]);
 	free(files);
 	free(mods);
-	search_path_free(&path);
+	modfiles_path_deinit(&path);
 	kmodule_list_destroy(list);
 	return err;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decode_cmd.h"
 #include "options.h"
 #include "repl.h"
 #include "session.h"
@@ -20,6 +21,10 @@ static void on_sigint(int sig)
 
 int main(int argc, char **argv)
 {
+	/* decode reads a log offline: no gdb, no session */
+	if (argc > 1 && !strcmp(argv[1], "decode"))
+		return lkdb_decode_main(argc - 1, argv + 1);
+
 	struct lkdb_options options;
 	struct lkdb_error *err = lkdb_options_parse(argc, argv, &options);
 	if (err) {

@@ -15,6 +15,8 @@ void lkdb_print_usage(FILE *out)
 "Usage: lkdb [OPTIONS] VMLINUX                   symbols only, no target\n"
 "       lkdb [OPTIONS] -r HOST:PORT VMLINUX      attach to a QEMU gdbstub (-s)\n"
 "       lkdb [OPTIONS] VMLINUX VMCORE            post-mortem on a dump\n"
+"       lkdb decode [--modules DIR]... [--json] [VMLINUX] < LOG\n"
+"                                                a log's frames to file:line\n"
 "\n"
 "A Linux kernel debugger: drives gdb over GDB/MI and adds kernel awareness.\n"
 "On attach it finds the KASLR offset, checks that VMLINUX is the running\n"
@@ -41,6 +43,7 @@ void lkdb_print_usage(FILE *out)
 "Commands read from a non-terminal stdin run in batch mode too.  The exit\n"
 "status is 0 when every command succeeded, 1 when one failed, 2 when lkdb\n"
 "could not start (bad arguments, no connection, bad dump, vmlinux mismatch).\n"
+"`lkdb decode --help` describes decode, which needs no gdb or target.\n"
 "The symbol index cache lives in $XDG_CACHE_HOME/lkdb/gdb-index (by build-id),\n"
 "the prompt history in $XDG_STATE_HOME/lkdb/history.\n",
 	      out);

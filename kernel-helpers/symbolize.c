@@ -217,33 +217,20 @@ static bool concrete_path(Dwarf_Die *cudie, Dwarf_Addr pc,
 	return true;
 }
 
-struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
-				    struct symbolize_frame **frames_ret,
-				    size_t *nr_ret)
+struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie, uint64_t addr,
+					 struct symbolize_frame **frames_ret,
+					 size_t *nr_ret)
 {
 	*frames_ret = NULL;
 	*nr_ret = 0;
-	Dwarf *dwarf;
-	uint64_t unit;
-	struct lkdb_error *err = vmlinux_dwarf_unit(vm, link_addr, &unit);
-	if (!err)
-		err = vmlinux_dwarf(vm, &dwarf);
-	if (err && err->code != LKDB_ERROR_NOT_FOUND)
-		return err;
-	/* no unit for data, code without DWARF, a file without DWARF */
-	Dwarf_Die cudie;
-	if (err || !dwarf_offdie(dwarf, unit, &cudie)) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
 	Dwarf_Attribute attr;
-	const char *comp_dir = dwarf_formstring(dwarf_attr(&cudie,
+	const char *comp_dir = dwarf_formstring(dwarf_attr(cudie,
 							   DW_AT_comp_dir,
 							   &attr));
 	/* only this unit's line table is read */
 	const char *file = NULL;
 	int line = 0;
-	Dwarf_Line *row = dwarf_getsrc_die(&cudie, link_addr);
+	Dwarf_Line *row = dwarf_getsrc_die(cudie, addr);
 	if (row) {
 		file = dwarf_linesrc(row, NULL, NULL);
 		if (dwarf_lineno(row, &line))
@@ -254,7 +241,7 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 	bool ok = true;
 	Dwarf_Die *path = NULL;
 	int depth = 0;
-	if (!concrete_path(&cudie, link_addr, &path, &depth)) {
+	if (!concrete_path(cudie, addr, &path, &depth)) {
 		free(path);
 		return &lkdb_error_oom;
 	}
@@ -274,7 +261,7 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 			break;
 		/* the caller's frame is at the call site */
 		Dwarf_Word call_line;
-		file = call_file(&cudie, &path[i], &files, &nr_files);
+		file = call_file(cudie, &path[i], &files, &nr_files);
 		if (dwarf_formudata(dwarf_attr(&path[i], DW_AT_call_line,
 					       &attr), &call_line))
 			call_line = 0;
@@ -291,6 +278,28 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 	*frames_ret = list.frames;
 	*nr_ret = list.nr;
 	return NULL;
+}
+
+struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
+				    struct symbolize_frame **frames_ret,
+				    size_t *nr_ret)
+{
+	*frames_ret = NULL;
+	*nr_ret = 0;
+	Dwarf *dwarf;
+	uint64_t unit;
+	struct lkdb_error *err = vmlinux_dwarf_unit(vm, link_addr, &unit);
+	if (!err)
+		err = vmlinux_dwarf(vm, &dwarf);
+	if (err && err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	/* no unit for data, code without DWARF, a file without DWARF */
+	Dwarf_Die cudie;
+	if (err || !dwarf_offdie(dwarf, unit, &cudie)) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	return symbolize_source_unit(&cudie, link_addr, frames_ret, nr_ret);
 }
 
 /* Per-CPU offsets and absolute values are not moved by KASLR. */

@@ -18,6 +18,7 @@
 #ifndef LKDB_SYMBOLIZE_H
 #define LKDB_SYMBOLIZE_H
 
+#include <elfutils/libdw.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -102,6 +103,16 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 				    struct symbolize_frame **frames_ret,
 				    size_t *nr_ret);
 void symbolize_frames_free(struct symbolize_frame *frames, size_t nr);
+
+/*
+ * symbolize_source() within one compilation unit of any DWARF (a
+ * module's, say): addr is in that DWARF's address space.  Errors only for
+ * running out of memory.
+ */
+struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie,
+					 uint64_t addr,
+					 struct symbolize_frame **frames_ret,
+					 size_t *nr_ret);
 
 /* Frees what symbolize_address()/_name() allocated; accepts a zeroed one. */
 void symbolize_result_deinit(struct symbolize_result *r);

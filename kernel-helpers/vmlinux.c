@@ -606,6 +606,53 @@ struct lkdb_error *vmlinux_symbol_info(const struct vmlinux *vm,
 	return NULL;
 }
 
+/* Whether symbol i has size: its own or kallsyms' (to the next symbol). */
+static bool symbol_has_size(struct vmlinux *vm, size_t i, uint64_t size)
+{
+	const Elf64_Sym *sym = &vm->syms[i];
+	if (sym->st_size == size)
+		return true;
+	struct vmlinux_symbol_info at;
+	uint64_t next;
+	struct lkdb_error *err = vmlinux_symbol_near(vm, sym->st_value, &at,
+						     &next);
+	if (err) {
+		lkdb_error_destroy(err);
+		return false;
+	}
+	return next - sym->st_value == size;
+}
+
+struct lkdb_error *vmlinux_symbol_sized(struct vmlinux *vm, const char *name,
+					uint64_t size,
+					struct vmlinux_symbol_info *ret,
+					bool *sized_ret)
+{
+	const struct symbol_slot *slot = index_slot(vm, name, name_hash(name));
+	*sized_ret = false;
+	if (!slot->sym)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "%s: no symbol \"%s\"", vm->path,
+					 name);
+	size_t found = slot->sym;
+	if (symbol_has_size(vm, found, size)) {
+		*sized_ret = true;
+	} else {
+		/* the rare duplicate: one pass over the table */
+		for (size_t i = 1; i < vm->nr_syms; i++) {
+			if (i != slot->sym &&
+			    !strcmp(sym_name(vm, &vm->syms[i]), name) &&
+			    symbol_has_size(vm, i, size)) {
+				found = i;
+				*sized_ret = true;
+				break;
+			}
+		}
+	}
+	fill_info(vm, found, ret);
+	return NULL;
+}
+
 /*
  * Symbols that name an address: functions, objects and labels in an
  * allocated section, but not the assembler's and linker's noise: local

@@ -98,6 +98,19 @@ struct lkdb_error *vmlinux_symbol_info(const struct vmlinux *vm,
 				       struct vmlinux_symbol_info *ret);
 
 /*
+ * The definition of name whose size is size, for names defined more than
+ * once (static functions of several files): size is compared with
+ * st_size and with the distance to the next symbol (kallsyms' size, which
+ * the kernel prints as func+off/SIZE).  When none has that size,
+ * vmlinux_symbol_info()'s choice with *sized_ret false.
+ * LKDB_ERROR_NOT_FOUND if there is no such symbol.
+ */
+struct lkdb_error *vmlinux_symbol_sized(struct vmlinux *vm, const char *name,
+					uint64_t size,
+					struct vmlinux_symbol_info *ret,
+					bool *sized_ret);
+
+/*
  * The symbol at link_addr or the nearest one below it, among functions,
  * objects and labels (STT_NOTYPE) in allocated sections; section, file and
  * absolute symbols, local labels (.L*) and mapping symbols ($x, $d) are

@@ -11,8 +11,10 @@ PROG=install-deps.sh
 die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
+# libiberty-dev: Rust/C++ demangling in lkdb decode; binutils: its objdump
+# disassembles Code: lines (and addr2line/nm are the decode tests' truth).
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libedit-dev libdw-dev
-          libelf-dev libkdumpfile-dev gdb python3)
+          libelf-dev libkdumpfile-dev libiberty-dev binutils gdb python3)
 case ${1:-} in
     --test)
         # clang + its runtime: the ASan/UBSan build and the libFuzzer
