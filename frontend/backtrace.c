@@ -132,8 +132,16 @@ static void frame_source(struct backtrace_env *env,
 {
 	*frames = NULL;
 	*nr = 0;
-	if (f->module)
+	const struct kmodule *m = module_names_module_at(env->modules, f->ip);
+	if (m) {
+		const struct modsym *sym = module_names_symbol(env->modules, m,
+							       f->ip);
+		if (sym)
+			module_names_source(env->s, m, sym->name,
+					    f->ip - sym->value, sym->size,
+					    f->exact, frames, nr, NULL);
 		return;
+	}
 	uint64_t pc = f->exact ? f->ip : f->ip - 1;
 	struct lkdb_error *err = symbolize_source(env->s->vmlinux,
 						  pc - env->s->kaslr_offset,

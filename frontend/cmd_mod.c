@@ -41,6 +41,15 @@ static const struct loaded_module *find_loaded(const struct kmodule *m)
 	return NULL;
 }
 
+const char *cmd_mod_loaded_file(uint64_t module_addr)
+{
+	for (size_t i = 0; i < nr_loaded; i++) {
+		if (loaded[i].addr == module_addr)
+			return loaded[i].file;
+	}
+	return NULL;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;

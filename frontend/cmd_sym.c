@@ -29,6 +29,7 @@ struct sym_context {
 struct sym_result {
 	struct symbolize_result r;
 	const char *module;
+	const char *object;	/* the module's file its lines came from */
 };
 
 static struct module_names *modules(struct sym_context *c)
@@ -44,6 +45,17 @@ static struct module_names *modules(struct sym_context *c)
 		c->modules_failed = true;
 	}
 	return c->modules;
+}
+
+/* Source lines from the module's object file, if one is found. */
+static void module_source(struct sym_context *c, const struct kmodule *m,
+			  struct sym_result *ret)
+{
+	char *object = NULL;
+	module_names_source(c->s, m, ret->r.symbol.name, ret->r.offset,
+			    ret->r.size, true, &ret->r.frames,
+			    &ret->r.nr_frames, &object);
+	ret->object = object;
 }
 
 static void from_modsym(const struct kmodule *m, const struct modsym *sym,
@@ -69,6 +81,7 @@ static bool module_address(struct sym_context *c, uint64_t addr,
 	if (!sym)
 		return false;
 	from_modsym(m, sym, addr, ret);
+	module_source(c, m, ret);
 	return true;
 }
 
@@ -181,6 +194,8 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 				symbolize_result_deinit(ret);
 				memset(ret, 0, sizeof(*ret));
 				from_modsym(m, sym, sym->value, result);
+				if (!op)
+					module_source(c, m, result);
 			}
 		}
 		if (!op)
@@ -304,8 +319,10 @@ struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 		}
 		fputs("]\n", stdout);
 	}
-	for (int i = 0; i < done; i++)
+	for (int i = 0; i < done; i++) {
 		symbolize_result_deinit(&results[i].r);
+		free((char *)results[i].object);
+	}
 	free(results);
 	module_names_destroy(c.modules);
 	fflush(stdout);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../common/error.h"
 #include "session.h"
@@ -48,6 +49,12 @@ const struct lkdb_command *lkdb_command_find(const char *name);
 bool lkdb_run_line(struct lkdb_session *s, const char *line);
 /* Pass line to gdb as a CLI command; its output shows as gdb's would. */
 bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
+
+/*
+ * The object file mod -s / -S loaded for the struct module at module_addr
+ * in this session, or NULL.
+ */
+const char *cmd_mod_loaded_file(uint64_t module_addr);
 
 /* Handlers, one file each. */
 struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);

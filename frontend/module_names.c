@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "module_names.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "commands.h"
+#include "decode.h"
+#include "logparse.h"
 #include "vmlinux.h"
 
 struct module_entry {
@@ -148,4 +153,65 @@ const struct modsym *module_names_find(struct module_names *mn,
 		}
 	}
 	return NULL;
+}
+
+void module_names_source(struct lkdb_session *s, const struct kmodule *m,
+			 const char *function, uint64_t offset, uint64_t size,
+			 bool exact, struct symbolize_frame **frames_ret,
+			 size_t *nr_ret, char **object_ret)
+{
+	*frames_ret = NULL;
+	*nr_ret = 0;
+	if (object_ret)
+		*object_ret = NULL;
+	/* The decoder takes what a log shows: function+off/size [module]. */
+	char *line = NULL;
+	if (asprintf(&line, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", function,
+		     offset, size, m->name) < 0)
+		return;
+	const char *file = cmd_mod_loaded_file(m->addr);
+	char *dir = NULL;
+	if (file) {
+		dir = strdup(file);
+		char *slash = dir ? strrchr(dir, '/') : NULL;
+		if (slash && slash != dir)
+			*slash = '\0';
+		else if (dir)
+			strcpy(dir, slash ? "/" : ".");
+	}
+	const char *dirs[] = { dir };
+	struct decoder_options o = {
+		.vmlinux = vmlinux_path(s->vmlinux),
+		.module_dirs = dir ? dirs : NULL,
+		.nr_module_dirs = dir ? 1 : 0,
+		.exact_addresses = exact,
+	};
+	struct decoder *d = NULL;
+	struct lkdb_error *err = decoder_create(&o, &d);
+	struct logline l;
+	logline_parse(line, strlen(line), &l);
+	struct decode_result r;
+	memset(&r, 0, sizeof(r));
+	if (!err && l.kind == LOGLINE_FRAME)
+		err = decoder_frame(d, line, &l, &r);
+	if (!err && r.nr_frames) {
+		*frames_ret = r.frames;
+		*nr_ret = r.nr_frames;
+		if (object_ret && r.object)
+			*object_ret = strdup(r.object);
+		r.frames = NULL;
+		r.nr_frames = 0;
+	}
+	lkdb_error_destroy(err);
+	decode_result_deinit(&r);
+	/* No object file is the absence of a line, not worth a warning. */
+	if (d) {
+		char **warnings;
+		size_t nr;
+		decoder_take_warnings(d, &warnings, &nr);
+		lkdb_warnings_free(warnings, nr);
+	}
+	decoder_destroy(d);
+	free(dir);
+	free(line);
 }

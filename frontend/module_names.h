@@ -14,6 +14,7 @@
 #include "modsyms.h"
 #include "modules.h"
 #include "session.h"
+#include "symbolize.h"
 
 struct module_names;
 
@@ -43,5 +44,18 @@ const struct modsym *module_names_symbol(struct module_names *mn,
 const struct modsym *module_names_find(struct module_names *mn,
 				       const char *name,
 				       const struct kmodule **module_ret);
+
+/*
+ * Source lines (innermost first, as symbolize.h's) of function+offset in
+ * module m, from its object file: the one mod -s loaded, else one found on
+ * the module search path (kernel-helpers/decode.h reads the .ko's DWARF).
+ * exact: offset is where the CPU was, not a return address (looked up one
+ * byte back).  *nr_ret 0 when no file or no line is found; *object_ret
+ * (may be NULL) the file used, malloc'd.
+ */
+void module_names_source(struct lkdb_session *s, const struct kmodule *m,
+			 const char *function, uint64_t offset, uint64_t size,
+			 bool exact, struct symbolize_frame **frames_ret,
+			 size_t *nr_ret, char **object_ret);
 
 #endif

@@ -138,6 +138,40 @@ check "sym ADDRESS in the module: crashme_write+0x5 [crashme]" \
 check "sym --json of a module symbol names the module" \
     grep -qE "\"address\": \"0x$plus5\", .*\"name\": \"crashme_write\", \"module\": \"crashme\"" "$TMP/sym"
 
+# With the module's file (mod -s), sym adds its source line.  Ground
+# truth: objdump -dl of the .ko's .text (binutils reading the DWARF), at
+# crashme_write's first instruction and at the first one of another line.
+read -r off_first line_first off_next line_next < <(
+    objdump -dl -j .text "$LKDB_CRASHME_KO" | python3 -c '
+import re, subprocess, sys
+ko = sys.argv[1]
+nm = subprocess.run(["nm", ko], capture_output=True, text=True).stdout
+start = next(int(l.split()[0], 16) for l in nm.splitlines() if l.split()[-1] == "crashme_write")
+line, rows = None, []
+for l in sys.stdin:
+    m = re.match(r"^/.*crashme\.c:(\d+)", l)
+    if m:
+        line = int(m.group(1))
+        continue
+    m = re.match(r"^ +([0-9a-f]+):\t", l)
+    if m and line is not None:
+        rows.append((int(m.group(1), 16), line))
+inside = [(a, n) for a, n in rows if a >= start]
+first = inside[0]
+other = next((a, n) for a, n in inside if n != first[1])
+print(first[0] - start, first[1], other[0] - start, other[1])' "$LKDB_CRASHME_KO")
+addr_first=$(printf '%x' $((0x$kallsyms_write + off_first)))
+addr_next=$(printf '%x' $((0x$kallsyms_write + off_next)))
+echo "# objdump: crashme_write+$off_first at line $line_first, +$off_next at line $line_next"
+"$LKDB" -q -r ":$port" "$V" -c "mod -s crashme $LKDB_CRASHME_KO" -c "sym $addr_first" -c "sym $addr_next" \
+    >"$TMP/symline" 2>"$TMP/err"
+diag "$TMP/err"
+diag "$TMP/symline"
+check "sym ADDRESS after mod -s: crashme_write's first line from the .ko ($line_first)" \
+    grep -qE "^$addr_first \([tT]\) crashme_write\+0x[0-9a-f]+/0x[0-9a-f]+ \[crashme\] [^ ]*crashme\.c:$line_first\$" "$TMP/symline"
+check "sym ADDRESS after mod -s: a later line of crashme_write from the .ko ($line_next)" \
+    grep -qE "^$addr_next \([tT]\) crashme_write\+0x[0-9a-f]+/0x[0-9a-f]+ \[crashme\] [^ ]*crashme\.c:$line_next( |\$)" "$TMP/symline"
+
 # Found on the search path (crashme is not there, the boot modules are):
 # mod -s by name, mod -S for all.
 if [[ -n $boot_mods ]]; then
