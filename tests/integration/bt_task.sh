@@ -11,6 +11,8 @@
 #         bt SLEEPER through schedule and the nanosleep path (ORIG_RAX of
 #         clock_nanosleep), bt -a, errors; task SLEEPER makes gdb's frames
 #         the sleeper's (gdb's own backtrace, frame, info locals).
+#         The test module is loaded before the panic: mod -s + sym give its
+#         file:line on the dump (objdump -dl of the .ko is the truth).
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 g=''
@@ -73,6 +75,9 @@ check "live: bt 99999 is a one-line error naming the PID" \
     one_line_error live-bad 'no task with PID 99999'
 
 # --- panic, dump -------------------------------------------------------------
+# The test module is loaded before the panic: on the dump, mod -s + sym
+# must give its file:line (ground truth: objdump -dl of the .ko).
+"$GUEST_SH" run "$g" 'insmod /crashme.ko' >/dev/null 2>&1
 "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
 "$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null ||
     { echo "Bail out! the guest did not panic"; exit 1; }
@@ -151,6 +156,13 @@ check "dump: task $s1 gives gdb its frames (gdb's backtrace through schedule and
 check "dump: after task $s1, bt (the context task) is the sleeper" \
     test "$(grep -cE "^PID: +$s1 .*COMMAND: \"sleep\"" "$TMP/ctx.out")" = 2
 check "dump: the context thread is listed by gdb" grep -qE 'Thread [0-9]+ \(context\)' "$TMP/ctx.out"
+
+start=0x$(nm "$LKDB_CRASHME_KO" | awk '$3 == "crashme_write" { print $1 }')
+crashme_line=$(objdump -dl -j .text --start-address=$((start)) --stop-address=$((start + 1)) \
+    "$LKDB_CRASHME_KO" | grep -oE 'crashme\.c:[0-9]+' | head -n1 | cut -d: -f2)
+lkdb modsym "$V" "$D" -c "mod -s crashme $LKDB_CRASHME_KO" -c 'sym crashme_write'
+check "dump: mod -s crashme + sym crashme_write give crashme.c:${crashme_line:-?} (objdump's)" \
+    grep -qE "^[0-9a-f]{16} \([tT]\) crashme_write\+0x0/0x[0-9a-f]+ \[crashme\] [^ ]*crashme\.c:${crashme_line:-none}\$" "$TMP/modsym.out"
 
 lkdb nopid "$V" "$D" -c 'bt 99999'
 check "dump: bt 99999 is a one-line error naming the PID" \
