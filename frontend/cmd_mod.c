@@ -143,6 +143,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 /*
  * Where .ko files are looked for, first match wins; debug files first:
+ *  0. --module-path DIR;
  *  1. $LKDB_MODULE_PATH (directories separated by ':');
  *  2. beside the vmlinux: for PREFIX/usr/lib/debug/boot/vmlinux-R or
  *     PREFIX/boot/vmlinux-R (an unpacked package tree),
@@ -155,6 +156,8 @@ static struct lkdb_error *default_search_path(struct lkdb_session *s,
 {
 	const char *rel = vmlinux_release(s->vmlinux);
 	bool ok = true;
+	if (s->options->module_path)
+		ok = add_dir(p, s->options->module_path);
 	const char *env = getenv("LKDB_MODULE_PATH");
 	if (env && *env) {
 		char *copy = strdup(env), *save = NULL;
@@ -562,9 +565,22 @@ static void print_list(struct lkdb_command_context *ctx,
 
 enum mod_action { MOD_LIST, MOD_ONE, MOD_ALL };
 
+static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
+				  enum mod_action action, const char *args[2],
+				  int nargs, bool stats, uint64_t quiet_addr,
+				  char **name_ret);
+
+struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
+				       char **name_ret)
+{
+	struct lkdb_command_context ctx = { .session = s };
+	const char *args[2] = { NULL, NULL };
+	*name_ret = NULL;
+	return mod_run(&ctx, MOD_ONE, args, 1, false, addr, name_ret);
+}
+
 struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 {
-	struct lkdb_session *s = ctx->session;
 	enum mod_action action = MOD_LIST;
 	const char *args[2] = { NULL, NULL };
 	int nargs = 0;
@@ -594,7 +610,21 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
 	    (action == MOD_ALL && nargs > 1))
 		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
+	return mod_run(ctx, action, args, nargs, stats, 0, NULL);
+}
 
+/*
+ * The work of mod, mod -s and mod -S.  With quiet_addr (mod -s only, args
+ * unused), the module whose core text holds that address, and nothing
+ * printed when it is loaded: its name goes to *name_ret.
+ */
+static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
+				  enum mod_action action, const char *args[2],
+				  int nargs, bool stats, uint64_t quiet_addr,
+				  char **name_ret)
+{
+	struct lkdb_session *s = ctx->session;
+	bool quiet = quiet_addr != 0;
 	double t0 = now_seconds();
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
@@ -635,7 +665,29 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 		goto out;
 	}
 
-	if (action == MOD_ONE) {
+	if (quiet) {
+		for (size_t i = 0; i < list->nr_modules && !n; i++) {
+			const struct kmodule *m = &list->modules[i];
+			if (quiet_addr >= m->text_base &&
+			    quiet_addr - m->text_base < m->text_size)
+				mods[n++] = &list->modules[i];
+		}
+		if (!n) {
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"0x%" PRIx64 " is in no module's text",
+						quiet_addr);
+			goto out;
+		}
+		*name_ret = strdup(mods[0]->name);
+		if (!*name_ret) {
+			err = &lkdb_error_oom;
+			goto out;
+		}
+		/* Loaded already: nothing to do. */
+		if (find_loaded(mods[0]))
+			goto out;
+		args[0] = *name_ret;
+	} else if (action == MOD_ONE) {
 		for (size_t i = 0; i < list->nr_modules && !n; i++) {
 			if (kmodule_name_equal(list->modules[i].name, args[0]))
 				mods[n++] = &list->modules[i];
@@ -726,7 +778,7 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 		lkdb_error_destroy(e);
 		nfailed++;
 	}
-	if (nloaded)
+	if (nloaded && !quiet)
 		print_list(ctx, done, nloaded);
 	free(done);
 	if (action == MOD_ALL) {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../common/error.h"
 #include "session.h"
@@ -48,6 +49,15 @@ const struct lkdb_command *lkdb_command_find(const char *name);
 bool lkdb_run_line(struct lkdb_session *s, const char *line);
 /* Pass line to gdb as a CLI command; its output shows as gdb's would. */
 bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
+
+/*
+ * Load the symbols of the module whose core text holds addr (mod -s on
+ * the search path, --module-path first), printing nothing; *name_ret gets
+ * the module's name (malloc'd) when one holds addr, even if its symbols
+ * could not be loaded.  Loaded already: nothing to do.
+ */
+struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
+				       char **name_ret);
 
 /* Handlers, one file each. */
 struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);

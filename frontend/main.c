@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "panic_stop.h"
 #include "repl.h"
 #include "session.h"
 
@@ -47,13 +48,29 @@ int main(int argc, char **argv)
 		lkdb_options_deinit(&options);
 		return EXIT_START_FAILED;
 	}
-	int failures;
-	if (batch)
-		failures = lkdb_run_script(&session);
-	else if (interactive)
-		failures = lkdb_repl(&session);
-	else
-		failures = lkdb_run_stream(&session, stdin, "stdin");
+	int failures = 0;
+	/*
+	 * Live: panic stops in a terminal session or when asked to wait;
+	 * a plain batch run leaves the guest as it found it.
+	 */
+	bool wait = options.wait || (interactive && !options.no_wait);
+	if (options.remote && (interactive || wait)) {
+		err = panic_stops_arm(&session);
+		if (!err && wait)
+			err = panic_stops_continue_and_wait(&session);
+		if (err) {
+			fprintf(stderr, "lkdb: %s\n", err->message);
+			lkdb_error_destroy(err);
+			failures++;
+		}
+	}
+	bool usable = !session.target_lost && gdb_driver_alive(session.gdb);
+	if (usable && batch)
+		failures += lkdb_run_script(&session);
+	else if (usable && interactive)
+		failures += lkdb_repl(&session);
+	else if (usable)
+		failures += lkdb_run_stream(&session, stdin, "stdin");
 	lkdb_session_end(&session);
 	lkdb_options_deinit(&options);
 	return failures ? EXIT_COMMAND_FAILED : EXIT_OK;
