@@ -7,6 +7,7 @@
 
 #include "options.h"
 #include "panic_stop.h"
+#include "qemu_launch.h"
 #include "repl.h"
 #include "session.h"
 
@@ -36,6 +37,21 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	struct qemu_launch qemu = { .pid = -1 };
+	if (options.qemu) {
+		err = qemu_launch_start(&options, &qemu);
+		if (err) {
+			fprintf(stderr, "lkdb: %s\n", err->message);
+			lkdb_error_destroy(err);
+			lkdb_options_deinit(&options);
+			return EXIT_START_FAILED;
+		}
+		options.remote = qemu.remote;
+		if (!options.quiet)
+			fprintf(stderr, "lkdb: started QEMU (pid %d), gdb stub on %s, console kept in %s\n",
+				(int)qemu.pid, qemu.remote, options.console_log);
+	}
+
 	bool batch = options.script_len > 0;
 	bool interactive = !batch && isatty(STDIN_FILENO) &&
 			   isatty(STDOUT_FILENO);
@@ -45,6 +61,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lkdb: %s\n", err->message);
 		lkdb_error_destroy(err);
 		lkdb_session_end(&session);
+		qemu_launch_stop(&qemu);
 		lkdb_options_deinit(&options);
 		return EXIT_START_FAILED;
 	}
@@ -71,7 +88,16 @@ int main(int argc, char **argv)
 		failures += lkdb_repl(&session);
 	else if (usable)
 		failures += lkdb_run_stream(&session, stdin, "stdin");
+	char how[64];
+	if (options.qemu && qemu_launch_exited(&qemu, how, sizeof(how)))
+		fprintf(stderr, "lkdb: QEMU exited (%s)\n", how);
 	lkdb_session_end(&session);
+	/* lkdb started it: it ends with lkdb, as gdb's own inferiors do. */
+	if (options.qemu && qemu.pid > 0) {
+		qemu_launch_stop(&qemu);
+		if (!options.quiet)
+			fprintf(stderr, "lkdb: stopped QEMU\n");
+	}
 	lkdb_options_deinit(&options);
 	return failures ? EXIT_COMMAND_FAILED : EXIT_OK;
 }
