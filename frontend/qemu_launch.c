@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -187,6 +188,8 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* lkdb owns this QEMU: if lkdb is killed, QEMU goes too. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		int null = open("/dev/null", O_RDONLY);
