@@ -32,8 +32,13 @@
 #include "task_lookup.h"
 #include "vmlinux.h"
 
-/* Log records shown at the end of a report. */
+/*
+ * Log records shown at the end of a report: the last 12, or from the
+ * reason's record on (a panic's stack dump follows its message), at most
+ * 48.
+ */
 #define REPORT_LOG_RECORDS 12
+#define REPORT_LOG_RECORDS_MAX 48
 /* Frames of the backtrace (gdb may not stop at the entry frame). */
 #define REPORT_BT_FRAMES 24
 /* How long panic() may take from its entry to its message being logged. */
@@ -485,10 +490,19 @@ static struct lkdb_error *report_backtrace(struct lkdb_session *s,
 	return err;
 }
 
-static void print_log_tail(const struct printk_log *log)
+static void print_log_tail(const struct printk_log *log, const char *reason)
 {
 	size_t first = log->nr_records > REPORT_LOG_RECORDS ?
 		       log->nr_records - REPORT_LOG_RECORDS : 0;
+	size_t floor = log->nr_records > REPORT_LOG_RECORDS_MAX ?
+		       log->nr_records - REPORT_LOG_RECORDS_MAX : 0;
+	for (size_t i = floor; reason && i < first; i++) {
+		const struct printk_record *r = &log->records[i];
+		if (reason >= r->text && reason < r->text + r->text_len) {
+			first = i;
+			break;
+		}
+	}
 	for (size_t i = first; i < log->nr_records; i++) {
 		const struct printk_record *r = &log->records[i];
 		char prefix[32];
@@ -588,7 +602,7 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	print_regs(regs);
 	printf("--- last log lines ---\n");
 	if (log)
-		print_log_tail(log);
+		print_log_tail(log, reason == f->fallback ? NULL : reason);
 	else
 		printf("    (log not readable: %s)\n", log_err->message);
 	printf("***\n");
