@@ -223,6 +223,9 @@ static void print_text(struct backtrace_env *env,
 			n.module ? " [" : "", n.module ? n.module : "",
 			n.module ? "]" : "");
 		level++;
+		if (f->scanned)
+			fputs("    [no unwind data here: the caller was found by scanning the stack]\n",
+			      out);
 		if (o->lines) {
 			struct symbolize_frame *src;
 			size_t nr;
@@ -268,8 +271,8 @@ static void print_json_frames(struct backtrace_env *env,
 			json_write_string(out, n.function);
 		else
 			fputs("null", out);
-		fprintf(out, ", \"offset\": %" PRIu64 ", \"module\": ",
-			n.offset);
+		fprintf(out, ", \"offset\": %" PRIu64 ", \"scanned\": %s, \"module\": ",
+			n.offset, f->scanned ? "true" : "false");
 		if (n.module)
 			json_write_string(out, n.module);
 		else

@@ -248,9 +248,22 @@ static void print_list(struct lkdb_command_context *ctx,
 
 enum mod_action { MOD_LIST, MOD_ONE, MOD_ALL };
 
+static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
+				  enum mod_action action, const char *args[2],
+				  int nargs, bool stats, uint64_t quiet_addr,
+				  char **name_ret);
+
+struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
+				       char **name_ret)
+{
+	struct lkdb_command_context ctx = { .session = s };
+	const char *args[2] = { NULL, NULL };
+	*name_ret = NULL;
+	return mod_run(&ctx, MOD_ONE, args, 1, false, addr, name_ret);
+}
+
 struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 {
-	struct lkdb_session *s = ctx->session;
 	enum mod_action action = MOD_LIST;
 	const char *args[2] = { NULL, NULL };
 	int nargs = 0;
@@ -280,7 +293,21 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
 	    (action == MOD_ALL && nargs > 1))
 		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
+	return mod_run(ctx, action, args, nargs, stats, 0, NULL);
+}
 
+/*
+ * The work of mod, mod -s and mod -S.  With quiet_addr (mod -s only, args
+ * unused), the module whose core text holds that address, and nothing
+ * printed when it is loaded: its name goes to *name_ret.
+ */
+static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
+				  enum mod_action action, const char *args[2],
+				  int nargs, bool stats, uint64_t quiet_addr,
+				  char **name_ret)
+{
+	struct lkdb_session *s = ctx->session;
+	bool quiet = quiet_addr != 0;
 	double t0 = now_seconds();
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
@@ -321,7 +348,29 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 		goto out;
 	}
 
-	if (action == MOD_ONE) {
+	if (quiet) {
+		for (size_t i = 0; i < list->nr_modules && !n; i++) {
+			const struct kmodule *m = &list->modules[i];
+			if (quiet_addr >= m->text_base &&
+			    quiet_addr - m->text_base < m->text_size)
+				mods[n++] = &list->modules[i];
+		}
+		if (!n) {
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"0x%" PRIx64 " is in no module's text",
+						quiet_addr);
+			goto out;
+		}
+		*name_ret = strdup(mods[0]->name);
+		if (!*name_ret) {
+			err = &lkdb_error_oom;
+			goto out;
+		}
+		/* Loaded already: nothing to do. */
+		if (find_loaded(mods[0]))
+			goto out;
+		args[0] = *name_ret;
+	} else if (action == MOD_ONE) {
 		for (size_t i = 0; i < list->nr_modules && !n; i++) {
 			if (kmodule_name_equal(list->modules[i].name, args[0]))
 				mods[n++] = &list->modules[i];
@@ -361,8 +410,14 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 			goto out;
 		}
 	} else if (!files[0]) {
-		err = modfiles_default_path(&path, vmlinux_path(s->vmlinux),
-					    vmlinux_release(s->vmlinux));
+		/* --module-path DIR comes before the default path. */
+		if (s->options && s->options->module_path)
+			err = modfiles_path_add(&path, s->options->module_path,
+						NULL);
+		if (!err)
+			err = modfiles_default_path(&path,
+						    vmlinux_path(s->vmlinux),
+						    vmlinux_release(s->vmlinux));
 		if (err)
 			goto out;
 	}
@@ -420,7 +475,7 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 		lkdb_error_destroy(e);
 		nfailed++;
 	}
-	if (nloaded)
+	if (nloaded && !quiet)
 		print_list(ctx, done, nloaded);
 	free(done);
 	if (action == MOD_ALL) {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "panic_stop.h"
+
 const struct lkdb_command lkdb_commands[] = {
 	{
 		.name = "dis",
@@ -370,11 +372,16 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 	gdb_call_result_deinit(&r);
 	/* continue/step/...: wait for the stop; Ctrl-C interrupts. */
 	if (gdb_driver_target_running(s->gdb)) {
-		err = gdb_driver_wait_stopped(s->gdb, GDB_TIMEOUT_NONE, NULL);
+		struct mi_output *stopped = NULL;
+		err = gdb_driver_wait_stopped(s->gdb, GDB_TIMEOUT_NONE,
+					      &stopped);
 		if (err) {
 			report(s, "gdb", err);
 			return false;
 		}
+		/* A panic or oops while it ran: its report. */
+		panic_stops_on_stop(s, stopped);
+		mi_output_destroy(stopped);
 	}
 	return ok;
 }

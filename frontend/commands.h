@@ -55,6 +55,14 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
  * in this session, or NULL.
  */
 const char *cmd_mod_loaded_file(uint64_t module_addr);
+/*
+ * Load the symbols of the module whose core text holds addr (mod -s on
+ * the search path, --module-path first), printing nothing; *name_ret gets
+ * the module's name (malloc'd) when one holds addr, even if its symbols
+ * could not be loaded.  Loaded already: nothing to do.
+ */
+struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
+				       char **name_ret);
 
 /* Handlers, one file each. */
 struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);

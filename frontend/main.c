@@ -7,6 +7,8 @@
 
 #include "decode_cmd.h"
 #include "options.h"
+#include "panic_stop.h"
+#include "qemu_launch.h"
 #include "repl.h"
 #include "session.h"
 
@@ -40,6 +42,21 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	struct qemu_launch qemu = { .pid = -1 };
+	if (options.qemu) {
+		err = qemu_launch_start(&options, &qemu);
+		if (err) {
+			fprintf(stderr, "lkdb: %s\n", err->message);
+			lkdb_error_destroy(err);
+			lkdb_options_deinit(&options);
+			return EXIT_START_FAILED;
+		}
+		options.remote = qemu.remote;
+		if (!options.quiet)
+			fprintf(stderr, "lkdb: started QEMU (pid %d), gdb stub on %s, console kept in %s\n",
+				(int)qemu.pid, qemu.remote, options.console_log);
+	}
+
 	bool batch = options.script_len > 0;
 	bool interactive = !batch && isatty(STDIN_FILENO) &&
 			   isatty(STDOUT_FILENO);
@@ -49,17 +66,43 @@ int main(int argc, char **argv)
 		fprintf(stderr, "lkdb: %s\n", err->message);
 		lkdb_error_destroy(err);
 		lkdb_session_end(&session);
+		qemu_launch_stop(&qemu);
 		lkdb_options_deinit(&options);
 		return EXIT_START_FAILED;
 	}
-	int failures;
-	if (batch)
-		failures = lkdb_run_script(&session);
-	else if (interactive)
-		failures = lkdb_repl(&session);
-	else
-		failures = lkdb_run_stream(&session, stdin, "stdin");
+	int failures = 0;
+	/*
+	 * Live: panic stops in a terminal session or when asked to wait;
+	 * a plain batch run leaves the guest as it found it.
+	 */
+	bool wait = options.wait || (interactive && !options.no_wait);
+	if (options.remote && (interactive || wait)) {
+		err = panic_stops_arm(&session);
+		if (!err && wait)
+			err = panic_stops_continue_and_wait(&session);
+		if (err) {
+			fprintf(stderr, "lkdb: %s\n", err->message);
+			lkdb_error_destroy(err);
+			failures++;
+		}
+	}
+	bool usable = !session.target_lost && gdb_driver_alive(session.gdb);
+	if (usable && batch)
+		failures += lkdb_run_script(&session);
+	else if (usable && interactive)
+		failures += lkdb_repl(&session);
+	else if (usable)
+		failures += lkdb_run_stream(&session, stdin, "stdin");
+	char how[64];
+	if (options.qemu && qemu_launch_exited(&qemu, how, sizeof(how)))
+		fprintf(stderr, "lkdb: QEMU exited (%s)\n", how);
 	lkdb_session_end(&session);
+	/* lkdb started it: it ends with lkdb, as gdb's own inferiors do. */
+	if (options.qemu && qemu.pid > 0) {
+		qemu_launch_stop(&qemu);
+		if (!options.quiet)
+			fprintf(stderr, "lkdb: stopped QEMU\n");
+	}
 	lkdb_options_deinit(&options);
 	return failures ? EXIT_COMMAND_FAILED : EXIT_OK;
 }

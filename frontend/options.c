@@ -17,6 +17,7 @@ void lkdb_print_usage(FILE *out)
 "       lkdb [OPTIONS] VMLINUX VMCORE            post-mortem on a dump\n"
 "       lkdb decode [--modules DIR]... [--json] [VMLINUX] < LOG\n"
 "                                                a log's frames to file:line\n"
+"       lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS  start QEMU, attach, wait\n"
 "\n"
 "A Linux kernel debugger: drives gdb over GDB/MI and adds kernel awareness.\n"
 "On attach it finds the KASLR offset, checks that VMLINUX is the running\n"
@@ -26,11 +27,32 @@ void lkdb_print_usage(FILE *out)
 "the dump's build-id.  Commands that lkdb does not know are passed to gdb\n"
 "(p, x, bt, frame, info registers, ...).\n"
 "\n"
+"Panic stops: attached live, lkdb puts hardware breakpoints on panic() and\n"
+"the oops path (__die: page faults, BUG, traps); on a stop it prints a\n"
+"report (reason, CPU, task, faulting frame, backtrace, registers, the last\n"
+"log lines) and gives the prompt.  A terminal session continues the guest\n"
+"and waits for such a stop (Ctrl-C: the prompt); batch mode does only with\n"
+"--wait.  The breakpoints are removed when lkdb detaches.\n"
+"\n"
+"lkdb qemu runs qemu-system-x86_64 with QEMU-ARGS plus a gdb stub on a free\n"
+"port (-gdb tcp:127.0.0.1:PORT -S) and the serial console (the first serial\n"
+"port, ttyS0) shown live and kept in a file, attaches, and waits as --wait\n"
+"does.  Quitting lkdb ends that QEMU.\n"
+"\n"
 "Options:\n"
 "  -r, --remote HOST:PORT  attach to a gdb remote stub (QEMU -s: :1234)\n"
 "  -c, --command CMD       run CMD (repeatable), then exit\n"
 "  -x, --script FILE       run the commands in FILE, then exit\n"
 "      --gdb PATH          gdb to run (default: " LKDB_DEFAULT_GDB ")\n"
+"      --wait              continue a live guest, wait for a panic or oops\n"
+"                          and print its report before running commands\n"
+"      --no-wait           a terminal session gives the prompt at once\n"
+"      --break-on-warn     stop on WARN too (__warn)\n"
+"      --module-path DIR   look for module objects (.ko) in DIR first; a\n"
+"                          report loads the symbols of the faulting module\n"
+"      --timing            say how long each stop's report took (stderr)\n"
+"      --console-log FILE  lkdb qemu: keep the console there (default\n"
+"                          lkdb-console.log in the current directory)\n"
 "      --force             go on even if VMLINUX does not match the target\n"
 "      --kaslr-offset OFF  use this KASLR offset instead of probing\n"
 "      --connect-timeout S give up connecting after S seconds (default 10)\n"
@@ -56,6 +78,12 @@ enum {
 	OPT_JSON,
 	OPT_NO_INDEX_CACHE,
 	OPT_CONNECT_TIMEOUT,
+	OPT_WAIT,
+	OPT_NO_WAIT,
+	OPT_BREAK_ON_WARN,
+	OPT_MODULE_PATH,
+	OPT_TIMING,
+	OPT_CONSOLE_LOG,
 };
 
 static const struct option long_options[] = {
@@ -68,6 +96,12 @@ static const struct option long_options[] = {
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "no-index-cache", no_argument, NULL, OPT_NO_INDEX_CACHE },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+	{ "break-on-warn", no_argument, NULL, OPT_BREAK_ON_WARN },
+	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
+	{ "timing", no_argument, NULL, OPT_TIMING },
+	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -110,6 +144,22 @@ struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 	struct lkdb_error *err = NULL;
 	uint64_t n;
 	int c;
+	/* lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS: options end at "--". */
+	if (argc > 1 && !strcmp(argv[1], "qemu")) {
+		o.qemu = true;
+		int dashes = 2;
+		while (dashes < argc && strcmp(argv[dashes], "--"))
+			dashes++;
+		if (dashes == argc)
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "lkdb qemu: no \"--\" before QEMU's arguments (lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS)");
+		o.qemu_args = argv + dashes + 1;
+		o.qemu_nargs = argc - dashes - 1;
+		argv[dashes] = NULL;
+		/* getopt sees "qemu" as the program name. */
+		argv++;
+		argc = dashes - 1;
+	}
 	opterr = 0;
 	optind = 1;
 	while (!err && (c = getopt_long(argc, argv, ":r:c:x:qhV",
@@ -148,6 +198,24 @@ struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case OPT_WAIT:
+			o.wait = true;
+			break;
+		case OPT_NO_WAIT:
+			o.no_wait = true;
+			break;
+		case OPT_BREAK_ON_WARN:
+			o.break_on_warn = true;
+			break;
+		case OPT_MODULE_PATH:
+			o.module_path = optarg;
+			break;
+		case OPT_TIMING:
+			o.timing = true;
+			break;
+		case OPT_CONSOLE_LOG:
+			o.console_log = optarg;
 			break;
 		case 'q':
 			o.quiet = true;
@@ -188,6 +256,29 @@ struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 		if (!err && o.vmcore && o.remote)
 			err = lkdb_error_create(LKDB_ERROR_INVALID,
 						"give either --remote or a VMCORE, not both");
+		if (!err && o.qemu && (o.remote || o.vmcore))
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"lkdb qemu: QEMU is the target; no --remote or VMCORE");
+		if (!err && o.qemu && !o.qemu_nargs)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"lkdb qemu: no QEMU arguments after \"--\" (at least -kernel FILE)");
+		if (!err && o.wait && o.no_wait)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"give either --wait or --no-wait, not both");
+		if (!err && o.wait && !o.remote && !o.qemu)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"--wait needs a live target (--remote HOST:PORT or lkdb qemu)");
+		if (!err && o.qemu && o.no_wait)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"lkdb qemu always waits; --no-wait does not apply");
+		if (!err && o.console_log && !o.qemu)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"--console-log is for lkdb qemu");
+		if (o.qemu) {
+			o.wait = true;
+			if (!o.console_log)
+				o.console_log = "lkdb-console.log";
+		}
 	}
 	if (err) {
 		free(o.script);

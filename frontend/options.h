@@ -28,6 +28,23 @@ struct lkdb_options {
 	bool quiet;
 	bool no_index_cache;
 	int connect_timeout_s;
+	/*
+	 * Panic stops (live targets): continue the guest and wait for a
+	 * panic or oops before running commands.  --wait asks for it in
+	 * batch mode; a terminal session does it unless --no-wait.
+	 */
+	bool wait;
+	bool no_wait;
+	bool break_on_warn;
+	/* Where module objects are looked for first (mod -S, reports). */
+	const char *module_path;
+	/* Print how long a stop's report took (stderr). */
+	bool timing;
+	/* lkdb qemu: QEMU's arguments (after --) and the console log. */
+	bool qemu;
+	char **qemu_args;
+	int qemu_nargs;
+	const char *console_log;
 	/* -c and -x in the order given */
 	struct lkdb_script_item *script;
 	size_t script_len;

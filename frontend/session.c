@@ -16,6 +16,7 @@
 #include "mi_command.h"
 #include "kaslr.h"
 #include "ktypes.h"
+#include "panic_stop.h"
 #include "vmlinux.h"
 
 volatile sig_atomic_t lkdb_interrupted;
@@ -43,10 +44,15 @@ void lkdb_note(struct lkdb_session *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Set while lkdb steps a booting guest: its stops are not news. */
+static bool streams_muted;
+
 static void on_stream(void *context, enum mi_output_kind kind,
 		      const char *text, size_t len)
 {
 	struct lkdb_session *s = context;
+	if (streams_muted)
+		return;
 	if (s->progress_shown) {
 		fputs("\n", stderr);
 		s->progress_shown = false;
@@ -413,6 +419,56 @@ static struct lkdb_error *find_kaslr(struct lkdb_session *s)
 	return err;
 }
 
+/*
+ * lkdb qemu: QEMU starts halted (-S) at the reset vector, long before the
+ * kernel is where the KASLR probe can see it.  Let it run in short steps
+ * until linux_banner is readable at some candidate offset (the kernel's
+ * page tables are up), then probe as usual.
+ */
+#define BOOT_WAIT_MS 120000
+#define BOOT_STEP_US 300000
+
+static struct lkdb_error *step_until_kernel(struct lkdb_session *s);
+
+static struct lkdb_error *run_until_kernel(struct lkdb_session *s)
+{
+	streams_muted = true;
+	struct lkdb_error *err = step_until_kernel(s);
+	streams_muted = false;
+	return err;
+}
+
+static struct lkdb_error *step_until_kernel(struct lkdb_session *s)
+{
+	for (int waited_ms = 0;; waited_ms += BOOT_STEP_US / 1000) {
+		struct lkdb_error *err = find_kaslr(s);
+		if (!err || err->code != LKDB_ERROR_FAULT)
+			return err;
+		if (waited_ms >= BOOT_WAIT_MS)
+			return lkdb_error_prefix(err, "the kernel did not come up within %d s",
+						 BOOT_WAIT_MS / 1000);
+		lkdb_error_destroy(err);
+		struct gdb_call_result r;
+		err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
+					 SETUP_TIMEOUT_MS, "-exec-continue",
+					 NULL, 0, &r);
+		if (err)
+			return err;
+		gdb_call_result_deinit(&r);
+		usleep(BOOT_STEP_US);
+		err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
+					 SETUP_TIMEOUT_MS, "-exec-interrupt",
+					 NULL, 0, &r);
+		if (!err) {
+			gdb_call_result_deinit(&r);
+			err = gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS,
+						      NULL);
+		}
+		if (err)
+			return err;
+	}
+}
+
 /* For /bin/sh: gdb runs "target remote | CMD" through the shell. */
 static char *shell_quote(const char *s)
 {
@@ -554,7 +610,9 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		return err;
 	if (options->remote) {
 		err = connect_remote(s);
-		if (!err)
+		if (!err && options->qemu)
+			err = run_until_kernel(s);
+		else if (!err)
 			err = find_kaslr(s);
 		if (err)
 			return err;
@@ -610,6 +668,8 @@ void lkdb_session_poll_events(struct lkdb_session *s)
 
 void lkdb_session_end(struct lkdb_session *s)
 {
+	/* lkdb's breakpoints go before the guest is left to run. */
+	panic_stops_disarm(s);
 	if (s->gdb && s->attached && !s->nr_setup && !s->gdb_failed &&
 	    gdb_driver_alive(s->gdb)) {
 		/* Leave the guest running: that is what quit promises. */

@@ -19,6 +19,7 @@ struct lkdb_dump;
 struct kernel_memory_reader;
 struct ktypes;
 struct setup_step;
+struct panic_stops;
 
 struct lkdb_session {
 	const struct lkdb_options *options;
@@ -50,6 +51,8 @@ struct lkdb_session {
 	bool progress_shown;
 	/* The target went away (QEMU died, connection closed). */
 	bool target_lost;
+	/* lkdb's breakpoints on the panic and oops paths (panic_stop.h). */
+	struct panic_stops *panic_stops;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
 };

@@ -529,6 +529,48 @@ static bool read_iret_regs(struct stack_reader *r, uint64_t addr,
 	return true;
 }
 
+/*
+ * The first word at or above sp (within SCAN_WORDS) that is a return
+ * address: code with ORC data right after a call instruction (e8 rel32,
+ * or ff /2 through a register or memory: 2 to 7 bytes).
+ */
+#define SCAN_WORDS 512
+
+static bool after_call(struct stack_reader *r, uint64_t ret_ip)
+{
+	unsigned char b[7];
+	if (!read_direct(r, ret_ip - 7, b, sizeof(b)))
+		return false;
+	if (b[2] == 0xe8)
+		return true;
+	/* ff /2: the ModRM byte's reg field is 2, 2 to 7 bytes back. */
+	for (int len = 2; len <= 7; len++) {
+		const unsigned char *op = b + 7 - len;
+		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
+			return true;
+	}
+	return false;
+}
+
+static bool scan_for_return(const struct unwinder *u, struct stack_reader *r,
+			    uint64_t sp, uint64_t *ip_ret, uint64_t *slot_ret)
+{
+	for (unsigned int i = 0; i < SCAN_WORDS; i++) {
+		uint64_t slot = sp + 8 * (uint64_t)i, word;
+		if (!read_word(r, slot, &word))
+			return false;
+		struct orc_entry e;
+		const struct orc_table *t;
+		if (!find_entry(u, word - 1, &e, &t) ||
+		    e.kind == ORC_KIND_UNDEFINED || !after_call(r, word))
+			continue;
+		*ip_ret = word;
+		*slot_ret = slot;
+		return true;
+	}
+	return false;
+}
+
 struct walk {
 	struct unwind_trace *trace;
 	size_t cap;
@@ -645,6 +687,26 @@ struct lkdb_error *unwind_stack(const struct unwinder *u,
 		if (e.kind == ORC_KIND_END)
 			break;
 		if (e.kind == ORC_KIND_UNDEFINED) {
+			/*
+			 * Code objtool skips (STACK_FRAME_NON_STANDARD, e.g.
+			 * __crash_kexec, where kdump saves the panicking
+			 * CPU's registers): find the caller by scanning.
+			 */
+			uint64_t ret_ip, slot;
+			if (ret->nr_frames == 1 &&
+			    scan_for_return(u, reader, sp, &ret_ip, &slot)) {
+				f->scanned = true;
+				ip = ret_ip;
+				sp = slot + 8;
+				signal = false;
+				regs_valid = false;
+				f = add_frame(&w);
+				if (!f)
+					break;
+				f->ip = ip;
+				f->sp = slot;
+				continue;
+			}
 			stop(&w, "ORC marks the stack undefined at 0x%" PRIx64,
 			     ip);
 			break;

@@ -23,6 +23,12 @@
  *    REGS_PARTIAL=4, no end bit (commit fb799447ae29 "x86,objtool: Split
  *    UNWIND_HINT_EMPTY in two").
  *
+ * Code objtool leaves without data (STACK_FRAME_NON_STANDARD functions,
+ * such as __crash_kexec, where kdump saves the panicking CPU's registers)
+ * is left, for the first frame only, by scanning the stack for a return
+ * address (code with ORC data right after a call instruction); the frame
+ * says so.
+ *
  * The walk ends at the end-of-stack mark (kernel threads, idle), at a
  * struct pt_regs of user mode (the system call or interrupt entry: those
  * are the user's registers), or with a reason when it cannot go on (no ORC
@@ -116,6 +122,12 @@ struct unwind_frame {
 	bool user;		/* regs are user mode: the kernel stack ends */
 	uint64_t regs_addr;	/* where the struct pt_regs is */
 	struct x86_64_regs regs;
+	/*
+	 * ORC had no data for this frame (code objtool skips, such as
+	 * __crash_kexec where kdump saves the registers): its caller was
+	 * found by scanning the stack for a return address, a guess.
+	 */
+	bool scanned;
 	/* A module's name when a module's table covered ip; else NULL. */
 	const char *module;
 };

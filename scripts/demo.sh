@@ -4,9 +4,10 @@
 # Installs what is missing, fetches Debian's kernel and its -dbg vmlinux
 # (cached), builds lkdb, boots the kernel in QEMU with KASLR on, attaches
 # lkdb and shows system facts read through gdb; then panics the guest
-# (sysrq c), attaches again and shows crash's sys and ps and where every CPU
-# stopped, with the panic path, next to the guest's own console.  Stops the
-# guest at the end.
+# with lkdb qemu: lkdb starts QEMU, shows its console, attaches and waits;
+# the guest panics (sysrq c) and lkdb stops with a report (reason, CPU,
+# task, caller, backtrace, registers, last log lines), then shows crash's
+# sys, ps and where every CPU stopped, and ends its QEMU.
 set -euo pipefail
 
 PROG=demo.sh
@@ -47,14 +48,33 @@ say "lkdb -r :$port vmlinux: KASLR found, symbols relocated, facts read through 
     -c 'echo \nthreads (one per CPU):\n' -c 'info threads' \
     -c 'echo \nbacktrace of CPU 0:\n' -c 'bt'
 
-say "panicking the guest: echo c > /proc/sysrq-trigger"
-scripts/guest.sh run "$guest" --no-wait 'echo c > /proc/sysrq-trigger'
-scripts/guest.sh wait "$guest" 'end Kernel panic' 60 >/dev/null ||
-    die "the guest did not panic (see $guest/console.log)"
-echo "the guest's console:"
-grep -a -A3 -B1 'Kernel panic' "$guest/console.log" | head -12 | sed 's/^/    /'
+scripts/guest.sh stop "$guest" >/dev/null 2>&1
 
-say "attaching to the panicked kernel: sys, ps and every CPU's backtrace (13 frames: to the syscall entry)"
-"$LKDB" -r ":$port" "$LKDB_VMLINUX" -c sys -c ps -c 'info threads' -c 'thread apply all bt 13'
+say "lkdb qemu: lkdb starts QEMU, shows its console live, waits for a panic"
+# The fixture's init serves commands on its second serial port (ttyS1;
+# lkdb's console is ttyS0).  Once lkdb says it waits, the guest is told
+# to panic (sysrq c) through it, as a user would type it.
+sock=$guest/agent.sock
+rm -f "$guest/lkdb.err"
+console=$guest/qemu-console.log
+rm -f "$console"
+(
+    # lkdb waits as soon as it found the kernel; the agent is up later.
+    for _ in $(seq 600); do
+        grep -q 'waiting for a panic' "$guest/lkdb.err" 2>/dev/null &&
+            grep -aq 'LKDB-READY' "$console" 2>/dev/null && break
+        sleep 0.2
+    done
+    printf 'echo c > /proc/sysrq-trigger\n' | timeout 5 socat - "UNIX-CONNECT:$sock" >/dev/null 2>&1 || true
+) &
+trigger=$!
+"$LKDB" qemu --console-log "$console" "$LKDB_VMLINUX" \
+    -c sys -c ps -c 'thread apply all bt 13' -- \
+    -accel tcg -smp 2 -m 1024 -kernel "$LKDB_VMLINUZ" -initrd "$LKDB_INITRD" \
+    -append 'console=ttyS0 quiet panic=0 lkdb.sleepers=4' -nodefaults -no-reboot \
+    -chardev "socket,id=agent,path=$sock,server=on,wait=off" -serial chardev:agent \
+    2> >(tee "$guest/lkdb.err" >&2)
+wait "$trigger" || true
+echo "the console was kept in $console ($(grep -c . "$console") lines)"
 
-say "done: quit detached, the guest was left running until now"
+say "done: lkdb reported the panic, ran sys, ps and bt, and ended its QEMU"

@@ -79,7 +79,7 @@ clear_line() { keys C-u; wait_last '^lkdb>$' 5; }
 start_lkdb() {
     SESSION=$1
     local cmd
-    cmd=$(printf '%q -r %q %q; echo "LKDB-EXITED $?"; exec sleep 3600' \
+    cmd=$(printf '%q --no-wait -r %q %q; echo "LKDB-EXITED $?"; exec sleep 3600' \
         "$lkdb_bin" ":$port" "$V")
     # More than one argument: tmux runs bash itself, not the user's shell.
     tm new-session -d -s "$SESSION" -x 160 -y 50 -c "$TMP" \

@@ -37,6 +37,24 @@ run --connect-timeout 0 "$FIXTURE"
 check "out-of-range --connect-timeout" err_is 2 'connect-timeout: 0 is not between'
 run a b c
 check "too many arguments" err_is 2 '^lkdb: too many arguments: "c"'
+run --wait "$FIXTURE"
+check "--wait without a live target is refused" err_is 2 '^lkdb: --wait needs a live target'
+run --wait --no-wait -r :1 "$FIXTURE"
+check "--wait and --no-wait together are refused" err_is 2 'either --wait or --no-wait'
+run qemu "$FIXTURE"
+check "lkdb qemu without -- is refused" err_is 2 '^lkdb: lkdb qemu: no "--" before'
+run qemu "$FIXTURE" --
+check "lkdb qemu without QEMU arguments is refused" err_is 2 'no QEMU arguments after'
+run qemu -r :1 "$FIXTURE" -- -kernel x
+check "lkdb qemu with --remote is refused" err_is 2 'QEMU is the target'
+run qemu "$FIXTURE" -- -kernel x -nographic
+check "lkdb qemu -nographic is refused before QEMU starts" err_is 2 'drop -nographic'
+run qemu "$FIXTURE" -- -kernel x -s
+check "lkdb qemu refuses the user's own stub (-s)" err_is 2 'drop -s: lkdb gives QEMU its gdb stub'
+LKDB_QEMU=/nonexistent/qemu run qemu "$FIXTURE" -- -kernel x
+check "lkdb qemu without QEMU: one line naming it" err_is 2 'cannot run /nonexistent/qemu'
+run --console-log x "$FIXTURE"
+check "--console-log is for lkdb qemu" err_is 2 'console-log is for lkdb qemu'
 run -r :1 "$FIXTURE" "$TMP/vmcore"
 check "--remote with a vmcore is refused" err_is 2 'either --remote or a VMCORE'
 

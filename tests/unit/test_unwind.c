@@ -2,7 +2,8 @@
 /*
  * The ORC unwinder over fake stacks and hand-made tables: call frames, an
  * exception frame in kernel mode (walk goes on from the interrupted RIP),
- * the user-mode boundary (walk ends with the user's registers), the
+ * the user-mode boundary (walk ends with the user's registers), code
+ * without ORC data left by a stack scan, the
  * end-of-stack mark, both struct orc_entry layouts (4.14-6.2 and 6.4+),
  * module tables read from a struct module, and every way a bad stack ends
  * the walk with a reason instead of looping: unreadable memory, an address
@@ -358,6 +359,46 @@ TEST(user_mode_start_is_only_the_user_registers)
 	unwinder_destroy(u);
 }
 
+TEST(code_without_orc_data_is_left_by_scanning_for_a_return_address)
+{
+	/* B has no ORC data (objtool skipped it), A and the end do. */
+	uint64_t ips[] = { FN_A, FN_B, FN_T };
+	unsigned char e[18];
+	entry(&unwind_orc_format_v1, e, 8, 0, REG_SP, REG_UNDEF, 0, false);
+	entry(&unwind_orc_format_v1, e + 6, 0, 0, REG_UNDEF, REG_UNDEF, 0, false);
+	entry(&unwind_orc_format_v1, e + 12, 0, 0, REG_UNDEF, REG_UNDEF, 0, true);
+	struct unwinder *u = NULL;
+	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
+	take_error(unwinder_add_table(u, NULL, FN_A, TEXT_END, ips, e, 3));
+	struct fake_memory m = { 0 };
+	unsigned char *text = map(&m, FN_A - 0x10, 0x110) + 0x10;
+	text[0] = 0xe8;		/* call rel32 at A+0: A+5 is a return address */
+	unsigned char *stack = map(&m, STACK, STACK_SIZE);
+	put(stack + 0x100, 0x1234, 8);			/* not text */
+	put(stack + 0x108, FN_A + 0x20, 8);		/* text, no call before */
+	put(stack + 0x110, FN_A + 5, 8);		/* the caller */
+	put(stack + 0x118, FN_T + 1, 8);		/* A's caller: the end */
+	struct kernel_memory_reader reader = { &m, fake_read };
+	struct x86_64_regs r = start_regs(FN_B + 3, STACK + 0x100);
+	struct unwind_trace t;
+	take_error(unwind_stack(u, &reader, &r, true, &t));
+	CHECK(t.nr_frames == 3 && t.stop_reason == NULL);
+	if (t.nr_frames == 3) {
+		CHECK(t.frames[0].scanned && !t.frames[1].scanned);
+		CHECK(t.frames[1].ip == FN_A + 5 && t.frames[1].sp == STACK + 0x110);
+		CHECK(t.frames[2].ip == FN_T + 1 && t.frames[2].sp == STACK + 0x118);
+	}
+	unwind_trace_deinit(&t);
+	/* Nothing found: the walk stops with the reason. */
+	text[0] = 0;
+	take_error(unwind_stack(u, &reader, &r, true, &t));
+	CHECK(t.nr_frames == 1 && t.stop_reason &&
+	      strstr(t.stop_reason, "undefined"));
+	unwind_trace_deinit(&t);
+	unwinder_destroy(u);
+	unmap_all(&m);
+}
+
 int main(void)
 {
 	RUN(call_frames_end_at_user_mode_pt_regs);
@@ -370,5 +411,6 @@ int main(void)
 	RUN(frame_pointer_cfa_going_down_stops);
 	RUN(unsorted_table_is_sorted_and_module_table_read_from_memory);
 	RUN(user_mode_start_is_only_the_user_registers);
+	RUN(code_without_orc_data_is_left_by_scanning_for_a_return_address);
 	return tap_done();
 }

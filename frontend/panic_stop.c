@@ -1,0 +1,766 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Panic stops: breakpoints on panic(), __die() and (--break-on-warn)
+ * __warn(), and the report of a stop: reason, CPU, task, faulting frame,
+ * backtrace, registers and the last log lines.
+ *
+ * Hardware breakpoints (gdb's hbreak, the stub's Z1): QEMU never writes
+ * them into guest memory, so a breakpoint cannot be left behind in the
+ * kernel's text if lkdb or gdb dies, and they do not depend on gdb reading
+ * the (KASLR-moved) text first.  Under TCG QEMU has no limit on them;
+ * under KVM they take x86's 4 debug registers, and lkdb uses at most 4
+ * (panic, __die, __warn, the one-shot stop after the panic message).
+ * They are put at the functions' first instruction (*ADDRESS, not gdb's
+ * after-the-prologue location), where the arguments are still in rdi,
+ * rsi, ... and [rsp] is the return address.
+ */
+#include "panic_stop.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "backtrace.h"
+#include "commands.h"
+#include "gdb_target.h"
+#include "ktypes.h"
+#include "panic.h"
+#include "printk.h"
+#include "symbolize.h"
+#include "task_lookup.h"
+#include "vmlinux.h"
+
+/*
+ * Log records shown at the end of a report: the last 12, or from the
+ * reason's record on (a panic's stack dump follows its message), at most
+ * 48.
+ */
+#define REPORT_LOG_RECORDS 12
+#define REPORT_LOG_RECORDS_MAX 48
+/* Frames of the backtrace (gdb may not stop at the entry frame). */
+/* How long panic() may take from its entry to its message being logged. */
+#define PANIC_MESSAGE_TIMEOUT_MS 10000
+#define MI_TIMEOUT_MS 10000
+
+struct panic_breakpoint {
+	int number;
+	enum panic_stop_kind kind;
+};
+
+struct panic_stops {
+	struct panic_symbols syms;
+	struct panic_breakpoint bps[3];
+	size_t nr_bps;
+};
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* -break-insert -h [-t] *ADDR; the breakpoint's number. */
+static struct lkdb_error *insert_hbreak(struct lkdb_session *s, uint64_t addr,
+					bool temporary, int *number_ret)
+{
+	char loc[32];
+	snprintf(loc, sizeof(loc), "*0x%" PRIx64, addr);
+	const char *argv[3];
+	size_t argc = 0;
+	argv[argc++] = "-h";
+	if (temporary)
+		argv[argc++] = "-t";
+	argv[argc++] = loc;
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
+						    MI_TIMEOUT_MS,
+						    "-break-insert", argv,
+						    argc, &r);
+	if (err)
+		return err;
+	const struct mi_value *bkpt = mi_value_find(r.record->results, "bkpt");
+	const char *number = bkpt ? mi_value_string(bkpt->children, "number") :
+			     NULL;
+	if (number)
+		*number_ret = atoi(number);
+	else
+		err = lkdb_error_create(LKDB_ERROR_GDB,
+					"-break-insert gave no breakpoint number");
+	gdb_call_result_deinit(&r);
+	return err;
+}
+
+static void delete_breakpoint(struct lkdb_session *s, int number)
+{
+	char n[16];
+	snprintf(n, sizeof(n), "%d", number);
+	const char *argv[] = { n };
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
+						 MI_TIMEOUT_MS, "-break-delete",
+						 argv, 1, &r);
+	if (!err)
+		gdb_call_result_deinit(&r);
+	lkdb_error_destroy(err);
+}
+
+struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
+{
+	if (s->panic_stops)
+		return NULL;
+	struct panic_stops *p = calloc(1, sizeof(*p));
+	if (!p)
+		return &lkdb_error_oom;
+	panic_symbols_lookup(s->vmlinux, &p->syms);
+	struct {
+		uint64_t addr;
+		enum panic_stop_kind kind;
+		bool wanted;
+	} want[] = {
+		{ p->syms.panic, PANIC_STOP_PANIC, true },
+		{ p->syms.die, PANIC_STOP_OOPS, true },
+		{ p->syms.warn, PANIC_STOP_WARN, s->options->break_on_warn },
+	};
+	s->panic_stops = p;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!want[i].wanted)
+			continue;
+		if (!want[i].addr) {
+			lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
+				  vmlinux_path(s->vmlinux),
+				  want[i].kind == PANIC_STOP_PANIC ? "panic" :
+				  want[i].kind == PANIC_STOP_OOPS ? "__die" :
+				  "__warn",
+				  panic_stop_kind_name(want[i].kind));
+			continue;
+		}
+		struct panic_breakpoint *bp = &p->bps[p->nr_bps];
+		struct lkdb_error *err = insert_hbreak(
+			s, want[i].addr + s->kaslr_offset, false, &bp->number);
+		if (err)
+			return lkdb_error_prefix(err,
+						 "cannot put a breakpoint on the kernel's %s path",
+						 panic_stop_kind_name(want[i].kind));
+		bp->kind = want[i].kind;
+		p->nr_bps++;
+	}
+	return NULL;
+}
+
+void panic_stops_disarm(struct lkdb_session *s)
+{
+	struct panic_stops *p = s->panic_stops;
+	if (!p)
+		return;
+	if (s->gdb && s->attached && gdb_driver_alive(s->gdb) &&
+	    !gdb_driver_target_running(s->gdb)) {
+		for (size_t i = 0; i < p->nr_bps; i++)
+			delete_breakpoint(s, p->bps[i].number);
+	}
+	free(p);
+	s->panic_stops = NULL;
+}
+
+/* ---- reading the stopped CPU ---- */
+
+/* amd64 core registers in gdb's numbering: rax rbx rcx rdx rsi rdi rbp
+ * rsp r8-r15 rip eflags cs ss. */
+static struct lkdb_error *cpu_registers(struct lkdb_session *s,
+					struct x86_64_regs *ret)
+{
+	static const char *const argv[] = {
+		"--skip-unavailable", "x", "0", "1", "2", "3", "4", "5", "6",
+		"7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
+		"18", "19",
+	};
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call_ok(
+		s->gdb, GDB_CALL_QUIET, MI_TIMEOUT_MS,
+		"-data-list-register-values", argv,
+		sizeof(argv) / sizeof(argv[0]), &r);
+	if (err)
+		return err;
+	memset(ret, 0, sizeof(*ret));
+	uint64_t *slot[] = {
+		&ret->rax, &ret->rbx, &ret->rcx, &ret->rdx, &ret->rsi,
+		&ret->rdi, &ret->rbp, &ret->rsp, &ret->r8, &ret->r9,
+		&ret->r10, &ret->r11, &ret->r12, &ret->r13, &ret->r14,
+		&ret->r15, &ret->rip, &ret->eflags, &ret->cs, &ret->ss,
+	};
+	const struct mi_value *values = mi_value_find(r.record->results,
+						      "register-values");
+	for (const struct mi_value *v = values ? values->children : NULL; v;
+	     v = v->next) {
+		const char *num = mi_value_string(v->children, "number");
+		const char *val = mi_value_string(v->children, "value");
+		if (!num || !val)
+			continue;
+		int n = atoi(num);
+		if (n >= 0 && n < (int)(sizeof(slot) / sizeof(slot[0])))
+			*slot[n] = strtoull(val, NULL, 0);
+	}
+	gdb_call_result_deinit(&r);
+	return NULL;
+}
+
+static int stopped_breakpoint(const struct mi_output *stopped)
+{
+	const char *reason = mi_value_string(stopped->results, "reason");
+	const char *bkptno = mi_value_string(stopped->results, "bkptno");
+	if (!reason || strcmp(reason, "breakpoint-hit") || !bkptno)
+		return -1;
+	return atoi(bkptno);
+}
+
+static int stopped_thread(const struct mi_output *stopped)
+{
+	const char *id = mi_value_string(stopped->results, "thread-id");
+	return id ? atoi(id) : -1;
+}
+
+/*
+ * Wait for the target's next *stopped, noticing a target that goes away
+ * (gdb: =thread-group-exited when the remote connection closes).  Ctrl-C
+ * is forwarded by the driver.  *ret is NULL on timeout.
+ */
+static struct lkdb_error *wait_stop(struct lkdb_session *s, int timeout_ms,
+				    struct mi_output **ret)
+{
+	*ret = NULL;
+	double end = now_seconds() + timeout_ms / 1000.0;
+	for (;;) {
+		int left = 250;
+		if (timeout_ms >= 0) {
+			double rest = end - now_seconds();
+			if (rest <= 0)
+				return NULL;
+			if (rest * 1000 < left)
+				left = (int)(rest * 1000) + 1;
+		}
+		struct mi_output *out;
+		struct lkdb_error *err = gdb_driver_next_async(s->gdb, left,
+							       &out);
+		if (err)
+			return err;
+		if (!out)
+			continue;
+		if (out->kind == MI_OUTPUT_EXEC_ASYNC && out->async_class &&
+		    !strcmp(out->async_class, "stopped")) {
+			const char *reason = mi_value_string(out->results,
+							     "reason");
+			if (reason && !strncmp(reason, "exited", 6)) {
+				mi_output_destroy(out);
+				goto lost;
+			}
+			*ret = out;
+			return NULL;
+		}
+		bool exited = out->kind == MI_OUTPUT_NOTIFY_ASYNC &&
+			      out->async_class &&
+			      !strcmp(out->async_class, "thread-group-exited");
+		mi_output_destroy(out);
+		if (exited)
+			goto lost;
+	}
+lost:
+	s->attached = false;
+	s->target_lost = true;
+	return lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+				 "the target %s went away while it ran (connection closed: QEMU exited or was killed)",
+				 s->options->remote);
+}
+
+static struct lkdb_error *exec_continue(struct lkdb_session *s)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
+						    MI_TIMEOUT_MS,
+						    "-exec-continue", NULL, 0,
+						    &r);
+	if (!err)
+		gdb_call_result_deinit(&r);
+	return err;
+}
+
+/* ---- the report ---- */
+
+struct stop_facts {
+	enum panic_stop_kind kind;
+	int thread;		/* gdb's thread number of the stopped CPU */
+	int cpu;		/* -1 if unknown */
+	struct x86_64_regs cpu_regs;	/* at the breakpoint */
+	/* oops and warning: the context passed in (regs of the fault) */
+	bool has_fault_regs;
+	struct x86_64_regs fault_regs;
+	/* panic: who called panic() (its return address) */
+	uint64_t panic_return;
+	/* __die's str, __warn's file:line: a reason if the log has none */
+	char fallback[256];
+	double t_stop;		/* when lkdb saw the *stopped */
+	double t_message;	/* panic: when the message was in the log */
+};
+
+/* Read a NUL-terminated string of the target into buf (best effort). */
+static void read_string(struct lkdb_session *s, uint64_t addr, char *buf,
+			size_t size)
+{
+	buf[0] = '\0';
+	if (!addr)
+		return;
+	struct kernel_memory_reader mem;
+	lkdb_session_memory(s, &mem);
+	struct lkdb_error *err = mem.read(mem.context, addr, buf, size - 1);
+	if (err) {
+		lkdb_error_destroy(err);
+		buf[0] = '\0';
+		return;
+	}
+	buf[size - 1] = '\0';
+	for (char *c = buf; *c; c++) {
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f) {
+			*c = '\0';
+			break;
+		}
+	}
+}
+
+/* "func+0x15/0x40 file:line" of a kernel image address, else NULL. */
+static char *describe_image_address(struct lkdb_session *s, uint64_t addr,
+				    bool return_address)
+{
+	struct symbolize_result sym = { 0 };
+	/* A return address may be past a noreturn call's function. */
+	uint64_t look = return_address ? addr - 1 : addr;
+	struct lkdb_error *err = symbolize_address(s->vmlinux, s->kaslr_offset,
+						   look, &sym);
+	if (err) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	char *text = NULL;
+	uint64_t offset = addr - sym.symbol.addr;
+	const struct symbolize_frame *f = sym.nr_frames ?
+		&sym.frames[0] : NULL;
+	int n;
+	if (f && f->file)
+		n = asprintf(&text, "%s+0x%" PRIx64 "/0x%" PRIx64 "  %s:%u",
+			     sym.symbol.name, offset, sym.size, f->file,
+			     f->line);
+	else
+		n = asprintf(&text, "%s+0x%" PRIx64 "/0x%" PRIx64,
+			     sym.symbol.name, offset, sym.size);
+	symbolize_result_deinit(&sym);
+	return n < 0 ? NULL : text;
+}
+
+/* gdb's answer to a CLI command, quietly; NULL on error. */
+static char *gdb_quiet(struct lkdb_session *s, const char *cmd)
+{
+	char *out = NULL;
+	struct lkdb_error *err = task_lookup_gdb_quiet(s, cmd, &out);
+	if (err) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	return out;
+}
+
+/*
+ * A module address through gdb, once the module's symbols are loaded
+ * (--module-path, or mod -s earlier): "func+0x15 [mod]  file:line".
+ */
+static char *describe_module_address(struct lkdb_session *s, uint64_t addr)
+{
+	char *module = NULL;
+	struct lkdb_error *err = mod_load_symbols_at(s, addr, &module);
+	if (err) {
+		if (module)
+			lkdb_note(s, "report: symbols of module %s: %s", module,
+				  err->message);
+		lkdb_error_destroy(err);
+	}
+	char cmd[192];
+	snprintf(cmd, sizeof(cmd), "info symbol 0x%" PRIx64, addr);
+	char *sym = gdb_quiet(s, cmd);
+	/* "crashme_write + 77 in section .text of /x/crashme.ko" */
+	char func[128] = "";
+	unsigned long long off = 0;
+	if (sym && sscanf(sym, "%127s + %llu in section", func, &off) < 1)
+		func[0] = '\0';
+	if (sym && func[0] && !strstr(sym, " + "))
+		off = 0;
+	if (sym && !strncmp(sym, "No symbol", 9))
+		func[0] = '\0';
+	/*
+	 * gdb indexes a just-added file in the background and an address
+	 * lookup does not wait for that; a lookup by name does.
+	 */
+	if (func[0]) {
+		snprintf(cmd, sizeof(cmd), "info line %s", func);
+		free(gdb_quiet(s, cmd));
+	}
+	snprintf(cmd, sizeof(cmd), "info line *0x%" PRIx64, addr);
+	char *line = gdb_quiet(s, cmd);
+	/* 'Line 62 of "/x/crashme.c" starts at address ...' */
+	char file[512] = "";
+	unsigned line_no = 0;
+	if (line && sscanf(line, "Line %u of \"%511[^\"]\"", &line_no,
+			   file) != 2)
+		file[0] = '\0';
+	char *text = NULL;
+	int n;
+	char where[600] = "";
+	if (file[0])
+		snprintf(where, sizeof(where), "  %s:%u", file, line_no);
+	if (func[0])
+		n = asprintf(&text, "%s+0x%llx [%s]%s", func, off,
+			     module ? module : "?", where);
+	else
+		n = asprintf(&text, "0x%" PRIx64 " [%s] (no symbols: mod -s %s, or --module-path DIR)",
+			     addr, module ? module : "not in a module",
+			     module ? module : "MODULE");
+	free(sym);
+	free(line);
+	free(module);
+	return n < 0 ? NULL : text;
+}
+
+static char *describe_address(struct lkdb_session *s, uint64_t addr,
+			      bool return_address)
+{
+	if (addr >= SYMBOLIZE_IMAGE_START && addr < SYMBOLIZE_IMAGE_END) {
+		char *t = describe_image_address(s, addr, return_address);
+		if (t)
+			return t;
+	}
+	if (addr >= SYMBOLIZE_MODULES_START)
+		return describe_module_address(s, addr);
+	char *t = NULL;
+	if (asprintf(&t, "0x%016" PRIx64, addr) < 0)
+		return NULL;
+	return t;
+}
+
+static void print_regs(const struct x86_64_regs *r)
+{
+	printf("    RSP: %04" PRIx64 ":%016" PRIx64 " EFLAGS: %08" PRIx64 "\n",
+	       r->ss, r->rsp, r->eflags);
+	printf("    RAX: %016" PRIx64 " RBX: %016" PRIx64 " RCX: %016" PRIx64 "\n",
+	       r->rax, r->rbx, r->rcx);
+	printf("    RDX: %016" PRIx64 " RSI: %016" PRIx64 " RDI: %016" PRIx64 "\n",
+	       r->rdx, r->rsi, r->rdi);
+	printf("    RBP: %016" PRIx64 " R08: %016" PRIx64 " R09: %016" PRIx64 "\n",
+	       r->rbp, r->r8, r->r9);
+	printf("    R10: %016" PRIx64 " R11: %016" PRIx64 " R12: %016" PRIx64 "\n",
+	       r->r10, r->r11, r->r12);
+	printf("    R13: %016" PRIx64 " R14: %016" PRIx64 " R15: %016" PRIx64 "\n",
+	       r->r13, r->r14, r->r15);
+}
+
+/*
+ * The backtrace section: lkdb's ORC unwinder (backtrace.h) from where the
+ * stopped CPU is now, through the exception frame of an oops, to the
+ * user-mode boundary with the user's registers, as crash prints it.
+ */
+static struct lkdb_error *report_backtrace(struct lkdb_session *s,
+					   int gdb_thread)
+{
+	struct x86_64_regs regs;
+	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, gdb_thread,
+							&regs);
+	if (err)
+		return err;
+	struct backtrace_env *env;
+	err = backtrace_env_create(s, &env);
+	if (err)
+		return err;
+	struct backtrace_options o = { .lines = false };
+	err = backtrace_regs(env, &regs, true, &o, stdout);
+	backtrace_env_destroy(env);
+	fflush(stdout);
+	return err;
+}
+
+static void print_log_tail(const struct printk_log *log, const char *reason)
+{
+	size_t first = log->nr_records > REPORT_LOG_RECORDS ?
+		       log->nr_records - REPORT_LOG_RECORDS : 0;
+	size_t floor = log->nr_records > REPORT_LOG_RECORDS_MAX ?
+		       log->nr_records - REPORT_LOG_RECORDS_MAX : 0;
+	for (size_t i = floor; reason && i < first; i++) {
+		const struct printk_record *r = &log->records[i];
+		if (reason >= r->text && reason < r->text + r->text_len) {
+			first = i;
+			break;
+		}
+	}
+	for (size_t i = first; i < log->nr_records; i++) {
+		const struct printk_record *r = &log->records[i];
+		char prefix[32];
+		snprintf(prefix, sizeof(prefix), "[%5" PRIu64 ".%06" PRIu64 "] ",
+			 r->ts_nsec / 1000000000, r->ts_nsec % 1000000000 / 1000);
+		const char *p = r->text, *end = r->text + r->text_len;
+		do {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			printf("    %s%.*s\n", prefix, (int)len, p);
+			p = nl ? nl + 1 : end;
+		} while (p < end);
+	}
+}
+
+static struct lkdb_error *read_log(struct lkdb_session *s,
+				   struct printk_log **ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = lkdb_session_types(s, &types);
+	if (err)
+		return err;
+	struct printk_symbols syms;
+	printk_symbols_lookup(s->vmlinux, &syms);
+	struct kernel_memory_reader mem;
+	lkdb_session_memory(s, &mem);
+	return printk_read_log(&mem, &syms, s->kaslr_offset, types, ret);
+}
+
+static void print_report(struct lkdb_session *s, struct stop_facts *f)
+{
+	struct printk_log *log = NULL;
+	struct lkdb_error *log_err = read_log(s, &log);
+	const char *reason = NULL;
+	size_t reason_len = 0;
+	if (log) {
+		struct lkdb_error *e = panic_reason_in_log(log, f->kind,
+							   &reason,
+							   &reason_len);
+		lkdb_error_destroy(e);
+	}
+	if (!reason) {
+		reason = f->fallback;
+		reason_len = strlen(f->fallback);
+	}
+	static const char *const titles[] = {
+		[PANIC_STOP_PANIC] = "Kernel panic",
+		[PANIC_STOP_OOPS] = "Kernel oops",
+		[PANIC_STOP_WARN] = "Kernel warning",
+	};
+	fflush(stdout);
+	printf("\n*** %s on CPU %d: %.*s\n", titles[f->kind], f->cpu,
+	       (int)reason_len, reason);
+
+	struct task_list *tasks = NULL;
+	struct lkdb_error *err = task_lookup_read(s, "report", &tasks);
+	const struct task_info *t = tasks && f->cpu >= 0 ?
+		task_lookup_on_cpu(tasks, f->cpu) : NULL;
+	if (t) {
+		char comm[17];
+		task_lookup_safe_comm(t->comm, comm);
+		printf("    task: %s (pid %" PRId32 ")  TASK: %016" PRIx64 "\n",
+		       comm, t->pid, t->task);
+	} else {
+		printf("    task: unknown%s%s\n", err ? ": " : "",
+		       err ? err->message : "");
+	}
+	lkdb_error_destroy(err);
+	task_list_destroy(tasks);
+
+	const struct x86_64_regs *regs = f->has_fault_regs ? &f->fault_regs :
+					 &f->cpu_regs;
+	if (f->kind == PANIC_STOP_PANIC) {
+		char *caller = describe_address(s, f->panic_return, true);
+		printf("    panic() called from: %s\n",
+		       caller ? caller : "?");
+		free(caller);
+	} else {
+		char *rip = describe_address(s, regs->rip, false);
+		printf("    RIP: %04" PRIx64 ":%s%s\n", regs->cs,
+		       rip ? rip : "?",
+		       panic_regs_user_mode(regs) ? "  (user mode)" : "");
+		free(rip);
+	}
+	printf("--- backtrace (CPU %d) ---\n", f->cpu);
+	fflush(stdout);
+	err = report_backtrace(s, f->thread);
+	if (err) {
+		printf("    (no backtrace: %s)\n", err->message);
+		lkdb_error_destroy(err);
+	}
+	printf("--- registers (%s) ---\n",
+	       f->has_fault_regs ? "where it faulted" :
+	       f->kind == PANIC_STOP_PANIC ? "at panic() entry" :
+	       "at the stop");
+	printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs, regs->rip);
+	print_regs(regs);
+	printf("--- last log lines ---\n");
+	if (log)
+		print_log_tail(log, reason == f->fallback ? NULL : reason);
+	else
+		printf("    (log not readable: %s)\n", log_err->message);
+	printf("***\n");
+	fflush(stdout);
+	lkdb_error_destroy(log_err);
+	printk_log_destroy(log);
+}
+
+/* The CPU of gdb's thread (remote thread id - 1 on QEMU's stub). */
+static int thread_cpu(struct lkdb_session *s, int thread)
+{
+	struct gdb_thread *threads;
+	size_t n;
+	struct lkdb_error *err = task_lookup_threads(s, &threads, &n);
+	if (err) {
+		lkdb_error_destroy(err);
+		return -1;
+	}
+	int cpu = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (threads[i].num == thread)
+			cpu = (int)threads[i].tid - 1;
+	}
+	free(threads);
+	return cpu;
+}
+
+/*
+ * Stopped at panic()'s entry: run it until its message is in the log (a
+ * one-shot breakpoint on the first function it calls after logging).
+ */
+static void run_panic_to_message(struct lkdb_session *s,
+				 struct stop_facts *f)
+{
+	const struct panic_symbols *syms = &s->panic_stops->syms;
+	if (!syms->after_message)
+		return;
+	int temp;
+	struct lkdb_error *err = insert_hbreak(
+		s, syms->after_message + s->kaslr_offset, true, &temp);
+	if (!err)
+		err = exec_continue(s);
+	struct mi_output *stopped = NULL;
+	if (!err)
+		err = wait_stop(s, PANIC_MESSAGE_TIMEOUT_MS, &stopped);
+	if (!err && !stopped) {
+		/* Not there in time: stop it where it is and report. */
+		struct gdb_call_result r;
+		err = gdb_driver_call(s->gdb, GDB_CALL_QUIET, MI_TIMEOUT_MS,
+				      "-exec-interrupt", NULL, 0, &r);
+		if (!err)
+			gdb_call_result_deinit(&r);
+		if (!err)
+			err = wait_stop(s, MI_TIMEOUT_MS, &stopped);
+	}
+	if (stopped) {
+		if (stopped_breakpoint(stopped) != temp)
+			delete_breakpoint(s, temp);
+		if (stopped_thread(stopped) > 0)
+			f->thread = stopped_thread(stopped);
+		mi_output_destroy(stopped);
+	}
+	f->t_message = now_seconds();
+	if (err) {
+		lkdb_note(s, "report: panic() did not reach %s: %s",
+			  syms->after_message_name, err->message);
+		lkdb_error_destroy(err);
+	}
+}
+
+bool panic_stops_on_stop(struct lkdb_session *s,
+			 const struct mi_output *stopped)
+{
+	struct panic_stops *p = s->panic_stops;
+	int bkpt = stopped ? stopped_breakpoint(stopped) : -1;
+	if (!p || bkpt < 0)
+		return false;
+	const struct panic_breakpoint *bp = NULL;
+	for (size_t i = 0; i < p->nr_bps; i++) {
+		if (p->bps[i].number == bkpt)
+			bp = &p->bps[i];
+	}
+	if (!bp)
+		return false;
+	struct stop_facts f = {
+		.kind = bp->kind,
+		.thread = stopped_thread(stopped),
+		.t_stop = now_seconds(),
+	};
+	struct lkdb_error *err = cpu_registers(s, &f.cpu_regs);
+	if (err) {
+		lkdb_note(s, "report: registers: %s", err->message);
+		lkdb_error_destroy(err);
+	}
+	f.cpu = thread_cpu(s, f.thread);
+	struct kernel_memory_reader mem;
+	lkdb_session_memory(s, &mem);
+	const struct x86_64_regs *r = &f.cpu_regs;
+	switch (f.kind) {
+	case PANIC_STOP_PANIC:
+		err = mem.read(mem.context, r->rsp, &f.panic_return,
+			       sizeof(f.panic_return));
+		read_string(s, r->rdi, f.fallback, sizeof(f.fallback));
+		run_panic_to_message(s, &f);
+		break;
+	case PANIC_STOP_OOPS: {
+		/* __die(const char *str, struct pt_regs *regs, long err) */
+		char str[64];
+		read_string(s, r->rdi, str, sizeof(str));
+		snprintf(f.fallback, sizeof(f.fallback), "Oops: %s", str);
+		err = panic_read_pt_regs(&mem, r->rsi, &f.fault_regs);
+		f.has_fault_regs = !err;
+		break;
+	}
+	case PANIC_STOP_WARN: {
+		/* __warn(file, line, caller, taint, struct pt_regs *, args) */
+		char file[192];
+		read_string(s, r->rdi, file, sizeof(file));
+		snprintf(f.fallback, sizeof(f.fallback), "WARNING: at %s:%d",
+			 file[0] ? file : "?", (int)r->rsi);
+		if (r->r8) {
+			err = panic_read_pt_regs(&mem, r->r8, &f.fault_regs);
+			f.has_fault_regs = !err;
+		}
+		break;
+	}
+	}
+	if (err) {
+		lkdb_note(s, "report: %s", err->message);
+		lkdb_error_destroy(err);
+	}
+	if (s->attached)
+		print_report(s, &f);
+	if (s->options->timing) {
+		double end = now_seconds();
+		if (f.t_message)
+			fprintf(stderr, "lkdb: timing: %s report printed %.3f s after the stop (%.3f s of it running panic() to its message, %.3f s building the report)\n",
+				panic_stop_kind_name(f.kind), end - f.t_stop,
+				f.t_message - f.t_stop, end - f.t_message);
+		else
+			fprintf(stderr, "lkdb: timing: %s report printed %.3f s after the stop\n",
+				panic_stop_kind_name(f.kind), end - f.t_stop);
+	}
+	return true;
+}
+
+struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
+{
+	struct lkdb_error *err = exec_continue(s);
+	if (err)
+		return err;
+	lkdb_note(s, "the guest runs; waiting for a panic or oops (Ctrl-C stops it)");
+	struct mi_output *stopped = NULL;
+	err = wait_stop(s, GDB_TIMEOUT_NONE, &stopped);
+	if (err)
+		return err;
+	if (!panic_stops_on_stop(s, stopped)) {
+		const char *reason = mi_value_string(stopped->results,
+						     "reason");
+		lkdb_note(s, "the guest stopped (%s)",
+			  reason && !strcmp(reason, "signal-received") ?
+			  "interrupted" : reason ? reason : "no reason given");
+	}
+	mi_output_destroy(stopped);
+	return NULL;
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Panic stops on a live guest with KASLR on (one guest of its own, which
+# ends panicked):
+#  - Ctrl-C while lkdb --wait waits stops the guest; the -c commands run;
+#    the guest runs on after lkdb detaches;
+#  - the crashme module's NULL dereference stops lkdb in the oops path:
+#    the report names crashme_write at the offset the console's RIP line
+#    shows, its source line from the module's debug info (the line in
+#    scripts/crashme/crashme.c), CPU, task and PID as the console's oops;
+#  - after continue, sysrq c stops lkdb in panic(): the message, panic()'s
+#    caller sysrq_handle_crash, the task (its PID written to the console
+#    by the shell itself), the last log lines as the console has them;
+#  - the report takes under a second (--timing); no breakpoint is left;
+#  - QEMU killed while lkdb waits: a message and exit, not a hang.
+. "$(dirname "$0")/lib.sh"
+V=$LKDB_VMLINUX
+g=$(own_guest panic --sleepers 1)
+port=$(guest_port "$g")
+console=$g/console.log
+moddir=$(dirname "$LKDB_CRASHME_KO")
+
+# wait_for FILE ERE TIMEOUT
+wait_for() {
+    local deadline=$((SECONDS + $3))
+    until grep -qE -- "$2" "$1" 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+
+# --- Ctrl-C while waiting --------------------------------------------------
+timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 6*7' >"$TMP/int.out" 2>"$TMP/int.err" &
+pid=$!
+wait_for "$TMP/int.err" 'waiting for a panic' 60
+kill -INT $pid
+wait $pid
+status=$?
+diag "$TMP/int.out" "$TMP/int.err"
+check "Ctrl-C while waiting: the guest stops, the commands run (exit 0)" \
+    bash -c "test $status = 0 && grep -q '= 42' '$TMP/int.out'"
+check "Ctrl-C while waiting: lkdb says it stopped" grep -q 'stopped (interrupted)' "$TMP/int.err"
+check "Ctrl-C while waiting: the guest runs on after detach" \
+    bash -c "'$GUEST_SH' run '$g' 'echo alive' 10 | grep -q alive"
+
+# --- oops, continue, panic -------------------------------------------------
+"$GUEST_SH" run "$g" 'insmod /crashme.ko' >/dev/null
+timeout 300 "$LKDB" -r ":$port" "$V" --wait --timing --module-path "$moddir" \
+    -c 'info breakpoints' -c continue -c 'info breakpoints' \
+    >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+wait_for "$TMP/err" 'waiting for a panic' 60
+"$GUEST_SH" run --no-wait "$g" 'echo 1 > /proc/crashme'
+wait_for "$TMP/out" '^\*\*\*$' 60
+# The kernel prints its oops once lkdb lets it go on (continue).
+"$GUEST_SH" wait "$g" 'end trace' 60 >/dev/null
+"$GUEST_SH" run --no-wait "$g" 'echo LKDB-PANIC-PID: $$ >/dev/console; echo c >/proc/sysrq-trigger'
+wait $pid
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "lkdb --wait with two stops exits 0" test $status = 0
+
+oops=$(sed -n '/^\*\*\* Kernel oops/,/^\*\*\*$/p' "$TMP/out")
+panic=$(sed -n '/^\*\*\* Kernel panic/,/^\*\*\*$/p' "$TMP/out")
+con=$(tr -d '\r' <"$console")
+
+# Ground truth for the oops: the kernel's own lines on the console.
+con_bug=$(grep -m1 -o 'BUG: kernel NULL pointer dereference.*' <<<"$con")
+con_rip=$(grep -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+' <<<"$con" | sed 's/RIP: 0010://')
+read -r con_cpu con_pid con_comm < <(grep -m1 -A12 'BUG: kernel NULL' <<<"$con" |
+    sed -nE 's/.*CPU: ([0-9]+) PID: ([0-9]+) Comm: ([^ ]+).*/\1 \2 \3/p' | head -1)
+src_line=$(grep -n 'store through NULL' "$LKDB_SCRIPTS/crashme/crashme.c" | cut -d: -f1)
+echo "# console: $con_bug / $con_rip / CPU $con_cpu PID $con_pid $con_comm; source line $src_line"
+check "oops report: the reason is the console's BUG line" \
+    grep -qF "*** Kernel oops on CPU $con_cpu: $con_bug" <<<"$oops"
+check "oops report: the console's task and PID" \
+    grep -qE "task: $con_comm \(pid $con_pid\)" <<<"$oops"
+check "oops report: the faulting function and offset as the console's RIP" \
+    grep -qE "RIP: 0010:$(sed 's/+/\\+/' <<<"$con_rip") \[crashme\]" <<<"$oops"
+check "oops report: file:line from the module's debug info" \
+    grep -qE "RIP: .*crashme\.c:$src_line\$" <<<"$oops"
+check "oops report: the backtrace passes page_fault_oops" grep -qE '\] page_fault_oops at ' <<<"$oops"
+check "oops report: the exception frame names the console's RIP" \
+    grep -qE "^    \[exception RIP: $(sed 's/+/\\+/' <<<"$con_rip")/0x[0-9a-f]+ \[crashme\]\]" <<<"$oops"
+check "oops report: the backtrace ends at the entry with write(2)'s user registers" \
+    grep -qxE '    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b' <<<"$oops"
+check "oops report: the registers where it faulted" \
+    grep -qE "^ +RIP: 0010:ffffffffc" <<<"$oops"
+check "oops report: the last log lines end with the console's oops lines" \
+    grep -qF "#PF: error_code(0x0002) - not-present page" <<<"$oops"
+
+panic_pid=$(sed -n 's/^LKDB-PANIC-PID: \([0-9]*\).*/\1/p' <<<"$con" | tail -1)
+echo "# console: panic by PID $panic_pid"
+check "panic report: the message" \
+    grep -qE '^\*\*\* Kernel panic on CPU [0-9]+: Kernel panic - not syncing: sysrq triggered crash$' <<<"$panic"
+check "panic report: the task that wrote to sysrq-trigger" \
+    grep -qE "task: sh \(pid $panic_pid\)" <<<"$panic"
+check "panic report: panic() called from sysrq_handle_crash with its source line" \
+    grep -qE 'panic\(\) called from: sysrq_handle_crash\+0x[0-9a-f]+/0x[0-9a-f]+  drivers/tty/sysrq.c:[0-9]+$' <<<"$panic"
+check "panic report: the backtrace through panic and sysrq_handle_crash" \
+    bash -c "grep -qE '^ *#[0-9]+ \[[0-9a-f]{16}\] panic at ' <<<\"\$1\" && grep -qE '^ *#[0-9]+ \[[0-9a-f]{16}\] sysrq_handle_crash at ' <<<\"\$1\"" _ "$panic"
+check "panic report: the backtrace ends at the entry with write(2)'s user registers" \
+    grep -qxE '    ORIG_RAX: 0000000000000001  CS: 0033  SS: 002b' <<<"$panic"
+check "panic report: the last log lines are the console's" \
+    bash -c "grep -qF 'sysrq: Trigger a crash' <<<\"\$1\" && grep -qF '] Kernel panic - not syncing: sysrq triggered crash' <<<\"\$1\"" _ "$panic"
+check "the console has those lines too" \
+    grep -qF 'Kernel panic - not syncing: sysrq triggered crash' <<<"$con"
+check "lkdb's breakpoints: panic and __die, hardware" \
+    test "$(grep -cE '^[0-9]+ +hw breakpoint +keep y .* in (panic|__die) ' "$TMP/out")" = 4
+times=$(sed -n 's/^lkdb: timing: .* report printed \([0-9.]*\) s after the stop.*/\1/p' "$TMP/err")
+echo "# report times (s): $(tr '\n' ' ' <<<"$times")"
+check "both reports printed within 1 s of the stop" \
+    bash -c "test \$(wc -l <<<\"\$1\") = 2 && awk '\$1 >= 1 { bad = 1 } END { exit bad }' <<<\"\$1\"" _ "$times"
+
+"$LKDB" -q -r ":$port" "$V" -c 'info breakpoints' >"$TMP/bps" 2>&1
+check "no breakpoint is left behind" grep -q 'No breakpoints or watchpoints' "$TMP/bps"
+
+# --- QEMU dies while lkdb waits -------------------------------------------
+timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 1' >"$TMP/lost.out" 2>"$TMP/lost.err" &
+pid=$!
+wait_for "$TMP/lost.err" 'waiting for a panic' 60
+start=$SECONDS
+"$GUEST_SH" stop "$g" >/dev/null 2>&1
+wait $pid
+status=$?
+diag "$TMP/lost.err"
+echo "# lkdb ended $((SECONDS - start)) s after QEMU was killed, status $status"
+check "QEMU killed while waiting: lkdb ends by itself with status 1" test $status = 1
+check "QEMU killed while waiting: it says the target went away" grep -q 'went away' "$TMP/lost.err"
+check "QEMU killed while waiting: no command ran" bash -c "! grep -q '= 1' '$TMP/lost.out'"
+done_testing
