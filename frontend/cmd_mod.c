@@ -250,8 +250,8 @@ enum mod_action { MOD_LIST, MOD_ONE, MOD_ALL };
 
 static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 				  enum mod_action action, const char *args[2],
-				  int nargs, bool stats, uint64_t quiet_addr,
-				  char **name_ret);
+				  int nargs, bool stats, bool quiet,
+				  uint64_t quiet_addr, char **name_ret);
 
 struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
 				       char **name_ret)
@@ -259,7 +259,31 @@ struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
 	struct lkdb_command_context ctx = { .session = s };
 	const char *args[2] = { NULL, NULL };
 	*name_ret = NULL;
-	return mod_run(&ctx, MOD_ONE, args, 1, false, addr, name_ret);
+	return mod_run(&ctx, MOD_ONE, args, 1, false, true, addr, name_ret);
+}
+
+struct lkdb_error *mod_load_all_symbols_quiet(struct lkdb_session *s)
+{
+	struct lkdb_command_context ctx = { .session = s };
+	const char *args[2] = { NULL, NULL };
+	return mod_run(&ctx, MOD_ALL, args, 0, false, true, 0, NULL);
+}
+
+struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
+				      uint64_t module_addr)
+{
+	for (size_t i = 0; i < nr_loaded; i++) {
+		if (loaded[i].addr != module_addr)
+			continue;
+		char rm[64];
+		snprintf(rm, sizeof(rm), "remove-symbol-file -a 0x%" PRIx64,
+			 loaded[i].text);
+		struct lkdb_error *err = gdb_console(s, rm);
+		free(loaded[i].file);
+		loaded[i] = loaded[--nr_loaded];
+		return err;
+	}
+	return NULL;
 }
 
 struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
@@ -293,21 +317,21 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
 	    (action == MOD_ALL && nargs > 1))
 		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
-	return mod_run(ctx, action, args, nargs, stats, 0, NULL);
+	return mod_run(ctx, action, args, nargs, stats, false, 0, NULL);
 }
 
 /*
- * The work of mod, mod -s and mod -S.  With quiet_addr (mod -s only, args
- * unused), the module whose core text holds that address, and nothing
- * printed when it is loaded: its name goes to *name_ret.
+ * The work of mod, mod -s and mod -S.  quiet: nothing printed for what got
+ * loaded, and for -S no complaint about modules without a file.  With
+ * quiet_addr (mod -s only, args unused), the module whose core text holds
+ * that address: its name goes to *name_ret.
  */
 static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 				  enum mod_action action, const char *args[2],
-				  int nargs, bool stats, uint64_t quiet_addr,
-				  char **name_ret)
+				  int nargs, bool stats, bool quiet,
+				  uint64_t quiet_addr, char **name_ret)
 {
 	struct lkdb_session *s = ctx->session;
-	bool quiet = quiet_addr != 0;
 	double t0 = now_seconds();
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
@@ -348,7 +372,7 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 		goto out;
 	}
 
-	if (quiet) {
+	if (quiet_addr) {
 		for (size_t i = 0; i < list->nr_modules && !n; i++) {
 			const struct kmodule *m = &list->modules[i];
 			if (quiet_addr >= m->text_base &&
@@ -478,7 +502,7 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 	if (nloaded && !quiet)
 		print_list(ctx, done, nloaded);
 	free(done);
-	if (action == MOD_ALL) {
+	if (action == MOD_ALL && !quiet) {
 		size_t missing = 0;
 		for (size_t i = 0; i < n; i++)
 			missing += !files[i];

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "module_sync.h"
 #include "panic_stop.h"
 
 const struct lkdb_command lkdb_commands[] = {
@@ -346,14 +347,65 @@ static bool run_lkdb_command(struct lkdb_session *s,
 }
 
 /* A gdb command: shown as gdb would show it; ^error goes to stderr. */
+static bool run_gdb_command(struct lkdb_session *s, const char *line);
+
+/*
+ * Whether a gdb command lets the target run: its first word is one of
+ * gdb's resuming commands or an abbreviation gdb accepts for it.
+ */
+static bool resumes_target(const char *line)
+{
+	static const struct {
+		const char *name;
+		size_t min;	/* shortest abbreviation */
+	} cmds[] = {
+		{ "continue", 1 }, { "next", 1 }, { "step", 1 },
+		{ "stepi", 5 }, { "si", 2 }, { "nexti", 5 }, { "ni", 2 },
+		{ "finish", 3 }, { "until", 1 }, { "advance", 3 },
+		{ "jump", 1 }, { "signal", 3 }, { "fg", 2 },
+	};
+	while (*line == ' ' || *line == '\t')
+		line++;
+	size_t len = strcspn(line, " \t");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (len >= cmds[i].min && len <= strlen(cmds[i].name) &&
+		    !strncmp(line, cmds[i].name, len))
+			return true;
+	}
+	return false;
+}
+
 bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 {
-	struct gdb_call_result r;
 	struct lkdb_error *err = lkdb_session_need_gdb(s);
 	if (err) {
 		report(s, "gdb", err);
 		return false;
 	}
+	/*
+	 * A live guest about to run: lkdb's module breakpoints go in for as
+	 * long as it runs (when lkdb itself waits, they are in already).
+	 */
+	bool sync_here = false;
+	if (s->options->remote && s->attached && !s->module_sync &&
+	    resumes_target(line)) {
+		err = module_sync_arm(s, false);
+		if (err) {
+			fprintf(stderr, "lkdb: warning: %s\n", err->message);
+			lkdb_error_destroy(err);
+		}
+		sync_here = s->module_sync != NULL;
+	}
+	bool ok = run_gdb_command(s, line);
+	if (sync_here)
+		module_sync_disarm(s);
+	return ok;
+}
+
+static bool run_gdb_command(struct lkdb_session *s, const char *line)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err;
 	s->last_log[0] = '\0';
 	err = gdb_driver_console(s->gdb, 0, GDB_TIMEOUT_NONE, line, &r);
 	if (err) {
@@ -371,13 +423,25 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 	}
 	gdb_call_result_deinit(&r);
 	/* continue/step/...: wait for the stop; Ctrl-C interrupts. */
-	if (gdb_driver_target_running(s->gdb)) {
+	while (gdb_driver_target_running(s->gdb)) {
 		struct mi_output *stopped = NULL;
 		err = gdb_driver_wait_stopped(s->gdb, GDB_TIMEOUT_NONE,
 					      &stopped);
 		if (err) {
 			report(s, "gdb", err);
 			return false;
+		}
+		/* lkdb's own stops (module symbols) are not the user's. */
+		if (module_sync_on_stop(s, stopped)) {
+			mi_output_destroy(stopped);
+			err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET, 10000,
+						 "-exec-continue", NULL, 0, &r);
+			if (err) {
+				report(s, "gdb", err);
+				return false;
+			}
+			gdb_call_result_deinit(&r);
+			continue;
 		}
 		/* A panic or oops while it ran: its report. */
 		panic_stops_on_stop(s, stopped);

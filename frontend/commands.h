@@ -63,6 +63,11 @@ const char *cmd_mod_loaded_file(uint64_t module_addr);
  */
 struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
 				       char **name_ret);
+/* mod -S on the search path, printing nothing (modules without files too). */
+struct lkdb_error *mod_load_all_symbols_quiet(struct lkdb_session *s);
+/* Drop the symbols mod loaded for the struct module at module_addr. */
+struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
+				      uint64_t module_addr);
 
 /* Handlers, one file each. */
 struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);

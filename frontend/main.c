@@ -7,6 +7,7 @@
 
 #include "decode_cmd.h"
 #include "options.h"
+#include "module_sync.h"
 #include "panic_stop.h"
 #include "qemu_launch.h"
 #include "repl.h"
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
 	bool wait = options.wait || (interactive && !options.no_wait);
 	if (options.remote && (interactive || wait)) {
 		err = panic_stops_arm(&session);
+		if (!err)
+			err = module_sync_arm(&session, true);
 		if (!err && wait)
 			err = panic_stops_continue_and_wait(&session);
 		if (err) {

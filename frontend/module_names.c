@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "decode.h"
 #include "logparse.h"
+#include "symbolize.h"
 #include "vmlinux.h"
 
 struct module_entry {
@@ -95,12 +96,27 @@ const struct kmodule_list *module_names_list(const struct module_names *mn)
 	return mn->list;
 }
 
-const struct kmodule *module_names_module_at(const struct module_names *mn,
+const struct kmodule *module_names_module_at(struct module_names *mn,
 					     uint64_t addr)
 {
 	for (size_t i = 0; i < mn->nr; i++) {
 		const struct kmodule *m = mn->entries[i].m;
 		if (addr >= m->text_base && addr - m->text_base < m->core_size)
+			return m;
+	}
+	/*
+	 * Init code (a module being inserted) is apart from the core: a
+	 * module whose symbols hold addr (its table has the init symbols
+	 * until init is done).
+	 */
+	if (addr < SYMBOLIZE_MODULES_START)
+		return NULL;
+	for (size_t i = 0; i < mn->nr; i++) {
+		const struct kmodule *m = mn->entries[i].m;
+		if (!m->init_size)
+			continue;
+		const struct modsym *sym = module_names_symbol(mn, m, addr);
+		if (sym && sym->size)
 			return m;
 	}
 	return NULL;

@@ -30,8 +30,11 @@ void module_names_destroy(struct module_names *mn);
 /* The list read (NULL when the kernel has none). */
 const struct kmodule_list *module_names_list(const struct module_names *mn);
 
-/* The module whose core contains addr, or NULL. */
-const struct kmodule *module_names_module_at(const struct module_names *mn,
+/*
+ * The module whose core contains addr, or whose init code does (a module
+ * being inserted), or NULL.
+ */
+const struct kmodule *module_names_module_at(struct module_names *mn,
 					     uint64_t addr);
 /*
  * The symbol of module m containing addr, NULL if none (the module's

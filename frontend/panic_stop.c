@@ -27,6 +27,7 @@
 #include "commands.h"
 #include "gdb_target.h"
 #include "ktypes.h"
+#include "module_sync.h"
 #include "panic.h"
 #include "printk.h"
 #include "symbolize.h"
@@ -751,9 +752,19 @@ struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
 		return err;
 	lkdb_note(s, "the guest runs; waiting for a panic or oops (Ctrl-C stops it)");
 	struct mi_output *stopped = NULL;
-	err = wait_stop(s, GDB_TIMEOUT_NONE, &stopped);
-	if (err)
-		return err;
+	for (;;) {
+		err = wait_stop(s, GDB_TIMEOUT_NONE, &stopped);
+		if (err)
+			return err;
+		/* lkdb's own stops (module symbols): on at once. */
+		if (!module_sync_on_stop(s, stopped))
+			break;
+		mi_output_destroy(stopped);
+		stopped = NULL;
+		err = exec_continue(s);
+		if (err)
+			return err;
+	}
 	if (!panic_stops_on_stop(s, stopped)) {
 		const char *reason = mi_value_string(stopped->results,
 						     "reason");

@@ -16,6 +16,7 @@
 #include "mi_command.h"
 #include "kaslr.h"
 #include "ktypes.h"
+#include "module_sync.h"
 #include "panic_stop.h"
 #include "vmlinux.h"
 
@@ -670,6 +671,7 @@ void lkdb_session_end(struct lkdb_session *s)
 {
 	/* lkdb's breakpoints go before the guest is left to run. */
 	panic_stops_disarm(s);
+	module_sync_disarm(s);
 	if (s->gdb && s->attached && !s->nr_setup && !s->gdb_failed &&
 	    gdb_driver_alive(s->gdb)) {
 		/* Leave the guest running: that is what quit promises. */

@@ -20,6 +20,7 @@ struct kernel_memory_reader;
 struct ktypes;
 struct setup_step;
 struct panic_stops;
+struct module_sync;
 
 struct lkdb_session {
 	const struct lkdb_options *options;
@@ -53,6 +54,8 @@ struct lkdb_session {
 	bool target_lost;
 	/* lkdb's breakpoints on the panic and oops paths (panic_stop.h). */
 	struct panic_stops *panic_stops;
+	/* Module symbols following insmod/rmmod (module_sync.h). */
+	struct module_sync *module_sync;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
 };

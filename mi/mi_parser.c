@@ -236,7 +236,9 @@ static bool starts_value(const struct cursor *c)
 /*
  * tuple: "{}" | "{" result ("," result)* "}"
  * list:  "[]" | "[" value ("," value)* "]" | "[" result ("," result)* "]"
- * The first element of a list decides which of the two it is.
+ * The first element of a list decides which of the two it is.  A tuple of
+ * bare values is taken too: gdb 13 writes a breakpoint's commands as
+ * script={"silent"} in =breakpoint-modified and -break-info.
  */
 static enum status parse_container(struct cursor *c, struct mi_value **ret)
 {
@@ -251,7 +253,7 @@ static enum status parse_container(struct cursor *c, struct mi_value **ret)
 	c->pos++;
 
 	struct mi_value *v = value_new(tuple ? MI_VALUE_TUPLE : MI_VALUE_LIST);
-	bool results = tuple || !starts_value(c);
+	bool results = !starts_value(c);
 	enum status st = PARSE_OK;
 
 	if (!v)

@@ -1213,6 +1213,27 @@ TEST(parse_line_and_lookup)
 	mi_value_destroy(NULL);
 }
 
+/* gdb 13's breakpoint commands: a tuple of bare values, taken as given. */
+TEST(tuple_of_values_from_breakpoint_script)
+{
+	static const char line[] =
+		"=breakpoint-modified,bkpt={number=\"1\",times=\"1\","
+		"script={\"silent\",\"bt\"},original-location=\"*0x1\"}";
+	struct mi_output *out = NULL;
+	CHECK(mi_parse_line(line, sizeof(line) - 1, &out) == NULL);
+	if (!out)
+		return;
+	CHECK(out->kind == MI_OUTPUT_NOTIFY_ASYNC);
+	const struct mi_value *bkpt = children(out->results, "bkpt");
+	const struct mi_value *script = mi_value_find(bkpt, "script");
+	CHECK(script && script->kind == MI_VALUE_TUPLE);
+	CHECK(script && script->children && !script->children->name);
+	CHECK_STR(script && script->children ? script->children->cstring : NULL,
+		  "silent");
+	CHECK_STR(mi_value_string(bkpt, "original-location"), "*0x1");
+	mi_output_destroy(out);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -1228,6 +1249,7 @@ int main(int argc, char **argv)
 	RUN(varobj_transcript_values);
 	RUN(async_transcript_values);
 	RUN(malformed_lines);
+	RUN(tuple_of_values_from_breakpoint_script);
 	RUN(escapes);
 	RUN(structures);
 	RUN(tokens);
