@@ -337,6 +337,43 @@ bench_ps() { # bench_ps N
     done
 }
 
+# Where the time goes (untimed): lx-ps's memory packets to the stub, from
+# gdb's remotelogfile, and what one read costs gdb alone (python
+# read_memory of init_task, repeated: gdb does not cache target data).
+profile_ps() { # profile_ps KEY
+    local key=$1 log=$WORK/remote.log cmd packets=()
+    # lx-ps's packets: a run with it minus one without (gdb's own start).
+    for cmd in lx-ps 'python pass'; do
+        rm -f "$log"
+        GDB_CMD=("$gdb" -nx -q -batch
+            -iex "set index-cache directory $GDB_INDEX" -iex 'set index-cache enabled on'
+            -iex "set remotelogfile $log"
+            -ex "target remote :$port" -ex "source $SRC/vmlinux-gdb.py" -ex "$cmd" "$BENCH_VMLINUX")
+        run "${GDB_CMD[@]}"
+        packets+=("$(grep -cE '^w \+?\$m' "$log" || true)")
+    done
+    LXPS_PACKETS[$key]=$((packets[0] - packets[1]))
+    rm -f "$log"
+    GDB_CMD=("$gdb" -nx -q -batch
+        -iex "set index-cache directory $GDB_INDEX" -iex 'set index-cache enabled on'
+        -ex "target remote :$port"
+        -ex 'python
+import time
+inf = gdb.selected_inferior()
+a = int(gdb.parse_and_eval("(unsigned long)&init_task"))
+out = []
+for size in (64, 1024, 3072):
+    t0 = time.perf_counter()
+    for i in range(500):
+        inf.read_memory(a, size)
+    out.append("%d:%.0f" % (size, (time.perf_counter() - t0) / 500 * 1e6))
+print("LKDB-BENCH-READ " + " ".join(out))
+' "$BENCH_VMLINUX")
+    run "${GDB_CMD[@]}"
+    READ_COST[$key]=$(sed -n 's/^LKDB-BENCH-READ //p' "$LAST_OUT")
+    [[ -n ${READ_COST[$key]} ]] || fail_run "gdb printed no LKDB-BENCH-READ line"
+}
+
 # --- module symbols ----------------------------------------------------------------
 
 bench_modules() {
@@ -416,13 +453,14 @@ bench_modules() {
 
 # --- the runs ------------------------------------------------------------------------
 
-declare -A GUEST_TRUTH=() GUEST_NOW=() GUEST_CPUS=() READS=()
+declare -A GUEST_TRUTH=() GUEST_NOW=() GUEST_CPUS=() READS=() LXPS_PACKETS=() READ_COST=()
 MOD_LIST=''
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cat "$VMLINUX" >/dev/null
 for ((g = 0; g < ${#TASKS[@]}; g++)); do
     boot_guest "${TASKS[g]}"
     bench_ps "${TASKS[g]}"
+    profile_ps "ps-${TASKS[g]}"
     if ((g == 0 && modules)); then
         bench_modules
     fi
@@ -486,6 +524,20 @@ for n in "${TASKS[@]}"; do keys+=("ps-$n"); done
 table "ps: lx-ps (gdb -batch + scripts/gdb) against lkdb ps" lx-ps "${keys[@]}"
 for k in "${keys[@]}"; do
     [[ -z ${NOTES[$k]:-} ]] || echo "  $k: ${NOTES[$k]}"
+done
+echo
+echo "where the time goes (cmd_s medians / reads; lx-ps's m packets counted with gdb's remotelogfile):"
+printf '  %-9s %-24s %-24s %s\n' measure 'lx-ps: m packets, us' 'lkdb: reads, us' 'gdb alone, us per read of 64/1024/3072 B'
+for k in "${keys[@]}"; do
+    n=${k#ps-}
+    # shellcheck disable=SC2086  # whitespace separated numbers
+    lx_us=$(med ${PARTS[$k|lx-ps]}) lk_us=$(med ${PARTS[$k|lkdb]})
+    rows=$(med ${ROWS[$k|lkdb]})
+    lxp=${LXPS_PACKETS[$k]} lkr=${READS[$k]}
+    printf '  %-9s %-24s %-24s %s\n' "$k" \
+        "$(awk -v p="$lxp" -v t="$lx_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.0f each", p, p / n, t / p }')" \
+        "$(awk -v p="$lkr" -v t="$lk_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.0f each", p, p / n, t / p }')" \
+        "$(tr ' ' '\n' <<<"${READ_COST[$k]}" | cut -d: -f2 | paste -sd/)"
 done
 if ((modules)); then
     echo
