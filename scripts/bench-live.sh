@@ -85,12 +85,12 @@ while (($#)); do
     esac
     shift
 done
-is_uint "$runs" && ((runs >= 1 && runs <= 100)) || die "--runs must be an integer from 1 to 100, got '$runs'"
-is_uint "$run_timeout" && ((run_timeout >= 1)) || die "--timeout must be a positive integer, got '$run_timeout'"
+{ is_uint "$runs" && ((runs >= 1 && runs <= 100)); } || die "--runs must be an integer from 1 to 100, got '$runs'"
+{ is_uint "$run_timeout" && ((run_timeout >= 1)); } || die "--timeout must be a positive integer, got '$run_timeout'"
 read -r -a TASKS <<<"$tasks_list"
 ((${#TASKS[@]})) || die "--tasks needs at least one number"
 for n in "${TASKS[@]}"; do
-    is_uint "$n" && ((n >= 1 && n <= 20000)) || die "--tasks: each N must be an integer from 1 to 20000, got '$n'"
+    { is_uint "$n" && ((n >= 1 && n <= 20000)); } || die "--tasks: each N must be an integer from 1 to 20000, got '$n'"
 done
 
 # --- tools, fixture and the kernel's gdb scripts ---------------------------------
@@ -484,13 +484,14 @@ table() { # table TITLE REF-TOOL KEY...
         min_cmd_s 'lkdb/ref' 'cmd:lkdb/ref' 'speedup'
     for key in "$@"; do
         for tool in "$ref" lkdb; do
-            # shellcheck disable=SC2086  # whitespace separated numbers
-            local t=(${TIMES[$key|$tool]}) p=(${PARTS[$key|$tool]}) r=(${ROWS[$key|$tool]})
-            local mt mp rt='' rp='' sp=''
+            local t p r mt mp rt='' rp='' sp=''
+            read -r -a t <<<"${TIMES[$key|$tool]}"
+            read -r -a p <<<"${PARTS[$key|$tool]}"
+            read -r -a r <<<"${ROWS[$key|$tool]}"
             mt=$(med "${t[@]}") mp=$(med "${p[@]}")
             if [[ $tool == lkdb ]]; then
-                # shellcheck disable=SC2086
                 local rt0 rp0
+                # shellcheck disable=SC2086  # whitespace separated numbers
                 rt0=$(med ${TIMES[$key|$ref]}) rp0=$(med ${PARTS[$key|$ref]})
                 rt=$(ratio "$mt" "$rt0") rp=$(ratio "$mp" "$rp0")
                 sp="$(ratio "$rp0" "$mp")x"
