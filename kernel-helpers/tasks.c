@@ -124,13 +124,24 @@ enum cpu_source {
 /* The counters of RSS: MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES. */
 #define RSS_COUNTERS_MAX 8
 
+/*
+ * Each task_struct is read in spans that hold the fields used, and fields
+ * closer than TASK_SPAN_GAP bytes share a read.  Through gdb, a read costs
+ * a round trip and every byte is hex-encoded twice (stub to gdb, gdb to
+ * lkdb): on 6.1 the fields lie in 0x0-0x1c and 0x890-0xc08 of a 9.6 KiB
+ * struct, and two reads of 916 bytes beat one of 3080 (5000 tasks, QEMU
+ * TCG: ps 2.83 s instead of 3.02 s, medians of 4).
+ */
+#define TASK_SPANS_MAX 16
+#define TASK_SPAN_GAP 1024
+
 struct layout {
 	uint64_t task_size;
-	/*
-	 * Bytes read of each task_struct: up to the last field used (6.1:
-	 * ~3 KiB of 9.6), as one read; through gdb, bytes cost time too.
-	 */
+	/* Bytes of task_struct that hold fields used (the buffer's size). */
 	uint64_t task_read;
+	/* The spans of task_struct read: used fields, close ones merged. */
+	struct { uint64_t start, end; } task_spans[TASK_SPANS_MAX];
+	size_t nr_task_spans;
 	uint64_t tasks;			/* list_head in task_struct */
 	struct ktypes_field pid, tgid, state, exit_state, mm, real_parent, signal;
 	uint64_t comm, comm_size;
@@ -316,9 +327,36 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		{ l->task_rss_off,
 		  l->task_rss ? l->task_rss_elem * l->nr_counters : 0 },
 	};
-	for (size_t i = 0; i < sizeof(used) / sizeof(used[0]); i++) {
+	size_t nused = sizeof(used) / sizeof(used[0]);
+	for (size_t i = 0; i < nused; i++) {
 		if (used[i].offset + used[i].size > l->task_read)
 			l->task_read = used[i].offset + used[i].size;
+	}
+	/* Sort by offset (a dozen fields), then merge into spans. */
+	for (size_t i = 1; i < nused; i++) {
+		for (size_t j = i; j > 0 && used[j].offset < used[j - 1].offset; j--) {
+			struct ktypes_field tmp = used[j];
+			used[j] = used[j - 1];
+			used[j - 1] = tmp;
+		}
+	}
+	for (size_t i = 0; i < nused; i++) {
+		uint64_t start = used[i].offset, end = start + used[i].size;
+		if (!used[i].size)
+			continue;
+		size_t n = l->nr_task_spans;
+		if (n && start <= l->task_spans[n - 1].end + TASK_SPAN_GAP) {
+			if (end > l->task_spans[n - 1].end)
+				l->task_spans[n - 1].end = end;
+		} else if (n < TASK_SPANS_MAX) {
+			l->task_spans[n].start = start;
+			l->task_spans[n].end = end;
+			l->nr_task_spans++;
+		} else {
+			/* Out of spans: the last one grows. */
+			if (end > l->task_spans[n - 1].end)
+				l->task_spans[n - 1].end = end;
+		}
 	}
 	if (l->task_read > l->task_size)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
@@ -470,7 +508,11 @@ static struct lkdb_error *read_task(struct walk *w, uint64_t addr,
 	if (seen(w, addr))
 		return warn(w->list, "task 0x%" PRIx64 " seen twice (a cycle in %s): walk of that list stopped",
 			    addr, what);
-	struct lkdb_error *err = read_mem(w, addr, w->buf, l->task_read);
+	struct lkdb_error *err = NULL;
+	for (size_t i = 0; i < l->nr_task_spans && !err; i++)
+		err = read_mem(w, addr + l->task_spans[i].start,
+			       w->buf + l->task_spans[i].start,
+			       l->task_spans[i].end - l->task_spans[i].start);
 	if (err) {
 		if (err->code != LKDB_ERROR_FAULT)
 			return err;
