@@ -18,29 +18,25 @@ static int hex_digit(char c)
 	return -1;
 }
 
-/* One read costs a round trip to the stub (~250 us): callers read spans. */
-struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
-				   void *buf, size_t len)
+static void read_args(uint64_t addr, size_t len, char addr_s[32],
+		      char len_s[32])
 {
-	char addr_s[32], len_s[32];
-	snprintf(addr_s, sizeof(addr_s), "0x%" PRIx64, addr);
-	snprintf(len_s, sizeof(len_s), "%zu", len);
-	const char *argv[] = { addr_s, len_s };
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call(gdb, 0, 30000,
-						 "-data-read-memory-bytes",
-						 argv, 2, &r);
-	if (err)
-		return err;
-	if (r.record->result_class != MI_CLASS_DONE) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_FAULT,
-					"cannot read %zu bytes at 0x%" PRIx64 ": %s",
-					len, addr, msg ? msg : "error");
-		goto out;
+	snprintf(addr_s, 32, "0x%" PRIx64, addr);
+	snprintf(len_s, 32, "%zu", len);
+}
+
+/* The bytes of a -data-read-memory-bytes answer: all of them, or FAULT. */
+static struct lkdb_error *read_result(const struct gdb_call_result *r,
+				      uint64_t addr, void *buf, size_t len)
+{
+	if (r->record->result_class != MI_CLASS_DONE) {
+		const char *msg = gdb_result_error_message(r->record);
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "cannot read %zu bytes at 0x%" PRIx64 ": %s",
+					 len, addr, msg ? msg : "error");
 	}
 	/* memory=[{begin=,offset=,end=,contents=}...]: need all of it. */
-	const struct mi_value *memory = mi_value_find(r.record->results,
+	const struct mi_value *memory = mi_value_find(r->record->results,
 						      "memory");
 	size_t got = 0;
 	for (const struct mi_value *block = memory ? memory->children : NULL;
@@ -69,12 +65,84 @@ struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
 			got += n;
 	}
 	if (got < len)
-		err = lkdb_error_create(LKDB_ERROR_FAULT,
-					"cannot read %zu bytes at 0x%" PRIx64 ": only %zu readable",
-					len, addr, got);
-out:
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "cannot read %zu bytes at 0x%" PRIx64 ": only %zu readable",
+					 len, addr, got);
+	return NULL;
+}
+
+/* One read costs a round trip to the stub (~250 us): callers read spans. */
+struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
+				   void *buf, size_t len)
+{
+	char addr_s[32], len_s[32];
+	read_args(addr, len, addr_s, len_s);
+	const char *argv[] = { addr_s, len_s };
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call(gdb, 0, 30000,
+						 "-data-read-memory-bytes",
+						 argv, 2, &r);
+	if (err)
+		return err;
+	err = read_result(&r, addr, buf, len);
 	gdb_call_result_deinit(&r);
 	return err;
+}
+
+/*
+ * Every read sent before the first answer is awaited: gdb and the stub
+ * work through them back to back, and lkdb waits once.
+ */
+static struct lkdb_error *read_batch_cb(void *context,
+					struct kernel_read_request *reqs,
+					size_t n)
+{
+	struct gdb_driver *gdb = context;
+	unsigned long long *tokens = calloc(n ? n : 1, sizeof(*tokens));
+	if (!tokens)
+		return &lkdb_error_oom;
+	struct lkdb_error *fatal = NULL;
+	size_t sent = 0;
+	for (; sent < n; sent++) {
+		char addr_s[32], len_s[32];
+		read_args(reqs[sent].addr, reqs[sent].len, addr_s, len_s);
+		const char *argv[] = { addr_s, len_s };
+		fatal = gdb_driver_send(gdb, "-data-read-memory-bytes", argv,
+					2, &tokens[sent]);
+		if (fatal)
+			break;
+	}
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].err = NULL;
+		if (i >= sent || fatal) {
+			/* Collect what was sent; the rest shares the error. */
+			if (i < sent) {
+				struct gdb_call_result r;
+				struct lkdb_error *e = gdb_driver_collect(
+					gdb, 0, 30000, tokens[i], &r);
+				if (!e)
+					gdb_call_result_deinit(&r);
+				lkdb_error_destroy(e);
+			}
+			reqs[i].err = lkdb_error_create(fatal->code, "%s",
+							fatal->message);
+			continue;
+		}
+		struct gdb_call_result r;
+		struct lkdb_error *e = gdb_driver_collect(gdb, 0, 30000,
+							  tokens[i], &r);
+		if (e) {
+			fatal = e;
+			reqs[i].err = lkdb_error_create(e->code, "%s",
+							e->message);
+			continue;
+		}
+		reqs[i].err = read_result(&r, reqs[i].addr, reqs[i].buf,
+					  reqs[i].len);
+		gdb_call_result_deinit(&r);
+	}
+	free(tokens);
+	return fatal;
 }
 
 static struct lkdb_error *read_cb(void *context, uint64_t addr, void *buf,
@@ -88,6 +156,7 @@ void gdb_target_memory_reader(struct gdb_driver *gdb,
 {
 	ret->context = gdb;
 	ret->read = read_cb;
+	ret->read_batch = read_batch_cb;
 }
 
 /* gdb's x86_64 register names and where they go. */

@@ -558,6 +558,7 @@ void lkdb_session_memory(struct lkdb_session *s,
 	if (s->dump) {
 		ret->context = s->dump;
 		ret->read = dump_read_cb;
+		ret->read_batch = NULL;
 	} else {
 		gdb_target_memory_reader(s->gdb, ret);
 	}

@@ -920,6 +920,8 @@ void dump_target(struct lkdb_dump *dump, struct lkdb_target *ret)
 {
 	ret->memory.context = dump;
 	ret->memory.read = target_memory_read;
+	/* In-process: reads cost no round trip, one at a time will do. */
+	ret->memory.read_batch = NULL;
 	ret->context = dump;
 	ret->nr_cpus = target_nr_cpus;
 	ret->cpu_regs = target_cpu_regs;

@@ -438,6 +438,28 @@ static struct lkdb_error *read_mem(struct walk *w, uint64_t addr, void *buf,
 	return err;
 }
 
+/*
+ * Independent reads at once (a live target pipelines them); the first
+ * error is returned, the requests' own errors are freed.
+ */
+static struct lkdb_error *read_many(struct walk *w,
+				    struct kernel_read_request *reqs, size_t n)
+{
+	struct lkdb_error *fatal = kernel_read_batch(w->mem, reqs, n);
+	struct lkdb_error *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		w->list->reads++;
+		if (!reqs[i].err)
+			w->list->bytes_read += reqs[i].len;
+		else if (!first && !fatal)
+			first = reqs[i].err;
+		else
+			lkdb_error_destroy(reqs[i].err);
+		reqs[i].err = NULL;
+	}
+	return fatal ? fatal : first;
+}
+
 static size_t hash(uint64_t v, size_t cap)
 {
 	v ^= v >> 33;
@@ -508,11 +530,14 @@ static struct lkdb_error *read_task(struct walk *w, uint64_t addr,
 	if (seen(w, addr))
 		return warn(w->list, "task 0x%" PRIx64 " seen twice (a cycle in %s): walk of that list stopped",
 			    addr, what);
-	struct lkdb_error *err = NULL;
-	for (size_t i = 0; i < l->nr_task_spans && !err; i++)
-		err = read_mem(w, addr + l->task_spans[i].start,
-			       w->buf + l->task_spans[i].start,
-			       l->task_spans[i].end - l->task_spans[i].start);
+	struct kernel_read_request reqs[TASK_SPANS_MAX];
+	for (size_t i = 0; i < l->nr_task_spans; i++)
+		reqs[i] = (struct kernel_read_request){
+			addr + l->task_spans[i].start,
+			w->buf + l->task_spans[i].start,
+			l->task_spans[i].end - l->task_spans[i].start, NULL,
+		};
+	struct lkdb_error *err = read_many(w, reqs, l->nr_task_spans);
 	if (err) {
 		if (err->code != LKDB_ERROR_FAULT)
 			return err;
@@ -783,6 +808,9 @@ out:
 }
 
 /* RSS of each process: one read of its mm_struct. */
+/* mm_struct reads sent at once (bounded: their buffers). */
+#define MM_BATCH 256
+
 static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 				   size_t nthread_rss)
 {
@@ -815,14 +843,42 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 		err = &lkdb_error_oom;
 		goto out;
 	}
+	/* The mm_structs are independent: read MM_BATCH at a time. */
+	size_t span = l->mm_read_end - l->mm_read_start;
+	struct kernel_read_request *reqs = calloc(MM_BATCH, sizeof(*reqs));
+	unsigned char *spans = malloc(MM_BATCH * span);
+	if (!reqs || !spans) {
+		free(reqs);
+		free(spans);
+		free(vm);
+		err = &lkdb_error_oom;
+		goto out;
+	}
 	for (size_t i = 0; i < nr_mms; i++) {
 		mms[i].i = i;
-		err = read_mem(w, mms[i].addr + l->mm_read_start,
-			       buf + l->mm_read_start,
-			       l->mm_read_end - l->mm_read_start);
-		if (err) {
-			if (err->code != LKDB_ERROR_FAULT)
+		size_t slot = i % MM_BATCH;
+		if (!slot) {
+			size_t k = nr_mms - i < MM_BATCH ? nr_mms - i : MM_BATCH;
+			for (size_t j = 0; j < k; j++)
+				reqs[j] = (struct kernel_read_request){
+					mms[i + j].addr + l->mm_read_start,
+					spans + j * span, span, NULL,
+				};
+			struct lkdb_error *fatal = kernel_read_batch(w->mem,
+								     reqs, k);
+			list->reads += (unsigned int)k;
+			if (fatal) {
+				for (size_t j = 0; j < k; j++) {
+					lkdb_error_destroy(reqs[j].err);
+					reqs[j].err = NULL;
+				}
+				err = fatal;
 				break;
+			}
+		}
+		err = reqs[slot].err;
+		reqs[slot].err = NULL;
+		if (err) {
 			struct lkdb_error *e = warn(list, "cannot read mm_struct 0x%" PRIx64 ": %s",
 						    mms[i].addr, err->message);
 			lkdb_error_destroy(err);
@@ -831,6 +887,8 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 				break;
 			continue;
 		}
+		list->bytes_read += span;
+		memcpy(buf + l->mm_read_start, spans + slot * span, span);
 		ok[i] = true;
 		vm[i] = ktypes_field_get(buf, l->total_vm);
 		if (!l->rss)
@@ -843,6 +901,11 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 			sums[i] += ktypes_field_get_signed(buf, f);
 		}
 	}
+	/* Left over after an error: the batch's unread errors. */
+	for (size_t j = 0; j < MM_BATCH; j++)
+		lkdb_error_destroy(reqs[j].err);
+	free(reqs);
+	free(spans);
 	if (!err) {
 		for (size_t i = 0; i < n && i < nthread_rss; i++) {
 			const struct addr_index *m =

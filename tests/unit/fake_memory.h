@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "target.h"
 
 struct region {
 	uint64_t addr;
@@ -77,6 +78,23 @@ static inline struct lkdb_error *fake_read(void *context, uint64_t addr,
 	return lkdb_error_create(LKDB_ERROR_FAULT,
 				 "cannot read %zu bytes at 0x%" PRIx64, len,
 				 addr);
+}
+
+/* A target that takes reads in batches (as the live one pipelines them). */
+static unsigned int fake_batches;
+static size_t fake_largest_batch;
+
+static inline struct lkdb_error *fake_read_batch(void *context,
+						 struct kernel_read_request *reqs,
+						 size_t n)
+{
+	fake_batches++;
+	if (n > fake_largest_batch)
+		fake_largest_batch = n;
+	for (size_t i = 0; i < n; i++)
+		reqs[i].err = fake_read(context, reqs[i].addr, reqs[i].buf,
+					reqs[i].len);
+	return NULL;
 }
 
 /* Store v little-endian in size bytes. */

@@ -79,7 +79,7 @@ static struct kaslr_stats stats;
 /* kaslr_probe() for banner_56 in the Debian layout; error in err_*. */
 static uint64_t probe(struct fake_memory *mem)
 {
-	struct kernel_memory_reader reader = { mem, fake_read };
+	struct kernel_memory_reader reader = { mem, fake_read, NULL };
 	uint64_t offset = ~0ull;
 	struct lkdb_error *err = kaslr_probe(banner_56, sizeof(banner_56),
 					     BANNER_ADDR, IMAGE_START,
@@ -242,7 +242,7 @@ TEST(reader_other_error_aborts)
 TEST(only_zero_when_image_outside_region)
 {
 	struct fake_memory mem = { 0 };
-	struct kernel_memory_reader reader = { &mem, fake_read };
+	struct kernel_memory_reader reader = { &mem, fake_read, NULL };
 	struct kaslr_layout layout = { 0x1000000, 0x2000000, 0x1000 };
 	uint64_t offset;
 	struct lkdb_error *err = kaslr_probe("Linux", 5, 0x3000000, 0x3000000,
@@ -260,7 +260,7 @@ TEST(small_layout_candidates)
 	 * offsets 0, 0x1000, ..., 0x5000
 	 */
 	struct fake_memory mem = { 0 };
-	struct kernel_memory_reader reader = { &mem, fake_read };
+	struct kernel_memory_reader reader = { &mem, fake_read, NULL };
 	struct kaslr_layout layout = { 0x800, 0x8000, 0x1000 };
 	uint64_t offset;
 	map(&mem, 0x1100 + 0x5000, "Linux!", 6);
@@ -287,7 +287,7 @@ TEST(small_layout_candidates)
 TEST(invalid_arguments)
 {
 	struct fake_memory mem = { 0 };
-	struct kernel_memory_reader reader = { &mem, fake_read };
+	struct kernel_memory_reader reader = { &mem, fake_read, NULL };
 	uint64_t offset;
 	/* banner outside the image */
 	struct lkdb_error *err = kaslr_probe(banner_56, sizeof(banner_56),
@@ -332,7 +332,7 @@ TEST(fixture_find_and_check)
 	if (!vm)
 		return;
 	struct shifted_vmlinux mem = { .vm = vm };
-	struct kernel_memory_reader reader = { &mem, shifted_read };
+	struct kernel_memory_reader reader = { &mem, shifted_read, NULL };
 	vmlinux_text_range(vm, &mem.start, &mem.end);
 
 	/* offset 0 is tried first */
@@ -378,7 +378,7 @@ TEST(check_offset_other_banner)
 	uint64_t addr;
 	CHECK(!vmlinux_symbol(vm, "linux_banner", &addr, NULL));
 	struct fake_memory mem = { 0 };
-	struct kernel_memory_reader reader = { &mem, fake_read };
+	struct kernel_memory_reader reader = { &mem, fake_read, NULL };
 	map(&mem, addr + 0x1000, banner_55, sizeof(banner_55));
 	err = kaslr_check_offset(vm, &reader, 0x1000);
 	CHECK(err && err->code == LKDB_ERROR_MISMATCH);
@@ -397,7 +397,7 @@ TEST(real_vmlinux)
 	if (!vm)
 		return;
 	struct shifted_vmlinux mem = { .vm = vm, .shift = 0x1c400000 };
-	struct kernel_memory_reader reader = { &mem, shifted_read };
+	struct kernel_memory_reader reader = { &mem, shifted_read, NULL };
 	vmlinux_text_range(vm, &mem.start, &mem.end);
 
 	uint64_t offset = 0;

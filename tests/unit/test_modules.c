@@ -131,7 +131,7 @@ static struct lkdb_error *read_with(struct fake_memory *m, const char *table,
 	struct lkdb_error *err = ktypes_create_from_table(table, &t);
 	if (err)
 		return err;
-	struct kernel_memory_reader reader = { m, fake_read };
+	struct kernel_memory_reader reader = { m, fake_read, NULL };
 	err = kmodules_read(&reader, MODULES_SYM, KASLR, t, ret);
 	ktypes_destroy(t);
 	return err;
@@ -266,7 +266,7 @@ TEST(unknown_layout_is_not_found)
 	CHECK(!list);
 	struct ktypes *t;
 	take_error(ktypes_create_from_table(layout_6_1, &t));
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	take_error(kmodules_read(&reader, 0, KASLR, t, &list));
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
 	CHECK(strstr(err_message, "no symbol modules"));
@@ -403,7 +403,7 @@ TEST(sections_6_1)
 		CHECK(k->sect_attrs == SECT_ATTRS);
 		struct ktypes *t;
 		take_error(ktypes_create_from_table(layout_6_1, &t));
-		struct kernel_memory_reader reader = { &m, fake_read };
+		struct kernel_memory_reader reader = { &m, fake_read, NULL };
 		unsigned int reads = 0;
 		m.reads = 0;
 		take_error(kmodule_read_sections(&reader, t, k, &reads));
@@ -457,7 +457,7 @@ TEST(sections_6_14)
 			     .sect_attrs = SECT_ATTRS };
 	struct ktypes *t;
 	take_error(ktypes_create_from_table(layout_6_14_sections, &t));
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	take_error(kmodule_read_sections(&reader, t, &k, NULL));
 	CHECK(err_code == 0);
 	check_sections(&k);

@@ -119,7 +119,7 @@ TEST(pt_regs_in_kernel_order)
 	uint64_t words[21];
 	for (int i = 0; i < 21; i++)
 		words[i] = 100 + i;
-	struct kernel_memory_reader mem = { words, buffer_read };
+	struct kernel_memory_reader mem = { words, buffer_read, NULL };
 	struct x86_64_regs r;
 	struct lkdb_error *err = panic_read_pt_regs(&mem, 0x1000, &r);
 	CHECK(!err);

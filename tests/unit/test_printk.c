@@ -213,7 +213,7 @@ static struct lkdb_error *read_log(struct fake_memory *m,
 	struct lkdb_error *err = ktypes_create_from_table(table, &t);
 	if (err)
 		return err;
-	struct kernel_memory_reader reader = { m, fake_read };
+	struct kernel_memory_reader reader = { m, fake_read, NULL };
 	*ret = NULL;
 	err = printk_read_log(&reader, syms, KASLR, t, ret);
 	ktypes_destroy(t);
@@ -502,7 +502,7 @@ TEST(boot_time)
 	put(tk + 160, 5000000000ULL, 8);		/* offs_boot */
 	struct ktypes *t = NULL;
 	take_error(ktypes_create_from_table(layout_6_1, &t));
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct printk_symbols syms = prb_syms();
 	int64_t boot = 0;
 	take_error(printk_boot_time(&reader, &syms, KASLR, t, &boot));

@@ -112,7 +112,7 @@ TEST(percpu_cpus)
 {
 	struct fake_memory m = { 0 };
 	fake_kernel(&m);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct sysinfo_symbols s = fake_syms();
 	struct percpu_cpus *c = NULL;
 	take_error(percpu_read_cpus(&reader, &s.percpu, KASLR, &c));
@@ -170,7 +170,7 @@ TEST(sysinfo_read)
 {
 	struct fake_memory m = { 0 };
 	fake_kernel(&m);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct sysinfo_symbols s = fake_syms();
 	struct ktypes *t = NULL;
 	take_error(ktypes_create_from_table(layout_6_1, &t));

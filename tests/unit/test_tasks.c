@@ -199,13 +199,17 @@ static struct tasks_symbols syms(void)
 
 static int err_code;
 
+static bool use_batches;
+
 static struct task_list *run(struct fake_kernel *k, const char *table)
 {
 	struct ktypes *t = NULL;
 	struct lkdb_error *err = ktypes_create_from_table(table, &t);
 	struct task_list *list = NULL;
 	if (!err) {
-		struct kernel_memory_reader reader = { &k->m, fake_read };
+		struct kernel_memory_reader reader = {
+			&k->m, fake_read, use_batches ? fake_read_batch : NULL
+		};
 		struct tasks_symbols s = syms();
 		k->m.reads = 0;
 		err = tasks_read(&reader, &s, KASLR, t, &list);
@@ -293,6 +297,38 @@ out:
 	unmap_all(&k.m);
 }
 
+/* A target that takes batches gets the mm reads at once, same answers. */
+TEST(batched_reads_give_the_same_list)
+{
+	struct fake_kernel k;
+	build(&k);
+	struct task_list *one = run(&k, layout);
+	use_batches = true;
+	fake_batches = 0;
+	fake_largest_batch = 0;
+	struct task_list *many = run(&k, layout);
+	use_batches = false;
+	CHECK(one && many);
+	if (!one || !many)
+		goto out;
+	CHECK(fake_batches > 0);
+	/* init's, 100's and 200's mm_structs in one batch. */
+	CHECK(fake_largest_batch >= 3);
+	CHECK(one->nr_tasks == many->nr_tasks && one->reads == many->reads);
+	for (size_t i = 0; i < one->nr_tasks && i < many->nr_tasks; i++) {
+		const struct task_info *a = &one->tasks[i], *b = &many->tasks[i];
+		CHECK(a->pid == b->pid && a->ppid == b->ppid &&
+		      a->cpu == b->cpu && a->running == b->running &&
+		      a->rss_pages == b->rss_pages &&
+		      a->vm_pages == b->vm_pages && a->mm_known == b->mm_known &&
+		      !strcmp(a->comm, b->comm) && !strcmp(a->state, b->state));
+	}
+out:
+	task_list_destroy(one);
+	task_list_destroy(many);
+	unmap_all(&k.m);
+}
+
 TEST(cycle_in_the_task_list_stops_with_a_warning)
 {
 	struct fake_kernel k;
@@ -357,7 +393,7 @@ TEST(init_task_unreadable_is_an_error)
 	build(&k);
 	struct ktypes *t = NULL;
 	CHECK(!ktypes_create_from_table(layout, &t));
-	struct kernel_memory_reader reader = { &k.m, fake_read };
+	struct kernel_memory_reader reader = { &k.m, fake_read, NULL };
 	struct tasks_symbols s = syms();
 	struct task_list *l = NULL;
 	struct lkdb_error *err = tasks_read(&reader, &s, KASLR + 0x1000, t, &l);
@@ -436,7 +472,7 @@ TEST(older_kernels_thread_group_state_cpu_current_task)
 
 	struct ktypes *t = NULL;
 	CHECK(!ktypes_create_from_table(layout_old, &t));
-	struct kernel_memory_reader reader = { &k.m, fake_read };
+	struct kernel_memory_reader reader = { &k.m, fake_read, NULL };
 	struct tasks_symbols s = syms();
 	s.runqueues = 0;
 	s.current_task = 0x40000;
@@ -478,6 +514,7 @@ out:
 int main(void)
 {
 	RUN(walk_leaders_threads_idle_and_current);
+	RUN(batched_reads_give_the_same_list);
 	RUN(cycle_in_the_task_list_stops_with_a_warning);
 	RUN(bad_pointer_keeps_what_was_read);
 	RUN(init_task_unreadable_is_an_error);

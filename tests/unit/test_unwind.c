@@ -111,7 +111,7 @@ static void walk_to_user(const struct unwind_orc_format *f)
 	put(stack + 0x110, FN_E + 5, 8);		/* return into E */
 	put_regs(stack + 0x118, 0x401000, 0x33, 0x7ffc0000, 0x2222);
 	struct unwinder *u = make_unwinder(f);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_A + 0x15, sp);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
@@ -148,7 +148,7 @@ TEST(orc_layout_of_6_4_with_end_of_stack_type)
 	struct fake_memory m = { 0 };
 	map(&m, STACK, STACK_SIZE);
 	struct unwinder *u = make_unwinder(&format_v2);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_T + 1, STACK + 0x100);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
@@ -173,7 +173,7 @@ TEST(kernel_exception_frame_continues_from_interrupted_rip)
 	put_regs(stack + 0x110, FN_B + 3, 0x10, STACK + 0x300, 0x3333);
 	put(stack + 0x300, FN_T + 1, 8);		/* B's return into T */
 	struct unwinder *u = make_unwinder(&unwind_orc_format_v1);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_A + 0x15, sp);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
@@ -199,7 +199,7 @@ TEST(sleeping_task_starts_from_a_return_address)
 	unsigned char *stack = map(&m, STACK, STACK_SIZE);
 	put(stack + 0x108, FN_T + 1, 8);
 	struct unwinder *u = make_unwinder(&unwind_orc_format_v1);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_B, STACK + 0x100);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, false, &t));
@@ -215,7 +215,7 @@ TEST(unreadable_stack_stops_with_the_address)
 {
 	struct fake_memory m = { 0 };
 	struct unwinder *u = make_unwinder(&unwind_orc_format_v1);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_B + 1, STACK + 0x100);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
@@ -232,7 +232,7 @@ TEST(address_without_orc_data_stops_with_a_reason)
 	unsigned char *stack = map(&m, STACK, STACK_SIZE);
 	put(stack + 0x100, 0xffffffff90000000ull, 8);	/* no table */
 	struct unwinder *u = make_unwinder(&unwind_orc_format_v1);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_B + 1, STACK + 0x100);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
@@ -253,7 +253,7 @@ TEST(saved_registers_pointing_back_do_not_loop)
 	put(stack + 0x100, FN_E + 8, 8);		/* B's return into E */
 	put_regs(stack + 0x108, FN_B + 1, 0x10, sp, 0);
 	struct unwinder *u = make_unwinder(&unwind_orc_format_v1);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_B + 1, sp);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
@@ -277,7 +277,7 @@ TEST(frame_pointer_cfa_going_down_stops)
 	take_error(unwinder_add_table(u, NULL, FN_A, TEXT_END, ips, e, 2));
 	struct fake_memory m = { 0 };
 	map(&m, STACK, STACK_SIZE);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_A + 4, STACK + 0x200);
 	r.rbp = STACK + 0x100;
 	struct unwind_trace t;
@@ -321,7 +321,7 @@ TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 	put(stack + 0x100, text + 0x101, 8);
 	struct unwinder *u = NULL;
 	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	take_error(unwinder_add_module(u, &reader, types, "crashme", mod, text,
 				       text + 0x1000));
 	CHECK(err_code == 0);
@@ -349,7 +349,7 @@ TEST(user_mode_start_is_only_the_user_registers)
 {
 	struct fake_memory m = { 0 };
 	struct unwinder *u = make_unwinder(&unwind_orc_format_v1);
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(0x401000, 0x7ffc0000);
 	r.cs = 0x33;
 	struct unwind_trace t;
@@ -378,7 +378,7 @@ TEST(code_without_orc_data_is_left_by_scanning_for_a_return_address)
 	put(stack + 0x108, FN_A + 0x20, 8);		/* text, no call before */
 	put(stack + 0x110, FN_A + 5, 8);		/* the caller */
 	put(stack + 0x118, FN_T + 1, 8);		/* A's caller: the end */
-	struct kernel_memory_reader reader = { &m, fake_read };
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
 	struct x86_64_regs r = start_regs(FN_B + 3, STACK + 0x100);
 	struct unwind_trace t;
 	take_error(unwind_stack(u, &reader, &r, true, &t));
