@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "breakpoints.h"
 #include "commands.h"
 #include "ktypes.h"
 #include "modules.h"
@@ -19,66 +20,10 @@ struct module_sync {
 	uint64_t load_addr, free_addr;	/* run-time */
 };
 
-static const char *number_s(int n)
-{
-	static char buf[16];
-	snprintf(buf, sizeof(buf), "%d", n);
-	return buf;
-}
-
 /*
  * Software breakpoints: QEMU's TCG stub keeps them out of guest memory,
  * and under KVM the four debug registers stay for the panic stops.
  */
-static struct lkdb_error *insert_break(struct lkdb_session *s, uint64_t addr,
-				       int *number_ret)
-{
-	char loc[32];
-	snprintf(loc, sizeof(loc), "*0x%" PRIx64, addr);
-	const char *argv[] = { loc };
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
-						    MI_TIMEOUT_MS,
-						    "-break-insert", argv, 1,
-						    &r);
-	if (err)
-		return err;
-	const struct mi_value *bkpt = mi_value_find(r.record->results, "bkpt");
-	const char *number = bkpt ? mi_value_string(bkpt->children, "number") :
-			     NULL;
-	if (number)
-		*number_ret = atoi(number);
-	else
-		err = lkdb_error_create(LKDB_ERROR_GDB,
-					"-break-insert gave no breakpoint number");
-	gdb_call_result_deinit(&r);
-	if (err)
-		return err;
-	/* "silent": gdb shows nothing of these stops, not even the line. */
-	const char *cmds[] = { number_s(*number_ret), "silent" };
-	err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET, MI_TIMEOUT_MS,
-				 "-break-commands", cmds, 2, &r);
-	if (!err)
-		gdb_call_result_deinit(&r);
-	return err;
-}
-
-static void delete_break(struct lkdb_session *s, int number)
-{
-	if (number < 0)
-		return;
-	char n[16];
-	snprintf(n, sizeof(n), "%d", number);
-	const char *argv[] = { n };
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
-						 MI_TIMEOUT_MS, "-break-delete",
-						 argv, 1, &r);
-	if (!err)
-		gdb_call_result_deinit(&r);
-	lkdb_error_destroy(err);
-}
-
 struct lkdb_error *module_sync_arm(struct lkdb_session *s, bool load_loaded)
 {
 	if (s->module_sync)
@@ -106,9 +51,11 @@ struct lkdb_error *module_sync_arm(struct lkdb_session *s, bool load_loaded)
 	}
 	m->load_addr = load + s->kaslr_offset;
 	m->free_addr = unload + s->kaslr_offset;
-	err = insert_break(s, m->load_addr, &m->load_bp);
+	err = breakpoint_insert(s->gdb, m->load_addr, BREAK_SILENT,
+				&m->load_bp);
 	if (!err)
-		err = insert_break(s, m->free_addr, &m->free_bp);
+		err = breakpoint_insert(s->gdb, m->free_addr, BREAK_SILENT,
+					&m->free_bp);
 	if (err)
 		return lkdb_error_prefix(err, "module symbol breakpoints");
 	return NULL;
@@ -121,8 +68,8 @@ void module_sync_disarm(struct lkdb_session *s)
 		return;
 	if (s->gdb && s->attached && gdb_driver_alive(s->gdb) &&
 	    !gdb_driver_target_running(s->gdb)) {
-		delete_break(s, m->load_bp);
-		delete_break(s, m->free_bp);
+		breakpoint_delete(s->gdb, m->load_bp);
+		breakpoint_delete(s->gdb, m->free_bp);
 	}
 	free(m);
 	s->module_sync = NULL;

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "backtrace.h"
+#include "breakpoints.h"
 #include "commands.h"
 #include "gdb_target.h"
 #include "ktypes.h"
@@ -64,51 +65,6 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* -break-insert -h [-t] *ADDR; the breakpoint's number. */
-static struct lkdb_error *insert_hbreak(struct lkdb_session *s, uint64_t addr,
-					bool temporary, int *number_ret)
-{
-	char loc[32];
-	snprintf(loc, sizeof(loc), "*0x%" PRIx64, addr);
-	const char *argv[3];
-	size_t argc = 0;
-	argv[argc++] = "-h";
-	if (temporary)
-		argv[argc++] = "-t";
-	argv[argc++] = loc;
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
-						    MI_TIMEOUT_MS,
-						    "-break-insert", argv,
-						    argc, &r);
-	if (err)
-		return err;
-	const struct mi_value *bkpt = mi_value_find(r.record->results, "bkpt");
-	const char *number = bkpt ? mi_value_string(bkpt->children, "number") :
-			     NULL;
-	if (number)
-		*number_ret = atoi(number);
-	else
-		err = lkdb_error_create(LKDB_ERROR_GDB,
-					"-break-insert gave no breakpoint number");
-	gdb_call_result_deinit(&r);
-	return err;
-}
-
-static void delete_breakpoint(struct lkdb_session *s, int number)
-{
-	char n[16];
-	snprintf(n, sizeof(n), "%d", number);
-	const char *argv[] = { n };
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
-						 MI_TIMEOUT_MS, "-break-delete",
-						 argv, 1, &r);
-	if (!err)
-		gdb_call_result_deinit(&r);
-	lkdb_error_destroy(err);
-}
-
 struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 {
 	if (s->panic_stops)
@@ -140,8 +96,9 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 			continue;
 		}
 		struct panic_breakpoint *bp = &p->bps[p->nr_bps];
-		struct lkdb_error *err = insert_hbreak(
-			s, want[i].addr + s->kaslr_offset, false, &bp->number);
+		struct lkdb_error *err = breakpoint_insert(
+			s->gdb, want[i].addr + s->kaslr_offset, BREAK_HARDWARE,
+			&bp->number);
 		if (err)
 			return lkdb_error_prefix(err,
 						 "cannot put a breakpoint on the kernel's %s path",
@@ -160,53 +117,13 @@ void panic_stops_disarm(struct lkdb_session *s)
 	if (s->gdb && s->attached && gdb_driver_alive(s->gdb) &&
 	    !gdb_driver_target_running(s->gdb)) {
 		for (size_t i = 0; i < p->nr_bps; i++)
-			delete_breakpoint(s, p->bps[i].number);
+			breakpoint_delete(s->gdb, p->bps[i].number);
 	}
 	free(p);
 	s->panic_stops = NULL;
 }
 
 /* ---- reading the stopped CPU ---- */
-
-/* amd64 core registers in gdb's numbering: rax rbx rcx rdx rsi rdi rbp
- * rsp r8-r15 rip eflags cs ss. */
-static struct lkdb_error *cpu_registers(struct lkdb_session *s,
-					struct x86_64_regs *ret)
-{
-	static const char *const argv[] = {
-		"--skip-unavailable", "x", "0", "1", "2", "3", "4", "5", "6",
-		"7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17",
-		"18", "19",
-	};
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call_ok(
-		s->gdb, GDB_CALL_QUIET, MI_TIMEOUT_MS,
-		"-data-list-register-values", argv,
-		sizeof(argv) / sizeof(argv[0]), &r);
-	if (err)
-		return err;
-	memset(ret, 0, sizeof(*ret));
-	uint64_t *slot[] = {
-		&ret->rax, &ret->rbx, &ret->rcx, &ret->rdx, &ret->rsi,
-		&ret->rdi, &ret->rbp, &ret->rsp, &ret->r8, &ret->r9,
-		&ret->r10, &ret->r11, &ret->r12, &ret->r13, &ret->r14,
-		&ret->r15, &ret->rip, &ret->eflags, &ret->cs, &ret->ss,
-	};
-	const struct mi_value *values = mi_value_find(r.record->results,
-						      "register-values");
-	for (const struct mi_value *v = values ? values->children : NULL; v;
-	     v = v->next) {
-		const char *num = mi_value_string(v->children, "number");
-		const char *val = mi_value_string(v->children, "value");
-		if (!num || !val)
-			continue;
-		int n = atoi(num);
-		if (n >= 0 && n < (int)(sizeof(slot) / sizeof(slot[0])))
-			*slot[n] = strtoull(val, NULL, 0);
-	}
-	gdb_call_result_deinit(&r);
-	return NULL;
-}
 
 static int stopped_breakpoint(const struct mi_output *stopped)
 {
@@ -637,8 +554,9 @@ static void run_panic_to_message(struct lkdb_session *s,
 	if (!syms->after_message)
 		return;
 	int temp;
-	struct lkdb_error *err = insert_hbreak(
-		s, syms->after_message + s->kaslr_offset, true, &temp);
+	struct lkdb_error *err = breakpoint_insert(
+		s->gdb, syms->after_message + s->kaslr_offset,
+		BREAK_HARDWARE | BREAK_TEMPORARY, &temp);
 	if (!err)
 		err = exec_continue(s);
 	struct mi_output *stopped = NULL;
@@ -656,7 +574,7 @@ static void run_panic_to_message(struct lkdb_session *s,
 	}
 	if (stopped) {
 		if (stopped_breakpoint(stopped) != temp)
-			delete_breakpoint(s, temp);
+			breakpoint_delete(s->gdb, temp);
 		if (stopped_thread(stopped) > 0)
 			f->thread = stopped_thread(stopped);
 		mi_output_destroy(stopped);
@@ -688,7 +606,8 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		.thread = stopped_thread(stopped),
 		.t_stop = now_seconds(),
 	};
-	struct lkdb_error *err = cpu_registers(s, &f.cpu_regs);
+	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,
+							&f.cpu_regs);
 	if (err) {
 		lkdb_note(s, "report: registers: %s", err->message);
 		lkdb_error_destroy(err);
