@@ -164,6 +164,10 @@ lkdb modsym "$V" "$D" -c "mod -s crashme $LKDB_CRASHME_KO" -c 'sym crashme_write
 check "dump: mod -s crashme + sym crashme_write give crashme.c:${crashme_line:-?} (objdump's)" \
     grep -qE "^[0-9a-f]{16} \([tT]\) crashme_write\+0x0/0x[0-9a-f]+ \[crashme\] [^ ]*crashme\.c:${crashme_line:-none}\$" "$TMP/modsym.out"
 
+lkdb badopt "$V" "$D" -c 'bt -x'
+check "dump: bt -x is a one-line error naming the option" one_line_error badopt 'unknown option "-x"'
+lkdb alltask "$V" "$D" -c 'bt -a 1'
+check "dump: bt -a with a task is a one-line error" one_line_error alltask '-a and a task together'
 lkdb nopid "$V" "$D" -c 'bt 99999'
 check "dump: bt 99999 is a one-line error naming the PID" \
     one_line_error nopid 'no task with PID 99999'
