@@ -176,22 +176,25 @@ static void print_regs(FILE *out, const struct x86_64_regs *r, bool partial)
 
 static void json_regs(FILE *out, const struct x86_64_regs *r, bool partial)
 {
-	static const char *const names[] = {
-		"r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9",
-		"r8", "rax", "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip",
-		"cs", "eflags", "rsp", "ss",
+	/* struct pt_regs order; an iret frame has the last five only. */
+	const struct {
+		const char *name;
+		uint64_t value;
+	} regs[] = {
+		{ "r15", r->r15 }, { "r14", r->r14 }, { "r13", r->r13 },
+		{ "r12", r->r12 }, { "rbp", r->rbp }, { "rbx", r->rbx },
+		{ "r11", r->r11 }, { "r10", r->r10 }, { "r9", r->r9 },
+		{ "r8", r->r8 }, { "rax", r->rax }, { "rcx", r->rcx },
+		{ "rdx", r->rdx }, { "rsi", r->rsi }, { "rdi", r->rdi },
+		{ "orig_rax", r->orig_rax }, { "rip", r->rip }, { "cs", r->cs },
+		{ "eflags", r->eflags }, { "rsp", r->rsp }, { "ss", r->ss },
 	};
-	const uint64_t *v = &r->r15;
+	size_t n = sizeof(regs) / sizeof(regs[0]);
 	fputc('{', out);
-	bool first = true;
-	for (size_t i = 0; i < 21; i++) {
-		/* An iret frame has rip cs eflags rsp ss only. */
-		if (partial && i < 16)
-			continue;
-		fprintf(out, "%s\"%s\": \"%016" PRIx64 "\"", first ? "" : ", ",
-			names[i], v[i]);
-		first = false;
-	}
+	for (size_t i = partial ? n - 5 : 0; i < n; i++)
+		fprintf(out, "%s\"%s\": \"%016" PRIx64 "\"",
+			i == (partial ? n - 5 : 0) ? "" : ", ", regs[i].name,
+			regs[i].value);
 	fputc('}', out);
 }
 
