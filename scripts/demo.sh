@@ -69,7 +69,7 @@ rm -f "$console"
 ) &
 trigger=$!
 "$LKDB" qemu --console-log "$console" "$LKDB_VMLINUX" \
-    -c sys -c ps -c 'thread apply all bt 13' -- \
+    -c sys -c ps -c 'bt -a' -- \
     -accel tcg -smp 2 -m 1024 -kernel "$LKDB_VMLINUZ" -initrd "$LKDB_INITRD" \
     -append 'console=ttyS0 quiet panic=0 lkdb.sleepers=4' -nodefaults -no-reboot \
     -chardev "socket,id=agent,path=$sock,server=on,wait=off" -serial chardev:agent \
