@@ -1175,3 +1175,16 @@ struct lkdb_error *ktypes_field_optional(struct ktypes *t, const char *type,
 	}
 	return err;
 }
+
+struct lkdb_error *ktypes_size_within(struct ktypes *t, const char *type,
+				      uint64_t max, uint64_t *size_ret)
+{
+	struct lkdb_error *err = ktypes_size(t, type, size_ret);
+	if (err)
+		return err;
+	if (*size_ret == 0 || *size_ret > max)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "struct %s: unexpected size %" PRIu64,
+					 type, *size_ret);
+	return NULL;
+}

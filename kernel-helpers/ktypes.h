@@ -72,6 +72,12 @@ struct lkdb_error *ktypes_save(struct ktypes *t);
 struct lkdb_error *ktypes_size(struct ktypes *t, const char *type,
 			       uint64_t *size_ret);
 /*
+ * sizeof(type), checked to be in 1..max (a struct read whole into a
+ * buffer); LKDB_ERROR_INVALID naming the struct otherwise.
+ */
+struct lkdb_error *ktypes_size_within(struct ktypes *t, const char *type,
+				      uint64_t max, uint64_t *size_ret);
+/*
  * offsetof(type, member) and sizeof the member; member is a path
  * ("desc_ring.count_bits").  For a bit field: the bytes that hold its bits.
  * size_ret may be NULL.

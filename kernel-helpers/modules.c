@@ -82,20 +82,6 @@ static struct lkdb_error *warn(struct kmodule_list *list, const char *fmt, ...)
 
 /* ---- layouts ---- */
 
-/* ktypes_field() that may be absent: *present false on NOT_FOUND. */
-static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
-				      uint64_t max, uint64_t *ret)
-{
-	struct lkdb_error *err = ktypes_size(types, type, ret);
-	if (err)
-		return err;
-	if (*ret == 0 || *ret > max)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "struct %s: unexpected size %" PRIu64,
-					 type, *ret);
-	return NULL;
-}
-
 /* include/linux/module.h: enum mod_mem_type (6.4+). */
 enum {
 	MOD_TEXT,
@@ -127,7 +113,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 					struct module_layout *l)
 {
 	memset(l, 0, sizeof(*l));
-	struct lkdb_error *err = struct_size(types, "module", MODULE_STRUCT_MAX,
+	struct lkdb_error *err = ktypes_size_within(types, "module", MODULE_STRUCT_MAX,
 					     &l->size);
 	if (!err)
 		err = ktypes_field(types, "module", "list.next", l->size,
@@ -155,7 +141,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 	err = ktypes_member(types, "module", "mem", &l->mem_offset, &mem_size);
 	if (!err) {
 		l->kind = KMODULE_LAYOUT_MEMORY;
-		err = struct_size(types, "module_memory", 4096, &l->mem_stride);
+		err = ktypes_size_within(types, "module_memory", 4096, &l->mem_stride);
 		if (!err)
 			err = ktypes_field(types, "module_memory", "base",
 				     l->mem_stride, &l->mem_base);
@@ -466,7 +452,7 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 {
 	memset(l, 0, sizeof(*l));
 	uint64_t size;
-	struct lkdb_error *err = struct_size(types, "module_sect_attrs",
+	struct lkdb_error *err = ktypes_size_within(types, "module_sect_attrs",
 					     1 << 20, &size);
 	if (err)
 		return err;
@@ -482,7 +468,7 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 	if (err)
 		return err;
 	if (present) {
-		err = struct_size(types, "module_sect_attr", 4096, &l->stride);
+		err = ktypes_size_within(types, "module_sect_attr", 4096, &l->stride);
 		if (!err)
 			err = ktypes_field(types, "module_sect_attr", "address",
 				     l->stride, &l->address);
@@ -502,7 +488,7 @@ static struct lkdb_error *sect_layout(struct ktypes *types,
 	err = ktypes_field(types, "module_sect_attrs", "grp.bin_attrs", size,
 		     &l->bin_attrs);
 	if (!err)
-		err = struct_size(types, "bin_attribute", 4096, &l->stride);
+		err = ktypes_size_within(types, "bin_attribute", 4096, &l->stride);
 	if (!err)
 		err = ktypes_field(types, "bin_attribute", "attr.name", l->stride,
 			     &l->name);

@@ -163,18 +163,6 @@ static struct lkdb_error *bitfield(struct ktypes *types, const char *type,
 	return NULL;
 }
 
-static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
-				      uint64_t max, uint64_t *ret)
-{
-	struct lkdb_error *err = ktypes_size(types, type, ret);
-	if (err)
-		return err;
-	if (*ret == 0 || *ret > max)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "struct %s: unexpected size %" PRIu64,
-					 type, *ret);
-	return NULL;
-}
 
 /* The per-record fields printk_info (5.10+) and printk_log (older) share. */
 struct record_layout {
@@ -189,7 +177,7 @@ static struct lkdb_error *record_layout(struct ktypes *types, const char *type,
 					struct record_layout *l)
 {
 	memset(l, 0, sizeof(*l));
-	struct lkdb_error *err = struct_size(types, type, 4096, &l->size);
+	struct lkdb_error *err = ktypes_size_within(types, type, 4096, &l->size);
 	if (!err)
 		err = ktypes_field(types, type, "ts_nsec", l->size, &l->ts_nsec);
 	if (!err)
@@ -245,7 +233,7 @@ static struct lkdb_error *prb_layout(struct ktypes *types,
 				     struct prb_layout *l)
 {
 	static const char rb[] = "printk_ringbuffer";
-	struct lkdb_error *err = struct_size(types, rb, 4096, &l->rb_size);
+	struct lkdb_error *err = ktypes_size_within(types, rb, 4096, &l->rb_size);
 	if (!err)
 		err = ktypes_field(types, rb, "desc_ring.count_bits", l->rb_size,
 			     &l->count_bits);
@@ -280,7 +268,7 @@ static struct lkdb_error *prb_layout(struct ktypes *types,
 		}
 	}
 	if (!err)
-		err = struct_size(types, "prb_desc", 4096, &l->desc_size);
+		err = ktypes_size_within(types, "prb_desc", 4096, &l->desc_size);
 	if (!err)
 		err = ktypes_field(types, "prb_desc", "state_var", l->desc_size,
 			     &l->state_var);
