@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "guestram.h"
 #include "json.h"
 #include "ktypes.h"
 #include "tasks.h"
@@ -141,11 +142,16 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	tasks_symbols_lookup(s->vmlinux, &syms);
 	struct kernel_memory_reader reader;
 	lkdb_session_memory(s, &reader);
+	struct guest_ram_stats ram0 = { 0 }, ram1 = { 0 };
+	if (s->guest_ram)
+		guest_ram_stats(s->guest_ram, &ram0);
 	struct task_list *list = NULL;
 	err = tasks_read(&reader, &syms, s->kaslr_offset, types, &list);
 	if (err)
 		return err;
 	double t1 = now_seconds();
+	if (s->guest_ram)
+		guest_ram_stats(s->guest_ram, &ram1);
 	task_list_sort(list);
 	for (size_t i = 0; i < list->nr_warnings; i++)
 		fprintf(stderr, "lkdb: ps: warning: %s\n", list->warnings[i]);
@@ -157,10 +163,19 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	else
 		print_text(stdout, list);
 	fflush(stdout);
-	if (stats)
-		fprintf(stderr, "lkdb: ps: %zu tasks, %u CPUs in %.1f ms: %u reads, %.1f KiB\n",
+	if (stats) {
+		char from[128] = "";
+		if (s->guest_ram)
+			snprintf(from, sizeof(from),
+				 " (%lu from guest RAM, %lu through gdb)",
+				 ram1.direct - ram0.direct,
+				 ram1.fallback - ram0.fallback);
+		else if (!s->dump)
+			snprintf(from, sizeof(from), " (through gdb)");
+		fprintf(stderr, "lkdb: ps: %zu tasks, %u CPUs in %.1f ms: %u reads%s, %.1f KiB\n",
 			list->nr_tasks, list->nr_cpus, (t1 - t0) * 1000,
-			list->reads, list->bytes_read / 1024.0);
+			list->reads, from, list->bytes_read / 1024.0);
+	}
 	task_list_destroy(list);
 	return NULL;
 }

@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 			return EXIT_START_FAILED;
 		}
 		options.remote = qemu.remote;
+		options.qemu_pid = (int)qemu.pid;
 		if (!options.quiet)
 			fprintf(stderr, "lkdb: started QEMU (pid %d), gdb stub on %s, console kept in %s\n",
 				(int)qemu.pid, qemu.remote, options.console_log);

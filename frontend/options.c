@@ -37,7 +37,14 @@ void lkdb_print_usage(FILE *out)
 "lkdb qemu runs qemu-system-x86_64 with QEMU-ARGS plus a gdb stub on a free\n"
 "port (-gdb tcp:127.0.0.1:PORT -S) and the serial console (the first serial\n"
 "port, ttyS0) shown live and kept in a file, attaches, and waits as --wait\n"
-"does.  Quitting lkdb ends that QEMU.\n"
+"does.  Quitting lkdb ends that QEMU.  It gives the guest its RAM as a\n"
+"shared memfd, which lkdb reads directly while the guest is stopped.\n"
+"\n"
+"Guest RAM: when QEMU keeps the guest's RAM in a shared file\n"
+"(-object memory-backend-file,id=ram,size=SIZE,mem-path=/dev/shm/FILE,\n"
+"share=on -machine memory-backend=ram), lkdb finds it through the monitor\n"
+"and reads kernel memory from it, walking the kernel's page tables itself,\n"
+"instead of one gdb stub round trip per read.\n"
 "\n"
 "Options:\n"
 "  -r, --remote HOST:PORT  attach to a gdb remote stub (QEMU -s: :1234)\n"
@@ -59,6 +66,7 @@ void lkdb_print_usage(FILE *out)
 "      --kaslr-offset OFF  use this KASLR offset instead of probing\n"
 "      --connect-timeout S give up connecting after S seconds (default 10)\n"
 "      --no-index-cache    do not use gdb's symbol index cache\n"
+"      --no-guest-ram      read guest memory through gdb only\n"
 "      --json              print command rows as JSON\n"
 "  -q, --quiet             no banner or progress messages\n"
 "  -h, --help              show this help\n"
@@ -86,6 +94,7 @@ enum {
 	OPT_MODULE_PATH,
 	OPT_TIMING,
 	OPT_CONSOLE_LOG,
+	OPT_NO_GUEST_RAM,
 };
 
 static const struct option long_options[] = {
@@ -97,6 +106,7 @@ static const struct option long_options[] = {
 	{ "kaslr-offset", required_argument, NULL, OPT_KASLR_OFFSET },
 	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
 	{ "no-index-cache", no_argument, NULL, OPT_NO_INDEX_CACHE },
+	{ "no-guest-ram", no_argument, NULL, OPT_NO_GUEST_RAM },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
@@ -197,6 +207,9 @@ struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 			break;
 		case OPT_NO_INDEX_CACHE:
 			o.no_index_cache = true;
+			break;
+		case OPT_NO_GUEST_RAM:
+			o.no_guest_ram = true;
 			break;
 		case OPT_JSON:
 			o.json = true;

@@ -27,6 +27,8 @@ struct lkdb_options {
 	bool json;
 	bool quiet;
 	bool no_index_cache;
+	/* Read guest memory through gdb even when QEMU shares its RAM. */
+	bool no_guest_ram;
 	int connect_timeout_s;
 	/*
 	 * Panic stops (live targets): continue the guest and wait for a
@@ -45,6 +47,8 @@ struct lkdb_options {
 	char **qemu_args;
 	int qemu_nargs;
 	const char *console_log;
+	/* Set by main once lkdb qemu has started QEMU (its RAM is a memfd). */
+	int qemu_pid;
 	/* -c and -x in the order given */
 	struct lkdb_script_item *script;
 	size_t script_len;

@@ -2,6 +2,7 @@
 #include "qemu_launch.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "guestram.h"
 
 /* QEMU under TCG opens its stub within a second; a slow disk may not. */
 #define STUB_WAIT_MS 20000
@@ -85,6 +88,27 @@ static char *qemu_escape(const char *s)
 	return out;
 }
 
+/*
+ * The guest's RAM as a shared memfd (lkdb reads it through /proc/PID/fd
+ * while the guest is stopped): its size must be -m's.  Not when the user
+ * arranges RAM themselves (a backend, -mem-path, NUMA nodes).
+ */
+static uint64_t shared_ram_size(const struct lkdb_options *o)
+{
+	uint64_t size = 128ull << 20;	/* QEMU's default for x86 PCs */
+	for (int i = 0; i < o->qemu_nargs; i++) {
+		const char *a = o->qemu_args[i];
+		if (strstr(a, "memory-backend") || !strcmp(a, "-mem-path") ||
+		    !strcmp(a, "--mem-path") || !strcmp(a, "-numa") ||
+		    !strcmp(a, "--numa"))
+			return 0;
+		if ((!strcmp(a, "-m") || !strcmp(a, "--m")) &&
+		    i + 1 < o->qemu_nargs)
+			size = guest_ram_parse_qemu_size(o->qemu_args[i + 1]);
+	}
+	return size;
+}
+
 static void describe_status(int status, char *buf, size_t size)
 {
 	if (WIFEXITED(status))
@@ -138,7 +162,14 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	if (err)
 		return err;
 	char *log = qemu_escape(o->console_log);
-	char *chardev = NULL, *gdb = NULL;
+	char *chardev = NULL, *gdb = NULL, *ram = NULL;
+	uint64_t ram_size = o->no_guest_ram ? 0 : shared_ram_size(o);
+	if (ram_size &&
+	    asprintf(&ram, "memory-backend-memfd,id=lkdb-ram,size=%" PRIu64 ",share=on",
+		     ram_size) < 0) {
+		free(log);
+		return &lkdb_error_oom;
+	}
 	if (!log ||
 	    asprintf(&chardev, "stdio,id=lkdbcon,signal=off,logfile=%s",
 		     log) < 0 ||
@@ -151,10 +182,11 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	if (!qemu || !*qemu)
 		qemu = "qemu-system-x86_64";
 	/* The console first: ttyS0; serial ports the user gives follow. */
-	const char **argv = calloc((size_t)o->qemu_nargs + 12, sizeof(*argv));
+	const char **argv = calloc((size_t)o->qemu_nargs + 16, sizeof(*argv));
 	if (!argv) {
 		free(chardev);
 		free(gdb);
+		free(ram);
 		return &lkdb_error_oom;
 	}
 	int argc = 0;
@@ -166,6 +198,12 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	if (!display) {
 		argv[argc++] = "-display";
 		argv[argc++] = "none";
+	}
+	if (ram) {
+		argv[argc++] = "-object";
+		argv[argc++] = ram;
+		argv[argc++] = "-machine";
+		argv[argc++] = "memory-backend=lkdb-ram";
 	}
 	for (int i = 0; i < o->qemu_nargs; i++)
 		argv[argc++] = o->qemu_args[i];
@@ -239,6 +277,7 @@ out:
 	free(argv);
 	free(chardev);
 	free(gdb);
+	free(ram);
 	return err;
 }
 

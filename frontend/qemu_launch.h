@@ -8,6 +8,9 @@
 #ifndef LKDB_QEMU_LAUNCH_H
 #define LKDB_QEMU_LAUNCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../common/error.h"

@@ -13,6 +13,8 @@
 #include "config.h"
 #include "dump.h"
 #include "gdb_target.h"
+#include "guest_ram_live.h"
+#include "guestram.h"
 #include "mi_command.h"
 #include "kaslr.h"
 #include "ktypes.h"
@@ -561,6 +563,12 @@ void lkdb_session_memory(struct lkdb_session *s,
 		ret->read_batch = NULL;
 	} else {
 		gdb_target_memory_reader(s->gdb, ret);
+		if (s->guest_ram && !gdb_driver_target_running(s->gdb)) {
+			/* The guest ran since the last command, maybe. */
+			guest_ram_flush(s->guest_ram);
+			struct kernel_memory_reader gdb = *ret;
+			guest_ram_reader(s->guest_ram, &gdb, ret);
+		}
 	}
 }
 
@@ -577,6 +585,8 @@ struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
 	*ret = s->types;
 	return NULL;
 }
+
+static void open_guest_ram(struct lkdb_session *s);
 
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
@@ -633,12 +643,30 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		lkdb_note(s, "attached to %s: Linux %s, KASLR offset 0x%" PRIx64,
 			  options->remote, vmlinux_release(s->vmlinux),
 			  s->kaslr_offset);
+	if (options->remote && !options->no_guest_ram)
+		open_guest_ram(s);
 	else if (s->dump)
 		lkdb_note(s, "%s [%s]: Linux %s, %u CPUs, KASLR offset 0x%" PRIx64,
 			  options->vmcore, dump_format_name(s->dump),
 			  vmlinux_release(s->vmlinux), dump_nr_cpus(s->dump),
 			  s->kaslr_offset);
 	return NULL;
+}
+
+/*
+ * Reads from QEMU's shared RAM file when there is one; none is no error
+ * (most guests have none), a file that fails its check is a warning.
+ */
+static void open_guest_ram(struct lkdb_session *s)
+{
+	struct lkdb_error *err = guest_ram_live_open(s, &s->guest_ram);
+	if (!err)
+		lkdb_note(s, "reading guest memory from %s while the guest is stopped",
+			  guest_ram_name(s->guest_ram));
+	else if (err->code != LKDB_ERROR_NOT_FOUND)
+		lkdb_note(s, "warning: not reading guest memory from QEMU's RAM file: %s; reading it through gdb",
+			  err->message);
+	lkdb_error_destroy(err);
 }
 
 void lkdb_session_poll_events(struct lkdb_session *s)
@@ -695,6 +723,8 @@ void lkdb_session_end(struct lkdb_session *s)
 	clear_steps(s);
 	lkdb_error_destroy(s->gdb_failed);
 	s->gdb_failed = NULL;
+	guest_ram_destroy(s->guest_ram);
+	s->guest_ram = NULL;
 	/* Saves newly found layouts to the per-build-id cache. */
 	ktypes_destroy(s->types);
 	s->types = NULL;

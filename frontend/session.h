@@ -21,6 +21,7 @@ struct ktypes;
 struct setup_step;
 struct panic_stops;
 struct module_sync;
+struct guest_ram;
 
 struct lkdb_session {
 	const struct lkdb_options *options;
@@ -56,6 +57,11 @@ struct lkdb_session {
 	struct panic_stops *panic_stops;
 	/* Module symbols following insmod/rmmod (module_sync.h). */
 	struct module_sync *module_sync;
+	/*
+	 * Live: the guest's RAM in QEMU's shared file, read directly while
+	 * the guest is stopped (guest_ram_live.h); NULL: through gdb.
+	 */
+	struct guest_ram *guest_ram;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
 };

@@ -71,6 +71,7 @@ struct gdb_driver {
 	size_t capture_len, capture_cap;
 	bool capturing;
 	bool quiet;
+	bool capture_target;
 	/* $LKDB_MI_TRACE: every line to and from gdb, for bug reports. */
 	FILE *trace;
 };
@@ -324,7 +325,9 @@ static struct record_node *dispatch(struct gdb_driver *d,
 		bool mine = owner && owner == d->awaited;
 		if (owner && is_sent(d, owner))
 			break;	/* a background command: never shown */
-		if (mine && d->capturing && out->kind == MI_OUTPUT_CONSOLE)
+		if (mine && d->capturing &&
+		    (out->kind == MI_OUTPUT_CONSOLE ||
+		     (out->kind == MI_OUTPUT_TARGET && d->capture_target)))
 			capture_add(d, out->text, out->text_len);
 		else if (d->cb.stream && !(mine && d->quiet))
 			d->cb.stream(d->cb.context, out->kind, out->text,
@@ -492,14 +495,17 @@ struct lkdb_error *gdb_driver_call(struct gdb_driver *d, unsigned flags,
 					      argc);
 	if (err)
 		goto copy_dead;
-	d->capturing = flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET);
+	d->capturing = flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET |
+				GDB_CALL_CAPTURE_TARGET);
+	d->capture_target = flags & GDB_CALL_CAPTURE_TARGET;
 	d->quiet = flags & GDB_CALL_QUIET;
 	d->capture_len = 0;
 	err = wait_result(d, token, timeout_ms, &ret->record);
-	d->capturing = d->quiet = false;
+	d->capturing = d->quiet = d->capture_target = false;
 	if (!err && ret->record->result_class == MI_CLASS_RUNNING)
 		d->resumed_by_cli = !strcmp(operation, "-interpreter-exec");
-	if (!err && (flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET))) {
+	if (!err && (flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET |
+			      GDB_CALL_CAPTURE_TARGET))) {
 		ret->console = d->capture ? d->capture : strdup("");
 		ret->console_len = d->capture_len;
 		d->capture = NULL;
@@ -571,12 +577,14 @@ struct lkdb_error *gdb_driver_collect(struct gdb_driver *d, unsigned flags,
 	}
 	if (d->dead)
 		return lkdb_error_create(d->dead->code, "%s", d->dead->message);
-	d->capturing = flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET);
+	d->capturing = flags & (GDB_CALL_CAPTURE | GDB_CALL_QUIET |
+				GDB_CALL_CAPTURE_TARGET);
+	d->capture_target = flags & GDB_CALL_CAPTURE_TARGET;
 	d->quiet = flags & GDB_CALL_QUIET;
 	d->capture_len = 0;
 	struct lkdb_error *err = wait_result(d, token, timeout_ms,
 					     &ret->record);
-	d->capturing = d->quiet = false;
+	d->capturing = d->quiet = d->capture_target = false;
 	if (err && err == d->dead)
 		err = lkdb_error_create(err->code, "%s", err->message);
 	return err;

@@ -56,6 +56,11 @@ enum {
 	GDB_CALL_CAPTURE = 1 << 0,
 	/* Show nothing of this call: console captured, log dropped. */
 	GDB_CALL_QUIET = 1 << 1,
+	/*
+	 * Capture target (@) output too, with the console's: what a remote
+	 * stub answers to `monitor CMD` (qRcmd) arrives there.
+	 */
+	GDB_CALL_CAPTURE_TARGET = 1 << 2,
 };
 
 #define GDB_TIMEOUT_NONE (-1)

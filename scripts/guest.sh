@@ -13,6 +13,7 @@
 #   guest.sh start DIR [--nokaslr] [--sleepers N] [--smp N] [--mem MB]
 #                      [--extra-append STR] [--lifetime SECONDS] [--wait-gdb]
 #                      [--no-wait] [--timeout SECONDS] [--cpu MODEL]
+#                      [--shared-ram]
 #   guest.sh wait DIR [ERE-PATTERN [TIMEOUT]]   (default LKDB-READY, 120 s)
 #   guest.sh run DIR [--no-wait] [--timeout S] 'COMMAND' [TIMEOUT]
 #   guest.sh monitor DIR 'HMP COMMAND' [TIMEOUT]
@@ -52,6 +53,19 @@ load_fixture() {
     fi
     [[ -f $LKDB_VMLINUZ ]] || die "kernel $LKDB_VMLINUZ not found (run scripts/fixture.sh)"
     [[ -f $LKDB_INITRD ]] || die "initrd $LKDB_INITRD not found (run scripts/fixture.sh)"
+}
+
+# --shared-ram: the guest's RAM in a shared file on tmpfs (QEMU's
+# memory-backend-file, share=on), which lkdb reads directly.  One file per
+# guest directory; stop removes it, and start removes files no process maps
+# any more (a guest whose lifetime ran out).
+ram_file() { printf '/dev/shm/lkdb-guest-%s' "$(printf '%s' "$1" | md5sum | cut -c1-16)"; }
+sweep_ram_files() {
+    local f
+    for f in /dev/shm/lkdb-guest-*; do
+        [[ -e $f ]] || continue
+        grep -qsF -- "$f" /proc/[0-9]*/maps || rm -f -- "$f"
+    done
 }
 
 guest_dir() {
@@ -153,7 +167,7 @@ cmd_start() {
     [[ -n $dir ]] || usage
     shift
     local kaslr=1 sleepers=4 smp=2 mem=1024 extra='' lifetime=1200 wait_gdb=0 nowait=0
-    local timeout=${LKDB_BOOT_TIMEOUT:-240} cpu=''
+    local timeout=${LKDB_BOOT_TIMEOUT:-240} cpu='' shared_ram=0
     while (($#)); do
         case $1 in
         --nokaslr) kaslr=0 ;;
@@ -166,6 +180,7 @@ cmd_start() {
         --no-wait) nowait=1 ;;
         --timeout) timeout=${2:?--timeout needs SECONDS}; shift ;;
         --cpu) cpu=${2:?--cpu needs MODEL}; shift ;;
+        --shared-ram) shared_ram=1 ;;
         *) die "start: unknown option '$1'" ;;
         esac
         shift
@@ -188,6 +203,17 @@ cmd_start() {
         die "a guest is already running in $dir (pid $(qemu_pid "$dir")); run '$PROG stop $dir' first"
     fi
     rm -f "$dir"/{console.log,qemu.log,qemu.pid,wrapper.pid,gdb-port,guest.env,agent.sock,monitor.sock,qmp.sock}
+    local ramfile=''
+    sweep_ram_files
+    if ((shared_ram)); then
+        ramfile=$(ram_file "$dir")
+        rm -f "$ramfile"
+        local avail_kb
+        avail_kb=$(df --output=avail -k /dev/shm 2>/dev/null | tail -n1 | tr -d ' ')
+        is_uint "${avail_kb:-x}" || die "start: --shared-ram needs a tmpfs at /dev/shm"
+        ((avail_kb / 1024 > mem)) ||
+            die "start: --shared-ram: /dev/shm has $((avail_kb / 1024)) MiB free, the guest needs $mem MiB"
+    fi
 
     local append="console=ttyS0 lkdb.sleepers=$sleepers panic=0"
     ((kaslr)) || append+=" nokaslr"
@@ -211,6 +237,9 @@ cmd_start() {
             -device vmcoreinfo
         )
         [[ -z $cpu ]] || args+=(-cpu "$cpu")
+        [[ -z $ramfile ]] || args+=(
+            -object "memory-backend-file,id=lkdb-ram,size=${mem}M,mem-path=$ramfile,share=on"
+            -machine memory-backend=lkdb-ram)
         ((wait_gdb)) && args+=(-S)
         # timeout bounds QEMU's life even if nobody ever stops it; setsid
         # keeps it out of the caller's terminal and process group.
@@ -255,6 +284,7 @@ cmd_start() {
         printf 'LKDB_AGENT_SOCK=%q\n' "$dir/agent.sock"
         printf 'LKDB_MONITOR_SOCK=%q\n' "$dir/monitor.sock"
         printf 'LKDB_QMP_SOCK=%q\n' "$dir/qmp.sock"
+        printf 'LKDB_GUEST_RAM=%q\n' "$ramfile"
     } >"$dir/guest.env"
     log "started QEMU pid $(qemu_pid "$dir") in $dir, gdb stub on 127.0.0.1:$port, lifetime ${lifetime}s$( ((wait_gdb)) && echo ', halted until gdb continues')"
 
@@ -282,7 +312,7 @@ cmd_stop() {
     pid=$(qemu_pid "$dir")
     wpid=$(wrapper_pid "$dir")
     if ! running "$dir"; then
-        rm -f "$dir"/{agent.sock,monitor.sock,qmp.sock,qemu.pid,wrapper.pid}
+        rm -f "$dir"/{agent.sock,monitor.sock,qmp.sock,qemu.pid,wrapper.pid} "$(ram_file "$dir")"
         log "no guest running in $dir"
         return 0
     fi
@@ -305,7 +335,7 @@ cmd_stop() {
     if running "$dir"; then
         die "could not stop the guest in $dir (pid $pid)"
     fi
-    rm -f "$dir"/{agent.sock,monitor.sock,qmp.sock,qemu.pid,wrapper.pid}
+    rm -f "$dir"/{agent.sock,monitor.sock,qmp.sock,qemu.pid,wrapper.pid} "$(ram_file "$dir")"
     log "stopped the guest in $dir"
 }
 

@@ -43,7 +43,8 @@ done_testing() {
     [[ $tap_failed == 0 ]]
 }
 
-# The guest most tests share: KASLR on, booted once per test run, reused
+# The guest most tests share: KASLR on, its RAM in a shared file (lkdb
+# reads it directly), booted once per test run, reused
 # while its QEMU lives.  scripts/test.sh stops it at the end; if nobody
 # does, its --lifetime ends it.
 shared_guest() {
@@ -54,7 +55,7 @@ shared_guest() {
     if ! "$GUEST_SH" status "$dir" >/dev/null 2>&1; then
         rm -rf "$dir"
         mkdir -p "$dir"
-        "$GUEST_SH" start "$dir" --sleepers 4 --lifetime 1800 >&2 ||
+        "$GUEST_SH" start "$dir" --sleepers 4 --lifetime 1800 --shared-ram >&2 ||
             { flock -u 9; echo "Bail out! shared guest did not boot"; exit 1; }
     fi
     flock -u 9

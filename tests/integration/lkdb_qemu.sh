@@ -5,7 +5,8 @@
 # panic through the fixture's command agent on its second serial port, as
 # a user would type it.  Ground truth: the console (QEMU's copy, written by
 # the guest) has the kernel's panic line and the shell's PID; lkdb's report
-# names the same message and task, its -c commands run after the report,
+# names the same message and task, its -c commands run after the report
+# (ps reading the memfd lkdb gave QEMU for its RAM, not the stub),
 # and QEMU is gone when lkdb ends.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
@@ -25,7 +26,7 @@ qemu_pid_of() { pgrep -f "qemu-system-x86_64.*$sock" | head -n1; }
         timeout 5 socat - "UNIX-CONNECT:$sock" >/dev/null 2>&1 || true
 ) &
 trigger=$!
-timeout 300 "$LKDB" qemu --console-log "$console" "$V" -c 'p 6*7' -c 'bt' -- \
+timeout 300 "$LKDB" qemu --console-log "$console" "$V" -c 'p 6*7' -c 'bt' -c 'ps --stats' -- \
     -accel tcg -smp 2 -m 512 -kernel "$LKDB_VMLINUZ" -initrd "$LKDB_INITRD" \
     -append 'console=ttyS0 panic=0 lkdb.sleepers=1' -nodefaults -no-reboot \
     -chardev "socket,id=agent,path=$sock,server=on,wait=off" -serial chardev:agent \
@@ -49,6 +50,11 @@ check "the report's backtrace goes through sysrq_handle_crash" \
     grep -qE '^ *#[0-9]+ \[[0-9a-f]{16}\] sysrq_handle_crash at ' "$TMP/out"
 check "the -c commands ran after the report" \
     bash -c "grep -qx '\$1 = 42' '$TMP/out' && grep -qE '^PID: +${panic_pid:-none} .*COMMAND: \"sh\"' '$TMP/out'"
+check "lkdb read the guest's memory from the memfd it gave QEMU" \
+    grep -qE "^lkdb: reading guest memory from QEMU's memfd \(/proc/[0-9]+/fd/[0-9]+\)" "$TMP/err"
+check "ps after the panic: every read from guest RAM, the panicking shell listed" \
+    bash -c "grep -qE '^lkdb: ps: [0-9]+ tasks, .*: ([0-9]+) reads \(\1 from guest RAM, 0 through gdb\)' '$TMP/err' &&
+             grep -qE '^> *${panic_pid:-none} .* sh\$' '$TMP/out'"
 qpid=$(cat "$TMP/qemu.pid" 2>/dev/null)
 echo "# QEMU was PID ${qpid:-?}"
 check "QEMU ended with lkdb" bash -c "test -n '$qpid' && ! kill -0 '$qpid' 2>/dev/null"

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A live QEMU guest's RAM read from the file QEMU keeps it in
+ * (kernel-helpers/guestram.h), found through the monitor over gdb's
+ * connection (`monitor info memdev`, `qom-get`, `info mtree -f`): a
+ * memory-backend-file with share=on by its mem-path, or the memfd lkdb
+ * qemu gives its QEMU, through /proc/PID/fd.
+ */
+#ifndef LKDB_GUEST_RAM_LIVE_H
+#define LKDB_GUEST_RAM_LIVE_H
+
+#include "../common/error.h"
+#include "session.h"
+
+struct guest_ram;
+
+/*
+ * Find the guest's RAM, set up the kernel's page tables over it and check
+ * it against what gdb reads (linux_banner, phys_base).  LKDB_ERROR_NOT_FOUND
+ * when QEMU shares no RAM (or the stub is not QEMU's): reads stay with gdb;
+ * other errors say what is wrong with the RAM that was found.
+ */
+struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
+				       struct guest_ram **ret);
+
+#endif

@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "guestram.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- the monitor's text ---- */
+
+static const char *skip_blanks(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* The next line of *p (without its \r\n) into line; false at the end. */
+static bool next_line(const char **p, char *line, size_t size)
+{
+	if (!**p)
+		return false;
+	const char *end = strchr(*p, '\n');
+	size_t n = end ? (size_t)(end - *p) : strlen(*p);
+	size_t copy = n < size - 1 ? n : size - 1;
+	memcpy(line, *p, copy);
+	while (copy && line[copy - 1] == '\r')
+		copy--;
+	line[copy] = '\0';
+	*p += n + (end ? 1 : 0);
+	return true;
+}
+
+void guest_ram_parse_memdev(const char *text, struct guest_ram_backend *ret,
+			    size_t max, size_t *n_ret)
+{
+	static const char header[] = "memory backend: ";
+	size_t n = 0;
+	char line[512];
+	struct guest_ram_backend *cur = NULL;
+	const char *p = text ? text : "";
+	while (next_line(&p, line, sizeof(line))) {
+		const char *l = skip_blanks(line);
+		if (!strncmp(l, header, sizeof(header) - 1)) {
+			cur = n < max ? &ret[n] : NULL;
+			n++;
+			if (cur) {
+				memset(cur, 0, sizeof(*cur));
+				snprintf(cur->id, sizeof(cur->id), "%s",
+					 l + sizeof(header) - 1);
+			}
+		} else if (cur && !strncmp(l, "size:", 5)) {
+			cur->size = strtoull(skip_blanks(l + 5), NULL, 10);
+		} else if (cur && !strncmp(l, "share:", 6)) {
+			cur->share = !strcmp(skip_blanks(l + 6), "true");
+		}
+	}
+	*n_ret = n;
+}
+
+char *guest_ram_parse_qom_string(const char *text)
+{
+	const char *p = skip_blanks(text ? text : "");
+	if (*p != '"')
+		return NULL;
+	p++;
+	char *out = malloc(strlen(p) + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (; *p && *p != '"'; p++) {
+		if (*p != '\\') {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case '"': case '\\': case '/': *o++ = *p; break;
+		case 'n': *o++ = '\n'; break;
+		case 't': *o++ = '\t'; break;
+		default:
+			/* \uXXXX and the rest: not in a path we can open. */
+			free(out);
+			return NULL;
+		}
+	}
+	if (*p != '"') {
+		free(out);
+		return NULL;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int range_cmp(const void *a, const void *b)
+{
+	const struct guest_ram_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * "  0000000000100000-000000001fffffff (prio 0, ram): NAME @0000000000100000"
+ * (the end is inclusive; no @ means offset 0 in the region).
+ */
+static bool parse_flat_range(const char *line, const char *region,
+			     struct guest_ram_range *ret)
+{
+	char *end;
+	const char *p = skip_blanks(line);
+	errno = 0;
+	uint64_t start = strtoull(p, &end, 16);
+	if (end == p || *end != '-' || errno)
+		return false;
+	p = end + 1;
+	uint64_t last = strtoull(p, &end, 16);
+	if (end == p || errno || last < start)
+		return false;
+	p = end;
+	const char *kind = strstr(p, ", ");
+	const char *colon = strstr(p, "): ");
+	if (!kind || !colon || kind > colon)
+		return false;
+	kind += 2;
+	if (strncmp(kind, "ram", 3) && strncmp(kind, "rom", 3))
+		return false;
+	p = colon + 3;
+	size_t len = strlen(region);
+	if (strncmp(p, region, len) || (p[len] && p[len] != ' '))
+		return false;
+	p += len;
+	uint64_t offset = 0;
+	const char *at = strstr(p, " @");
+	if (at) {
+		offset = strtoull(at + 2, &end, 16);
+		if (end == at + 2)
+			return false;
+	}
+	ret->start = start;
+	ret->end = last + 1;
+	ret->offset = offset;
+	return ret->end > start;
+}
+
+struct lkdb_error *guest_ram_parse_mtree(const char *text, const char *region,
+					 struct guest_ram_range **ranges_ret,
+					 size_t *n_ret)
+{
+	/*
+	 * Two passes over the flat views: the one the CPUs' "memory" address
+	 * space renders, else (a QEMU that names it otherwise) the first
+	 * that has the region at all.
+	 */
+	struct guest_ram_range *ranges = NULL;
+	size_t n = 0, cap = 0;
+	for (int pass = 0; pass < 2 && !n; pass++) {
+		const char *p = text ? text : "";
+		char line[512];
+		bool in_view = false, chosen = false, done = false;
+		while (!done && next_line(&p, line, sizeof(line))) {
+			if (!strncmp(line, "FlatView #", 10)) {
+				if (chosen && n)
+					done = true;
+				in_view = true;
+				chosen = pass == 1;
+				continue;
+			}
+			if (!in_view)
+				continue;
+			const char *l = skip_blanks(line);
+			if (!strncmp(l, "AS \"memory\"", 11))
+				chosen = true;
+			struct guest_ram_range r;
+			if (!chosen || !parse_flat_range(line, region, &r))
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? 2 * cap : 16;
+				void *nr = realloc(ranges, ncap * sizeof(*ranges));
+				if (!nr) {
+					free(ranges);
+					return &lkdb_error_oom;
+				}
+				ranges = nr;
+				cap = ncap;
+			}
+			ranges[n++] = r;
+		}
+		if (pass == 0 && n && !done)
+			break;
+	}
+	if (!n) {
+		free(ranges);
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "QEMU's memory map has no RAM of \"%s\"",
+					 region);
+	}
+	qsort(ranges, n, sizeof(*ranges), range_cmp);
+	size_t k = 0;
+	for (size_t i = 1; i < n; i++) {
+		struct guest_ram_range *last = &ranges[k];
+		if (ranges[i].start == last->end &&
+		    ranges[i].offset == last->offset + (last->end - last->start))
+			last->end = ranges[i].end;
+		else
+			ranges[++k] = ranges[i];
+	}
+	*ranges_ret = ranges;
+	*n_ret = k + 1;
+	return NULL;
+}
+
+/*
+ * A -m size as QEMU reads it: a number, MiB unless a suffix (B, K, M, G, T)
+ * says otherwise, alone or as size=; other keys (slots=, maxmem=) beside
+ * it.  0 when lkdb cannot tell (a fraction, a typo QEMU will refuse).
+ */
+uint64_t guest_ram_parse_qemu_size(const char *value)
+{
+	const char *p = value;
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char part[64];
+		if (len >= sizeof(part))
+			return 0;
+		memcpy(part, p, len);
+		part[len] = '\0';
+		const char *num = part;
+		if (!strncmp(part, "size=", 5))
+			num = part + 5;
+		else if (strchr(part, '='))
+			num = NULL;
+		if (num) {
+			char *rest;
+			errno = 0;
+			unsigned long long v = strtoull(num, &rest, 10);
+			if (errno || rest == num || num[0] == '-')
+				return 0;
+			unsigned shift = 20;
+			switch (*rest) {
+			case '\0': break;
+			case 'b': case 'B': shift = 0; rest++; break;
+			case 'k': case 'K': shift = 10; rest++; break;
+			case 'm': case 'M': shift = 20; rest++; break;
+			case 'g': case 'G': shift = 30; rest++; break;
+			case 't': case 'T': shift = 40; rest++; break;
+			default: return 0;
+			}
+			if (*rest || v == 0 || v > (UINT64_MAX >> shift))
+				return 0;
+			return (uint64_t)v << shift;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/* ---- the file ---- */
+
+#define TLB_SIZE 512u
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ull << PAGE_SHIFT)
+
+struct tlb_entry {
+	uint64_t vpage_plus1;	/* 0: empty */
+	uint64_t ppage;
+};
+
+struct guest_ram {
+	int fd;
+	char *name;
+	struct guest_ram_range *ranges;
+	size_t nr_ranges;
+	size_t last_range;
+	uint64_t root;
+	unsigned levels;
+	struct tlb_entry tlb[TLB_SIZE];
+	struct kernel_memory_reader fallback;
+	struct guest_ram_stats stats;
+};
+
+struct lkdb_error *guest_ram_open(int fd, const char *name,
+				  const struct guest_ram_range *ranges,
+				  size_t n, struct guest_ram **ret)
+{
+	struct stat st;
+	if (fstat(fd, &st)) {
+		int e = errno;
+		close(fd);
+		return lkdb_error_errno(e, "%s", name);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t len = ranges[i].end - ranges[i].start;
+		if (ranges[i].offset > (uint64_t)st.st_size ||
+		    len > (uint64_t)st.st_size - ranges[i].offset) {
+			close(fd);
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "%s: guest RAM 0x%" PRIx64 "-0x%" PRIx64 " would be at offset 0x%" PRIx64 ", past the file's end (%lld bytes)",
+						 name, ranges[i].start,
+						 ranges[i].end - 1,
+						 ranges[i].offset,
+						 (long long)st.st_size);
+		}
+	}
+	struct guest_ram *g = calloc(1, sizeof(*g));
+	if (g) {
+		g->name = strdup(name);
+		g->ranges = malloc((n ? n : 1) * sizeof(*ranges));
+	}
+	if (!g || !g->name || !g->ranges) {
+		if (g) {
+			free(g->name);
+			free(g->ranges);
+		}
+		free(g);
+		close(fd);
+		return &lkdb_error_oom;
+	}
+	memcpy(g->ranges, ranges, n * sizeof(*ranges));
+	g->nr_ranges = n;
+	g->fd = fd;
+	g->levels = 4;
+	*ret = g;
+	return NULL;
+}
+
+void guest_ram_destroy(struct guest_ram *g)
+{
+	if (!g)
+		return;
+	close(g->fd);
+	free(g->name);
+	free(g->ranges);
+	free(g);
+}
+
+const char *guest_ram_name(const struct guest_ram *g)
+{
+	return g->name;
+}
+
+static const struct guest_ram_range *find_range(struct guest_ram *g,
+						uint64_t paddr)
+{
+	const struct guest_ram_range *r = &g->ranges[g->last_range];
+	if (g->nr_ranges && paddr >= r->start && paddr < r->end)
+		return r;
+	for (size_t i = 0; i < g->nr_ranges; i++) {
+		if (paddr >= g->ranges[i].start && paddr < g->ranges[i].end) {
+			g->last_range = i;
+			return &g->ranges[i];
+		}
+	}
+	return NULL;
+}
+
+struct lkdb_error *guest_ram_read_phys(struct guest_ram *g, uint64_t paddr,
+				       void *buf, size_t len)
+{
+	unsigned char *out = buf;
+	while (len) {
+		const struct guest_ram_range *r = find_range(g, paddr);
+		if (!r)
+			return lkdb_error_create(LKDB_ERROR_FAULT,
+						 "physical address 0x%" PRIx64 " is not guest RAM",
+						 paddr);
+		uint64_t avail = r->end - paddr;
+		size_t chunk = len < avail ? len : (size_t)avail;
+		ssize_t got = pread(g->fd, out, chunk,
+				    (off_t)(r->offset + (paddr - r->start)));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return lkdb_error_create(LKDB_ERROR_FAULT,
+						 "%s: cannot read physical 0x%" PRIx64 ": %s",
+						 g->name, paddr,
+						 got < 0 ? strerror(errno) : "the file ends there");
+		out += got;
+		paddr += (uint64_t)got;
+		len -= (size_t)got;
+	}
+	return NULL;
+}
+
+void guest_ram_set_paging(struct guest_ram *g, uint64_t root, unsigned levels)
+{
+	g->root = root;
+	g->levels = levels == 5 ? 5 : 4;
+	guest_ram_flush(g);
+}
+
+void guest_ram_flush(struct guest_ram *g)
+{
+	memset(g->tlb, 0, sizeof(g->tlb));
+}
+
+/* Bits 51:12 of an entry; 63 is NX, 62:52 are ignored or protection keys. */
+#define ENTRY_ADDR 0x000ffffffffff000ull
+#define ENTRY_PRESENT 0x1ull
+#define ENTRY_HUGE 0x80ull
+
+static struct lkdb_error *walk(struct guest_ram *g, uint64_t vaddr,
+			       uint64_t *paddr_ret)
+{
+	/* Canonical: bits 63..(47 or 56) all equal. */
+	unsigned top = g->levels == 5 ? 56 : 47;
+	uint64_t high = vaddr >> top;
+	uint64_t ones = (1ull << (64 - top)) - 1;
+	if (high != 0 && high != ones)
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "0x%" PRIx64 " is not a canonical address",
+					 vaddr);
+	uint64_t table = g->root;
+	for (unsigned level = g->levels; level >= 1; level--) {
+		unsigned shift = PAGE_SHIFT + 9 * (level - 1);
+		uint64_t index = (vaddr >> shift) & 0x1ff;
+		uint64_t entry;
+		struct lkdb_error *err = guest_ram_read_phys(
+			g, (table & ENTRY_ADDR) + index * 8, &entry,
+			sizeof(entry));
+		if (err) {
+			return lkdb_error_prefix(err,
+						 "page table for 0x%" PRIx64,
+						 vaddr);
+		}
+		if (!(entry & ENTRY_PRESENT))
+			return lkdb_error_create(LKDB_ERROR_FAULT,
+						 "0x%" PRIx64 " is not mapped (level %u entry 0x%" PRIx64 ")",
+						 vaddr, level, entry);
+		/* A 1 GiB (level 3) or 2 MiB (level 2) page. */
+		if ((level == 3 || level == 2) && (entry & ENTRY_HUGE)) {
+			uint64_t mask = (1ull << shift) - 1;
+			*paddr_ret = ((entry & ENTRY_ADDR) & ~mask) |
+				     (vaddr & mask);
+			return NULL;
+		}
+		if (level == 1) {
+			*paddr_ret = (entry & ENTRY_ADDR) |
+				     (vaddr & (PAGE_SIZE - 1));
+			return NULL;
+		}
+		table = entry;
+	}
+	return lkdb_error_create(LKDB_ERROR_FAULT, "0x%" PRIx64 " is not mapped",
+				 vaddr);
+}
+
+struct lkdb_error *guest_ram_vtop(struct guest_ram *g, uint64_t vaddr,
+				  uint64_t *paddr_ret)
+{
+	uint64_t vpage = vaddr >> PAGE_SHIFT;
+	struct tlb_entry *t = &g->tlb[vpage % TLB_SIZE];
+	if (t->vpage_plus1 == vpage + 1) {
+		*paddr_ret = t->ppage | (vaddr & (PAGE_SIZE - 1));
+		return NULL;
+	}
+	uint64_t paddr = 0;
+	struct lkdb_error *err = walk(g, vaddr, &paddr);
+	if (err)
+		return err;
+	t->vpage_plus1 = vpage + 1;
+	t->ppage = paddr & ~(PAGE_SIZE - 1);
+	*paddr_ret = paddr;
+	return NULL;
+}
+
+struct lkdb_error *guest_ram_read(struct guest_ram *g, uint64_t vaddr,
+				  void *buf, size_t len)
+{
+	if (!g->root)
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "no page tables for 0x%" PRIx64, vaddr);
+	unsigned char *out = buf;
+	while (len) {
+		size_t in_page = PAGE_SIZE - (vaddr & (PAGE_SIZE - 1));
+		size_t chunk = len < in_page ? len : in_page;
+		uint64_t paddr;
+		struct lkdb_error *err = guest_ram_vtop(g, vaddr, &paddr);
+		if (!err)
+			err = guest_ram_read_phys(g, paddr, out, chunk);
+		if (err)
+			return err;
+		out += chunk;
+		vaddr += chunk;
+		len -= chunk;
+	}
+	return NULL;
+}
+
+static struct lkdb_error *reader_read(void *context, uint64_t addr, void *buf,
+				      size_t len)
+{
+	struct guest_ram *g = context;
+	struct lkdb_error *err = guest_ram_read(g, addr, buf, len);
+	if (!err) {
+		g->stats.direct++;
+		return NULL;
+	}
+	lkdb_error_destroy(err);
+	g->stats.fallback++;
+	return g->fallback.read(g->fallback.context, addr, buf, len);
+}
+
+static struct lkdb_error *reader_read_batch(void *context,
+					    struct kernel_read_request *reqs,
+					    size_t n)
+{
+	struct guest_ram *g = context;
+	size_t missed = 0;
+	for (size_t i = 0; i < n; i++) {
+		reqs[i].err = guest_ram_read(g, reqs[i].addr, reqs[i].buf,
+					     reqs[i].len);
+		if (reqs[i].err)
+			missed++;
+		else
+			g->stats.direct++;
+	}
+	if (!missed)
+		return NULL;
+	struct kernel_read_request *rest = calloc(missed, sizeof(*rest));
+	size_t *index = calloc(missed, sizeof(*index));
+	if (!rest || !index) {
+		free(rest);
+		free(index);
+		for (size_t i = 0; i < n; i++)
+			if (reqs[i].err) {
+				lkdb_error_destroy(reqs[i].err);
+				reqs[i].err = &lkdb_error_oom;
+			}
+		return &lkdb_error_oom;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!reqs[i].err)
+			continue;
+		lkdb_error_destroy(reqs[i].err);
+		reqs[i].err = NULL;
+		rest[k].addr = reqs[i].addr;
+		rest[k].buf = reqs[i].buf;
+		rest[k].len = reqs[i].len;
+		index[k++] = i;
+	}
+	g->stats.fallback += missed;
+	struct lkdb_error *fatal = kernel_read_batch(&g->fallback, rest, missed);
+	for (k = 0; k < missed; k++)
+		reqs[index[k]].err = rest[k].err;
+	free(rest);
+	free(index);
+	return fatal;
+}
+
+void guest_ram_reader(struct guest_ram *g,
+		      const struct kernel_memory_reader *fallback,
+		      struct kernel_memory_reader *ret)
+{
+	g->fallback = *fallback;
+	ret->context = g;
+	ret->read = reader_read;
+	ret->read_batch = reader_read_batch;
+}
+
+void guest_ram_stats(const struct guest_ram *g, struct guest_ram_stats *ret)
+{
+	*ret = g->stats;
+}
