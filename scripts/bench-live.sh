@@ -3,9 +3,12 @@
 # "lx-" commands) on a live QEMU (TCG) guest:
 #
 #   ps:      lkdb -r :PORT VMLINUX -c 'ps --stats'
+#            lkdb --no-guest-ram ... (lkdb-stub: every read through gdb)
 #            gdb -batch VMLINUX -ex 'target remote :PORT'
 #                -ex 'source vmlinux-gdb.py' -ex lx-ps
 #            on a guest with N sleeping tasks (default 500, then 5000)
+#            whose RAM is a shared file (guest.sh --shared-ram), which
+#            lkdb reads directly; lx-ps and lkdb-stub go through the stub
 #   modules: lkdb ... -c 'mod -S DIR --stats'  against  gdb ... -ex 'lx-symbols DIR'
 #            for the guest's modules (the boot modules and crashme)
 #
@@ -39,7 +42,8 @@
 # directory to redo it.  The linux-source version must be the fixture
 # kernel's package version, else the script stops.
 #
-# Each guest boots with nokaslr (guest.sh start --nokaslr --sleepers N),
+# Each guest boots with nokaslr (guest.sh start --nokaslr --shared-ram
+# --sleepers N),
 # enough memory for its sleepers, and a lifetime that covers the runs.
 # gdb gets a warm index cache (an untimed run first), as lkdb does.  The
 # tools take turns going first; only one gdb is ever attached to the stub.
@@ -246,7 +250,7 @@ boot_guest() { # boot_guest N
     GUEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-bench-live-guest.XXXXXX")
     log "booting a guest (nokaslr, $n sleepers, $mem MiB) in $GUEST_DIR"
     local t0=$SECONDS
-    "$HERE/guest.sh" start "$GUEST_DIR" --nokaslr --sleepers "$n" --mem "$mem" \
+    "$HERE/guest.sh" start "$GUEST_DIR" --nokaslr --shared-ram --sleepers "$n" --mem "$mem" \
         --timeout $((240 + n / 10)) --lifetime 7200 >&2 || die "the guest did not start"
     log "guest with $n sleepers ready after $((SECONDS - t0)) s"
     port=$("$HERE/guest.sh" port "$GUEST_DIR")
@@ -297,8 +301,10 @@ bench_ps() { # bench_ps N
     check_sleepers lkdb "$WORK/lkdb.pids"
 
     for ((i = 1; i <= runs; i++)); do
-        local order=(lx-ps lkdb)
-        ((i % 2)) || order=(lkdb lx-ps)
+        # Each tool goes first, second and last in turn.
+        local order=(lx-ps lkdb lkdb-stub)
+        ((i % 3 == 2)) && order=(lkdb lkdb-stub lx-ps)
+        ((i % 3 == 0)) && order=(lkdb-stub lx-ps lkdb)
         for tool in "${order[@]}"; do
             if [[ $tool == lx-ps ]]; then
                 gdb_job lx-ps
@@ -309,12 +315,20 @@ bench_ps() { # bench_ps N
                 check_sleepers lx-ps "$WORK/lxps.pids"
                 rows=$(wc -l <"$WORK/lxps.pids")
             else
-                run "$LKDB" --gdb "$gdb" -r ":$port" "$BENCH_VMLINUX" -c 'ps --stats'
+                local extra=()
+                [[ $tool == lkdb-stub ]] && extra=(--no-guest-ram)
+                run "$LKDB" "${extra[@]}" --gdb "$gdb" -r ":$port" "$BENCH_VMLINUX" -c 'ps --stats'
                 us=$LAST_US
-                # lkdb: ps: N tasks, C CPUs in X ms: R reads, K KiB
+                # lkdb: ps: N tasks, C CPUs in X ms: R reads (FROM), K KiB
                 part=$(sed -n 's/^lkdb: ps: .* in \([0-9.]*\) ms: \([0-9]*\) reads.*/\1 \2/p' "$LAST_ERR")
                 [[ -n $part ]] || fail_run "lkdb printed no 'ps --stats' line"
-                READS[$key]=${part#* }
+                if [[ $tool == lkdb ]]; then
+                    grep -qE '^lkdb: ps: .* ([0-9]+) reads \(\1 from guest RAM, 0 through gdb\)' "$LAST_ERR" ||
+                        fail_run "lkdb did not read every task from the guest's RAM file"
+                else
+                    grep -qF '(through gdb)' "$LAST_ERR" || fail_run "lkdb --no-guest-ram did not read through gdb"
+                fi
+                READS[$key|$tool]=${part#* }
                 part=$(awk -v ms="${part% *}" 'BEGIN { printf "%d", ms * 1000 }')
                 pids_lkdb >"$WORK/lkdb.pids"
                 check_sleepers lkdb "$WORK/lkdb.pids"
@@ -476,20 +490,21 @@ med() { # med VALUES...: the median (the mean of the middle two for an even coun
 mini() { printf '%s\n' "$@" | sort -n | head -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 
-table() { # table TITLE REF-TOOL KEY...
-    local title=$1 ref=$2 key tool
-    shift 2
+table() { # table TITLE REF-TOOL 'TOOL...' KEY...
+    local title=$1 ref=$2 key tool others
+    read -r -a others <<<"$3"
+    shift 3
     echo "$title"
     printf '%-10s %-11s %4s %6s %9s %8s %9s %8s %12s %12s %9s\n' measure tool runs rows total_s min_s cmd_s \
         min_cmd_s 'lkdb/ref' 'cmd:lkdb/ref' 'speedup'
     for key in "$@"; do
-        for tool in "$ref" lkdb; do
+        for tool in "$ref" "${others[@]}"; do
             local t p r mt mp rt='' rp='' sp=''
             read -r -a t <<<"${TIMES[$key|$tool]}"
             read -r -a p <<<"${PARTS[$key|$tool]}"
             read -r -a r <<<"${ROWS[$key|$tool]}"
             mt=$(med "${t[@]}") mp=$(med "${p[@]}")
-            if [[ $tool == lkdb ]]; then
+            if [[ $tool != "$ref" ]]; then
                 local rt0 rp0
                 # shellcheck disable=SC2086  # whitespace separated numbers
                 rt0=$(med ${TIMES[$key|$ref]}) rp0=$(med ${PARTS[$key|$ref]})
@@ -517,31 +532,33 @@ for n in "${TASKS[@]}"; do
     key="ps-$n"
     echo "  guest '$key': LKDB-TASKS ${GUEST_TRUTH[$key]} at boot; ${GUEST_NOW[$key]} threads in /proc before the runs,"
     echo "           + idle tasks: lx-ps lists swapper/0 only, lkdb one per CPU (${GUEST_CPUS[$key]})."
-    echo "           lkdb's ps: ${READS[$key]} memory reads (last run)."
+    echo "           lkdb's ps: ${READS[$key|lkdb]} memory reads (last run), all from the guest's RAM file;"
+    echo "           lkdb-stub (--no-guest-ram): the same ${READS[$key|lkdb-stub]} reads through gdb and the stub."
 done
 echo
 keys=()
 for n in "${TASKS[@]}"; do keys+=("ps-$n"); done
-table "ps: lx-ps (gdb -batch + scripts/gdb) against lkdb ps" lx-ps "${keys[@]}"
+table "ps: lx-ps (gdb -batch + scripts/gdb) against lkdb ps (guest RAM file) and lkdb-stub (--no-guest-ram)" lx-ps 'lkdb lkdb-stub' "${keys[@]}"
 for k in "${keys[@]}"; do
     [[ -z ${NOTES[$k]:-} ]] || echo "  $k: ${NOTES[$k]}"
 done
 echo
 echo "where the time goes (cmd_s medians / reads; lx-ps's m packets counted with gdb's remotelogfile):"
-printf '  %-9s %-24s %-24s %s\n' measure 'lx-ps: m packets, us' 'lkdb: reads, us' 'gdb alone, us per read of 64/1024/3072 B'
+printf '  %-9s %-24s %-24s %-26s %s\n' measure 'lx-ps: m packets, us' 'lkdb: reads, us' 'lkdb-stub: reads, us' 'gdb alone, us per read of 64/1024/3072 B'
 for k in "${keys[@]}"; do
     n=${k#ps-}
     # shellcheck disable=SC2086  # whitespace separated numbers
-    lx_us=$(med ${PARTS[$k|lx-ps]}) lk_us=$(med ${PARTS[$k|lkdb]})
+    lx_us=$(med ${PARTS[$k|lx-ps]}) lk_us=$(med ${PARTS[$k|lkdb]}) st_us=$(med ${PARTS[$k|lkdb-stub]})
     rows=$(med ${ROWS[$k|lkdb]})
-    lxp=${LXPS_PACKETS[$k]} lkr=${READS[$k]}
-    printf '  %-9s %-24s %-24s %s\n' "$k" \
+    lxp=${LXPS_PACKETS[$k]} lkr=${READS[$k|lkdb]} str=${READS[$k|lkdb-stub]}
+    printf '  %-9s %-24s %-24s %-26s %s\n' "$k" \
         "$(awk -v p="$lxp" -v t="$lx_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.0f each", p, p / n, t / p }')" \
-        "$(awk -v p="$lkr" -v t="$lk_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.0f each", p, p / n, t / p }')" \
+        "$(awk -v p="$lkr" -v t="$lk_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.1f each", p, p / n, t / p }')" \
+        "$(awk -v p="$str" -v t="$st_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.0f each", p, p / n, t / p }')" \
         "$(tr ' ' '\n' <<<"${READ_COST[$k]}" | cut -d: -f2 | paste -sd/)"
 done
 if ((modules)); then
     echo
-    table "module symbols: lx-symbols DIR against lkdb mod -S DIR ($MOD_LIST)" lx-symbols modules
+    table "module symbols: lx-symbols DIR against lkdb mod -S DIR ($MOD_LIST)" lx-symbols lkdb modules
     echo "  lx-symbols first reloads vmlinux (symbol-file; from the index cache), then add-symbol-file per module."
 fi
