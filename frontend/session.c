@@ -563,9 +563,7 @@ void lkdb_session_memory(struct lkdb_session *s,
 		ret->read_batch = NULL;
 	} else {
 		gdb_target_memory_reader(s->gdb, ret);
-		if (s->guest_ram && !gdb_driver_target_running(s->gdb)) {
-			/* The guest ran since the last command, maybe. */
-			guest_ram_flush(s->guest_ram);
+		if (s->guest_ram) {
 			struct kernel_memory_reader gdb = *ret;
 			guest_ram_reader(s->guest_ram, &gdb, ret);
 		}
@@ -657,9 +655,20 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
  * Reads from QEMU's shared RAM file when there is one; none is no error
  * (most guests have none), a file that fails its check is a warning.
  */
+/* The file is read only while the guest is stopped, and as of this stop. */
+static uint64_t guest_ram_guard(void *context)
+{
+	struct gdb_driver *gdb = context;
+	if (gdb_driver_target_running(gdb))
+		return GUEST_RAM_RUNNING;
+	return gdb_driver_resumes(gdb);
+}
+
 static void open_guest_ram(struct lkdb_session *s)
 {
 	struct lkdb_error *err = guest_ram_live_open(s, &s->guest_ram);
+	if (!err)
+		guest_ram_set_guard(s->guest_ram, guest_ram_guard, s->gdb);
 	if (!err)
 		lkdb_note(s, "reading guest memory from %s while the guest is stopped",
 			  guest_ram_name(s->guest_ram));

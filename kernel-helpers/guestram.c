@@ -278,6 +278,9 @@ struct guest_ram {
 	struct tlb_entry tlb[TLB_SIZE];
 	struct kernel_memory_reader fallback;
 	struct guest_ram_stats stats;
+	uint64_t (*guard)(void *context);
+	void *guard_context;
+	uint64_t generation;
 };
 
 struct lkdb_error *guest_ram_open(int fd, const char *name,
@@ -488,10 +491,37 @@ struct lkdb_error *guest_ram_read(struct guest_ram *g, uint64_t vaddr,
 	return NULL;
 }
 
+void guest_ram_set_guard(struct guest_ram *g,
+			 uint64_t (*guard)(void *context), void *context)
+{
+	g->guard = guard;
+	g->guard_context = context;
+	g->generation = guard ? guard(context) : 0;
+}
+
+/* May the file be read now?  Drops translations the guest may have changed. */
+static bool usable(struct guest_ram *g)
+{
+	if (!g->guard)
+		return true;
+	uint64_t now = g->guard(g->guard_context);
+	if (now == GUEST_RAM_RUNNING)
+		return false;
+	if (now != g->generation) {
+		guest_ram_flush(g);
+		g->generation = now;
+	}
+	return true;
+}
+
 static struct lkdb_error *reader_read(void *context, uint64_t addr, void *buf,
 				      size_t len)
 {
 	struct guest_ram *g = context;
+	if (!usable(g)) {
+		g->stats.fallback++;
+		return g->fallback.read(g->fallback.context, addr, buf, len);
+	}
 	struct lkdb_error *err = guest_ram_read(g, addr, buf, len);
 	if (!err) {
 		g->stats.direct++;
@@ -508,9 +538,12 @@ static struct lkdb_error *reader_read_batch(void *context,
 {
 	struct guest_ram *g = context;
 	size_t missed = 0;
+	bool use = usable(g);
 	for (size_t i = 0; i < n; i++) {
-		reqs[i].err = guest_ram_read(g, reqs[i].addr, reqs[i].buf,
-					     reqs[i].len);
+		reqs[i].err = use ? guest_ram_read(g, reqs[i].addr, reqs[i].buf,
+						   reqs[i].len) :
+				    lkdb_error_create(LKDB_ERROR_FAULT,
+						      "the guest runs");
 		if (reqs[i].err)
 			missed++;
 		else

@@ -102,6 +102,16 @@ void guest_ram_reader(struct guest_ram *g,
 		      const struct kernel_memory_reader *fallback,
 		      struct kernel_memory_reader *ret);
 
+/*
+ * Optional: asked before each read of the reader.  Returns a number that
+ * changes whenever the guest ran (cached translations are dropped then),
+ * or GUEST_RAM_RUNNING while it runs (every read goes to the fallback:
+ * the file would be read while the guest writes it).
+ */
+#define GUEST_RAM_RUNNING UINT64_MAX
+void guest_ram_set_guard(struct guest_ram *g,
+			 uint64_t (*guard)(void *context), void *context);
+
 struct guest_ram_stats {
 	unsigned long direct;	/* reads answered from the file */
 	unsigned long fallback;	/* reads handed to the fallback */

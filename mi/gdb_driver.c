@@ -55,6 +55,7 @@ struct gdb_driver {
 	/* The token wait_result() is waiting for, 0 if none. */
 	unsigned long long awaited;
 	bool running;
+	unsigned long resumes;	/* *running records seen */
 	/*
 	 * The target was resumed by a CLI command (-interpreter-exec).  gdb
 	 * then runs it in the foreground, and -exec-interrupt makes gdb 13
@@ -302,8 +303,10 @@ static struct record_node *dispatch(struct gdb_driver *d,
 			answered(d, out->token);
 		return node;
 	case MI_OUTPUT_EXEC_ASYNC:
-		if (out->async_class && !strcmp(out->async_class, "running"))
+		if (out->async_class && !strcmp(out->async_class, "running")) {
 			d->running = true;
+			d->resumes++;
+		}
 		else if (out->async_class &&
 			 !strcmp(out->async_class, "stopped"))
 			d->running = false;
@@ -705,6 +708,11 @@ struct lkdb_error *gdb_driver_wait_stopped(struct gdb_driver *d,
 bool gdb_driver_target_running(const struct gdb_driver *d)
 {
 	return d->running;
+}
+
+unsigned long gdb_driver_resumes(const struct gdb_driver *d)
+{
+	return d->resumes;
 }
 
 bool gdb_driver_alive(const struct gdb_driver *d)

@@ -132,6 +132,8 @@ struct lkdb_error *gdb_driver_wait_stopped(struct gdb_driver *d,
 
 /* True between a *running and the next *stopped. */
 bool gdb_driver_target_running(const struct gdb_driver *d);
+/* How many times the target was resumed (*running) so far. */
+unsigned long gdb_driver_resumes(const struct gdb_driver *d);
 bool gdb_driver_alive(const struct gdb_driver *d);
 pid_t gdb_driver_pid(const struct gdb_driver *d);
 /* The gdb ^error message of a result record, or NULL. */

@@ -414,6 +414,48 @@ TEST(reader_hands_what_the_file_cannot_answer_to_the_fallback)
 	guest_ram_destroy(g);
 }
 
+static uint64_t guard_value;
+static uint64_t guard(void *context)
+{
+	(void)context;
+	return guard_value;
+}
+
+TEST(guard_sends_reads_to_gdb_while_the_guest_runs_and_flushes_after)
+{
+	struct guest_ram *g = open_ram();
+	CHECK(g);
+	if (!g)
+		return;
+	struct fake_memory gdb = { 0 };
+	memset(map(&gdb, TEXT + 0x1000, 16), 0x77, 16);
+	struct kernel_memory_reader fallback = { &gdb, fake_read,
+						 fake_read_batch };
+	struct kernel_memory_reader r;
+	guest_ram_reader(g, &fallback, &r);
+	guard_value = 1;
+	guest_ram_set_guard(g, guard, NULL);
+	memset(phys(0x60000), 0xcd, 0x1000);
+	uint8_t b = 0;
+	take_error(r.read(r.context, TEXT + 0x1000, &b, 1));
+	CHECK(err_code == 0 && b == 0xab && gdb.reads == 0);
+	/* The guest runs: gdb answers (here its fake), the file is left. */
+	guard_value = GUEST_RAM_RUNNING;
+	take_error(r.read(r.context, TEXT + 0x1000, &b, 1));
+	CHECK(err_code == 0 && b == 0x77 && gdb.reads == 1);
+	struct kernel_read_request req = { TEXT + 0x1000, &b, 1, NULL };
+	take_error(kernel_read_batch(&r, &req, 1));
+	CHECK(!req.err && b == 0x77 && gdb.reads == 2);
+	/* It remapped the page meanwhile and stopped: the new mapping. */
+	pte(PT_K, 1, 0x60000 | P);
+	guard_value = 2;
+	take_error(r.read(r.context, TEXT + 0x1000, &b, 1));
+	CHECK(err_code == 0 && b == 0xcd && gdb.reads == 2);
+	pte(PT_K, 1, 0x30000 | P);
+	unmap_all(&gdb);
+	guest_ram_destroy(g);
+}
+
 TEST(a_file_shorter_than_the_ranges_is_refused)
 {
 	int fd = memfd_create("short", MFD_CLOEXEC);
@@ -459,6 +501,7 @@ int main(void)
 	RUN(five_levels_walk_one_more_table);
 	RUN(translations_are_kept_until_a_flush);
 	RUN(reader_hands_what_the_file_cannot_answer_to_the_fallback);
+	RUN(guard_sends_reads_to_gdb_while_the_guest_runs_and_flushes_after);
 	RUN(a_file_shorter_than_the_ranges_is_refused);
 	RUN(a_read_past_a_shrunken_file_is_a_fault_not_a_crash);
 	return tap_done();
