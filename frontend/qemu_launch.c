@@ -260,8 +260,9 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	while (!listening(port)) {
 		if (qemu_launch_exited(ret, how, sizeof(how))) {
 			err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
-						"QEMU exited before its gdb stub listened (%s); its messages are above",
-						how);
+						"QEMU exited before its gdb stub listened (%s); its messages are above%s",
+						how,
+						ram ? " (lkdb gave it a shared memfd as RAM, sized by -m: --no-guest-ram leaves that out)" : "");
 			goto out;
 		}
 		if (now_ms() - start > STUB_WAIT_MS) {

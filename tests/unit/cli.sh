@@ -53,6 +53,27 @@ run qemu "$FIXTURE" -- -kernel x -s
 check "lkdb qemu refuses the user's own stub (-s)" err_is 2 'drop -s: lkdb gives QEMU its gdb stub'
 LKDB_QEMU=/nonexistent/qemu run qemu "$FIXTURE" -- -kernel x
 check "lkdb qemu without QEMU: one line naming it" err_is 2 'cannot run /nonexistent/qemu'
+# A QEMU that writes down its arguments and fails: what lkdb qemu adds for
+# the guest's RAM (a shared memfd sized by -m), and the hint when it fails.
+printf '#!/bin/sh\nprintf "%%s\\n" "$@" >"%s"\nexit 1\n' \
+    "$TMP/qemu-args" >"$TMP/fake-qemu"
+chmod +x "$TMP/fake-qemu"
+LKDB_QEMU=$TMP/fake-qemu run qemu "$FIXTURE" -- -kernel x -m 256
+check "lkdb qemu: QEMU failing names the memfd it was given and --no-guest-ram" \
+    err_is 2 'QEMU exited before its gdb stub listened .*--no-guest-ram leaves that out'
+check "lkdb qemu gives the guest a shared memfd of -m's size as its RAM" \
+    bash -c "grep -qx 'memory-backend-memfd,id=lkdb-ram,size=268435456,share=on' '$TMP/qemu-args' &&
+             grep -qx 'memory-backend=lkdb-ram' '$TMP/qemu-args'"
+LKDB_QEMU=$TMP/fake-qemu run qemu "$FIXTURE" -- -kernel x
+check "... 128 MiB without -m (QEMU's default)" \
+    grep -qx 'memory-backend-memfd,id=lkdb-ram,size=134217728,share=on' "$TMP/qemu-args"
+LKDB_QEMU=$TMP/fake-qemu run qemu --no-guest-ram "$FIXTURE" -- -kernel x -m 256
+check "... none with --no-guest-ram" bash -c "! grep -q memory-backend '$TMP/qemu-args'"
+LKDB_QEMU=$TMP/fake-qemu run qemu "$FIXTURE" -- -kernel x -m 1G \
+    -object memory-backend-ram,id=mine,size=1G -machine memory-backend=mine
+check "... none when the user's arguments arrange RAM" bash -c "! grep -q lkdb-ram '$TMP/qemu-args'"
+LKDB_QEMU=$TMP/fake-qemu run qemu "$FIXTURE" -- -kernel x -m 1.5G
+check "... none for a -m lkdb cannot size (QEMU judges it)" bash -c "! grep -q lkdb-ram '$TMP/qemu-args'"
 run --console-log x "$FIXTURE"
 check "--console-log is for lkdb qemu" err_is 2 'console-log is for lkdb qemu'
 run -r :1 "$FIXTURE" "$TMP/vmcore"
