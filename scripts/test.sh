@@ -72,7 +72,8 @@ results+=("$ASAN/meson-logs/testlog.json")
 # Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}
 : >"$BUILD/libfuzzer.tap"
-for target in mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse; do
+for target in mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse \
+    qemu-monitor:qemu_monitor; do
     name=${target%%:*} corpus=tests/fuzz/corpus/${target#*:}
     fuzzer=$ASAN/tests/fuzz/fuzz-$name
     if [[ ! -x $fuzzer ]]; then
