@@ -641,20 +641,16 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		lkdb_note(s, "attached to %s: Linux %s, KASLR offset 0x%" PRIx64,
 			  options->remote, vmlinux_release(s->vmlinux),
 			  s->kaslr_offset);
-	if (options->remote && !options->no_guest_ram)
-		open_guest_ram(s);
 	else if (s->dump)
 		lkdb_note(s, "%s [%s]: Linux %s, %u CPUs, KASLR offset 0x%" PRIx64,
 			  options->vmcore, dump_format_name(s->dump),
 			  vmlinux_release(s->vmlinux), dump_nr_cpus(s->dump),
 			  s->kaslr_offset);
+	if (options->remote && !options->no_guest_ram)
+		open_guest_ram(s);
 	return NULL;
 }
 
-/*
- * Reads from QEMU's shared RAM file when there is one; none is no error
- * (most guests have none), a file that fails its check is a warning.
- */
 /* The file is read only while the guest is stopped, and as of this stop. */
 static uint64_t guest_ram_guard(void *context)
 {
@@ -664,6 +660,10 @@ static uint64_t guest_ram_guard(void *context)
 	return gdb_driver_resumes(gdb);
 }
 
+/*
+ * Reads from QEMU's shared RAM file when there is one; none is no error
+ * (most guests have none), a file that fails its check is a warning.
+ */
 static void open_guest_ram(struct lkdb_session *s)
 {
 	struct lkdb_error *err = guest_ram_live_open(s, &s->guest_ram);
