@@ -134,7 +134,7 @@ static struct lkdb_error *symbol_at(struct lkdb_session *s, const char *name,
  * phys_base (where the image was put in physical memory).
  */
 static struct lkdb_error *set_paging(struct lkdb_session *s,
-				     struct guest_ram *g)
+				     struct guest_ram *g, uint64_t *root_ret)
 {
 	struct kernel_memory_reader gdb;
 	gdb_target_memory_reader(s->gdb, &gdb);
@@ -161,42 +161,86 @@ static struct lkdb_error *set_paging(struct lkdb_session *s,
 	if (!e && l5)
 		levels = 5;
 	lkdb_error_destroy(e);
-	guest_ram_set_paging(g, top - START_KERNEL_MAP + phys_base, levels);
+	*root_ret = top - START_KERNEL_MAP + phys_base;
+	guest_ram_set_paging(g, *root_ret, levels);
+	return NULL;
+}
 
-	/* The same bytes as through gdb, or this is not the guest's RAM. */
+#define PAGE 4096
+
+/*
+ * Is this the guest's RAM?  The kernel's top page table (init_top_pgt),
+ * read from the file at its physical address, must be what gdb reads at
+ * its virtual one: a page table names physical pages all over RAM, no
+ * other file holds the same.  Then the page walk must give linux_banner
+ * and phys_base as gdb reads them.  Early in boot (lkdb qemu attaches as
+ * soon as the banner is readable) the kernel still runs on early_top_pgt
+ * and init_top_pgt is empty or half built: not ready, no error; lkdb
+ * checks again at a later stop.
+ */
+struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
+					struct guest_ram *g, bool *ready_ret)
+{
+	*ready_ret = false;
+	struct kernel_memory_reader gdb;
+	gdb_target_memory_reader(s->gdb, &gdb);
+	uint64_t top, phys_base_addr, phys_base, banner_addr, root;
+	struct lkdb_error *err = symbol_at(s, "init_top_pgt", &top);
+	if (!err)
+		err = symbol_at(s, "phys_base", &phys_base_addr);
+	if (!err)
+		err = symbol_at(s, "linux_banner", &banner_addr);
+	if (!err)
+		err = set_paging(s, g, &root);
+	if (err)
+		return err;
 	const char *banner = vmlinux_banner(s->vmlinux);
 	size_t len = strlen(banner);
-	uint64_t banner_addr, direct_phys_base = 0;
+	uint64_t *via_gdb = malloc(PAGE), *via_file = malloc(PAGE);
 	char *seen = malloc(len + 1);
-	if (!seen)
-		return &lkdb_error_oom;
-	err = symbol_at(s, "linux_banner", &banner_addr);
-	if (err) {
-		free(seen);
-		return err;
+	if (!via_gdb || !via_file || !seen) {
+		err = &lkdb_error_oom;
+		goto out;
 	}
-	err = guest_ram_read(g, banner_addr, seen, len);
+	err = gdb.read(gdb.context, top, via_gdb, PAGE);
 	if (!err)
-		err = guest_ram_read(g, phys_base_addr, &direct_phys_base,
-				     sizeof(direct_phys_base));
-	if (err) {
+		err = gdb.read(gdb.context, phys_base_addr, &phys_base,
+			       sizeof(phys_base));
+	if (err)
+		goto out;
+	bool populated = false;
+	for (size_t i = PAGE / 16; i < PAGE / 8; i++)
+		populated |= via_gdb[i] != 0;
+	if (!populated)
+		goto out;
+	err = guest_ram_read_phys(g, root, via_file, PAGE);
+	if (err || memcmp(via_file, via_gdb, PAGE)) {
 		struct lkdb_error *why = lkdb_error_create(
 			LKDB_ERROR_MISMATCH,
-			"it does not hold this guest's kernel (%s)",
-			err->message);
+			"it does not hold the memory gdb reads (init_top_pgt differs%s%s)",
+			err ? ": " : "", err ? err->message : "");
 		lkdb_error_destroy(err);
 		err = why;
-	} else if (memcmp(seen, banner, len) ||
-		   direct_phys_base != phys_base) {
-		err = lkdb_error_create(LKDB_ERROR_MISMATCH,
-					"it does not hold the memory gdb reads (linux_banner or phys_base differ)");
+		goto out;
 	}
+	/* The guest's RAM: whatever fails now is the tables being built. */
+	uint64_t direct_phys_base = 0;
+	struct lkdb_error *e = guest_ram_read(g, banner_addr, seen, len);
+	if (!e)
+		e = guest_ram_read(g, phys_base_addr, &direct_phys_base,
+				   sizeof(direct_phys_base));
+	*ready_ret = !e && !memcmp(seen, banner, len) &&
+		     direct_phys_base == phys_base;
+	lkdb_error_destroy(e);
+out:
+	free(via_gdb);
+	free(via_file);
 	free(seen);
 	return err;
 }
 
 struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
-				       struct guest_ram **ret)
+				       struct guest_ram **ret, bool *ready_ret)
 {
 	char *text = NULL;
 	struct lkdb_error *err = monitor(s, "info memdev", &text);
@@ -233,8 +277,9 @@ struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
 		if (!err)
 			err = guest_ram_open(fd, name, ranges, nr, &g);
 		free(ranges);
+		bool ready = false;
 		if (!err) {
-			err = set_paging(s, g);
+			err = guest_ram_live_check(s, g, &ready);
 			if (err) {
 				err = lkdb_error_prefix(err, "%s", name);
 				guest_ram_destroy(g);
@@ -244,6 +289,7 @@ struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
 			free(mtree);
 			lkdb_error_destroy(last);
 			*ret = g;
+			*ready_ret = ready;
 			return NULL;
 		}
 		/* Keep the most telling reason: a file that failed a check. */

@@ -9,6 +9,8 @@
 #ifndef LKDB_GUEST_RAM_LIVE_H
 #define LKDB_GUEST_RAM_LIVE_H
 
+#include <stdbool.h>
+
 #include "../common/error.h"
 #include "session.h"
 
@@ -16,11 +18,21 @@ struct guest_ram;
 
 /*
  * Find the guest's RAM, set up the kernel's page tables over it and check
- * it against what gdb reads (linux_banner, phys_base).  LKDB_ERROR_NOT_FOUND
- * when QEMU shares no RAM (or the stub is not QEMU's): reads stay with gdb;
- * other errors say what is wrong with the RAM that was found.
+ * it (guest_ram_live_check).  LKDB_ERROR_NOT_FOUND when QEMU shares no RAM
+ * (or the stub is not QEMU's): reads stay with gdb; other errors say what
+ * is wrong with the RAM that was found.  *ready_ret false: too early in
+ * boot to check; check again at a later stop before reading.
  */
 struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
-				       struct guest_ram **ret);
+				       struct guest_ram **ret,
+				       bool *ready_ret);
+/*
+ * Does the file hold what gdb reads (init_top_pgt, linux_banner,
+ * phys_base)?  LKDB_ERROR_MISMATCH if not.  *ready_ret false and no error:
+ * the kernel's page tables are not up yet (early boot), nothing to read
+ * or compare.
+ */
+struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
+					struct guest_ram *g, bool *ready_ret);
 
 #endif

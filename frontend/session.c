@@ -651,13 +651,32 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	return NULL;
 }
 
-/* The file is read only while the guest is stopped, and as of this stop. */
+/*
+ * The file is read only while the guest is stopped, as of this stop, and
+ * once it is known to be the guest's RAM: lkdb qemu attaches before the
+ * kernel's own page tables are up, so the check may have to wait for a
+ * later stop.
+ */
 static uint64_t guest_ram_guard(void *context)
 {
-	struct gdb_driver *gdb = context;
-	if (gdb_driver_target_running(gdb))
+	struct lkdb_session *s = context;
+	if (s->guest_ram_failed || gdb_driver_target_running(s->gdb))
 		return GUEST_RAM_RUNNING;
-	return gdb_driver_resumes(gdb);
+	unsigned long now = gdb_driver_resumes(s->gdb);
+	if (!s->guest_ram_ready && now != s->guest_ram_checked) {
+		s->guest_ram_checked = now;
+		bool ready = false;
+		struct lkdb_error *err = guest_ram_live_check(s, s->guest_ram,
+							      &ready);
+		if (err) {
+			s->guest_ram_failed = true;
+			lkdb_note(s, "warning: not reading guest memory from QEMU's RAM file: %s: %s; reading it through gdb",
+				  guest_ram_name(s->guest_ram), err->message);
+			lkdb_error_destroy(err);
+		}
+		s->guest_ram_ready = ready;
+	}
+	return s->guest_ram_ready ? now : GUEST_RAM_RUNNING;
 }
 
 /*
@@ -666,15 +685,18 @@ static uint64_t guest_ram_guard(void *context)
  */
 static void open_guest_ram(struct lkdb_session *s)
 {
-	struct lkdb_error *err = guest_ram_live_open(s, &s->guest_ram);
-	if (!err)
-		guest_ram_set_guard(s->guest_ram, guest_ram_guard, s->gdb);
-	if (!err)
+	bool ready = false;
+	struct lkdb_error *err = guest_ram_live_open(s, &s->guest_ram, &ready);
+	if (!err) {
+		s->guest_ram_ready = ready;
+		s->guest_ram_checked = gdb_driver_resumes(s->gdb);
+		guest_ram_set_guard(s->guest_ram, guest_ram_guard, s);
 		lkdb_note(s, "reading guest memory from %s while the guest is stopped",
 			  guest_ram_name(s->guest_ram));
-	else if (err->code != LKDB_ERROR_NOT_FOUND)
+	} else if (err->code != LKDB_ERROR_NOT_FOUND) {
 		lkdb_note(s, "warning: not reading guest memory from QEMU's RAM file: %s; reading it through gdb",
 			  err->message);
+	}
 	lkdb_error_destroy(err);
 }
 

@@ -62,6 +62,14 @@ struct lkdb_session {
 	 * the guest is stopped (guest_ram_live.h); NULL: through gdb.
 	 */
 	struct guest_ram *guest_ram;
+	/*
+	 * Checked against gdb's reads (guest_ram_live_check) as of the stop
+	 * counted guest_ram_checked; until then, and for good once a check
+	 * failed, reads go through gdb.
+	 */
+	bool guest_ram_ready;
+	bool guest_ram_failed;
+	unsigned long guest_ram_checked;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
 };

@@ -105,8 +105,9 @@ void guest_ram_reader(struct guest_ram *g,
 /*
  * Optional: asked before each read of the reader.  Returns a number that
  * changes whenever the guest ran (cached translations are dropped then),
- * or GUEST_RAM_RUNNING while it runs (every read goes to the fallback:
- * the file would be read while the guest writes it).
+ * or GUEST_RAM_RUNNING while the file may not be read (the guest runs and
+ * writes it, or the file is not known good yet): every read goes to the
+ * fallback.
  */
 #define GUEST_RAM_RUNNING UINT64_MAX
 void guest_ram_set_guard(struct guest_ram *g,
