@@ -134,17 +134,15 @@ static struct lkdb_error *symbol_at(struct lkdb_session *s, const char *name,
  * phys_base (where the image was put in physical memory).
  */
 static struct lkdb_error *set_paging(struct lkdb_session *s,
-				     struct guest_ram *g, uint64_t *root_ret)
+				     struct guest_ram *g, uint64_t top,
+				     uint64_t phys_base_addr,
+				     uint64_t *phys_base_ret, uint64_t *root_ret)
 {
 	struct kernel_memory_reader gdb;
 	gdb_target_memory_reader(s->gdb, &gdb);
-	uint64_t top, phys_base_addr, phys_base;
-	struct lkdb_error *err = symbol_at(s, "init_top_pgt", &top);
-	if (!err)
-		err = symbol_at(s, "phys_base", &phys_base_addr);
-	if (!err)
-		err = gdb.read(gdb.context, phys_base_addr, &phys_base,
-			       sizeof(phys_base));
+	uint64_t phys_base;
+	struct lkdb_error *err = gdb.read(gdb.context, phys_base_addr,
+					  &phys_base, sizeof(phys_base));
 	if (err)
 		return err;
 	/*
@@ -161,6 +159,7 @@ static struct lkdb_error *set_paging(struct lkdb_session *s,
 	if (!e && l5)
 		levels = 5;
 	lkdb_error_destroy(e);
+	*phys_base_ret = phys_base;
 	*root_ret = top - START_KERNEL_MAP + phys_base;
 	guest_ram_set_paging(g, *root_ret, levels);
 	return NULL;
@@ -191,7 +190,7 @@ struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
 	if (!err)
 		err = symbol_at(s, "linux_banner", &banner_addr);
 	if (!err)
-		err = set_paging(s, g, &root);
+		err = set_paging(s, g, top, phys_base_addr, &phys_base, &root);
 	if (err)
 		return err;
 	const char *banner = vmlinux_banner(s->vmlinux);
@@ -203,9 +202,6 @@ struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
 		goto out;
 	}
 	err = gdb.read(gdb.context, top, via_gdb, PAGE);
-	if (!err)
-		err = gdb.read(gdb.context, phys_base_addr, &phys_base,
-			       sizeof(phys_base));
 	if (err)
 		goto out;
 	bool populated = false;

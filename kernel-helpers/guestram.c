@@ -143,52 +143,67 @@ static bool parse_flat_range(const char *line, const char *region,
 	return ret->end > start;
 }
 
+/*
+ * The region's ranges in the first flat view that has any and, when
+ * memory_only, renders the CPUs' "memory" address space.  *n_ret 0: none.
+ */
+static struct lkdb_error *view_ranges(const char *text, const char *region,
+				      bool memory_only,
+				      struct guest_ram_range **ranges_ret,
+				      size_t *n_ret)
+{
+	struct guest_ram_range *ranges = NULL;
+	size_t n = 0, cap = 0;
+	bool is_memory = false;
+	const char *p = text ? text : "";
+	char line[512];
+	while (next_line(&p, line, sizeof(line))) {
+		if (!strncmp(line, "FlatView #", 10)) {
+			if (n)
+				break;	/* the previous view had them */
+			is_memory = false;
+			continue;
+		}
+		if (!strncmp(skip_blanks(line), "AS \"memory\"", 11))
+			is_memory = true;
+		struct guest_ram_range r;
+		if ((memory_only && !is_memory) ||
+		    !parse_flat_range(line, region, &r))
+			continue;
+		if (n == cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			void *nr = realloc(ranges, ncap * sizeof(*ranges));
+			if (!nr) {
+				free(ranges);
+				return &lkdb_error_oom;
+			}
+			ranges = nr;
+			cap = ncap;
+		}
+		ranges[n++] = r;
+	}
+	*ranges_ret = ranges;
+	*n_ret = n;
+	return NULL;
+}
+
 struct lkdb_error *guest_ram_parse_mtree(const char *text, const char *region,
 					 struct guest_ram_range **ranges_ret,
 					 size_t *n_ret)
 {
 	/*
-	 * Two passes over the flat views: the one the CPUs' "memory" address
-	 * space renders, else (a QEMU that names it otherwise) the first
-	 * that has the region at all.
+	 * The view the CPUs' "memory" address space renders, else (a QEMU
+	 * that names it otherwise) the first that has the region at all.
 	 */
 	struct guest_ram_range *ranges = NULL;
-	size_t n = 0, cap = 0;
-	for (int pass = 0; pass < 2 && !n; pass++) {
-		const char *p = text ? text : "";
-		char line[512];
-		bool in_view = false, chosen = false, done = false;
-		while (!done && next_line(&p, line, sizeof(line))) {
-			if (!strncmp(line, "FlatView #", 10)) {
-				if (chosen && n)
-					done = true;
-				in_view = true;
-				chosen = pass == 1;
-				continue;
-			}
-			if (!in_view)
-				continue;
-			const char *l = skip_blanks(line);
-			if (!strncmp(l, "AS \"memory\"", 11))
-				chosen = true;
-			struct guest_ram_range r;
-			if (!chosen || !parse_flat_range(line, region, &r))
-				continue;
-			if (n == cap) {
-				size_t ncap = cap ? 2 * cap : 16;
-				void *nr = realloc(ranges, ncap * sizeof(*ranges));
-				if (!nr) {
-					free(ranges);
-					return &lkdb_error_oom;
-				}
-				ranges = nr;
-				cap = ncap;
-			}
-			ranges[n++] = r;
-		}
-		if (pass == 0 && n && !done)
-			break;
+	size_t n = 0;
+	struct lkdb_error *err = view_ranges(text, region, true, &ranges, &n);
+	if (!err && !n) {
+		free(ranges);
+		err = view_ranges(text, region, false, &ranges, &n);
 	}
+	if (err)
+		return err;
 	if (!n) {
 		free(ranges);
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
@@ -537,13 +552,14 @@ static struct lkdb_error *reader_read_batch(void *context,
 					    size_t n)
 {
 	struct guest_ram *g = context;
+	if (!usable(g)) {
+		g->stats.fallback += n;
+		return kernel_read_batch(&g->fallback, reqs, n);
+	}
 	size_t missed = 0;
-	bool use = usable(g);
 	for (size_t i = 0; i < n; i++) {
-		reqs[i].err = use ? guest_ram_read(g, reqs[i].addr, reqs[i].buf,
-						   reqs[i].len) :
-				    lkdb_error_create(LKDB_ERROR_FAULT,
-						      "the guest runs");
+		reqs[i].err = guest_ram_read(g, reqs[i].addr, reqs[i].buf,
+					     reqs[i].len);
 		if (reqs[i].err)
 			missed++;
 		else
