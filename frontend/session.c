@@ -173,6 +173,7 @@ struct setup_step {
 	bool connects;		/* target remote: a *stopped follows */
 	bool slow;		/* show progress while waiting */
 	bool sent;
+	bool collected;		/* its result is in */
 	unsigned long long token;
 };
 
@@ -210,6 +211,7 @@ static void clear_steps(struct lkdb_session *s)
 	free(s->setup);
 	s->setup = NULL;
 	s->nr_setup = 0;
+	s->setup_done = 0;
 }
 
 static struct lkdb_error *plan_setup(struct lkdb_session *s)
@@ -297,6 +299,9 @@ static struct lkdb_error *finish_step(struct lkdb_session *s,
 	struct gdb_call_result r;
 	struct lkdb_error *err;
 	struct progress progress = { s, "reading symbols" };
+	/* Collected before a Ctrl-C broke the wait for its *stopped. */
+	if (step->collected)
+		return gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS, NULL);
 	if (step->slow)
 		current_progress = &progress;
 	if (step->sent)
@@ -334,6 +339,7 @@ static struct lkdb_error *finish_step(struct lkdb_session *s,
 					 s->options->vmcore);
 	if (err)
 		return lkdb_error_prefix(err, "gdb: %s", step->command);
+	step->collected = true;
 	if (step->connects)
 		return gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS, NULL);
 	return NULL;
@@ -345,8 +351,13 @@ struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
 		return lkdb_error_create(s->gdb_failed->code, "%s",
 					 s->gdb_failed->message);
 	struct lkdb_error *err = NULL;
-	for (size_t i = 0; !err && i < s->nr_setup; i++)
-		err = finish_step(s, &s->setup[i]);
+	while (!err && s->setup_done < s->nr_setup) {
+		err = finish_step(s, &s->setup[s->setup_done]);
+		/* Ctrl-C: stop waiting; gdb goes on, a later command waits again. */
+		if (err && err->code == LKDB_ERROR_INTERRUPTED)
+			return lkdb_error_prefix(err, "gdb is still reading the symbols");
+		s->setup_done++;
+	}
 	clear_steps(s);
 	if (err) {
 		/* Collecting consumed the replies: remember why, for later. */

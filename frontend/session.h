@@ -40,6 +40,7 @@ struct lkdb_session {
 	 */
 	struct setup_step *setup;
 	size_t nr_setup;
+	size_t setup_done;	/* steps collected so far */
 	/* Why gdb could not be set up; later gdb commands fail with it. */
 	struct lkdb_error *gdb_failed;
 	uint64_t kaslr_offset;

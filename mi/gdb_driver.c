@@ -19,6 +19,9 @@
 /* How much of gdb's stderr is kept to explain its death. */
 #define STDERR_TAIL_MAX 2048
 #define TICK_MS 250
+/* How long gdb may take to answer after a Ctrl-C (SIGINT) before lkdb
+ * stops waiting for it. */
+#define INTERRUPT_GRACE_MS 1500
 
 struct record_node {
 	struct mi_output *out;
@@ -54,6 +57,10 @@ struct gdb_driver {
 	size_t nr_inflight, cap_inflight;
 	/* The token wait_result() is waiting for, 0 if none. */
 	unsigned long long awaited;
+	/* When a Ctrl-C was passed to busy gdb as SIGINT, 0 if none. */
+	long interrupted_ms;
+	/* The wait in progress is for a background command's result. */
+	bool background_wait;
 	bool running;
 	unsigned long resumes;	/* *running records seen */
 	/*
@@ -326,8 +333,12 @@ static struct record_node *dispatch(struct gdb_driver *d,
 		/* Whose output is it?  The oldest command gdb has not answered. */
 		unsigned long long owner = d->nr_inflight ? d->inflight[0] : 0;
 		bool mine = owner && owner == d->awaited;
-		if (owner && is_sent(d, owner))
-			break;	/* a background command: never shown */
+		/*
+		 * A background command's output, or one's that lkdb gave up
+		 * waiting for (timed out, interrupted): never shown.
+		 */
+		if (owner && !mine)
+			break;
 		if (mine && d->capturing &&
 		    (out->kind == MI_OUTPUT_CONSOLE ||
 		     (out->kind == MI_OUTPUT_TARGET && d->capture_target)))
@@ -404,20 +415,66 @@ static struct lkdb_error *send_command(struct gdb_driver *d,
 }
 
 
-/* Deliver a pending Ctrl-C: stop the target, or break gdb's busy work. */
-static void forward_interrupt(struct gdb_driver *d)
+/*
+ * Deliver a pending Ctrl-C.  A running target is stopped (-exec-interrupt,
+ * or SIGINT to gdb when a CLI command resumed it) and the wait goes on for
+ * its *stopped: the interrupt is used up.  Otherwise gdb itself is busy:
+ * it gets SIGINT (gdb's Quit) and INTERRUPT_GRACE_MS to answer, after
+ * which the wait gives up with LKDB_ERROR_INTERRUPTED and the flag stays
+ * set for the caller to see.  A background command (gdb_driver_collect)
+ * is never signalled: the caller stops waiting at once and may collect it
+ * later.
+ */
+static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
+					    bool background)
 {
-	if (!d->interrupt_flag || !*d->interrupt_flag)
-		return;
-	*d->interrupt_flag = 0;
-	if (d->running && !d->resumed_by_cli) {
-		/* The reply is dropped as a stale token; *stopped follows. */
-		send_command(d, d->next_token++, "-exec-interrupt", NULL, 0);
-	} else if (d->pid > 0) {
-		kill(d->pid, SIGINT);
+	if (!d->interrupt_flag || !*d->interrupt_flag) {
+		d->interrupted_ms = 0;
+		return NULL;
 	}
+	if (d->running) {
+		*d->interrupt_flag = 0;
+		d->interrupted_ms = 0;
+		if (!d->resumed_by_cli)
+			/* Its reply is dropped as a stale token. */
+			send_command(d, d->next_token++, "-exec-interrupt",
+				     NULL, 0);
+		else if (d->pid > 0)
+			kill(d->pid, SIGINT);
+		return NULL;
+	}
+	long now = now_ms();
+	if (!background && !d->interrupted_ms) {
+		d->interrupted_ms = now;
+		if (d->pid > 0)
+			kill(d->pid, SIGINT);
+		return NULL;
+	}
+	if (background || now - d->interrupted_ms >= INTERRUPT_GRACE_MS) {
+		d->interrupted_ms = 0;
+		return lkdb_error_create(LKDB_ERROR_INTERRUPTED,
+					 "interrupted (Ctrl-C)%s",
+					 background ? "" :
+					 ": gdb did not stop what it was doing; its answer will be dropped");
+	}
+	return NULL;
 }
 
+
+/*
+ * A result record nobody is waiting for right now: a background command's
+ * (gdb_driver_send) is kept for gdb_driver_collect(); any other is a late
+ * reply to a call that timed out or was interrupted, and is dropped.
+ */
+static void keep_or_drop_result(struct gdb_driver *d, struct record_node *node)
+{
+	if (node->out->has_token && is_sent(d, node->out->token)) {
+		queue_push(&d->kept, node);
+		return;
+	}
+	mi_output_destroy(node->out);
+	free(node);
+}
 
 /*
  * Wait for the result record with token, dispatching everything else.
@@ -455,14 +512,7 @@ static struct lkdb_error *wait_result_for(struct gdb_driver *d,
 				free(node);
 				return NULL;
 			}
-			if (node->out->has_token &&
-			    is_sent(d, node->out->token)) {
-				queue_push(&d->kept, node);
-				continue;
-			}
-			/* A late reply to a call that timed out: drop it. */
-			mi_output_destroy(node->out);
-			free(node);
+			keep_or_drop_result(d, node);
 		}
 		long now = now_ms();
 		if (timeout_ms >= 0 && now - start >= timeout_ms)
@@ -473,11 +523,14 @@ static struct lkdb_error *wait_result_for(struct gdb_driver *d,
 			last_tick = now;
 			d->cb.tick(d->cb.context, now - start);
 		}
-		forward_interrupt(d);
+		struct lkdb_error *err = forward_interrupt(d,
+							   d->background_wait);
+		if (err)
+			return err;
 		int wait = TICK_MS;
 		if (timeout_ms >= 0 && timeout_ms - (now - start) < wait)
 			wait = (int)(timeout_ms - (now - start));
-		struct lkdb_error *err = pump(d, wait);
+		err = pump(d, wait);
 		if (err)
 			return err;
 	}
@@ -585,9 +638,14 @@ struct lkdb_error *gdb_driver_collect(struct gdb_driver *d, unsigned flags,
 	d->capture_target = flags & GDB_CALL_CAPTURE_TARGET;
 	d->quiet = flags & GDB_CALL_QUIET;
 	d->capture_len = 0;
+	d->background_wait = true;
 	struct lkdb_error *err = wait_result(d, token, timeout_ms,
 					     &ret->record);
+	d->background_wait = false;
 	d->capturing = d->quiet = d->capture_target = false;
+	/* Not collected: it stays a background command, for later. */
+	if (err && err != d->dead)
+		d->sent[d->nr_sent++] = token;
 	if (err && err == d->dead)
 		err = lkdb_error_create(err->code, "%s", err->message);
 	return err;
@@ -643,10 +701,8 @@ struct lkdb_error *gdb_driver_next_async(struct gdb_driver *d, int timeout_ms,
 		struct record_node *node;
 		while ((node = queue_pop(&d->incoming))) {
 			node = dispatch(d, node);
-			if (node) {
-				mi_output_destroy(node->out);
-				free(node);
-			}
+			if (node)
+				keep_or_drop_result(d, node);
 		}
 		node = queue_pop(&d->async);
 		if (node) {
@@ -657,11 +713,13 @@ struct lkdb_error *gdb_driver_next_async(struct gdb_driver *d, int timeout_ms,
 		long elapsed = now_ms() - start;
 		if (timeout_ms >= 0 && elapsed >= timeout_ms)
 			return NULL;
-		forward_interrupt(d);
+		struct lkdb_error *err = forward_interrupt(d, false);
+		if (err)
+			return err;
 		int wait = TICK_MS;
 		if (timeout_ms >= 0 && timeout_ms - elapsed < wait)
 			wait = (int)(timeout_ms - elapsed);
-		struct lkdb_error *err = pump(d, wait);
+		err = pump(d, wait);
 		if (err)
 			return err == d->dead ?
 			       lkdb_error_create(err->code, "%s",
@@ -822,10 +880,8 @@ static struct lkdb_error *wait_prompt(struct gdb_driver *d, int timeout_ms)
 		while ((node = queue_pop(&d->incoming))) {
 			bool prompt = node->out->kind == MI_OUTPUT_PROMPT;
 			node = dispatch(d, node);
-			if (node) {
-				mi_output_destroy(node->out);
-				free(node);
-			}
+			if (node)
+				keep_or_drop_result(d, node);
 			if (prompt)
 				return NULL;
 		}

@@ -266,6 +266,92 @@ TEST(sent_commands_are_collected_by_token_in_any_order)
 	gdb_driver_destroy(d);
 }
 
+/*
+ * The dump session's shape: setup commands sent in the background, then a
+ * wait for an asynchronous record while their results arrive.  The results
+ * must be kept for collecting, not dropped (a prompt that hung forever).
+ */
+TEST(results_of_sent_commands_survive_an_async_wait)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	const char *a[] = { "console", "print 11" };
+	unsigned long long ta = 0;
+	CHECK(!gdb_driver_send(d, "-interpreter-exec", a, 2, &ta));
+	/* Its ^done arrives while nobody collects (startup records first). */
+	struct mi_output *out = NULL;
+	struct lkdb_error *err;
+	do {
+		mi_output_destroy(out);
+		err = gdb_driver_next_async(d, 1000, &out);
+	} while (!err && out);
+	CHECK(err == NULL);
+	struct gdb_call_result r;
+	err = gdb_driver_collect(d, GDB_CALL_QUIET, 2000, ta, &r);
+	CHECK(err == NULL);
+	CHECK(!err && r.record->token == ta &&
+	      r.record->result_class == MI_CLASS_DONE);
+	if (!err)
+		gdb_call_result_deinit(&r);
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
+/*
+ * Ctrl-C while gdb is busy with a command that ignores SIGINT: lkdb stops
+ * waiting (LKDB_ERROR_INTERRUPTED) and the session goes on; the stale
+ * answer and its output are never taken for a later command's.
+ */
+TEST(interrupt_of_busy_gdb_returns_and_session_goes_on)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	pthread_t t;
+	pthread_create(&t, NULL, raise_interrupt, NULL);
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(
+		d, 0, GDB_TIMEOUT_NONE,
+		"shell trap '' INT; sleep 4; echo late-output", &r);
+	pthread_join(t, NULL);
+	CHECK(err && err->code == LKDB_ERROR_INTERRUPTED);
+	/* The flag stays set for the caller's own loops to see. */
+	CHECK(interrupt_flag == 1);
+	lkdb_error_destroy(err);
+	interrupt_flag = 0;
+	char *text = console(d, "print 8");
+	CHECK_STR(text, "$1 = 8\n");
+	free(text);
+	gdb_driver_destroy(d);
+}
+
+/* Ctrl-C while collecting a background command: it can be collected later. */
+TEST(interrupted_collect_can_be_collected_again)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	const char *a[] = { "console", "shell sleep 1" };
+	unsigned long long ta = 0;
+	CHECK(!gdb_driver_send(d, "-interpreter-exec", a, 2, &ta));
+	interrupt_flag = 1;
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_collect(d, GDB_CALL_QUIET,
+						    GDB_TIMEOUT_NONE, ta, &r);
+	CHECK(err && err->code == LKDB_ERROR_INTERRUPTED);
+	lkdb_error_destroy(err);
+	interrupt_flag = 0;
+	err = gdb_driver_collect(d, GDB_CALL_QUIET, 10000, ta, &r);
+	CHECK(err == NULL);
+	CHECK(!err && r.record->token == ta &&
+	      r.record->result_class == MI_CLASS_DONE);
+	if (!err)
+		gdb_call_result_deinit(&r);
+	lkdb_error_destroy(err);
+	gdb_driver_destroy(d);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -283,5 +369,8 @@ int main(int argc, char **argv)
 	RUN(gdb_death_is_reported_not_hung);
 	RUN(injected_newline_stays_one_argument);
 	RUN(sent_commands_are_collected_by_token_in_any_order);
+	RUN(results_of_sent_commands_survive_an_async_wait);
+	RUN(interrupt_of_busy_gdb_returns_and_session_goes_on);
+	RUN(interrupted_collect_can_be_collected_again);
 	return tap_done();
 }
