@@ -11,6 +11,17 @@
 
 const struct lkdb_command lkdb_commands[] = {
 	{
+		.name = "detach",
+		.handler = cmd_detach,
+		.summary = "detach and leave lkdb; under lkdb qemu, QEMU keeps running",
+		.usage = "detach\n"
+			 "Like quit: lkdb's breakpoints are removed, the guest goes on\n"
+			 "running and lkdb exits.  Under lkdb qemu, quit ends QEMU;\n"
+			 "detach leaves it running, its console still written to the\n"
+			 "console log, and prints how to attach again (lkdb -r).",
+		.flags = CMD_NO_GDB,
+	},
+	{
 		.name = "dis",
 		.handler = cmd_dis,
 		.summary = "disassemble a function or from an address, with source lines",

@@ -73,6 +73,7 @@ struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
 struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx);
+struct lkdb_error *cmd_detach(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_log(struct lkdb_command_context *ctx);
 struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* lkdb: a Linux kernel debugger over gdb. */
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,14 +11,102 @@
 #include "qemu_launch.h"
 #include "repl.h"
 #include "session.h"
+#include "terminal.h"
 
 /* Exit statuses: documented in --help and lkdb(1). */
 enum { EXIT_OK = 0, EXIT_COMMAND_FAILED = 1, EXIT_START_FAILED = 2 };
 
-static void on_sigint(int sig)
+static void drain_console(void *context)
 {
-	(void)sig;
-	lkdb_interrupted = 1;
+	qemu_launch_drain(context);
+}
+
+/*
+ * lkdb qemu could not attach: when QEMU is gone, that is the reason, not
+ * the connection's failure.  True if it said so.
+ */
+static bool explain_start_failure(struct qemu_launch *qemu,
+				  const struct lkdb_options *o)
+{
+	char how[64];
+	qemu_launch_drain(qemu);
+	if (qemu->guardian <= 0 || !qemu_launch_exited(qemu, how, sizeof(how)))
+		return false;
+	fprintf(stderr, "lkdb: QEMU exited (%s) before lkdb could attach; its messages are above%s\n",
+		how,
+		o->no_guest_ram ? "" :
+		" (lkdb gave it a shared memfd as RAM, sized by -m: --no-guest-ram leaves that out)");
+	return true;
+}
+
+static int run(struct lkdb_options *options, struct qemu_launch *qemu)
+{
+	bool batch = options->script_len > 0;
+	bool interactive = !batch && terminal_interactive();
+	struct lkdb_session_hooks hooks = { 0 };
+	if (options->qemu)
+		hooks = (struct lkdb_session_hooks){ .context = qemu,
+						     .quiesce = drain_console };
+	struct lkdb_session session;
+	struct lkdb_error *err = lkdb_session_start(&session, options, &hooks,
+						    interactive);
+	if (err) {
+		if (!options->qemu || !explain_start_failure(qemu, options))
+			fprintf(stderr, "lkdb: %s\n", err->message);
+		lkdb_error_destroy(err);
+		lkdb_session_end(&session);
+		return EXIT_START_FAILED;
+	}
+	int failures = 0;
+	/*
+	 * Live: panic stops in a terminal session or when asked to wait;
+	 * a plain batch run leaves the guest as it found it.
+	 */
+	bool wait = options->wait || (interactive && !options->no_wait);
+	if (options->remote && (interactive || wait)) {
+		err = panic_stops_arm(&session);
+		if (!err)
+			err = module_sync_arm(&session, true);
+		if (!err && wait && !lkdb_terminating)
+			err = panic_stops_continue_and_wait(&session);
+		if (err) {
+			if (!lkdb_terminating)
+				fprintf(stderr, "lkdb: %s\n", err->message);
+			lkdb_error_destroy(err);
+			failures++;
+		}
+	}
+	bool usable = !session.target_lost && gdb_driver_alive(session.gdb) &&
+		      !lkdb_terminating;
+	if (usable && batch)
+		failures += lkdb_run_script(&session);
+	else if (usable && interactive)
+		failures += lkdb_repl(&session);
+	else if (usable)
+		failures += lkdb_run_stream(&session, stdin, "stdin");
+	if (lkdb_terminating)
+		fprintf(stderr, "\nlkdb: %s: detaching and leaving\n",
+			lkdb_terminating == SIGHUP ? "the terminal went away (SIGHUP)" :
+			"terminated (SIGTERM)");
+	char how[64];
+	if (options->qemu && qemu_launch_exited(qemu, how, sizeof(how)))
+		fprintf(stderr, "lkdb: QEMU exited (%s)\n", how);
+	bool detach = session.detach_requested && options->qemu &&
+		      !qemu->exited && !lkdb_terminating;
+	lkdb_session_end(&session);
+	if (detach) {
+		int pid = (int)qemu->pid;
+		char remote[sizeof(qemu->remote)];
+		memcpy(remote, qemu->remote, sizeof(remote));
+		qemu_launch_detach(qemu);
+		fprintf(stderr, "lkdb: QEMU (pid %d) keeps running: its gdb stub is on %s, its console goes on into %s\n"
+			"lkdb: attach again with: lkdb -r %s %s   (end it with: kill %d)\n",
+			pid, remote, options->console_log, remote,
+			options->vmlinux, pid);
+	}
+	if (lkdb_terminating)
+		return 128 + lkdb_terminating;
+	return failures ? EXIT_COMMAND_FAILED : EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -37,13 +124,9 @@ int main(int argc, char **argv)
 	}
 	if (options.exit_now)
 		return EXIT_OK;
+	terminal_init();
 
-	struct sigaction sa = { .sa_handler = on_sigint };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
-	struct qemu_launch qemu = { .pid = -1 };
+	struct qemu_launch qemu = { .pid = -1, .guardian = -1 };
 	if (options.qemu) {
 		err = qemu_launch_start(&options, &qemu);
 		if (err) {
@@ -58,55 +141,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "lkdb: started QEMU (pid %d), gdb stub on %s, console kept in %s\n",
 				(int)qemu.pid, qemu.remote, options.console_log);
 	}
-
-	bool batch = options.script_len > 0;
-	bool interactive = !batch && isatty(STDIN_FILENO) &&
-			   isatty(STDOUT_FILENO);
-	struct lkdb_session session;
-	err = lkdb_session_start(&session, &options, interactive);
-	if (err) {
-		fprintf(stderr, "lkdb: %s\n", err->message);
-		lkdb_error_destroy(err);
-		lkdb_session_end(&session);
-		qemu_launch_stop(&qemu);
-		lkdb_options_deinit(&options);
-		return EXIT_START_FAILED;
-	}
-	int failures = 0;
-	/*
-	 * Live: panic stops in a terminal session or when asked to wait;
-	 * a plain batch run leaves the guest as it found it.
-	 */
-	bool wait = options.wait || (interactive && !options.no_wait);
-	if (options.remote && (interactive || wait)) {
-		err = panic_stops_arm(&session);
-		if (!err)
-			err = module_sync_arm(&session, true);
-		if (!err && wait)
-			err = panic_stops_continue_and_wait(&session);
-		if (err) {
-			fprintf(stderr, "lkdb: %s\n", err->message);
-			lkdb_error_destroy(err);
-			failures++;
-		}
-	}
-	bool usable = !session.target_lost && gdb_driver_alive(session.gdb);
-	if (usable && batch)
-		failures += lkdb_run_script(&session);
-	else if (usable && interactive)
-		failures += lkdb_repl(&session);
-	else if (usable)
-		failures += lkdb_run_stream(&session, stdin, "stdin");
-	char how[64];
-	if (options.qemu && qemu_launch_exited(&qemu, how, sizeof(how)))
-		fprintf(stderr, "lkdb: QEMU exited (%s)\n", how);
-	lkdb_session_end(&session);
+	int status = run(&options, &qemu);
 	/* lkdb started it: it ends with lkdb, as gdb's own inferiors do. */
-	if (options.qemu && qemu.pid > 0) {
+	if (options.qemu && qemu.guardian > 0) {
+		bool was_running = !qemu.exited;
 		qemu_launch_stop(&qemu);
-		if (!options.quiet)
+		if (was_running && !options.quiet)
 			fprintf(stderr, "lkdb: stopped QEMU\n");
 	}
 	lkdb_options_deinit(&options);
-	return failures ? EXIT_COMMAND_FAILED : EXIT_OK;
+	terminal_restore();
+	return status;
 }

@@ -461,6 +461,8 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		reason = f->fallback;
 		reason_len = strlen(f->fallback);
 	}
+	/* The console's lines up to the stop come first. */
+	lkdb_session_quiesce(s);
 	static const char *const titles[] = {
 		[PANIC_STOP_PANIC] = "Kernel panic",
 		[PANIC_STOP_OOPS] = "Kernel oops",

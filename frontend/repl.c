@@ -2,13 +2,18 @@
 #include "repl.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include <editline/readline.h>
 
 #include "commands.h"
+#include "terminal.h"
 
 #define HISTORY_MAX 2000
 
@@ -141,6 +146,55 @@ static char **complete(const char *text, int start, int end)
 	return rl_completion_matches(text, candidate_generator);
 }
 
+/* The terminal hung up or stdin ended under the line editor. */
+static bool input_ended;
+
+/*
+ * The line editor's input, one character at a time.  lkdb reads the
+ * terminal itself rather than leaving it to libedit: a descriptor that a
+ * child left non-blocking must not read as the end of input (poll, then
+ * read again); a signal ends the read only when it is for lkdb (Ctrl-C,
+ * SIGTERM, SIGHUP: the caller looks at the flags); a resize redraws.
+ * Returns EOF for those, and at the real end of input.
+ */
+static int read_key(FILE *in)
+{
+	(void)in;
+	char bytes[MB_LEN_MAX];
+	size_t n = 0;
+	mbstate_t state;
+	memset(&state, 0, sizeof(state));
+	for (;;) {
+		if (lkdb_resized) {
+			lkdb_resized = 0;
+			rl_resize_terminal();
+		}
+		if (lkdb_interrupted || lkdb_terminating)
+			return EOF;
+		ssize_t got = read(STDIN_FILENO, &bytes[n], 1);
+		if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN &&
+				 errno != EWOULDBLOCK)) {
+			input_ended = true;
+			return EOF;
+		}
+		if (got < 0 && errno != EINTR) {
+			struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+			poll(&p, 1, -1);
+		}
+		if (got < 0)
+			continue;
+		n++;
+		wchar_t wc;
+		mbstate_t try = state;
+		size_t r = mbrtowc(&wc, bytes, n, &try);
+		if (r == (size_t)-2 && n < sizeof(bytes))
+			continue;	/* more bytes of one character */
+		if (r == (size_t)-1 || r == (size_t)-2)
+			return (unsigned char)bytes[0];
+		return (int)wc;
+	}
+}
+
 int lkdb_repl(struct lkdb_session *s)
 {
 	int failures = 0;
@@ -152,12 +206,24 @@ int lkdb_repl(struct lkdb_session *s)
 	completion_session = s;
 	rl_attempted_completion_function = complete;
 	rl_readline_name = "lkdb";
-	while (!s->quit_requested) {
+	/*
+	 * lkdb handles the signals: libedit's own handlers would pass each
+	 * one on to the whole process group (kill(0, sig)), lkdb's parent
+	 * shell included.
+	 */
+	rl_catch_signals = 0;
+	rl_getc_function = read_key;
+	input_ended = false;
+	while (!s->quit_requested && !lkdb_terminating) {
 		lkdb_interrupted = 0;
-		errno = 0;
+		lkdb_session_quiesce(s);
+		terminal_make_blocking(STDIN_FILENO);
 		char *line = readline("lkdb> ");
-		int read_errno = errno;
-		if (!line && (lkdb_interrupted || read_errno == EINTR)) {
+		if (lkdb_terminating) {
+			free(line);
+			break;
+		}
+		if (!line && lkdb_interrupted && !input_ended) {
 			/*
 			 * Ctrl-C at the prompt: the read was interrupted and
 			 * libedit gave up the line.  Like gdb, drop what was
@@ -206,7 +272,8 @@ int lkdb_run_stream(struct lkdb_session *s, FILE *in, const char *name)
 	size_t cap = 0;
 	ssize_t n;
 	unsigned lineno = 0;
-	while (!s->quit_requested && (n = getline(&line, &cap, in)) >= 0) {
+	while (!s->quit_requested && !lkdb_terminating &&
+	       (n = getline(&line, &cap, in)) >= 0) {
 		lineno++;
 		if (n && line[n - 1] == '\n')
 			line[--n] = '\0';
@@ -228,13 +295,14 @@ int lkdb_run_script(struct lkdb_session *s)
 {
 	int failures = 0;
 	const struct lkdb_options *o = s->options;
-	for (size_t i = 0; i < o->script_len && !s->quit_requested; i++) {
+	for (size_t i = 0; i < o->script_len && !s->quit_requested &&
+	     !lkdb_terminating; i++) {
 		const struct lkdb_script_item *item = &o->script[i];
 		if (item->kind == SCRIPT_COMMAND) {
 			if (!lkdb_run_line(s, item->text))
 				failures++;
 		} else {
-			FILE *f = fopen(item->text, "r");
+			FILE *f = fopen(item->text, "re");
 			if (!f) {
 				fprintf(stderr, "lkdb: -x %s: %s\n", item->text,
 					strerror(errno));

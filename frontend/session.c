@@ -22,8 +22,6 @@
 #include "panic_stop.h"
 #include "vmlinux.h"
 
-volatile sig_atomic_t lkdb_interrupted;
-
 /*
  * gdb reading a 600 MB distro vmlinux cold takes 2-4 s here and up to half a
  * minute on a slow disk: never time out.
@@ -597,12 +595,21 @@ struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
 
 static void open_guest_ram(struct lkdb_session *s);
 
+void lkdb_session_quiesce(struct lkdb_session *s)
+{
+	if (s->hooks.quiesce)
+		s->hooks.quiesce(s->hooks.context);
+}
+
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
+				      const struct lkdb_session_hooks *hooks,
 				      bool interactive)
 {
 	memset(s, 0, sizeof(*s));
 	s->options = options;
+	if (hooks)
+		s->hooks = *hooks;
 	s->interactive = interactive;
 	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
 	if (err)

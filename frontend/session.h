@@ -13,6 +13,7 @@
 #include "../common/error.h"
 #include "gdb_driver.h"
 #include "options.h"
+#include "terminal.h"
 
 struct vmlinux;
 struct lkdb_dump;
@@ -23,8 +24,22 @@ struct panic_stops;
 struct module_sync;
 struct guest_ram;
 
+/*
+ * What the parts above the session (lkdb qemu's console) register to be
+ * told; the session never calls up into them.
+ */
+struct lkdb_session_hooks {
+	void *context;
+	/*
+	 * Before lkdb prints a stop's report or gives the prompt: output
+	 * that happened before it (the guest's console) goes out first.
+	 */
+	void (*quiesce)(void *context);
+};
+
 struct lkdb_session {
 	const struct lkdb_options *options;
+	struct lkdb_session_hooks hooks;
 	struct gdb_driver *gdb;
 	struct vmlinux *vmlinux;
 	/* Post-mortem: the vmcore, read in-process (gdb reads it through
@@ -50,6 +65,8 @@ struct lkdb_session {
 	bool percpu_at_zero;
 	bool interactive;	/* a terminal is on stdin and stdout */
 	bool quit_requested;
+	/* `detach`: lkdb qemu leaves QEMU running (else as quit). */
+	bool detach_requested;
 	/* A progress line is up on stderr (needs a newline first). */
 	bool progress_shown;
 	/* The target went away (QEMU died, connection closed). */
@@ -75,8 +92,6 @@ struct lkdb_session {
 	char last_log[512];
 };
 
-/* Set by the SIGINT handler; the gdb driver forwards it. */
-extern volatile sig_atomic_t lkdb_interrupted;
 
 /*
  * Start gdb, open the vmlinux, attach to the remote target if one was
@@ -85,6 +100,7 @@ extern volatile sig_atomic_t lkdb_interrupted;
  */
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
+				      const struct lkdb_session_hooks *hooks,
 				      bool interactive);
 /*
  * Kernel memory of the session's target: the dump in-process when there is
@@ -111,6 +127,9 @@ struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
 void lkdb_session_poll_events(struct lkdb_session *s);
 /* Detach (the target keeps running) and stop gdb. */
 void lkdb_session_end(struct lkdb_session *s);
+
+/* Run the quiesce hook, if any (see struct lkdb_session_hooks). */
+void lkdb_session_quiesce(struct lkdb_session *s);
 
 /* Print a progress/status message on stderr unless --quiet. */
 void lkdb_note(struct lkdb_session *s, const char *fmt, ...)
