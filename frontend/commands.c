@@ -407,7 +407,13 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 		}
 		sync_here = s->module_sync != NULL;
 	}
+	/* list: "no such file" is the answer, not chatter. */
+	size_t word = strcspn(line + strspn(line, " \t"), " \t");
+	s->log.keep_missing_source =
+		word && !strncmp(line + strspn(line, " \t"), "list", word);
 	bool ok = run_gdb_command(s, line);
+	lkdb_session_flush_console(s);
+	s->log.keep_missing_source = false;
 	if (sync_here)
 		module_sync_disarm(s);
 	return ok;
@@ -455,7 +461,12 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line)
 			continue;
 		}
 		/* A panic or oops while it ran: its report. */
-		panic_stops_on_stop(s, stopped);
+		if (!panic_stops_on_stop(s, stopped)) {
+			const char *signal = mi_value_string(stopped->results,
+							     "signal-name");
+			if (signal && !strcmp(signal, "SIGINT"))
+				fprintf(stderr, "lkdb: the guest stopped (Ctrl-C)\n");
+		}
 		mi_output_destroy(stopped);
 	}
 	return ok;

@@ -242,3 +242,26 @@ struct lkdb_error *gdb_target_thread_regs(struct gdb_driver *gdb,
 	gdb_call_result_deinit(&values);
 	return err;
 }
+
+struct lkdb_error *gdb_target_value(struct gdb_driver *gdb, const char *expr,
+				    uint64_t *ret)
+{
+	const char *argv[] = { expr };
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call_ok(gdb, GDB_CALL_QUIET,
+						    30000,
+						    "-data-evaluate-expression",
+						    argv, 1, &r);
+	if (err)
+		return err;
+	const char *v = mi_value_string(r.record->results, "value");
+	const char *hex = v ? strstr(v, "0x") : NULL;
+	if (hex)
+		*ret = strtoull(hex, NULL, 16);
+	else if (v)
+		*ret = strtoull(v, NULL, 10);
+	else
+		err = lkdb_error_create(LKDB_ERROR_GDB, "no value for %s", expr);
+	gdb_call_result_deinit(&r);
+	return err;
+}

@@ -17,6 +17,13 @@ struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
 				   void *buf, size_t len);
 
 /*
+ * The value of a gdb expression that is a number or an address ($pc,
+ * $rdi, a symbol): "(void (*)()) 0xffffffff81149360 <do_init_module>" or
+ * "42".
+ */
+struct lkdb_error *gdb_target_value(struct gdb_driver *gdb, const char *expr,
+				    uint64_t *ret);
+/*
  * The registers gdb has for its thread thread_num (a vCPU over QEMU's
  * stub; orig_rax is not among them: UINT64_MAX).
  */

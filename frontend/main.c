@@ -30,7 +30,9 @@ static bool explain_start_failure(struct qemu_launch *qemu,
 {
 	char how[64];
 	qemu_launch_drain(qemu);
-	if (qemu->guardian <= 0 || !qemu_launch_exited(qemu, how, sizeof(how)))
+	/* A QEMU that failed at once is reported a moment after. */
+	if (qemu->guardian <= 0 ||
+	    !qemu_launch_exited(qemu, 1000, how, sizeof(how)))
 		return false;
 	fprintf(stderr, "lkdb: QEMU exited (%s) before lkdb could attach; its messages are above%s\n",
 		how,
@@ -89,7 +91,7 @@ static int run(struct lkdb_options *options, struct qemu_launch *qemu)
 			lkdb_terminating == SIGHUP ? "the terminal went away (SIGHUP)" :
 			"terminated (SIGTERM)");
 	char how[64];
-	if (options->qemu && qemu_launch_exited(qemu, how, sizeof(how)))
+	if (options->qemu && qemu_launch_exited(qemu, 0, how, sizeof(how)))
 		fprintf(stderr, "lkdb: QEMU exited (%s)\n", how);
 	bool detach = session.detach_requested && options->qemu &&
 		      !qemu->exited && !lkdb_terminating;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "breakpoints.h"
+#include "gdb_target.h"
 #include "commands.h"
 #include "ktypes.h"
 #include "modules.h"
@@ -76,29 +77,6 @@ void module_sync_disarm(struct lkdb_session *s)
 }
 
 /* A register of the selected thread (gdb selects the one that stopped). */
-static struct lkdb_error *register_value(struct lkdb_session *s,
-					 const char *expr, uint64_t *ret)
-{
-	const char *argv[] = { expr };
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
-						    MI_TIMEOUT_MS,
-						    "-data-evaluate-expression",
-						    argv, 1, &r);
-	if (err)
-		return err;
-	/* "(void (*)()) 0xffffffff81149360 <do_init_module>" or a number */
-	const char *v = mi_value_string(r.record->results, "value");
-	const char *hex = v ? strstr(v, "0x") : NULL;
-	if (hex)
-		*ret = strtoull(hex, NULL, 16);
-	else if (v)
-		*ret = strtoull(v, NULL, 10);
-	else
-		err = lkdb_error_create(LKDB_ERROR_GDB, "no value for %s", expr);
-	gdb_call_result_deinit(&r);
-	return err;
-}
 
 /* A new module: load its symbols (its text base from the module list). */
 static void module_coming(struct lkdb_session *s, uint64_t mod)
@@ -143,33 +121,14 @@ bool module_sync_on_stop(struct lkdb_session *s,
 	struct module_sync *m = s->module_sync;
 	if (!m || !stopped)
 		return false;
-	/*
-	 * A silent breakpoint's stop after a CLI continue comes as a bare
-	 * *stopped (no reason, no bkptno): tell it by where the CPU is.
-	 */
-	const char *reason = mi_value_string(stopped->results, "reason");
-	const char *bkptno = mi_value_string(stopped->results, "bkptno");
-	bool load, unload;
-	if (reason && bkptno && !strcmp(reason, "breakpoint-hit")) {
-		int n = atoi(bkptno);
-		load = n == m->load_bp;
-		unload = n == m->free_bp;
-	} else if (!reason) {
-		uint64_t pc;
-		struct lkdb_error *err = register_value(s, "$pc", &pc);
-		if (err) {
-			lkdb_error_destroy(err);
-			return false;
-		}
-		load = pc == m->load_addr;
-		unload = pc == m->free_addr;
-	} else {
-		return false;
-	}
+	const int numbers[] = { m->load_bp, m->free_bp };
+	const uint64_t addrs[] = { m->load_addr, m->free_addr };
+	int which = breakpoint_stop_index(s->gdb, stopped, numbers, addrs, 2);
+	bool load = which == 0, unload = which == 1;
 	if (!load && !unload)
 		return false;
 	uint64_t mod = 0;
-	struct lkdb_error *err = register_value(s, "$rdi", &mod);
+	struct lkdb_error *err = gdb_target_value(s->gdb, "$rdi", &mod);
 	if (!err && load)
 		module_coming(s, mod);
 	else if (!err)

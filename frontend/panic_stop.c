@@ -47,14 +47,12 @@
 #define PANIC_MESSAGE_TIMEOUT_MS 10000
 #define MI_TIMEOUT_MS 10000
 
-struct panic_breakpoint {
-	int number;
-	enum panic_stop_kind kind;
-};
-
 struct panic_stops {
 	struct panic_symbols syms;
-	struct panic_breakpoint bps[3];
+	/* gdb's numbers of lkdb's breakpoints, their addresses and kinds */
+	int numbers[3];
+	uint64_t addrs[3];
+	enum panic_stop_kind kinds[3];
 	size_t nr_bps;
 };
 
@@ -95,15 +93,17 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 				  panic_stop_kind_name(want[i].kind));
 			continue;
 		}
-		struct panic_breakpoint *bp = &p->bps[p->nr_bps];
+		/* Silent: the report tells of the stop, not gdb. */
+		uint64_t addr = want[i].addr + s->kaslr_offset;
 		struct lkdb_error *err = breakpoint_insert(
-			s->gdb, want[i].addr + s->kaslr_offset, BREAK_HARDWARE,
-			&bp->number);
+			s->gdb, addr, BREAK_HARDWARE | BREAK_SILENT,
+			&p->numbers[p->nr_bps]);
 		if (err)
 			return lkdb_error_prefix(err,
 						 "cannot put a breakpoint on the kernel's %s path",
 						 panic_stop_kind_name(want[i].kind));
-		bp->kind = want[i].kind;
+		p->addrs[p->nr_bps] = addr;
+		p->kinds[p->nr_bps] = want[i].kind;
 		p->nr_bps++;
 	}
 	return NULL;
@@ -116,8 +116,7 @@ void panic_stops_disarm(struct lkdb_session *s)
 		return;
 	if (s->gdb && s->attached && gdb_driver_alive(s->gdb) &&
 	    !gdb_driver_target_running(s->gdb)) {
-		for (size_t i = 0; i < p->nr_bps; i++)
-			breakpoint_delete(s->gdb, p->bps[i].number);
+		breakpoints_delete(s->gdb, p->numbers, p->nr_bps);
 	}
 	free(p);
 	s->panic_stops = NULL;
@@ -558,7 +557,8 @@ static void run_panic_to_message(struct lkdb_session *s,
 	int temp;
 	struct lkdb_error *err = breakpoint_insert(
 		s->gdb, syms->after_message + s->kaslr_offset,
-		BREAK_HARDWARE | BREAK_TEMPORARY, &temp);
+		BREAK_HARDWARE | BREAK_TEMPORARY | BREAK_SILENT,
+		&temp);
 	if (!err)
 		err = exec_continue(s);
 	struct mi_output *stopped = NULL;
@@ -593,18 +593,12 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 			 const struct mi_output *stopped)
 {
 	struct panic_stops *p = s->panic_stops;
-	int bkpt = stopped ? stopped_breakpoint(stopped) : -1;
-	if (!p || bkpt < 0)
-		return false;
-	const struct panic_breakpoint *bp = NULL;
-	for (size_t i = 0; i < p->nr_bps; i++) {
-		if (p->bps[i].number == bkpt)
-			bp = &p->bps[i];
-	}
-	if (!bp)
+	int which = p ? breakpoint_stop_index(s->gdb, stopped, p->numbers,
+					      p->addrs, p->nr_bps) : -1;
+	if (which < 0)
 		return false;
 	struct stop_facts f = {
-		.kind = bp->kind,
+		.kind = p->kinds[which],
 		.thread = stopped_thread(stopped),
 		.t_stop = now_seconds(),
 	};

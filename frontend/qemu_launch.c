@@ -541,10 +541,11 @@ out:
 	return err;
 }
 
-bool qemu_launch_exited(struct qemu_launch *q, char *buf, size_t size)
+bool qemu_launch_exited(struct qemu_launch *q, int timeout_ms, char *buf,
+			size_t size)
 {
 	struct guardian_msg m;
-	while (!q->exited && guardian_receive(q, 0, &m)) {
+	while (!q->exited && guardian_receive(q, timeout_ms, &m)) {
 		if (m.kind == GUARDIAN_EXITED) {
 			q->exited = true;
 			q->exit_status = m.value;

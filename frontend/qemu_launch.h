@@ -59,8 +59,9 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *options,
  * that output lkdb prints next comes after it.
  */
 void qemu_launch_drain(struct qemu_launch *q);
-/* Has QEMU exited?  Says how in buf. */
-bool qemu_launch_exited(struct qemu_launch *q, char *buf, size_t size);
+/* Has QEMU exited (waiting up to timeout_ms to hear it)?  Says how in buf. */
+bool qemu_launch_exited(struct qemu_launch *q, int timeout_ms, char *buf,
+			size_t size);
 /*
  * Let QEMU run on without lkdb: the guardian keeps writing its console to
  * the log until it exits.  Afterwards q describes no QEMU.

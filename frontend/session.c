@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "dump.h"
+#include "breakpoints.h"
 #include "gdb_target.h"
 #include "guest_ram_live.h"
 #include "guestram.h"
@@ -64,10 +65,33 @@ static void on_stream(void *context, enum mi_output_kind kind,
 		memcpy(s->last_log, text, n);
 		s->last_log[n] = '\0';
 	}
-	/* Console and inferior text are results; gdb's log is diagnostics. */
-	FILE *out = kind == MI_OUTPUT_LOG ? stderr : stdout;
+	/*
+	 * Console text (results) and log text (diagnostics) come in lines,
+	 * with gdb's chatter taken out; inferior text as it is.
+	 */
+	if (kind == MI_OUTPUT_CONSOLE) {
+		gdb_console_push(&s->console, text, len);
+		return;
+	}
+	if (kind == MI_OUTPUT_LOG) {
+		gdb_console_push(&s->log, text, len);
+		return;
+	}
+	fwrite(text, 1, len, stdout);
+	fflush(stdout);
+}
+
+static void write_stream(void *context, const char *text, size_t len)
+{
+	FILE *out = context;
 	fwrite(text, 1, len, out);
 	fflush(out);
+}
+
+void lkdb_session_flush_console(struct lkdb_session *s)
+{
+	gdb_console_flush(&s->console);
+	gdb_console_flush(&s->log);
 }
 
 struct progress {
@@ -431,28 +455,190 @@ static struct lkdb_error *find_kaslr(struct lkdb_session *s)
 	return err;
 }
 
-/*
- * lkdb qemu: QEMU starts halted (-S) at the reset vector, long before the
- * kernel is where the KASLR probe can see it.  Let it run in short steps
- * until linux_banner is readable at some candidate offset (the kernel's
- * page tables are up), then probe as usual.
- */
-#define BOOT_WAIT_MS 120000
-#define BOOT_STEP_US 300000
+/* Where x86_64 kernel text runs: __START_KERNEL_map's 1 GiB (and above). */
+#define KERNEL_TEXT_REGION 0xffffffff80000000ull
 
-static struct lkdb_error *step_until_kernel(struct lkdb_session *s);
-
-static struct lkdb_error *run_until_kernel(struct lkdb_session *s)
+static struct lkdb_error *exec_quiet(struct lkdb_session *s, const char *op)
 {
-	streams_muted = true;
-	struct lkdb_error *err = step_until_kernel(s);
-	streams_muted = false;
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
+						    SETUP_TIMEOUT_MS, op, NULL,
+						    0, &r);
+	if (!err)
+		gdb_call_result_deinit(&r);
 	return err;
 }
 
-static struct lkdb_error *step_until_kernel(struct lkdb_session *s)
+/*
+ * Wait up to timeout_ms for the guest to stop; on timeout stop it (its
+ * *stopped is consumed).  *hit_ret: the breakpoint number it stopped at,
+ * or watchpoint it stopped at, else -1.  Ctrl-C (or SIGTERM) gives
+ * LKDB_ERROR_INTERRUPTED.
+ */
+static struct lkdb_error *run_for(struct lkdb_session *s, int timeout_ms,
+				  int *hit_ret)
 {
-	for (int waited_ms = 0;; waited_ms += BOOT_STEP_US / 1000) {
+	*hit_ret = -1;
+	struct mi_output *stopped = NULL;
+	struct lkdb_error *err = gdb_driver_wait_stopped(s->gdb, timeout_ms,
+							 &stopped);
+	bool timed_out = err && err->code == LKDB_ERROR_TIMEOUT;
+	if (timed_out) {
+		lkdb_error_destroy(err);
+		err = exec_quiet(s, "-exec-interrupt");
+		if (!err)
+			err = gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS,
+						      &stopped);
+	}
+	if (!err && stopped) {
+		const char *reason = mi_value_string(stopped->results,
+						     "reason");
+		const char *bkptno = mi_value_string(stopped->results,
+						     "bkptno");
+		if (reason && !strncmp(reason, "exited", 6))
+			err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+						"the guest went away while it booted");
+		else if (reason && !strcmp(reason, "breakpoint-hit") && bkptno)
+			*hit_ret = atoi(bkptno);
+		else if (reason &&
+			 !strcmp(reason, "access-watchpoint-trigger")) {
+			const struct mi_value *wp = mi_value_find(
+				stopped->results, "hw-awpt");
+			const char *number = wp ?
+				mi_value_string(wp->children, "number") : NULL;
+			if (number)
+				*hit_ret = atoi(number);
+		}
+		else if (!timed_out && reason &&
+			 !strcmp(reason, "signal-received"))
+			err = lkdb_error_create(LKDB_ERROR_INTERRUPTED,
+						"interrupted (Ctrl-C) before the kernel started");
+	}
+	mi_output_destroy(stopped);
+	return err;
+}
+
+/*
+ * The probe found nothing mapped: has the guest not started its kernel
+ * yet (its CPU outside the kernel's text region)?
+ */
+static bool kernel_not_started(struct lkdb_session *s, uint64_t *pc_ret)
+{
+	struct lkdb_error *err = gdb_target_value(s->gdb, "$pc", pc_ret);
+	bool outside = !err && *pc_ret < KERNEL_TEXT_REGION;
+	lkdb_error_destroy(err);
+	return outside;
+}
+
+/*
+ * A guest whose kernel has not started (QEMU -S at the reset vector, the
+ * firmware, a boot loader, the decompressor): nothing of it is mapped
+ * where the KASLR probe looks.  lkdb lets it boot until the kernel first
+ * runs at its final (KASLR) addresses, before x86_64_start_kernel and
+ * start_kernel, so that breakpoints on the kernel's earliest C code hit.
+ *
+ * The first thing the kernel does there is use its boot stack, the top
+ * of init_stack, at its final address (before that it runs at physical
+ * addresses).  lkdb watches that stack's top at each address KASLR may
+ * have put it at: one access watchpoint per candidate offset.  Under
+ * QEMU's TCG these cost nothing until a page they cover is mapped, where
+ * hardware breakpoints at as many addresses slow the whole boot about 40
+ * times (QEMU looks each one up at every indirect jump); they never touch
+ * guest memory either.  The watchpoint hit names the offset.
+ *
+ * Where the stub refuses them (KVM has four debug registers), or the
+ * kernel does not pass there, the guest is looked at every BOOT_LOOK_MS
+ * instead: once the probe finds the banner, it is found.
+ */
+#define BOOT_LOOK_MS 300
+#define BOOT_ENTRY_WAIT_MS 20000
+#define BOOT_WAIT_MS 600000
+/* The part of the boot stack's top watched (the kernel's first frames). */
+#define BOOT_STACK_WATCH 512
+
+static struct lkdb_error *boot_stack_top(struct lkdb_session *s,
+					 uint64_t *ret)
+{
+	/*
+	 * __end_init_task became __end_init_stack in 2024 (vmlinux.lds.h,
+	 * "rename __start/__end_init_task"); both end init_stack.
+	 */
+	struct lkdb_error *err = vmlinux_symbol(s->vmlinux, "__end_init_stack",
+						ret, NULL);
+	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+		lkdb_error_destroy(err);
+		err = vmlinux_symbol(s->vmlinux, "__end_init_task", ret, NULL);
+	}
+	return err;
+}
+
+static struct lkdb_error *boot_by_stack_watch(struct lkdb_session *s)
+{
+	uint64_t top, start, end;
+	struct lkdb_error *err = boot_stack_top(s, &top);
+	if (err)
+		return err;
+	vmlinux_text_range(s->vmlinux, &start, &end);
+	uint64_t *offsets = NULL;
+	size_t n = 0;
+	err = kaslr_candidates(start, end, &kaslr_layout_x86_64, &offsets, &n);
+	uint64_t *addrs = err ? NULL : malloc(n * sizeof(*addrs));
+	int *numbers = err ? NULL : malloc(n * sizeof(*numbers));
+	if (!err && (!addrs || !numbers))
+		err = &lkdb_error_oom;
+	for (size_t i = 0; !err && i < n; i++)
+		addrs[i] = top - BOOT_STACK_WATCH + offsets[i];
+	if (!err)
+		err = breakpoints_insert_many(s->gdb, addrs, n,
+					      BREAK_WATCH_ACCESS,
+					      BOOT_STACK_WATCH, numbers);
+	if (err) {
+		free(offsets);
+		free(addrs);
+		free(numbers);
+		return err;
+	}
+	/* Refused here when the stub has too few debug registers. */
+	err = exec_quiet(s, "-exec-continue");
+	int hit = -1;
+	/*
+	 * Firmware or a boot loader may take any time (a menu waits for a
+	 * key): look now and then whether the CPU is in the kernel without
+	 * having been seen arriving (a vmlinux of another build).
+	 */
+	uint64_t pc = 0;
+	while (!err) {
+		err = run_for(s, BOOT_ENTRY_WAIT_MS, &hit);
+		if (err || hit >= 0 || !kernel_not_started(s, &pc))
+			break;
+		err = exec_quiet(s, "-exec-continue");
+	}
+	breakpoints_delete(s->gdb, numbers, n);
+	if (!err && hit >= 0) {
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"stopped at breakpoint %d, not on the kernel's boot stack",
+					hit);
+		for (size_t i = 0; i < n; i++) {
+			if (numbers[i] != hit)
+				continue;
+			lkdb_error_destroy(err);
+			err = NULL;
+			s->kaslr_offset = offsets[i];
+		}
+	} else if (!err) {
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"the CPU is in the kernel (0x%" PRIx64 ") but was not seen arriving",
+					pc);
+	}
+	free(offsets);
+	free(addrs);
+	free(numbers);
+	return err;
+}
+
+static struct lkdb_error *boot_by_looking(struct lkdb_session *s)
+{
+	for (int waited_ms = 0;; waited_ms += BOOT_LOOK_MS) {
 		struct lkdb_error *err = find_kaslr(s);
 		if (!err || err->code != LKDB_ERROR_FAULT)
 			return err;
@@ -460,25 +646,57 @@ static struct lkdb_error *step_until_kernel(struct lkdb_session *s)
 			return lkdb_error_prefix(err, "the kernel did not come up within %d s",
 						 BOOT_WAIT_MS / 1000);
 		lkdb_error_destroy(err);
-		struct gdb_call_result r;
-		err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
-					 SETUP_TIMEOUT_MS, "-exec-continue",
-					 NULL, 0, &r);
-		if (err)
-			return err;
-		gdb_call_result_deinit(&r);
-		usleep(BOOT_STEP_US);
-		err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET,
-					 SETUP_TIMEOUT_MS, "-exec-interrupt",
-					 NULL, 0, &r);
-		if (!err) {
-			gdb_call_result_deinit(&r);
-			err = gdb_driver_wait_stopped(s->gdb, SETUP_TIMEOUT_MS,
-						      NULL);
-		}
+		err = exec_quiet(s, "-exec-continue");
+		int hit;
+		if (!err)
+			err = run_for(s, BOOT_LOOK_MS, &hit);
 		if (err)
 			return err;
 	}
+}
+
+static struct lkdb_error *boot_to_kernel(struct lkdb_session *s)
+{
+	/* The guest's boot is not news; lkdb's stops in it are its own. */
+	streams_muted = true;
+	struct lkdb_error *err = boot_by_stack_watch(s);
+	if (!err) {
+		/* Found by address; the banner proves the vmlinux. */
+		struct kernel_memory_reader reader;
+		gdb_target_memory_reader(s->gdb, &reader);
+		err = kaslr_check_offset(s->vmlinux, &reader, s->kaslr_offset);
+		if (err && err->code == LKDB_ERROR_MISMATCH && s->options->force) {
+			lkdb_note(s, "warning: %s; going on because of --force",
+				  err->message);
+			lkdb_error_destroy(err);
+			err = NULL;
+		} else if (err && err->code == LKDB_ERROR_MISMATCH) {
+			err = lkdb_error_prefix(err, "%s",
+						s->options->vmlinux);
+		}
+	} else if (err->code != LKDB_ERROR_INTERRUPTED &&
+		   err->code != LKDB_ERROR_TARGET_LOST &&
+		   err->code != LKDB_ERROR_GDB_EXITED) {
+		lkdb_error_destroy(err);
+		err = boot_by_looking(s);
+	}
+	streams_muted = false;
+	return err;
+}
+
+static struct lkdb_error *find_kernel(struct lkdb_session *s)
+{
+	const struct lkdb_options *o = s->options;
+	struct lkdb_error *err = find_kaslr(s);
+	uint64_t pc = 0;
+	if (!err || err->code != LKDB_ERROR_FAULT ||
+	    !kernel_not_started(s, &pc))
+		return err;
+	lkdb_error_destroy(err);
+	if (!o->qemu)
+		lkdb_note(s, "%s: the guest has not started its kernel yet (CPU at 0x%" PRIx64 "); letting it boot to the kernel's entry",
+			  o->remote, pc);
+	return boot_to_kernel(s);
 }
 
 /* For /bin/sh: gdb runs "target remote | CMD" through the shell. */
@@ -597,6 +815,7 @@ static void open_guest_ram(struct lkdb_session *s);
 
 void lkdb_session_quiesce(struct lkdb_session *s)
 {
+	lkdb_session_flush_console(s);
 	if (s->hooks.quiesce)
 		s->hooks.quiesce(s->hooks.context);
 }
@@ -610,6 +829,9 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	s->options = options;
 	if (hooks)
 		s->hooks = *hooks;
+	s->console.write = s->log.write = write_stream;
+	s->console.context = stdout;
+	s->log.context = stderr;
 	s->interactive = interactive;
 	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
 	if (err)
@@ -638,10 +860,8 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		return err;
 	if (options->remote) {
 		err = connect_remote(s);
-		if (!err && options->qemu)
-			err = run_until_kernel(s);
-		else if (!err)
-			err = find_kaslr(s);
+		if (!err)
+			err = find_kernel(s);
 		if (err)
 			return err;
 	}
@@ -781,4 +1001,7 @@ void lkdb_session_end(struct lkdb_session *s)
 	s->dump = NULL;
 	vmlinux_destroy(s->vmlinux);
 	s->vmlinux = NULL;
+	lkdb_session_flush_console(s);
+	gdb_console_deinit(&s->console);
+	gdb_console_deinit(&s->log);
 }

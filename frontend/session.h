@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../common/error.h"
+#include "gdb_console.h"
 #include "gdb_driver.h"
 #include "options.h"
 #include "terminal.h"
@@ -90,6 +91,8 @@ struct lkdb_session {
 	unsigned long guest_ram_checked;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
+	/* gdb's console and log text on their way out (gdb_console.h). */
+	struct gdb_console console, log;
 };
 
 
@@ -128,7 +131,12 @@ void lkdb_session_poll_events(struct lkdb_session *s);
 /* Detach (the target keeps running) and stop gdb. */
 void lkdb_session_end(struct lkdb_session *s);
 
-/* Run the quiesce hook, if any (see struct lkdb_session_hooks). */
+/* Let out a console line gdb left unfinished (its command is done). */
+void lkdb_session_flush_console(struct lkdb_session *s);
+/*
+ * Before lkdb prints on its own: gdb's unfinished console line, then the
+ * quiesce hook, if any (see struct lkdb_session_hooks).
+ */
 void lkdb_session_quiesce(struct lkdb_session *s);
 
 /* Print a progress/status message on stderr unless --quiet. */

@@ -163,6 +163,39 @@ static bool first_multiple(uint64_t x, uint64_t align, uint64_t *ret)
 	return true;
 }
 
+struct lkdb_error *kaslr_candidates(uint64_t image_start_link,
+				   uint64_t image_end_link,
+				   const struct kaslr_layout *layout,
+				   uint64_t **offsets_ret, size_t *n_ret)
+{
+	if (!layout->align || image_start_link >= image_end_link)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "KASLR candidates: empty image or no alignment");
+	/*
+	 * Offsets past 0 run from first, the lowest multiple of align that
+	 * puts the image at or above region_start, to max_off, the highest
+	 * that keeps its end within region_end.
+	 */
+	uint64_t align = layout->align, first = 0, max_off = 0;
+	bool positive = first_multiple(image_start_link < layout->region_start ?
+				       layout->region_start - image_start_link : 0,
+				       align, &first) &&
+			image_end_link <= layout->region_end &&
+			layout->region_end - image_end_link >= first;
+	if (positive)
+		max_off = layout->region_end - image_end_link;
+	size_t n = positive ? (size_t)((max_off - first) / align) + 2 : 1;
+	uint64_t *offsets = malloc(n * sizeof(*offsets));
+	if (!offsets)
+		return &lkdb_error_oom;
+	offsets[0] = 0;
+	for (size_t i = 1; i < n; i++)
+		offsets[i] = first + (i - 1) * align;
+	*offsets_ret = offsets;
+	*n_ret = n;
+	return NULL;
+}
+
 struct lkdb_error *kaslr_probe(const char *banner, size_t banner_len,
 			       uint64_t banner_link_addr,
 			       uint64_t image_start_link,
@@ -180,47 +213,34 @@ struct lkdb_error *kaslr_probe(const char *banner, size_t banner_len,
 		.reader = reader,
 	};
 	struct lkdb_error *err = NULL;
-	if (!banner_len || !layout->align ||
-	    image_start_link >= image_end_link ||
+	uint64_t *offsets = NULL;
+	size_t n = 0;
+	if (!banner_len || image_start_link >= image_end_link ||
 	    banner_link_addr < image_start_link ||
 	    banner_len > image_end_link - banner_link_addr)
 		err = lkdb_error_create(LKDB_ERROR_INVALID,
 					"KASLR probe: banner not inside the kernel image");
 	else if (!(p.buf = malloc(banner_len)))
 		err = &lkdb_error_oom;
-
-	/*
-	 * Offsets past 0 run from first, the lowest multiple of align that
-	 * puts the image at or above region_start, to max_off, the highest
-	 * that keeps its end within region_end.
-	 */
-	uint64_t align = layout->align, first = 0, max_off = 0;
-	bool positive = !err &&
-			first_multiple(image_start_link < layout->region_start ?
-				       layout->region_start - image_start_link : 0,
-				       align, &first) &&
-			image_end_link <= layout->region_end &&
-			layout->region_end - image_end_link >= first;
-	if (positive)
-		max_off = layout->region_end - image_end_link;
-
-	uint64_t off = 0;
+	if (!err)
+		err = kaslr_candidates(image_start_link, image_end_link, layout,
+				       &offsets, &n);
 	bool match = false;
-	while (!err) {
-		err = probe_candidate(&p, banner_link_addr + off, off, &match);
-		if (err || match)
+	size_t i;
+	for (i = 0; !err && i < n; i++) {
+		err = probe_candidate(&p, banner_link_addr + offsets[i],
+				      offsets[i], &match);
+		if (match)
 			break;
-		if (!positive || (off && max_off - off < align)) {
-			err = not_found_error(&p);
-			break;
-		}
-		off = off ? off + align : first;
 	}
+	if (!err && !match)
+		err = not_found_error(&p);
 	if (match)
-		*offset_ret = off;
+		*offset_ret = offsets[i];
 	else if (p.other)
 		/* another build at this offset: the best guess for --force */
 		*offset_ret = p.other_off;
+	free(offsets);
 	free(p.other);
 	free(p.buf);
 	if (stats_ret)

@@ -64,6 +64,15 @@ struct lkdb_error *kaslr_probe(const char *banner, size_t banner_len,
 			       uint64_t *offset_ret,
 			       struct kaslr_stats *stats_ret);
 
+/*
+ * Every offset by which the image [image_start_link, image_end_link) may
+ * have been moved per layout, in kaslr_probe()'s order: 0 (nokaslr), then
+ * the multiples of layout->align upwards.  *offsets_ret is malloc'd.
+ */
+struct lkdb_error *kaslr_candidates(uint64_t image_start_link,
+				   uint64_t image_end_link,
+				   const struct kaslr_layout *layout,
+				   uint64_t **offsets_ret, size_t *n_ret);
 /* kaslr_probe() for vm's linux_banner and [_text, _end) on x86_64. */
 struct lkdb_error *kaslr_find_offset(const struct vmlinux *vm,
 				     const struct kernel_memory_reader *reader,

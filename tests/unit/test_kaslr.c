@@ -411,6 +411,31 @@ TEST(real_vmlinux)
 	vmlinux_destroy(vm);
 }
 
+/*
+ * The candidate list that lkdb puts entry breakpoints on for a guest that
+ * has not started its kernel: the same offsets the probe tries.
+ */
+TEST(candidates_cover_the_region_in_probe_order)
+{
+	uint64_t *off = NULL;
+	size_t n = 0;
+	/* A 32 MiB image at the x86_64 link address. */
+	struct lkdb_error *err = kaslr_candidates(0xffffffff81000000ull,
+						  0xffffffff83000000ull,
+						  &kaslr_layout_x86_64, &off,
+						  &n);
+	CHECK(err == NULL);
+	/* 0, then 2 MiB steps while the end stays below 0xffffffffc0000000. */
+	CHECK(n == 1 + 0x3d000000ull / 0x200000);
+	CHECK(n && off[0] == 0);
+	CHECK(n > 1 && off[1] == 0x200000);
+	CHECK(n && off[n - 1] == 0x3d000000ull);
+	free(off);
+	err = kaslr_candidates(5, 5, &kaslr_layout_x86_64, &off, &n);
+	CHECK(err && err->code == LKDB_ERROR_INVALID);
+	lkdb_error_destroy(err);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -433,6 +458,7 @@ int main(int argc, char **argv)
 	RUN(reader_other_error_aborts);
 	RUN(only_zero_when_image_outside_region);
 	RUN(small_layout_candidates);
+	RUN(candidates_cover_the_region_in_probe_order);
 	RUN(invalid_arguments);
 	RUN(fixture_find_and_check);
 	RUN(check_offset_other_banner);
