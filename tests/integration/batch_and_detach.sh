@@ -3,8 +3,8 @@
 # says whether any command failed; quitting detaches and the guest keeps
 # running.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 "$LKDB" -q -r ":$port" "$V" -c 'p 6*7' -c 'info registers rip' >"$TMP/out" 2>"$TMP/err"

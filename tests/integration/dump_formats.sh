@@ -59,7 +59,7 @@ else
     fi
     export LKDB_INITRD=$TMP/initrd.gz
 fi
-g=$(own_guest dump --sleepers 2 --mem 256)
+g=$(own_guest dump --sleepers 2 --mem 256) || exit 1
 
 if $fw_cfg_at_boot; then
     ok 0 "a dump without VMCOREINFO is refused # SKIP qemu_fw_cfg is loaded at boot"

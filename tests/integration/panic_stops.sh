@@ -17,8 +17,8 @@
 #  - QEMU killed while lkdb waits: a message and exit, not a hang.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
-g=$(own_guest panic --sleepers 1)
-port=$(guest_port "$g")
+g=$(own_guest panic --sleepers 1) || exit 1
+port=$(guest_port "$g") || exit 1
 console=$g/console.log
 moddir=$(dirname "$LKDB_CRASHME_KO")
 

@@ -5,8 +5,8 @@
 # it; --json parses; and sym is not slower than gdb's info symbol + info
 # line for the same addresses.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 # Ground truth: a few well-known functions and some random global ones

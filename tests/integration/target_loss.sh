@@ -20,8 +20,8 @@ check "nothing listening: one line" test "$(wc -l <"$TMP/err")" = 1
 echo "# refused after ${elapsed}s"
 check "nothing listening: answered within 10 s" test $elapsed -lt 10
 
-g=$(own_guest loss --nokaslr --sleepers 1)
-port=$(guest_port "$g")
+g=$(own_guest loss --nokaslr --sleepers 1) || exit 1
+port=$(guest_port "$g") || exit 1
 "$LKDB" -r ":$port" "$V" -c 'p 1' >"$TMP/out" 2>"$TMP/err"
 diag "$TMP/err"
 check "nokaslr guest: offset 0 found" grep -qF "KASLR offset 0x0" "$TMP/err"
