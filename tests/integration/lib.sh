@@ -48,6 +48,15 @@ check() {
     if "$@"; then ok 0 "$name"; else ok 1 "$name"; fi
 }
 diag() { sed 's/^/# /' "$@"; }
+# wait_for FILE ERE SECONDS: until a line of FILE matches; 1 at the deadline.
+# Tests wait for what they need, never for a fixed time.
+wait_for() {
+    local deadline=$((SECONDS + $3))
+    until grep -qE -- "$2" "$1" 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
 done_testing() {
     echo "1..$tap_n"
     [[ $tap_failed == 0 ]]
