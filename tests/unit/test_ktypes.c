@@ -414,10 +414,7 @@ int main(int argc, char **argv)
 	RUN(table);
 	RUN(no_dwarf_is_an_elf_error);
 	real_path = getenv("LKDB_TEST_VMLINUX");
-	if (real_path && *real_path)
-		RUN(real_vmlinux_printk_types);
-	else
-		printf("ok %d - real_vmlinux_printk_types # SKIP LKDB_TEST_VMLINUX not set\n",
-		       ++tap_count);
+	RUN_IF(real_path && *real_path, real_vmlinux_printk_types,
+	       "LKDB_TEST_VMLINUX not set");
 	return tap_done();
 }

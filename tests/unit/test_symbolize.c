@@ -611,11 +611,8 @@ int main(int argc, char **argv)
 	RUN(kaslr_offset);
 
 	real_path = getenv("LKDB_TEST_VMLINUX");
-	if (real_path && *real_path)
-		RUN(real_vmlinux_golden);
-	else
-		printf("ok %d - real_vmlinux_golden # SKIP LKDB_TEST_VMLINUX not set\n",
-		       ++tap_count);
+	RUN_IF(real_path && *real_path, real_vmlinux_golden,
+	       "LKDB_TEST_VMLINUX not set");
 	return tap_done();
 }
 

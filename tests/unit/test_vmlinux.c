@@ -354,11 +354,8 @@ int main(int argc, char **argv)
 	RUN(error_not_kernel);
 
 	real_path = getenv("LKDB_TEST_VMLINUX");
-	if (real_path && *real_path)
-		RUN(real_vmlinux);
-	else
-		printf("ok %d - real_vmlinux # SKIP LKDB_TEST_VMLINUX not set\n",
-		       ++tap_count);
+	RUN_IF(real_path && *real_path, real_vmlinux,
+	       "LKDB_TEST_VMLINUX not set");
 	return tap_done();
 }
 
