@@ -12,15 +12,23 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 
 # libiberty-dev: Rust/C++ demangling in lkdb decode; binutils: its objdump
-# disassembles Code: lines (and addr2line/nm are the decode tests' truth).
+# disassembles Code: lines (and addr2line/nm are the decode tests' truth);
+# gzip, xz-utils, zstd: lkdb runs them to read compressed modules
+# (.ko.gz, .ko.xz, .ko.zst).
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libedit-dev libdw-dev
-          libelf-dev libkdumpfile-dev libiberty-dev binutils gdb python3)
+          libelf-dev libkdumpfile-dev libiberty-dev binutils gdb python3
+          gzip xz-utils zstd)
 case ${1:-} in
     --test)
+        # Every tool the test scripts run beyond the fixture's (fixture.sh):
         # clang + its runtime: the ASan/UBSan build and the libFuzzer
-        # target; tmux: the interactive prompt test; makedumpfile: the
-        # reference reassembly of flattened dumps.
-        PACKAGES+=(clang libclang-rt-dev tmux makedumpfile) ;;
+        # targets; tmux: the interactive prompt test; makedumpfile: the
+        # reference reassembly of flattened dumps; llvm: llvm-symbolizer,
+        # the second opinion in test_symbolize's golden data; procps:
+        # pgrep and ps; socat: lkdb_qemu.sh talks to the guest's agent;
+        # cpio: dump_formats.sh builds an initrd; util-linux: flock.
+        PACKAGES+=(clang libclang-rt-dev tmux makedumpfile llvm procps socat
+                   cpio util-linux coreutils) ;;
     --only)
         shift
         (($#)) || die "--only needs package names"

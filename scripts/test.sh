@@ -5,8 +5,10 @@
 # ${XDG_CACHE_HOME:-~/.cache}/lkdb), builds with warnings fatal, runs the
 # unit, fuzz and integration suites, then builds with ASan+UBSan (clang) and
 # runs unit and fuzz again plus a short libFuzzer run.  Ends with one line
-# "N passed, N failed" counting every TAP subtest (a test that is not TAP
-# counts once); exits non-zero if anything failed.
+# "N passed, N failed[, N skipped]" from scripts/test-summary.py, counting
+# every TAP subtest (a test that is not TAP counts once, a whole-test skip
+# as a skip); a test that did not run, a suite without tests or a failing
+# `meson test` is a failure.  Exits non-zero if anything failed.
 #
 #   scripts/test.sh                 everything
 #   scripts/test.sh --no-integration   skip the QEMU suite (no fixture needed)
@@ -28,15 +30,44 @@ esac
 
 BUILD=$TOP/build-test
 ASAN=$TOP/build-asan
-results=()
+runs=()
+
+# run_suites BUILD SUITE...: meson test on those suites; queues the log, the
+# exit status and each suite's test list for the summary, which fails a
+# test that never ran and a suite without tests.
+run_suites() {
+    local build=$1 s args=() lists=() status
+    shift
+    for s; do
+        args+=(--suite "$s")
+        # An empty suite makes --list fail ("No suitable tests defined."):
+        # an empty list, which the summary counts as a failure.
+        meson test -C "$build" --no-rebuild --list --suite "$s" \
+            >"$build/tests-$s.list" 2>/dev/null || : >"$build/tests-$s.list"
+        lists+=("$s=$build/tests-$s.list")
+    done
+    # A log left by an earlier run must not be counted as this one.
+    rm -f "$build/meson-logs/testlog.json"
+    meson test -C "$build" "${args[@]}" --print-errorlogs
+    status=$?
+    runs+=(--run "$build/meson-logs/testlog.json" "$status" "${lists[@]}")
+}
 
 log "dependencies"
 scripts/install-deps.sh --test || die "installing dependencies failed"
+CACHE=${LKDB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lkdb}
+env_file=$CACHE/kernel/current/fixture.env
 if $integration; then
     log "kernel fixture"
     env_file=$(scripts/fixture.sh) || die "the kernel fixture failed (scripts/fixture.sh)"
-    # The unit tests that read the real Debian vmlinux run when given one.
-    LKDB_TEST_VMLINUX=$(. "$env_file" && echo "$LKDB_VMLINUX")
+fi
+# The unit tests that read the real Debian vmlinux run whenever the fixture
+# is there (they skip without it).
+if [[ -f $env_file ]]; then
+    LKDB_TEST_VMLINUX=$(. "$env_file" && echo "$LKDB_VMLINUX") ||
+        die "cannot read LKDB_VMLINUX from $env_file"
+    [[ -f $LKDB_TEST_VMLINUX ]] ||
+        die "$env_file names vmlinux '$LKDB_TEST_VMLINUX', which does not exist (run scripts/fixture.sh)"
     export LKDB_TEST_VMLINUX
 fi
 
@@ -48,13 +79,12 @@ else
 fi || die "meson setup failed"
 ninja -C "$BUILD" || die "build failed"
 
-suites=(--suite unit --suite fuzz)
-$integration && suites+=(--suite integration)
+suites=(unit fuzz)
+$integration && suites+=(integration)
 log "tests: ${suites[*]}"
 # The shared guest of the integration suite lives until we stop it.
 trap 'scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true' EXIT
-meson test -C "$BUILD" "${suites[@]}" --print-errorlogs
-results+=("$BUILD/meson-logs/testlog.json")
+run_suites "$BUILD" "${suites[@]}"
 scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
 
 log "ASan + UBSan build (clang): unit and fuzz"
@@ -66,14 +96,14 @@ else
     CC=clang meson setup "$ASAN" "${asan_opts[@]}" >/dev/null
 fi || die "meson setup of the ASan build failed"
 ninja -C "$ASAN" || die "ASan build failed"
-meson test -C "$ASAN" --suite unit --suite fuzz --print-errorlogs
-results+=("$ASAN/meson-logs/testlog.json")
+run_suites "$ASAN" unit fuzz
 
 # Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}
-: >"$BUILD/libfuzzer.tap"
-for target in mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse \
-    qemu-monitor:qemu_monitor; do
+fuzz_targets=(mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse
+              qemu-monitor:qemu_monitor)
+echo "1..${#fuzz_targets[@]}" >"$BUILD/libfuzzer.tap"
+for target in "${fuzz_targets[@]}"; do
     name=${target%%:*} corpus=tests/fuzz/corpus/${target#*:}
     fuzzer=$ASAN/tests/fuzz/fuzz-$name
     if [[ ! -x $fuzzer ]]; then
@@ -96,50 +126,4 @@ for target in mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse 
 done
 
 log "summary"
-python3 - "$BUILD/libfuzzer.tap" "${results[@]}" <<'PY'
-import json, re, sys
-
-passed = failed = skipped = 0
-failed_names = []
-
-def tap_counts(text):
-    ok = len(re.findall(r'^ok\b(?!.*# SKIP)', text, re.M))
-    skip = len(re.findall(r'^ok\b.*# SKIP', text, re.M))
-    bad = len(re.findall(r'^not ok\b', text, re.M))
-    plan = re.search(r'^1\.\.(\d+)', text, re.M)
-    return ok, bad, skip, int(plan.group(1)) if plan else None
-
-extra = open(sys.argv[1]).read()
-ok, bad, _, _ = tap_counts(extra)
-passed += ok
-failed += bad
-if bad:
-    failed_names.append('libfuzzer')
-for path in sys.argv[2:]:
-    try:
-        lines = open(path).read().splitlines()
-    except OSError:
-        failed += 1
-        failed_names.append(path + ' (no test log)')
-        continue
-    for line in lines:
-        t = json.loads(line)
-        good = t['result'] in ('OK', 'EXPECTEDFAIL', 'SKIP')
-        ok, bad, skip, plan = tap_counts(t.get('stdout') or '')
-        if ok + bad + skip == 0:
-            ok, bad = (1, 0) if good else (0, 1)
-        elif not good and bad == 0:
-            bad = 1     # crashed, bailed out or timed out after its oks
-        if plan is not None and ok + bad + skip < plan:
-            bad += plan - (ok + bad + skip)
-        passed += ok
-        failed += bad
-        skipped += skip
-        if bad:
-            failed_names.append(t['name'])
-for name in failed_names:
-    print('FAILED: ' + name)
-print('%d passed, %d failed' % (passed, failed) +
-      (', %d skipped' % skipped if skipped else ''))
-sys.exit(1 if failed else 0)
-PY
+python3 scripts/test-summary.py --tap "libfuzzer=$BUILD/libfuzzer.tap" "${runs[@]}"

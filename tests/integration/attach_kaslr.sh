@@ -3,8 +3,8 @@
 # /proc/kallsyms, and gdb then reads the release the guest printed on its
 # serial console.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 release=$(sed -n 's/^LKDB-RELEASE: //p' "$g/console.log" | tr -d '\r' | head -1)
 expected_offset=$(guest_kaslr_offset "$g")

@@ -3,8 +3,8 @@
 # says whether any command failed; quitting detaches and the guest keeps
 # running.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 "$LKDB" -q -r ":$port" "$V" -c 'p 6*7' -c 'info registers rip' >"$TMP/out" 2>"$TMP/err"
@@ -42,7 +42,6 @@ diag "$TMP/out" "$TMP/err"
 check "stdin commands run (non-tty batch)" grep -q '= 11' "$TMP/out"
 check "stdin failure gives exit 1" test $status = 1
 
-printf 'p 1\ncontinue\n' >/dev/null
 "$LKDB" -q -r ":$port" "$V" -c "$(printf 'p 1\n-gdb-exit')" >"$TMP/out" 2>"$TMP/err"
 status=$?
 check "a command with a newline is refused, not split" \
@@ -62,6 +61,35 @@ sleep 1
 j2=$(sed -n 's/^\$1 = //p' "$TMP/out2")
 echo "# jiffies $j1 -> $j2"
 check "jiffies advanced between sessions" test "${j2:-0}" -gt "${j1:-0}"
-"$LKDB" -q -r ":$port" "$V" -c 'info breakpoints' >"$TMP/out" 2>&1
-check "no breakpoint is left behind" grep -q 'No breakpoints or watchpoints' "$TMP/out"
+
+# A session that arms lkdb's breakpoints (--wait: panic and __die, and
+# do_init_module and free_module for module symbols), stopped by Ctrl-C and
+# ended: a breakpoint left in QEMU would stop the guest with nobody
+# attached, so the guest must run through insmod and rmmod afterwards.
+timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 6*7' -c 'info breakpoints' \
+    >"$TMP/wait.out" 2>"$TMP/wait.err" &
+pid=$!
+wait_for "$TMP/wait.err" 'waiting for a panic' 60 || echo "# lkdb did not say it waits"
+kill -INT $pid
+wait $pid
+status=$?
+diag "$TMP/wait.out" "$TMP/wait.err"
+check "--wait, Ctrl-C: the commands run, exit 0" \
+    bash -c "test $status = 0 && grep -q '= 42' '$TMP/wait.out'"
+armed() {
+    local f
+    for f in panic __die do_init_module free_module; do
+        grep -qE "^[0-9]+ +(hw )?breakpoint +keep y .* in $f " "$TMP/wait.out" || return 1
+    done
+}
+check "the session had breakpoints in panic, __die, do_init_module, free_module" armed
+# Through both paths whether or not an earlier test left crashme loaded.
+if "$GUEST_SH" run "$g" 'grep -q "^crashme " /proc/modules && echo loaded' 20 |
+    grep -q loaded; then
+    through='rmmod crashme && insmod /crashme.ko'
+else
+    through='insmod /crashme.ko && rmmod crashme'
+fi
+check "after detach no breakpoint is left: insmod and rmmod run through" \
+    bash -c "'$GUEST_SH' run '$g' '$through && echo alive' 20 | grep -q alive"
 done_testing

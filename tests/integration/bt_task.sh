@@ -26,8 +26,8 @@ if ! grep -q 'qemu_fw_cfg' "$LKDB_KERNEL_DIR/boot-modules.list" 2>/dev/null; the
     echo "1..0 # SKIP qemu_fw_cfg is not loaded at boot: the dump would have no VMCOREINFO"
     exit 0
 fi
-g=$(own_guest bt --sleepers 2 --mem 256)
-port=$(guest_port "$g")
+g=$(own_guest bt --sleepers 2 --mem 256) || exit 1
+port=$(guest_port "$g") || exit 1
 read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)
 sleepers=("${sleepers[@]:1}")
 echo "# sleepers: ${sleepers[*]}"

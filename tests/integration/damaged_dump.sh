@@ -19,7 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-g=$(own_guest damaged --sleepers 3 --mem 192)
+g=$(own_guest damaged --sleepers 3 --mem 192) || exit 1
 read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)
 sleepers=("${sleepers[@]:1}")
 echo "# sleepers: ${sleepers[*]}"
@@ -39,8 +39,9 @@ lkdb() {
     diag "$TMP/$name.err"
 }
 st() { cat "$TMP/$1.st"; }
-# Ended by itself (not the timeout: 124), not by a signal (>= 128).
-ended_cleanly() { local s; s=$(st "$1"); [[ $s -lt 124 ]]; }
+# Opened the dump and ended by itself: 0, or 1 when a command failed on
+# the damage; not 2 (lkdb could not start), the timeout (124) or a signal.
+ended_cleanly() { local s; s=$(st "$1"); [[ $s == 0 || $s == 1 ]]; }
 
 lkdb facts "$TMP/intact.elf" -c 'ps --json' -c 'p/x page_offset_base' -c 'p/x phys_base' \
     -c 'p/x &modules' -c 'p/x &((struct task_struct *)0)->tasks' \
@@ -88,10 +89,13 @@ PY
 poison=dead000000000100
 node() { printf '%x' $((0x$1 + tasks_off)); }
 patch "$TMP/intact.elf" "$TMP/cycle.elf" direct "$(node "$t1")" "$(node "$init")" ||
-    { echo "Bail out! cannot patch the dump"; exit 1; }
-patch "$TMP/intact.elf" "$TMP/poison.elf" direct "$(node "$t1")" "$poison"
-patch "$TMP/intact.elf" "$TMP/modules.elf" image "${modules#0x}" "$poison"
-patch "$TMP/intact.elf" "$TMP/stack.elf" direct "$(printf '%x' $((0x$t2 + sp_off)))" ffffc9ffdead0000
+    bail_out "cannot patch the dump (cycle)"
+patch "$TMP/intact.elf" "$TMP/poison.elf" direct "$(node "$t1")" "$poison" ||
+    bail_out "cannot patch the dump (poisoned task)"
+patch "$TMP/intact.elf" "$TMP/modules.elf" image "${modules#0x}" "$poison" ||
+    bail_out "cannot patch the dump (modules list)"
+patch "$TMP/intact.elf" "$TMP/stack.elf" direct "$(printf '%x' $((0x$t2 + sp_off)))" ffffc9ffdead0000 ||
+    bail_out "cannot patch the dump (saved stack pointer)"
 
 lkdb intact-ps "$TMP/intact.elf" -c ps
 n_intact=$(grep -cE '^[ >]+[0-9]+ ' "$TMP/intact-ps.out")

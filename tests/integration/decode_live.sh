@@ -18,14 +18,14 @@ command -v addr2line >/dev/null && command -v objdump >/dev/null ||
 # counted with grep -c '', which counts it, not wc -l)
 console_from() { tr -d '\r' <"$1/console.log" | sed -n "/$2/,\$p"; }
 
-g=$(own_guest decode-oops)
+g=$(own_guest decode-oops) || exit 1
 "$GUEST_SH" run "$g" 'insmod /crashme.ko' >/dev/null 2>&1
 "$GUEST_SH" run "$g" --no-wait 'echo 1 > /proc/crashme' >/dev/null 2>&1
 "$GUEST_SH" wait "$g" '---\[ end trace' 120 >/dev/null 2>&1
 console_from "$g" 'BUG: kernel NULL pointer' >"$TMP/oops.log"
 "$GUEST_SH" stop "$g" >/dev/null 2>&1
 
-g=$(own_guest decode-panic)
+g=$(own_guest decode-panic) || exit 1
 "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
 "$GUEST_SH" wait "$g" 'end Kernel panic' 120 >/dev/null 2>&1
 console_from "$g" 'sysrq: Trigger a crash' >"$TMP/panic.log"

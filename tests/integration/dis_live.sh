@@ -2,8 +2,8 @@
 # dis: crash's disassembly through gdb's -data-disassemble, checked against
 # the guest's own kallsyms addresses.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 panic_addr=$("$GUEST_SH" run "$g" "grep ' T panic\$' /proc/kallsyms" | awk '{print $1}')
 echo "# kallsyms panic: $panic_addr"

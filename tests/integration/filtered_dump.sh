@@ -37,7 +37,7 @@ trap cleanup EXIT
 le() { od -An -t "u$3" -j "$2" -N "$3" "$1" | tr -d ' '; }
 
 # --- panic, ground truth, the ELF dump -----------------------------------------
-g=$(own_guest filtered --mem 256 --sleepers 2)
+g=$(own_guest filtered --mem 256 --sleepers 2) || exit 1
 "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
 "$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null ||
     { echo "Bail out! the guest did not panic"; exit 1; }

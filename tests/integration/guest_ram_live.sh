@@ -7,8 +7,8 @@
 # same with --no-guest-ram.  A file that is not the guest's RAM, or is
 # gone, gives a warning naming it and the answers come through gdb.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 ram=$(. "$g/guest.env" && echo "${LKDB_GUEST_RAM:-}")
 echo "# the guest's RAM file: ${ram:-none}"

@@ -9,8 +9,8 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 1
 fi
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 if [[ $LKDB == */* ]]; then
     lkdb_bin=$(realpath "$LKDB")

@@ -20,6 +20,16 @@ GUEST_SH=$LKDB_SCRIPTS/guest.sh
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-it.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
+# The TAP stream, for helpers that run inside $(...): their own stdout is
+# the substitution's, so a "Bail out!" there would never reach TAP.
+exec {tap_fd}>&1
+# bail_out WHY: end the test; in $(...) this ends only the subshell, so the
+# caller adds "|| exit 1".
+bail_out() {
+    echo "Bail out! $*" >&"$tap_fd"
+    exit 1
+}
+
 tap_n=0
 tap_failed=0
 ok() {
@@ -38,6 +48,15 @@ check() {
     if "$@"; then ok 0 "$name"; else ok 1 "$name"; fi
 }
 diag() { sed 's/^/# /' "$@"; }
+# wait_for FILE ERE SECONDS: until a line of FILE matches; 1 at the deadline.
+# Tests wait for what they need, never for a fixed time.
+wait_for() {
+    local deadline=$((SECONDS + $3))
+    until grep -qE -- "$2" "$1" 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
 done_testing() {
     echo "1..$tap_n"
     [[ $tap_failed == 0 ]]
@@ -46,7 +65,8 @@ done_testing() {
 # The guest most tests share: KASLR on, its RAM in a shared file (lkdb
 # reads it directly), booted once per test run, reused
 # while its QEMU lives.  scripts/test.sh stops it at the end; if nobody
-# does, its --lifetime ends it.
+# does, its --lifetime ends it.  Use as: g=$(shared_guest) || exit 1
+# (QEMU does not inherit the TAP stream: meson would wait for it to close).
 shared_guest() {
     local dir=$LKDB_GUESTS/shared
     mkdir -p "$LKDB_GUESTS"
@@ -55,26 +75,31 @@ shared_guest() {
     if ! "$GUEST_SH" status "$dir" >/dev/null 2>&1; then
         rm -rf "$dir"
         mkdir -p "$dir"
-        "$GUEST_SH" start "$dir" --sleepers 4 --lifetime 1800 --shared-ram >&2 ||
-            { flock -u 9; echo "Bail out! shared guest did not boot"; exit 1; }
+        "$GUEST_SH" start "$dir" --sleepers 4 --lifetime 1800 --shared-ram \
+            >&2 {tap_fd}>&- ||
+            { flock -u 9; bail_out "shared guest did not boot"; }
     fi
     flock -u 9
     echo "$dir"
 }
 
 # A guest of the test's own (it will be killed or changed).
+# Use as: g=$(own_guest NAME [guest.sh start options]) || exit 1
 own_guest() {
     local dir=$LKDB_GUESTS/$1
     shift
     "$GUEST_SH" stop "$dir" >/dev/null 2>&1 || true
     rm -rf "$dir"
     mkdir -p "$dir"
-    "$GUEST_SH" start "$dir" --lifetime 900 "$@" >&2 ||
-        { echo "Bail out! guest $dir did not boot"; exit 1; }
+    "$GUEST_SH" start "$dir" --lifetime 900 "$@" >&2 {tap_fd}>&- ||
+        bail_out "guest $dir did not boot"
     echo "$dir"
 }
 
-guest_port() { "$GUEST_SH" port "$1"; }
+# Use as: port=$(guest_port "$g") || exit 1
+guest_port() {
+    "$GUEST_SH" port "$1" || bail_out "no gdb port for the guest in $1"
+}
 # The KASLR offset as the guest itself sees it: _text in /proc/kallsyms
 # minus the link address of _text (0xffffffff81000000 on x86_64).
 guest_kaslr_offset() {

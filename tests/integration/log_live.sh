@@ -3,8 +3,8 @@
 # kernel printed on the serial console, holds a marker written to
 # /dev/kmsg just before, and --json, -m and -T agree with it.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 marker="lkdb-marker-$$-$RANDOM"

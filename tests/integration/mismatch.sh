@@ -2,8 +2,8 @@
 # A vmlinux whose banner differs from the running kernel's is refused with
 # both banners named, quickly (before the symbol load); --force goes on.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 
 # Same layout, different build: the real vmlinux with one byte of its
 # banner's version changed, as a rebuilt kernel would differ.

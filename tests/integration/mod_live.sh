@@ -7,8 +7,8 @@
 # boot modules from the fixture's tree; bad input gives one-line errors.
 # The test module is removed at the end: the shared guest stays as it was.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 # all CMD1... -- CMD2...: both succeed

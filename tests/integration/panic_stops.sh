@@ -10,26 +10,17 @@
 #  - after continue, sysrq c stops lkdb in panic(): the message, panic()'s
 #    caller sysrq_handle_crash, the task (its PID written to the console
 #    by the shell itself), the last log lines as the console has them;
-#  - the report takes under a second (--timing); no breakpoint is left
-#    (after detach the guest runs through the places lkdb stopped at);
+#  - no breakpoint is left (after detach the guest runs through the
+#    places lkdb stopped at);
 #  - a breakpoint on a module's init function set before the module
 #    exists hits when the guest inserts it; after rmmod its symbols are gone;
 #  - QEMU killed while lkdb waits: a message and exit, not a hang.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
-g=$(own_guest panic --sleepers 1)
-port=$(guest_port "$g")
+g=$(own_guest panic --sleepers 1) || exit 1
+port=$(guest_port "$g") || exit 1
 console=$g/console.log
 moddir=$(dirname "$LKDB_CRASHME_KO")
-
-# wait_for FILE ERE TIMEOUT
-wait_for() {
-    local deadline=$((SECONDS + $3))
-    until grep -qE -- "$2" "$1" 2>/dev/null; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.2
-    done
-}
 
 # --- Ctrl-C while waiting --------------------------------------------------
 timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 6*7' >"$TMP/int.out" 2>"$TMP/int.err" &
@@ -68,15 +59,25 @@ check "insmod after attach: crashme_write is where the guest's kallsyms has it" 
     grep -qE "^\\\$[0-9]+ = .* 0x${kallsyms_write:-none} <crashme_write>\$" "$TMP/ins.out"
 
 timeout 120 "$LKDB" -r ":$port" "$V" --no-wait --module-path "$moddir" \
-    -c 'mod -s crashme' -c continue -c 'p &crashme_write' >"$TMP/rm.out" 2>"$TMP/rm.err" &
+    -c 'mod -s crashme' -c 'p &crashme_write' -c continue -c 'p &crashme_write' \
+    >"$TMP/rm.out" 2>"$TMP/rm.err" &
 pid=$!
 wait_for "$TMP/rm.out" '^Continuing\.' 60
 "$GUEST_SH" run "$g" 'rmmod crashme' >/dev/null
 kill -INT $pid
 wait $pid
 diag "$TMP/rm.out" "$TMP/rm.err"
+# Before continue gdb knew crashme_write where kallsyms had it; after the
+# rmmod the same print fails.
+before_continue() { sed '/^Continuing\./q' "$TMP/rm.out"; }
+symbols_gone() {
+    ! sed '1,/^Continuing\./d' "$TMP/rm.out" | grep -q crashme_write &&
+        grep -q 'No symbol "crashme_write"' "$TMP/rm.err"
+}
+check "rmmod: before it, gdb knows crashme_write at its kallsyms address" \
+    grep -qE "^\\\$[0-9]+ = .* 0x${kallsyms_write:-none} <crashme_write>\$" <(before_continue)
 check "rmmod: the module's symbols are dropped (gdb no longer knows crashme_write)" \
-    grep -q 'No symbol "crashme_write"' "$TMP/rm.err"
+    symbols_gone
 check "rmmod: lkdb's own stop in free_module is not shown" \
     bash -c "! grep -q free_module '$TMP/rm.out'"
 # Detached, nothing of lkdb's stays in QEMU: the guest inserts and removes
@@ -148,11 +149,9 @@ check "the console has those lines too" \
     grep -qF 'Kernel panic - not syncing: sysrq triggered crash' <<<"$con"
 check "lkdb's breakpoints: panic and __die, hardware" \
     test "$(grep -cE '^[0-9]+ +hw breakpoint +keep y .* in (panic|__die) ' "$TMP/out")" = 4
+# How fast is for scripts/bench-panic-report.sh; here only a figure.
 times=$(sed -n 's/^lkdb: timing: .* report printed \([0-9.]*\) s after the stop.*/\1/p' "$TMP/err")
 echo "# report times (s): $(tr '\n' ' ' <<<"$times")"
-check "both reports printed within 1 s of the stop" \
-    bash -c "test \$(wc -l <<<\"\$1\") = 2 && awk '\$1 >= 1 { bad = 1 } END { exit bad }' <<<\"\$1\"" _ "$times"
-
 
 # --- QEMU dies while lkdb waits -------------------------------------------
 timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 1' >"$TMP/lost.out" 2>"$TMP/lost.err" &

@@ -5,8 +5,8 @@
 # they belong, every CPU has one running task ('>'), and --json has the
 # same rows as the text.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)

@@ -2,11 +2,11 @@
 # sym on a live guest with KASLR on, against the guest's own /proc/kallsyms:
 # addresses name the symbol kallsyms has there, names give kallsyms'
 # address, ADDRESS+5 is SYMBOL+0x5; bad input is a one-line error naming
-# it; --json parses; and sym is not slower than gdb's info symbol + info
-# line for the same addresses.
+# it; --json parses.  Its time against gdb's info symbol + info line is
+# printed as a figure.
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 # Ground truth: a few well-known functions and some random global ones
@@ -105,8 +105,8 @@ ok = (len(d) == 3 and all(keys <= set(o) for o in d)
       and d[2]['percpu'] and int(d[2]['address'], 16) == int('$kallsyms_current', 16))
 sys.exit(0 if ok else 1)"
 
-# Speed: sym against gdb's info symbol + info line on the same addresses,
-# each in one session (start-up is the same; the baseline shows it).
+# A figure, not a check (timing is for the benchmarks): sym against gdb's
+# info symbol + info line on the same addresses, one session each.
 seconds() {
     local t0 t1
     t0=$(date +%s.%N)
@@ -116,12 +116,8 @@ seconds() {
 }
 gdb_cmds=()
 for a in $addrs; do gdb_cmds+=(-c "info symbol 0x$a" -c "info line *0x$a"); done
-# Best of 3: TCG guests share the CPUs.
-best() { local t best=; for _ in 1 2 3; do t=$(seconds "$@"); best=$(awk -v a="$t" -v b="${best:-$t}" 'BEGIN { print (a < b ? a : b) }'); done; echo "$best"; }
-t_base=$(best "$LKDB" -q -r ":$port" "$V" -c 'p 1')
-t_sym=$(best "$LKDB" -q -r ":$port" "$V" -c "sym $addrs")
-t_gdb=$(best "$LKDB" -q -r ":$port" "$V" "${gdb_cmds[@]}")
+t_base=$(seconds "$LKDB" -q -r ":$port" "$V" -c 'p 1')
+t_sym=$(seconds "$LKDB" -q -r ":$port" "$V" -c "sym $addrs")
+t_gdb=$(seconds "$LKDB" -q -r ":$port" "$V" "${gdb_cmds[@]}")
 echo "# $n_picked addresses: lkdb start-up only ${t_base} s; with sym ${t_sym} s; with gdb info symbol + info line ${t_gdb} s"
-check "sym is not slower than gdb's info symbol + info line" \
-    awk -v s="$t_sym" -v g="$t_gdb" 'BEGIN { exit !(s <= g + 0.1) }'
 done_testing

@@ -3,8 +3,8 @@
 # /proc/loadavg, /proc/uptime, nproc, MemTotal and date; per-CPU
 # addresses against gdb's &VAR + __per_cpu_offset[n].
 . "$(dirname "$0")/lib.sh"
-g=$(shared_guest)
-port=$(guest_port "$g")
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
 
 # Ground truth, then lkdb at once (the guest is stopped while lkdb is

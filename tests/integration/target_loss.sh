@@ -13,15 +13,14 @@ timeout 60 "$LKDB" -r "127.0.0.1:$free_port" "$V" -c 'p 1' >"$TMP/out" 2>"$TMP/e
 status=$?
 elapsed=$(( $(date +%s) - start ))
 diag "$TMP/err"
-check "nothing listening: exit 2" test $status = 2
+echo "# refused after ${elapsed}s"
+check "nothing listening: exit 2 (not the 60 s watchdog)" test $status = 2
 check "nothing listening: error names the address and the cause" \
     grep -qE "cannot attach to 127.0.0.1:$free_port: .*Connection refused" "$TMP/err"
 check "nothing listening: one line" test "$(wc -l <"$TMP/err")" = 1
-echo "# refused after ${elapsed}s"
-check "nothing listening: answered within 10 s" test $elapsed -lt 10
 
-g=$(own_guest loss --nokaslr --sleepers 1)
-port=$(guest_port "$g")
+g=$(own_guest loss --nokaslr --sleepers 1) || exit 1
+port=$(guest_port "$g") || exit 1
 "$LKDB" -r ":$port" "$V" -c 'p 1' >"$TMP/out" 2>"$TMP/err"
 diag "$TMP/err"
 check "nokaslr guest: offset 0 found" grep -qF "KASLR offset 0x0" "$TMP/err"
@@ -33,12 +32,10 @@ timeout 120 "$LKDB" -q -r ":$port" "$V" <"$TMP/cmds" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 exec 8>"$TMP/cmds"
 echo 'continue' >&8
-sleep 3
+wait_for "$TMP/out" '^Continuing\.' 60 || echo "# no 'Continuing.' from lkdb"
 kill -INT $pid
-sleep 1
 echo 'p 123+1' >&8
-sleep 2
-check "after Ctrl-C the prompt takes commands (target stopped)" grep -q '= 124' "$TMP/out"
+check "after Ctrl-C the prompt takes commands (target stopped)" wait_for "$TMP/out" '= 124' 60
 
 # Now kill QEMU under lkdb's feet and ask for more.
 "$GUEST_SH" stop "$g" >/dev/null 2>&1

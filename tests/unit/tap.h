@@ -3,6 +3,7 @@
  * Minimal TAP producer for unit tests (meson: protocol : 'tap').
  *   TEST(name) { CHECK(cond); CHECK_STR(a, b); }
  *   int main(void) { RUN(name); ...; return tap_done(); }
+ *   RUN_IF(cond, name, "why not") runs it or reports a skip.
  */
 #ifndef LKDB_TAP_H
 #define LKDB_TAP_H
@@ -45,6 +46,18 @@ static int tap_count, tap_failed, tap_current_failed;
 		printf("%s %d - %s\n", tap_current_failed ? "not ok" : "ok", \
 		       tap_count, #name);				\
 		fflush(stdout);						\
+	} while (0)
+
+/* RUN(name) if cond holds, else a TAP skip saying why. */
+#define RUN_IF(cond, name, why)						\
+	do {								\
+		if (cond) {						\
+			RUN(name);					\
+		} else {						\
+			printf("ok %d - %s # SKIP %s\n", ++tap_count,	\
+			       #name, why);				\
+			fflush(stdout);					\
+		}							\
 	} while (0)
 
 static inline int tap_done(void)

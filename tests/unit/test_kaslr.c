@@ -464,10 +464,7 @@ int main(int argc, char **argv)
 	RUN(check_offset_other_banner);
 
 	real_path = getenv("LKDB_TEST_VMLINUX");
-	if (real_path && *real_path)
-		RUN(real_vmlinux);
-	else
-		printf("ok %d - real_vmlinux # SKIP LKDB_TEST_VMLINUX not set\n",
-		       ++tap_count);
+	RUN_IF(real_path && *real_path, real_vmlinux,
+	       "LKDB_TEST_VMLINUX not set");
 	return tap_done();
 }

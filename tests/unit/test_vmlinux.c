@@ -309,7 +309,6 @@ TEST(real_vmlinux)
 	double ms = (t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1e6;
 	printf("# vmlinux_open(%s): %.1f ms\n", path, ms);
-	CHECK(ms < 1000);
 
 	const char *release = vmlinux_release(vm);
 	const char *banner = vmlinux_banner(vm);
@@ -355,11 +354,8 @@ int main(int argc, char **argv)
 	RUN(error_not_kernel);
 
 	real_path = getenv("LKDB_TEST_VMLINUX");
-	if (real_path && *real_path)
-		RUN(real_vmlinux);
-	else
-		printf("ok %d - real_vmlinux # SKIP LKDB_TEST_VMLINUX not set\n",
-		       ++tap_count);
+	RUN_IF(real_path && *real_path, real_vmlinux,
+	       "LKDB_TEST_VMLINUX not set");
 	return tap_done();
 }
 
