@@ -175,20 +175,26 @@ const struct lkdb_command lkdb_commands[] = {
 		.name = "sys",
 		.handler = cmd_sys,
 		.summary = "system summary: kernel, dump, CPUs, date, uptime, load, tasks, memory, panic",
-		.usage = "sys [--json]\n"
+		.usage = "sys [-t] [--json]\n"
 			 "crash's system summary, read from the target's memory in-process:\n"
-			 "KERNEL, DUMPFILE (path and format; REMOTE for a live target), CPUS\n"
-			 "(nr_cpu_ids, [OFFLINE: n]), DATE (a dump's VMCOREINFO CRASHTIME, else\n"
-			 "the timekeeper's wall time), UPTIME (CLOCK_BOOTTIME at the last tick:\n"
-			 "tkr_mono.base + offs_boot), LOAD AVERAGE (avenrun, as /proc/loadavg),\n"
+			 "KERNEL ([TAINTED] when tainted_mask is not 0), DUMPFILE (path and\n"
+			 "format; REMOTE for a live target), CPUS (nr_cpu_ids, [OFFLINE: n]),\n"
+			 "DATE (a dump's VMCOREINFO CRASHTIME, else the timekeeper's wall\n"
+			 "time), UPTIME (CLOCK_BOOTTIME at the last tick: tkr_mono.base +\n"
+			 "offs_boot), LOAD AVERAGE (avenrun, as /proc/loadavg),\n"
 			 "TASKS (threads on init_task's list plus other CPUs' idle tasks),\n"
-			 "NODENAME, RELEASE, VERSION, MACHINE (init_uts_ns), MEMORY (totalram\n"
-			 "pages), and for a dump PANIC (the log's last \"Kernel panic - not\n"
-			 "syncing: \" line, else its last oops line).\n"
+			 "NODENAME, RELEASE, VERSION, MACHINE (init_uts_ns), MEMORY (as crash:\n"
+			 "the online nodes' present pages, rounded up to the next GB when 64 MB\n"
+			 "or less short of it), and for a dump PANIC (the log's last \"Kernel\n"
+			 "panic - not syncing: \" line, else its last oops line).\n"
+			 "  -t      only crash's TAINTED_MASK line: tainted_mask in hex and the\n"
+			 "          letters of its bits from the kernel's taint_flags (\"OE\")\n"
 			 "  --json  an object {kernel, dumpfile, dump_format, remote, cpus,\n"
 			 "          cpus_online, date, date_sec, uptime, uptime_ns, load_average,\n"
 			 "          tasks, nodename, release, version, machine, memory,\n"
-			 "          memory_bytes, panic}; null for what is unknown",
+			 "          memory_bytes (present, not rounded), tainted_mask,\n"
+			 "          taint_flags, panic}; null for what is unknown; with -t\n"
+			 "          {tainted_mask, taint_flags}",
 		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	},
 	{
