@@ -182,6 +182,8 @@ lkdb task "$V" "$D" -c "task $s1" -c 'task --json '"$s1"
 check "dump: task $s1 exits 0" test "$(st task)" = 0
 check "dump: task $s1 prints that PID and COMMAND \"sleep\"" \
     grep -qE "^PID: +$s1 +TASK: .*COMMAND: \"sleep\"" "$TMP/task.out"
+check "dump: task $s1 prints comm as crash's COMMAND: \"sleep\", no \\000s" \
+    grep -qxF '  comm         "sleep"' "$TMP/task.out"
 check "dump: task --json $s1" \
     grep -qE "^\\{\"pid\": $s1, .*\"command\": \"sleep\"" "$TMP/task.out"
 
