@@ -230,9 +230,18 @@ static void print_json(struct kmodule *const *mods, size_t n)
 	fputs("]\n", stdout);
 }
 
-static void print_list(struct lkdb_command_context *ctx,
-		       struct kmodule *const *mods, size_t n)
+static int compare_base(const void *a, const void *b)
 {
+	const struct kmodule *x = *(struct kmodule *const *)a;
+	const struct kmodule *y = *(struct kmodule *const *)b;
+	return x->text_base < y->text_base ? -1 : x->text_base > y->text_base;
+}
+
+/* In crash's order: by base address (its load_modules[] sort). */
+static void print_list(struct lkdb_command_context *ctx,
+		       struct kmodule **mods, size_t n)
+{
+	qsort(mods, n, sizeof(*mods), compare_base);
 	if (ctx->json) {
 		print_json(mods, n);
 	} else {
@@ -365,7 +374,6 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 		goto out;
 	}
 	if (action == MOD_LIST) {
-		/* List order: newest first, as /proc/modules. */
 		for (size_t i = 0; i < list->nr_modules; i++)
 			mods[n++] = &list->modules[i];
 		print_list(ctx, mods, n);

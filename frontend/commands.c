@@ -69,7 +69,8 @@ const struct lkdb_command lkdb_commands[] = {
 			 "           time): boot time from the kernel's timekeeper plus the\n"
 			 "           record's time since boot, as dmesg -T (off by any time\n"
 			 "           spent suspended); times stay since boot if unknown\n"
-			 "  -m       the record's level first: \"<6>[    4.357603] ...\"\n"
+			 "  -m       the record's level before its text, as crash:\n"
+			 "           \"[    4.357603] <6>...\"\n"
 			 "  --json   an array of {seq, ts_nsec, level, facility, caller, text}\n"
 			 "           (caller null unless shown; with -T also wall_time_ns,\n"
 			 "           wall_time); multi-line text keeps its newlines\n"
@@ -81,9 +82,10 @@ const struct lkdb_command lkdb_commands[] = {
 		.handler = cmd_mod,
 		.summary = "loaded kernel modules; load their symbols into gdb",
 		.usage = "mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]\n"
-			 "Without options, list the loaded modules as crash does, read from\n"
-			 "the target's memory: the struct module's address, NAME, BASE (its\n"
-			 "core text, as /proc/modules), SIZE (core text and data), OBJECT FILE\n"
+			 "Without options, list the loaded modules as crash does (by base\n"
+			 "address), read from the target's memory: the struct module's\n"
+			 "address, NAME, BASE (its core text, as /proc/modules), SIZE (core\n"
+			 "text and data), OBJECT FILE\n"
 			 "(the file whose symbols lkdb loaded, else \"(not loaded)\").\n"
 			 "  -s MODULE [FILE]  load MODULE's symbols into gdb from FILE, by\n"
 			 "           default the MODULE.ko found on the search path ('-' and\n"
