@@ -88,6 +88,8 @@ check "live sys on the panicked guest shows the console's panic message" \
     grep -qxF '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$TMP/sys.out"
 "$GUEST_SH" dump "$g" "$TMP/vmcore.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
     { diag "$TMP/dump.err"; echo "Bail out! no dump"; exit 1; }
+cp "$g/console.log" "$TMP/console.log"
+GUEST_CONSOLE=$TMP/console.log
 "$GUEST_SH" stop "$g" >/dev/null 2>&1
 g=''
 D="$TMP/vmcore.elf"
@@ -121,6 +123,23 @@ js = [(f['sp'], f['function'], f['ip']) for f in obj['frames']]
 last = obj['frames'][-1]['exception']
 sys.exit(0 if js == text and obj['command'] == 'sh' and last['user']
          and last['regs']['orig_rax'] == '0000000000000001' else 1)
+PY
+
+# The kernel's own Call Trace on the console names each return address
+# with %pB: function+offset/size, size kallsyms' (to the next symbol).
+# From sysrq_handle_crash down the stack is as the kernel printed it.
+tr -d '\r' <"$GUEST_CONSOLE" | sed -n '/Kernel panic - not syncing: sysrq/,/end Kernel panic/p' >"$TMP/trace.txt"
+check "dump: bt --json frames from sysrq_handle_crash on are the console's Call Trace lines (function+offset/size)" \
+    python3 - "$TMP/panicker.out" "$TMP/trace.txt" <<'PY'
+import json, re, sys
+obj = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+trace = set(re.findall(r'\s(\S+\+0x[0-9a-f]+/0x[0-9a-f]+)', open(sys.argv[2]).read()))
+names = ['%s+0x%x/0x%x' % (f['function'], f['offset'], f['size']) for f in obj['frames']]
+start = [n.split('+')[0] for n in names].index('sysrq_handle_crash')
+missing = [n for n in names[start:] if n not in trace]
+print('# lkdb: ' + ' '.join(names[start:]))
+print('# not on the console: %s' % missing)
+sys.exit(1 if missing or len(names) - start < 5 else 0)
 PY
 
 lkdb sleeper "$V" "$D" -c "bt $s1"

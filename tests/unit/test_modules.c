@@ -4,12 +4,14 @@
  * list with 6.1's x86_64 layout (as ktypes reads it from Debian's vmlinux),
  * 6.4+'s mem[], the pre-4.5 module_core, section attributes before and
  * after 6.14, and corrupt lists (a cycle, a bad pointer, an unreadable
- * module), which must give warnings and the modules read so far.
+ * module), which must give warnings and the modules read so far.  And a
+ * module's symbols sized as the kernel's kallsyms sizes them (modsyms.h).
  */
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "ktypes.h"
+#include "modsyms.h"
 #include "modules.h"
 #include "tap.h"
 
@@ -477,6 +479,32 @@ TEST(name_equal)
 	CHECK(!kmodule_name_equal("fa", "fat"));
 }
 
+/*
+ * crashme.ko's layout: functions padded to 16 bytes; kallsyms sizes go to
+ * the next symbol, the last function's to the end of the core text.
+ */
+TEST(modsyms_kallsyms_size)
+{
+	struct modsym syms[] = {
+		{ "crashme_lookup", 0xffffffffc0234000, 0x19, 't' },
+		{ "crashme_write", 0xffffffffc0234020, 0xe8, 't' },
+		{ "crashme_show", 0xffffffffc0234120, 0x1f, 't' },
+		{ "__this_module", 0xffffffffc0236040, 0x380, 'D' },
+	};
+	struct modsyms m = { syms, 4 };
+	const uint64_t text_end = 0xffffffffc0234000 + 0x1000;
+	CHECK(modsyms_kallsyms_size(&m, &syms[0], text_end) == 0x20);
+	CHECK(modsyms_kallsyms_size(&m, &syms[1], text_end) == 0x100);
+	/* the last in the text: to its end, not to the data after it */
+	CHECK(modsyms_kallsyms_size(&m, &syms[2], text_end) == 0xee0);
+	CHECK(modsyms_kallsyms_size(&m, &syms[2], 0) == 0x1f20);
+	/* nothing above: st_size */
+	CHECK(modsyms_kallsyms_size(&m, &syms[3], 0) == 0x380);
+	/* a symbol found by address has the size its neighbours give */
+	const struct modsym *s = modsyms_lookup(&m, 0xffffffffc0234020 + 0x15);
+	CHECK(s == &syms[1]);
+}
+
 int main(void)
 {
 	RUN(list_6_1);
@@ -489,5 +517,6 @@ int main(void)
 	RUN(sections_6_1);
 	RUN(sections_6_14);
 	RUN(name_equal);
+	RUN(modsyms_kallsyms_size);
 	return tap_done();
 }
