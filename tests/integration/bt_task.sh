@@ -197,6 +197,15 @@ lkdb notask "$V" "$D" -c 'bt 0xffffffff81000000'
 check "dump: bt of an address that is no task is a one-line error" \
     one_line_error notask '0xffffffff81000000 is not a task address'
 
+# An address nothing maps (user space: not in the kernel's page tables).
+lkdb disbad "$V" "$D" -c 'dis -l 0x1000000 4'
+check "dump: dis of an unmapped address: one line, the address named once" \
+    test "$(st disbad)" != 0 -a "$(wc -l <"$TMP/disbad.err")" = 1 \
+    -a "$(grep -o '0x1000000' "$TMP/disbad.err" | wc -l)" = 1
+lkdb disnofn "$V" "$D" -c 'dis 0x1000000'
+check "dump: dis of an address in no function says so and how to go on" \
+    one_line_error disnofn '0x1000000: in no function gdb knows; give COUNT'
+
 lkdb task "$V" "$D" -c "task $s1" -c 'task --json '"$s1"
 check "dump: task $s1 exits 0" test "$(st task)" = 0
 check "dump: task $s1 prints that PID and COMMAND \"sleep\"" \
