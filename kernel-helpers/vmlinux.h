@@ -70,6 +70,14 @@ const char *vmlinux_banner(const struct vmlinux *vm);
 const char *vmlinux_release(const struct vmlinux *vm);
 /* Lowercase hex of the NT_GNU_BUILD_ID note, or NULL if there is none. */
 const char *vmlinux_build_id(const struct vmlinux *vm);
+/*
+ * The same of any ELF file (a module's too): *hex_ret malloc'd, or NULL
+ * when the file has no such note (the kernel's .notes also holds Xen notes
+ * of the same type: only the GNU one counts).  path names it in errors.
+ */
+struct Elf;
+struct lkdb_error *elf_build_id(struct Elf *elf, const char *path,
+				char **hex_ret);
 /* The link-time kernel image [_text, _end). */
 void vmlinux_text_range(const struct vmlinux *vm, uint64_t *start_ret,
 			uint64_t *end_ret);

@@ -183,6 +183,15 @@ lkdb modsym "$V" "$D" -c "mod -s crashme $LKDB_CRASHME_KO" -c 'sym crashme_write
 check "dump: mod -s crashme + sym crashme_write give crashme.c:${crashme_line:-?} (objdump's)" \
     grep -qE "^[0-9a-f]{16} \([tT]\) crashme_write\+0x0/0x[0-9a-f]+ \[crashme\] [^ ]*crashme\.c:${crashme_line:-none}\$" "$TMP/modsym.out"
 
+# mod -s takes only crashme's own object: not another module, not the vmlinux.
+otherko=$(find "$LKDB_MODULES_DIR" -name '*.ko' ! -name 'crashme.ko' | head -n1)
+lkdb modother "$V" "$D" -c "mod -s crashme $otherko"
+check "dump: mod -s crashme with another module's .ko is refused, naming the file and its module" \
+    one_line_error modother "$otherko is module $(basename "$otherko" .ko | tr - _), not crashme"
+lkdb modvmlinux "$V" "$D" -c "mod -s crashme $V"
+check "dump: mod -s crashme with the vmlinux is refused: not a module object" \
+    one_line_error modvmlinux "$V: not a module object"
+
 lkdb badopt "$V" "$D" -c 'bt -x'
 check "dump: bt -x is a one-line error naming the option" one_line_error badopt 'unknown option "-x"'
 lkdb alltask "$V" "$D" -c 'bt -a 1'
