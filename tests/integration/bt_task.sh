@@ -151,14 +151,7 @@ PY
 lkdb crashlike "$V" "$D" -c sys -c 'sys -t' -c mod -c 'log -m'
 tainted=$(head -n1 "$TMP/guest-mem")
 present=$(awk '$1 == "present" { s += $2 } END { print s }' "$TMP/guest-mem")
-memory=$(awk -v p="$present" 'BEGIN {
-    b = p * 4096; g = 2^30
-    next_g = int((b + g - 1) / g) * g
-    if (next_g - b <= 64 * 2^20) b = next_g
-    if (b >= g) s = sprintf("%.1f GB", b / g)
-    else if (b >= 2^20) s = sprintf("%.1f MB", b / 2^20)
-    else s = sprintf("%d KB", b / 1024)
-    sub(/\.0 /, " ", s); print s }')
+memory=$(crash_memory "$present")
 echo "# guest: tainted $tainted, present pages $present ($memory)"
 check "dump: sys MEMORY is the guest's present pages as crash rounds them ($memory)" \
     grep -qxF "      MEMORY: $memory" "$TMP/crashlike.out"

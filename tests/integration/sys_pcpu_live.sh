@@ -38,17 +38,9 @@ check "LOAD AVERAGE is /proc/loadavg's" test "$load_lkdb" = "$load_guest"
 check "REMOTE names the target" test "$(field REMOTE)" = ":$port"
 check "KERNEL is the vmlinux" test "$(field KERNEL)" = "$V"
 check "no PANIC line live" test -z "$(field PANIC)"
-# MEMORY: as crash, the present pages (the zones' in /proc/zoneinfo), up
-# to the next GiB when 64 MiB or less short of it, in crash's units.
+# MEMORY: as crash, the present pages (the zones' in /proc/zoneinfo).
 present=$(sed -n 10p "$TMP/guest" | awk '{ for (i = 1; i <= NF; i++) s += $i; print s }')
-mem_guest=$(awk -v p="$present" 'BEGIN {
-    b = p * 4096; g = 2^30
-    next_g = int((b + g - 1) / g) * g
-    if (next_g - b <= 64 * 2^20) b = next_g
-    if (b >= g) s = sprintf("%.1f GB", b / g)
-    else if (b >= 2^20) s = sprintf("%.1f MB", b / 2^20)
-    else s = sprintf("%d KB", b / 1024)
-    sub(/\.0 /, " ", s); print s }')
+mem_guest=$(crash_memory "$present")
 check "MEMORY is the zones' present pages ($present) as crash rounds them ($mem_guest)" \
     test -n "$present" -a "$(field MEMORY)" = "$mem_guest"
 # TAINTED: /proc/sys/kernel/tainted.
