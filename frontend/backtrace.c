@@ -89,11 +89,13 @@ static void frame_source(struct backtrace_env *env,
 	uint64_t pc = f->exact ? f->ip : f->ip - 1;
 	const struct kmodule *m = module_names_module_at(env->modules, pc);
 	if (m) {
-		struct code_name n;
-		frame_name(env, f, &n);
-		if (n.function)
-			module_names_source(env->s, m, n.function, n.offset,
-					    n.size, f->exact, frames, nr, NULL);
+		/* the decoder checks the size against the .ko's st_size */
+		const struct modsym *sym = module_names_symbol(env->modules, m,
+							       pc);
+		if (sym)
+			module_names_source(env->s, m, sym->name,
+					    f->ip - sym->value, sym->size,
+					    f->exact, frames, nr, NULL);
 		return;
 	}
 	struct lkdb_error *err = symbolize_source(env->s->vmlinux,

@@ -52,8 +52,9 @@ static void module_source(struct sym_context *c, const struct kmodule *m,
 			  struct sym_result *ret)
 {
 	char *object = NULL;
+	/* the decoder checks the size against the .ko's st_size */
 	module_names_source(c->s, m, ret->r.symbol.name, ret->r.offset,
-			    ret->r.size, true, &ret->r.frames,
+			    ret->r.symbol.size, true, &ret->r.frames,
 			    &ret->r.nr_frames, &object);
 	ret->object = object;
 }
