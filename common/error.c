@@ -92,6 +92,27 @@ struct lkdb_error *lkdb_error_prefix(struct lkdb_error *err,
 	return err;
 }
 
+static bool word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
+bool lkdb_message_names(const char *message, const char *word)
+{
+	size_t len = strlen(word);
+	if (!len)
+		return false;
+	for (const char *p = message; (p = strstr(p, word)); p++) {
+		bool starts = p == message || !word_char(p[-1]) ||
+			      !word_char(word[0]);
+		bool ends = !word_char(p[len]) || !word_char(word[len - 1]);
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
 void lkdb_error_destroy(struct lkdb_error *err)
 {
 	if (!err || err == &lkdb_error_oom)

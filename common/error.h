@@ -9,6 +9,7 @@
 #define LKDB_ERROR_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 enum lkdb_error_code {
@@ -52,6 +53,11 @@ struct lkdb_error *lkdb_error_prefix(struct lkdb_error *err,
 				     const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void lkdb_error_destroy(struct lkdb_error *err);
+/*
+ * Whether message names word as a whole ("0x1000" is in "address 0x1000."
+ * but not in "address 0x10000"): whether prefixing it would say it twice.
+ */
+bool lkdb_message_names(const char *message, const char *word);
 
 /*
  * Append a formatted warning to a growing array of strings (*warnings,

@@ -65,64 +65,18 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 	return NULL;
 }
 
-/* A frame's name: function, offset, size and module, if known. */
-struct frame_name {
-	char function[256];
-	uint64_t offset, size;
-	const char *module;	/* NULL: vmlinux */
-	bool known;
-};
-
-static void name_address(struct backtrace_env *env, uint64_t addr,
-			 struct frame_name *n)
-{
-	memset(n, 0, sizeof(*n));
-	const struct kmodule *m = module_names_module_at(env->modules, addr);
-	if (m) {
-		n->module = m->name;
-		const struct modsym *sym = module_names_symbol(env->modules, m,
-							       addr);
-		if (sym) {
-			snprintf(n->function, sizeof(n->function), "%s",
-				 sym->name);
-			n->offset = addr - sym->value;
-			n->size = sym->size;
-			n->known = true;
-		}
-		return;
-	}
-	struct symbolize_result r;
-	struct lkdb_error *err = symbolize_address(env->s->vmlinux,
-						   env->s->kaslr_offset, addr,
-						   &r);
-	if (err) {
-		lkdb_error_destroy(err);
-		return;
-	}
-	/* Only the symbol: source lines are looked up apart. */
-	snprintf(n->function, sizeof(n->function), "%s", r.symbol.name);
-	n->offset = r.offset;
-	n->size = r.size;
-	n->known = true;
-	symbolize_result_deinit(&r);
-}
-
 char *backtrace_symbol(struct backtrace_env *env, uint64_t addr)
 {
-	struct frame_name n;
-	name_address(env, addr, &n);
-	char *s = NULL;
-	int rc;
-	if (!n.known)
-		rc = asprintf(&s, "0x%" PRIx64 "%s%s%s", addr,
-			      n.module ? " [" : "", n.module ? n.module : "",
-			      n.module ? "]" : "");
-	else
-		rc = asprintf(&s, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s",
-			      n.function, n.offset, n.size,
-			      n.module ? " [" : "", n.module ? n.module : "",
-			      n.module ? "]" : "");
-	return rc < 0 ? NULL : s;
+	struct code_name n;
+	module_names_name(env->modules, addr, false, &n);
+	return code_name_format(&n, addr);
+}
+
+/* A frame's name: where its CPU is, or the call before a return address. */
+static void frame_name(struct backtrace_env *env, const struct unwind_frame *f,
+		       struct code_name *n)
+{
+	module_names_name(env->modules, f->ip, !f->exact, n);
 }
 
 /* Source lines of a frame (vmlinux only), innermost first. */
@@ -132,17 +86,18 @@ static void frame_source(struct backtrace_env *env,
 {
 	*frames = NULL;
 	*nr = 0;
-	const struct kmodule *m = module_names_module_at(env->modules, f->ip);
+	uint64_t pc = f->exact ? f->ip : f->ip - 1;
+	const struct kmodule *m = module_names_module_at(env->modules, pc);
 	if (m) {
+		/* the decoder checks the size against the .ko's st_size */
 		const struct modsym *sym = module_names_symbol(env->modules, m,
-							       f->ip);
+							       pc);
 		if (sym)
 			module_names_source(env->s, m, sym->name,
 					    f->ip - sym->value, sym->size,
 					    f->exact, frames, nr, NULL);
 		return;
 	}
-	uint64_t pc = f->exact ? f->ip : f->ip - 1;
 	struct lkdb_error *err = symbolize_source(env->s->vmlinux,
 						  pc - env->s->kaslr_offset,
 						  frames, nr);
@@ -218,11 +173,11 @@ static void print_text(struct backtrace_env *env,
 		const struct unwind_frame *f = &t->frames[i];
 		if (interrupted(t, i))
 			continue;
-		struct frame_name n;
-		name_address(env, f->ip, &n);
+		struct code_name n;
+		frame_name(env, f, &n);
 		fprintf(out, "%s#%u [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n",
 			level < 10 ? " " : "", level, f->sp,
-			n.known ? n.function : "(unknown)", f->ip,
+			n.function ? n.function : "(unknown)", f->ip,
 			n.module ? " [" : "", n.module ? n.module : "",
 			n.module ? "]" : "");
 		level++;
@@ -264,18 +219,18 @@ static void print_json_frames(struct backtrace_env *env,
 		const struct unwind_frame *f = &t->frames[i];
 		if (interrupted(t, i))
 			continue;
-		struct frame_name n;
-		name_address(env, f->ip, &n);
+		struct code_name n;
+		frame_name(env, f, &n);
 		fprintf(out, "%s{\"level\": %u, \"sp\": \"%016" PRIx64
 			"\", \"ip\": \"%016" PRIx64 "\", \"function\": ",
 			level ? ", " : "", level, f->sp, f->ip);
 		level++;
-		if (n.known)
+		if (n.function)
 			json_write_string(out, n.function);
 		else
 			fputs("null", out);
-		fprintf(out, ", \"offset\": %" PRIu64 ", \"scanned\": %s, \"module\": ",
-			n.offset, f->scanned ? "true" : "false");
+		fprintf(out, ", \"offset\": %" PRIu64 ", \"size\": %" PRIu64 ", \"scanned\": %s, \"module\": ",
+			n.offset, n.size, f->scanned ? "true" : "false");
 		if (n.module)
 			json_write_string(out, n.module);
 		else

@@ -183,8 +183,15 @@ struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx)
 		err = disassemble(s, by_range, 6, &r);
 		free(end_expr);
 	}
-	if (err)
+	if (err && strstr(err->message, "No function contains"))
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "%s: in no function gdb knows; give COUNT to disassemble from there",
+					 target);
+	/* gdb's message may name the address already: then only once */
+	if (err && !lkdb_message_names(err->message, target))
 		return lkdb_error_prefix(err, "%s", target);
+	if (err)
+		return err;
 	/* "dis ADDR COUNT" starts at ADDR, not at its function's start. */
 	if (count > 0) {
 		const char *eval[] = { target };

@@ -76,23 +76,22 @@ static void print_text(FILE *out, const struct printk_log *log,
 {
 	for (size_t i = 0; i < log->nr_records; i++) {
 		const struct printk_record *r = &log->records[i];
-		char prefix[128];
-		size_t n = 0;
-		if (o->levels)
-			n += snprintf(prefix + n, sizeof(prefix) - n, "<%u>",
-				      r->level);
+		char prefix[128], level[8] = "";
 		if (o->wall_time && have_boot)
-			format_wall(boot_ns, r->ts_nsec, prefix + n,
-				    sizeof(prefix) - n);
+			format_wall(boot_ns, r->ts_nsec, prefix,
+				    sizeof(prefix));
 		else
-			format_ts(r->ts_nsec, prefix + n, sizeof(prefix) - n);
-		n = strlen(prefix);
+			format_ts(r->ts_nsec, prefix, sizeof(prefix));
+		size_t n = strlen(prefix);
 		if (log->prints_caller) {
 			char caller[12];
 			printk_caller_string(r->caller_id, caller);
 			snprintf(prefix + n, sizeof(prefix) - n, "[%6s]",
 				 caller);
 		}
+		/* crash's log -m: the level just before the text */
+		if (o->levels)
+			snprintf(level, sizeof(level), "<%u>", r->level);
 		/*
 		 * Each line of a multi-line record gets the prefix, as the
 		 * kernel's record_print_text() gives the console and syslog.
@@ -102,6 +101,7 @@ static void print_text(FILE *out, const struct printk_log *log,
 			const char *nl = memchr(p, '\n', end - p);
 			fputs(prefix, out);
 			fputc(' ', out);
+			fputs(level, out);
 			write_line(out, p, (nl ? nl : end) - p);
 			fputc('\n', out);
 			if (!nl)

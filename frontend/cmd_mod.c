@@ -91,6 +91,43 @@ static struct lkdb_error *gdb_console(struct lkdb_session *s, const char *cmd)
 }
 
 /*
+ * file (shown as shown) must be m's object, built for this kernel and, where
+ * the kernel keeps something to tell builds apart, the same build.
+ */
+static struct lkdb_error *check_module_file(struct lkdb_session *s,
+					    const struct kernel_memory_reader *mem,
+					    struct ktypes *types,
+					    const struct kmodule *m,
+					    const char *file, const char *shown)
+{
+	uint64_t name_off = 0;
+	struct lkdb_error *err = ktypes_member(types, "module", "name",
+					       &name_off, NULL);
+	if (err)
+		name_off = 0;
+	lkdb_error_destroy(err);
+	struct modfile_identity id;
+	err = modfiles_identify(file, shown, name_off, &id);
+	if (err)
+		return err;
+	char *srcversion = NULL, *build_id = NULL;
+	err = kmodule_read_identity(mem, types, m, &srcversion, &build_id);
+	if (!err) {
+		struct modfile_expect expect = {
+			.name = m->name,
+			.release = vmlinux_release(s->vmlinux),
+			.srcversion = srcversion,
+			.build_id = build_id,
+		};
+		err = modfiles_check(&id, shown, &expect);
+	}
+	free(srcversion);
+	free(build_id);
+	modfile_identity_deinit(&id);
+	return err;
+}
+
+/*
  * add-symbol-file FILE TEXT -s SECTION ADDR ... with every section the
  * kernel reports; shown is the file as found (remembered for the list).
  */
@@ -117,6 +154,10 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 		file = strdup(copy);
 	} else {
 		file = strdup(shown);
+	}
+	if (file && (err = check_module_file(s, mem, types, m, file, shown))) {
+		free(file);
+		return err;
 	}
 	char *quoted = file ? gdb_cli_quote(file) : NULL;
 	free(file);
@@ -230,9 +271,18 @@ static void print_json(struct kmodule *const *mods, size_t n)
 	fputs("]\n", stdout);
 }
 
-static void print_list(struct lkdb_command_context *ctx,
-		       struct kmodule *const *mods, size_t n)
+static int compare_base(const void *a, const void *b)
 {
+	const struct kmodule *x = *(struct kmodule *const *)a;
+	const struct kmodule *y = *(struct kmodule *const *)b;
+	return x->text_base < y->text_base ? -1 : x->text_base > y->text_base;
+}
+
+/* In crash's order: by base address (its load_modules[] sort). */
+static void print_list(struct lkdb_command_context *ctx,
+		       struct kmodule **mods, size_t n)
+{
+	qsort(mods, n, sizeof(*mods), compare_base);
 	if (ctx->json) {
 		print_json(mods, n);
 	} else {
@@ -365,7 +415,6 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 		goto out;
 	}
 	if (action == MOD_LIST) {
-		/* List order: newest first, as /proc/modules. */
 		for (size_t i = 0; i < list->nr_modules; i++)
 			mods[n++] = &list->modules[i];
 		print_list(ctx, mods, n);

@@ -52,14 +52,16 @@ static void module_source(struct sym_context *c, const struct kmodule *m,
 			  struct sym_result *ret)
 {
 	char *object = NULL;
+	/* the decoder checks the size against the .ko's st_size */
 	module_names_source(c->s, m, ret->r.symbol.name, ret->r.offset,
-			    ret->r.size, true, &ret->r.frames,
+			    ret->r.symbol.size, true, &ret->r.frames,
 			    &ret->r.nr_frames, &object);
 	ret->object = object;
 }
 
-static void from_modsym(const struct kmodule *m, const struct modsym *sym,
-			uint64_t addr, struct sym_result *ret)
+static void from_modsym(struct module_names *mn, const struct kmodule *m,
+			const struct modsym *sym, uint64_t addr,
+			struct sym_result *ret)
 {
 	ret->module = m->name;
 	ret->r.address = addr;
@@ -68,7 +70,7 @@ static void from_modsym(const struct kmodule *m, const struct modsym *sym,
 	ret->r.symbol.size = sym->size;
 	ret->r.symbol.type = sym->type;
 	ret->r.offset = addr - sym->value;
-	ret->r.size = sym->size;
+	ret->r.size = module_names_symbol_size(mn, m, sym);
 }
 
 /* addr in a module: its symbol, else the vmlinux's error stands. */
@@ -80,7 +82,7 @@ static bool module_address(struct sym_context *c, uint64_t addr,
 	const struct modsym *sym = m ? module_names_symbol(mn, m, addr) : NULL;
 	if (!sym)
 		return false;
-	from_modsym(m, sym, addr, ret);
+	from_modsym(mn, m, sym, addr, ret);
 	module_source(c, m, ret);
 	return true;
 }
@@ -193,7 +195,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 				err = NULL;
 				symbolize_result_deinit(ret);
 				memset(ret, 0, sizeof(*ret));
-				from_modsym(m, sym, sym->value, result);
+				from_modsym(mn, m, sym, sym->value, result);
 				if (!op)
 					module_source(c, m, result);
 			}
@@ -225,10 +227,11 @@ out:
 static void print_text(const struct sym_result *result)
 {
 	const struct symbolize_result *r = &result->r;
-	printf("%016" PRIx64 " (%c) %s+0x%" PRIx64 "/0x%" PRIx64, r->address,
-	       r->symbol.type, r->symbol.name, r->offset, r->size);
-	if (result->module)
-		printf(" [%s]", result->module);
+	char *name = symbolize_format(r->symbol.name, r->offset, r->size,
+				      result->module);
+	printf("%016" PRIx64 " (%c) %s", r->address, r->symbol.type,
+	       name ? name : r->symbol.name);
+	free(name);
 	if (r->nr_frames && r->frames[0].file)
 		printf(" %s:%u", r->frames[0].file, r->frames[0].line);
 	if (r->symbol.percpu)

@@ -15,7 +15,7 @@
 #include "sysinfo.h"
 #include "vmlinux.h"
 
-static const char usage[] = "usage: sys [--json]";
+static const char usage[] = "usage: sys [-t] [--json]";
 
 /* CRASHTIME from VMCOREINFO (kdump writes it at the crash). */
 static bool crash_time(const struct lkdb_session *s, int64_t *ret)
@@ -62,13 +62,38 @@ static void json_number(FILE *out, bool *first, const char *name, bool have,
 		fputs("null", out);
 }
 
+/* sys -t: crash's "TAINTED_MASK: 3000  OE". */
+static struct lkdb_error *print_taint(const struct lkdb_command_context *ctx,
+				      const struct sysinfo *info)
+{
+	if (!info->have_taint)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "sys -t: the taint mask could not be read");
+	if (ctx->json) {
+		printf("{\"tainted_mask\": %" PRIu64 ", \"taint_flags\": ",
+		       info->tainted_mask);
+		json_write_string(stdout, info->taint_flags);
+		fputs("}\n", stdout);
+	} else {
+		printf("TAINTED_MASK: %" PRIx64 "  %s\n", info->tainted_mask,
+		       info->taint_flags);
+	}
+	fflush(stdout);
+	return NULL;
+}
+
 struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
-	if (ctx->argc > 1)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "unexpected argument \"%s\"; %s",
-					 ctx->argv[1], usage);
+	bool taint_only = false;
+	for (int i = 1; i < ctx->argc; i++) {
+		if (!strcmp(ctx->argv[i], "-t"))
+			taint_only = true;
+		else
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "unexpected argument \"%s\"; %s",
+						 ctx->argv[i], usage);
+	}
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
 	if (err)
@@ -83,6 +108,11 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		return err;
 	for (size_t i = 0; i < info->nr_warnings; i++)
 		fprintf(stderr, "lkdb: sys: warning: %s\n", info->warnings[i]);
+	if (taint_only) {
+		err = print_taint(ctx, info);
+		sysinfo_destroy(info);
+		return err;
+	}
 
 	/* The panic message, for a dump or a panicked kernel: from the log. */
 	char panic[512] = "";
@@ -204,6 +234,10 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 			   info->have_memory ? memory : NULL);
 		json_number(out, &first, "memory_bytes", info->have_memory,
 			    info->memory_bytes);
+		json_number(out, &first, "tainted_mask", info->have_taint,
+			    info->tainted_mask);
+		json_field(out, &first, "taint_flags",
+			   info->have_taint ? info->taint_flags : NULL);
 		json_field(out, &first, "panic", have_panic ? panic : NULL);
 		fputs(", \"panic_task\": ", out);
 		if (panic_task) {
@@ -219,7 +253,10 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		}
 		fputs("}\n", out);
 	} else {
-		fprintf(out, "%12s: %s\n", "KERNEL", vmlinux_path(s->vmlinux));
+		/* crash marks a tainted kernel on its KERNEL line */
+		fprintf(out, "%12s: %s%s\n", "KERNEL", vmlinux_path(s->vmlinux),
+			info->have_taint && info->tainted_mask ?
+				"  [TAINTED]" : "");
 		if (s->dump)
 			fprintf(out, "%12s: %s\n", "DUMPFILE", dumpfile);
 		else

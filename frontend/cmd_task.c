@@ -60,9 +60,16 @@ static void print_json(const struct task_info *t)
 	       t->kernel_thread ? "true" : "false");
 }
 
-static void print_fields(struct lkdb_session *s)
+static void print_fields(struct lkdb_session *s, const struct task_info *t)
 {
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		/* The name up to its NUL, as crash's COMMAND, not gdb's \000s. */
+		if (!strcmp(fields[i].expr, "comm")) {
+			char comm[17];
+			task_lookup_safe_comm(t->comm, comm);
+			printf("  %-12s \"%s\"\n", "comm", comm);
+			continue;
+		}
 		char cmd[96], *out = NULL;
 		snprintf(cmd, sizeof(cmd), "output%s $task->%s",
 			 fields[i].format, fields[i].expr);
@@ -170,7 +177,7 @@ struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 		printf("STATE: %s  PPID: %" PRId32 "  TGID: %" PRId32 "%s\n",
 		       t->state, t->ppid, t->tgid,
 		       t->running ? "  (running on its CPU)" : "");
-		print_fields(s);
+		print_fields(s, t);
 		printf("$task = (struct task_struct *)0x%" PRIx64 "\n", t->task);
 		if (thread >= 0)
 			printf("gdb's frames (frame N, info locals, up): thread %d\n",

@@ -31,9 +31,16 @@ static struct lkdb_error *read_result(const struct gdb_call_result *r,
 {
 	if (r->record->result_class != MI_CLASS_DONE) {
 		const char *msg = gdb_result_error_message(r->record);
+		char at[32];
+		snprintf(at, sizeof(at), "0x%" PRIx64, addr);
+		/* "Cannot access memory at address 0x...": the address once */
+		if (msg && lkdb_message_names(msg, at))
+			return lkdb_error_create(LKDB_ERROR_FAULT,
+						 "%s (reading %zu bytes)", msg,
+						 len);
 		return lkdb_error_create(LKDB_ERROR_FAULT,
-					 "cannot read %zu bytes at 0x%" PRIx64 ": %s",
-					 len, addr, msg ? msg : "error");
+					 "cannot read %zu bytes at %s: %s", len,
+					 at, msg ? msg : "error");
 	}
 	/* memory=[{begin=,offset=,end=,contents=}...]: need all of it. */
 	const struct mi_value *memory = mi_value_find(r->record->results,

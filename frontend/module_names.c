@@ -154,6 +154,66 @@ const struct modsym *module_names_symbol(struct module_names *mn,
 	return e && e->syms ? modsyms_lookup(e->syms, addr) : NULL;
 }
 
+uint64_t module_names_symbol_size(struct module_names *mn,
+				  const struct kmodule *m,
+				  const struct modsym *sym)
+{
+	struct module_entry *e = entry_of(mn, m);
+	bool core_text = sym->value >= m->text_base &&
+			 sym->value - m->text_base < m->text_size;
+	return e && e->syms ?
+		modsyms_kallsyms_size(e->syms, sym,
+				      core_text ? m->text_base + m->text_size :
+						  0) :
+		sym->size;
+}
+
+void module_names_name(struct module_names *mn, uint64_t addr,
+		       bool return_address, struct code_name *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	uint64_t look = return_address ? addr - 1 : addr;
+	const struct kmodule *m = module_names_module_at(mn, look);
+	if (m) {
+		ret->module = m->name;
+		const struct modsym *sym = module_names_symbol(mn, m, look);
+		if (sym) {
+			ret->function = sym->name;
+			ret->offset = addr - sym->value;
+			ret->size = module_names_symbol_size(mn, m, sym);
+		}
+		return;
+	}
+	struct symbolize_result r;
+	struct lkdb_error *err =
+		return_address ?
+			symbolize_return_address(mn->s->vmlinux,
+						 mn->s->kaslr_offset, addr, &r) :
+			symbolize_address(mn->s->vmlinux, mn->s->kaslr_offset,
+					  addr, &r);
+	if (err) {
+		lkdb_error_destroy(err);
+		return;
+	}
+	/* the name is the vmlinux's string table's */
+	ret->function = r.symbol.name;
+	ret->offset = r.offset;
+	ret->size = r.size;
+	symbolize_result_deinit(&r);
+}
+
+char *code_name_format(const struct code_name *n, uint64_t addr)
+{
+	if (n->function)
+		return symbolize_format(n->function, n->offset, n->size,
+					n->module);
+	char *s;
+	if (asprintf(&s, "0x%" PRIx64 "%s%s%s", addr, n->module ? " [" : "",
+		     n->module ? n->module : "", n->module ? "]" : "") < 0)
+		return NULL;
+	return s;
+}
+
 const struct modsym *module_names_find(struct module_names *mn,
 				       const char *name,
 				       const struct kmodule **module_ret)
@@ -181,9 +241,8 @@ void module_names_source(struct lkdb_session *s, const struct kmodule *m,
 	if (object_ret)
 		*object_ret = NULL;
 	/* The decoder takes what a log shows: function+off/size [module]. */
-	char *line = NULL;
-	if (asprintf(&line, "%s+0x%" PRIx64 "/0x%" PRIx64 " [%s]", function,
-		     offset, size, m->name) < 0)
+	char *line = symbolize_format(function, offset, size, m->name);
+	if (!line)
 		return;
 	const char *file = cmd_mod_loaded_file(m->addr);
 	char *dir = NULL;

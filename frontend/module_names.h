@@ -43,6 +43,36 @@ const struct kmodule *module_names_module_at(struct module_names *mn,
 const struct modsym *module_names_symbol(struct module_names *mn,
 					 const struct kmodule *m,
 					 uint64_t addr);
+/*
+ * sym's size (a symbol of m) as the kernel's kallsyms has it: up to the
+ * next symbol, at most to the end of m's core text when sym is in it.
+ */
+uint64_t module_names_symbol_size(struct module_names *mn,
+				  const struct kmodule *m,
+				  const struct modsym *sym);
+
+/* A code address's name, as the kernel prints it. */
+struct code_name {
+	const char *function;	/* NULL: no symbol holds the address */
+	uint64_t offset;	/* from the address itself */
+	uint64_t size;		/* kallsyms' */
+	const char *module;	/* NULL: the vmlinux */
+};
+
+/*
+ * addr named as the kernel's %pS does (where a CPU is) or, with
+ * return_address, as %pB does (the call before it, whose function it may
+ * end when the callee does not return), in the vmlinux or a loaded
+ * module.  The strings live as long as mn and the session's vmlinux.
+ */
+void module_names_name(struct module_names *mn, uint64_t addr,
+		       bool return_address, struct code_name *ret);
+/*
+ * "function+0xOFF/0xSIZE [module]" (symbolize_format()), or "0xADDR
+ * [module]" when no symbol holds it; malloc'd, NULL on OOM.
+ */
+char *code_name_format(const struct code_name *n, uint64_t addr);
+
 /* A symbol by name in any module; *module_ret its module. */
 const struct modsym *module_names_find(struct module_names *mn,
 				       const char *name,

@@ -262,16 +262,16 @@ static char *describe_image_address(struct lkdb_session *s, uint64_t addr,
 	uint64_t offset = addr - sym.symbol.addr;
 	const struct symbolize_frame *f = sym.nr_frames ?
 		&sym.frames[0] : NULL;
-	int n;
-	if (f && f->file)
-		n = asprintf(&text, "%s+0x%" PRIx64 "/0x%" PRIx64 "  %s:%u",
-			     sym.symbol.name, offset, sym.size, f->file,
-			     f->line);
-	else
-		n = asprintf(&text, "%s+0x%" PRIx64 "/0x%" PRIx64,
-			     sym.symbol.name, offset, sym.size);
+	char *name = symbolize_format(sym.symbol.name, offset, sym.size, NULL);
+	if (name && f && f->file) {
+		if (asprintf(&text, "%s  %s:%u", name, f->file, f->line) < 0)
+			text = NULL;
+		free(name);
+	} else {
+		text = name;
+	}
 	symbolize_result_deinit(&sym);
-	return n < 0 ? NULL : text;
+	return text;
 }
 
 /* gdb's answer to a CLI command, quietly; NULL on error. */

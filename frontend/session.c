@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -389,9 +390,50 @@ struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
 	return NULL;
 }
 
+/*
+ * The host of a HOST:PORT (tcp:, tcp4:, tcp6: or [v6] forms too) must
+ * resolve: gdb reports an unknown host as "No such file or directory".
+ * Serial devices, pipes and ":PORT" (this machine) are gdb's to judge.
+ */
+static struct lkdb_error *check_remote_host(const char *remote)
+{
+	const char *p = remote;
+	static const char *const prefixes[] = { "tcp:", "tcp4:", "tcp6:" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(p, prefixes[i], strlen(prefixes[i])))
+			p += strlen(prefixes[i]);
+	}
+	const char *colon = strrchr(p, ':');
+	if (!colon || colon == p || *p == '/' || *p == '|')
+		return NULL;
+	size_t len = colon - p;
+	if (*p == '[' && len >= 2 && p[len - 1] == ']') {
+		p++;
+		len -= 2;
+	}
+	char *host = strndup(p, len);
+	if (!host)
+		return &lkdb_error_oom;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	int rc = getaddrinfo(host, NULL, &hints, &res);
+	struct lkdb_error *err = NULL;
+	if (rc == EAI_NONAME || rc == EAI_AGAIN || rc == EAI_FAIL ||
+	    rc == EAI_NODATA)
+		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+					"cannot attach to %s: unknown host \"%s\" (%s)",
+					remote, host, gai_strerror(rc));
+	if (res)
+		freeaddrinfo(res);
+	free(host);
+	return err;
+}
+
 static struct lkdb_error *connect_remote(struct lkdb_session *s)
 {
 	const struct lkdb_options *o = s->options;
+	struct lkdb_error *host_err = check_remote_host(o->remote);
+	if (host_err)
+		return host_err;
 	char timeout[16];
 	snprintf(timeout, sizeof(timeout), "%d", o->connect_timeout_s);
 	/* Fail at once on "connection refused" instead of retrying. */
@@ -413,6 +455,11 @@ static struct lkdb_error *connect_remote(struct lkdb_session *s)
 		return lkdb_error_prefix(err, "cannot attach to %s", o->remote);
 	if (r.record->result_class == MI_CLASS_ERROR) {
 		const char *msg = gdb_result_error_message(r.record);
+		size_t rlen = strlen(o->remote);
+		/* gdb's "HOST:PORT: Connection refused.": the target once */
+		if (msg && !strncmp(msg, o->remote, rlen) &&
+		    !strncmp(msg + rlen, ": ", 2))
+			msg += rlen + 2;
 		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
 					"cannot attach to %s: %s (is QEMU running with -s or -gdb tcp::PORT?)",
 					o->remote, msg ? msg : "error");
@@ -820,6 +867,18 @@ void lkdb_session_quiesce(struct lkdb_session *s)
 		s->hooks.quiesce(s->hooks.context);
 }
 
+/*
+ * A vmlinux without DWARF (stripped of debug info, or a kernel built
+ * without it) still has its symbols: say once, at start, what it lacks.
+ * A warning, so --quiet does not hide it.
+ */
+static void warn_without_dwarf(struct lkdb_session *s)
+{
+	if (!vmlinux_has_dwarf(s->vmlinux))
+		fprintf(stderr, "lkdb: warning: %s has no DWARF debugging information: symbols only, so no file:line and no types (gdb's ptype and struct values, and lkdb's commands that read kernel structs); use the vmlinux with debug info (Debian: linux-image-RELEASE-dbg)\n",
+			vmlinux_path(s->vmlinux));
+}
+
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
 				      const struct lkdb_session_hooks *hooks,
@@ -836,6 +895,7 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
 	if (err)
 		return err;
+	warn_without_dwarf(s);
 	uint64_t percpu_addr;
 	err = vmlinux_section(s->vmlinux, ".data..percpu", &percpu_addr, NULL);
 	s->percpu_at_zero = !err && percpu_addr == 0;

@@ -46,6 +46,9 @@ struct vmcoreinfo_entry {
 	const char *key, *value;	/* into lkdb_dump.vmcoreinfo_raw */
 };
 
+/* Room for a libkdumpfile message put right (kdump_message()). */
+#define KDUMP_MESSAGE_SIZE 512
+
 struct lkdb_dump {
 	char *path;
 	int fd;			/* what libkdumpfile reads */
@@ -362,13 +365,31 @@ static struct lkdb_error *check_kdump(const char *path, uint64_t size,
 	return NULL;
 }
 
-static struct lkdb_error *kdump_failed(const struct lkdb_dump *dump,
-				       kdump_status status, const char *what)
+/*
+ * libkdumpfile's message for the last error (status's text if none), with
+ * its misspelt "Decompresion" (0.5.1) put right; in buf when changed.
+ */
+static const char *kdump_message(kdump_ctx_t *ctx, kdump_status status,
+				 char buf[KDUMP_MESSAGE_SIZE])
 {
-	const char *msg = kdump_get_err(dump->ctx);
+	static const char typo[] = "Decompresion";
+	const char *msg = kdump_get_err(ctx);
 
 	if (!msg)
 		msg = kdump_strerror(status);
+	const char *at = strstr(msg, typo);
+	if (!at)
+		return msg;
+	snprintf(buf, KDUMP_MESSAGE_SIZE, "%.*sDecompression%s",
+		 (int)(at - msg), msg, at + strlen(typo));
+	return buf;
+}
+
+static struct lkdb_error *kdump_failed(const struct lkdb_dump *dump,
+				       kdump_status status, const char *what)
+{
+	char buf[KDUMP_MESSAGE_SIZE];
+	const char *msg = kdump_message(dump->ctx, status, buf);
 	if (status == KDUMP_ERR_SYSTEM && errno)
 		return lkdb_error_errno(errno, "%s: %s: %s", dump->path, what,
 					msg);
@@ -462,10 +483,8 @@ static struct lkdb_error *read_failed(struct lkdb_dump *dump,
 				      uint64_t addr)
 {
 	const char *space = phys ? "physical address" : "address";
-	const char *msg = kdump_get_err(dump->ctx);
-
-	if (!msg)
-		msg = kdump_strerror(status);
+	char buf[KDUMP_MESSAGE_SIZE];
+	const char *msg = kdump_message(dump->ctx, status, buf);
 	switch (status) {
 	case KDUMP_ERR_NODATA:
 		return lkdb_error_create(LKDB_ERROR_FAULT,
@@ -581,7 +600,7 @@ static struct lkdb_error *check_last_page(struct lkdb_dump *dump)
 	kdump_attr_t attr;
 	kdump_status status;
 	size_t len = 1;
-	char byte;
+	char byte, buf[KDUMP_MESSAGE_SIZE];
 
 	attr.type = KDUMP_BITMAP;
 	if (kdump_get_typed_attr(dump->ctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) !=
@@ -607,8 +626,7 @@ static struct lkdb_error *check_last_page(struct lkdb_dump *dump)
 	return lkdb_error_create(LKDB_ERROR_INVALID,
 		"%s: truncated or corrupt: its last page (physical 0x%" PRIx64 ") cannot be read: %s",
 		dump->path, (uint64_t)(last * page_size),
-		kdump_get_err(dump->ctx) ? kdump_get_err(dump->ctx) :
-		kdump_strerror(status));
+		kdump_message(dump->ctx, status, buf));
 }
 
 /*
@@ -887,12 +905,12 @@ struct lkdb_error *dump_cpu_regs(struct lkdb_dump *dump, unsigned int cpu,
 		} else if (!strcmp(regs[i].name, "rip") ||
 			   !strcmp(regs[i].name, "rsp")) {
 			/* Others may be missing; without these, nothing. */
-			const char *msg = kdump_get_err(dump->ctx);
+			char buf[KDUMP_MESSAGE_SIZE];
 
 			return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 				"%s: no %s of CPU %u in the dump (%s)",
 				dump->path, regs[i].name, cpu,
-				msg ? msg : kdump_strerror(status));
+				kdump_message(dump->ctx, status, buf));
 		}
 	}
 	*ret = r;

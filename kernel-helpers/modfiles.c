@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <gelf.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "modules.h"
+#include "vmlinux.h"
 
 extern char **environ;
 
@@ -327,5 +331,178 @@ struct lkdb_error *modfiles_decompress(const char *file, const char *name,
 	if (err)
 		return lkdb_error_prefix(err, "decompressing %s", file);
 	*ret = out;
+	return NULL;
+}
+
+/* A "key=value" of .modinfo's NUL-separated strings, copied to buf. */
+static void modinfo_value(const char *info, size_t len, const char *key,
+			  char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+	buf[0] = '\0';
+	for (size_t i = 0; i < len;) {
+		const char *s = info + i;
+		size_t n = strnlen(s, len - i);
+		if (n > klen && !memcmp(s, key, klen) && s[klen] == '=') {
+			size_t v = n - klen - 1;
+			if (v >= size)
+				v = size - 1;
+			memcpy(buf, s + klen + 1, v);
+			buf[v] = '\0';
+			return;
+		}
+		i += n + 1;
+	}
+}
+
+static const char *elf_type_name(unsigned int type)
+{
+	switch (type) {
+	case ET_EXEC:	return "an executable (a vmlinux?)";
+	case ET_DYN:	return "a shared object or PIE";
+	case ET_CORE:	return "a core dump";
+	default:	return "not a relocatable object";
+	}
+}
+
+static struct lkdb_error *identify(Elf *elf, const char *path,
+				   uint64_t name_offset,
+				   struct modfile_identity *ret)
+{
+	GElf_Ehdr ehdr;
+	if (elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &ehdr))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: not a module object (not an ELF file)",
+					 path);
+	if (ehdr.e_type != ET_REL)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: not a module object (ELF type %u: %s)",
+					 path, ehdr.e_type,
+					 elf_type_name(ehdr.e_type));
+	if (ehdr.e_machine != EM_X86_64)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: not an x86_64 module (ELF machine %u)",
+					 path, ehdr.e_machine);
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return lkdb_error_libelf("%s", path);
+	Elf_Data *modinfo = NULL, *this_module = NULL;
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn;
+	     scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr shdr;
+		const char *name;
+		if (!gelf_getshdr(scn, &shdr) ||
+		    !(name = elf_strptr(elf, shstrndx, shdr.sh_name)) ||
+		    shdr.sh_type != SHT_PROGBITS)
+			continue;
+		if (!strcmp(name, ".modinfo"))
+			modinfo = elf_getdata(scn, NULL);
+		else if (!strcmp(name, ".gnu.linkonce.this_module"))
+			this_module = elf_getdata(scn, NULL);
+	}
+	if (!this_module)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: not a module object (no .gnu.linkonce.this_module: an object file, not a .ko)",
+					 path);
+	if (modinfo && modinfo->d_buf) {
+		modinfo_value(modinfo->d_buf, modinfo->d_size, "name",
+			      ret->name, sizeof(ret->name));
+		modinfo_value(modinfo->d_buf, modinfo->d_size, "vermagic",
+			      ret->vermagic, sizeof(ret->vermagic));
+		modinfo_value(modinfo->d_buf, modinfo->d_size, "srcversion",
+			      ret->srcversion, sizeof(ret->srcversion));
+	}
+	/* Kernels before modinfo's name=: the struct module's own. */
+	if (!ret->name[0] && name_offset && this_module->d_buf &&
+	    name_offset < this_module->d_size) {
+		size_t n = strnlen((const char *)this_module->d_buf +
+					   name_offset,
+				   this_module->d_size - name_offset);
+		if (n >= sizeof(ret->name))
+			n = sizeof(ret->name) - 1;
+		memcpy(ret->name, (const char *)this_module->d_buf + name_offset,
+		       n);
+		ret->name[n] = '\0';
+	}
+	if (!ret->name[0])
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: a module object without a name (no modinfo name=)",
+					 path);
+	return elf_build_id(elf, path, &ret->build_id);
+}
+
+struct lkdb_error *modfiles_identify(const char *path, const char *shown,
+				     uint64_t this_module_name_offset,
+				     struct modfile_identity *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lkdb_error_errno(errno, "cannot open %s", shown);
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	struct lkdb_error *err;
+	if (!elf)
+		err = lkdb_error_create(LKDB_ERROR_INVALID,
+					"%s: not a module object (not an ELF file)",
+					shown);
+	else
+		err = identify(elf, shown, this_module_name_offset, ret);
+	elf_end(elf);
+	close(fd);
+	if (err)
+		modfile_identity_deinit(ret);
+	return err;
+}
+
+void modfile_identity_deinit(struct modfile_identity *id)
+{
+	free(id->build_id);
+	id->build_id = NULL;
+}
+
+/* The kernel's build id is BUILD_ID_SIZE_MAX bytes, zero-padded. */
+static bool same_build_id(const char *kernel, const char *file)
+{
+	size_t n = strlen(file);
+	if (!n || strncmp(kernel, file, n))
+		return false;
+	for (const char *p = kernel + n; *p; p++) {
+		if (*p != '0')
+			return false;
+	}
+	return true;
+}
+
+struct lkdb_error *modfiles_check(const struct modfile_identity *id,
+				  const char *shown,
+				  const struct modfile_expect *expect)
+{
+	size_t vlen = strcspn(id->vermagic, " ");
+	if (expect->name && !kmodule_name_equal(id->name, expect->name))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s is module %s, not %s", shown,
+					 id->name, expect->name);
+	if (expect->release && vlen &&
+	    (strlen(expect->release) != vlen ||
+	     strncmp(id->vermagic, expect->release, vlen)))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s was built for Linux %.*s, the kernel is %s",
+					 shown, (int)vlen, id->vermagic,
+					 expect->release);
+	if (expect->srcversion && strcmp(expect->srcversion, id->srcversion))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s is another build of %s: srcversion %s, the loaded module's %s",
+					 shown, id->name,
+					 id->srcversion[0] ? id->srcversion :
+							     "(none)",
+					 expect->srcversion);
+	if (expect->build_id &&
+	    !(id->build_id && same_build_id(expect->build_id, id->build_id)))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s is another build of %s: build id %s, the loaded module's %s",
+					 shown, id->name,
+					 id->build_id ? id->build_id : "(none)",
+					 expect->build_id);
 	return NULL;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -67,5 +68,49 @@ bool modfiles_compressed(const char *file);
  */
 struct lkdb_error *modfiles_decompress(const char *file, const char *name,
 				       const char **ret);
+
+/* What a module object file says it is (modfiles_identify()). */
+struct modfile_identity {
+	char name[65];		/* the module's name */
+	char vermagic[256];	/* modinfo vermagic=, "" if none */
+	char srcversion[64];	/* modinfo srcversion=, "" if none */
+	char *build_id;		/* lowercase hex, NULL if none; malloc'd */
+};
+
+/*
+ * Read path as a kernel module object (errors name it as shown: the file
+ * the user gave, when path is its decompressed copy): an x86_64 ELF
+ * relocatable (ET_REL)
+ * with a .gnu.linkonce.this_module section (its struct module), its name
+ * from .modinfo's name= or, when that is missing, from that struct module
+ * at this_module_name_offset (offsetof(struct module, name); 0 if
+ * unknown), its vermagic= and srcversion=, and its build id.
+ * LKDB_ERROR_INVALID naming the file and what it is instead (not ELF, an
+ * executable such as a vmlinux, no struct module).  Deinit with
+ * modfile_identity_deinit().
+ */
+struct lkdb_error *modfiles_identify(const char *path, const char *shown,
+				     uint64_t this_module_name_offset,
+				     struct modfile_identity *ret);
+void modfile_identity_deinit(struct modfile_identity *id);
+
+/* What a loaded module's object must be; NULL members are not checked. */
+struct modfile_expect {
+	const char *name;	/* '-' and '_' alike */
+	const char *release;	/* the kernel's: vermagic's first word */
+	const char *srcversion;	/* the kernel's mod->srcversion */
+	/* the kernel's mod->build_id in hex, zero-padded to its array size */
+	const char *build_id;
+};
+
+/*
+ * Whether the file identified as id (shown as shown) is what expect says:
+ * LKDB_ERROR_INVALID naming the file and the first thing that differs
+ * ("is module vfat, not crashme", "was built for Linux R", "is another
+ * build of M: srcversion ...", "... build id ...").
+ */
+struct lkdb_error *modfiles_check(const struct modfile_identity *id,
+				  const char *shown,
+				  const struct modfile_expect *expect);
 
 #endif

@@ -169,6 +169,24 @@ const struct modsym *modsyms_lookup(const struct modsyms *m, uint64_t addr)
 	return NULL;
 }
 
+uint64_t modsyms_kallsyms_size(const struct modsyms *m,
+			       const struct modsym *sym, uint64_t text_end)
+{
+	/* the first symbol above sym's value */
+	size_t lo = 0, hi = m->nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->syms[mid].value <= sym->value)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	uint64_t next = lo < m->nr ? m->syms[lo].value : UINT64_MAX;
+	if (text_end > sym->value && text_end < next)
+		next = text_end;
+	return next == UINT64_MAX ? sym->size : next - sym->value;
+}
+
 const struct modsym *modsyms_find(const struct modsyms *m, const char *name)
 {
 	for (size_t i = 0; i < m->nr; i++) {

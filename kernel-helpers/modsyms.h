@@ -48,6 +48,14 @@ void modsyms_destroy(struct modsyms *m);
  * a symbol without size below the next one); NULL if none.
  */
 const struct modsym *modsyms_lookup(const struct modsyms *m, uint64_t addr);
+/*
+ * sym's size as the kernel's kallsyms gives it for a module
+ * (find_kallsyms_symbol()), which %pS prints: up to the next symbol above
+ * it, or to text_end (the end of the module text that holds it) when that
+ * comes first; text_end 0: no such bound.  st_size when nothing is above.
+ */
+uint64_t modsyms_kallsyms_size(const struct modsyms *m,
+			       const struct modsym *sym, uint64_t text_end);
 /* A symbol by name, NULL if none (the first of duplicates). */
 const struct modsym *modsyms_find(const struct modsyms *m, const char *name);
 

@@ -586,3 +586,92 @@ read_fail:
 	return lkdb_error_prefix(err, "module %s: reading sect_attrs at 0x%" PRIx64,
 				 m->name, m->sect_attrs);
 }
+
+/* A member some kernels lack: *present false then, other errors returned. */
+static struct lkdb_error *optional_member(struct ktypes *types,
+					  const char *member, uint64_t *off,
+					  uint64_t *size, bool *present)
+{
+	struct lkdb_error *err = ktypes_member(types, "module", member, off,
+					       size);
+	*present = !err;
+	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+		lkdb_error_destroy(err);
+		err = NULL;
+	}
+	return err;
+}
+
+static struct lkdb_error *read_srcversion(const struct kernel_memory_reader *mem,
+					  struct ktypes *types,
+					  const struct kmodule *m, char **ret)
+{
+	uint64_t off, size;
+	bool present;
+	struct lkdb_error *err = optional_member(types, "srcversion", &off,
+						 &size, &present);
+	if (err || !present)
+		return err;
+	if (size != 8)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "module.srcversion has %" PRIu64 " bytes",
+					 size);
+	unsigned char raw[8];
+	err = mem->read(mem->context, m->addr + off, raw, 8);
+	uint64_t str = err ? 0 : ktypes_field_get(raw, (struct ktypes_field){ 0, 8 });
+	if (str)
+		err = read_string(mem, str, NULL, ret);
+	return err ? lkdb_error_prefix(err, "module %s: srcversion", m->name) :
+		     NULL;
+}
+
+static struct lkdb_error *read_build_id(const struct kernel_memory_reader *mem,
+					struct ktypes *types,
+					const struct kmodule *m, char **ret)
+{
+	uint64_t off, size;
+	bool present;
+	struct lkdb_error *err = optional_member(types, "build_id", &off,
+						 &size, &present);
+	if (err || !present)
+		return err;
+	unsigned char id[64];
+	if (!size || size > sizeof(id))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "module.build_id has %" PRIu64 " bytes",
+					 size);
+	err = mem->read(mem->context, m->addr + off, id, size);
+	if (err)
+		return lkdb_error_prefix(err, "module %s: build_id", m->name);
+	/* All zero: the module had no build id note. */
+	bool any = false;
+	for (uint64_t i = 0; i < size; i++)
+		any |= id[i] != 0;
+	if (!any)
+		return NULL;
+	char *hex = malloc(2 * size + 1);
+	if (!hex)
+		return &lkdb_error_oom;
+	for (uint64_t i = 0; i < size; i++)
+		sprintf(hex + 2 * i, "%02x", id[i]);
+	*ret = hex;
+	return NULL;
+}
+
+struct lkdb_error *kmodule_read_identity(const struct kernel_memory_reader *mem,
+					 struct ktypes *types,
+					 const struct kmodule *m,
+					 char **srcversion_ret,
+					 char **build_id_ret)
+{
+	*srcversion_ret = *build_id_ret = NULL;
+	struct lkdb_error *err = read_srcversion(mem, types, m,
+						 srcversion_ret);
+	if (!err)
+		err = read_build_id(mem, types, m, build_id_ret);
+	if (err) {
+		free(*srcversion_ret);
+		*srcversion_ret = NULL;
+	}
+	return err;
+}

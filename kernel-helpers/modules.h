@@ -114,6 +114,21 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 /* A section's address by name, or 0. */
 uint64_t kmodule_section_address(const struct kmodule *m, const char *name);
 
+/*
+ * What the kernel keeps that tells one build of module m from another:
+ * mod->srcversion (a string, set when the module's modinfo has one:
+ * CONFIG_MODULE_SRCVERSION_ALL or MODULE_VERSION), and mod->build_id (5.14+
+ * with CONFIG_STACKTRACE_BUILD_ID, commit 9294523e3768 "module: add printk
+ * formats to add module build ID to stacktraces"), each detected by member.
+ * *srcversion_ret and *build_id_ret (lowercase hex) are malloc'd, NULL when
+ * the kernel has none for m.  Errors name the module.
+ */
+struct lkdb_error *kmodule_read_identity(const struct kernel_memory_reader *mem,
+					 struct ktypes *types,
+					 const struct kmodule *m,
+					 char **srcversion_ret,
+					 char **build_id_ret);
+
 /* "Live", "Loading", "Unloading", "Unformed" as /proc/modules shows. */
 const char *kmodule_state_name(unsigned int state);
 

@@ -353,14 +353,19 @@ static void outside_hint(uint64_t addr, uint64_t kaslr_offset,
 		snprintf(buf, size, " (moved by KASLR? the offset in use is 0)");
 }
 
-struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
-				     uint64_t addr,
-				     struct symbolize_result *ret)
+/*
+ * addr's symbol, size and source as found at look (addr, or addr - 1 for a
+ * return address), the offset from addr.
+ */
+static struct lkdb_error *symbolize_at(struct vmlinux *vm,
+				       uint64_t kaslr_offset, uint64_t addr,
+				       uint64_t look,
+				       struct symbolize_result *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	uint64_t start, end;
 	vmlinux_text_range(vm, &start, &end);
-	uint64_t link_addr = addr - kaslr_offset;
+	uint64_t link_addr = look - kaslr_offset;
 	if (link_addr < start || link_addr >= end) {
 		char hint[96];
 		outside_hint(addr, kaslr_offset, start, end, hint,
@@ -375,11 +380,37 @@ struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
 	if (err)
 		return err;
 	ret->address = addr;
-	ret->offset = link_addr - ret->symbol.addr;
-	ret->size = ret->symbol.size ? ret->symbol.size :
-		    next - ret->symbol.addr;
+	ret->offset = addr - kaslr_offset - ret->symbol.addr;
+	/* kallsyms' size: up to the next symbol, padding included */
+	ret->size = next - ret->symbol.addr;
 	ret->symbol.addr += kaslr_offset;	/* in the image: it moves */
 	return source_frames(vm, link_addr, ret);
+}
+
+struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
+				     uint64_t addr,
+				     struct symbolize_result *ret)
+{
+	return symbolize_at(vm, kaslr_offset, addr, addr, ret);
+}
+
+struct lkdb_error *symbolize_return_address(struct vmlinux *vm,
+					    uint64_t kaslr_offset,
+					    uint64_t addr,
+					    struct symbolize_result *ret)
+{
+	return symbolize_at(vm, kaslr_offset, addr, addr - 1, ret);
+}
+
+char *symbolize_format(const char *name, uint64_t offset,
+		       uint64_t symbol_size, const char *module)
+{
+	char *s;
+	if (asprintf(&s, "%s+0x%" PRIx64 "/0x%" PRIx64 "%s%s%s", name, offset,
+		     symbol_size, module ? " [" : "", module ? module : "",
+		     module ? "]" : "") < 0)
+		return NULL;
+	return s;
 }
 
 struct lkdb_error *symbolize_name(struct vmlinux *vm, uint64_t kaslr_offset,
@@ -402,18 +433,13 @@ struct lkdb_error *symbolize_name(struct vmlinux *vm, uint64_t kaslr_offset,
 		ret->size = ret->symbol.size;
 		return NULL;
 	}
-	/* a label's extent, as for an address */
-	ret->size = ret->symbol.size;
-	if (!ret->size) {
-		struct vmlinux_symbol_info at;
-		uint64_t next;
-		err = vmlinux_symbol_near(vm, link_addr, &at, &next);
-		if (err)
-			return err;
-		/* an alias of a sized symbol (jiffies = jiffies_64) */
-		ret->size = at.addr == link_addr && at.size ? at.size :
-			    next - link_addr;
-	}
+	/* kallsyms' size, as for an address */
+	struct vmlinux_symbol_info at;
+	uint64_t next;
+	err = vmlinux_symbol_near(vm, link_addr, &at, &next);
+	if (err)
+		return err;
+	ret->size = next - link_addr;
 	ret->symbol.addr += kaslr_offset;
 	ret->address = ret->symbol.addr;
 	return source_frames(vm, link_addr, ret);

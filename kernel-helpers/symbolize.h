@@ -60,9 +60,9 @@ struct symbolize_result {
 	struct vmlinux_symbol_info symbol;
 	uint64_t offset;	/* address - symbol.addr */
 	/*
-	 * The symbol's size (st_size), or for a label without one the
-	 * distance to the next symbol (kallsyms' way).  offset >= size means
-	 * the address is in padding after the symbol.
+	 * The symbol's size as kallsyms has it, which the kernel prints as
+	 * func+off/SIZE (%pS, %pB): the distance to the next symbol (or the
+	 * end of its section), padding included; not st_size.
 	 */
 	uint64_t size;
 	struct symbolize_frame *frames;	/* innermost first; may be NULL */
@@ -85,9 +85,30 @@ struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
 				     struct symbolize_result *ret);
 
 /*
+ * A return address as the kernel's %pB prints it: the symbol, size and
+ * source line of addr - 1 (the call, which is the last instruction of its
+ * function when the callee does not return: a return address may be the
+ * next function's first byte), the offset taken from addr, so that
+ * "do_exit.cold+0x15/0x15" names the call that ends do_exit.cold.
+ * Otherwise as symbolize_address().
+ */
+struct lkdb_error *symbolize_return_address(struct vmlinux *vm,
+					    uint64_t kaslr_offset,
+					    uint64_t addr,
+					    struct symbolize_result *ret);
+
+/*
+ * "name+0xOFFSET/0xSIZE", with " [module]" after it when module is not
+ * NULL: a code address as the kernel's %pS/%pB print it.  Every place lkdb
+ * shows symbol+offset/size writes it through this.  malloc'd; NULL on OOM.
+ */
+char *symbolize_format(const char *name, uint64_t offset,
+		       uint64_t symbol_size, const char *module);
+
+/*
  * Look up a symbol by name (vmlinux_symbol_info()'s choice among
- * duplicates): address is its run-time address; offset is 0 and size its
- * st_size.  For a function, frames are the source line of its entry, where
+ * duplicates): address is its run-time address; offset is 0 and size
+ * kallsyms' (st_size for per-CPU and absolute symbols).  For a function, frames are the source line of its entry, where
  * it is defined.  LKDB_ERROR_NOT_FOUND naming the symbol if there is none.
  */
 struct lkdb_error *symbolize_name(struct vmlinux *vm, uint64_t kaslr_offset,

@@ -16,15 +16,23 @@
  */
 #define SYSINFO_MAX_TASKS (1u << 22)
 
-static uint64_t symbol(const struct vmlinux *vm, const char *name)
+static uint64_t symbol_sized(const struct vmlinux *vm, const char *name,
+			     uint64_t *size_ret)
 {
-	uint64_t addr;
-	struct lkdb_error *err = vmlinux_symbol(vm, name, &addr, NULL);
+	uint64_t addr, size;
+	struct lkdb_error *err = vmlinux_symbol(vm, name, &addr, &size);
 	if (err) {
 		lkdb_error_destroy(err);
-		return 0;
+		addr = size = 0;
 	}
+	if (size_ret)
+		*size_ret = size;
 	return addr;
+}
+
+static uint64_t symbol(const struct vmlinux *vm, const char *name)
+{
+	return symbol_sized(vm, name, NULL);
 }
 
 void sysinfo_symbols_lookup(const struct vmlinux *vm,
@@ -36,11 +44,12 @@ void sysinfo_symbols_lookup(const struct vmlinux *vm,
 	ret->tk_core = symbol(vm, "tk_core");
 	ret->avenrun = symbol(vm, "avenrun");
 	ret->init_task = symbol(vm, "init_task");
-	/* An atomic_long_t since 5.0, commit ca79b0c211af. */
-	ret->totalram_pages = symbol(vm, "_totalram_pages");
-	ret->totalram_atomic = ret->totalram_pages != 0;
-	if (!ret->totalram_pages)
-		ret->totalram_pages = symbol(vm, "totalram_pages");
+	ret->tainted_mask = symbol(vm, "tainted_mask");
+	ret->taint_flags = symbol_sized(vm, "taint_flags",
+					&ret->taint_flags_size);
+	ret->node_states = symbol(vm, "node_states");
+	ret->node_data = symbol_sized(vm, "node_data", &ret->node_data_size);
+	ret->contig_page_data = symbol(vm, "contig_page_data");
 }
 
 void sysinfo_destroy(struct sysinfo *info)
@@ -193,24 +202,190 @@ static struct lkdb_error *read_load(const struct kernel_memory_reader *mem,
 	return NULL;
 }
 
+/* The bits of node_states[N_ONLINE], up to max_nodes. */
+static struct lkdb_error *online_nodes(const struct kernel_memory_reader *mem,
+				       const struct sysinfo_symbols *syms,
+				       uint64_t kaslr_offset,
+				       struct ktypes *types, uint64_t max_nodes,
+				       uint64_t *mask, size_t words)
+{
+	enum { N_ONLINE = 1 };
+	uint64_t mask_size;
+	struct lkdb_error *err = ktypes_size(types, "nodemask_t", &mask_size);
+	if (err)
+		return err;
+	if (mask_size % 8 || mask_size > words * 8)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "nodemask_t has %" PRIu64 " bytes",
+					 mask_size);
+	memset(mask, 0, words * 8);
+	err = mem->read(mem->context, syms->node_states + kaslr_offset +
+			N_ONLINE * mask_size, mask, mask_size);
+	if (err)
+		return lkdb_error_prefix(err, "reading node_states[N_ONLINE]");
+	for (uint64_t n = max_nodes; n < words * 64; n++)
+		mask[n / 64] &= ~(1ull << (n % 64));
+	return NULL;
+}
+
+/* Present pages of one node's pglist_data (spanned when 0, as crash). */
+static struct lkdb_error *node_pages(const struct kernel_memory_reader *mem,
+				     struct ktypes *types, uint64_t pgdat,
+				     uint64_t *pages_ret)
+{
+	uint64_t present, spanned, psize, ssize;
+	struct lkdb_error *err;
+	if ((err = ktypes_member(types, "pglist_data", "node_present_pages",
+				 &present, &psize)) ||
+	    (err = ktypes_member(types, "pglist_data", "node_spanned_pages",
+				 &spanned, &ssize)))
+		return err;
+	if (psize != 8 || ssize != 8)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "unexpected pglist_data layout");
+	uint64_t lo = present < spanned ? present : spanned;
+	uint64_t hi = (present > spanned ? present : spanned) + 8;
+	if (hi - lo > 4096)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "unexpected pglist_data layout");
+	unsigned char buf[4096];
+	err = mem->read(mem->context, pgdat + lo, buf, hi - lo);
+	if (err)
+		return lkdb_error_prefix(err, "reading pglist_data at 0x%" PRIx64,
+					 pgdat);
+	*pages_ret = get_u64(buf + (present - lo), 8);
+	if (!*pages_ret)
+		*pages_ret = get_u64(buf + (spanned - lo), 8);
+	return NULL;
+}
+
+/* The most nodes looked at (MAX_NUMNODES is 1 << CONFIG_NODES_SHIFT <= 1024). */
+#define SYSINFO_MAX_NODES 1024
+
 static struct lkdb_error *read_memory(const struct kernel_memory_reader *mem,
 				      const struct sysinfo_symbols *syms,
 				      uint64_t kaslr_offset,
+				      struct ktypes *types,
 				      struct sysinfo *info)
 {
-	if (!syms->totalram_pages)
+	uint64_t pages = 0;
+	struct lkdb_error *err;
+	if (!syms->node_data) {
+		if (!syms->contig_page_data)
+			return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						 "the kernel has neither node_data nor contig_page_data");
+		err = node_pages(mem, types,
+				 syms->contig_page_data + kaslr_offset, &pages);
+		if (err)
+			return err;
+		info->memory_bytes = pages * 4096;
+		info->have_memory = true;
+		return NULL;
+	}
+	if (!syms->node_states)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "the kernel has no _totalram_pages or totalram_pages symbol");
-	uint64_t pages;
-	struct lkdb_error *err = mem->read(mem->context,
-					   syms->totalram_pages + kaslr_offset,
-					   &pages, sizeof(pages));
+					 "the kernel has no node_states symbol");
+	uint64_t max_nodes = syms->node_data_size / 8;
+	if (!max_nodes || max_nodes > SYSINFO_MAX_NODES ||
+	    syms->node_data_size % 8)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "node_data has %" PRIu64 " bytes",
+					 syms->node_data_size);
+	uint64_t mask[SYSINFO_MAX_NODES / 64];
+	err = online_nodes(mem, syms, kaslr_offset, types, max_nodes, mask,
+			   SYSINFO_MAX_NODES / 64);
 	if (err)
-		return lkdb_error_prefix(err, "reading %s",
-					 syms->totalram_atomic ?
-					 "_totalram_pages" : "totalram_pages");
+		return err;
+	uint64_t last = 0;
+	bool any = false;
+	for (uint64_t n = 0; n < max_nodes; n++) {
+		if (mask[n / 64] >> (n % 64) & 1) {
+			last = n;
+			any = true;
+		}
+	}
+	if (!any)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "node_states[N_ONLINE] has no node");
+	/* node_data up to the last online node, in one read. */
+	uint64_t pgdats[SYSINFO_MAX_NODES];
+	err = mem->read(mem->context, syms->node_data + kaslr_offset, pgdats,
+			(last + 1) * 8);
+	if (err)
+		return lkdb_error_prefix(err, "reading node_data");
+	for (uint64_t n = 0; n <= last; n++) {
+		if (!(mask[n / 64] >> (n % 64) & 1))
+			continue;
+		if (!pgdats[n])
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "node %" PRIu64 " is online but node_data[%" PRIu64 "] is NULL",
+						 n, n);
+		uint64_t p;
+		err = node_pages(mem, types, pgdats[n], &p);
+		if (err)
+			return lkdb_error_prefix(err, "node %" PRIu64, n);
+		pages += p;
+	}
 	info->memory_bytes = pages * 4096;
 	info->have_memory = true;
+	return NULL;
+}
+
+/*
+ * tainted_mask and the letters of its bits from taint_flags[]; no letters
+ * (only the mask) when the kernel has no such table.
+ */
+static struct lkdb_error *read_taint(const struct kernel_memory_reader *mem,
+				     const struct sysinfo_symbols *syms,
+				     uint64_t kaslr_offset,
+				     struct ktypes *types, struct sysinfo *info)
+{
+	if (!syms->tainted_mask)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no tainted_mask symbol");
+	uint64_t mask;
+	struct lkdb_error *err = mem->read(mem->context,
+					   syms->tainted_mask + kaslr_offset,
+					   &mask, sizeof(mask));
+	if (err)
+		return lkdb_error_prefix(err, "reading tainted_mask");
+	info->tainted_mask = mask;
+	info->have_taint = true;
+	info->taint_flags[0] = '\0';
+	uint64_t flag_size, c_true, c_false;
+	if (!syms->taint_flags ||
+	    (err = ktypes_size(types, "taint_flag", &flag_size)) ||
+	    (err = ktypes_member(types, "taint_flag", "c_true", &c_true,
+				 NULL)) ||
+	    (err = ktypes_member(types, "taint_flag", "c_false", &c_false,
+				 NULL))) {
+		if (err && err->code != LKDB_ERROR_NOT_FOUND)
+			return err;
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	uint64_t n = flag_size ? syms->taint_flags_size / flag_size : 0;
+	unsigned char table[64 * 16];
+	if (n > 64 || n * flag_size > sizeof(table) || c_true >= flag_size ||
+	    c_false >= flag_size)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "taint_flags: unexpected layout (%" PRIu64 " bytes of %" PRIu64 ")",
+					 syms->taint_flags_size, flag_size);
+	err = mem->read(mem->context, syms->taint_flags + kaslr_offset, table,
+			n * flag_size);
+	if (err)
+		return lkdb_error_prefix(err, "reading taint_flags");
+	size_t len = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		const unsigned char *f = table + i * flag_size;
+		/* crash's sys -t: a set bit's letter, and unset ones' unless blank */
+		char c = (mask >> i & 1) ? f[c_true] : f[c_false];
+		if (!(mask >> i & 1) && (c == ' ' || c == '-' || c == 'G'))
+			continue;
+		if (c >= 0x21 && c < 0x7f)
+			info->taint_flags[len++] = c;
+	}
+	info->taint_flags[len] = '\0';
 	return NULL;
 }
 
@@ -338,8 +513,10 @@ struct lkdb_error *sysinfo_read(const struct kernel_memory_reader *mem,
 		warn(info, err, "load average");
 	if ((err = read_tasks(mem, syms, kaslr_offset, types, info)))
 		warn(info, err, "tasks");
-	if ((err = read_memory(mem, syms, kaslr_offset, info)))
+	if ((err = read_memory(mem, syms, kaslr_offset, types, info)))
 		warn(info, err, "memory");
+	if ((err = read_taint(mem, syms, kaslr_offset, types, info)))
+		warn(info, err, "taint");
 	*ret = info;
 	return NULL;
 }
@@ -363,25 +540,20 @@ void sysinfo_format_load(const unsigned long avenrun[3], char *buf,
 
 void sysinfo_format_memory(uint64_t bytes, char *buf, size_t size)
 {
-	static const struct {
-		uint64_t unit;
-		const char *name;
-	} units[] = {
-		{ 1ull << 40, "TB" }, { 1ull << 30, "GB" }, { 1ull << 20, "MB" },
-	};
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		uint64_t u = units[i].unit;
-		if (bytes < u)
-			continue;
-		if (bytes % u == 0)
-			snprintf(buf, size, "%" PRIu64 " %s", bytes / u,
-				 units[i].name);
-		else
-			snprintf(buf, size, "%.1f %s", (double)bytes / u,
-				 units[i].name);
-		return;
-	}
-	snprintf(buf, size, "%" PRIu64 " KB", bytes / 1024);
+	const uint64_t gib = 1ull << 30, mib = 1ull << 20;
+	uint64_t next = (bytes + gib - 1) / gib * gib;
+	if (next - bytes <= 64 * mib)
+		bytes = next;
+	if (bytes >= gib)
+		snprintf(buf, size, "%.1f GB", (double)bytes / gib);
+	else if (bytes >= mib)
+		snprintf(buf, size, "%.1f MB", (double)bytes / mib);
+	else
+		snprintf(buf, size, "%" PRIu64 " KB", bytes / 1024);
+	/* "4.0 GB" is "4 GB" */
+	char *zero = strstr(buf, ".0 ");
+	if (zero)
+		memmove(zero, zero + 2, strlen(zero + 2) + 1);
 }
 
 void sysinfo_format_uptime(uint64_t ns, char *buf, size_t size)

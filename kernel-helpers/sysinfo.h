@@ -18,9 +18,18 @@
  *  - tasks: every thread of every thread group on init_task.tasks (sum of
  *    signal->nr_threads), plus the idle tasks of the other online CPUs
  *    (not on the list), as crash counts them.
- *  - memory: totalram pages (_totalram_pages, an atomic_long_t since 5.0,
- *    commit ca79b0c211af "mm: convert totalram_pages and totalhigh_pages
- *    variables to atomic"; totalram_pages before) times 4096.
+ *  - memory: as crash, the present pages of the online memory nodes
+ *    (pglist_data.node_present_pages, node_spanned_pages when that is 0),
+ *    not totalram: the RAM the machine has, not what the kernel manages.
+ *    Online nodes: node_states[N_ONLINE] (N_ONLINE is 1 since 2.6.23,
+ *    commit 13808910713a "Memoryless nodes: Generic management of
+ *    nodemasks for various purposes"); their pglist_data: node_data[]
+ *    (NUMA), else contig_page_data (node 0 only).
+ *  - taint: tainted_mask, and its letters from the kernel's own
+ *    taint_flags[] (struct taint_flag {c_true, c_false, module}, since
+ *    4.10, commit 7fd8329ba502 "taint/module: Clean up global and module
+ *    taint flags handling"): the letter of each set bit, as crash's
+ *    sys -t shows them.
  */
 #ifndef LKDB_SYSINFO_H
 #define LKDB_SYSINFO_H
@@ -43,9 +52,12 @@ struct sysinfo_symbols {
 	uint64_t init_uts_ns;
 	uint64_t tk_core;
 	uint64_t avenrun;
-	uint64_t totalram_pages;
-	bool totalram_atomic;		/* _totalram_pages (5.0+) */
 	uint64_t init_task;
+	uint64_t tainted_mask;
+	uint64_t taint_flags, taint_flags_size;	/* the array, its bytes */
+	uint64_t node_states;
+	uint64_t node_data, node_data_size;	/* pointers (NUMA) */
+	uint64_t contig_page_data;		/* !NUMA */
 };
 
 void sysinfo_symbols_lookup(const struct vmlinux *vm,
@@ -68,7 +80,11 @@ struct sysinfo {
 	uint64_t tasks;
 	bool tasks_truncated;		/* list walk cut short */
 	bool have_memory;
-	uint64_t memory_bytes;
+	uint64_t memory_bytes;		/* present pages of online nodes */
+	bool have_taint;
+	uint64_t tainted_mask;
+	/* The letters of the set bits ("OE"); "" if the kernel has no table. */
+	char taint_flags[65];
 	/* One line per value that could not be had, naming why. */
 	char **warnings;
 	size_t nr_warnings;
@@ -87,7 +103,10 @@ void sysinfo_destroy(struct sysinfo *info);
 /* "0.00, 0.01, 0.05" as /proc/loadavg rounds. */
 void sysinfo_format_load(const unsigned long avenrun[3], char *buf,
 			 size_t size);
-/* As crash: "4 GB", "1.9 GB", "960 MB", "512.5 MB", "900 KB". */
+/*
+ * As crash's MEMORY: rounded up to the next GiB when at most 64 MiB short
+ * of it, then "4 GB", "1.9 GB", "960 MB", "512.5 MB", "900 KB".
+ */
 void sysinfo_format_memory(uint64_t bytes, char *buf, size_t size);
 /* As crash: "00:04:09", "3 days, 01:02:03". */
 void sysinfo_format_uptime(uint64_t ns, char *buf, size_t size);

@@ -72,6 +72,7 @@ struct vmlinux {
 	/* Built on first use by vmlinux_symbol_near(). */
 	struct addr_entry *by_addr;
 	size_t nr_by_addr;
+	bool has_debug_info;	/* a .debug_info section */
 	/* Opened on first use by vmlinux_dwarf(). */
 	Dwarf *dwarf;
 	bool dwarf_tried;
@@ -241,9 +242,12 @@ static struct lkdb_error *load_sections(struct vmlinux *vm, off_t file_size,
 			return lkdb_error_libelf("%s", vm->path);
 		if (shdr.sh_type == SHT_SYMTAB)
 			*symtab_ret = scn;
+		const char *name = elf_strptr(vm->elf, shstrndx, shdr.sh_name);
+		if (name && (!strcmp(name, ".debug_info") ||
+			     !strcmp(name, ".zdebug_info")))
+			vm->has_debug_info = true;
 		if (!(shdr.sh_flags & SHF_ALLOC) || !shdr.sh_size)
 			continue;
-		const char *name = elf_strptr(vm->elf, shstrndx, shdr.sh_name);
 		struct vmlinux_section *s = &vm->sections[vm->nr_sections++];
 		s->addr = shdr.sh_addr;
 		s->size = shdr.sh_size;
@@ -346,17 +350,17 @@ static struct lkdb_error *load_text_range(struct vmlinux *vm)
 	return NULL;
 }
 
-/* The kernel's build id sits in .notes next to Xen notes of the same type. */
-static struct lkdb_error *load_build_id(struct vmlinux *vm)
+struct lkdb_error *elf_build_id(Elf *elf, const char *path, char **hex_ret)
 {
-	for (Elf_Scn *scn = elf_nextscn(vm->elf, NULL); scn;
-	     scn = elf_nextscn(vm->elf, scn)) {
+	*hex_ret = NULL;
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn;
+	     scn = elf_nextscn(elf, scn)) {
 		GElf_Shdr shdr;
 		if (!gelf_getshdr(scn, &shdr) || shdr.sh_type != SHT_NOTE)
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
 		if (!data)
-			return lkdb_error_libelf("%s: notes", vm->path);
+			return lkdb_error_libelf("%s: notes", path);
 		GElf_Nhdr nhdr;
 		size_t pos = 0, name_pos, desc_pos;
 		while ((pos = gelf_getnote(data, pos, &nhdr, &name_pos,
@@ -368,11 +372,12 @@ static struct lkdb_error *load_build_id(struct vmlinux *vm)
 			    !nhdr.n_descsz)
 				continue;
 			const unsigned char *desc = (const unsigned char *)data->d_buf + desc_pos;
-			vm->build_id = malloc(2 * nhdr.n_descsz + 1);
-			if (!vm->build_id)
+			char *hex = malloc(2 * nhdr.n_descsz + 1);
+			if (!hex)
 				return &lkdb_error_oom;
 			for (size_t i = 0; i < nhdr.n_descsz; i++)
-				sprintf(vm->build_id + 2 * i, "%02x", desc[i]);
+				sprintf(hex + 2 * i, "%02x", desc[i]);
+			*hex_ret = hex;
 			return NULL;
 		}
 	}
@@ -457,7 +462,7 @@ struct lkdb_error *vmlinux_open(const char *path, struct vmlinux **ret)
 		goto fail;
 	}
 	if ((err = load_symtab(vm, symtab)) || (err = load_banner(vm)) ||
-	    (err = load_text_range(vm)) || (err = load_build_id(vm)))
+	    (err = load_text_range(vm)) || (err = elf_build_id(vm->elf, vm->path, &vm->build_id)))
 		goto fail;
 	*ret = vm;
 	return NULL;
@@ -770,6 +775,11 @@ struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
 		*next_ret = end;
 	}
 	return NULL;
+}
+
+bool vmlinux_has_dwarf(const struct vmlinux *vm)
+{
+	return vm->has_debug_info;
 }
 
 struct lkdb_error *vmlinux_dwarf(struct vmlinux *vm, struct Dwarf **ret)

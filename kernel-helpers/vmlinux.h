@@ -70,6 +70,14 @@ const char *vmlinux_banner(const struct vmlinux *vm);
 const char *vmlinux_release(const struct vmlinux *vm);
 /* Lowercase hex of the NT_GNU_BUILD_ID note, or NULL if there is none. */
 const char *vmlinux_build_id(const struct vmlinux *vm);
+/*
+ * The same of any ELF file (a module's too): *hex_ret malloc'd, or NULL
+ * when the file has no such note (the kernel's .notes also holds Xen notes
+ * of the same type: only the GNU one counts).  path names it in errors.
+ */
+struct Elf;
+struct lkdb_error *elf_build_id(struct Elf *elf, const char *path,
+				char **hex_ret);
 /* The link-time kernel image [_text, _end). */
 void vmlinux_text_range(const struct vmlinux *vm, uint64_t *start_ret,
 			uint64_t *end_ret);
@@ -128,6 +136,11 @@ struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
 				       struct vmlinux_symbol_info *ret,
 				       uint64_t *next_ret);
 
+/*
+ * Whether the file has DWARF (a .debug_info section), told by its section
+ * headers alone: opening the DWARF decompresses compressed sections.
+ */
+bool vmlinux_has_dwarf(const struct vmlinux *vm);
 /*
  * libdw's handle on the file's DWARF, opened on the first call and kept
  * until vmlinux_destroy().  Opening reads only section headers (the file

@@ -184,6 +184,43 @@ check "a truncated flattened dump (1 MiB) is refused: one line naming it, 'trunc
     test $status = 1 -a "$(wc -l <"$TMP/trunc.err")" = 1 \
     -a -n "$(grep -F "$TMP/trunc.flat: truncated flattened dump" "$TMP/trunc.err")"
 
+# --- corrupt page data: libkdumpfile's error, spelt right ------------------
+# The reassembled kdump-compressed dump with the start of every zlib page
+# overwritten: reading any page fails to decompress.
+"$PROBE" --reassemble "$TMP/vmcore.flat" "$TMP/vmcore.kd" >/dev/null 2>&1
+python3 - "$TMP/vmcore.kd" >"$TMP/spoil.out" 2>&1 <<'PY'
+import struct, sys
+f = open(sys.argv[1], 'r+b')
+h = f.read(4096)
+block_size, sub_hdr, bitmap_blocks = struct.unpack_from('<iiI', h, 428)
+# the second half of the bitmap blocks: the pages in the dump, one
+# page descriptor each, after the bitmaps
+half = bitmap_blocks * block_size // 2
+f.seek((1 + sub_hdr) * block_size + half)
+pages = sum(bin(b).count('1') for b in f.read(half))
+desc = (1 + sub_hdr + bitmap_blocks) * block_size
+spoilt = 0
+for i in range(pages):
+    f.seek(desc + 24 * i)
+    off, size, flags, _ = struct.unpack('<qIIQ', f.read(24))
+    if flags & 1:      # DUMP_DH_COMPRESSED_ZLIB
+        f.seek(off)
+        f.write(b'\xff' * min(size, 16))
+        spoilt += 1
+print('# %d pages, %d zlib pages spoilt' % (pages, spoilt))
+sys.exit(0 if spoilt else 1)
+PY
+spoil=$?
+cat "$TMP/spoil.out"
+"$LKDB" -q "$V" "$TMP/vmcore.kd" -c sys >/dev/null 2>"$TMP/lkdb.err"
+status=$?
+diag "$TMP/lkdb.err"
+check "a dump whose zlib pages are corrupt: one line naming it, \"Decompression failed\" spelt right" \
+    test $spoil = 0 -a $status = 2 -a "$(wc -l <"$TMP/lkdb.err")" = 1 \
+    -a -n "$(grep -F "$TMP/vmcore.kd: " "$TMP/lkdb.err" | grep -F 'Decompression failed')" \
+    -a -z "$(grep -F 'Decompresion' "$TMP/lkdb.err")"
+rm -f "$TMP/vmcore.kd"
+
 # --- lkdb VMLINUX VMCORE: gdb through lkdb-dump-server, log in-process ------
 # (the guest is gone: its console was kept in $console)
 panic_line=$(grep -a -m1 -o 'Kernel panic - not syncing: .*' <<<"$console" | tr -d '\r')

@@ -107,3 +107,16 @@ guest_kaslr_offset() {
     text=$("$GUEST_SH" run "$1" "grep ' _text\$' /proc/kallsyms" | awk '{print $1}')
     printf '0x%x\n' $((0x$text - 0xffffffff81000000))
 }
+
+# crash's sys MEMORY for a count of 4 KiB pages: up to the next GiB when
+# 64 MiB or less short of it, then "1.5 GB", "960 MB" (".0" dropped), KB.
+crash_memory() {
+    awk -v p="$1" 'BEGIN {
+        b = p * 4096; g = 2^30
+        next_g = int((b + g - 1) / g) * g
+        if (next_g - b <= 64 * 2^20) b = next_g
+        if (b >= g) s = sprintf("%.1f GB", b / g)
+        else if (b >= 2^20) s = sprintf("%.1f MB", b / 2^20)
+        else s = sprintf("%d KB", b / 1024)
+        sub(/\.0 /, " ", s); print s }'
+}

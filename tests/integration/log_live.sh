@@ -58,15 +58,16 @@ check "console lines come in the log's order" \
 check "multi-line records repeat the prefix on each line" \
     test "$(grep -cE '^\[ *[0-9]+\.[0-9]{6}\] (Unstable clock detected|If you want to keep using the local clock|  "trace_clock=local"|on the kernel command line)' "$TMP/log")" -ge 4
 
-# -m: the level first; the banner is KERN_NOTICE, /dev/kmsg's default 4.
+# -m: the level before the text, where crash puts it; the banner is
+# KERN_NOTICE, /dev/kmsg's default 4.
 "$LKDB" -q -r ":$port" "$V" -c 'log -m' >"$TMP/log-m" 2>"$TMP/err"
 status=$?
 diag "$TMP/err"
 check "log -m exits 0" test $status = 0
-check "log -m: every line starts with <0-7>" \
-    test "$(grep -cvE '^<[0-7]>\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/log-m")" = 0
-check "log -m: the banner is <5>" grep -qE '^<5>\[ *0\.000000\] Linux version ' "$TMP/log-m"
-check "log -m: the marker is <4>" grep -qE "^<4>\[ *[0-9.]+\] $marker\$" "$TMP/log-m"
+check "log -m: every line has <0-7> after the time, as crash" \
+    test "$(grep -cvE '^\[ *[0-9]+\.[0-9]{6}\] <[0-7]>' "$TMP/log-m")" = 0
+check "log -m: the banner is <5>" grep -qE '^\[ *0\.000000\] <5>Linux version ' "$TMP/log-m"
+check "log -m: the marker is <4>" grep -qE "^\[ *[0-9.]+\] <4>$marker\$" "$TMP/log-m"
 check "log -m has the lines of log" \
     test "$(wc -l <"$TMP/log-m")" -ge "$(wc -l <"$TMP/log")"
 

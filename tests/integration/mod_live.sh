@@ -51,6 +51,11 @@ proc_rows <"$TMP/proc" >"$TMP/proc.rows"
 mod_rows <"$TMP/mod" >"$TMP/mod.rows"
 check "mod lists exactly /proc/modules' modules, bases and sizes" \
     diff "$TMP/proc.rows" "$TMP/mod.rows"
+# crash sorts its module table by base address; /proc/modules is newest first.
+by_base=$(awk '{ for (i = 6; i <= NF; i++) if ($i ~ /^0x/) { print $i, $1; break } }' "$TMP/proc" |
+    sort | awk '{ print $2 }' | tr '\n' ' ')
+check "mod lists in crash's order, by /proc/modules' base addresses ($by_base)" \
+    test "$(awk 'NR > 1 { print $2 }' "$TMP/mod" | tr '\n' ' ')" = "$by_base"
 missing=0
 for m in $boot_mods; do
     grep -q "^$m " "$TMP/mod.rows" || missing=1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sys and pcpu on a live guest, against the guest's own view: uname -a,
-# /proc/loadavg, /proc/uptime, nproc, MemTotal and date; per-CPU
-# addresses against gdb's &VAR + __per_cpu_offset[n].
+# /proc/loadavg, /proc/uptime, nproc, the zones' present pages, the taint
+# mask and date; per-CPU addresses against gdb's &VAR + __per_cpu_offset[n].
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -13,7 +13,7 @@ V=$LKDB_VMLINUX
 # in between: try up to three times.
 for _ in 1 2 3; do
     t0=$(date +%s)
-    "$GUEST_SH" run "$g" 'uname -n; uname -r; uname -v; uname -m; cat /proc/loadavg /proc/uptime; nproc; grep MemTotal /proc/meminfo; date +%s' |
+    "$GUEST_SH" run "$g" 'uname -n; uname -r; uname -v; uname -m; cat /proc/loadavg /proc/uptime; nproc; grep MemTotal /proc/meminfo; date +%s; grep -w present /proc/zoneinfo | tr -s " " | cut -d" " -f3 | tr "\n" " "; echo; cat /proc/sys/kernel/tainted' |
         tr -d '\r' >"$TMP/guest"
     "$LKDB" -q -r ":$port" "$V" -c sys -c 'sys --json' >"$TMP/sys" 2>"$TMP/err"
     status=$?
@@ -38,12 +38,18 @@ check "LOAD AVERAGE is /proc/loadavg's" test "$load_lkdb" = "$load_guest"
 check "REMOTE names the target" test "$(field REMOTE)" = ":$port"
 check "KERNEL is the vmlinux" test "$(field KERNEL)" = "$V"
 check "no PANIC line live" test -z "$(field PANIC)"
-# MEMORY: MemTotal (totalram pages) in crash's units.
-mem_guest=$(sed -n 8p "$TMP/guest" | awk '{
-    b = $2 * 1024
-    if (b >= 2^30) { u = 2^30; n = "GB" } else if (b >= 2^20) { u = 2^20; n = "MB" } else { u = 1024; n = "KB" }
-    if (b % u == 0) printf "%d %s\n", b / u, n; else printf "%.1f %s\n", b / u, n }')
-check "MEMORY is MemTotal ($mem_guest)" test "$(field MEMORY)" = "$mem_guest"
+# MEMORY: as crash, the present pages (the zones' in /proc/zoneinfo).
+present=$(sed -n 10p "$TMP/guest" | awk '{ for (i = 1; i <= NF; i++) s += $i; print s }')
+mem_guest=$(crash_memory "$present")
+check "MEMORY is the zones' present pages ($present) as crash rounds them ($mem_guest)" \
+    test -n "$present" -a "$(field MEMORY)" = "$mem_guest"
+# TAINTED: /proc/sys/kernel/tainted.
+tainted=$(sed -n 11p "$TMP/guest")
+if [[ ${tainted:-0} != 0 ]]; then
+    check "KERNEL has [TAINTED] (tainted $tainted)" grep -qE '^ +KERNEL: .*  \[TAINTED\]$' "$TMP/sys"
+else
+    check "KERNEL has no [TAINTED] (tainted 0)" grep -qE '^ +KERNEL: [^[]*$' "$TMP/sys"
+fi
 
 python3 - "$TMP/sys" "$TMP/guest" "$((t1 - t0))" "$port" >"$TMP/py" 2>&1 <<'PY'
 import json, sys
@@ -68,8 +74,11 @@ if j['cpus'] != int(g[6]) or j['cpus_online'] != int(g[6]):
     bad.append('cpus %s/%s vs nproc %s' % (j['cpus'], j['cpus_online'], g[6]))
 if j['remote'] != ':' + sys.argv[4] or j['dumpfile'] is not None or j['panic'] is not None:
     bad.append('remote/dumpfile/panic %r %r %r' % (j['remote'], j['dumpfile'], j['panic']))
-if j['memory_bytes'] != int(g[7].split()[1]) * 1024:
-    bad.append('memory_bytes %d vs MemTotal %s' % (j['memory_bytes'], g[7]))
+present = sum(int(x) for x in g[9].split())
+if j['memory_bytes'] != present * 4096:
+    bad.append('memory_bytes %d vs present pages %d' % (j['memory_bytes'], present))
+if j['tainted_mask'] != int(g[10]):
+    bad.append('tainted_mask %r vs /proc/sys/kernel/tainted %s' % (j['tainted_mask'], g[10]))
 if not isinstance(j['tasks'], int) or j['tasks'] < 20:
     bad.append('tasks %r' % j['tasks'])
 print('# uptime %.2f s (guest %.2f), date %d (guest %d), %d s between' % (up, up_guest, j['date_sec'], date_guest, elapsed))

@@ -99,6 +99,26 @@ run --gdb /nonexistent/gdb "$FIXTURE" -c 'p 1'
 check "missing gdb: says so and how to fix it" \
     err_is 2 'cannot run gdb "/nonexistent/gdb": No such file or directory \(install gdb or give its path with --gdb PATH\)'
 
+# Attach errors say what is wrong, once.
+run -r nosuchhost.invalid:1234 "$FIXTURE" -c 'p 1'
+check "an unknown host is named as unknown, not 'No such file'" \
+    bash -c "grep -q 'cannot attach to nosuchhost.invalid:1234: unknown host \"nosuchhost.invalid\"' '$TMP/err' &&
+             ! grep -q 'No such file' '$TMP/err' && test \$(cat '$TMP/status') = 2"
+run -r 127.0.0.1:1 "$FIXTURE" -c 'p 1'
+check "connection refused names the target once" \
+    err_is 2 '^lkdb: cannot attach to 127\.0\.0\.1:1: Connection refused'
+
+# A vmlinux without DWARF (symbols kept): one warning at start, naming it.
+objcopy --strip-debug "$FIXTURE" "$TMP/nodwarf"
+run -q "$TMP/nodwarf" -c 'p 6*7'
+check "no DWARF: one warning naming the file, file:line and types missing; it still runs" \
+    bash -c "test \$(cat '$TMP/status') = 0 && grep -q '= 42' '$TMP/out' &&
+             test \$(wc -l <'$TMP/err') = 1 &&
+             grep -qF 'lkdb: warning: $TMP/nodwarf has no DWARF debugging information' '$TMP/err' &&
+             grep -q 'file:line' '$TMP/err' && grep -q 'types' '$TMP/err'"
+run -q "$FIXTURE" -c 'p 6*7'
+check "with DWARF: no warning" test ! -s "$TMP/err"
+
 run --version
 check "--version prints the version, exit 0" out_has 0 '^lkdb [0-9]+\.[0-9]+'
 run --help

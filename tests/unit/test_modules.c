@@ -4,12 +4,18 @@
  * list with 6.1's x86_64 layout (as ktypes reads it from Debian's vmlinux),
  * 6.4+'s mem[], the pre-4.5 module_core, section attributes before and
  * after 6.14, and corrupt lists (a cycle, a bad pointer, an unreadable
- * module), which must give warnings and the modules read so far.
+ * module), which must give warnings and the modules read so far.  And a
+ * module's symbols sized as the kernel's kallsyms sizes them (modsyms.h);
+ * what the kernel keeps to tell a module's build (srcversion, build id),
+ * module object files identified and checked against it (modfiles.h) with
+ * the stand-in objects built from modfile_fixture.c.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 
 #include "ktypes.h"
+#include "modfiles.h"
+#include "modsyms.h"
 #include "modules.h"
 #include "tap.h"
 
@@ -477,8 +483,166 @@ TEST(name_equal)
 	CHECK(!kmodule_name_equal("fa", "fat"));
 }
 
-int main(void)
+/*
+ * crashme.ko's layout: functions padded to 16 bytes; kallsyms sizes go to
+ * the next symbol, the last function's to the end of the core text.
+ */
+TEST(modsyms_kallsyms_size)
 {
+	struct modsym syms[] = {
+		{ "crashme_lookup", 0xffffffffc0234000, 0x19, 't' },
+		{ "crashme_write", 0xffffffffc0234020, 0xe8, 't' },
+		{ "crashme_show", 0xffffffffc0234120, 0x1f, 't' },
+		{ "__this_module", 0xffffffffc0236040, 0x380, 'D' },
+	};
+	struct modsyms m = { syms, 4 };
+	const uint64_t text_end = 0xffffffffc0234000 + 0x1000;
+	CHECK(modsyms_kallsyms_size(&m, &syms[0], text_end) == 0x20);
+	CHECK(modsyms_kallsyms_size(&m, &syms[1], text_end) == 0x100);
+	/* the last in the text: to its end, not to the data after it */
+	CHECK(modsyms_kallsyms_size(&m, &syms[2], text_end) == 0xee0);
+	CHECK(modsyms_kallsyms_size(&m, &syms[2], 0) == 0x1f20);
+	/* nothing above: st_size */
+	CHECK(modsyms_kallsyms_size(&m, &syms[3], 0) == 0x380);
+	/* a symbol found by address has the size its neighbours give */
+	const struct modsym *s = modsyms_lookup(&m, 0xffffffffc0234020 + 0x15);
+	CHECK(s == &syms[1]);
+}
+
+/* The struct module members that tell one build from another. */
+TEST(module_identity_from_the_kernel)
+{
+	static const char layout[] =
+		"module 0 896\n"
+		"module.name 24 56\n"
+		"module.srcversion 344 8\n"
+		"module.build_id 760 20\n";
+	const uint64_t srcversion_at = 0xffff888003a1c0c0ULL;
+	struct fake_memory m = { 0 };
+	unsigned char *p = map(&m, MOD_A, 896);
+	put(p + 344, srcversion_at, 8);
+	static const unsigned char id[20] = {
+		0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23,
+		0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0x01, 0x02, 0x03,
+	};
+	memcpy(p + 760, id, sizeof(id));
+	strcpy((char *)map(&m, srcversion_at, 64), "0123456789ABCDEF0123456");
+	struct ktypes *t = NULL;
+	take_error(ktypes_create_from_table(layout, &t));
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
+	struct kmodule k = { .addr = MOD_A, .name = "crashme" };
+	char *srcversion = NULL, *build_id = NULL;
+	take_error(kmodule_read_identity(&reader, t, &k, &srcversion,
+					 &build_id));
+	CHECK(err_code == 0);
+	CHECK_STR(srcversion, "0123456789ABCDEF0123456");
+	CHECK_STR(build_id, "0123456789abcdef0123456789abcdef00010203");
+	free(srcversion);
+	free(build_id);
+	/* none set: NULL, no error */
+	put(p + 344, 0, 8);
+	memset(p + 760, 0, 20);
+	take_error(kmodule_read_identity(&reader, t, &k, &srcversion,
+					 &build_id));
+	CHECK(err_code == 0 && !srcversion && !build_id);
+	/* an unreadable string: an error naming the module */
+	put(p + 344, 0xffff888009000000ULL, 8);
+	take_error(kmodule_read_identity(&reader, t, &k, &srcversion,
+					 &build_id));
+	CHECK(err_code == LKDB_ERROR_FAULT && !srcversion && !build_id);
+	CHECK(strstr(err_message, "module crashme: srcversion") != NULL);
+	ktypes_destroy(t);
+	/* a kernel without those members (6.1 as Debian builds it) */
+	take_error(ktypes_create_from_table(layout_6_1, &t));
+	take_error(kmodule_read_identity(&reader, t, &k, &srcversion,
+					 &build_id));
+	CHECK(err_code == 0 && !srcversion && !build_id);
+	ktypes_destroy(t);
+	unmap_all(&m);
+}
+
+static const char *module_fixture, *noname_fixture, *other_fixture,
+	*vmlinux_fixture;
+
+/* Module objects: a .ko is an ET_REL with a struct module and modinfo. */
+TEST(module_files_identified_and_checked)
+{
+	struct modfile_identity id, other;
+	take_error(modfiles_identify(module_fixture, "stub.ko", 24, &id));
+	CHECK_STR(err_message, "");
+	CHECK_STR(id.name, "lkdbt_stub");
+	CHECK_STR(id.vermagic,
+		  "9.9.9-lkdbtest SMP preempt mod_unload modversions ");
+	CHECK_STR(id.srcversion, "0123456789ABCDEF0123456");
+	CHECK_STR(id.build_id, "0123456789abcdef0123456789abcdef00010203");
+	take_error(modfiles_identify(other_fixture, "other.ko", 24, &other));
+	CHECK(err_code == 0);
+
+	/* what the kernel has: the same build passes */
+	struct modfile_expect e = {
+		.name = "lkdbt-stub",	/* '-' is '_' */
+		.release = "9.9.9-lkdbtest",
+		.srcversion = "0123456789ABCDEF0123456",
+		/* the kernel's array is zero-padded past a shorter id */
+		.build_id = "0123456789abcdef0123456789abcdef00010203",
+	};
+	take_error(modfiles_check(&id, "stub.ko", &e));
+	CHECK_STR(err_message, "");
+	/* another build: srcversion first, then the build id */
+	take_error(modfiles_check(&other, "other.ko", &e));
+	CHECK(err_code == LKDB_ERROR_INVALID);
+	CHECK_STR(err_message, "other.ko is another build of lkdbt_stub: srcversion FEDCBA9876543210FEDCBA9, the loaded module's 0123456789ABCDEF0123456");
+	e.srcversion = NULL;
+	take_error(modfiles_check(&other, "other.ko", &e));
+	CHECK_STR(err_message, "other.ko is another build of lkdbt_stub: build id fedcba9876543210fedcba987654321000010203, the loaded module's 0123456789abcdef0123456789abcdef00010203");
+	/* nothing to compare but name and release: another build passes */
+	e.build_id = NULL;
+	take_error(modfiles_check(&other, "other.ko", &e));
+	CHECK(err_code == 0);
+	/* another module, another kernel */
+	e.name = "crashme";
+	take_error(modfiles_check(&id, "stub.ko", &e));
+	CHECK_STR(err_message, "stub.ko is module lkdbt_stub, not crashme");
+	e.name = "lkdbt_stub";
+	e.release = "6.1.0-57-amd64";
+	take_error(modfiles_check(&id, "stub.ko", &e));
+	CHECK_STR(err_message, "stub.ko was built for Linux 9.9.9-lkdbtest, the kernel is 6.1.0-57-amd64");
+	e.release = "9.9.9";	/* a prefix of the release is not it */
+	take_error(modfiles_check(&id, "stub.ko", &e));
+	CHECK(err_code == LKDB_ERROR_INVALID);
+	modfile_identity_deinit(&id);
+	modfile_identity_deinit(&other);
+
+	/* no name= in modinfo: the struct module's name */
+	take_error(modfiles_identify(noname_fixture, "old.ko", 24, &id));
+	CHECK(err_code == 0);
+	CHECK_STR(id.name, "lkdbt_stub");
+	modfile_identity_deinit(&id);
+	take_error(modfiles_identify(noname_fixture, "old.ko", 0, &id));
+	CHECK_STR(err_message, "old.ko: a module object without a name (no modinfo name=)");
+
+	/* not module objects */
+	take_error(modfiles_identify(vmlinux_fixture, "vmlinux", 24, &id));
+	CHECK(err_code == LKDB_ERROR_INVALID);
+	CHECK(!strncmp(err_message, "vmlinux: not a module object (ELF type ", 39));
+	take_error(modfiles_identify("/proc/self/status", "status", 24, &id));
+	CHECK_STR(err_message, "status: not a module object (not an ELF file)");
+	take_error(modfiles_identify("/nonexistent.ko", "/nonexistent.ko", 24,
+				     &id));
+	CHECK(err_code != 0 && strstr(err_message, "/nonexistent.ko"));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 5) {
+		fprintf(stderr, "usage: %s MODULE NO-NAME-MODULE OTHER-BUILD-MODULE VMLINUX\n",
+			argv[0]);
+		return 99;
+	}
+	module_fixture = argv[1];
+	noname_fixture = argv[2];
+	other_fixture = argv[3];
+	vmlinux_fixture = argv[4];
 	RUN(list_6_1);
 	RUN(empty_list);
 	RUN(cyclic_list_stops_with_warning);
@@ -489,5 +653,8 @@ int main(void)
 	RUN(sections_6_1);
 	RUN(sections_6_14);
 	RUN(name_equal);
+	RUN(modsyms_kallsyms_size);
+	RUN(module_identity_from_the_kernel);
+	RUN(module_files_identified_and_checked);
 	return tap_done();
 }

@@ -52,6 +52,39 @@ static __attribute__((noinline, used)) int fixture_static_function(int x)
 	return fixture_function(x) + 1;
 }
 
+/*
+ * Code laid out byte by byte, as the kernel's cold sections are: a
+ * function whose last instruction calls a function that does not return,
+ * with the next function right after it (do_exit.cold then
+ * make_task_dead.cold: the return address is the next one's first byte),
+ * and a function padded to its next symbol (kernel_init's 0x122 bytes of
+ * code in 0x130, as kallsyms sizes it).
+ */
+__asm__(".text\n"
+	".balign 64\n"
+	"fixture_noreturn:\n"
+	"	ud2\n"
+	".balign 64\n"
+	"fixture_split.cold:\n"
+	"	movl $1, %edi\n"			/* 5 bytes */
+	"	call fixture_noreturn\n"		/* 5 bytes: ends at +0xa */
+	".type fixture_split.cold, @function\n"
+	".size fixture_split.cold, . - fixture_split.cold\n"
+	"fixture_after.cold:\n"
+	"	call fixture_noreturn\n"
+	"	ud2\n"
+	".type fixture_after.cold, @function\n"
+	".size fixture_after.cold, . - fixture_after.cold\n"
+	".balign 64\n"
+	".globl fixture_padded\n"
+	"fixture_padded:\n"
+	"	call fixture_noreturn\n"		/* 5 bytes, padded to 0x40 */
+	".type fixture_padded, @function\n"
+	".size fixture_padded, . - fixture_padded\n"
+	".balign 64, 0xcc\n"
+	"fixture_layout_end:\n"
+	"	ret\n");
+
 int main(int argc, char **argv)
 {
 	(void)argv;
@@ -287,6 +320,25 @@ TEST(source_lines_and_inlining)
 	vmlinux_destroy(vm);
 }
 
+/*
+ * size is kallsyms' for the symbol at sym: the last byte of it is still
+ * that symbol's, the next byte another symbol's (or outside the section).
+ */
+static bool kallsyms_extent(struct vmlinux *vm, uint64_t sym, uint64_t size)
+{
+	struct vmlinux_symbol_info in = { 0 }, past = { 0 };
+	uint64_t next = 0;
+	struct lkdb_error *a = vmlinux_symbol_near(vm, sym + size - 1, &in,
+						   &next);
+	struct lkdb_error *b = vmlinux_symbol_near(vm, sym + size, &past,
+						   NULL);
+	bool ok = !a && !b && in.addr == sym && next == sym + size &&
+		  past.addr != sym;
+	lkdb_error_destroy(a);
+	lkdb_error_destroy(b);
+	return ok;
+}
+
 TEST(address_and_name)
 {
 	struct vmlinux *vm = open_or_die(fixture_path);
@@ -298,7 +350,8 @@ TEST(address_and_name)
 	CHECK_STR(err_message, "");
 	CHECK(r.address == fn + 5 && r.symbol.addr == fn);
 	CHECK_STR(r.symbol.name, "fixture_function");
-	CHECK(r.symbol.type == 'T' && r.offset == 5 && r.size == size);
+	CHECK(r.symbol.type == 'T' && r.offset == 5 && r.size >= size);
+	CHECK(kallsyms_extent(vm, fn, r.size));
 	CHECK(r.nr_frames >= 1);
 	symbolize_result_deinit(&r);
 	CHECK(r.frames == NULL && r.nr_frames == 0);
@@ -306,14 +359,16 @@ TEST(address_and_name)
 	/* data: symbol+offset, no line */
 	take_error(symbolize_address(vm, 0, table + 12, &r));
 	CHECK_STR(r.symbol.name, "fixture_table");
-	CHECK(r.offset == 12 && r.size == sizeof(int) * 8);
+	CHECK(r.offset == 12 && r.size >= sizeof(int) * 8);
+	CHECK(kallsyms_extent(vm, table, r.size));
 	CHECK(r.symbol.type == 'D' && r.nr_frames == 0);
 	symbolize_result_deinit(&r);
 
 	/* a name: its address, size, and the line the function starts at */
 	take_error(symbolize_name(vm, 0, "fixture_function", &r));
 	CHECK_STR(err_message, "");
-	CHECK(r.address == fn && r.offset == 0 && r.size == size);
+	CHECK(r.address == fn && r.offset == 0 && r.size >= size);
+	CHECK(kallsyms_extent(vm, fn, r.size));
 	CHECK(r.nr_frames == 1);
 	if (r.nr_frames == 1) {
 		CHECK_STR(r.frames[0].function, "fixture_function");
@@ -324,12 +379,78 @@ TEST(address_and_name)
 	symbolize_result_deinit(&r);
 	take_error(symbolize_name(vm, 0, "fixture_rodata", &r));
 	CHECK(err_code == 0 && r.symbol.type == 'R' && r.nr_frames == 0);
-	CHECK(r.size == 4 * sizeof(int));
+	CHECK(r.size >= 4 * sizeof(int));
+	CHECK(kallsyms_extent(vm, r.address, r.size));
 	symbolize_result_deinit(&r);
 
 	take_error(symbolize_name(vm, 0, "no_such_symbol_xyz", &r));
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
 	CHECK_STR(err_message, "no_such_symbol_xyz: no such symbol");
+	vmlinux_destroy(vm);
+}
+
+/*
+ * The asm layout of the fixture: sizes to the next symbol, and return
+ * addresses named by the call before them (%pB), also at a function's end.
+ */
+TEST(kallsyms_sizes_and_return_addresses)
+{
+	struct vmlinux *vm = open_or_die(fixture_path);
+	uint64_t split = symbol_addr(vm, "fixture_split.cold", NULL);
+	uint64_t after = symbol_addr(vm, "fixture_after.cold", NULL);
+	uint64_t padded = symbol_addr(vm, "fixture_padded", NULL);
+	uint64_t end = symbol_addr(vm, "fixture_layout_end", NULL);
+	CHECK(after == split + 0xa && end == padded + 0x40);
+	struct symbolize_result r;
+	char *text;
+
+	/* where the CPU is: padding belongs to the function before it */
+	take_error(symbolize_address(vm, 0, padded + 5, &r));
+	CHECK_STR(err_message, "");
+	text = symbolize_format(r.symbol.name, r.offset, r.size, NULL);
+	CHECK_STR(text, "fixture_padded+0x5/0x40");
+	free(text);
+	symbolize_result_deinit(&r);
+	/* the byte after a call that ends its function is the next one's */
+	take_error(symbolize_address(vm, 0, split + 0xa, &r));
+	text = symbolize_format(r.symbol.name, r.offset, r.size, NULL);
+	CHECK_STR(text, "fixture_after.cold+0x0/0x36");
+	free(text);
+	symbolize_result_deinit(&r);
+
+	/* a return address: the call's function, as %pB */
+	take_error(symbolize_return_address(vm, 0, split + 0xa, &r));
+	CHECK_STR(err_message, "");
+	CHECK(r.address == split + 0xa && r.symbol.addr == split);
+	text = symbolize_format(r.symbol.name, r.offset, r.size, NULL);
+	CHECK_STR(text, "fixture_split.cold+0xa/0xa");
+	free(text);
+	symbolize_result_deinit(&r);
+	take_error(symbolize_return_address(vm, 0, padded + 5, &r));
+	text = symbolize_format(r.symbol.name, r.offset, r.size, NULL);
+	CHECK_STR(text, "fixture_padded+0x5/0x40");
+	free(text);
+	symbolize_result_deinit(&r);
+	/* moved by KASLR: the same names, the run-time addresses */
+	const uint64_t kaslr = 0x200000;
+	take_error(symbolize_return_address(vm, kaslr, split + 0xa + kaslr,
+					    &r));
+	CHECK_STR(err_message, "");
+	CHECK(r.address == split + 0xa + kaslr &&
+	      r.symbol.addr == split + kaslr && r.offset == 0xa &&
+	      r.size == 0xa);
+	CHECK_STR(r.symbol.name, "fixture_split.cold");
+	symbolize_result_deinit(&r);
+
+	/* a name: kallsyms' size too */
+	take_error(symbolize_name(vm, 0, "fixture_padded", &r));
+	CHECK(err_code == 0 && r.offset == 0 && r.size == 0x40);
+	symbolize_result_deinit(&r);
+
+	/* the format, with a module */
+	text = symbolize_format("crashme_write", 0x15, 0x40, "crashme");
+	CHECK_STR(text, "crashme_write+0x15/0x40 [crashme]");
+	free(text);
 	vmlinux_destroy(vm);
 }
 
@@ -607,6 +728,7 @@ int main(int argc, char **argv)
 	RUN(nearest_symbol);
 	RUN(source_lines_and_inlining);
 	RUN(address_and_name);
+	RUN(kallsyms_sizes_and_return_addresses);
 	RUN(outside_the_image);
 	RUN(kaslr_offset);
 

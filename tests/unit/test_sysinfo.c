@@ -2,7 +2,8 @@
 /*
  * Unit tests of kernel-helpers/percpu.c and sysinfo.c over byte buffers: a
  * fake kernel with two of four CPUs online, a uts name, a timekeeper, load
- * averages, a task list of three thread groups, and totalram pages; layouts
+ * averages, a task list of three thread groups, two online memory nodes of
+ * four and a taint mask with the kernel's taint_flags table; layouts
  * from a ktypes table with 6.1's x86_64 offsets.  Also the formatting and
  * the panic message search of a printk log.
  */
@@ -26,7 +27,16 @@
 #define SYM_UTS 0xffffffff82002000ULL
 #define SYM_TK_CORE 0xffffffff82003000ULL
 #define SYM_AVENRUN 0xffffffff82004000ULL
-#define SYM_TOTALRAM 0xffffffff82004100ULL
+#define SYM_NODE_STATES 0xffffffff82005000ULL
+#define SYM_NODE_DATA 0xffffffff82005800ULL
+#define SYM_TAINTED_MASK 0xffffffff82006000ULL
+#define SYM_TAINT_FLAGS 0xffffffff82006100ULL
+#define PGDAT_0 0xffff88803ffd5000ULL
+#define PGDAT_2 0xffff88807ffd5000ULL
+/* 6.1: sizeof(nodemask_t) with NODES_SHIFT 6; pglist_data offsets */
+#define NODEMASK_SIZE 8
+#define PRESENT_OFF 0x1f90
+#define SPANNED_OFF 0x1f98
 #define SYM_INIT_TASK 0xffffffff82010000ULL
 #define TASK_SIZE 4096
 #define TASKS_OFF 2192
@@ -45,7 +55,13 @@ static const char layout_6_1[] =
 	"var:tk_core.timekeeper.offs_boot 160 8\n"
 	"task_struct.tasks 2192 16\n"
 	"task_struct.signal 3072 8\n"
-	"signal_struct.nr_threads 8 4\n";
+	"signal_struct.nr_threads 8 4\n"
+	"nodemask_t 0 8\n"
+	"pglist_data.node_present_pages 8080 8\n"
+	"pglist_data.node_spanned_pages 8088 8\n"
+	"taint_flag 0 3\n"
+	"taint_flag.c_true 0 1\n"
+	"taint_flag.c_false 1 1\n";
 
 static struct sysinfo_symbols fake_syms(void)
 {
@@ -59,9 +75,13 @@ static struct sysinfo_symbols fake_syms(void)
 	s.init_uts_ns = SYM_UTS;
 	s.tk_core = SYM_TK_CORE;
 	s.avenrun = SYM_AVENRUN;
-	s.totalram_pages = SYM_TOTALRAM;
-	s.totalram_atomic = true;
 	s.init_task = SYM_INIT_TASK;
+	s.node_states = SYM_NODE_STATES;
+	s.node_data = SYM_NODE_DATA;
+	s.node_data_size = 64 * 8;
+	s.tainted_mask = SYM_TAINTED_MASK;
+	s.taint_flags = SYM_TAINT_FLAGS;
+	s.taint_flags_size = 19 * 3;
 	return s;
 }
 
@@ -93,7 +113,28 @@ static void fake_kernel(struct fake_memory *m)
 	put(av, 0, 8);
 	put(av + 8, 21, 8);	/* 21/2048 = 0.0103 + 0.005 -> 0.01 */
 	put(av + 16, 2048 * 3 / 2, 8);	/* 1.50 */
-	put(map(m, SYM_TOTALRAM + KASLR, 8), 245874, 8);
+	/* node_states[N_ONLINE]: nodes 0 and 2 of 0-3 (possible) */
+	unsigned char *ns = map(m, SYM_NODE_STATES + KASLR, 6 * NODEMASK_SIZE);
+	put(ns, 0xf, 8);
+	put(ns + NODEMASK_SIZE, 0x5, 8);
+	unsigned char *nd = map(m, SYM_NODE_DATA + KASLR, 64 * 8);
+	put(nd, PGDAT_0, 8);
+	put(nd + 8, 0xffff888000dead00ULL, 8);	/* offline: not read */
+	put(nd + 16, PGDAT_2, 8);
+	/* 1023.5 MiB present (crash: "1 GB"); node 2 has spanned pages only */
+	unsigned char *p0 = map(m, PGDAT_0, 0x2000);
+	put(p0 + PRESENT_OFF, 262014 - 2048, 8);
+	put(p0 + SPANNED_OFF, 262111, 8);
+	unsigned char *p2 = map(m, PGDAT_2, 0x2000);
+	put(p2 + SPANNED_OFF, 2048, 8);
+	/* TAINT_OOT_MODULE (12) and TAINT_UNSIGNED_MODULE (13), as 6.1 */
+	put(map(m, SYM_TAINTED_MASK + KASLR, 8), 0x3000, 8);
+	static const char letters[] = "PFSRMBUDAWCIOELKXT";
+	unsigned char *tf = map(m, SYM_TAINT_FLAGS + KASLR, 19 * 3);
+	for (int i = 0; i < 19; i++) {
+		tf[3 * i] = i < 18 ? letters[i] : 'N';
+		tf[3 * i + 1] = i == 0 ? 'G' : ' ';
+	}
 	unsigned char *t0 = map(m, SYM_INIT_TASK + KASLR, TASK_SIZE);
 	unsigned char *ta = map(m, TASK_A, TASK_SIZE);
 	unsigned char *tb = map(m, TASK_B, TASK_SIZE);
@@ -192,7 +233,9 @@ TEST(sysinfo_read)
 		CHECK(info->have_tasks && info->tasks == 6);
 		CHECK(!info->tasks_truncated);
 		CHECK(info->have_memory &&
-		      info->memory_bytes == 245874ULL * 4096);
+		      info->memory_bytes == 262014ULL * 4096);
+		CHECK(info->have_taint && info->tainted_mask == 0x3000);
+		CHECK_STR(info->taint_flags, "OE");
 		CHECK(info->nr_warnings == 0);
 		char buf[64];
 		sysinfo_format_uptime(info->uptime_ns, buf, sizeof(buf));
@@ -200,13 +243,13 @@ TEST(sysinfo_read)
 		sysinfo_format_load(info->avenrun, buf, sizeof(buf));
 		CHECK_STR(buf, "0.00, 0.01, 1.50");
 		sysinfo_format_memory(info->memory_bytes, buf, sizeof(buf));
-		CHECK_STR(buf, "960.4 MB");
+		CHECK_STR(buf, "1 GB");
 	}
 	sysinfo_destroy(info);
 
 	/* A task list that loops without coming back to init_task. */
 	m.reads = 0;
-	put(m.regions[10].bytes + TASKS_OFF, TASK_A + TASKS_OFF, 8);
+	put(at(&m, TASK_B + TASKS_OFF), TASK_A + TASKS_OFF, 8);
 	info = NULL;
 	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
 	CHECK(err_code == 0);
@@ -217,11 +260,34 @@ TEST(sysinfo_read)
 	}
 	sysinfo_destroy(info);
 	/* A broken link: the tasks so far, with a warning. */
-	put(m.regions[10].bytes + TASKS_OFF, 0xffff888007000000ULL, 8);
+	put(at(&m, TASK_B + TASKS_OFF), 0xffff888007000000ULL, 8);
+	/* No taint_flags table: the mask alone. */
+	s.taint_flags = 0;
+	info = NULL;
+	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
+	CHECK(err_code == 0);
+	if (info) {
+		CHECK(info->have_taint && info->tainted_mask == 0x3000);
+		CHECK_STR(info->taint_flags, "");
+	}
+	sysinfo_destroy(info);
+	/* An online node without its pglist_data: a warning, no MEMORY. */
+	put(at(&m, SYM_NODE_DATA + KASLR + 16), 0, 8);
+	info = NULL;
+	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
+	CHECK(err_code == 0);
+	if (info) {
+		CHECK(!info->have_memory && info->nr_warnings >= 1);
+		CHECK(info->nr_warnings >= 1 &&
+		      strstr(info->warnings[info->nr_warnings - 1],
+			     "memory: node 2 is online but node_data[2] is NULL"));
+	}
+	sysinfo_destroy(info);
 	/* Missing symbols: warnings, the rest still there. */
 	s.tk_core = 0;
 	s.avenrun = 0;
-	s.totalram_pages = 0;
+	s.node_data = 0;
+	s.tainted_mask = 0;
 	info = NULL;
 	take_error(sysinfo_read(&reader, &s, KASLR, t, &info));
 	CHECK(err_code == 0);
@@ -229,7 +295,7 @@ TEST(sysinfo_read)
 		CHECK(!info->have_time && !info->have_uptime &&
 		      !info->have_load && !info->have_memory);
 		CHECK(info->have_tasks && info->tasks == 1 + 3 + 1 + 1);
-		CHECK(info->nr_warnings == 4);
+		CHECK(info->nr_warnings == 5);
 		for (size_t i = 0; i < info->nr_warnings; i++)
 			printf("# warning: %s\n", info->warnings[i]);
 	}
@@ -255,10 +321,20 @@ TEST(formats)
 	CHECK_STR(buf, "1.00, 12.50, 0.01");
 	sysinfo_format_memory(4ULL << 30, buf, sizeof(buf));
 	CHECK_STR(buf, "4 GB");
+	/* crash: 64 MiB short of a GiB is the GiB; 65 MiB short is not */
+	sysinfo_format_memory((2ULL << 30) - (64ULL << 20), buf, sizeof(buf));
+	CHECK_STR(buf, "2 GB");
+	sysinfo_format_memory((1ULL << 30) - (65ULL << 20), buf, sizeof(buf));
+	CHECK_STR(buf, "959 MB");
+	/* crash has no TB; a .0 is dropped whatever the digits before it */
+	sysinfo_format_memory(4096ULL << 30, buf, sizeof(buf));
+	CHECK_STR(buf, "4096 GB");
+	sysinfo_format_memory((1ULL << 30) + (30ULL << 20), buf, sizeof(buf));
+	CHECK_STR(buf, "1 GB");
 	sysinfo_format_memory((4ULL << 30) - (100ULL << 20), buf, sizeof(buf));
 	CHECK_STR(buf, "3.9 GB");
-	sysinfo_format_memory(960ULL << 20, buf, sizeof(buf));
-	CHECK_STR(buf, "960 MB");
+	sysinfo_format_memory(950ULL << 20, buf, sizeof(buf));
+	CHECK_STR(buf, "950 MB");
 	sysinfo_format_memory(900ULL << 10, buf, sizeof(buf));
 	CHECK_STR(buf, "900 KB");
 	sysinfo_format_uptime(249ULL * 1000000000, buf, sizeof(buf));
