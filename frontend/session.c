@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include "guest_ram_live.h"
 #include "guestram.h"
 #include "mi_command.h"
+#include "remote_probe.h"
 #include "kaslr.h"
 #include "ktypes.h"
 #include "module_sync.h"
@@ -390,50 +390,14 @@ struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
 	return NULL;
 }
 
-/*
- * The host of a HOST:PORT (tcp:, tcp4:, tcp6: or [v6] forms too) must
- * resolve: gdb reports an unknown host as "No such file or directory".
- * Serial devices, pipes and ":PORT" (this machine) are gdb's to judge.
- */
-static struct lkdb_error *check_remote_host(const char *remote)
-{
-	const char *p = remote;
-	static const char *const prefixes[] = { "tcp:", "tcp4:", "tcp6:" };
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		if (!strncmp(p, prefixes[i], strlen(prefixes[i])))
-			p += strlen(prefixes[i]);
-	}
-	const char *colon = strrchr(p, ':');
-	if (!colon || colon == p || *p == '/' || *p == '|')
-		return NULL;
-	size_t len = colon - p;
-	if (*p == '[' && len >= 2 && p[len - 1] == ']') {
-		p++;
-		len -= 2;
-	}
-	char *host = strndup(p, len);
-	if (!host)
-		return &lkdb_error_oom;
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
-	int rc = getaddrinfo(host, NULL, &hints, &res);
-	struct lkdb_error *err = NULL;
-	if (rc == EAI_NONAME || rc == EAI_AGAIN || rc == EAI_FAIL ||
-	    rc == EAI_NODATA)
-		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
-					"cannot attach to %s: unknown host \"%s\" (%s)",
-					remote, host, gai_strerror(rc));
-	if (res)
-		freeaddrinfo(res);
-	free(host);
-	return err;
-}
-
 static struct lkdb_error *connect_remote(struct lkdb_session *s)
 {
 	const struct lkdb_options *o = s->options;
-	struct lkdb_error *host_err = check_remote_host(o->remote);
-	if (host_err)
-		return host_err;
+	/* lkdb qemu's own stub needs no probe. */
+	struct lkdb_error *probe_err = o->qemu ? NULL :
+		remote_probe(o->remote, o->connect_timeout_s);
+	if (probe_err)
+		return probe_err;
 	char timeout[16];
 	snprintf(timeout, sizeof(timeout), "%d", o->connect_timeout_s);
 	/* Fail at once on "connection refused" instead of retrying. */
@@ -449,8 +413,14 @@ static struct lkdb_error *connect_remote(struct lkdb_session *s)
 	struct gdb_call_result r;
 	/* gdb's "no executable" warning and stop line are noise here. */
 	err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
-			      (o->connect_timeout_s + 5) * 1000,
+			      o->connect_timeout_s * 1000,
 			      "-target-select", argv, 2, &r);
+	if (err && err->code == LKDB_ERROR_TIMEOUT) {
+		lkdb_error_destroy(err);
+		return lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+					 "cannot attach to %s: its gdb stub did not finish answering within %d s (--connect-timeout)",
+					 o->remote, o->connect_timeout_s);
+	}
 	if (err)
 		return lkdb_error_prefix(err, "cannot attach to %s", o->remote);
 	if (r.record->result_class == MI_CLASS_ERROR) {
@@ -1046,7 +1016,11 @@ void lkdb_session_end(struct lkdb_session *s)
 		lkdb_error_destroy(err);
 		s->attached = false;
 	}
-	/* Unfinished setup: gdb finishes it (saving its index) and exits. */
+	/*
+	 * Setup that no command waited for (a batch on a dump that needed
+	 * no gdb): gdb is ended at once, not waited for; a later session
+	 * that uses gdb writes its index cache.
+	 */
 	gdb_driver_destroy(s->gdb);
 	s->gdb = NULL;
 	clear_steps(s);

@@ -958,7 +958,13 @@ void gdb_driver_destroy(struct gdb_driver *d)
 {
 	if (!d)
 		return;
-	if (d->pid > 0 && !d->dead) {
+	/*
+	 * gdb still busy with commands nobody will collect (a dump's
+	 * symbol loading that no command needed, a connection attempt that
+	 * timed out) would make the caller wait for work it does not want:
+	 * it is ended at once.
+	 */
+	if (d->pid > 0 && !d->dead && !d->nr_inflight) {
 		char line[64];
 		snprintf(line, sizeof(line), "%llu-gdb-exit\n",
 			 d->next_token++);

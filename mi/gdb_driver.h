@@ -71,7 +71,9 @@ struct lkdb_error *gdb_driver_create(const struct gdb_driver_options *options,
 /*
  * Asks gdb to exit and waits for it: gdb 13 finishes writing its symbol
  * index cache in the background before it exits, which takes a few seconds
- * after a first load.  Kills it after GDB_EXIT_GRACE_MS.  Accepts NULL.
+ * after a first load.  Kills it after GDB_EXIT_GRACE_MS, or at once when
+ * commands sent to it are still unanswered (nobody wants their results).
+ * Accepts NULL.
  */
 #define GDB_EXIT_GRACE_MS 30000
 void gdb_driver_destroy(struct gdb_driver *d);

@@ -106,7 +106,39 @@ check "an unknown host is named as unknown, not 'No such file'" \
              ! grep -q 'No such file' '$TMP/err' && test \$(cat '$TMP/status') = 2"
 run -r 127.0.0.1:1 "$FIXTURE" -c 'p 1'
 check "connection refused names the target once" \
-    err_is 2 '^lkdb: cannot attach to 127\.0\.0\.1:1: Connection refused'
+    err_is 2 '^lkdb: cannot attach to 127\.0\.0\.1:1: connection refused \(is QEMU'
+# A port that speaks something else, and one that accepts but never
+# answers (a stub another debugger holds): each its own error, within
+# --connect-timeout, not gdb's retries.
+serve() {
+    python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(5)
+print(s.getsockname()[1], flush=True)
+while sys.argv[1] == "junk":
+    c, _ = s.accept()
+    c.send(b"SSH-2.0-OpenSSH_9.2p1\r\n")
+    time.sleep(0.3)
+    c.close()
+time.sleep(120)
+' "$1" >"$TMP/port.$1" &
+    echo $! >"$TMP/server.$1"
+    for _ in $(seq 50); do [[ -s $TMP/port.$1 ]] && break; sleep 0.1; done
+}
+serve junk
+serve busy
+run --connect-timeout 2 -r "127.0.0.1:$(cat "$TMP/port.junk")" "$FIXTURE" -c 'p 1'
+check "a port that is no gdb stub says what answered" \
+    err_is 2 "^lkdb: cannot attach to 127.0.0.1:[0-9]+: no gdb stub there: it answered \"SSH-2.0-OpenSSH_9.2p1\"\$"
+start=$SECONDS
+run --connect-timeout 2 -r "127.0.0.1:$(cat "$TMP/port.busy")" "$FIXTURE" -c 'p 1'
+took=$((SECONDS - start))
+check "a stub that never answers: one line, within --connect-timeout" \
+    err_is 2 'connected, but no gdb stub answered within 2 s \(is another debugger attached'
+echo "# the silent stub was given up after ${took} s (--connect-timeout 2)"
+kill "$(cat "$TMP/server.junk")" "$(cat "$TMP/server.busy")" 2>/dev/null
 
 # A vmlinux without DWARF (symbols kept): one warning at start, naming it.
 objcopy --strip-debug "$FIXTURE" "$TMP/nodwarf"
