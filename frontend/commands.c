@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "module_sync.h"
+#include "output.h"
 #include "panic_stop.h"
 
 const struct lkdb_command lkdb_commands[] = {
@@ -19,7 +21,7 @@ const struct lkdb_command lkdb_commands[] = {
 			 "running and lkdb exits.  Under lkdb qemu, quit ends QEMU;\n"
 			 "detach leaves it running, its console still written to the\n"
 			 "console log, and prints how to attach again (lkdb -r).",
-		.flags = CMD_NO_GDB,
+		.flags = CMD_NO_GDB | CMD_NO_PAGER,
 	},
 	{
 		.name = "dis",
@@ -163,7 +165,7 @@ const struct lkdb_command lkdb_commands[] = {
 		.usage = "quit\n"
 			 "Detach from the target, which goes on running, and exit.\n"
 			 "No breakpoint lkdb or you set is left in the target.",
-		.flags = CMD_NO_GDB,
+		.flags = CMD_NO_GDB | CMD_NO_PAGER,
 	},
 	{
 		.name = "sym",
@@ -508,6 +510,46 @@ bool lkdb_run_line(struct lkdb_session *s, const char *line)
 	return ok && !s->target_lost;
 }
 
+/* The first word of line names an lkdb command. */
+static const struct lkdb_command *first_word_command(const char *line)
+{
+	size_t n = strcspn(line, " \t");
+	char word[32];
+	if (!n || n >= sizeof(word))
+		return NULL;
+	memcpy(word, line, n);
+	word[n] = '\0';
+	return lkdb_command_find(word);
+}
+
+/* "set pager on|off", "show pager": lkdb's own setting, not gdb's. */
+static bool pager_setting(struct lkdb_session *s, const char *line)
+{
+	int argc = 0;
+	char **argv = NULL;
+	struct lkdb_error *err = split_words(line, &argc, &argv);
+	bool handled = false;
+	if (!err && argc >= 2 && !strcmp(argv[1], "pager") &&
+	    (!strcmp(argv[0], "set") || !strcmp(argv[0], "show"))) {
+		handled = true;
+		if (!strcmp(argv[0], "show") && argc == 2)
+			printf("The pager is %s.\n", s->pager_off ? "off" : "on");
+		else if (argc == 3 && !strcmp(argv[2], "on"))
+			s->pager_off = false;
+		else if (argc == 3 && !strcmp(argv[2], "off"))
+			s->pager_off = true;
+		else
+			fprintf(stderr, "lkdb: usage: set pager on|off\n");
+	}
+	lkdb_error_destroy(err);
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+	return handled;
+}
+
+static bool run_command(struct lkdb_session *s, const char *line);
+
 static bool run_line(struct lkdb_session *s, const char *line)
 {
 	while (isspace((unsigned char)*line))
@@ -519,10 +561,54 @@ static bool run_line(struct lkdb_session *s, const char *line)
 		fprintf(stderr, "lkdb: refusing a command with control characters (newline, escape, ...): use one command per line\n");
 		return false;
 	}
+	struct redirect r;
+	struct lkdb_error *err = redirect_parse(line, &r);
+	if (err) {
+		report(s, "output", err);
+		return false;
+	}
+	char *command = strndup(line, r.command_len);
+	if (!command) {
+		free(r.target);
+		report(s, "output", &lkdb_error_oom);
+		return false;
+	}
+	/*
+	 * The pager, for what a person reads at the prompt; not for what
+	 * lets the guest run (it would hold the terminal meanwhile).
+	 */
+	const struct lkdb_command *cmd = first_word_command(command);
+	bool page = s->interactive && !s->pager_off &&
+		    isatty(STDOUT_FILENO) && !resumes_target(command) &&
+		    !(cmd && (cmd->flags & CMD_NO_PAGER));
+	struct output_sink sink;
+	err = output_open(&r, page, &sink);
+	bool ok = false;
+	if (err)
+		report(s, "output", err);
+	else
+		ok = run_command(s, command);
+	if (!err)
+		output_close(&sink);
+	free(command);
+	free(r.target);
+	return ok;
+}
+
+static bool run_command(struct lkdb_session *s, const char *line)
+{
+	if (pager_setting(s, line))
+		return true;
 	int argc = 0;
 	char **argv = NULL;
 	struct lkdb_error *err = split_words(line, &argc, &argv);
 	const struct lkdb_command *cmd = NULL;
+	if (err && first_word_command(line)) {
+		/* lkdb's own command: its quoting is lkdb's to judge. */
+		cmd = first_word_command(line);
+		report(s, cmd->name, err);
+		return false;
+	}
 	if (err) {
 		/* Not lkdb syntax; gdb has its own quoting rules. */
 		lkdb_error_destroy(err);

@@ -19,6 +19,8 @@ enum {
 	CMD_JSON = 1 << 1,		/* takes --json */
 	/* Reads the target in-process only: need not wait for gdb's setup. */
 	CMD_NO_GDB = 1 << 2,
+	/* Prints nothing worth paging (quit, detach). */
+	CMD_NO_PAGER = 1 << 3,
 };
 
 struct lkdb_command_context {

@@ -68,6 +68,8 @@ struct lkdb_session {
 	bool quit_requested;
 	/* `detach`: lkdb qemu leaves QEMU running (else as quit). */
 	bool detach_requested;
+	/* `set pager off`: long output is not paged at the prompt. */
+	bool pager_off;
 	/* A progress line is up on stderr (needs a newline first). */
 	bool progress_shown;
 	/* The target went away (QEMU died, connection closed). */

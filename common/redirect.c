@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "redirect.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The target: the rest of the line without blanks around it. */
+static char *trimmed(const char *start)
+{
+	while (isspace((unsigned char)*start))
+		start++;
+	size_t n = strlen(start);
+	while (n && isspace((unsigned char)start[n - 1]))
+		n--;
+	return strndup(start, n);
+}
+
+struct lkdb_error *redirect_parse(const char *line, struct redirect *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	char quote = 0;
+	int depth = 0;
+	size_t i;
+	for (i = 0; line[i]; i++) {
+		char c = line[i];
+		if (quote) {
+			if (c == '\\' && line[i + 1])
+				i++;
+			else if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '\\' && line[i + 1]) {
+			i++;
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			quote = c;
+			continue;
+		}
+		if (c == '(' || c == '[' || c == '{')
+			depth++;
+		else if ((c == ')' || c == ']' || c == '}') && depth > 0)
+			depth--;
+		if (depth || (c != '|' && c != '>') || !i ||
+		    !isspace((unsigned char)line[i - 1]))
+			continue;
+		const char *rest;
+		if (c == '|' && line[i + 1] != '|') {
+			ret->kind = REDIRECT_PIPE;
+			rest = line + i + 1;
+		} else if (c == '>' && line[i + 1] == '>') {
+			ret->kind = REDIRECT_APPEND;
+			rest = line + i + 2;
+		} else if (c == '>' && line[i + 1] != '=') {
+			ret->kind = REDIRECT_FILE;
+			rest = line + i + 1;
+		} else {
+			continue;
+		}
+		ret->target = trimmed(rest);
+		if (!ret->target)
+			return &lkdb_error_oom;
+		if (!*ret->target) {
+			free(ret->target);
+			ret->target = NULL;
+			enum redirect_kind k = ret->kind;
+			ret->kind = REDIRECT_NONE;
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "nothing after '%s': %s",
+						 k == REDIRECT_PIPE ? "|" :
+						 k == REDIRECT_APPEND ? ">>" : ">",
+						 k == REDIRECT_PIPE ?
+						 "give a shell command to pipe the output to" :
+						 "give a file to write the output to");
+		}
+		break;
+	}
+	size_t n = i;
+	while (n && isspace((unsigned char)line[n - 1]))
+		n--;
+	ret->command_len = n;
+	return NULL;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where one command's output goes while it runs: the terminal, a pager
+ * (interactive, output longer than the screen), a shell command ("| cmd")
+ * or a file ("> f", ">> f").  lkdb's stdout is pointed there for the
+ * command, so lkdb's own rows and gdb's answers go alike; stderr (errors,
+ * notes) stays on the terminal.
+ */
+#ifndef LKDB_OUTPUT_H
+#define LKDB_OUTPUT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../common/error.h"
+#include "redirect.h"
+
+struct output_sink {
+	int saved_stdout;	/* -1: stdout not redirected */
+	pid_t child;		/* the shell or the pager, -1 if none */
+};
+
+/*
+ * Point stdout at r's target, or at the pager when page is set and r
+ * redirects nothing.  The pager is $PAGER (through sh), else less with
+ * LESS=FRX when LESS is unset (one screen or less: no paging).  Errors
+ * name the file or command.
+ */
+struct lkdb_error *output_open(const struct redirect *r, bool page,
+			       struct output_sink *ret);
+/* Put stdout back and wait for the shell or pager to finish. */
+void output_close(struct output_sink *sink);
+
+#endif
