@@ -16,6 +16,20 @@ static char *trimmed(const char *start)
 	return strndup(start, n);
 }
 
+/*
+ * What follows a '>' reads as the rest of a comparison or shift, not a
+ * file name: a number, a gdb variable, a parenthesis or an operator
+ * (p x > 10, p a >> 2, p n > $max).  Writing output to a file named like
+ * that would be a silent surprise.
+ */
+static bool expression_follows(const char *rest)
+{
+	while (isspace((unsigned char)*rest))
+		rest++;
+	return isdigit((unsigned char)*rest) ||
+	       (*rest && strchr("($-&*!~+'", *rest));
+}
+
 struct lkdb_error *redirect_parse(const char *line, struct redirect *ret)
 {
 	memset(ret, 0, sizeof(*ret));
@@ -50,10 +64,12 @@ struct lkdb_error *redirect_parse(const char *line, struct redirect *ret)
 		if (c == '|' && line[i + 1] != '|') {
 			ret->kind = REDIRECT_PIPE;
 			rest = line + i + 1;
-		} else if (c == '>' && line[i + 1] == '>') {
+		} else if (c == '>' && line[i + 1] == '>' &&
+			   !expression_follows(line + i + 2)) {
 			ret->kind = REDIRECT_APPEND;
 			rest = line + i + 2;
-		} else if (c == '>' && line[i + 1] != '=') {
+		} else if (c == '>' && line[i + 1] != '=' && line[i + 1] != '>' &&
+			   !expression_follows(line + i + 1)) {
 			ret->kind = REDIRECT_FILE;
 			rest = line + i + 1;
 		} else {

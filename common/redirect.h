@@ -3,8 +3,10 @@
  * A command line's output redirection, as crash users write it:
  *   ps | grep nc        log | tail -3        bt -a > bt.txt      sys >> notes
  * A '|', '>' or '>>' redirects when it stands as a word of its own (white
- * space before it) outside quotes and outside (), [] and {}; so gdb's
- * expressions keep theirs: p a>b, p (a > b), p x->y, p a || b, p x >= 1.
+ * space before it) outside quotes and outside (), [] and {}, and for '>'
+ * when what follows is not a number, a $variable, a parenthesis or an
+ * operator; so gdb's expressions keep theirs: p a>b, p (a > b), p x->y,
+ * p a || b, p x >= 1, p x > 10, p a >> 2, p n > $max.
  */
 #ifndef LKDB_REDIRECT_H
 #define LKDB_REDIRECT_H

@@ -54,6 +54,11 @@ TEST(gdb_expressions_keep_their_operators)
 	CHECK_PARSE("p arr[i > 1]", "none|p arr[i > 1]|");
 	CHECK_PARSE("echo \"a > b\"\\n", "none|echo \"a > b\"\\n|");
 	CHECK_PARSE("p 'x | y'", "none|p 'x | y'|");
+	CHECK_PARSE("p sizeof(linux_banner) > 10",
+		    "none|p sizeof(linux_banner) > 10|");
+	CHECK_PARSE("p a >> 2", "none|p a >> 2|");
+	CHECK_PARSE("p n > $max", "none|p n > $max|");
+	CHECK_PARSE("p n > (m)", "none|p n > (m)|");
 }
 
 TEST(nothing_after_the_operator_is_an_error)
