@@ -133,10 +133,23 @@ static int stopped_breakpoint(const struct mi_output *stopped)
 	return atoi(bkptno);
 }
 
-static int stopped_thread(const struct mi_output *stopped)
+/*
+ * gdb's thread (a CPU) that stopped.  A silent breakpoint's stop is a
+ * bare *stopped: then the thread gdb selected for it, which is the one.
+ */
+static int stopped_thread(struct lkdb_session *s,
+			  const struct mi_output *stopped)
 {
 	const char *id = mi_value_string(stopped->results, "thread-id");
-	return id ? atoi(id) : -1;
+	if (id)
+		return atoi(id);
+	uint64_t thread;
+	struct lkdb_error *err = gdb_target_value(s->gdb, "$_thread", &thread);
+	if (err) {
+		lkdb_error_destroy(err);
+		return -1;
+	}
+	return (int)thread;
 }
 
 /*
@@ -577,8 +590,9 @@ static void run_panic_to_message(struct lkdb_session *s,
 	if (stopped) {
 		if (stopped_breakpoint(stopped) != temp)
 			breakpoint_delete(s->gdb, temp);
-		if (stopped_thread(stopped) > 0)
-			f->thread = stopped_thread(stopped);
+		int thread = stopped_thread(s, stopped);
+		if (thread > 0)
+			f->thread = thread;
 		mi_output_destroy(stopped);
 	}
 	f->t_message = now_seconds();
@@ -599,7 +613,7 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		return false;
 	struct stop_facts f = {
 		.kind = p->kinds[which],
-		.thread = stopped_thread(stopped),
+		.thread = stopped_thread(s, stopped),
 		.t_stop = now_seconds(),
 	};
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,

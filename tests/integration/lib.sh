@@ -120,3 +120,39 @@ crash_memory() {
         else s = sprintf("%d KB", b / 1024)
         sub(/\.0 /, " ", s); print s }'
 }
+
+# A dump of a panicked fixture guest (crashme.ko loaded, then sysrq c),
+# made once per test run and shared: $LKDB_GUESTS/shared-dump/vmcore.elf
+# (QEMU ELF) and vmcore.flat (QEMU -z, flattened kdump-compressed), with
+# the guest's console.log.  Use as: d=$(shared_dump) || exit 1
+shared_dump() {
+    local dir=$LKDB_GUESTS/shared-dump
+    mkdir -p "$LKDB_GUESTS"
+    exec 8>"$LKDB_GUESTS/shared-dump.lock"
+    flock 8
+    if [[ ! -s $dir/vmcore.elf || ! -s $dir/vmcore.flat ]]; then
+        local g=$LKDB_GUESTS/dump-source
+        "$GUEST_SH" stop "$g" >/dev/null 2>&1
+        rm -rf "$dir" "$g"
+        mkdir -p "$dir" "$g"
+        {
+            "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 &&
+                "$GUEST_SH" run "$g" 'insmod /crashme.ko' &&
+                "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' &&
+                "$GUEST_SH" wait "$g" 'end Kernel panic' 60 &&
+                "$GUEST_SH" dump "$g" "$dir/vmcore.elf.part" --format elf &&
+                "$GUEST_SH" dump "$g" "$dir/vmcore.flat.part" --format kdump-zlib
+        } >&2 {tap_fd}>&-
+        local status=$?
+        cp "$g/console.log" "$dir/console.log" 2>/dev/null
+        "$GUEST_SH" stop "$g" >/dev/null 2>&1
+        if ((status)); then
+            flock -u 8
+            bail_out "the shared dump could not be made"
+        fi
+        mv "$dir/vmcore.elf.part" "$dir/vmcore.elf"
+        mv "$dir/vmcore.flat.part" "$dir/vmcore.flat"
+    fi
+    flock -u 8
+    echo "$dir"
+}
