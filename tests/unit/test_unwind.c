@@ -335,11 +335,64 @@ TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 		CHECK(t.frames[1].ip == text + 0x101);
 	}
 	unwind_trace_deinit(&t);
-	/* A module table too large to be true is an error naming it. */
-	put(sm + 16, 1u << 30, 4);
+	unwinder_destroy(u);
+	ktypes_destroy(types);
+	unmap_all(&m);
+}
+
+TEST(corrupt_module_orc_count_is_refused_before_reading_the_table)
+{
+	static const char table[] =
+		"module 0 64\n"
+		"module.arch.num_orcs 16 4\n"
+		"module.arch.orc_unwind_ip 24 8\n"
+		"module.arch.orc_unwind 32 8\n";
+	struct ktypes *types = NULL;
+	take_error(ktypes_create_from_table(table, &types));
+	CHECK(types != NULL);
+	const uint64_t mod = 0xffff888000100000ull;
+	const uint64_t ip_tab = 0xffffffffc0010000ull;
+	const uint64_t ent_tab = 0xffffffffc0020000ull;
+	const uint64_t text = 0xffffffffc0000000ull;
+	struct fake_memory m = { 0 };
+	unsigned char *sm = map(&m, mod, 0x40);
+	/* Tables big enough for any count the module's size allows. */
+	map(&m, ip_tab, 0x10000);
+	map(&m, ent_tab, 0x10000);
+	put(sm + 24, ip_tab, 8);
+	put(sm + 32, ent_tab, 8);
+	struct unwinder *u = NULL;
+	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
+	/* 410 entries need 4100 bytes: more than a 4 KiB module holds. */
+	static const struct {
+		uint32_t num;
+		uint64_t size;
+	} cases[] = {
+		{ 410, 0x1000 },
+		{ UINT32_MAX, 0x1000 },
+		{ (1u << 21) + 1, 0x3fff0000 },	/* a corrupt core size too */
+		{ 1, 0 },			/* no module at all */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put(sm + 16, cases[i].num, 4);
+		m.reads = 0;
+		m.largest_read = 0;
+		take_error(unwinder_add_module(u, &reader, types, "crashme", mod,
+					       text, text + cases[i].size));
+		CHECK(err_code == LKDB_ERROR_INVALID);
+		CHECK(strstr(err_message, "crashme") &&
+		      strstr(err_message, "0xffff888000100000") &&
+		      strstr(err_message, "ORC table"));
+		/* Only the three fields of struct module were read. */
+		CHECK(m.reads == 3 && m.largest_read == 8);
+		CHECK(!unwinder_covers(u, text));
+	}
+	/* 409 entries fit in 4 KiB: read (the table is zeros: sorted). */
+	put(sm + 16, 409, 4);
 	take_error(unwinder_add_module(u, &reader, types, "crashme", mod, text,
 				       text + 0x1000));
-	CHECK(err_code == LKDB_ERROR_INVALID && strstr(err_message, "crashme"));
+	CHECK(err_code == 0 && unwinder_covers(u, text));
 	unwinder_destroy(u);
 	ktypes_destroy(types);
 	unmap_all(&m);
@@ -410,6 +463,7 @@ int main(void)
 	RUN(saved_registers_pointing_back_do_not_loop);
 	RUN(frame_pointer_cfa_going_down_stops);
 	RUN(unsorted_table_is_sorted_and_module_table_read_from_memory);
+	RUN(corrupt_module_orc_count_is_refused_before_reading_the_table);
 	RUN(user_mode_start_is_only_the_user_registers);
 	RUN(code_without_orc_data_is_left_by_scanning_for_a_return_address);
 	return tap_done();
