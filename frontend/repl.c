@@ -234,7 +234,7 @@ int lkdb_run_script(struct lkdb_session *s)
 			if (!lkdb_run_line(s, item->text))
 				failures++;
 		} else {
-			FILE *f = fopen(item->text, "r");
+			FILE *f = fopen(item->text, "re");
 			if (!f) {
 				fprintf(stderr, "lkdb: -x %s: %s\n", item->text,
 					strerror(errno));
