@@ -3,8 +3,8 @@
 # a vmcore (not supported yet), symbols-only mode, help as text and JSON.
 # Args: LKDB VMLINUX_FIXTURE (a small ELF with linux_banner).
 set -uo pipefail
-LKDB=$1
-FIXTURE=$2
+LKDB=$(realpath "$1")
+FIXTURE=$(realpath "$2")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 n=0
