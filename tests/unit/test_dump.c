@@ -390,6 +390,57 @@ TEST(flattened_reassembly_does_not_depend_on_read_sizes)
 	free(expect.data);
 }
 
+/*
+ * Records of several MiB, runs longer than the writer gathers, a record
+ * overwriting one written long before, a hole: still byte for byte.
+ */
+TEST(flattened_reassembly_of_big_runs_is_byte_exact)
+{
+	static const struct {
+		size_t offset, size;
+	} records[] = {
+		{ 0, 3 << 20 },			/* a run of 3 MiB ... */
+		{ 3 << 20, 2 << 20 },		/* ... continued past 4 MiB */
+		{ 5 << 20, 5 << 20 },		/* bigger than a whole run */
+		{ 1 << 20, 100 },		/* overwrites the first */
+		{ 10 << 20, 10 },
+		{ (10 << 20) + 4096, 1 << 20 },	/* after a hole */
+	};
+	struct buf flat = { 0 }, expect = { 0 }, got = { 0 };
+	const char *in_path = tmp_path("big.flat");
+	unsigned char *data = malloc(5 << 20);
+	int in_fd, out_fd = -1;
+
+	flat_header(&flat, FLATTENED_SIGNATURE, 1, 1);
+	for (size_t i = 0; data && i < sizeof(records) / sizeof(records[0]);
+	     i++) {
+		for (size_t k = 0; k < records[i].size; k++)
+			data[k] = (unsigned char)(k * 31 + i * 17 + (k >> 12));
+		flat_record(&flat, (int64_t)records[i].offset,
+			    (int64_t)records[i].size, data);
+		buf_put_at(&expect, records[i].offset, data, records[i].size);
+	}
+	flat_end(&flat);
+	CHECK(data && write_file(in_path, flat.data, flat.len));
+	in_fd = open(in_path, O_RDONLY);
+	CHECK(in_fd >= 0);
+	CHECK(!flattened_reassemble_tmpfile(in_path, in_fd,
+					    FLATTENED_DEFAULT_MAX_SIZE,
+					    &out_fd, NULL));
+	buf_reserve(&got, expect.len);
+	CHECK(out_fd >= 0 &&
+	      pread(out_fd, got.data, expect.len, 0) == (ssize_t)expect.len &&
+	      lseek(out_fd, 0, SEEK_END) == (off_t)expect.len);
+	CHECK(memcmp(got.data, expect.data, expect.len) == 0);
+	if (out_fd >= 0)
+		close(out_fd);
+	close(in_fd);
+	free(data);
+	free(flat.data);
+	free(expect.data);
+	free(got.data);
+}
+
 /* The value dump_open() publishes for flat_path's copy open as copy_fd. */
 static void reassembled_env(const char *flat_path, int copy_fd,
 			    int proc_fd, char *buf, size_t size)
@@ -1085,6 +1136,7 @@ int main(int argc, char **argv)
 	RUN(probe_and_open_errors_name_the_file);
 	RUN(flattened_reassembly_is_byte_exact);
 	RUN(flattened_reassembly_does_not_depend_on_read_sizes);
+	RUN(flattened_reassembly_of_big_runs_is_byte_exact);
 	RUN(flattened_bad_inputs_are_clear_errors);
 	RUN(flattened_copy_reused_only_for_the_same_file);
 	RUN(elf_core_vmcoreinfo_and_registers);
