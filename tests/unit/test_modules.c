@@ -16,6 +16,7 @@
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */
 
 #include "fake_memory.h"
+#include "walker_input.h"
 
 static bool has_warning(const struct kmodule_list *list, const char *part)
 {
@@ -132,6 +133,13 @@ static struct lkdb_error *read_with(struct fake_memory *m, const char *table,
 	if (err)
 		return err;
 	struct kernel_memory_reader reader = { m, fake_read, NULL };
+	uint64_t values[WALKER_MODULES_VALUES] = {
+		[WALKER_MODULES_KASLR] = KASLR,
+		[WALKER_MODULES_HEAD] = MODULES_SYM,
+	};
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_MODULES_VALUES, m))
+		printf("# cannot save a fuzz seed\n");
 	err = kmodules_read(&reader, MODULES_SYM, KASLR, t, ret);
 	ktypes_destroy(t);
 	return err;

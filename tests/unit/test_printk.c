@@ -17,6 +17,7 @@
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */
 
 #include "fake_memory.h"
+#include "walker_input.h"
 
 static bool has_warning(const struct printk_log *log, const char *part)
 {
@@ -214,6 +215,11 @@ static struct lkdb_error *read_log(struct fake_memory *m,
 	if (err)
 		return err;
 	struct kernel_memory_reader reader = { m, fake_read, NULL };
+	uint64_t values[WALKER_PRINTK_VALUES];
+	walker_printk_pack(syms, KASLR, values);
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_PRINTK_VALUES, m))
+		printf("# cannot save a fuzz seed\n");
 	*ret = NULL;
 	err = printk_read_log(&reader, syms, KASLR, t, ret);
 	ktypes_destroy(t);

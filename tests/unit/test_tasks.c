@@ -14,6 +14,7 @@
 #include "tap.h"
 
 #include "fake_memory.h"
+#include "walker_input.h"
 
 /* A small task_struct; the offsets are made up, the names the kernel's. */
 #define TASK_SIZE 128
@@ -211,6 +212,12 @@ static struct task_list *run(struct fake_kernel *k, const char *table)
 			&k->m, fake_read, use_batches ? fake_read_batch : NULL
 		};
 		struct tasks_symbols s = syms();
+		uint64_t values[WALKER_TASKS_VALUES];
+		walker_tasks_pack(&s, KASLR, values);
+		if (!walker_seed_save(tap_current_name,
+				      use_batches ? WALKER_FLAG_BATCH : 0,
+				      table, values, WALKER_TASKS_VALUES, &k->m))
+			printf("# cannot save a fuzz seed\n");
 		k->m.reads = 0;
 		err = tasks_read(&reader, &s, KASLR, t, &list);
 	}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "fake_memory.h"
+#include "walker_input.h"
 #include "tap.h"
 #include "unwind.h"
 
@@ -289,6 +290,20 @@ TEST(frame_pointer_cfa_going_down_stops)
 	unmap_all(&m);
 }
 
+/* The fake kernel as a seed of the modules fuzz target (ORC part). */
+static void save_orc_seed(const char *table, const struct fake_memory *m,
+			  uint64_t mod, uint64_t start, uint64_t end)
+{
+	uint64_t values[WALKER_MODULES_VALUES] = {
+		[WALKER_MODULES_ORC_MODULE] = mod,
+		[WALKER_MODULES_ORC_START] = start,
+		[WALKER_MODULES_ORC_END] = end,
+	};
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_MODULES_VALUES, m))
+		printf("# cannot save a fuzz seed\n");
+}
+
 TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 {
 	/* struct module: arch.num_orcs at 0x10, orc_unwind_ip at 0x18,
@@ -322,6 +337,7 @@ TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 	struct unwinder *u = NULL;
 	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
 	struct kernel_memory_reader reader = { &m, fake_read, NULL };
+	save_orc_seed(table, &m, mod, text, text + 0x1000);
 	take_error(unwinder_add_module(u, &reader, types, "crashme", mod, text,
 				       text + 0x1000));
 	CHECK(err_code == 0);
@@ -376,6 +392,7 @@ TEST(corrupt_module_orc_count_is_refused_before_reading_the_table)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		put(sm + 16, cases[i].num, 4);
+		save_orc_seed(table, &m, mod, text, text + cases[i].size);
 		m.reads = 0;
 		m.largest_read = 0;
 		take_error(unwinder_add_module(u, &reader, types, "crashme", mod,
