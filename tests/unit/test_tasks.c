@@ -432,6 +432,28 @@ out:
 	unmap_all(&k.m);
 }
 
+/* Corrupt counters near INT64_MAX saturate instead of overflowing. */
+TEST(corrupt_rss_counters_saturate)
+{
+	struct fake_kernel k;
+	build(&k);
+	/* init's mm: file pages INT64_MAX, anon 20, then the thread's +1s */
+	put(at(&k.m, MM(1)) + 32, INT64_MAX, 8);
+	/* D's group: INT64_MIN file pages, a thread's delta -10 */
+	put(at(&k.m, MM(3)) + 32, (uint64_t)INT64_MIN, 8);
+	struct task_list *l = run(&k, layout);
+	CHECK(err_code == 0);
+	if (!l)
+		goto out;
+	const struct task_info *t = by_pid(l, 1, -1);
+	CHECK(t && t->mm_known && t->rss_pages == INT64_MAX);
+	t = by_pid(l, 200, -1);
+	CHECK(t && t->mm_known && t->rss_pages == 0);
+out:
+	task_list_destroy(l);
+	unmap_all(&k.m);
+}
+
 /*
  * Before 3.14: threads on the headless task->thread_group; before 5.14
  * task->state; 4.9 - 5.15 task->cpu; before 4.14 other state bits (a
@@ -526,6 +548,7 @@ int main(void)
 	RUN(bad_pointer_keeps_what_was_read);
 	RUN(init_task_unreadable_is_an_error);
 	RUN(unknown_rss_counters_say_so);
+	RUN(corrupt_rss_counters_saturate);
 	RUN(older_kernels_thread_group_state_cpu_current_task);
 	return tap_done();
 }
