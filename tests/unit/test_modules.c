@@ -476,6 +476,46 @@ TEST(sections_6_14)
 	unmap_all(&m);
 }
 
+/* Corrupt names: one line, nothing for the terminal, no gdb argument split. */
+TEST(unprintable_names_become_question_marks)
+{
+	struct fake_memory m = { 0 };
+	struct fake_module f = mods_6_1[0];
+	f.name = "bad\n\x1b[31m\xff name";
+	f.sect_attrs = SECT_ATTRS;
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &f, HEAD);
+	unsigned char *names = map(&m, NAMES, 64);
+	memcpy(names, ".te\nxt -o 1", 12);
+	unsigned char *p = map(&m, SECT_ATTRS, 48 + 72);
+	put(p + 40, 1, 4);
+	put(p + 48, NAMES, 8);
+	put(p + 48 + 64, 0xffffffffc0487000ULL, 8);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	show_warnings(list);
+	CHECK(list && list->nr_modules == 1);
+	if (list && list->nr_modules == 1) {
+		CHECK_STR(list->modules[0].name, "bad??[31m??name");
+		CHECK(list->nr_warnings == 1 &&
+		      !strchr(list->warnings[0], '\n') &&
+		      has_warning(list, "struct module at 0xffffffffc0489040: its name has bytes that are not printable"));
+		struct ktypes *t;
+		take_error(ktypes_create_from_table(layout_6_1, &t));
+		struct kernel_memory_reader reader = { &m, fake_read, NULL };
+		take_error(kmodule_read_sections(&reader, t,
+						 &list->modules[0], NULL));
+		CHECK(err_code == 0 && list->modules[0].nr_sections == 1);
+		if (list->modules[0].nr_sections == 1)
+			CHECK_STR(list->modules[0].sections[0].name,
+				  ".te?xt?-o?1");
+		ktypes_destroy(t);
+	}
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
 TEST(name_equal)
 {
 	CHECK(kmodule_name_equal("snd_hda_intel", "snd-hda-intel"));
@@ -496,6 +536,7 @@ int main(void)
 	RUN(legacy_layout);
 	RUN(sections_6_1);
 	RUN(sections_6_14);
+	RUN(unprintable_names_become_question_marks);
 	RUN(name_equal);
 	return tap_done();
 }
