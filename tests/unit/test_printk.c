@@ -464,6 +464,28 @@ TEST(lockless_absurd_header_is_an_error)
 	}
 }
 
+/* A level wider than the kernel's "u8 level:3" is a layout lkdb refuses. */
+TEST(level_wider_than_three_bits_is_refused)
+{
+	char layout[sizeof(layout_6_1) + 16];
+	snprintf(layout, sizeof(layout), "%s", layout_6_1);
+	char *level = strstr(layout, "printk_info.level 19 1 157 3\n");
+	CHECK(level != NULL);
+	if (!level)
+		return;
+	level[strlen("printk_info.level 19 1 157 ")] = '8';
+	level[strlen("printk_info.level 19 1 15")] = '2';
+	struct fake_prb f;
+	fake_standard(&f);
+	struct printk_symbols syms = prb_syms();
+	struct printk_log *log = NULL;
+	take_error(read_log(&f.mem, &syms, layout, &log));
+	CHECK(err_code == LKDB_ERROR_INVALID);
+	CHECK(strstr(err_message, "printk_info.level: unexpected bit field layout (8 bits"));
+	CHECK(log == NULL);
+	unmap_all(&f.mem);
+}
+
 TEST(lockless_unreadable_memory_is_an_error)
 {
 	struct fake_prb f;
@@ -715,6 +737,7 @@ int main(void)
 	RUN(lockless_corrupt_descriptors_are_skipped);
 	RUN(lockless_bad_seq_is_skipped);
 	RUN(lockless_absurd_header_is_an_error);
+	RUN(level_wider_than_three_bits_is_refused);
 	RUN(lockless_unreadable_memory_is_an_error);
 	RUN(missing_layout_or_symbols_is_not_found);
 	RUN(boot_time);
