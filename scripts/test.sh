@@ -4,7 +4,8 @@
 # Installs what is missing, fetches the kernel fixture (cached in
 # ${XDG_CACHE_HOME:-~/.cache}/lkdb), builds with warnings fatal, runs the
 # unit, fuzz and integration suites, then builds with ASan+UBSan (clang) and
-# runs unit and fuzz again plus a short libFuzzer run.  Ends with one line
+# runs unit and fuzz again, the dump integration tests, and a short
+# libFuzzer run.  Ends with one line
 # "N passed, N failed" counting every TAP subtest (a test that is not TAP
 # counts once); exits non-zero if anything failed.
 #
@@ -58,7 +59,7 @@ results+=("$BUILD/meson-logs/testlog.json")
 scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
 
 log "ASan + UBSan build (clang): unit and fuzz"
-asan_opts=(-Dwerror=true -Dintegration=false -Db_sanitize=address,undefined
+asan_opts=(-Dwerror=true -Dintegration=$integration -Db_sanitize=address,undefined
            -Db_lundef=false -Dc_args=-fno-sanitize-recover=all)
 if [[ -d $ASAN ]]; then
     CC=clang meson setup --reconfigure "$ASAN" "${asan_opts[@]}" >/dev/null
@@ -68,6 +69,20 @@ fi || die "meson setup of the ASan build failed"
 ninja -C "$ASAN" || die "ASan build failed"
 meson test -C "$ASAN" --suite unit --suite fuzz --print-errorlogs
 results+=("$ASAN/meson-logs/testlog.json")
+
+# The dump tests read real, filtered and deliberately damaged vmcores:
+# lkdb, lkdb-dump-server and dump-probe of the ASan build, any error or
+# leak fatal (an aborted lkdb fails the test's exit-status checks).
+if $integration; then
+    log "ASan + UBSan build: the dump integration tests"
+    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+        meson test -C "$ASAN" --suite integration --logbase asan-dumps --print-errorlogs \
+        dumps_elf_and_flattened_read_through_page_tables \
+        filtered_dump_keeps_kernel_data_and_names_missing_pages \
+        damaged_dump_lists_end_with_a_warning_not_a_hang
+    results+=("$ASAN/meson-logs/asan-dumps.json")
+fi
 
 # Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}

@@ -206,7 +206,7 @@ for kind in elf flat; do
     check "lkdb on the $kind dump: exit 0" test $status = 0
     check "lkdb on the $kind dump: names the dump, its format and the offset" \
         grep -qE "^lkdb: $TMP/vmcore.$kind \[.*\]: Linux $release, 2 CPUs, KASLR offset $offset\$" "$TMP/lkdb.err"
-    check "lkdb on the $kind dump: gdb reads the release the console printed${server_env:+ (the server reads lkdb's reassembled copy)}" \
+    check "lkdb on the $kind dump: gdb reads the release the console printed${server_env:+ (the server reads the copy lkdb reassembled)}" \
         grep -qF "\"$release\"" "$TMP/lkdb.out"
     check "lkdb on the $kind dump: one gdb thread per CPU" \
         test "$(grep -cE '^[* ] +[0-9]+ +Thread [0-9]+ \(CPU [0-9]\)' "$TMP/lkdb.out")" = 2
