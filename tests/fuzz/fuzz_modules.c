@@ -32,10 +32,7 @@ static void check_list(const struct kmodule_list *list, unsigned int reads)
 			    sizeof(list->modules[i].name)))
 			abort();
 	}
-	for (size_t i = 0; i < list->nr_warnings; i++) {
-		if (!list->warnings[i] || strchr(list->warnings[i], '\n'))
-			abort();
-	}
+	walker_check_warnings(list->warnings, list->nr_warnings);
 }
 
 static void sections(const struct kernel_memory_reader *reader,
@@ -46,9 +43,8 @@ static void sections(const struct kernel_memory_reader *reader,
 	struct lkdb_error *err = kmodule_read_sections(reader, types, m,
 						       &reads);
 	if (err) {
-		if (m->nr_sections || m->sections || strchr(err->message, '\n'))
-			abort();
-		lkdb_error_destroy(err);
+		/* sections are dropped on an error */
+		walker_check_error(err, m->nr_sections ? (void *)m : m->sections);
 		return;
 	}
 	if (m->nr_sections > KMODULE_SECTIONS_MAX ||
@@ -59,6 +55,24 @@ static void sections(const struct kernel_memory_reader *reader,
 		if (!m->sections[i].name)
 			abort();
 	}
+}
+
+static void modules(const struct kernel_memory_reader *reader,
+		    struct ktypes *types, struct walker_input *in)
+{
+	struct kmodule_list *list = NULL;
+	struct lkdb_error *err = kmodules_read(reader,
+					       in->values[WALKER_MODULES_HEAD],
+					       in->values[WALKER_MODULES_KASLR],
+					       types, &list);
+	if (err) {
+		walker_check_error(err, list);
+		return;
+	}
+	check_list(list, in->memory.reads);
+	for (size_t i = 0; i < list->nr_modules; i++)
+		sections(reader, types, &list->modules[i], &in->memory);
+	kmodule_list_destroy(list);
 }
 
 static void orc(const struct kernel_memory_reader *reader,
@@ -72,52 +86,23 @@ static void orc(const struct kernel_memory_reader *reader,
 					  values[WALKER_MODULES_ORC_MODULE],
 					  values[WALKER_MODULES_ORC_START],
 					  values[WALKER_MODULES_ORC_END]);
-	if (err) {
-		if (strchr(err->message, '\n'))
-			abort();
-		lkdb_error_destroy(err);
-	}
+	if (err)
+		walker_check_error(err, NULL);
 	unwinder_destroy(u);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct walker_input in;
-	struct ktypes *types = NULL;
-	struct lkdb_error *err;
+	struct ktypes *types;
+	struct kernel_memory_reader reader;
 
-	if (!walker_input_parse(data, size, &in))
-		goto out;
-	err = ktypes_create_from_table(in.layout, &types);
-	if (err) {
-		lkdb_error_destroy(err);
-		goto out;
+	if (walker_input_start(data, size, &in, &types, &reader)) {
+		if (in.values[WALKER_MODULES_HEAD])
+			modules(&reader, types, &in);
+		if (in.values[WALKER_MODULES_ORC_MODULE])
+			orc(&reader, types, in.values);
 	}
-	struct kernel_memory_reader reader = {
-		&in.memory, fake_read,
-		in.flags & WALKER_FLAG_BATCH ? fake_read_batch : NULL,
-	};
-	struct kmodule_list *list = NULL;
-	if (in.values[WALKER_MODULES_HEAD]) {
-		err = kmodules_read(&reader, in.values[WALKER_MODULES_HEAD],
-				    in.values[WALKER_MODULES_KASLR], types,
-				    &list);
-		if (err) {
-			if (list || strchr(err->message, '\n'))
-				abort();
-			lkdb_error_destroy(err);
-		} else {
-			check_list(list, in.memory.reads);
-			for (size_t i = 0; i < list->nr_modules; i++)
-				sections(&reader, types, &list->modules[i],
-					 &in.memory);
-			kmodule_list_destroy(list);
-		}
-	}
-	if (in.values[WALKER_MODULES_ORC_MODULE])
-		orc(&reader, types, in.values);
-out:
-	ktypes_destroy(types);
-	walker_input_deinit(&in);
+	walker_input_finish(&in, types);
 	return 0;
 }

@@ -33,47 +33,34 @@ static void check(const struct printk_log *log, unsigned int reads)
 		if (i && r->seq <= log->records[i - 1].seq)
 			abort();
 	}
-	for (size_t i = 0; i < log->nr_warnings; i++) {
-		if (!log->warnings[i] || strchr(log->warnings[i], '\n'))
-			abort();
-	}
+	walker_check_warnings(log->warnings, log->nr_warnings);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct walker_input in;
-	struct ktypes *types = NULL;
-	struct lkdb_error *err;
+	struct ktypes *types;
+	struct kernel_memory_reader reader;
 
-	if (!walker_input_parse(data, size, &in))
-		goto out;
-	err = ktypes_create_from_table(in.layout, &types);
-	if (err) {
-		lkdb_error_destroy(err);
-		goto out;
+	if (walker_input_start(data, size, &in, &types, &reader)) {
+		struct printk_symbols syms;
+		uint64_t kaslr_offset;
+		struct printk_log *log = NULL;
+		walker_printk_unpack(in.values, &syms, &kaslr_offset);
+		struct lkdb_error *err = printk_read_log(&reader, &syms,
+							 kaslr_offset, types,
+							 &log);
+		if (err) {
+			walker_check_error(err, log);
+		} else {
+			check(log, in.memory.reads);
+			printk_log_destroy(log);
+		}
+		int64_t boot_ns;
+		lkdb_error_destroy(printk_boot_time(&reader, &syms,
+						    kaslr_offset, types,
+						    &boot_ns));
 	}
-	struct kernel_memory_reader reader = {
-		&in.memory, fake_read,
-		in.flags & WALKER_FLAG_BATCH ? fake_read_batch : NULL,
-	};
-	struct printk_symbols syms;
-	uint64_t kaslr_offset;
-	struct printk_log *log = NULL;
-	walker_printk_unpack(in.values, &syms, &kaslr_offset);
-	err = printk_read_log(&reader, &syms, kaslr_offset, types, &log);
-	if (err) {
-		if (log || !err->message || strchr(err->message, '\n'))
-			abort();
-		lkdb_error_destroy(err);
-	} else {
-		check(log, in.memory.reads);
-		printk_log_destroy(log);
-	}
-	int64_t boot_ns;
-	lkdb_error_destroy(printk_boot_time(&reader, &syms, kaslr_offset,
-					    types, &boot_ns));
-out:
-	ktypes_destroy(types);
-	walker_input_deinit(&in);
+	walker_input_finish(&in, types);
 	return 0;
 }

@@ -35,45 +35,30 @@ static void check(const struct task_list *list, unsigned int reads)
 		    !memchr(t->state, '\0', sizeof(t->state)))
 			abort();
 	}
-	for (size_t i = 0; i < list->nr_warnings; i++) {
-		if (!list->warnings[i] || strchr(list->warnings[i], '\n'))
-			abort();
-	}
+	walker_check_warnings(list->warnings, list->nr_warnings);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct walker_input in;
-	struct ktypes *types = NULL;
-	struct lkdb_error *err;
+	struct ktypes *types;
+	struct kernel_memory_reader reader;
 
-	if (!walker_input_parse(data, size, &in))
-		goto out;
-	err = ktypes_create_from_table(in.layout, &types);
-	if (err) {
-		lkdb_error_destroy(err);
-		goto out;
+	if (walker_input_start(data, size, &in, &types, &reader)) {
+		struct tasks_symbols syms;
+		uint64_t kaslr_offset;
+		struct task_list *list = NULL;
+		walker_tasks_unpack(in.values, &syms, &kaslr_offset);
+		struct lkdb_error *err = tasks_read(&reader, &syms,
+						    kaslr_offset, types, &list);
+		if (err) {
+			walker_check_error(err, list);
+		} else {
+			check(list, in.memory.reads);
+			task_list_sort(list);
+			task_list_destroy(list);
+		}
 	}
-	struct kernel_memory_reader reader = {
-		&in.memory, fake_read,
-		in.flags & WALKER_FLAG_BATCH ? fake_read_batch : NULL,
-	};
-	struct tasks_symbols syms;
-	uint64_t kaslr_offset;
-	struct task_list *list = NULL;
-	walker_tasks_unpack(in.values, &syms, &kaslr_offset);
-	err = tasks_read(&reader, &syms, kaslr_offset, types, &list);
-	if (err) {
-		if (list || !err->message || strchr(err->message, '\n'))
-			abort();
-		lkdb_error_destroy(err);
-	} else {
-		check(list, in.memory.reads);
-		task_list_sort(list);
-		task_list_destroy(list);
-	}
-out:
-	ktypes_destroy(types);
-	walker_input_deinit(&in);
+	walker_input_finish(&in, types);
 	return 0;
 }

@@ -304,29 +304,42 @@ static void save_orc_seed(const char *table, const struct fake_memory *m,
 		printf("# cannot save a fuzz seed\n");
 }
 
+/*
+ * A struct module with its ORC table in memory: arch.num_orcs at 0x10,
+ * orc_unwind_ip at 0x18, orc_unwind at 0x20; its code at MOD_TEXT.
+ */
+static const char module_table[] =
+	"module 0 64\n"
+	"module.arch.num_orcs 16 4\n"
+	"module.arch.orc_unwind_ip 24 8\n"
+	"module.arch.orc_unwind 32 8\n";
+#define MOD 0xffff888000100000ull
+#define MOD_IP_TAB 0xffffffffc0010000ull
+#define MOD_ENT_TAB 0xffffffffc0020000ull
+#define MOD_TEXT 0xffffffffc0000000ull
+
+/* The struct module, pointing at its tables; returns its bytes. */
+static unsigned char *map_module(struct fake_memory *m, uint32_t num_orcs)
+{
+	unsigned char *sm = map(m, MOD, 0x40);
+	put(sm + 16, num_orcs, 4);
+	put(sm + 24, MOD_IP_TAB, 8);
+	put(sm + 32, MOD_ENT_TAB, 8);
+	return sm;
+}
+
 TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 {
-	/* struct module: arch.num_orcs at 0x10, orc_unwind_ip at 0x18,
-	 * orc_unwind at 0x20. */
-	static const char table[] =
-		"module 0 64\n"
-		"module.arch.num_orcs 16 4\n"
-		"module.arch.orc_unwind_ip 24 8\n"
-		"module.arch.orc_unwind 32 8\n";
+	const char *table = module_table;
 	struct ktypes *types = NULL;
 	take_error(ktypes_create_from_table(table, &types));
 	CHECK(types != NULL);
-	const uint64_t mod = 0xffff888000100000ull;
-	const uint64_t ip_tab = 0xffffffffc0010000ull;
-	const uint64_t ent_tab = 0xffffffffc0020000ull;
-	const uint64_t text = 0xffffffffc0000000ull;
+	const uint64_t mod = MOD, ip_tab = MOD_IP_TAB, ent_tab = MOD_ENT_TAB;
+	const uint64_t text = MOD_TEXT;
 	struct fake_memory m = { 0 };
-	unsigned char *sm = map(&m, mod, 0x40);
+	map_module(&m, 2);
 	unsigned char *ipp = map(&m, ip_tab, 8);
 	unsigned char *ep = map(&m, ent_tab, 12);
-	put(sm + 16, 2, 4);
-	put(sm + 24, ip_tab, 8);
-	put(sm + 32, ent_tab, 8);
 	/* Out of order: the end mark (text+0x100) first, then text+0. */
 	put(ipp, (uint64_t)(int64_t)(text + 0x100 - ip_tab), 4);
 	put(ipp + 4, (uint64_t)(int64_t)(text - (ip_tab + 4)), 4);
@@ -358,25 +371,16 @@ TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 
 TEST(corrupt_module_orc_count_is_refused_before_reading_the_table)
 {
-	static const char table[] =
-		"module 0 64\n"
-		"module.arch.num_orcs 16 4\n"
-		"module.arch.orc_unwind_ip 24 8\n"
-		"module.arch.orc_unwind 32 8\n";
+	const char *table = module_table;
 	struct ktypes *types = NULL;
 	take_error(ktypes_create_from_table(table, &types));
 	CHECK(types != NULL);
-	const uint64_t mod = 0xffff888000100000ull;
-	const uint64_t ip_tab = 0xffffffffc0010000ull;
-	const uint64_t ent_tab = 0xffffffffc0020000ull;
-	const uint64_t text = 0xffffffffc0000000ull;
+	const uint64_t mod = MOD, text = MOD_TEXT;
 	struct fake_memory m = { 0 };
-	unsigned char *sm = map(&m, mod, 0x40);
+	unsigned char *sm = map_module(&m, 0);
 	/* Tables big enough for any count the module's size allows. */
-	map(&m, ip_tab, 0x10000);
-	map(&m, ent_tab, 0x10000);
-	put(sm + 24, ip_tab, 8);
-	put(sm + 32, ent_tab, 8);
+	map(&m, MOD_IP_TAB, 0x10000);
+	map(&m, MOD_ENT_TAB, 0x10000);
 	struct unwinder *u = NULL;
 	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
 	struct kernel_memory_reader reader = { &m, fake_read, NULL };

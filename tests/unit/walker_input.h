@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "fake_memory.h"
+#include "ktypes.h"
 #include "printk.h"
 #include "tasks.h"
 
@@ -105,6 +106,57 @@ static inline void walker_input_deinit(struct walker_input *in)
 {
 	free(in->layout);
 	unmap_all(&in->memory);
+}
+
+/*
+ * A fuzz target's start: the input parsed, its layout as ktypes, a reader
+ * of its memory (in batches if the input says so).  False when the input
+ * is unusable; walker_input_finish() in every case.
+ */
+static inline bool walker_input_start(const uint8_t *data, size_t size,
+				      struct walker_input *in,
+				      struct ktypes **types_ret,
+				      struct kernel_memory_reader *reader_ret)
+{
+	*types_ret = NULL;
+	if (!walker_input_parse(data, size, in))
+		return false;
+	struct lkdb_error *err = ktypes_create_from_table(in->layout,
+							  types_ret);
+	if (err) {
+		lkdb_error_destroy(err);
+		return false;
+	}
+	reader_ret->context = &in->memory;
+	reader_ret->read = fake_read;
+	reader_ret->read_batch = in->flags & WALKER_FLAG_BATCH ?
+				 fake_read_batch : NULL;
+	return true;
+}
+
+static inline void walker_input_finish(struct walker_input *in,
+				       struct ktypes *types)
+{
+	ktypes_destroy(types);
+	walker_input_deinit(in);
+}
+
+/* A fuzz target's checks: every warning one line of text ... */
+static inline void walker_check_warnings(char *const *warnings, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!warnings[i] || strchr(warnings[i], '\n'))
+			abort();
+	}
+}
+
+/* ... an error one line, with no result besides; it is freed. */
+static inline void walker_check_error(struct lkdb_error *err,
+				      const void *result)
+{
+	if (result || !err->message || strchr(err->message, '\n'))
+		abort();
+	lkdb_error_destroy(err);
 }
 
 static inline void walker_put(FILE *f, uint64_t v, unsigned int size)
