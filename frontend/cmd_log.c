@@ -111,67 +111,12 @@ static void print_text(FILE *out, const struct printk_log *log,
 	}
 }
 
-/* Length of a valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_length(const unsigned char *s, size_t n)
-{
-	size_t len;
-	uint32_t min, cp;
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* JSON wants UTF-8 and no NULs: anything else becomes U+FFFD. */
-static char *json_safe(const char *s, size_t len)
-{
-	char *out = malloc(3 * len + 1);
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	for (size_t i = 0; i < len;) {
-		size_t n = s[i] ? utf8_length((const unsigned char *)s + i,
-					      len - i) : 0;
-		if (n) {
-			memcpy(out + o, s + i, n);
-			o += n;
-			i += n;
-		} else {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static struct lkdb_error *print_json(FILE *out, const struct printk_log *log,
-				     bool have_boot, int64_t boot_ns)
+static void print_json(FILE *out, const struct printk_log *log,
+		       bool have_boot, int64_t boot_ns)
 {
 	fputs("[", out);
 	for (size_t i = 0; i < log->nr_records; i++) {
 		const struct printk_record *r = &log->records[i];
-		char *text = json_safe(r->text, r->text_len);
-		if (!text)
-			return &lkdb_error_oom;
 		fprintf(out, "%s{\"seq\": %" PRIu64 ", \"ts_nsec\": %" PRIu64 ", \"level\": %u, \"facility\": %u",
 			i ? ",\n " : "", r->seq, r->ts_nsec, r->level,
 			r->facility);
@@ -194,12 +139,10 @@ static struct lkdb_error *print_json(FILE *out, const struct printk_log *log,
 			fputs("null", out);
 		}
 		fputs(", \"text\": ", out);
-		json_write_string(out, text);
+		json_write_bytes(out, r->text, r->text_len);
 		fputs("}", out);
-		free(text);
 	}
 	fputs("]\n", out);
-	return NULL;
 }
 
 static const char usage[] = "usage: log [-T] [-m] [--json] [--stats]";
@@ -264,7 +207,7 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 		fprintf(stderr, "lkdb: log: warning: %s\n", log->warnings[i]);
 	fflush(stderr);
 	if (ctx->json)
-		err = print_json(stdout, log, have_boot, boot_ns);
+		print_json(stdout, log, have_boot, boot_ns);
 	else
 		print_text(stdout, log, &o, have_boot, boot_ns);
 	fflush(stdout);

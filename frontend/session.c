@@ -23,6 +23,7 @@
 #include "module_sync.h"
 #include "panic_stop.h"
 #include "vmlinux.h"
+#include "xdg.h"
 
 /*
  * gdb reading a 600 MB distro vmlinux cold takes 2-4 s here and up to half a
@@ -132,18 +133,17 @@ static struct lkdb_error *console_ok(struct lkdb_session *s, const char *cmd,
 	return err;
 }
 
-static char *cache_dir(const char *leaf)
+/* lkdb's cache directory leaf by the XDG rules, or NULL (with a note). */
+static char *cache_dir(struct lkdb_session *s, const char *leaf)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	char *dir = NULL;
-	int n;
-	if (xdg && *xdg)
-		n = asprintf(&dir, "%s/lkdb/%s", xdg, leaf);
-	else
-		n = asprintf(&dir, "%s/.cache/lkdb/%s", home ? home : "/tmp",
-			     leaf);
-	return n < 0 ? NULL : dir;
+	char *rest = NULL;
+	if (asprintf(&rest, "lkdb/%s", leaf) < 0)
+		return NULL;
+	char *dir = xdg_cache_path(rest);
+	free(rest);
+	if (!dir)
+		lkdb_note(s, "no cache directory (neither XDG_CACHE_HOME nor HOME is an absolute path): gdb's index and the type layouts are not kept");
+	return dir;
 }
 
 static int mkdir_p(char *path)
@@ -240,7 +240,7 @@ static void clear_steps(struct lkdb_session *s)
 static struct lkdb_error *plan_setup(struct lkdb_session *s)
 {
 	const struct lkdb_options *o = s->options;
-	char *dir = o->no_index_cache ? NULL : cache_dir("gdb-index");
+	char *dir = o->no_index_cache ? NULL : cache_dir(s, "gdb-index");
 	struct lkdb_error *err = NULL;
 	if (dir && mkdir_p(dir) == 0) {
 		/* This setting takes the rest of the line as the path. */

@@ -63,6 +63,8 @@ struct lkdb_dump {
 	addrxlat_ctx_t *axctx;
 	addrxlat_sys_t *axsys;
 	uint64_t page_size;
+	/* This dump's reassembly is in LKDB_DUMP_REASSEMBLED_ENV. */
+	bool published;
 };
 
 enum dump_format dump_detect_format(const void *buf, size_t len)
@@ -662,6 +664,69 @@ static struct lkdb_error *check_translation(struct lkdb_dump *dump)
 	return NULL;
 }
 
+/*
+ * A flattened dump is reassembled once per session, not once per process:
+ * lkdb's own copy is named in the environment, which gdb hands down to
+ * the lkdb-dump-server it starts, as
+ *
+ *	DUMP-IDENTITY COPY-DEV:COPY-INO /proc/PID/fd/FD
+ *
+ * where DUMP-IDENTITY is the flattened file's device, inode, size and
+ * modification time.  A process opening the same, unchanged file reopens
+ * the unlinked copy through /proc (it lives while lkdb holds it) after
+ * checking that the descriptor is still that copy; anything else (another
+ * dump, a changed one, lkdb gone, no /proc) reassembles as before.
+ */
+static bool file_identity(int fd, char *buf, size_t size)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return false;
+	int n = snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld",
+			 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+			 (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec);
+	return n > 0 && (size_t)n < size;
+}
+
+/* The published copy of the flattened file open as flat_fd, or -1. */
+static int reuse_reassembled(int flat_fd, uint64_t *size_ret)
+{
+	const char *value = getenv(LKDB_DUMP_REASSEMBLED_ENV);
+	char identity[128], want[128], path[64];
+	uintmax_t dev, ino;
+	struct stat st;
+	if (!value || !file_identity(flat_fd, identity, sizeof(identity)) ||
+	    sscanf(value, "%127s %ju:%ju %63s", want, &dev, &ino, path) != 4 ||
+	    strcmp(want, identity) != 0 || strncmp(path, "/proc/", 6) != 0)
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uintmax_t)st.st_dev != dev || (uintmax_t)st.st_ino != ino) {
+		close(fd);
+		return -1;
+	}
+	*size_ret = (uint64_t)st.st_size;
+	return fd;
+}
+
+/* Name dump's copy (dump->fd) of the flattened file flat_fd to children. */
+static void publish_reassembled(struct lkdb_dump *dump, int flat_fd)
+{
+	char identity[128], *value;
+	struct stat st;
+	if (!file_identity(flat_fd, identity, sizeof(identity)) ||
+	    fstat(dump->fd, &st) < 0 ||
+	    asprintf(&value, "%s %ju:%ju /proc/%ld/fd/%d", identity,
+		     (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+		     (long)getpid(), dump->fd) < 0)
+		return;
+	dump->published = setenv(LKDB_DUMP_REASSEMBLED_ENV, value, 1) == 0;
+	free(value);
+}
+
 struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
 {
 	unsigned char head[HEAD_SIZE];
@@ -690,16 +755,21 @@ struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
 
 	if (format == DUMP_FORMAT_FLATTENED) {
 		struct flattened_stats stats;
-		int kdump_fd;
+		int kdump_fd = reuse_reassembled(fd, &size);
+		bool reused = kdump_fd >= 0;
 
-		err = flattened_reassemble_tmpfile(path, fd,
-						   FLATTENED_DEFAULT_MAX_SIZE,
-						   &kdump_fd, &stats);
-		if (err)
-			goto fail;
-		close(dump->fd);
+		if (!reused) {
+			err = flattened_reassemble_tmpfile(path, fd,
+					FLATTENED_DEFAULT_MAX_SIZE, &kdump_fd,
+					&stats);
+			if (err)
+				goto fail;
+			size = stats.size;
+		}
 		dump->fd = kdump_fd;
-		size = stats.size;
+		if (!reused)
+			publish_reassembled(dump, fd);
+		close(fd);
 		err = pread_full(path, kdump_fd, head, sizeof(head), 0, &len);
 		if (err)
 			goto fail;
@@ -808,6 +878,8 @@ void dump_destroy(struct lkdb_dump *dump)
 		 */
 		kept_contexts[nkept_contexts++ % KEPT_CONTEXTS_MAX] = dump->ctx;
 	}
+	if (dump->published)
+		unsetenv(LKDB_DUMP_REASSEMBLED_ENV);
 	if (dump->fd >= 0)
 		close(dump->fd);
 	free(dump->vmcoreinfo);

@@ -8,7 +8,10 @@
  * dump's page tables using VMCOREINFO.
  *
  * A flattened dump is reassembled into an unlinked file in $TMPDIR (default
- * /tmp) at dump_open(), which needs about the dump's size there.  libkdumpfile
+ * /tmp) at dump_open(), which needs about the dump's size there, once per
+ * session: dump_open() names its copy in $LKDB_DUMP_REASSEMBLED (until
+ * dump_destroy()), and a child process (lkdb-dump-server, started by gdb)
+ * that opens the same unchanged file reads that copy instead.  libkdumpfile
  * is told the OS ("linux") and, for QEMU's kdump files, the architecture
  * before it opens the file.  A dump is not safe to use from several threads
  * at once.
@@ -25,6 +28,9 @@
 
 struct lkdb_dump;
 struct vmlinux;
+
+/* Where dump_open() names a flattened dump's reassembled copy. */
+#define LKDB_DUMP_REASSEMBLED_ENV "LKDB_DUMP_REASSEMBLED"
 
 enum dump_format {
 	DUMP_FORMAT_UNKNOWN,

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "xdg.h"
+
 #define CACHE_HEADER "# lkdb ktypes v1"
 /* Longest name a table line may hold; kernel paths are far shorter. */
 #define NAME_MAX_LEN 512
@@ -241,17 +243,12 @@ struct lkdb_error *ktypes_create_from_table(const char *table,
 
 static char *cache_file_path(const char *build_id)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-	char *path = NULL;
-	int n;
-	if (xdg && *xdg)
-		n = asprintf(&path, "%s/lkdb/types/%s", xdg, build_id);
-	else if (home && *home)
-		n = asprintf(&path, "%s/.cache/lkdb/types/%s", home, build_id);
-	else
+	char *rest = NULL;
+	if (asprintf(&rest, "lkdb/types/%s", build_id) < 0)
 		return NULL;
-	return n < 0 ? NULL : path;
+	char *path = xdg_cache_path(rest);
+	free(rest);
+	return path;
 }
 
 /* Read the cache file; a missing, unreadable or stale one is ignored. */

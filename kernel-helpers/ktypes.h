@@ -14,8 +14,9 @@
  * costs a walk of every unit (~0.4 s).
  *
  * Caching: with a build id, every answer (found or absent) is kept in
- * $XDG_CACHE_HOME/lkdb/types/<build-id> (~/.cache when unset), a small text
- * file written atomically; a later ktypes over the same build answers from
+ * $XDG_CACHE_HOME/lkdb/types/<build-id> (XDG rules: $HOME/.cache when that
+ * is not an absolute path, no cache when neither is), a small text file
+ * written atomically; a later ktypes over the same build answers from
  * it without opening the DWARF at all.  The file is lines of
  *
  *	NAME OFFSET SIZE [BIT-OFFSET BIT-SIZE]	found

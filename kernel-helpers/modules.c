@@ -210,7 +210,28 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 	return err;
 }
 
-static void decode_module(const struct module_layout *l,
+/*
+ * Module and section names are printable ASCII without spaces (module
+ * names come from file names, section names from ELF).  Other bytes mean
+ * corrupt memory; they become '?', so that a name never ends a message's
+ * line, drives the terminal or splits a gdb command.  Returns whether a
+ * byte was replaced.
+ */
+static bool printable_name(char *s)
+{
+	bool replaced = false;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x21 || c > 0x7e) {
+			*s = '?';
+			replaced = true;
+		}
+	}
+	return replaced;
+}
+
+/* Returns whether the name had to be made printable. */
+static bool decode_module(const struct module_layout *l,
 			  const unsigned char *p, uint64_t addr,
 			  struct kmodule *m)
 {
@@ -220,6 +241,7 @@ static void decode_module(const struct module_layout *l,
 		l->name.size : sizeof(m->name) - 1;
 	memcpy(m->name, p + l->name.offset, n);
 	m->name[n] = '\0';
+	bool replaced = printable_name(m->name);
 	m->state = ktypes_field_get(p, l->state);
 	m->refcount = l->has_refcnt ?
 		(long)(int32_t)ktypes_field_get(p, l->refcnt) - 1 : -1;
@@ -240,7 +262,7 @@ static void decode_module(const struct module_layout *l,
 			else
 				m->init_size += size;
 		}
-		return;
+		return replaced;
 	}
 	m->text_base = ktypes_field_get(p, l->core_base);
 	m->text_size = ktypes_field_get(p, l->text_size);
@@ -248,6 +270,7 @@ static void decode_module(const struct module_layout *l,
 	if (l->has_data_layout)
 		m->core_size += ktypes_field_get(p, l->data_size);
 	m->init_size = ktypes_field_get(p, l->init_size);
+	return replaced;
 }
 
 /* ---- cycle detection: an open-addressing set of node addresses ---- */
@@ -380,7 +403,13 @@ struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
 			list->modules = grown;
 			cap = ncap;
 		}
-		decode_module(&l, buf, addr, &list->modules[list->nr_modules++]);
+		struct kmodule *m = &list->modules[list->nr_modules++];
+		if (decode_module(&l, buf, addr, m)) {
+			err = warn(list, "struct module at 0x%" PRIx64 ": its name has bytes that are not printable (shown as '?'): \"%s\"",
+				   addr, m->name);
+			if (err)
+				break;
+		}
 		next = ktypes_field_get(buf, l.list_next);
 	}
 	if (err)
@@ -408,9 +437,9 @@ static struct lkdb_error *counted_read(const struct kernel_memory_reader *mem,
 }
 
 /*
- * A NUL-terminated string of at most SECT_NAME_MAX - 1 bytes: one read up
- * to the end of the page (names are small kmalloc'd strings), more only
- * if it goes on.
+ * A section's name: a NUL-terminated string of at most SECT_NAME_MAX - 1
+ * bytes, made printable: one read up to the end of the page (names are
+ * small kmalloc'd strings), more only if it goes on.
  */
 static struct lkdb_error *read_string(const struct kernel_memory_reader *mem,
 				      uint64_t addr, unsigned int *reads,
@@ -435,6 +464,7 @@ static struct lkdb_error *read_string(const struct kernel_memory_reader *mem,
 			break;
 	}
 	buf[have < sizeof(buf) ? have : sizeof(buf) - 1] = '\0';
+	printable_name(buf);
 	*ret = strdup(buf);
 	return *ret ? NULL : &lkdb_error_oom;
 }

@@ -188,6 +188,11 @@ static struct lkdb_error *record_layout(struct ktypes *types, const char *type,
 		err = bitfield(types, type, "flags", l->size, &l->flags);
 	if (!err)
 		err = bitfield(types, type, "level", l->size, &l->level);
+	/* A log level is 0..7 (KERN_EMERG..KERN_DEBUG): "u8 level:3". */
+	if (!err && l->level.size > 3)
+		err = lkdb_error_create(LKDB_ERROR_INVALID,
+					"%s.level: unexpected bit field layout (%" PRIu64 " bits, expected at most 3)",
+					type, l->level.size);
 	if (err)
 		return err;
 	/*

@@ -597,6 +597,17 @@ static uint64_t ptr_at(const unsigned char *b, uint64_t offset)
 	return ktypes_field_get(b, f);
 }
 
+/*
+ * RSS counters are signed (a thread's delta may be negative) and come
+ * from memory that may be corrupt: their sums saturate instead of
+ * overflowing.
+ */
+static void rss_add(int64_t *sum, int64_t v)
+{
+	if (__builtin_add_overflow(*sum, v, sum))
+		*sum = v < 0 ? INT64_MIN : INT64_MAX;
+}
+
 /* The per-thread RSS not yet in the mm: task->rss_stat.count[]. */
 static void add_thread_rss(const struct layout *l, const unsigned char *b,
 			   int64_t *thread_rss)
@@ -610,7 +621,7 @@ static void add_thread_rss(const struct layout *l, const unsigned char *b,
 			continue;
 		struct ktypes_field f = { l->task_rss_off + i * l->task_rss_elem,
 				   l->task_rss_elem };
-		*thread_rss += ktypes_field_get_signed(b, f);
+		rss_add(thread_rss, ktypes_field_get_signed(b, f));
 	}
 }
 
@@ -898,7 +909,7 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 				continue;
 			struct ktypes_field f = { l->mm_rss + c * l->mm_rss_elem,
 					   l->mm_rss_elem };
-			sums[i] += ktypes_field_get_signed(buf, f);
+			rss_add(&sums[i], ktypes_field_get_signed(buf, f));
 		}
 	}
 	/* Left over after an error: the batch's unread errors. */
@@ -911,7 +922,7 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 			const struct addr_index *m =
 				find(mms, nr_mms, list->tasks[i].mm);
 			if (m)
-				sums[m->i] += thread_rss[i];
+				rss_add(&sums[m->i], thread_rss[i]);
 		}
 		for (size_t i = 0; i < n; i++) {
 			struct task_info *t = &list->tasks[i];

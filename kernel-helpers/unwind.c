@@ -360,11 +360,19 @@ struct lkdb_error *unwinder_add_module(struct unwinder *u,
 		return lkdb_error_prefix(err, "module %s", name);
 	if (!num || !ip_ptr || !ent_ptr)
 		return NULL;
-	/* A module's text is at most the module area, 1 GiB. */
-	if (num > (1u << 24))
+	/*
+	 * The table lies in the module's own read-only data, 10 bytes an
+	 * entry, so it cannot be larger than the module; and the core size
+	 * read from memory may be corrupt too, so a hard cap as well
+	 * (amdgpu, the largest module of Debian's 6.1, has 107342 entries).
+	 */
+	if (num > UNWIND_MODULE_ORCS_MAX || end <= start ||
+	    (uint64_t)num * (4 + ORC_ENTRY_SIZE) > end - start)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "module %s: implausible ORC table size %" PRIu32,
-					 name, num);
+					 "module %s at 0x%" PRIx64 ": implausible ORC table of %" PRIu32 " entries (%" PRIu64 " bytes of module, at most %u entries): its ORC data ignored",
+					 name, module_addr, num,
+					 end > start ? end - start : 0,
+					 UNWIND_MODULE_ORCS_MAX);
 	unsigned char *raw_ips = malloc((size_t)num * 4);
 	unsigned char *entries = malloc((size_t)num * ORC_ENTRY_SIZE);
 	uint64_t *ips = malloc((size_t)num * sizeof(*ips));

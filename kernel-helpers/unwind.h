@@ -49,6 +49,8 @@
 
 /* A walk gives up after this many frames. */
 #define UNWIND_MAX_FRAMES 256
+/* A module's ORC table read from memory holds at most this many entries. */
+#define UNWIND_MODULE_ORCS_MAX (1u << 21)
 
 /* Where struct orc_entry's fields are: bit offsets in its 6 bytes. */
 struct unwind_orc_format {
@@ -88,7 +90,10 @@ struct lkdb_error *unwinder_add_table(struct unwinder *u, const char *name,
 /*
  * Add the ORC table of the struct module at module_addr, whose code is
  * [start, end), read through mem (mod->arch).  A module without ORC data
- * (num_orcs 0) adds nothing.
+ * (num_orcs 0) adds nothing.  LKDB_ERROR_INVALID naming the module for a
+ * num_orcs larger than the module's size allows (its 10 bytes an entry lie
+ * in the module's own memory, [start, end) being its core size) or than
+ * UNWIND_MODULE_ORCS_MAX: nothing is read or allocated for it.
  */
 struct lkdb_error *unwinder_add_module(struct unwinder *u,
 				       const struct kernel_memory_reader *mem,

@@ -13,16 +13,20 @@
 # crash"); a wrong lkdb output aborts.
 #
 # Usage:
-#   bench-postmortem.sh [--vmcore FILE] [--runs N] [--format elf|kdump]
-#                       [--strict] [--timeout S] [--keep]
+#   bench-postmortem.sh [--vmcore FILE] [--runs N] [--format elf|kdump|flat]
+#                       [--mem MB] [--steps LIST] [--strict] [--timeout S]
+#                       [--keep]
 #
 #   --vmcore FILE   benchmark this dump (of the fixture's vmlinux) instead of
-#                   making one: a guest (--mem 512 --sleepers 50) panicked
+#                   making one: a guest (--mem MB --sleepers 50) panicked
 #                   with sysrq-c, dumped by QEMU as ELF and as flattened
 #                   kdump-zlib, the latter reassembled with makedumpfile -R
 #   --runs N        timed runs per tool, step and cache state (default 5)
 #   --format F      which of the dumps made here to benchmark: elf (QEMU's
-#                   ELF) or kdump (kdump-compressed, the default)
+#                   ELF), kdump (kdump-compressed, the default) or flat
+#                   (QEMU's flattened -z file as it is)
+#   --mem MB        the guest's memory when making the dump (default 512)
+#   --steps LIST    the steps to time, of "start sys ps log" (the default)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -55,12 +59,14 @@ usage() {
     exit 2
 }
 
-vmcore='' runs=5 format=kdump strict=0 run_timeout=300 keep=0
+vmcore='' runs=5 format=kdump mem=512 steps='start sys ps log' strict=0 run_timeout=300 keep=0
 while (($#)); do
     case $1 in
     --vmcore) vmcore=${2:?--vmcore needs FILE}; shift ;;
     --runs) runs=${2:?--runs needs N}; shift ;;
-    --format) format=${2:?--format needs elf or kdump}; shift ;;
+    --format) format=${2:?--format needs elf, kdump or flat}; shift ;;
+    --mem) mem=${2:?--mem needs MB}; shift ;;
+    --steps) steps=${2:?--steps needs a list}; shift ;;
     --strict) strict=1 ;;
     --timeout) run_timeout=${2:?--timeout needs SECONDS}; shift ;;
     --keep) keep=1 ;;
@@ -75,7 +81,16 @@ fi
 if ! [[ $run_timeout =~ ^[0-9]+$ ]] || ((run_timeout < 1)); then
     die "--timeout must be a positive integer, got '$run_timeout'"
 fi
-[[ $format == elf || $format == kdump ]] || die "--format must be elf or kdump, got '$format'"
+[[ $format == elf || $format == kdump || $format == flat ]] ||
+    die "--format must be elf, kdump or flat, got '$format'"
+if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem < 128)); then
+    die "--mem must be an integer of at least 128 (MB), got '$mem'"
+fi
+read -r -a STEPS <<<"$steps"
+((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log"
+for step in "${STEPS[@]}"; do
+    [[ $step =~ ^(start|sys|ps|log)$ ]] || die "--steps: unknown step '$step' (start sys ps log)"
+done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
     vmcore=$(realpath "$vmcore")
@@ -112,8 +127,8 @@ trap 'exit 130' INT
 release='' sleepers=''
 if [[ -z $vmcore ]]; then
     GUEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-benchpm-guest.XXXXXX")
-    log "booting a guest (--mem 512 --sleepers 50) and panicking it"
-    "$HERE/guest.sh" start "$GUEST_DIR" --mem 512 --sleepers 50 --lifetime 900 >/dev/null ||
+    log "booting a guest (--mem $mem --sleepers 50) and panicking it"
+    "$HERE/guest.sh" start "$GUEST_DIR" --mem "$mem" --sleepers 50 --lifetime 900 >/dev/null ||
         die "the guest did not boot (see $GUEST_DIR/console.log)"
     "$HERE/guest.sh" run "$GUEST_DIR" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1 || true
     "$HERE/guest.sh" wait "$GUEST_DIR" 'end Kernel panic' 60 >/dev/null ||
@@ -254,7 +269,6 @@ done
 : >"$WORK/stdin"
 XDG_CACHE_HOME=$WORK/xdg-warm "$LKDB" -q "$VMLINUX" "$vmcore" -c sys -c ps -c log </dev/null >/dev/null 2>&1 ||
     die "lkdb -c sys -c ps -c log on $vmcore failed"
-STEPS=(start sys ps log)
 for ((i = 1; i <= runs; i++)); do
     log "round $i of $runs"
     for step in "${STEPS[@]}"; do
@@ -299,6 +313,17 @@ for step in "${STEPS[@]}"; do
             "$(awk -v u="$amed" 'BEGIN { print u / 1e6 }')" \
             $((rss / 1024)) "$speedup" "$aspeedup" "${NOTE[$key]:-}"
     done
+done
+echo
+# The issue's target for a flattened dump: lkdb warm <= 1/8 of crash.
+for step in "${STEPS[@]}"; do
+    [[ $step == start ]] && continue
+    read -r cmed _ <<<"$(stats "${TIMES[$step|crash]}")"
+    read -r lmed _ <<<"$(stats "${TIMES[$step|lkdb warm]}")"
+    read -r lamed _ <<<"$(stats "${ANSWERED[$step|lkdb warm]}")"
+    awk -v s="$step" -v c="$cmed" -v l="$lmed" -v a="$lamed" 'BEGIN {
+        printf "%s, warm: lkdb %.3f s to exit (%.3f s to the answer) / crash %.3f s = %.3f (%.3f); target <= 0.125: %s\n",
+            s, l / 1e6, a / 1e6, c / 1e6, l / c, a / c, l / c <= 0.125 ? "met" : "NOT met" }'
 done
 echo
 echo "answered_s = time until the first line of output (the answer); median_s = until the process"

@@ -4,7 +4,8 @@
 # Installs what is missing, fetches the kernel fixture (cached in
 # ${XDG_CACHE_HOME:-~/.cache}/lkdb), builds with warnings fatal, runs the
 # unit, fuzz and integration suites, then builds with ASan+UBSan (clang) and
-# runs unit and fuzz again plus a short libFuzzer run.  Ends with one line
+# runs unit and fuzz again, the dump integration tests, and a short
+# libFuzzer run.  Ends with one line
 # "N passed, N failed[, N skipped]" from scripts/test-summary.py, counting
 # every TAP subtest (a test that is not TAP counts once, a whole-test skip
 # as a skip); a test that did not run, a suite without tests or a failing
@@ -88,7 +89,7 @@ run_suites "$BUILD" "${suites[@]}"
 scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
 
 log "ASan + UBSan build (clang): unit and fuzz"
-asan_opts=(-Dwerror=true -Dintegration=false -Db_sanitize=address,undefined
+asan_opts=(-Dwerror=true -Dintegration=$integration -Db_sanitize=address,undefined
            -Db_lundef=false -Dc_args=-fno-sanitize-recover=all)
 if [[ -d $ASAN ]]; then
     CC=clang meson setup --reconfigure "$ASAN" "${asan_opts[@]}" >/dev/null
@@ -98,10 +99,31 @@ fi || die "meson setup of the ASan build failed"
 ninja -C "$ASAN" || die "ASan build failed"
 run_suites "$ASAN" unit fuzz
 
+# The dump tests read real, filtered and deliberately damaged vmcores:
+# lkdb, lkdb-dump-server and dump-probe of the ASan build, any error or
+# leak fatal (an aborted lkdb fails the test's exit-status checks).
+if $integration; then
+    log "ASan + UBSan build: the dump integration tests"
+    asan_dump_tests=(dumps_elf_and_flattened_read_through_page_tables
+                     filtered_dump_keeps_kernel_data_and_names_missing_pages
+                     damaged_dump_lists_end_with_a_warning_not_a_hang)
+    meson test -C "$ASAN" --no-rebuild --list "${asan_dump_tests[@]}" \
+        >"$ASAN/tests-asan-dumps.list" 2>/dev/null || : >"$ASAN/tests-asan-dumps.list"
+    rm -f "$ASAN/meson-logs/asan-dumps.json"
+    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+        meson test -C "$ASAN" --logbase asan-dumps --print-errorlogs \
+        "${asan_dump_tests[@]}"
+    runs+=(--run "$ASAN/meson-logs/asan-dumps.json" "$?"
+           "asan-dumps=$ASAN/tests-asan-dumps.list")
+fi
+
 # Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}
+# The memory walkers (tasks, modules, printk) get fake kernels: a hang is a
+# bug, so one input may take at most 10 s.
 fuzz_targets=(mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse
-              qemu-monitor:qemu_monitor)
+              qemu-monitor:qemu_monitor tasks:tasks modules:modules printk:printk)
 echo "1..${#fuzz_targets[@]}" >"$BUILD/libfuzzer.tap"
 for target in "${fuzz_targets[@]}"; do
     name=${target%%:*} corpus=tests/fuzz/corpus/${target#*:}
@@ -114,7 +136,7 @@ for target in "${fuzz_targets[@]}"; do
     [[ -f tests/fuzz/${target#*:}.dict ]] && dict=(-dict="tests/fuzz/${target#*:}.dict")
     log "libFuzzer: fuzz-$name for ${seconds}s"
     work=$(mktemp -d)
-    if "$fuzzer" -max_total_time="$seconds" "${dict[@]}" \
+    if "$fuzzer" -max_total_time="$seconds" -timeout=10 "${dict[@]}" \
         -artifact_prefix="$work/" "$work" "$corpus" >"$work/log" 2>&1; then
         tail -n 1 "$work/log"
         echo "ok - libFuzzer fuzz-$name found nothing in ${seconds}s" >>"$BUILD/libfuzzer.tap"

@@ -3,8 +3,8 @@
 # a vmcore (not supported yet), symbols-only mode, help as text and JSON.
 # Args: LKDB VMLINUX_FIXTURE (a small ELF with linux_banner).
 set -uo pipefail
-LKDB=$1
-FIXTURE=$2
+LKDB=$(realpath "$1")
+FIXTURE=$(realpath "$2")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 n=0
@@ -188,5 +188,30 @@ check "help of an unknown command fails" bash -c "test \$(cat '$TMP/status') = 1
 run -q "$FIXTURE" -c "$(printf 'p 1\np 2')"
 check "a command with a newline is refused, not split" \
     bash -c "test \$(cat '$TMP/status') = 1 && grep -q 'control characters' '$TMP/err' && ! grep -q '= 2' '$TMP/out'"
+# The gdb index cache by the XDG rules: a relative XDG_CACHE_HOME is
+# ignored (HOME/.cache), and with no absolute HOME either there is none
+# (no /tmp fallback), with a note.
+mkdir -p "$TMP/home" "$TMP/cwd"
+(cd "$TMP/cwd" && XDG_CACHE_HOME=rel HOME=$TMP/home \
+    "$LKDB" "$FIXTURE" -c 'show index-cache enabled' >"$TMP/out" 2>"$TMP/err")
+check "a relative XDG_CACHE_HOME is ignored: the index cache goes under HOME/.cache" \
+    bash -c "test -d '$TMP/home/.cache/lkdb/gdb-index' && ! test -e '$TMP/cwd/rel' &&
+             grep -qx 'The index cache is on.' '$TMP/out'"
+(cd "$TMP/cwd" && env -u HOME -u XDG_CACHE_HOME \
+    "$LKDB" "$FIXTURE" -c 'show index-cache enabled' >"$TMP/out" 2>"$TMP/err")
+check "no XDG_CACHE_HOME and no HOME: no index cache, and a note says so" \
+    bash -c "grep -qx 'The index cache is off.' '$TMP/out' &&
+             grep -q '^lkdb: no cache directory (neither XDG_CACHE_HOME nor HOME' '$TMP/err' &&
+             ! test -e '$TMP/cwd/.cache'"
+
+# -x FILE is not inherited by what lkdb starts while it runs: gdb's shell
+# (a grandchild of lkdb) reads the flags of lkdb's descriptor for FILE;
+# O_CLOEXEC is 02000000 (bit 19) in fdinfo's octal flags.
+script=$TMP/script.gdb
+cat >"$script" <<EOF
+shell lk=\$(awk '{print \$4}' /proc/\$PPID/stat); for fd in /proc/\$lk/fd/*; do if [ "\$(readlink \$fd)" = "$script" ]; then f=\$(awk '/^flags/ {print \$2}' /proc/\$lk/fdinfo/\${fd##*/}); echo "x-file-fd cloexec=\$(( (0\$f >> 19) & 1 ))"; fi; done
+EOF
+run -q "$FIXTURE" -x "$script"
+check "-x FILE is opened close-on-exec" grep -qx 'x-file-fd cloexec=1' "$TMP/out"
 echo "1..$n"
 [[ $failed == 0 ]]

@@ -22,22 +22,30 @@ struct region {
 	size_t len;
 };
 
+#define FAKE_MEMORY_REGIONS 64
+
 struct fake_memory {
-	struct region regions[64];
+	struct region regions[FAKE_MEMORY_REGIONS];
 	size_t n;
 	unsigned int reads;
 	size_t largest_read;
 };
 
-/* A zeroed region of len bytes at addr; the test fills it in. */
+/* A zeroed region of len bytes at addr; the test fills it in.  NULL
+ * when all FAKE_MEMORY_REGIONS are taken (or out of memory). */
 static inline unsigned char *map(struct fake_memory *m, uint64_t addr,
 				 size_t len)
 {
+	if (m->n >= FAKE_MEMORY_REGIONS)
+		return NULL;
+	unsigned char *bytes = calloc(1, len ? len : 1);
+	if (!bytes)
+		return NULL;
 	struct region *r = &m->regions[m->n++];
 	r->addr = addr;
 	r->len = len;
-	r->bytes = calloc(1, len);
-	return r->bytes;
+	r->bytes = bytes;
+	return bytes;
 }
 
 /* The byte at addr inside a mapped region, or NULL. */

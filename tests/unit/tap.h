@@ -12,6 +12,8 @@
 #include <string.h>
 
 static int tap_count, tap_failed, tap_current_failed;
+/* The running test's name (for files a test writes). */
+static const char *tap_current_name = "";
 
 #define TEST(name) static void test_##name(void)
 
@@ -39,6 +41,7 @@ static int tap_count, tap_failed, tap_current_failed;
 #define RUN(name)							\
 	do {								\
 		tap_current_failed = 0;					\
+		tap_current_name = #name;				\
 		test_##name();						\
 		tap_count++;						\
 		if (tap_current_failed)					\

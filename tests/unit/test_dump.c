@@ -390,6 +390,145 @@ TEST(flattened_reassembly_does_not_depend_on_read_sizes)
 	free(expect.data);
 }
 
+/*
+ * Records of several MiB, runs longer than the writer gathers, a record
+ * overwriting one written long before, a hole: still byte for byte.
+ */
+TEST(flattened_reassembly_of_big_runs_is_byte_exact)
+{
+	static const struct {
+		size_t offset, size;
+	} records[] = {
+		{ 0, 3 << 20 },			/* a run of 3 MiB ... */
+		{ 3 << 20, 2 << 20 },		/* ... continued past 4 MiB */
+		{ 5 << 20, 5 << 20 },		/* bigger than a whole run */
+		{ 1 << 20, 100 },		/* overwrites the first */
+		{ 10 << 20, 10 },
+		{ (10 << 20) + 4096, 1 << 20 },	/* after a hole */
+	};
+	struct buf flat = { 0 }, expect = { 0 }, got = { 0 };
+	const char *in_path = tmp_path("big.flat");
+	unsigned char *data = malloc(5 << 20);
+	int in_fd, out_fd = -1;
+
+	flat_header(&flat, FLATTENED_SIGNATURE, 1, 1);
+	for (size_t i = 0; data && i < sizeof(records) / sizeof(records[0]);
+	     i++) {
+		for (size_t k = 0; k < records[i].size; k++)
+			data[k] = (unsigned char)(k * 31 + i * 17 + (k >> 12));
+		flat_record(&flat, (int64_t)records[i].offset,
+			    (int64_t)records[i].size, data);
+		buf_put_at(&expect, records[i].offset, data, records[i].size);
+	}
+	flat_end(&flat);
+	CHECK(data && write_file(in_path, flat.data, flat.len));
+	in_fd = open(in_path, O_RDONLY);
+	CHECK(in_fd >= 0);
+	CHECK(!flattened_reassemble_tmpfile(in_path, in_fd,
+					    FLATTENED_DEFAULT_MAX_SIZE,
+					    &out_fd, NULL));
+	buf_reserve(&got, expect.len);
+	CHECK(out_fd >= 0 &&
+	      pread(out_fd, got.data, expect.len, 0) == (ssize_t)expect.len &&
+	      lseek(out_fd, 0, SEEK_END) == (off_t)expect.len);
+	CHECK(memcmp(got.data, expect.data, expect.len) == 0);
+	if (out_fd >= 0)
+		close(out_fd);
+	close(in_fd);
+	free(data);
+	free(flat.data);
+	free(expect.data);
+	free(got.data);
+}
+
+/* The value dump_open() publishes for flat_path's copy open as copy_fd. */
+static void reassembled_env(const char *flat_path, int copy_fd,
+			    int proc_fd, char *buf, size_t size)
+{
+	struct stat flat, copy;
+
+	if (stat(flat_path, &flat) < 0 || fstat(copy_fd, &copy) < 0) {
+		snprintf(buf, size, "(stat failed)");
+		return;
+	}
+	snprintf(buf, size, "%ju:%ju:%jd:%jd.%09ld %ju:%ju /proc/self/fd/%d",
+		 (uintmax_t)flat.st_dev, (uintmax_t)flat.st_ino,
+		 (intmax_t)flat.st_size, (intmax_t)flat.st_mtim.tv_sec,
+		 flat.st_mtim.tv_nsec, (uintmax_t)copy.st_dev,
+		 (uintmax_t)copy.st_ino, proc_fd);
+}
+
+/*
+ * dump_open() of a flattened file reuses the copy named in
+ * LKDB_DUMP_REASSEMBLED (as lkdb-dump-server reuses lkdb's) only when it
+ * is that very file, unchanged, and the descriptor is still the copy.
+ * With TMPDIR unusable, reassembling fails; the sample's content is not a
+ * whole kdump file, so a reused copy fails later, at its header.
+ */
+TEST(flattened_copy_reused_only_for_the_same_file)
+{
+	struct buf flat = { 0 }, expect = { 0 };
+	const char *path = tmp_path("shared.flat");
+	const char *other = tmp_path("other.flat");
+	const char *saved = getenv("TMPDIR");
+	char *saved_tmpdir = saved ? strdup(saved) : NULL;
+	char value[512];
+	int in_fd, copy_fd = -1, other_fd = -1;
+
+	sample_flattened(&flat, &expect);
+	CHECK(write_file(path, flat.data, flat.len));
+	CHECK(write_file(other, flat.data, flat.len));
+	in_fd = open(path, O_RDONLY);
+	CHECK(in_fd >= 0);
+	CHECK(!flattened_reassemble_tmpfile(path, in_fd,
+					    FLATTENED_DEFAULT_MAX_SIZE,
+					    &copy_fd, NULL));
+	other_fd = open(other, O_RDONLY);
+	CHECK(copy_fd >= 0 && other_fd >= 0);
+	setenv("TMPDIR", "/nonexistent/lkdb-test", 1);
+
+	reassembled_env(path, copy_fd, copy_fd, value, sizeof(value));
+	setenv(LKDB_DUMP_REASSEMBLED_ENV, value, 1);
+	CHECK(open_fails(path, "corrupt kdump header"));
+	/* another file with the same bytes is not the same dump */
+	CHECK(error_is(dump_open(other, &(struct lkdb_dump *){ NULL }),
+		       LKDB_ERROR_OS, other, "cannot create a temporary file"));
+	/* the descriptor now holds something else than the copy */
+	reassembled_env(path, copy_fd, other_fd, value, sizeof(value));
+	setenv(LKDB_DUMP_REASSEMBLED_ENV, value, 1);
+	CHECK(error_is(dump_open(path, &(struct lkdb_dump *){ NULL }),
+		       LKDB_ERROR_OS, path, "cannot create a temporary file"));
+	/* the dump changed since (its modification time) */
+	reassembled_env(path, copy_fd, copy_fd, value, sizeof(value));
+	setenv(LKDB_DUMP_REASSEMBLED_ENV, value, 1);
+	CHECK(utimensat(AT_FDCWD, path,
+			(struct timespec[]){ { 1, 0 }, { 1, 0 } }, 0) == 0);
+	CHECK(error_is(dump_open(path, &(struct lkdb_dump *){ NULL }),
+		       LKDB_ERROR_OS, path, "cannot create a temporary file"));
+	/* only /proc paths are taken */
+	reassembled_env(path, copy_fd, copy_fd, value, sizeof(value));
+	char *proc = strstr(value, "/proc/self/fd/");
+	if (proc)
+		memcpy(proc, "/tmp/", 5);
+	setenv(LKDB_DUMP_REASSEMBLED_ENV, value, 1);
+	CHECK(error_is(dump_open(path, &(struct lkdb_dump *){ NULL }),
+		       LKDB_ERROR_OS, path, "cannot create a temporary file"));
+
+	unsetenv(LKDB_DUMP_REASSEMBLED_ENV);
+	if (saved_tmpdir)
+		setenv("TMPDIR", saved_tmpdir, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved_tmpdir);
+	close(in_fd);
+	if (copy_fd >= 0)
+		close(copy_fd);
+	if (other_fd >= 0)
+		close(other_fd);
+	free(flat.data);
+	free(expect.data);
+}
+
 /* Write b to name and expect dump_open to fail with what. */
 static bool flat_open_fails(const char *name, const struct buf *b,
 			    const char *what)
@@ -997,7 +1136,9 @@ int main(int argc, char **argv)
 	RUN(probe_and_open_errors_name_the_file);
 	RUN(flattened_reassembly_is_byte_exact);
 	RUN(flattened_reassembly_does_not_depend_on_read_sizes);
+	RUN(flattened_reassembly_of_big_runs_is_byte_exact);
 	RUN(flattened_bad_inputs_are_clear_errors);
+	RUN(flattened_copy_reused_only_for_the_same_file);
 	RUN(elf_core_vmcoreinfo_and_registers);
 	RUN(elf_core_reads_through_page_tables);
 	RUN(elf_core_with_virtual_loads_as_kdump_writes);

@@ -22,6 +22,7 @@
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */
 
 #include "fake_memory.h"
+#include "walker_input.h"
 
 static bool has_warning(const struct kmodule_list *list, const char *part)
 {
@@ -138,6 +139,13 @@ static struct lkdb_error *read_with(struct fake_memory *m, const char *table,
 	if (err)
 		return err;
 	struct kernel_memory_reader reader = { m, fake_read, NULL };
+	uint64_t values[WALKER_MODULES_VALUES] = {
+		[WALKER_MODULES_KASLR] = KASLR,
+		[WALKER_MODULES_HEAD] = MODULES_SYM,
+	};
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_MODULES_VALUES, m))
+		printf("# cannot save a fuzz seed\n");
 	err = kmodules_read(&reader, MODULES_SYM, KASLR, t, ret);
 	ktypes_destroy(t);
 	return err;
@@ -474,6 +482,46 @@ TEST(sections_6_14)
 	unmap_all(&m);
 }
 
+/* Corrupt names: one line, nothing for the terminal, no gdb argument split. */
+TEST(unprintable_names_become_question_marks)
+{
+	struct fake_memory m = { 0 };
+	struct fake_module f = mods_6_1[0];
+	f.name = "bad\n\x1b[31m\xff name";
+	f.sect_attrs = SECT_ATTRS;
+	put(map(&m, HEAD, 16), MOD_A + 8, 8);
+	put_module_6_1(&m, &f, HEAD);
+	unsigned char *names = map(&m, NAMES, 64);
+	memcpy(names, ".te\nxt -o 1", 12);
+	unsigned char *p = map(&m, SECT_ATTRS, 48 + 72);
+	put(p + 40, 1, 4);
+	put(p + 48, NAMES, 8);
+	put(p + 48 + 64, 0xffffffffc0487000ULL, 8);
+	struct kmodule_list *list = NULL;
+	take_error(read_with(&m, layout_6_1, &list));
+	CHECK(err_code == 0);
+	show_warnings(list);
+	CHECK(list && list->nr_modules == 1);
+	if (list && list->nr_modules == 1) {
+		CHECK_STR(list->modules[0].name, "bad??[31m??name");
+		CHECK(list->nr_warnings == 1 &&
+		      !strchr(list->warnings[0], '\n') &&
+		      has_warning(list, "struct module at 0xffffffffc0489040: its name has bytes that are not printable"));
+		struct ktypes *t;
+		take_error(ktypes_create_from_table(layout_6_1, &t));
+		struct kernel_memory_reader reader = { &m, fake_read, NULL };
+		take_error(kmodule_read_sections(&reader, t,
+						 &list->modules[0], NULL));
+		CHECK(err_code == 0 && list->modules[0].nr_sections == 1);
+		if (list->modules[0].nr_sections == 1)
+			CHECK_STR(list->modules[0].sections[0].name,
+				  ".te?xt?-o?1");
+		ktypes_destroy(t);
+	}
+	kmodule_list_destroy(list);
+	unmap_all(&m);
+}
+
 TEST(name_equal)
 {
 	CHECK(kmodule_name_equal("snd_hda_intel", "snd-hda-intel"));
@@ -652,6 +700,7 @@ int main(int argc, char **argv)
 	RUN(legacy_layout);
 	RUN(sections_6_1);
 	RUN(sections_6_14);
+	RUN(unprintable_names_become_question_marks);
 	RUN(name_equal);
 	RUN(modsyms_kallsyms_size);
 	RUN(module_identity_from_the_kernel);

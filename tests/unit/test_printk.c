@@ -17,6 +17,7 @@
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */
 
 #include "fake_memory.h"
+#include "walker_input.h"
 
 static bool has_warning(const struct printk_log *log, const char *part)
 {
@@ -214,6 +215,11 @@ static struct lkdb_error *read_log(struct fake_memory *m,
 	if (err)
 		return err;
 	struct kernel_memory_reader reader = { m, fake_read, NULL };
+	uint64_t values[WALKER_PRINTK_VALUES];
+	walker_printk_pack(syms, KASLR, values);
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_PRINTK_VALUES, m))
+		printf("# cannot save a fuzz seed\n");
 	*ret = NULL;
 	err = printk_read_log(&reader, syms, KASLR, t, ret);
 	ktypes_destroy(t);
@@ -456,6 +462,28 @@ TEST(lockless_absurd_header_is_an_error)
 		CHECK(f.mem.largest_read <= 88);
 		unmap_all(&f.mem);
 	}
+}
+
+/* A level wider than the kernel's "u8 level:3" is a layout lkdb refuses. */
+TEST(level_wider_than_three_bits_is_refused)
+{
+	char layout[sizeof(layout_6_1) + 16];
+	snprintf(layout, sizeof(layout), "%s", layout_6_1);
+	char *level = strstr(layout, "printk_info.level 19 1 157 3\n");
+	CHECK(level != NULL);
+	if (!level)
+		return;
+	level[strlen("printk_info.level 19 1 157 ")] = '8';
+	level[strlen("printk_info.level 19 1 15")] = '2';
+	struct fake_prb f;
+	fake_standard(&f);
+	struct printk_symbols syms = prb_syms();
+	struct printk_log *log = NULL;
+	take_error(read_log(&f.mem, &syms, layout, &log));
+	CHECK(err_code == LKDB_ERROR_INVALID);
+	CHECK(strstr(err_message, "printk_info.level: unexpected bit field layout (8 bits"));
+	CHECK(log == NULL);
+	unmap_all(&f.mem);
 }
 
 TEST(lockless_unreadable_memory_is_an_error)
@@ -709,6 +737,7 @@ int main(void)
 	RUN(lockless_corrupt_descriptors_are_skipped);
 	RUN(lockless_bad_seq_is_skipped);
 	RUN(lockless_absurd_header_is_an_error);
+	RUN(level_wider_than_three_bits_is_refused);
 	RUN(lockless_unreadable_memory_is_an_error);
 	RUN(missing_layout_or_symbols_is_not_found);
 	RUN(boot_time);

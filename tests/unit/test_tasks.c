@@ -14,6 +14,7 @@
 #include "tap.h"
 
 #include "fake_memory.h"
+#include "walker_input.h"
 
 /* A small task_struct; the offsets are made up, the names the kernel's. */
 #define TASK_SIZE 128
@@ -211,6 +212,12 @@ static struct task_list *run(struct fake_kernel *k, const char *table)
 			&k->m, fake_read, use_batches ? fake_read_batch : NULL
 		};
 		struct tasks_symbols s = syms();
+		uint64_t values[WALKER_TASKS_VALUES];
+		walker_tasks_pack(&s, KASLR, values);
+		if (!walker_seed_save(tap_current_name,
+				      use_batches ? WALKER_FLAG_BATCH : 0,
+				      table, values, WALKER_TASKS_VALUES, &k->m))
+			printf("# cannot save a fuzz seed\n");
 		k->m.reads = 0;
 		err = tasks_read(&reader, &s, KASLR, t, &list);
 	}
@@ -425,6 +432,28 @@ out:
 	unmap_all(&k.m);
 }
 
+/* Corrupt counters near INT64_MAX saturate instead of overflowing. */
+TEST(corrupt_rss_counters_saturate)
+{
+	struct fake_kernel k;
+	build(&k);
+	/* init's mm: file pages INT64_MAX, anon 20, then the thread's +1s */
+	put(at(&k.m, MM(1)) + 32, INT64_MAX, 8);
+	/* D's group: INT64_MIN file pages, a thread's delta -10 */
+	put(at(&k.m, MM(3)) + 32, (uint64_t)INT64_MIN, 8);
+	struct task_list *l = run(&k, layout);
+	CHECK(err_code == 0);
+	if (!l)
+		goto out;
+	const struct task_info *t = by_pid(l, 1, -1);
+	CHECK(t && t->mm_known && t->rss_pages == INT64_MAX);
+	t = by_pid(l, 200, -1);
+	CHECK(t && t->mm_known && t->rss_pages == 0);
+out:
+	task_list_destroy(l);
+	unmap_all(&k.m);
+}
+
 /*
  * Before 3.14: threads on the headless task->thread_group; before 5.14
  * task->state; 4.9 - 5.15 task->cpu; before 4.14 other state bits (a
@@ -519,6 +548,7 @@ int main(void)
 	RUN(bad_pointer_keeps_what_was_read);
 	RUN(init_task_unreadable_is_an_error);
 	RUN(unknown_rss_counters_say_so);
+	RUN(corrupt_rss_counters_saturate);
 	RUN(older_kernels_thread_group_state_cpu_current_task);
 	return tap_done();
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "fake_memory.h"
+#include "walker_input.h"
 #include "tap.h"
 #include "unwind.h"
 
@@ -289,29 +290,56 @@ TEST(frame_pointer_cfa_going_down_stops)
 	unmap_all(&m);
 }
 
+/* The fake kernel as a seed of the modules fuzz target (ORC part). */
+static void save_orc_seed(const char *table, const struct fake_memory *m,
+			  uint64_t mod, uint64_t start, uint64_t end)
+{
+	uint64_t values[WALKER_MODULES_VALUES] = {
+		[WALKER_MODULES_ORC_MODULE] = mod,
+		[WALKER_MODULES_ORC_START] = start,
+		[WALKER_MODULES_ORC_END] = end,
+	};
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_MODULES_VALUES, m))
+		printf("# cannot save a fuzz seed\n");
+}
+
+/*
+ * A struct module with its ORC table in memory: arch.num_orcs at 0x10,
+ * orc_unwind_ip at 0x18, orc_unwind at 0x20; its code at MOD_TEXT.
+ */
+static const char module_table[] =
+	"module 0 64\n"
+	"module.arch.num_orcs 16 4\n"
+	"module.arch.orc_unwind_ip 24 8\n"
+	"module.arch.orc_unwind 32 8\n";
+#define MOD 0xffff888000100000ull
+#define MOD_IP_TAB 0xffffffffc0010000ull
+#define MOD_ENT_TAB 0xffffffffc0020000ull
+#define MOD_TEXT 0xffffffffc0000000ull
+
+/* The struct module, pointing at its tables; returns its bytes. */
+static unsigned char *map_module(struct fake_memory *m, uint32_t num_orcs)
+{
+	unsigned char *sm = map(m, MOD, 0x40);
+	put(sm + 16, num_orcs, 4);
+	put(sm + 24, MOD_IP_TAB, 8);
+	put(sm + 32, MOD_ENT_TAB, 8);
+	return sm;
+}
+
 TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 {
-	/* struct module: arch.num_orcs at 0x10, orc_unwind_ip at 0x18,
-	 * orc_unwind at 0x20. */
-	static const char table[] =
-		"module 0 64\n"
-		"module.arch.num_orcs 16 4\n"
-		"module.arch.orc_unwind_ip 24 8\n"
-		"module.arch.orc_unwind 32 8\n";
+	const char *table = module_table;
 	struct ktypes *types = NULL;
 	take_error(ktypes_create_from_table(table, &types));
 	CHECK(types != NULL);
-	const uint64_t mod = 0xffff888000100000ull;
-	const uint64_t ip_tab = 0xffffffffc0010000ull;
-	const uint64_t ent_tab = 0xffffffffc0020000ull;
-	const uint64_t text = 0xffffffffc0000000ull;
+	const uint64_t mod = MOD, ip_tab = MOD_IP_TAB, ent_tab = MOD_ENT_TAB;
+	const uint64_t text = MOD_TEXT;
 	struct fake_memory m = { 0 };
-	unsigned char *sm = map(&m, mod, 0x40);
+	map_module(&m, 2);
 	unsigned char *ipp = map(&m, ip_tab, 8);
 	unsigned char *ep = map(&m, ent_tab, 12);
-	put(sm + 16, 2, 4);
-	put(sm + 24, ip_tab, 8);
-	put(sm + 32, ent_tab, 8);
 	/* Out of order: the end mark (text+0x100) first, then text+0. */
 	put(ipp, (uint64_t)(int64_t)(text + 0x100 - ip_tab), 4);
 	put(ipp + 4, (uint64_t)(int64_t)(text - (ip_tab + 4)), 4);
@@ -322,6 +350,7 @@ TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 	struct unwinder *u = NULL;
 	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
 	struct kernel_memory_reader reader = { &m, fake_read, NULL };
+	save_orc_seed(table, &m, mod, text, text + 0x1000);
 	take_error(unwinder_add_module(u, &reader, types, "crashme", mod, text,
 				       text + 0x1000));
 	CHECK(err_code == 0);
@@ -335,11 +364,56 @@ TEST(unsorted_table_is_sorted_and_module_table_read_from_memory)
 		CHECK(t.frames[1].ip == text + 0x101);
 	}
 	unwind_trace_deinit(&t);
-	/* A module table too large to be true is an error naming it. */
-	put(sm + 16, 1u << 30, 4);
+	unwinder_destroy(u);
+	ktypes_destroy(types);
+	unmap_all(&m);
+}
+
+TEST(corrupt_module_orc_count_is_refused_before_reading_the_table)
+{
+	const char *table = module_table;
+	struct ktypes *types = NULL;
+	take_error(ktypes_create_from_table(table, &types));
+	CHECK(types != NULL);
+	const uint64_t mod = MOD, text = MOD_TEXT;
+	struct fake_memory m = { 0 };
+	unsigned char *sm = map_module(&m, 0);
+	/* Tables big enough for any count the module's size allows. */
+	map(&m, MOD_IP_TAB, 0x10000);
+	map(&m, MOD_ENT_TAB, 0x10000);
+	struct unwinder *u = NULL;
+	take_error(unwinder_create_empty(&unwind_orc_format_v1, &u));
+	struct kernel_memory_reader reader = { &m, fake_read, NULL };
+	/* 410 entries need 4100 bytes: more than a 4 KiB module holds. */
+	static const struct {
+		uint32_t num;
+		uint64_t size;
+	} cases[] = {
+		{ 410, 0x1000 },
+		{ UINT32_MAX, 0x1000 },
+		{ (1u << 21) + 1, 0x3fff0000 },	/* a corrupt core size too */
+		{ 1, 0 },			/* no module at all */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put(sm + 16, cases[i].num, 4);
+		save_orc_seed(table, &m, mod, text, text + cases[i].size);
+		m.reads = 0;
+		m.largest_read = 0;
+		take_error(unwinder_add_module(u, &reader, types, "crashme", mod,
+					       text, text + cases[i].size));
+		CHECK(err_code == LKDB_ERROR_INVALID);
+		CHECK(strstr(err_message, "crashme") &&
+		      strstr(err_message, "0xffff888000100000") &&
+		      strstr(err_message, "ORC table"));
+		/* Only the three fields of struct module were read. */
+		CHECK(m.reads == 3 && m.largest_read == 8);
+		CHECK(!unwinder_covers(u, text));
+	}
+	/* 409 entries fit in 4 KiB: read (the table is zeros: sorted). */
+	put(sm + 16, 409, 4);
 	take_error(unwinder_add_module(u, &reader, types, "crashme", mod, text,
 				       text + 0x1000));
-	CHECK(err_code == LKDB_ERROR_INVALID && strstr(err_message, "crashme"));
+	CHECK(err_code == 0 && unwinder_covers(u, text));
 	unwinder_destroy(u);
 	ktypes_destroy(types);
 	unmap_all(&m);
@@ -410,6 +484,7 @@ int main(void)
 	RUN(saved_registers_pointing_back_do_not_loop);
 	RUN(frame_pointer_cfa_going_down_stops);
 	RUN(unsorted_table_is_sorted_and_module_table_read_from_memory);
+	RUN(corrupt_module_orc_count_is_refused_before_reading_the_table);
 	RUN(user_mode_start_is_only_the_user_registers);
 	RUN(code_without_orc_data_is_left_by_scanning_for_a_return_address);
 	return tap_done();
