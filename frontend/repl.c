@@ -14,25 +14,18 @@
 
 #include "commands.h"
 #include "terminal.h"
+#include "xdg.h"
 
 #define HISTORY_MAX 2000
 
 static struct lkdb_session *completion_session;
 
+/* $XDG_STATE_HOME/lkdb/history, its directory made; NULL: no history kept. */
 static char *history_path(void)
 {
-	const char *state = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	char *dir = NULL, *path = NULL;
-	if (state && *state) {
-		if (asprintf(&dir, "%s/lkdb", state) < 0)
-			return NULL;
-	} else if (home && *home) {
-		if (asprintf(&dir, "%s/.local/state/lkdb", home) < 0)
-			return NULL;
-	} else {
+	char *dir = xdg_path("XDG_STATE_HOME", ".local/state", "lkdb");
+	if (!dir)
 		return NULL;
-	}
 	/* Create each level; the history is a convenience, not a must. */
 	for (char *p = dir + 1; *p; p++) {
 		if (*p == '/') {
@@ -42,6 +35,7 @@ static char *history_path(void)
 		}
 	}
 	mkdir(dir, 0700);
+	char *path = NULL;
 	if (asprintf(&path, "%s/history", dir) < 0)
 		path = NULL;
 	free(dir);
