@@ -74,7 +74,7 @@ static void print_text(FILE *out, const struct printk_log *log,
 		       const struct log_options *o, bool have_boot,
 		       int64_t boot_ns)
 {
-	for (size_t i = 0; i < log->nr_records; i++) {
+	for (size_t i = 0; i < log->nr_records && !lkdb_interrupted; i++) {
 		const struct printk_record *r = &log->records[i];
 		char prefix[128], level[8] = "";
 		if (o->wall_time && have_boot)
@@ -115,7 +115,7 @@ static void print_json(FILE *out, const struct printk_log *log,
 		       bool have_boot, int64_t boot_ns)
 {
 	fputs("[", out);
-	for (size_t i = 0; i < log->nr_records; i++) {
+	for (size_t i = 0; i < log->nr_records && !lkdb_interrupted; i++) {
 		const struct printk_record *r = &log->records[i];
 		fprintf(out, "%s{\"seq\": %" PRIu64 ", \"ts_nsec\": %" PRIu64 ", \"level\": %u, \"facility\": %u",
 			i ? ",\n " : "", r->seq, r->ts_nsec, r->level,

@@ -48,7 +48,7 @@ static void print_text(FILE *out, const struct task_list *list)
 {
 	fputs("   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n",
 	      out);
-	for (size_t i = 0; i < list->nr_tasks; i++) {
+	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
 		const struct task_info *t = &list->tasks[i];
 		char cpu[16], mem[16], vsz[24], rss[24], comm[17], name[20];
 		double pct;
@@ -82,7 +82,7 @@ static void print_text(FILE *out, const struct task_list *list)
 static void print_json(FILE *out, const struct task_list *list)
 {
 	fputs("[", out);
-	for (size_t i = 0; i < list->nr_tasks; i++) {
+	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
 		const struct task_info *t = &list->tasks[i];
 		char comm[17];
 		double pct;

@@ -368,6 +368,10 @@ static bool run_lkdb_command(struct lkdb_session *s,
 		err = lkdb_session_need_gdb(s);
 	if (!err && (!(cmd->flags & CMD_NEEDS_TARGET) || s->attached))
 		err = cmd->handler(&ctx);
+	/* Output loops stop at a Ctrl-C; the command did not finish. */
+	if (!err && lkdb_interrupted)
+		err = lkdb_error_create(LKDB_ERROR_INTERRUPTED,
+					"interrupted (Ctrl-C)");
 	/* Rows before any error line, even when stdout is a pipe. */
 	fflush(stdout);
 	if (err) {

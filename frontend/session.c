@@ -798,20 +798,57 @@ static struct lkdb_error *dump_read_cb(void *context, uint64_t addr,
 	return dump_read(context, addr, buf, len);
 }
 
+/*
+ * Every walk of kernel memory reads through here, so a Ctrl-C ends each
+ * one at its next read (LKDB_ERROR_INTERRUPTED, which walkers pass on
+ * rather than turn into a warning): a log of 16 MB or ps of thousands of
+ * tasks stops at once and the prompt comes back.
+ */
+static struct lkdb_error *interrupted_error(void)
+{
+	return lkdb_error_create(LKDB_ERROR_INTERRUPTED, "interrupted (Ctrl-C)");
+}
+
+static struct lkdb_error *interruptible_read(void *context, uint64_t addr,
+					     void *buf, size_t len)
+{
+	struct lkdb_session *s = context;
+	if (lkdb_interrupted)
+		return interrupted_error();
+	return s->memory.read(s->memory.context, addr, buf, len);
+}
+
+static struct lkdb_error *interruptible_batch(void *context,
+					      struct kernel_read_request *reqs,
+					      size_t n)
+{
+	struct lkdb_session *s = context;
+	if (lkdb_interrupted) {
+		for (size_t i = 0; i < n; i++)
+			reqs[i].err = interrupted_error();
+		return interrupted_error();
+	}
+	return kernel_read_batch(&s->memory, reqs, n);
+}
+
 void lkdb_session_memory(struct lkdb_session *s,
 			 struct kernel_memory_reader *ret)
 {
+	struct kernel_memory_reader *m = &s->memory;
 	if (s->dump) {
-		ret->context = s->dump;
-		ret->read = dump_read_cb;
-		ret->read_batch = NULL;
+		m->context = s->dump;
+		m->read = dump_read_cb;
+		m->read_batch = NULL;
 	} else {
-		gdb_target_memory_reader(s->gdb, ret);
+		gdb_target_memory_reader(s->gdb, m);
 		if (s->guest_ram) {
-			struct kernel_memory_reader gdb = *ret;
-			guest_ram_reader(s->guest_ram, &gdb, ret);
+			struct kernel_memory_reader gdb = *m;
+			guest_ram_reader(s->guest_ram, &gdb, m);
 		}
 	}
+	ret->context = s;
+	ret->read = interruptible_read;
+	ret->read_batch = interruptible_batch;
 }
 
 struct lkdb_error *lkdb_session_types(struct lkdb_session *s,

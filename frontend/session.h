@@ -14,11 +14,11 @@
 #include "gdb_console.h"
 #include "gdb_driver.h"
 #include "options.h"
+#include "target.h"
 #include "terminal.h"
 
 struct vmlinux;
 struct lkdb_dump;
-struct kernel_memory_reader;
 struct ktypes;
 struct setup_step;
 struct panic_stops;
@@ -93,6 +93,8 @@ struct lkdb_session {
 	unsigned long guest_ram_checked;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
+	/* The target's memory behind lkdb_session_memory()'s reader. */
+	struct kernel_memory_reader memory;
 	/* gdb's console and log text on their way out (gdb_console.h). */
 	struct gdb_console console, log;
 };
