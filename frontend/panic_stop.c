@@ -525,23 +525,32 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	printk_log_destroy(log);
 }
 
-/* The CPU of gdb's thread (remote thread id - 1 on QEMU's stub). */
-static int thread_cpu(struct lkdb_session *s, int thread)
+/*
+ * The stopped thread and its CPU (remote thread id - 1 on QEMU's stub).
+ * *thread is the *stopped's thread-id; a stop that has none (a silent
+ * breakpoint's after a CLI continue) is gdb's selected thread, which gdb
+ * switched to the one that stopped.
+ */
+static void stop_thread_cpu(struct lkdb_session *s, int *thread, int *cpu)
 {
+	*cpu = -1;
 	struct gdb_thread *threads;
 	size_t n;
 	struct lkdb_error *err = task_lookup_threads(s, &threads, &n);
 	if (err) {
+		lkdb_note(s, "report: threads: %s", err->message);
 		lkdb_error_destroy(err);
-		return -1;
+		return;
 	}
-	int cpu = -1;
+	for (size_t i = 0; i < n && *thread < 0; i++) {
+		if (threads[i].current)
+			*thread = threads[i].num;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (threads[i].num == thread)
-			cpu = (int)threads[i].tid - 1;
+		if (threads[i].num == *thread)
+			*cpu = (int)threads[i].tid - 1;
 	}
 	free(threads);
-	return cpu;
 }
 
 /*
@@ -602,13 +611,13 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		.thread = stopped_thread(stopped),
 		.t_stop = now_seconds(),
 	};
+	stop_thread_cpu(s, &f.thread, &f.cpu);
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,
 							&f.cpu_regs);
 	if (err) {
 		lkdb_note(s, "report: registers: %s", err->message);
 		lkdb_error_destroy(err);
 	}
-	f.cpu = thread_cpu(s, f.thread);
 	struct kernel_memory_reader mem;
 	lkdb_session_memory(s, &mem);
 	const struct x86_64_regs *r = &f.cpu_regs;
