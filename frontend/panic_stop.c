@@ -31,6 +31,7 @@
 #include "module_sync.h"
 #include "panic.h"
 #include "printk.h"
+#include "stop_frame.h"
 #include "symbolize.h"
 #include "task_lookup.h"
 #include "vmlinux.h"
@@ -402,6 +403,36 @@ static struct lkdb_error *report_backtrace(struct lkdb_session *s,
 	return err;
 }
 
+/*
+ * gdb's frame of the culprit, selected: the faulting function with the
+ * registers of the fault, or panic()'s caller.
+ */
+static void print_culprit_frame(struct lkdb_session *s,
+				const struct stop_facts *f,
+				const struct x86_64_regs *regs)
+{
+	uint64_t pc = f->kind == PANIC_STOP_PANIC ? f->panic_return :
+		      f->has_fault_regs && !panic_regs_user_mode(regs) ?
+		      regs->rip : 0;
+	if (!pc)
+		return;
+	char *frame = NULL;
+	struct lkdb_error *err = stop_frame_select(s, f->thread, pc, &frame);
+	printf("--- gdb's frame (info locals, list, up and down start here) ---\n");
+	if (err) {
+		printf("    (none selected: %s)\n", err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	const char *p = frame;
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		printf("    %.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+	free(frame);
+}
+
 static void print_log_tail(const struct printk_log *log, const char *reason)
 {
 	size_t first = log->nr_records > REPORT_LOG_RECORDS ?
@@ -514,6 +545,7 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	       "at the stop");
 	printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs, regs->rip);
 	print_regs(regs);
+	print_culprit_frame(s, f, regs);
 	printf("--- last log lines ---\n");
 	if (log)
 		print_log_tail(log, reason == f->fallback ? NULL : reason);
