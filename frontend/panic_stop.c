@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "gdb_target.h"
 #include "ktypes.h"
+#include "module_names.h"
 #include "module_sync.h"
 #include "panic.h"
 #include "printk.h"
@@ -246,121 +247,57 @@ static void read_string(struct lkdb_session *s, uint64_t addr, char *buf,
 	}
 }
 
-/* "func+0x15/0x40 file:line" of a kernel image address, else NULL. */
-static char *describe_image_address(struct lkdb_session *s, uint64_t addr,
-				    bool return_address)
-{
-	struct symbolize_result sym = { 0 };
-	/* A return address may be past a noreturn call's function. */
-	uint64_t look = return_address ? addr - 1 : addr;
-	struct lkdb_error *err = symbolize_address(s->vmlinux, s->kaslr_offset,
-						   look, &sym);
-	if (err) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	char *text = NULL;
-	uint64_t offset = addr - sym.symbol.addr;
-	const struct symbolize_frame *f = sym.nr_frames ?
-		&sym.frames[0] : NULL;
-	char *name = symbolize_format(sym.symbol.name, offset, sym.size, NULL);
-	if (name && f && f->file) {
-		if (asprintf(&text, "%s  %s:%u", name, f->file, f->line) < 0)
-			text = NULL;
-		free(name);
-	} else {
-		text = name;
-	}
-	symbolize_result_deinit(&sym);
-	return text;
-}
-
-/* gdb's answer to a CLI command, quietly; NULL on error. */
-static char *gdb_quiet(struct lkdb_session *s, const char *cmd)
-{
-	char *out = NULL;
-	struct lkdb_error *err = task_lookup_gdb_quiet(s, cmd, &out);
-	if (err) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	return out;
-}
-
 /*
- * A module address through gdb, once the module's symbols are loaded
- * (--module-path, or mod -s earlier): "func+0x15 [mod]  file:line".
+ * "func+0x15/0x40 [module]  file:line" of a code address, named by what
+ * lies there now: the vmlinux's symbols or the module's own (its kallsyms,
+ * which loses a module's init symbols when their memory is freed), lines
+ * from the DWARF of the vmlinux or of the module's object file.  A return
+ * address (panic()'s caller) names the call before it, as %pB does.  A
+ * module's symbols are loaded into gdb too, for the commands that follow.
  */
-static char *describe_module_address(struct lkdb_session *s, uint64_t addr)
-{
-	char *module = NULL;
-	struct lkdb_error *err = mod_load_symbols_at(s, addr, &module);
-	if (err) {
-		if (module)
-			lkdb_note(s, "report: symbols of module %s: %s", module,
-				  err->message);
-		lkdb_error_destroy(err);
-	}
-	char cmd[192];
-	snprintf(cmd, sizeof(cmd), "info symbol 0x%" PRIx64, addr);
-	char *sym = gdb_quiet(s, cmd);
-	/* "crashme_write + 77 in section .text of /x/crashme.ko" */
-	char func[128] = "";
-	unsigned long long off = 0;
-	if (sym && sscanf(sym, "%127s + %llu in section", func, &off) < 1)
-		func[0] = '\0';
-	if (sym && func[0] && !strstr(sym, " + "))
-		off = 0;
-	if (sym && !strncmp(sym, "No symbol", 9))
-		func[0] = '\0';
-	/*
-	 * gdb indexes a just-added file in the background and an address
-	 * lookup does not wait for that; a lookup by name does.
-	 */
-	if (func[0]) {
-		snprintf(cmd, sizeof(cmd), "info line %s", func);
-		free(gdb_quiet(s, cmd));
-	}
-	snprintf(cmd, sizeof(cmd), "info line *0x%" PRIx64, addr);
-	char *line = gdb_quiet(s, cmd);
-	/* 'Line 62 of "/x/crashme.c" starts at address ...' */
-	char file[512] = "";
-	unsigned line_no = 0;
-	if (line && sscanf(line, "Line %u of \"%511[^\"]\"", &line_no,
-			   file) != 2)
-		file[0] = '\0';
-	char *text = NULL;
-	int n;
-	char where[600] = "";
-	if (file[0])
-		snprintf(where, sizeof(where), "  %s:%u", file, line_no);
-	if (func[0])
-		n = asprintf(&text, "%s+0x%llx [%s]%s", func, off,
-			     module ? module : "?", where);
-	else
-		n = asprintf(&text, "0x%" PRIx64 " [%s] (no symbols: mod -s %s, or --module-path DIR)",
-			     addr, module ? module : "not in a module",
-			     module ? module : "MODULE");
-	free(sym);
-	free(line);
-	free(module);
-	return n < 0 ? NULL : text;
-}
-
 static char *describe_address(struct lkdb_session *s, uint64_t addr,
 			      bool return_address)
 {
-	if (addr >= SYMBOLIZE_IMAGE_START && addr < SYMBOLIZE_IMAGE_END) {
-		char *t = describe_image_address(s, addr, return_address);
-		if (t)
-			return t;
+	struct module_names *mn = NULL;
+	struct lkdb_error *err = module_names_create(s, "report", &mn);
+	if (err) {
+		lkdb_note(s, "report: modules: %s", err->message);
+		lkdb_error_destroy(err);
+		char *t = NULL;
+		return asprintf(&t, "0x%016" PRIx64, addr) < 0 ? NULL : t;
 	}
-	if (addr >= SYMBOLIZE_MODULES_START)
-		return describe_module_address(s, addr);
-	char *t = NULL;
-	if (asprintf(&t, "0x%016" PRIx64, addr) < 0)
-		return NULL;
-	return t;
+	struct code_name n;
+	module_names_name(mn, addr, return_address, &n);
+	if (n.module) {
+		char *module = NULL;
+		err = mod_load_symbols_at(s, return_address ? addr - 1 : addr,
+					  &module);
+		if (err && module)
+			lkdb_note(s, "report: symbols of module %s for gdb: %s",
+				  module, err->message);
+		lkdb_error_destroy(err);
+		free(module);
+	}
+	char *name = code_name_format(&n, addr);
+	struct symbolize_frame *lines;
+	size_t nr;
+	module_names_lines(mn, addr, !return_address, &lines, &nr);
+	char *text = NULL;
+	int len;
+	if (!name)
+		len = -1;
+	else if (nr && lines[0].file)
+		len = asprintf(&text, "%s  %s:%u", name, lines[0].file,
+			       lines[0].line);
+	else if (n.module)
+		len = asprintf(&text, "%s  (no source line: no object file for %s; mod -s %s FILE, or --module-path DIR)",
+			       name, n.module, n.module);
+	else
+		len = asprintf(&text, "%s", name);
+	symbolize_frames_free(lines, nr);
+	free(name);
+	module_names_destroy(mn);
+	return len < 0 ? NULL : text;
 }
 
 static void print_regs(const struct x86_64_regs *r)
