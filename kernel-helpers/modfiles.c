@@ -326,6 +326,35 @@ static const char *elf_type_name(unsigned int type)
 	}
 }
 
+/* The contents of elf's PROGBITS section `wanted`, NULL if none. */
+static Elf_Data *section_data(Elf *elf, size_t shstrndx, const char *wanted)
+{
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn;
+	     scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr shdr;
+		const char *name;
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_PROGBITS &&
+		    (name = elf_strptr(elf, shstrndx, shdr.sh_name)) &&
+		    !strcmp(name, wanted))
+			return elf_getdata(scn, NULL);
+	}
+	return NULL;
+}
+
+bool modfiles_in_tree(Elf *elf)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	Elf_Data *modinfo = section_data(elf, shstrndx, ".modinfo");
+	char value[8];
+	if (!modinfo || !modinfo->d_buf)
+		return false;
+	modinfo_value(modinfo->d_buf, modinfo->d_size, "intree", value,
+		      sizeof(value));
+	return !strcmp(value, "Y");
+}
+
 static struct lkdb_error *identify(Elf *elf, const char *path,
 				   uint64_t name_offset,
 				   struct modfile_identity *ret)
@@ -347,20 +376,9 @@ static struct lkdb_error *identify(Elf *elf, const char *path,
 	size_t shstrndx;
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return lkdb_error_libelf("%s", path);
-	Elf_Data *modinfo = NULL, *this_module = NULL;
-	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn;
-	     scn = elf_nextscn(elf, scn)) {
-		GElf_Shdr shdr;
-		const char *name;
-		if (!gelf_getshdr(scn, &shdr) ||
-		    !(name = elf_strptr(elf, shstrndx, shdr.sh_name)) ||
-		    shdr.sh_type != SHT_PROGBITS)
-			continue;
-		if (!strcmp(name, ".modinfo"))
-			modinfo = elf_getdata(scn, NULL);
-		else if (!strcmp(name, ".gnu.linkonce.this_module"))
-			this_module = elf_getdata(scn, NULL);
-	}
+	Elf_Data *modinfo = section_data(elf, shstrndx, ".modinfo");
+	Elf_Data *this_module = section_data(elf, shstrndx,
+					     ".gnu.linkonce.this_module");
 	if (!this_module)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "%s: not a module object (no .gnu.linkonce.this_module: an object file, not a .ko)",

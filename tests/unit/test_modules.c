@@ -10,8 +10,10 @@
  * module object files identified and checked against it (modfiles.h) with
  * the stand-in objects built from modfile_fixture.c.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ktypes.h"
 #include "modfiles.h"
@@ -651,6 +653,26 @@ TEST(module_files_identified_and_checked)
 	CHECK(err_code != 0 && strstr(err_message, "/nonexistent.ko"));
 }
 
+static bool in_tree(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	bool yes = elf && modfiles_in_tree(elf);
+	elf_end(elf);
+	close(fd);
+	return yes;
+}
+
+/* modpost's intree=Y tells a module built in the kernel's tree. */
+TEST(module_built_in_tree)
+{
+	CHECK(!in_tree(module_fixture));
+	CHECK(in_tree(other_fixture));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -675,5 +697,6 @@ int main(int argc, char **argv)
 	RUN(modsyms_kallsyms_size);
 	RUN(module_identity_from_the_kernel);
 	RUN(module_files_identified_and_checked);
+	RUN(module_built_in_tree);
 	return tap_done();
 }
