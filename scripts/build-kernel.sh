@@ -47,16 +47,16 @@ esac
 
 src_version() { dpkg-query -W -f='${Version}' "$SOURCE_PKG" 2>/dev/null || true; }
 
+if ((check_only == 0)); then
+    # The source and what building it takes (and the fixture's tools).
+    "$HERE/install-deps.sh" --only "$SOURCE_PKG" bc flex bison libssl-dev \
+        libelf-dev make gcc binutils xz-utils kmod cpio gzip busybox-static ||
+        die "installing $SOURCE_PKG and the kernel's build dependencies failed"
+fi
 SRC_VER=$(src_version)
 if [[ -z $SRC_VER || ! -f $SOURCE_TAR ]]; then
     ((check_only == 0)) || exit 1
-    [[ $(id -u) == 0 ]] || die "$SOURCE_PKG is not installed and this is not root: run 'apt-get install $SOURCE_PKG bc flex bison libssl-dev libelf-dev'"
-    log "installing $SOURCE_PKG and the kernel's build dependencies"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-        "$SOURCE_PKG" bc flex bison libssl-dev libelf-dev make gcc >&2 ||
-        die "apt-get install $SOURCE_PKG failed"
-    SRC_VER=$(src_version)
-    [[ -n $SRC_VER && -f $SOURCE_TAR ]] || die "$SOURCE_PKG is installed but $SOURCE_TAR is missing"
+    die "$SOURCE_PKG is installed but $SOURCE_TAR is missing"
 fi
 
 # What the build depends on besides the source: the fragment, the compiler.
