@@ -434,36 +434,29 @@ static bool find_entry(const struct unwinder *u, uint64_t addr,
 	return true;
 }
 
+/* The ORC registers a struct pt_regs is found from, as unwind.h names them. */
 static bool regs_base(unsigned int sp_reg, enum unwind_regs_base *ret)
 {
-	switch (sp_reg) {
-	case ORC_REG_SP:
-		*ret = UNWIND_REGS_AT_SP;
-		return true;
-	case ORC_REG_BP:
-		*ret = UNWIND_REGS_AT_BP;
-		return true;
-	case ORC_REG_SP_INDIRECT:
-		*ret = UNWIND_REGS_AT_SP_INDIRECT;
-		return true;
-	case ORC_REG_BP_INDIRECT:
-		*ret = UNWIND_REGS_AT_BP_INDIRECT;
-		return true;
-	case ORC_REG_DX:
-		*ret = UNWIND_REGS_AT_DX;
-		return true;
-	case ORC_REG_DI:
-		*ret = UNWIND_REGS_AT_DI;
-		return true;
-	case ORC_REG_R10:
-		*ret = UNWIND_REGS_AT_R10;
-		return true;
-	case ORC_REG_R13:
-		*ret = UNWIND_REGS_AT_R13;
-		return true;
-	default:
-		return false;
+	static const struct {
+		unsigned int orc;
+		enum unwind_regs_base base;
+	} bases[] = {
+		{ ORC_REG_SP, UNWIND_REGS_AT_SP },
+		{ ORC_REG_BP, UNWIND_REGS_AT_BP },
+		{ ORC_REG_SP_INDIRECT, UNWIND_REGS_AT_SP_INDIRECT },
+		{ ORC_REG_BP_INDIRECT, UNWIND_REGS_AT_BP_INDIRECT },
+		{ ORC_REG_DX, UNWIND_REGS_AT_DX },
+		{ ORC_REG_DI, UNWIND_REGS_AT_DI },
+		{ ORC_REG_R10, UNWIND_REGS_AT_R10 },
+		{ ORC_REG_R13, UNWIND_REGS_AT_R13 },
+	};
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (bases[i].orc == sp_reg) {
+			*ret = bases[i].base;
+			return true;
+		}
 	}
+	return false;
 }
 
 struct lkdb_error *unwinder_regs_ranges(const struct unwinder *u,
