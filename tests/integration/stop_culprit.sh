@@ -17,9 +17,12 @@
 #     to its caller, whose pc is the console's first Call Trace entry (the
 #     guest's kallsyms).  `bt` keeps the [exception RIP: ...] label and
 #     `bt -l` gives the faulting line under it.
-#  3. after `continue`, crashme's panic(): the frame is panic()'s caller,
-#     at the line of the call (addr2line one byte before the return address
-#     the console's Call Trace shows), with its locals.
+#  3. crashme's panic(): the frame is panic()'s caller, at the line of the
+#     call (addr2line one byte before the return address the console's Call
+#     Trace shows), with its locals.
+#  4. without the module's object file: the report still names the fault
+#     (the module's kallsyms) and says how to get its line; gdb's frame is
+#     still the fault's.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 moddir=$(dirname "$LKDB_CRASHME_KO")
@@ -42,7 +45,7 @@ run_lkdb() {
     rm -f "$G/agent.sock" "$G/qemu.pid"
     guest_side "$out" &
     local side=$!
-    timeout 600 "$LKDB" qemu --console-log "$out.console" --module-path "$moddir" "$V" "$@" -- \
+    timeout 600 "$LKDB" qemu --console-log "$out.console" "${module_path[@]}" "$V" "$@" -- \
         -accel tcg -smp 2 -m 512 -kernel "$LKDB_VMLINUZ" -initrd "$LKDB_INITRD" \
         -append 'console=ttyS0 panic=0 lkdb.sleepers=1' -nodefaults -no-reboot \
         -chardev "socket,id=agent,path=$G/agent.sock,server=on,wait=off" -serial chardev:agent \
@@ -50,6 +53,7 @@ run_lkdb() {
     echo $? >"$out.status"
     wait "$side"
 }
+module_path=(--module-path "$moddir")
 # Until lkdb lets the guest run and the guest's init is ready.
 wait_guest() {
     wait_for "$1.err" 'waiting for a panic' 300 && wait_for "$1.console" 'LKDB-READY' 300
@@ -192,4 +196,26 @@ check "panic: the report names the console's caller and the call's line" \
 check "panic: gdb's frame is crashme_write at the panic() call (addr2line)" \
     grep -qE "^    #[0-9]+ +(0x[0-9a-f]+ in )?crashme_write \\(.*\\) at ${panic_line//./\\.}\$" <<<"$panic_part"
 check "panic: info locals has cmd (\"4\\n\")" grep -qF 'cmd = "4\n' <<<"$panic_part"
+
+# ---- 4. no object file for the module ----------------------------------------
+# The default module path has no crashme.ko: the report still names the
+# fault from the module's kallsyms, says how to get its line, and gdb's
+# frame is still the fault's.
+guest_side() {
+    wait_guest "$1" || return
+    agent 'insmod /crashme.ko && cat /proc/kallsyms' >"$1.kallsyms"
+    agent --no-wait 'echo 1 > /proc/crashme'
+}
+N=$TMP/noobject
+module_path=()
+run_lkdb "$N" -c quit
+diag "$N.err"
+check "no object file: lkdb qemu ends 0" test "$(cat "$N.status")" = 0
+con_rip=$(console_rip "$N.console")
+fault_pc=$(printf '%x' $((0x$(kallsyms_addr "$N.kallsyms" crashme_write) + $(rip_offset "$con_rip"))))
+echo "# console RIP: $con_rip = $fault_pc"
+check "no object file: the report names the console's RIP and how to get its line" \
+    grep -qxF "    RIP: 0010:$con_rip  (no source line: no object file for crashme; mod -s crashme FILE, or --module-path DIR)" "$N.out"
+check "no object file: gdb's frame is still the fault's" \
+    grep -qE "^    #[0-9]+ +0x$fault_pc in \?\? \(\)\$" "$N.out"
 done_testing
