@@ -223,14 +223,6 @@ struct lkdb_error *entry_cfi_image(const struct unwind_regs_range *ranges,
 	if (!nr)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "no code whose frame is a struct pt_regs (no ORC entry of that type)");
-	uint64_t lo = ranges[0].start, hi = ranges[0].end;
-	for (size_t i = 1; i < nr; i++) {
-		if (ranges[i].start < lo)
-			lo = ranges[i].start;
-		if (ranges[i].end > hi)
-			hi = ranges[i].end;
-	}
-
 	struct buf frame = { 0 };
 	put_cie(&frame);
 	for (size_t i = 0; i < nr; i++)
@@ -256,10 +248,15 @@ struct lkdb_error *entry_cfi_image(const struct unwind_regs_range *ranges,
 	uint64_t strtab_off = frame_off + frame.len;
 	eh.e_shoff = (strtab_off + sizeof(shstrtab) + 7) & ~(uint64_t)7;
 	Elf64_Shdr sh[4] = { { 0 } };
+	/*
+	 * gdb relocates the frame information by the offset of the file's
+	 * text section (add-symbol-file -o gives them all); empty, so that
+	 * gdb maps no address to this file, whose ranges are vmlinux's.
+	 */
 	sh[1] = (Elf64_Shdr){
 		.sh_name = NAME_TEXT, .sh_type = SHT_NOBITS,
-		.sh_flags = SHF_ALLOC | SHF_EXECINSTR, .sh_addr = lo - link_bias,
-		.sh_offset = frame_off, .sh_size = hi - lo, .sh_addralign = 1,
+		.sh_flags = SHF_ALLOC | SHF_EXECINSTR, .sh_offset = frame_off,
+		.sh_addralign = 1,
 	};
 	sh[2] = (Elf64_Shdr){
 		.sh_name = NAME_FRAME, .sh_type = SHT_PROGBITS,

@@ -27,11 +27,11 @@
 #include "unwind.h"
 
 /*
- * The ELF image (ET_EXEC, x86_64): a .text without contents spanning the
- * ranges and a .debug_frame with one FDE per range.  Addresses in it are
- * the ranges' minus link_bias (pass the KASLR offset, and load the file
- * with -o that offset).  *image_ret is malloc'd, *size_ret its length.
- * LKDB_ERROR_NOT_FOUND when there are no ranges.
+ * The ELF image (ET_EXEC, x86_64): an empty .text (gdb wants one to
+ * relocate by) and a .debug_frame with one FDE per range.  Addresses in it
+ * are the ranges' minus link_bias (pass the KASLR offset, and load the
+ * file with -o that offset).  *image_ret is malloc'd, *size_ret its
+ * length.  LKDB_ERROR_NOT_FOUND when there are no ranges.
  */
 struct lkdb_error *entry_cfi_image(const struct unwind_regs_range *ranges,
 				   size_t nr, uint64_t link_bias,

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The entry code's call frame information for gdb, decoded by binutils'
- * readelf (argv[1]): a .text without contents over the ranges at their
- * link-time addresses, a CIE marking signal frames ("S"), and per range
- * an FDE whose rules read every register from the struct pt_regs where
- * ORC says it is -- at rsp, from rbp, through a pointer -- or, for an iret
- * frame, the five registers it has.
+ * readelf (argv[1]): an empty .text, a CIE marking signal frames ("S"),
+ * and per range an FDE at its link-time addresses whose rules read every
+ * register from the struct pt_regs where ORC says it is -- at rsp, from
+ * rbp, through a pointer -- or, for an iret frame, the five registers it
+ * has.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,10 +93,11 @@ TEST(image_decodes)
 		printf("%s", "# readelf decoded the image\n");
 }
 
-TEST(text_section_spans_the_ranges_at_link_time)
+/* gdb relocates by the text section; empty, it maps no address here. */
+TEST(text_section_is_empty)
 {
-	CHECK(decoded && strstr(decoded, "  [ 1] .text             NOBITS           ffffffff81000100"));
-	CHECK(decoded && strstr(decoded, "       0000000000000118  0000000000000000  AX "));
+	CHECK(decoded && strstr(decoded, "  [ 1] .text             NOBITS           0000000000000000"));
+	CHECK(decoded && strstr(decoded, "       0000000000000000  0000000000000000  AX "));
 }
 
 TEST(cie_marks_signal_frames)
@@ -169,7 +170,7 @@ int main(int argc, char **argv)
 {
 	readelf = argc > 1 ? argv[1] : "readelf";
 	RUN(image_decodes);
-	RUN(text_section_spans_the_ranges_at_link_time);
+	RUN(text_section_is_empty);
 	RUN(cie_marks_signal_frames);
 	RUN(full_pt_regs_at_rsp);
 	RUN(iret_frame_from_rbp_has_five_registers);
