@@ -191,17 +191,11 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 		 * section's address after freeing its memory, where the
 		 * next module's code may land.
 		 */
-		bool held = false;
-		for (unsigned int r = 0; r < m->nr_regions && !held; r++) {
-			const struct kmodule_region *reg = &m->regions[r];
-			if (sec->address >= reg->base &&
-			    sec->address - reg->base < reg->size) {
-				held = true;
-				init |= reg->init;
-			}
-		}
+		const struct kmodule_region *held = kmodule_region_at(
+			m, sec->address);
 		if (!held)
 			continue;
+		init |= held->init;
 		n += snprintf(cmd + n, cap - n, " -s %s 0x%" PRIx64, sec->name,
 			      sec->address);
 	}

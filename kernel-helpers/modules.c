@@ -230,7 +230,8 @@ static void add_region(struct kmodule *m, uint64_t base, uint64_t size,
 {
 	if (!base || !size || m->nr_regions == KMODULE_REGIONS_MAX)
 		return;
-	m->regions[m->nr_regions++] = (struct kmodule_region){ base, size, init };
+	m->regions[m->nr_regions++] =
+		(struct kmodule_region){ base, size, init };
 }
 
 static void decode_module(const struct module_layout *l,
@@ -279,14 +280,15 @@ static void decode_module(const struct module_layout *l,
 	add_region(m, ktypes_field_get(p, l->init_base), m->init_size, true);
 }
 
-bool kmodule_holds(const struct kmodule *m, uint64_t addr)
+const struct kmodule_region *kmodule_region_at(const struct kmodule *m,
+					       uint64_t addr)
 {
 	for (unsigned int i = 0; i < m->nr_regions; i++) {
 		const struct kmodule_region *r = &m->regions[i];
 		if (addr >= r->base && addr - r->base < r->size)
-			return true;
+			return r;
 	}
-	return false;
+	return NULL;
 }
 
 /* ---- cycle detection: an open-addressing set of node addresses ---- */

@@ -127,8 +127,9 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 					 struct kmodule *m,
 					 unsigned int *reads_ret);
 
-/* Whether addr is in the module's memory now (kmodule.regions). */
-bool kmodule_holds(const struct kmodule *m, uint64_t addr);
+/* The region of the module's memory now that holds addr, or NULL. */
+const struct kmodule_region *kmodule_region_at(const struct kmodule *m,
+					       uint64_t addr);
 
 /* A section's address by name, or 0. */
 uint64_t kmodule_section_address(const struct kmodule *m, const char *name);

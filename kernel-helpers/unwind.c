@@ -478,8 +478,9 @@ struct lkdb_error *unwinder_regs_ranges(const struct unwinder *u,
 		struct orc_entry e;
 		decode_entry(&u->format, t->entries + i * ORC_ENTRY_SIZE, &e);
 		enum unwind_regs_base base;
-		if ((e.kind != ORC_KIND_REGS && e.kind != ORC_KIND_REGS_PARTIAL) ||
-		    !regs_base(e.sp_reg, &base))
+		bool regs = e.kind == ORC_KIND_REGS ||
+			    e.kind == ORC_KIND_REGS_PARTIAL;
+		if (!regs || !regs_base(e.sp_reg, &base))
 			continue;
 		uint64_t start = t->ips[i];
 		uint64_t end = i + 1 < t->n ? t->ips[i + 1] : t->end;

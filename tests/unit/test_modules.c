@@ -179,10 +179,11 @@ TEST(list_6_1)
 			CHECK(k->init_size == 0);
 			/* live: its init memory is freed, the core is all */
 			CHECK(k->nr_regions == 1);
-			CHECK(kmodule_holds(k, k->text_base));
-			CHECK(kmodule_holds(k, k->text_base + k->core_size - 1));
-			CHECK(!kmodule_holds(k, k->text_base + k->core_size));
-			CHECK(!kmodule_holds(k, k->text_base - 1));
+			CHECK(kmodule_region_at(k, k->text_base) != NULL);
+			CHECK(kmodule_region_at(k, k->text_base +
+						   k->core_size - 1) != NULL);
+			CHECK(!kmodule_region_at(k, k->text_base + k->core_size));
+			CHECK(!kmodule_region_at(k, k->text_base - 1));
 		}
 		/* the head, then each struct module in one read */
 		CHECK(list->reads == 4 && m.reads == 4);
@@ -318,9 +319,9 @@ TEST(mem_layout_6_4)
 		CHECK(k->init_size == 0);
 		/* the four core allocations; the freed init ones are empty */
 		CHECK(k->nr_regions == 4);
-		CHECK(kmodule_holds(k, 0xffffffffc0610000ULL + 4095));
-		CHECK(!kmodule_holds(k, 0xffffffffc0610000ULL + 4096));
-		CHECK(!kmodule_holds(k, 0xffffffffc0640000ULL));
+		CHECK(kmodule_region_at(k, 0xffffffffc0610000ULL + 4095) != NULL);
+		CHECK(!kmodule_region_at(k, 0xffffffffc0610000ULL + 4096));
+		CHECK(!kmodule_region_at(k, 0xffffffffc0640000ULL));
 		CHECK(k->refcount == 2);
 		CHECK(k->sect_attrs == 0);
 	}
@@ -355,8 +356,8 @@ TEST(legacy_layout)
 		CHECK(k->init_size == 777);
 		/* coming: its init code is there too, until init has run */
 		CHECK(k->nr_regions == 2);
-		CHECK(kmodule_holds(k, 0xffffffffa0100000ULL + 776));
-		CHECK(!kmodule_holds(k, 0xffffffffa0100000ULL + 777));
+		CHECK(kmodule_region_at(k, 0xffffffffa0100000ULL + 776) != NULL);
+		CHECK(!kmodule_region_at(k, 0xffffffffa0100000ULL + 777));
 		CHECK(k->regions[1].init && !k->regions[0].init);
 		CHECK(k->refcount == -1);
 		CHECK_STR(kmodule_state_name(k->state), "Loading");
