@@ -79,30 +79,42 @@ static void frame_name(struct backtrace_env *env, const struct unwind_frame *f,
 	module_names_name(env->modules, f->ip, !f->exact, n);
 }
 
-/* Source lines of a frame (vmlinux only), innermost first. */
+/* Source lines of a frame, innermost first. */
 static void frame_source(struct backtrace_env *env,
 			 const struct unwind_frame *f,
 			 struct symbolize_frame **frames, size_t *nr)
 {
-	*frames = NULL;
-	*nr = 0;
-	uint64_t pc = f->exact ? f->ip : f->ip - 1;
-	const struct kmodule *m = module_names_module_at(env->modules, pc);
-	if (m) {
-		/* the decoder checks the size against the .ko's st_size */
-		const struct modsym *sym = module_names_symbol(env->modules, m,
-							       pc);
-		if (sym)
-			module_names_source(env->s, m, sym->name,
-					    f->ip - sym->value, sym->size,
-					    f->exact, frames, nr, NULL);
-		return;
+	module_names_lines(env->modules, f->ip, f->exact, frames, nr);
+}
+
+/* crash's -l lines: "    FILE: LINE", inlined calls first. */
+static void print_lines(struct backtrace_env *env, uint64_t addr, bool exact,
+			FILE *out)
+{
+	struct symbolize_frame *src;
+	size_t nr;
+	module_names_lines(env->modules, addr, exact, &src, &nr);
+	for (size_t k = 0; k < nr; k++) {
+		if (src[k].file)
+			fprintf(out, "    %s: %u%s\n", src[k].file, src[k].line,
+				k + 1 < nr ? "  (inlined)" : "");
 	}
-	struct lkdb_error *err = symbolize_source(env->s->vmlinux,
-						  pc - env->s->kaslr_offset,
-						  frames, nr);
-	if (err)
-		lkdb_error_destroy(err);
+	symbolize_frames_free(src, nr);
+}
+
+static void json_lines(const struct symbolize_frame *src, size_t nr,
+		       FILE *out)
+{
+	fputs("\"source\": [", out);
+	for (size_t k = 0; k < nr; k++) {
+		fputs(k ? ", {\"file\": " : "{\"file\": ", out);
+		if (src[k].file)
+			json_write_string(out, src[k].file);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"line\": %u}", src[k].line);
+	}
+	fputc(']', out);
 }
 
 static void print_regs(FILE *out, const struct x86_64_regs *r, bool partial)
@@ -184,18 +196,8 @@ static void print_text(struct backtrace_env *env,
 		if (f->scanned)
 			fputs("    [no unwind data here: the caller was found by scanning the stack]\n",
 			      out);
-		if (o->lines) {
-			struct symbolize_frame *src;
-			size_t nr;
-			frame_source(env, f, &src, &nr);
-			for (size_t k = 0; k < nr; k++) {
-				if (src[k].file)
-					fprintf(out, "    %s: %u%s\n", src[k].file,
-						src[k].line,
-						k + 1 < nr ? "  (inlined)" : "");
-			}
-			symbolize_frames_free(src, nr);
-		}
+		if (o->lines)
+			print_lines(env, f->ip, f->exact, out);
 		if (!f->has_regs)
 			continue;
 		if (!f->user) {
@@ -203,6 +205,9 @@ static void print_text(struct backtrace_env *env,
 			fprintf(out, "    [exception RIP: %s]\n",
 				rip ? rip : "?");
 			free(rip);
+			/* The faulting line: where the CPU was. */
+			if (o->lines)
+				print_lines(env, f->regs.rip, true, out);
 		}
 		print_regs(out, &f->regs, f->partial);
 	}
@@ -238,16 +243,8 @@ static void print_json_frames(struct backtrace_env *env,
 		struct symbolize_frame *src;
 		size_t nr;
 		frame_source(env, f, &src, &nr);
-		fputs(", \"source\": [", out);
-		for (size_t k = 0; k < nr; k++) {
-			fputs(k ? ", {\"file\": " : "{\"file\": ", out);
-			if (src[k].file)
-				json_write_string(out, src[k].file);
-			else
-				fputs("null", out);
-			fprintf(out, ", \"line\": %u}", src[k].line);
-		}
-		fputc(']', out);
+		fputs(", ", out);
+		json_lines(src, nr, out);
 		symbolize_frames_free(src, nr);
 		fputs(", \"exception\": ", out);
 		if (f->has_regs) {
@@ -261,6 +258,15 @@ static void print_json_frames(struct backtrace_env *env,
 			else
 				fputs("null", out);
 			free(rip);
+			/* The faulting line, as bt -l shows it. */
+			src = NULL;
+			nr = 0;
+			if (!f->user)
+				module_names_lines(env->modules, f->regs.rip,
+						   true, &src, &nr);
+			fputs(", ", out);
+			json_lines(src, nr, out);
+			symbolize_frames_free(src, nr);
 			fputs(", \"regs\": ", out);
 			json_regs(out, &f->regs, f->partial);
 			fputc('}', out);

@@ -28,6 +28,8 @@ struct loaded_module {
 	uint64_t addr;		/* struct module */
 	uint64_t text;		/* the .text address given to gdb */
 	char *file;		/* as found (the compressed file, if it was) */
+	/* gdb was given init sections, which go once init has run */
+	bool init;
 };
 static struct loaded_module *loaded;
 static size_t nr_loaded;
@@ -178,11 +180,22 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 	size_t n = snprintf(cmd, cap, "add-symbol-file %s 0x%" PRIx64, quoted,
 			    text);
 	free(quoted);
+	bool init = false;
 	for (size_t i = 0; i < m->nr_sections; i++) {
 		const struct kmodule_section *sec = &m->sections[i];
 		if (!strcmp(sec->name, ".text") ||
 		    !plain_section_name(sec->name))
 			continue;
+		/*
+		 * Only what lies there now: the kernel keeps an init
+		 * section's address after freeing its memory, where the
+		 * next module's code may land.
+		 */
+		const struct kmodule_region *held = kmodule_region_at(
+			m, sec->address);
+		if (!held)
+			continue;
+		init |= held->init;
 		n += snprintf(cmd + n, cap - n, " -s %s 0x%" PRIx64, sec->name,
 			      sec->address);
 	}
@@ -199,7 +212,18 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 		loaded[i] = loaded[--nr_loaded];
 		break;
 	}
+	/*
+	 * gdb's index cache keys a file by its build-id, but the index of a
+	 * relocatable object holds the addresses of the layout it was made
+	 * with: read for a module loaded elsewhere (another boot, KASLR) it
+	 * finds no line for code outside .text (.text.unlikely, .init.text).
+	 */
+	bool index_cache = s->options && !s->options->no_index_cache;
+	if (index_cache)
+		lkdb_error_destroy(gdb_console(s, "set index-cache enabled off"));
 	err = gdb_console(s, cmd);
+	if (index_cache)
+		lkdb_error_destroy(gdb_console(s, "set index-cache enabled on"));
 	free(cmd);
 	if (err)
 		return lkdb_error_prefix(err, "add-symbol-file %s", shown);
@@ -213,7 +237,8 @@ static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
 		return &lkdb_error_oom;
 	}
 	loaded = grown;
-	loaded[nr_loaded++] = (struct loaded_module){ m->addr, text, copy };
+	loaded[nr_loaded++] = (struct loaded_module){ m->addr, text, copy,
+						      init };
 	return NULL;
 }
 
@@ -317,6 +342,50 @@ struct lkdb_error *mod_load_all_symbols_quiet(struct lkdb_session *s)
 	struct lkdb_command_context ctx = { .session = s };
 	const char *args[2] = { NULL, NULL };
 	return mod_run(&ctx, MOD_ALL, args, 0, false, true, 0, NULL);
+}
+
+struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s)
+{
+	bool any = false;
+	for (size_t i = 0; i < nr_loaded && !any; i++)
+		any = loaded[i].init;
+	if (!any)
+		return NULL;
+	struct ktypes *types;
+	uint64_t modules_sym;
+	struct kmodule_list *list = NULL;
+	struct kernel_memory_reader mem;
+	lkdb_session_memory(s, &mem);
+	struct lkdb_error *err = lkdb_session_types(s, &types);
+	if (!err)
+		err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
+	if (!err)
+		err = kmodules_read(&mem, modules_sym, s->kaslr_offset, types,
+				    &list);
+	for (size_t i = 0; !err && i < list->nr_modules; i++) {
+		struct kmodule *m = &list->modules[i];
+		const struct loaded_module *l = find_loaded(m);
+		if (!l || !l->init)
+			continue;
+		bool init_left = false;
+		for (unsigned int r = 0; r < m->nr_regions; r++)
+			init_left |= m->regions[r].init;
+		if (init_left)
+			continue;
+		/* Replaces the entry l points to. */
+		char *file = strdup(l->file);
+		if (!file) {
+			err = &lkdb_error_oom;
+			break;
+		}
+		err = load_module_symbols(s, &mem, types, m, file);
+		if (err)
+			err = lkdb_error_prefix(err, "module %s, its init done",
+						m->name);
+		free(file);
+	}
+	kmodule_list_destroy(list);
+	return err;
 }
 
 struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,

@@ -593,7 +593,7 @@ static bool run_line(struct lkdb_session *s, const char *line)
 	else
 		ok = run_command(s, command);
 	if (!err)
-		output_close(&sink);
+		output_close(&sink, lkdb_interrupted);
 	free(command);
 	free(r.target);
 	return ok;

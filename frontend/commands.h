@@ -67,6 +67,13 @@ struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
 				       char **name_ret);
 /* mod -S on the search path, printing nothing (modules without files too). */
 struct lkdb_error *mod_load_all_symbols_quiet(struct lkdb_session *s);
+/*
+ * Reload without them the symbols of modules whose init sections gdb was
+ * given and whose init memory the kernel has freed since (what lies there
+ * now may be another module's code).  Reads the module list only when
+ * gdb has some init sections.
+ */
+struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s);
 /* Drop the symbols mod loaded for the struct module at module_addr. */
 struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
 				      uint64_t module_addr);

@@ -204,9 +204,10 @@ struct lkdb_error *gdb_target_thread_regs(struct gdb_driver *gdb,
 		return err;
 	char thread[32];
 	snprintf(thread, sizeof(thread), "%d", thread_num);
-	const char *argv[] = { "--thread", thread, "x" };
+	/* Not the selected frame's: a stop selects the culprit's frame. */
+	const char *argv[] = { "--thread", thread, "--frame", "0", "x" };
 	err = gdb_driver_call_ok(gdb, 0, 30000, "-data-list-register-values",
-				 argv, 3, &values);
+				 argv, 5, &values);
 	if (err) {
 		gdb_call_result_deinit(&names);
 		return err;

@@ -24,8 +24,9 @@ struct lkdb_error *gdb_target_read(struct gdb_driver *gdb, uint64_t addr,
 struct lkdb_error *gdb_target_value(struct gdb_driver *gdb, const char *expr,
 				    uint64_t *ret);
 /*
- * The registers gdb has for its thread thread_num (a vCPU over QEMU's
- * stub; orig_rax is not among them: UINT64_MAX).
+ * The registers of thread thread_num (a vCPU over QEMU's stub; orig_rax is
+ * not among them: UINT64_MAX): its innermost frame's, whichever frame of
+ * it gdb has selected.
  */
 struct lkdb_error *gdb_target_thread_regs(struct gdb_driver *gdb,
 					  int thread_num,

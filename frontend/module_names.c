@@ -290,3 +290,25 @@ void module_names_source(struct lkdb_session *s, const struct kmodule *m,
 	free(dir);
 	free(line);
 }
+
+void module_names_lines(struct module_names *mn, uint64_t addr, bool exact,
+			struct symbolize_frame **frames_ret, size_t *nr_ret)
+{
+	*frames_ret = NULL;
+	*nr_ret = 0;
+	uint64_t pc = exact ? addr : addr - 1;
+	const struct kmodule *m = module_names_module_at(mn, pc);
+	if (m) {
+		/* the decoder checks the size against the .ko's st_size */
+		const struct modsym *sym = module_names_symbol(mn, m, pc);
+		if (sym)
+			module_names_source(mn->s, m, sym->name,
+					    addr - sym->value, sym->size, exact,
+					    frames_ret, nr_ret, NULL);
+		return;
+	}
+	struct lkdb_error *err = symbolize_source(mn->s->vmlinux,
+						  pc - mn->s->kaslr_offset,
+						  frames_ret, nr_ret);
+	lkdb_error_destroy(err);
+}

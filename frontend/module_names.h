@@ -91,4 +91,13 @@ void module_names_source(struct lkdb_session *s, const struct kmodule *m,
 			 bool exact, struct symbolize_frame **frames_ret,
 			 size_t *nr_ret, char **object_ret);
 
+/*
+ * Source lines (innermost first, as symbolize.h's) of a code address in
+ * the vmlinux or a loaded module: of addr itself when exact (where a CPU
+ * was), else of the call before a return address (addr - 1).  *nr_ret 0
+ * when there is no line (no DWARF, no object file for the module).
+ */
+void module_names_lines(struct module_names *mn, uint64_t addr, bool exact,
+			struct symbolize_frame **frames_ret, size_t *nr_ret);
+
 #endif

@@ -121,6 +121,15 @@ bool module_sync_on_stop(struct lkdb_session *s,
 	struct module_sync *m = s->module_sync;
 	if (!m || !stopped)
 		return false;
+	/*
+	 * Any stop: a module whose init has run since lost its init
+	 * memory, perhaps to the module now coming.
+	 */
+	struct lkdb_error *err = mod_refresh_symbols(s);
+	if (err) {
+		lkdb_note(s, "module symbols: %s", err->message);
+		lkdb_error_destroy(err);
+	}
 	const int numbers[] = { m->load_bp, m->free_bp };
 	const uint64_t addrs[] = { m->load_addr, m->free_addr };
 	int which = breakpoint_stop_index(s->gdb, stopped, numbers, addrs, 2);
@@ -128,7 +137,7 @@ bool module_sync_on_stop(struct lkdb_session *s,
 	if (!load && !unload)
 		return false;
 	uint64_t mod = 0;
-	struct lkdb_error *err = gdb_target_value(s->gdb, "$rdi", &mod);
+	err = gdb_target_value(s->gdb, "$rdi", &mod);
 	if (!err && load)
 		module_coming(s, mod);
 	else if (!err)

@@ -45,6 +45,7 @@ struct lkdb_error *output_open(const struct redirect *r, bool page,
 {
 	ret->saved_stdout = -1;
 	ret->child = -1;
+	ret->pager = r->kind == REDIRECT_NONE;
 	int fd = -1;
 	struct lkdb_error *err = NULL;
 	switch (r->kind) {
@@ -76,14 +77,14 @@ struct lkdb_error *output_open(const struct redirect *r, bool page,
 	if (ret->saved_stdout < 0 || dup2(fd, STDOUT_FILENO) < 0) {
 		err = lkdb_error_errno(errno, "cannot redirect the output");
 		close(fd);
-		output_close(ret);
+		output_close(ret, false);
 		return err;
 	}
 	close(fd);
 	return NULL;
 }
 
-void output_close(struct output_sink *sink)
+void output_close(struct output_sink *sink, bool interrupted)
 {
 	fflush(stdout);
 	if (sink->saved_stdout >= 0) {
@@ -93,6 +94,9 @@ void output_close(struct output_sink *sink)
 	}
 	/* A reader that quit early (head, q in less) left an EPIPE behind. */
 	clearerr(stdout);
+	/* Ctrl-C stopped the command: the pager goes too, for the prompt. */
+	if (sink->child > 0 && sink->pager && interrupted)
+		kill(sink->child, SIGTERM);
 	if (sink->child > 0) {
 		int status;
 		while (waitpid(sink->child, &status, 0) < 0 && errno == EINTR)

@@ -18,6 +18,7 @@
 struct output_sink {
 	int saved_stdout;	/* -1: stdout not redirected */
 	pid_t child;		/* the shell or the pager, -1 if none */
+	bool pager;		/* child is the pager */
 };
 
 /*
@@ -28,7 +29,11 @@ struct output_sink {
  */
 struct lkdb_error *output_open(const struct redirect *r, bool page,
 			       struct output_sink *ret);
-/* Put stdout back and wait for the shell or pager to finish. */
-void output_close(struct output_sink *sink);
+/*
+ * Put stdout back and wait for the shell or pager to finish; when a
+ * Ctrl-C interrupted the command, the pager is ended rather than waited
+ * for, so the prompt comes back at once.
+ */
+void output_close(struct output_sink *sink, bool interrupted);
 
 #endif

@@ -28,9 +28,11 @@
 #include "commands.h"
 #include "gdb_target.h"
 #include "ktypes.h"
+#include "module_names.h"
 #include "module_sync.h"
 #include "panic.h"
 #include "printk.h"
+#include "stop_frame.h"
 #include "symbolize.h"
 #include "task_lookup.h"
 #include "vmlinux.h"
@@ -258,121 +260,57 @@ static void read_string(struct lkdb_session *s, uint64_t addr, char *buf,
 	}
 }
 
-/* "func+0x15/0x40 file:line" of a kernel image address, else NULL. */
-static char *describe_image_address(struct lkdb_session *s, uint64_t addr,
-				    bool return_address)
-{
-	struct symbolize_result sym = { 0 };
-	/* A return address may be past a noreturn call's function. */
-	uint64_t look = return_address ? addr - 1 : addr;
-	struct lkdb_error *err = symbolize_address(s->vmlinux, s->kaslr_offset,
-						   look, &sym);
-	if (err) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	char *text = NULL;
-	uint64_t offset = addr - sym.symbol.addr;
-	const struct symbolize_frame *f = sym.nr_frames ?
-		&sym.frames[0] : NULL;
-	char *name = symbolize_format(sym.symbol.name, offset, sym.size, NULL);
-	if (name && f && f->file) {
-		if (asprintf(&text, "%s  %s:%u", name, f->file, f->line) < 0)
-			text = NULL;
-		free(name);
-	} else {
-		text = name;
-	}
-	symbolize_result_deinit(&sym);
-	return text;
-}
-
-/* gdb's answer to a CLI command, quietly; NULL on error. */
-static char *gdb_quiet(struct lkdb_session *s, const char *cmd)
-{
-	char *out = NULL;
-	struct lkdb_error *err = task_lookup_gdb_quiet(s, cmd, &out);
-	if (err) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	return out;
-}
-
 /*
- * A module address through gdb, once the module's symbols are loaded
- * (--module-path, or mod -s earlier): "func+0x15 [mod]  file:line".
+ * "func+0x15/0x40 [module]  file:line" of a code address, named by what
+ * lies there now: the vmlinux's symbols or the module's own (its kallsyms,
+ * which loses a module's init symbols when their memory is freed), lines
+ * from the DWARF of the vmlinux or of the module's object file.  A return
+ * address (panic()'s caller) names the call before it, as %pB does.  A
+ * module's symbols are loaded into gdb too, for the commands that follow.
  */
-static char *describe_module_address(struct lkdb_session *s, uint64_t addr)
-{
-	char *module = NULL;
-	struct lkdb_error *err = mod_load_symbols_at(s, addr, &module);
-	if (err) {
-		if (module)
-			lkdb_note(s, "report: symbols of module %s: %s", module,
-				  err->message);
-		lkdb_error_destroy(err);
-	}
-	char cmd[192];
-	snprintf(cmd, sizeof(cmd), "info symbol 0x%" PRIx64, addr);
-	char *sym = gdb_quiet(s, cmd);
-	/* "crashme_write + 77 in section .text of /x/crashme.ko" */
-	char func[128] = "";
-	unsigned long long off = 0;
-	if (sym && sscanf(sym, "%127s + %llu in section", func, &off) < 1)
-		func[0] = '\0';
-	if (sym && func[0] && !strstr(sym, " + "))
-		off = 0;
-	if (sym && !strncmp(sym, "No symbol", 9))
-		func[0] = '\0';
-	/*
-	 * gdb indexes a just-added file in the background and an address
-	 * lookup does not wait for that; a lookup by name does.
-	 */
-	if (func[0]) {
-		snprintf(cmd, sizeof(cmd), "info line %s", func);
-		free(gdb_quiet(s, cmd));
-	}
-	snprintf(cmd, sizeof(cmd), "info line *0x%" PRIx64, addr);
-	char *line = gdb_quiet(s, cmd);
-	/* 'Line 62 of "/x/crashme.c" starts at address ...' */
-	char file[512] = "";
-	unsigned line_no = 0;
-	if (line && sscanf(line, "Line %u of \"%511[^\"]\"", &line_no,
-			   file) != 2)
-		file[0] = '\0';
-	char *text = NULL;
-	int n;
-	char where[600] = "";
-	if (file[0])
-		snprintf(where, sizeof(where), "  %s:%u", file, line_no);
-	if (func[0])
-		n = asprintf(&text, "%s+0x%llx [%s]%s", func, off,
-			     module ? module : "?", where);
-	else
-		n = asprintf(&text, "0x%" PRIx64 " [%s] (no symbols: mod -s %s, or --module-path DIR)",
-			     addr, module ? module : "not in a module",
-			     module ? module : "MODULE");
-	free(sym);
-	free(line);
-	free(module);
-	return n < 0 ? NULL : text;
-}
-
 static char *describe_address(struct lkdb_session *s, uint64_t addr,
 			      bool return_address)
 {
-	if (addr >= SYMBOLIZE_IMAGE_START && addr < SYMBOLIZE_IMAGE_END) {
-		char *t = describe_image_address(s, addr, return_address);
-		if (t)
-			return t;
+	struct module_names *mn = NULL;
+	struct lkdb_error *err = module_names_create(s, "report", &mn);
+	if (err) {
+		lkdb_note(s, "report: modules: %s", err->message);
+		lkdb_error_destroy(err);
+		char *t = NULL;
+		return asprintf(&t, "0x%016" PRIx64, addr) < 0 ? NULL : t;
 	}
-	if (addr >= SYMBOLIZE_MODULES_START)
-		return describe_module_address(s, addr);
-	char *t = NULL;
-	if (asprintf(&t, "0x%016" PRIx64, addr) < 0)
-		return NULL;
-	return t;
+	struct code_name n;
+	module_names_name(mn, addr, return_address, &n);
+	if (n.module) {
+		char *module = NULL;
+		err = mod_load_symbols_at(s, return_address ? addr - 1 : addr,
+					  &module);
+		if (err && module)
+			lkdb_note(s, "report: symbols of module %s for gdb: %s",
+				  module, err->message);
+		lkdb_error_destroy(err);
+		free(module);
+	}
+	char *name = code_name_format(&n, addr);
+	struct symbolize_frame *lines;
+	size_t nr;
+	module_names_lines(mn, addr, !return_address, &lines, &nr);
+	char *text = NULL;
+	int len;
+	if (!name)
+		len = -1;
+	else if (nr && lines[0].file)
+		len = asprintf(&text, "%s  %s:%u", name, lines[0].file,
+			       lines[0].line);
+	else if (n.module)
+		len = asprintf(&text, "%s  (no source line: no object file for %s; mod -s %s FILE, or --module-path DIR)",
+			       name, n.module, n.module);
+	else
+		len = asprintf(&text, "%s", name);
+	symbolize_frames_free(lines, nr);
+	free(name);
+	module_names_destroy(mn);
+	return len < 0 ? NULL : text;
 }
 
 static void print_regs(const struct x86_64_regs *r)
@@ -413,6 +351,36 @@ static struct lkdb_error *report_backtrace(struct lkdb_session *s,
 	backtrace_env_destroy(env);
 	fflush(stdout);
 	return err;
+}
+
+/*
+ * gdb's frame of the culprit, selected: the faulting function with the
+ * registers of the fault, or panic()'s caller.
+ */
+static void print_culprit_frame(struct lkdb_session *s,
+				const struct stop_facts *f,
+				const struct x86_64_regs *regs)
+{
+	uint64_t pc = f->kind == PANIC_STOP_PANIC ? f->panic_return :
+		      f->has_fault_regs && !panic_regs_user_mode(regs) ?
+		      regs->rip : 0;
+	if (!pc)
+		return;
+	char *frame = NULL;
+	struct lkdb_error *err = stop_frame_select(s, f->thread, pc, &frame);
+	printf("--- gdb's frame (info locals, list, up and down start here) ---\n");
+	if (err) {
+		printf("    (none selected: %s)\n", err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	const char *p = frame;
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+		printf("    %.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+	free(frame);
 }
 
 static void print_log_tail(const struct printk_log *log, const char *reason)
@@ -527,6 +495,7 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	       "at the stop");
 	printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs, regs->rip);
 	print_regs(regs);
+	print_culprit_frame(s, f, regs);
 	printf("--- last log lines ---\n");
 	if (log)
 		print_log_tail(log, reason == f->fallback ? NULL : reason);
@@ -538,23 +507,32 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	printk_log_destroy(log);
 }
 
-/* The CPU of gdb's thread (remote thread id - 1 on QEMU's stub). */
-static int thread_cpu(struct lkdb_session *s, int thread)
+/*
+ * The stopped thread and its CPU (remote thread id - 1 on QEMU's stub).
+ * *thread is the *stopped's thread-id; a stop that has none (a silent
+ * breakpoint's after a CLI continue) is gdb's selected thread, which gdb
+ * switched to the one that stopped.
+ */
+static void stop_thread_cpu(struct lkdb_session *s, int *thread, int *cpu)
 {
+	*cpu = -1;
 	struct gdb_thread *threads;
 	size_t n;
 	struct lkdb_error *err = task_lookup_threads(s, &threads, &n);
 	if (err) {
+		lkdb_note(s, "report: threads: %s", err->message);
 		lkdb_error_destroy(err);
-		return -1;
+		return;
 	}
-	int cpu = -1;
+	for (size_t i = 0; i < n && *thread < 0; i++) {
+		if (threads[i].current)
+			*thread = threads[i].num;
+	}
 	for (size_t i = 0; i < n; i++) {
-		if (threads[i].num == thread)
-			cpu = (int)threads[i].tid - 1;
+		if (threads[i].num == *thread)
+			*cpu = (int)threads[i].tid - 1;
 	}
 	free(threads);
-	return cpu;
 }
 
 /*
@@ -616,13 +594,13 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		.thread = stopped_thread(s, stopped),
 		.t_stop = now_seconds(),
 	};
+	stop_thread_cpu(s, &f.thread, &f.cpu);
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,
 							&f.cpu_regs);
 	if (err) {
 		lkdb_note(s, "report: registers: %s", err->message);
 		lkdb_error_destroy(err);
 	}
-	f.cpu = thread_cpu(s, f.thread);
 	struct kernel_memory_reader mem;
 	lkdb_session_memory(s, &mem);
 	const struct x86_64_regs *r = &f.cpu_regs;

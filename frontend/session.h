@@ -76,6 +76,8 @@ struct lkdb_session {
 	bool target_lost;
 	/* lkdb's breakpoints on the panic and oops paths (panic_stop.h). */
 	struct panic_stops *panic_stops;
+	/* gdb has the entry code's frame information (stop_frame.h). */
+	bool entry_cfi_loaded;
 	/* Module symbols following insmod/rmmod (module_sync.h). */
 	struct module_sync *module_sync;
 	/*

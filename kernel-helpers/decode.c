@@ -31,6 +31,8 @@ struct modobj {
 	Dwfl_Module *mod;
 	struct modsym *syms;
 	size_t nr_syms;
+	/* built in the kernel's tree: its paths are the tree's */
+	bool in_tree;
 };
 
 struct decoder {
@@ -260,6 +262,9 @@ static struct lkdb_error *open_module(struct decoder *d, struct modobj *m)
 		m->file = NULL;
 		return w;
 	}
+	Dwarf_Addr bias;
+	Elf *elf = dwfl_module_getelf(m->mod, &bias);
+	m->in_tree = elf && modfiles_in_tree(elf);
 	return read_modsyms(m);
 }
 
@@ -353,7 +358,10 @@ static struct lkdb_error *module_frame(struct decoder *d, const char *func,
 	r->object = m->file;
 	if (!cu)
 		return NULL;
-	return symbolize_source_unit(cu, addr - bias, &r->frames,
+	return symbolize_source_unit(cu, addr - bias,
+				     m->in_tree ? SYMBOLIZE_PATHS_KERNEL_TREE :
+						  SYMBOLIZE_PATHS_WHOLE,
+				     &r->frames,
 				     &r->nr_frames);
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "modules.h"
+#include "tempfiles.h"
 #include "vmlinux.h"
 
 extern char **environ;
@@ -244,27 +245,6 @@ bool modfiles_compressed(const char *file)
 	       ends_with(file, ".gz");
 }
 
-/* Decompressed copies, removed when the process exits. */
-static char *temp_dir;
-static char **temp_files;
-static size_t nr_temp_files;
-
-static void remove_temp_files(void)
-{
-	for (size_t i = 0; i < nr_temp_files; i++) {
-		unlink(temp_files[i]);
-		free(temp_files[i]);
-	}
-	free(temp_files);
-	temp_files = NULL;
-	nr_temp_files = 0;
-	if (temp_dir) {
-		rmdir(temp_dir);
-		free(temp_dir);
-		temp_dir = NULL;
-	}
-}
-
 /* Run argv with stdout to out_fd; error naming what failed. */
 static struct lkdb_error *run_to_fd(char *const argv[], int out_fd)
 {
@@ -295,38 +275,19 @@ struct lkdb_error *modfiles_decompress(const char *file, const char *name,
 {
 	const char *tool = ends_with(file, ".zst") ? "zstd" :
 			   ends_with(file, ".xz") ? "xz" : "gzip";
-	if (!temp_dir) {
-		const char *tmp = getenv("TMPDIR");
-		char *templ;
-		if (asprintf(&templ, "%s/lkdb-mod.XXXXXX",
-			     tmp && *tmp ? tmp : "/tmp") < 0)
-			return &lkdb_error_oom;
-		if (!mkdtemp(templ)) {
-			struct lkdb_error *err = lkdb_error_errno(errno,
-				"cannot create a temporary directory %s", templ);
-			free(templ);
-			return err;
-		}
-		temp_dir = templ;
-		atexit(remove_temp_files);
-	}
-	char **grown = realloc(temp_files, (nr_temp_files + 1) * sizeof(*grown));
-	if (!grown)
+	/* Decompressed copies live until the process exits. */
+	static unsigned int nr_copies;
+	char *copy_name;
+	if (asprintf(&copy_name, "%s.%u.ko", name, nr_copies++) < 0)
 		return &lkdb_error_oom;
-	temp_files = grown;
-	char *out;
-	if (asprintf(&out, "%s/%s.%zu.ko", temp_dir, name, nr_temp_files) < 0)
-		return &lkdb_error_oom;
-	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		struct lkdb_error *err = lkdb_error_errno(errno, "cannot create %s",
-							  out);
-		free(out);
+	int fd;
+	const char *out;
+	struct lkdb_error *err = lkdb_temp_file(copy_name, &fd, &out);
+	free(copy_name);
+	if (err)
 		return err;
-	}
-	temp_files[nr_temp_files++] = out;
 	char *argv[] = { (char *)tool, (char *)"-dc", (char *)file, NULL };
-	struct lkdb_error *err = run_to_fd(argv, fd);
+	err = run_to_fd(argv, fd);
 	close(fd);
 	if (err)
 		return lkdb_error_prefix(err, "decompressing %s", file);
@@ -365,6 +326,35 @@ static const char *elf_type_name(unsigned int type)
 	}
 }
 
+/* The contents of elf's PROGBITS section `wanted`, NULL if none. */
+static Elf_Data *section_data(Elf *elf, size_t shstrndx, const char *wanted)
+{
+	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn;
+	     scn = elf_nextscn(elf, scn)) {
+		GElf_Shdr shdr;
+		const char *name;
+		if (gelf_getshdr(scn, &shdr) && shdr.sh_type == SHT_PROGBITS &&
+		    (name = elf_strptr(elf, shstrndx, shdr.sh_name)) &&
+		    !strcmp(name, wanted))
+			return elf_getdata(scn, NULL);
+	}
+	return NULL;
+}
+
+bool modfiles_in_tree(Elf *elf)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	Elf_Data *modinfo = section_data(elf, shstrndx, ".modinfo");
+	char value[8];
+	if (!modinfo || !modinfo->d_buf)
+		return false;
+	modinfo_value(modinfo->d_buf, modinfo->d_size, "intree", value,
+		      sizeof(value));
+	return !strcmp(value, "Y");
+}
+
 static struct lkdb_error *identify(Elf *elf, const char *path,
 				   uint64_t name_offset,
 				   struct modfile_identity *ret)
@@ -386,20 +376,9 @@ static struct lkdb_error *identify(Elf *elf, const char *path,
 	size_t shstrndx;
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return lkdb_error_libelf("%s", path);
-	Elf_Data *modinfo = NULL, *this_module = NULL;
-	for (Elf_Scn *scn = elf_nextscn(elf, NULL); scn;
-	     scn = elf_nextscn(elf, scn)) {
-		GElf_Shdr shdr;
-		const char *name;
-		if (!gelf_getshdr(scn, &shdr) ||
-		    !(name = elf_strptr(elf, shstrndx, shdr.sh_name)) ||
-		    shdr.sh_type != SHT_PROGBITS)
-			continue;
-		if (!strcmp(name, ".modinfo"))
-			modinfo = elf_getdata(scn, NULL);
-		else if (!strcmp(name, ".gnu.linkonce.this_module"))
-			this_module = elf_getdata(scn, NULL);
-	}
+	Elf_Data *modinfo = section_data(elf, shstrndx, ".modinfo");
+	Elf_Data *this_module = section_data(elf, shstrndx,
+					     ".gnu.linkonce.this_module");
 	if (!this_module)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "%s: not a module object (no .gnu.linkonce.this_module: an object file, not a .ko)",

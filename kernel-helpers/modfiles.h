@@ -9,6 +9,7 @@
 #ifndef LKDB_MODFILES_H
 #define LKDB_MODFILES_H
 
+#include <libelf.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -93,6 +94,13 @@ struct lkdb_error *modfiles_identify(const char *path, const char *shown,
 				     uint64_t this_module_name_offset,
 				     struct modfile_identity *ret);
 void modfile_identity_deinit(struct modfile_identity *id);
+
+/*
+ * Whether the module object elf was built in the kernel's tree: modpost
+ * gives every such module modinfo intree=Y; one built outside (make
+ * M=DIR) has none.
+ */
+bool modfiles_in_tree(Elf *elf);
 
 /* What a loaded module's object must be; NULL members are not checked. */
 struct modfile_expect {

@@ -105,7 +105,8 @@ struct module_layout {
 	struct ktypes_field mem_base, mem_size;	/* within struct module_memory */
 	/* LAYOUT and LEGACY */
 	struct ktypes_field core_base, core_size, text_size, init_size;
-	struct ktypes_field data_size;			/* LAYOUT: data_layout */
+	struct ktypes_field init_base;
+	struct ktypes_field data_base, data_size;	/* LAYOUT: data_layout */
 	bool has_data_layout;
 };
 
@@ -180,6 +181,9 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 		if (!err)
 			err = ktypes_field(types, "module", "init_layout.size",
 				     l->size, &l->init_size);
+		if (!err)
+			err = ktypes_field(types, "module", "init_layout.base",
+				     l->size, &l->init_base);
 		/*
 		 * CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC (6.2, "module:
 		 * Add CONFIG_ARCH_WANTS_MODULES_DATA_IN_VMALLOC"; not x86):
@@ -190,6 +194,9 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 					      "data_layout.size", l->size,
 					      &l->data_size,
 					      &l->has_data_layout);
+		if (!err && l->has_data_layout)
+			err = ktypes_field(types, "module", "data_layout.base",
+				     l->size, &l->data_base);
 		return err;
 	}
 
@@ -205,6 +212,9 @@ static struct lkdb_error *module_layout(struct ktypes *types,
 	if (!err)
 		err = ktypes_field(types, "module", "init_size", l->size,
 			     &l->init_size);
+	if (!err)
+		err = ktypes_field(types, "module", "module_init", l->size,
+			     &l->init_base);
 	if (err && err->code == LKDB_ERROR_NOT_FOUND)
 		return lkdb_error_prefix(err, "struct module has none of mem, core_layout, module_core");
 	return err;
@@ -228,6 +238,20 @@ static bool printable_name(char *s)
 		}
 	}
 	return replaced;
+}
+
+/*
+ * A region of memory the module has now; the kernel empties a freed one
+ * (do_init_module() sets init_layout's or mem[MOD_INIT_*]'s base and size
+ * to 0 once init has run).
+ */
+static void add_region(struct kmodule *m, uint64_t base, uint64_t size,
+		       bool init)
+{
+	if (!base || !size || m->nr_regions == KMODULE_REGIONS_MAX)
+		return;
+	m->regions[m->nr_regions++] =
+		(struct kmodule_region){ base, size, init };
 }
 
 /* Returns whether the name had to be made printable. */
@@ -261,16 +285,33 @@ static bool decode_module(const struct module_layout *l,
 				m->core_size += size;
 			else
 				m->init_size += size;
+			add_region(m, base, size, i >= MOD_INIT_TEXT);
 		}
 		return replaced;
 	}
 	m->text_base = ktypes_field_get(p, l->core_base);
 	m->text_size = ktypes_field_get(p, l->text_size);
 	m->core_size = ktypes_field_get(p, l->core_size);
-	if (l->has_data_layout)
-		m->core_size += ktypes_field_get(p, l->data_size);
+	add_region(m, m->text_base, m->core_size, false);
+	if (l->has_data_layout) {
+		uint64_t size = ktypes_field_get(p, l->data_size);
+		m->core_size += size;
+		add_region(m, ktypes_field_get(p, l->data_base), size, false);
+	}
 	m->init_size = ktypes_field_get(p, l->init_size);
+	add_region(m, ktypes_field_get(p, l->init_base), m->init_size, true);
 	return replaced;
+}
+
+const struct kmodule_region *kmodule_region_at(const struct kmodule *m,
+					       uint64_t addr)
+{
+	for (unsigned int i = 0; i < m->nr_regions; i++) {
+		const struct kmodule_region *r = &m->regions[i];
+		if (addr >= r->base && addr - r->base < r->size)
+			return r;
+	}
+	return NULL;
 }
 
 /* ---- cycle detection: an open-addressing set of node addresses ---- */

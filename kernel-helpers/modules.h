@@ -60,6 +60,15 @@ struct kmodule_section {
 	uint64_t address;
 };
 
+/* One allocation of a module's memory as the kernel has it now. */
+struct kmodule_region {
+	uint64_t base, size;
+	/* init code or data: freed once the module's init has run */
+	bool init;
+};
+/* 6.4+: text, data, rodata, ro_after_init and their init fellows. */
+#define KMODULE_REGIONS_MAX 8
+
 struct kmodule {
 	uint64_t addr;		/* the struct module */
 	char name[65];		/* NUL-terminated (MODULE_NAME_LEN is 56) */
@@ -69,6 +78,13 @@ struct kmodule {
 	uint64_t core_size;
 	/* Init parts (0 once the module's init has run). */
 	uint64_t init_size;
+	/*
+	 * Where the module is now: its core and, until its init has run and
+	 * the kernel freed it, its init memory.  Section addresses
+	 * (sect_attrs) keep naming the init sections after that.
+	 */
+	struct kmodule_region regions[KMODULE_REGIONS_MAX];
+	unsigned int nr_regions;
 	unsigned int state;	/* enum kmodule_state */
 	/* refcnt - 1 as /proc/modules shows it; -1 if unknown. */
 	long refcount;
@@ -110,6 +126,10 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 					 struct ktypes *types,
 					 struct kmodule *m,
 					 unsigned int *reads_ret);
+
+/* The region of the module's memory now that holds addr, or NULL. */
+const struct kmodule_region *kmodule_region_at(const struct kmodule *m,
+					       uint64_t addr);
 
 /* A section's address by name, or 0. */
 uint64_t kmodule_section_address(const struct kmodule *m, const char *name);

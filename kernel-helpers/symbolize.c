@@ -64,7 +64,8 @@ static char *normalize_path(const char *path)
 	return out;
 }
 
-char *symbolize_clean_path(const char *path, const char *comp_dir)
+char *symbolize_clean_path(const char *path, const char *comp_dir,
+			   enum symbolize_paths paths)
 {
 	char *joined = NULL;
 	if (comp_dir && !*comp_dir)
@@ -88,7 +89,8 @@ char *symbolize_clean_path(const char *path, const char *comp_dir)
 		return NULL;
 	}
 	size_t cut = 0;
-	if (dir && strcmp(dir, ".") && strcmp(dir, "/")) {
+	if (paths == SYMBOLIZE_PATHS_KERNEL_TREE && dir && strcmp(dir, ".") &&
+	    strcmp(dir, "/")) {
 		dlen = strlen(dir);
 		if (!strncmp(full, dir, dlen) && full[dlen] == '/') {
 			cut = dlen + 1;
@@ -128,7 +130,8 @@ struct frame_list {
 };
 
 static bool add_frame(struct frame_list *list, const char *function,
-		      const char *file, const char *comp_dir, int line)
+		      const char *file, const char *comp_dir,
+		      enum symbolize_paths paths, int line)
 {
 	if (list->nr == list->cap) {
 		size_t cap = list->cap ? 2 * list->cap : 4;
@@ -141,7 +144,7 @@ static bool add_frame(struct frame_list *list, const char *function,
 	}
 	struct symbolize_frame *f = &list->frames[list->nr];
 	f->function = function ? strdup(function) : NULL;
-	f->file = file ? symbolize_clean_path(file, comp_dir) : NULL;
+	f->file = file ? symbolize_clean_path(file, comp_dir, paths) : NULL;
 	f->line = line > 0 ? (unsigned int)line : 0;
 	if ((function && !f->function) || (file && !f->file)) {
 		free(f->function);
@@ -218,6 +221,7 @@ static bool concrete_path(Dwarf_Die *cudie, Dwarf_Addr pc,
 }
 
 struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie, uint64_t addr,
+					 enum symbolize_paths paths,
 					 struct symbolize_frame **frames_ret,
 					 size_t *nr_ret)
 {
@@ -256,7 +260,7 @@ struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie, uint64_t addr,
 		/* an inlined or out-of-line instance names its origin */
 		const char *name = dwarf_formstring(
 			dwarf_attr_integrate(&path[i], DW_AT_name, &attr));
-		ok = add_frame(&list, name, file, comp_dir, line);
+		ok = add_frame(&list, name, file, comp_dir, paths, line);
 		if (tag == DW_TAG_subprogram)
 			break;
 		/* the caller's frame is at the call site */
@@ -270,7 +274,7 @@ struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie, uint64_t addr,
 	free(path);
 	/* a line but no function DIE (assembly) */
 	if (ok && !list.nr && file)
-		ok = add_frame(&list, NULL, file, comp_dir, line);
+		ok = add_frame(&list, NULL, file, comp_dir, paths, line);
 	if (!ok) {
 		symbolize_frames_free(list.frames, list.nr);
 		return &lkdb_error_oom;
@@ -299,7 +303,9 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 		lkdb_error_destroy(err);
 		return NULL;
 	}
-	return symbolize_source_unit(&cudie, link_addr, frames_ret, nr_ret);
+	return symbolize_source_unit(&cudie, link_addr,
+				     SYMBOLIZE_PATHS_KERNEL_TREE, frames_ret,
+				     nr_ret);
 }
 
 /* Per-CPU offsets and absolute values are not moved by KASLR. */

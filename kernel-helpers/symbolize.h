@@ -125,6 +125,18 @@ struct lkdb_error *symbolize_source(struct vmlinux *vm, uint64_t link_addr,
 				    size_t *nr_ret);
 void symbolize_frames_free(struct symbolize_frame *frames, size_t nr);
 
+/* How file names are shown (symbolize_clean_path()). */
+enum symbolize_paths {
+	/* the kernel's own files: relative to its source tree */
+	SYMBOLIZE_PATHS_KERNEL_TREE,
+	/*
+	 * whole: the files of an out-of-tree module are not in the kernel's
+	 * tree, and what it shares with the build directory's path says
+	 * nothing about them
+	 */
+	SYMBOLIZE_PATHS_WHOLE,
+};
+
 /*
  * symbolize_source() within one compilation unit of any DWARF (a
  * module's, say): addr is in that DWARF's address space.  Errors only for
@@ -132,6 +144,7 @@ void symbolize_frames_free(struct symbolize_frame *frames, size_t nr);
  */
 struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie,
 					 uint64_t addr,
+					 enum symbolize_paths paths,
 					 struct symbolize_frame **frames_ret,
 					 size_t *nr_ret);
 
@@ -139,15 +152,18 @@ struct lkdb_error *symbolize_source_unit(Dwarf_Die *cudie,
 void symbolize_result_deinit(struct symbolize_result *r);
 
 /*
- * A DWARF file name made relative to the kernel source tree: joined to
- * comp_dir (may be NULL) when relative (unless a relative comp_dir is on
- * its front already) and normalized ("a/./b/../c" -> "a/c"); then the compilation directory is taken off the front, or when
- * both are absolute their common leading directories (an O= build
- * directory inside the source tree: Debian's
+ * A DWARF file name: joined to comp_dir (may be NULL) when relative
+ * (unless a relative comp_dir is on its front already) and normalized
+ * ("a/./b/../c" -> "a/c").  SYMBOLIZE_PATHS_KERNEL_TREE then makes it
+ * relative to the kernel source tree: the compilation directory is taken
+ * off the front, or when both are absolute their common leading
+ * directories (an O= build directory inside the source tree: Debian's
  * /build/reproducible-path/linux-6.1.192/debian/build/build_amd64_none_amd64
  * and /build/reproducible-path/linux-6.1.192/arch/x86/entry/entry_64.S give
- * arch/x86/entry/entry_64.S).  Returns a malloc'd string, NULL on OOM.
+ * arch/x86/entry/entry_64.S); SYMBOLIZE_PATHS_WHOLE leaves it whole.
+ * Returns a malloc'd string, NULL on OOM.
  */
-char *symbolize_clean_path(const char *path, const char *comp_dir);
+char *symbolize_clean_path(const char *path, const char *comp_dir,
+			   enum symbolize_paths paths);
 
 #endif

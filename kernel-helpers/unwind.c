@@ -442,6 +442,84 @@ static bool find_entry(const struct unwinder *u, uint64_t addr,
 	return true;
 }
 
+/* The ORC registers a struct pt_regs is found from, as unwind.h names them. */
+static bool regs_base(unsigned int sp_reg, enum unwind_regs_base *ret)
+{
+	static const struct {
+		unsigned int orc;
+		enum unwind_regs_base base;
+	} bases[] = {
+		{ ORC_REG_SP, UNWIND_REGS_AT_SP },
+		{ ORC_REG_BP, UNWIND_REGS_AT_BP },
+		{ ORC_REG_SP_INDIRECT, UNWIND_REGS_AT_SP_INDIRECT },
+		{ ORC_REG_BP_INDIRECT, UNWIND_REGS_AT_BP_INDIRECT },
+		{ ORC_REG_DX, UNWIND_REGS_AT_DX },
+		{ ORC_REG_DI, UNWIND_REGS_AT_DI },
+		{ ORC_REG_R10, UNWIND_REGS_AT_R10 },
+		{ ORC_REG_R13, UNWIND_REGS_AT_R13 },
+	};
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (bases[i].orc == sp_reg) {
+			*ret = bases[i].base;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct lkdb_error *unwinder_regs_ranges(const struct unwinder *u,
+					struct unwind_regs_range **ret,
+					size_t *nr_ret)
+{
+	*ret = NULL;
+	*nr_ret = 0;
+	const struct orc_table *t = NULL;
+	for (size_t i = 0; i < u->nr_tables && !t; i++) {
+		if (!u->tables[i].name)
+			t = &u->tables[i];
+	}
+	if (!t || !t->n)
+		return NULL;
+	size_t n = 0, cap = 0;
+	struct unwind_regs_range *ranges = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		struct orc_entry e;
+		decode_entry(&u->format, t->entries + i * ORC_ENTRY_SIZE, &e);
+		enum unwind_regs_base base;
+		bool regs = e.kind == ORC_KIND_REGS ||
+			    e.kind == ORC_KIND_REGS_PARTIAL;
+		if (!regs || !regs_base(e.sp_reg, &base))
+			continue;
+		uint64_t start = t->ips[i];
+		uint64_t end = i + 1 < t->n ? t->ips[i + 1] : t->end;
+		if (end <= start)
+			continue;
+		bool partial = e.kind == ORC_KIND_REGS_PARTIAL;
+		struct unwind_regs_range *last = n ? &ranges[n - 1] : NULL;
+		if (last && last->end == start && last->base == base &&
+		    last->offset == e.sp_offset && last->partial == partial) {
+			last->end = end;
+			continue;
+		}
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct unwind_regs_range *grown =
+				realloc(ranges, cap * sizeof(*grown));
+			if (!grown) {
+				free(ranges);
+				return &lkdb_error_oom;
+			}
+			ranges = grown;
+		}
+		ranges[n++] = (struct unwind_regs_range){
+			start, end, base, e.sp_offset, partial,
+		};
+	}
+	*ret = ranges;
+	*nr_ret = n;
+	return NULL;
+}
+
 /* Stack reads go a page at a time: a live target pays per read. */
 #define CACHE_PAGES 8
 #define PAGE 4096u

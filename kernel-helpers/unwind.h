@@ -104,6 +104,42 @@ struct lkdb_error *unwinder_add_module(struct unwinder *u,
 /* Whether some table covers addr. */
 bool unwinder_covers(const struct unwinder *u, uint64_t addr);
 
+/*
+ * Where ORC says a struct pt_regs is, in code whose frame is one (the
+ * kernel's entry code: interrupts, exceptions, system calls).  The
+ * registers' address is computed from the frame's own registers:
+ */
+enum unwind_regs_base {
+	UNWIND_REGS_AT_SP,		/* rsp + offset */
+	UNWIND_REGS_AT_BP,		/* rbp + offset */
+	UNWIND_REGS_AT_SP_INDIRECT,	/* *(rsp) + offset */
+	UNWIND_REGS_AT_BP_INDIRECT,	/* *(rbp + offset) */
+	UNWIND_REGS_AT_DX,		/* rdx + offset */
+	UNWIND_REGS_AT_DI,		/* rdi + offset */
+	UNWIND_REGS_AT_R10,		/* r10 + offset */
+	UNWIND_REGS_AT_R13,		/* r13 + offset */
+};
+
+/* Code [start, end) whose frame is a struct pt_regs. */
+struct unwind_regs_range {
+	uint64_t start, end;	/* run-time addresses */
+	enum unwind_regs_base base;
+	int16_t offset;
+	/*
+	 * Only the hardware's iret frame (rip cs eflags rsp ss) is there:
+	 * the address is that of pt_regs.ip, not of the struct.
+	 */
+	bool partial;
+};
+
+/*
+ * The ranges of vmlinux's table (not modules') where a frame is a struct
+ * pt_regs, in address order, equal neighbours merged; *ret malloc'd.
+ */
+struct lkdb_error *unwinder_regs_ranges(const struct unwinder *u,
+					struct unwind_regs_range **ret,
+					size_t *nr_ret);
+
 struct unwind_frame {
 	uint64_t ip;
 	/*

@@ -4,7 +4,8 @@
 #
 # Contents: /bin/busybox (static) and its applet links, the modules listed in
 # $LKDB_KERNEL_DIR/boot-modules.list (and a modules.dep for just them) under
-# /lib/modules/VER, /crashme.ko (not loaded at boot), and /init, which:
+# /lib/modules/VER, the test modules /crashme.ko and /pokeme.ko (not loaded
+# at boot), and /init, which:
 #   - mounts proc, sysfs, devtmpfs; enables sysrq
 #   - prints "LKDB-RELEASE: <uname -r>" on the console (ttyS0)
 #   - insmods the boot modules in dependency order and prints
@@ -20,7 +21,7 @@
 # "#lkdb-id:ID COMMAND" runs COMMAND and first answers "LKDB-BEGIN ID", so
 # the host can skip stale output.
 #
-# Rebuilt only when an input (busybox, modules, crashme.ko, this script,
+# Rebuilt only when an input (busybox, modules, the test modules, this script,
 # the fixture env) changed.  Prints the initrd path.
 set -euo pipefail
 
@@ -51,7 +52,10 @@ mapfile -t MODS <"$LIST"
 for m in "${MODS[@]}"; do
     [[ -f $LKDB_MODULES_DIR/$m ]] || die "module $LKDB_MODULES_DIR/$m is missing (re-run scripts/fetch-kernel.sh)"
 done
-[[ -f $LKDB_CRASHME_KO ]] || die "$LKDB_CRASHME_KO not found (run scripts/build-crashme.sh)"
+TEST_KOS=("$LKDB_CRASHME_KO" "$(dirname "$LKDB_CRASHME_KO")/pokeme.ko")
+for ko in "${TEST_KOS[@]}"; do
+    [[ -f $ko ]] || die "$ko not found (run scripts/build-crashme.sh)"
+done
 
 exec 9>"$LKDB_KERNEL_DIR/.initramfs.lock"
 flock 9 || die "cannot lock $LKDB_KERNEL_DIR/.initramfs.lock"
@@ -59,7 +63,7 @@ flock 9 || die "cannot lock $LKDB_KERNEL_DIR/.initramfs.lock"
 # Everything the image depends on; the image is rebuilt when this changes.
 manifest() {
     local f
-    for f in "$BUSYBOX" "${MODS[@]/#/$LKDB_MODULES_DIR/}" "$LKDB_CRASHME_KO" "$SELF"; do
+    for f in "$BUSYBOX" "${MODS[@]/#/$LKDB_MODULES_DIR/}" "${TEST_KOS[@]}" "$SELF"; do
         printf '%s %s\n' "$(stat -L -c '%s %Y' "$f")" "$f"
     done
     sha256sum "$SELF" | cut -d' ' -f1
@@ -99,7 +103,9 @@ done
 depmod -b "$STAGE" "$LKDB_KVER" || die "depmod -b $STAGE $LKDB_KVER failed"
 printf '%s\n' "${MODS[@]}" >"$STAGE/etc/lkdb/modules.load"
 printf '%s\n' "$BOOT_MODULES" >"$STAGE/etc/lkdb/modules.want"
-cp "$LKDB_CRASHME_KO" "$STAGE/crashme.ko"
+for ko in "${TEST_KOS[@]}"; do
+    cp "$ko" "$STAGE/$(basename "$ko")"
+done
 
 cat >"$STAGE/init" <<'INIT'
 #!/bin/sh

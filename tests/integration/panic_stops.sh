@@ -52,7 +52,7 @@ diag "$TMP/ins.out" "$TMP/ins.err"
 kallsyms_write=$("$GUEST_SH" run "$g" "grep -w crashme_write /proc/kallsyms" |
                  tr -d '\r' | awk '$3 == "crashme_write" { print $1 }' | head -1)
 check "insmod after attach: the breakpoint on crashme_init hits" \
-    bash -c "test $status = 0 && grep -qE '^Thread [0-9]+ hit Breakpoint [0-9]+, crashme_init \(' '$TMP/ins.out'"
+    bash -c "test $status = 0 && grep -qE '^Breakpoint [0-9]+, crashme_init \(' '$TMP/ins.out'"
 check "insmod after attach: lkdb's own stop in do_init_module is not shown" \
     bash -c "! grep -q do_init_module '$TMP/ins.out'"
 check "insmod after attach: crashme_write is where the guest's kallsyms has it" \
@@ -117,8 +117,10 @@ check "oops report: the reason is the console's BUG line" \
     grep -qF "*** Kernel oops on CPU $con_cpu: $con_bug" <<<"$oops"
 check "oops report: the console's task and PID" \
     grep -qE "task: $con_comm \(pid $con_pid\)" <<<"$oops"
-check "oops report: the faulting function and offset as the console's RIP" \
-    grep -qE "RIP: 0010:$(sed 's/+/\\+/' <<<"$con_rip") \[crashme\]" <<<"$oops"
+# The kernel's own words: crashme_write+0xOFF/0xSIZE [crashme].
+con_rip_full=$(grep -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+/0x[0-9a-f]+ \[crashme\]' <<<"$con" | sed 's/RIP: 0010://')
+check "oops report: the faulting function, offset and size as the console's RIP" \
+    grep -qF "RIP: 0010:${con_rip_full:-none}  " <<<"$oops"
 check "oops report: file:line from the module's debug info" \
     grep -qE "RIP: .*crashme\.c:$src_line\$" <<<"$oops"
 check "oops report: the backtrace passes page_fault_oops" grep -qE '\] page_fault_oops at ' <<<"$oops"

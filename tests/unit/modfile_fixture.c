@@ -6,7 +6,8 @@
  * name at offset 24 as 6.1's x86_64 layout has it) and .modinfo's
  * key=value strings, and a GNU build id note.  -DNO_MODINFO_NAME leaves
  * name= out of .modinfo (kernels before it was there), -DOTHER_BUILD
- * gives another srcversion and build id.
+ * gives another srcversion and build id, and intree=Y as modpost gives a
+ * module built in the kernel's tree.
  */
 struct module_stub {
 	char before_name[24];
@@ -25,6 +26,12 @@ struct module_stub __this_module = { .name = "lkdbt_stub" };
 #define BUILD_ID_BYTES ".byte 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0, 1, 2, 3\n"
 #endif
 
+#ifdef OTHER_BUILD
+#define IN_TREE_INFO "intree=Y\0"
+#else
+#define IN_TREE_INFO ""
+#endif
+
 #ifdef NO_MODINFO_NAME
 #define NAME_INFO ""
 #else
@@ -32,7 +39,7 @@ struct module_stub __this_module = { .name = "lkdbt_stub" };
 #endif
 
 __attribute__((section(".modinfo"), used))
-static const char modinfo[] = "license=GPL\0" NAME_INFO
+static const char modinfo[] = "license=GPL\0" NAME_INFO IN_TREE_INFO
 	"vermagic=9.9.9-lkdbtest SMP preempt mod_unload modversions \0"
 	"srcversion=" SRCVERSION "\0";
 

@@ -10,8 +10,10 @@
  * module object files identified and checked against it (modfiles.h) with
  * the stand-in objects built from modfile_fixture.c.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ktypes.h"
 #include "modfiles.h"
@@ -58,6 +60,7 @@ static const char layout_6_1[] =
 	"module.core_layout.size 328 4\n"
 	"module.core_layout.text_size 332 4\n"
 	"module.data_layout.size -\n"
+	"module.init_layout.base 400 8\n"
 	"module.init_layout.size 408 4\n"
 	"module.sect_attrs 584 8\n"
 	"module.refcnt 856 4\n"
@@ -90,7 +93,8 @@ static const char layout_4_4[] =
 	"module.module_core 100 8\n"
 	"module.core_size 108 4\n"
 	"module.core_text_size 112 4\n"
-	"module.init_size 116 4\n";
+	"module.init_size 116 4\n"
+	"module.module_init 120 8\n";
 
 /* Made up, 6.14+: attrs[] of bin_attribute, counted by grp.bin_attrs. */
 static const char layout_6_14_sections[] =
@@ -181,6 +185,13 @@ TEST(list_6_1)
 			CHECK(k->refcount == mods_6_1[i].refcnt - 1);
 			CHECK(k->state == KMODULE_LIVE);
 			CHECK(k->init_size == 0);
+			/* live: its init memory is freed, the core is all */
+			CHECK(k->nr_regions == 1);
+			CHECK(kmodule_region_at(k, k->text_base) != NULL);
+			CHECK(kmodule_region_at(k, k->text_base +
+						   k->core_size - 1) != NULL);
+			CHECK(!kmodule_region_at(k, k->text_base + k->core_size));
+			CHECK(!kmodule_region_at(k, k->text_base - 1));
 		}
 		/* the head, then each struct module in one read */
 		CHECK(list->reads == 4 && m.reads == 4);
@@ -314,6 +325,11 @@ TEST(mem_layout_6_4)
 		CHECK(k->text_size == 8192);
 		CHECK(k->core_size == 8192 + 3 * 4096);
 		CHECK(k->init_size == 0);
+		/* the four core allocations; the freed init ones are empty */
+		CHECK(k->nr_regions == 4);
+		CHECK(kmodule_region_at(k, 0xffffffffc0610000ULL + 4095) != NULL);
+		CHECK(!kmodule_region_at(k, 0xffffffffc0610000ULL + 4096));
+		CHECK(!kmodule_region_at(k, 0xffffffffc0640000ULL));
 		CHECK(k->refcount == 2);
 		CHECK(k->sect_attrs == 0);
 	}
@@ -334,6 +350,7 @@ TEST(legacy_layout)
 	put(p + 108, 12345, 4);
 	put(p + 112, 4000, 4);
 	put(p + 116, 777, 4);
+	put(p + 120, 0xffffffffa0100000ULL, 8);
 	struct kmodule_list *list = NULL;
 	take_error(read_with(&m, layout_4_4, &list));
 	CHECK(err_code == 0);
@@ -345,6 +362,11 @@ TEST(legacy_layout)
 		CHECK(k->text_base == 0xffffffffa0000000ULL);
 		CHECK(k->core_size == 12345 && k->text_size == 4000);
 		CHECK(k->init_size == 777);
+		/* coming: its init code is there too, until init has run */
+		CHECK(k->nr_regions == 2);
+		CHECK(kmodule_region_at(k, 0xffffffffa0100000ULL + 776) != NULL);
+		CHECK(!kmodule_region_at(k, 0xffffffffa0100000ULL + 777));
+		CHECK(k->regions[1].init && !k->regions[0].init);
 		CHECK(k->refcount == -1);
 		CHECK_STR(kmodule_state_name(k->state), "Loading");
 	}
@@ -680,6 +702,26 @@ TEST(module_files_identified_and_checked)
 	CHECK(err_code != 0 && strstr(err_message, "/nonexistent.ko"));
 }
 
+static bool in_tree(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	bool yes = elf && modfiles_in_tree(elf);
+	elf_end(elf);
+	close(fd);
+	return yes;
+}
+
+/* modpost's intree=Y tells a module built in the kernel's tree. */
+TEST(module_built_in_tree)
+{
+	CHECK(!in_tree(module_fixture));
+	CHECK(in_tree(other_fixture));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -705,5 +747,6 @@ int main(int argc, char **argv)
 	RUN(modsyms_kallsyms_size);
 	RUN(module_identity_from_the_kernel);
 	RUN(module_files_identified_and_checked);
+	RUN(module_built_in_tree);
 	return tap_done();
 }

@@ -202,7 +202,35 @@ TEST(clean_path)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *got = symbolize_clean_path(cases[i].path,
-						 cases[i].comp_dir);
+						 cases[i].comp_dir,
+						 SYMBOLIZE_PATHS_KERNEL_TREE);
+		CHECK_STR(got, cases[i].expected);
+		free(got);
+	}
+}
+
+/*
+ * An out-of-tree module's files, whole: what the path shares with the
+ * kernel's build directory says nothing about where the module's source
+ * tree starts ("mod-gcc/lkdbt.c" was all that was left).
+ */
+TEST(clean_path_whole)
+{
+	static const struct {
+		const char *path, *comp_dir, *expected;
+	} cases[] = {
+		{ "/home/u/mod-gcc/lkdbt.c", "/home/u/linux/build",
+		  "/home/u/mod-gcc/lkdbt.c" },
+		{ "/home/u/linux/build/../mod/./x.c", "/home/u/linux/build",
+		  "/home/u/linux/mod/x.c" },
+		/* relative: joined to the compilation directory */
+		{ "../mod/x.c", "/home/u/linux/build", "/home/u/linux/mod/x.c" },
+		{ "/usr/src/m/m.c", NULL, "/usr/src/m/m.c" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = symbolize_clean_path(cases[i].path,
+						 cases[i].comp_dir,
+						 SYMBOLIZE_PATHS_WHOLE);
 		CHECK_STR(got, cases[i].expected);
 		free(got);
 	}
@@ -724,6 +752,7 @@ int main(int argc, char **argv)
 	golden_script = argv[3];
 
 	RUN(clean_path);
+	RUN(clean_path_whole);
 	RUN(type_letters);
 	RUN(nearest_symbol);
 	RUN(source_lines_and_inlining);

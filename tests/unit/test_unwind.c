@@ -473,6 +473,56 @@ TEST(code_without_orc_data_is_left_by_scanning_for_a_return_address)
 	unmap_all(&m);
 }
 
+/*
+ * The ranges whose frame is a struct pt_regs: REGS and REGS_PARTIAL
+ * entries with the register ORC found them from, equal neighbours merged,
+ * the last one ending at the table's end; call frames and module tables
+ * left out.
+ */
+TEST(regs_ranges_for_gdb)
+{
+	const struct unwind_orc_format *f = &unwind_orc_format_v1;
+	enum { CALL = 0, REGS = 1, PARTIAL = 2, REG_SP_INDIRECT = 9 };
+	uint64_t ips[] = { FN_A, FN_E, FN_E + 0x10, FN_E + 0x20, FN_E + 0x28,
+			   FN_T };
+	unsigned char e[6 * 6];
+	entry(f, e + 0, 8, 0, REG_SP, REG_UNDEF, CALL, false);
+	entry(f, e + 6, 0, 0, REG_SP, REG_UNDEF, REGS, false);
+	entry(f, e + 12, 0, 0, REG_SP, REG_UNDEF, REGS, false);
+	entry(f, e + 18, 8, 0, REG_SP_INDIRECT, REG_UNDEF, REGS, false);
+	entry(f, e + 24, -40, 0, REG_BP, REG_UNDEF, PARTIAL, false);
+	entry(f, e + 30, 0, 0, REG_SP, REG_UNDEF, REGS, false);
+	struct unwinder *u = NULL;
+	struct lkdb_error *err = unwinder_create_empty(f, &u);
+	if (!err)
+		err = unwinder_add_table(u, NULL, FN_A, TEXT_END, ips, e, 6);
+	/* A module's table: not the entry code gdb is taught. */
+	if (!err)
+		err = unwinder_add_table(u, "m", 0xffffffffc0000000ull,
+					 0xffffffffc0001000ull, ips + 1, e + 6, 1);
+	struct unwind_regs_range *r = NULL;
+	size_t n = 0;
+	if (!err)
+		err = unwinder_regs_ranges(u, &r, &n);
+	CHECK(!err);
+	take_error(err);
+	CHECK(n == 4);
+	if (n == 4) {
+		CHECK(r[0].start == FN_E && r[0].end == FN_E + 0x20);
+		CHECK(r[0].base == UNWIND_REGS_AT_SP && r[0].offset == 0);
+		CHECK(!r[0].partial);
+		CHECK(r[1].start == FN_E + 0x20 && r[1].end == FN_E + 0x28);
+		CHECK(r[1].base == UNWIND_REGS_AT_SP_INDIRECT &&
+		      r[1].offset == 8);
+		CHECK(r[2].start == FN_E + 0x28 && r[2].end == FN_T);
+		CHECK(r[2].base == UNWIND_REGS_AT_BP && r[2].offset == -40);
+		CHECK(r[2].partial);
+		CHECK(r[3].start == FN_T && r[3].end == TEXT_END);
+	}
+	free(r);
+	unwinder_destroy(u);
+}
+
 int main(void)
 {
 	RUN(call_frames_end_at_user_mode_pt_regs);
@@ -487,5 +537,6 @@ int main(void)
 	RUN(corrupt_module_orc_count_is_refused_before_reading_the_table);
 	RUN(user_mode_start_is_only_the_user_registers);
 	RUN(code_without_orc_data_is_left_by_scanning_for_a_return_address);
+	RUN(regs_ranges_for_gdb);
 	return tap_done();
 }

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# lkdb VMLINUX VMCORE in a terminal, as a person uses it (issue: the first
+# gdb-bound command typed after a pause hung forever, and Ctrl-C did not
+# break it).  After the prompt, a 2 s pause, then gdb's commands answer:
+# p jiffies, ptype (long: through the pager, q returns to the prompt),
+# list panic, info registers, Tab completion; lkdb's commands piped and
+# redirected; Ctrl-C breaks a long gdb command and the session goes on;
+# Ctrl-D leaves, with no gdb or lkdb-dump-server left behind.  Times to
+# the answer are printed as diagnostics (the benchmark has the figures).
+# Ground truth: the dump's panic from the guest's console, System.map.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pty.sh"
+V=$LKDB_VMLINUX
+d=$(shared_dump) || exit 1
+D=$d/vmcore.elf
+trap 'pty_cleanup; rm -rf "$TMP"' EXIT
+
+start_pty dump "$LKDB_BIN" "$V" "$D"
+poll 120 at_prompt || { pane | diag; bail_out "no prompt from lkdb on the dump"; }
+check "the prompt appears, naming the dump" in_pane "^lkdb: $D \\[ELF\\]: Linux $LKDB_KVER"
+lpid=$(pane_lkdb_pid)
+sleep 2
+
+run_cmd 'p jiffies'
+check "after a pause, a gdb command answers (p jiffies)" answered_in '^\$[0-9]+ = [0-9]+$' 60
+echo "# p jiffies answered ${ANSWER_MS:-?} ms after Enter"
+run_cmd 'info registers rip'
+check "info registers answers with the panicking CPU's rip" \
+    wait_output '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <[a-z_]'
+
+# Long output goes through the pager; q gives the prompt back.
+run_cmd 'ptype struct task_struct'
+check "a long answer stops in the pager (less)" \
+    poll 30 bash -c "tmux -S '$SOCK' capture-pane -p -t '$SESSION' | grep -qE '^type = struct task_struct|^    [a-z].*;$' && tmux -S '$SOCK' capture-pane -p -t '$SESSION' | tail -n 1 | grep -qE '^:|\\(END\\)'"
+think
+keys q
+check "q leaves the pager for the prompt" wait_last '^lkdb>$' 15
+run_cmd 'list panic'
+check "list panic answers from panic's source place (kernel/panic.c)" \
+    wait_output 'kernel/panic\.c'
+
+# Tab: a kernel symbol from gdb.
+think
+type_text 'p init_uts'
+keys Tab
+check "Tab completes a kernel symbol (init_uts -> init_uts_ns)" \
+    wait_last '^lkdb> p init_uts_ns$'
+clear_line
+
+# lkdb's commands, piped and redirected as crash users do.
+panic_pid=$(tr -d '\r' <"$d/console.log" | sed -n 's/.*CPU: [0-9]* PID: \([0-9]*\) Comm: sh .*/\1/p' | head -n 1)
+run_cmd 'ps | grep " sh$"'
+check "ps | grep: the shell that panicked (console: PID ${panic_pid:-?})" \
+    wait_output "^> +${panic_pid:-none} .* sh\$"
+run_cmd "bt -a > $TMP/bt.txt"
+check "bt -a > FILE writes the backtraces to the file, not the terminal" \
+    bash -c "$(declare -f poll); poll 20 grep -qE '^ *#[0-9]+ \\[[0-9a-f]{16}\\] sysrq_handle_crash at ' '$TMP/bt.txt'"
+check "... and nothing of them in the terminal" not in_pane 'sysrq_handle_crash at '
+run_cmd "sys >> $TMP/bt.txt"
+check "sys >> FILE appends" poll 20 grep -q '^       PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$TMP/bt.txt"
+run_cmd 'log | tail -n 2'
+check "log | tail -n 2: the log's last lines" wait_output 'Kernel Offset: 0x[0-9a-f]+ from 0xffffffff81000000'
+
+# Ctrl-C breaks a long gdb command; the session goes on.
+run_cmd 'info functions .'
+sleep 2
+mark
+keys C-c
+check "Ctrl-C breaks a long gdb command and the prompt comes back" \
+    poll 30 seen_then_prompt 'Quit|interrupted'
+run_cmd 'p 6*7'
+check "the session goes on after the interrupted command" wait_output '^\$[0-9]+ = 42$'
+
+think
+keys C-d
+check "Ctrl-D leaves with status 0" poll 30 in_pane '^LKDB-EXITED 0$'
+left_behind() { pgrep -f "lkdb-dump-server .*$D" || pgrep -P "${lpid:-1}"; }
+check "no gdb or lkdb-dump-server is left behind" poll 10 not left_behind
+check "the terminal's modes are as before lkdb" tty_restored
+done_testing
