@@ -48,6 +48,9 @@ run qemu "$FIXTURE" --
 check "lkdb qemu without QEMU arguments is refused" err_is 2 'no QEMU arguments after'
 run qemu -r :1 "$FIXTURE" -- -kernel x
 check "lkdb qemu with --remote is refused" err_is 2 'QEMU is the target'
+run qemu --no-wait "$FIXTURE" -- -kernel x
+check "lkdb qemu --no-wait is refused in one line (it always waits)" \
+    err_is 2 '^lkdb: lkdb qemu always waits; --no-wait does not apply$'
 run qemu "$FIXTURE" -- -kernel x -nographic
 check "lkdb qemu -nographic is refused before QEMU starts" err_is 2 'drop -nographic'
 run qemu "$FIXTURE" -- -kernel x -s
