@@ -57,6 +57,15 @@ wait_for() {
         sleep 0.2
     done
 }
+# wait_for_count FILE ERE N SECONDS: until N lines of FILE match (a
+# message that may already be there from an earlier event); 1 at the deadline.
+wait_for_count() {
+    local deadline=$((SECONDS + $4))
+    until (($(grep -acE -- "$2" "$1" 2>/dev/null) >= $3)); do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
 done_testing() {
     echo "1..$tap_n"
     [[ $tap_failed == 0 ]]
