@@ -15,6 +15,7 @@
 #    by the shell itself), the last log lines as the console has them;
 #  - no breakpoint is left (after detach the guest runs through the
 #    places lkdb stopped at);
+#  - attached to the panicked guest afterwards, sys names the panic;
 #  - a breakpoint on a module's init function set before the module
 #    exists hits when the guest inserts it; after rmmod its symbols are gone;
 #  - QEMU killed while lkdb waits: a message and exit, not a hang.
@@ -212,6 +213,13 @@ check "lkdb's breakpoints: panic and __die, hardware" \
 # How fast is for scripts/bench-panic-report.sh; here only a figure.
 times=$(sed -n 's/^lkdb: timing: .* report printed \([0-9.]*\) s after the stop.*/\1/p' "$TMP/err")
 echo "# report times (s): $(tr '\n' ' ' <<<"$times")"
+
+# The panicked kernel, live: sys names the panic (panic_cpu is set).
+"$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null
+"$LKDB" -q -r ":$port" "$V" -c sys >"$TMP/sys.out" 2>"$TMP/sys.err"
+diag "$TMP/sys.err"
+check "live sys on the panicked guest shows the console's panic message" \
+    grep -qxF '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$TMP/sys.out"
 
 # --- QEMU dies while lkdb waits -------------------------------------------
 timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 1' >"$TMP/lost.out" 2>"$TMP/lost.err" &
