@@ -13,7 +13,8 @@
 # with the module appended to a copy of the initrd and insmods it before
 # the crash, after first checking that a dump taken without it is refused
 # with a clear message.
-
+#
+# Global --json: ps and log give the text's rows as JSON.
 #
 # Environment: LKDB_DUMP_PROBE, the dump-probe binary (set by meson).
 . "$(dirname "$0")/lib.sh"
@@ -272,6 +273,48 @@ for kind in elf flat; do
     check "ps on the $kind dump: the panicking sh is running ('>') in state RU" \
         awk '$1 == ">" && $NF == "sh" && $6 == "RU" { f = 1 } END { exit !f }' "$TMP/ps.rows"
     check "ps on the $kind dump: one '>' per CPU" test "$(grep -c '^>' "$TMP/ps.out")" = 2
+    # Global --json: one JSON document per command, the text's rows.
+    "$LKDB" -q "$V" "${dump[$kind]}" -c log >"$TMP/log.out" 2>"$TMP/log.err"
+    "$LKDB" -q --json "$V" "${dump[$kind]}" -c ps -c log >"$TMP/json.out" 2>"$TMP/json.err"
+    status=$?
+    diag "$TMP/log.err" "$TMP/json.err"
+    check "--json -c ps -c log on the $kind dump: exit 0, no warnings" test $status = 0 -a ! -s "$TMP/json.err"
+    check "--json on the $kind dump: ps and log are valid JSON with the text's rows (pid, ppid, task, state, comm; log lines)" \
+        python3 - "$TMP/json.out" "$TMP/ps.out" "$TMP/log.out" <<'PY'
+import json, re, sys
+raw = open(sys.argv[1], encoding='utf-8').read()
+dec, docs, i = json.JSONDecoder(), [], 0
+while raw[i:].strip():
+    i += len(raw[i:]) - len(raw[i:].lstrip())
+    doc, i = dec.raw_decode(raw, i)
+    docs.append(doc)
+ps, log = docs
+# ps: '>' PID PPID CPU TASK ST %MEM VSZ RSS COMM ([COMM] for kernel threads)
+text = []
+for l in open(sys.argv[2], encoding='utf-8', errors='replace').read().splitlines():
+    m = re.match(r'^([> ])\s*(\d+)\s+(\d+)\s+\S+\s+([0-9a-f]{16})\s+(\S+)\s+\S+\s+\S+\s+\S+\s+(.*)$', l)
+    if m:
+        text.append((m[1] == '>', int(m[2]), int(m[3]), m[4], m[5], m[6]))
+js = [(t['running'], t['pid'], t['ppid'], t['task'], t['state'],
+       '[%s]' % t['comm'] if t['kernel_thread'] else t['comm']) for t in ps]
+# log: the text's lines rebuilt from the records, as the text mode shows
+# them (a prefix on each line of a record, control bytes as \xNN)
+def shown(line):
+    return ''.join('\\x%02x' % ord(c) if (ord(c) < 0x20 and c != '\t') or ord(c) == 0x7f else c
+                   for c in line)
+lines = []
+for r in log:
+    prefix = '[%5d.%06d]' % (r['ts_nsec'] // 10**9, r['ts_nsec'] % 10**9 // 1000)
+    if r['caller'] is not None:
+        prefix += '[%6s]' % r['caller']
+    lines += ['%s %s' % (prefix, shown(t)) for t in r['text'].split('\n')]
+log_text = open(sys.argv[3], encoding='utf-8', errors='replace').read().splitlines()
+print('# ps: %d text rows, %d JSON; log: %d text lines, %d from %d JSON records'
+      % (len(text), len(js), len(log_text), len(lines), len(log)))
+bad = [a for a, b in zip(text, js) if a != b][:2] + [a for a, b in zip(log_text, lines) if a != b][:2]
+print('# first differences: %r' % bad)
+sys.exit(0 if text and js == text and log and lines == log_text else 1)
+PY
 done
 
 # The wrong vmlinux for a dump: refused before gdb starts, naming both.
