@@ -2,8 +2,7 @@
 # Attaching with KASLR on: lkdb finds the same offset the guest reports in
 # /proc/kallsyms, and gdb then reads the release the guest printed on its
 # serial console.  --kaslr-offset: the guest's own offset is taken without
-# the probe, a wrong one is refused naming it.  --no-index-cache: gdb
-# answers and writes no index.
+# the probe, a wrong one is refused naming it.
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -82,22 +81,4 @@ diag "$TMP/err"
 check "--kaslr-offset $wrong (2 MiB off): refused, exit 2, one line naming the offset (and the detach note)" \
     bash -c "test $status = 2 && test \$(grep -vc '^lkdb: detached from' '$TMP/err') = 1 &&
              grep -qE '^lkdb: .*KASLR offset $wrong: ' '$TMP/err' && ! grep -q '= 1' '$TMP/out'"
-
-# gdb's index cache: a cold start writes it under $XDG_CACHE_HOME/lkdb/
-# gdb-index; with --no-index-cache nothing is written there and gdb answers.
-index_files() { find "$1/lkdb/gdb-index" -type f 2>/dev/null | wc -l; }
-XDG_CACHE_HOME=$TMP/cache-on "$LKDB" -q -r ":$port" "$V" -c 'p init_uts_ns.name.release' \
-    >"$TMP/out" 2>"$TMP/err"
-diag "$TMP/err"
-check "a cold start writes gdb's index under XDG_CACHE_HOME/lkdb/gdb-index" \
-    test "$(index_files "$TMP/cache-on")" -gt 0
-XDG_CACHE_HOME=$TMP/cache-off "$LKDB" -q --no-index-cache -r ":$port" "$V" \
-    -c 'p init_uts_ns.name.release' >"$TMP/out" 2>"$TMP/err"
-status=$?
-diag "$TMP/err"
-check "--no-index-cache: gdb still answers (the console's release)" \
-    bash -c "test $status = 0 && grep -qF '\"$release\"' '$TMP/out'"
-check "--no-index-cache: no index file under XDG_CACHE_HOME/lkdb/gdb-index" \
-    test "$(index_files "$TMP/cache-off")" = 0
-rm -rf "$TMP/cache-on" "$TMP/cache-off"
 done_testing

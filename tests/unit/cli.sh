@@ -207,6 +207,17 @@ check "no XDG_CACHE_HOME and no HOME: no index cache, and a note says so" \
              grep -q '^lkdb: no cache directory (neither XDG_CACHE_HOME nor HOME' '$TMP/err' &&
              ! test -e '$TMP/cwd/.cache'"
 
+# --no-index-cache: gdb answers and no index is written, where the same
+# start without it writes one.
+index_files() { find "$1/lkdb/gdb-index" -type f 2>/dev/null | wc -l; }
+XDG_CACHE_HOME=$TMP/cache-on run -q "$FIXTURE" -c 'p sizeof(linux_banner) > 10'
+check "a start writes gdb's index under XDG_CACHE_HOME/lkdb/gdb-index" \
+    test "$(index_files "$TMP/cache-on")" -gt 0
+XDG_CACHE_HOME=$TMP/cache-off run -q --no-index-cache "$FIXTURE" -c 'p sizeof(linux_banner) > 10'
+check "--no-index-cache: gdb answers, no index file under XDG_CACHE_HOME/lkdb/gdb-index" \
+    bash -c "test \$(cat '$TMP/status') = 0 && grep -qx '\$1 = 1' '$TMP/out' &&
+             test $(index_files "$TMP/cache-off") = 0"
+
 # -x FILE is not inherited by what lkdb starts while it runs: gdb's shell
 # (a grandchild of lkdb) reads the flags of lkdb's descriptor for FILE;
 # O_CLOEXEC is 02000000 (bit 19) in fdinfo's octal flags.
