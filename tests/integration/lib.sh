@@ -5,6 +5,7 @@
 #   LKDB          the lkdb binary under test
 #   LKDB_SCRIPTS  the source tree's scripts/ directory
 #   LKDB_GUESTS   where guest directories live (in the build tree)
+# and, optional, LKDB_SHARED_DUMP_DIR (scripts/test.sh): see shared_dump.
 # The fixture (kernel, vmlinux, initrd) comes from scripts/fixture.sh's cache.
 set -uo pipefail
 
