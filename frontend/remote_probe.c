@@ -177,6 +177,18 @@ struct lkdb_error *remote_probe(const char *remote, int timeout_s)
 					"cannot attach to %s: the connection was closed without an answer (no gdb stub there?)",
 					remote);
 	} else {
+		/*
+		 * QEMU's stub serves one client; this connection waits in its
+		 * listen queue.  When the other debugger leaves, QEMU takes it,
+		 * pauses the guest for it and finds it closed: the guest would
+		 * stay paused with nobody attached.  A detach queued behind the
+		 * probe lets it run on.  ("D;1": QEMU refuses a bare "D" once
+		 * a gdb has turned on multiprocess mode, which it never resets.)
+		 */
+		static const char detach[] = "$D;1#b0";
+		if (send(fd, detach, sizeof(detach) - 1, MSG_NOSIGNAL) < 0) {
+			/* gone already: nothing queued to pause the guest */
+		}
 		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
 					"cannot attach to %s: connected, but no gdb stub answered within %d s (is another debugger attached to it?)",
 					remote, timeout_s);

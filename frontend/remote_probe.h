@@ -8,7 +8,9 @@
  *
  * The probe sends one qSupported packet and reads the first byte of the
  * answer.  QEMU's stub pauses the guest when a client connects, as gdb's
- * own connection right after would.
+ * own connection right after would.  Given up on a busy stub, the probe
+ * queues a detach behind it, so that the guest runs on once QEMU takes
+ * the connection.
  */
 #ifndef LKDB_REMOTE_PROBE_H
 #define LKDB_REMOTE_PROBE_H

@@ -58,22 +58,11 @@ static bool line_matches(enum panic_stop_kind kind, const char *line,
 		"Oops: ", "stack segment: ", "invalid opcode: ",
 		"double fault: ",
 	};
-	static const char *const warn_prefixes[] = { "WARNING: " };
-	const char *const *prefixes;
-	size_t n;
-	switch (kind) {
-	case PANIC_STOP_PANIC:
-		prefixes = panic_prefixes;
-		n = 1;
-		break;
-	case PANIC_STOP_OOPS:
+	const char *const *prefixes = panic_prefixes;
+	size_t n = 1;
+	if (kind == PANIC_STOP_OOPS) {
 		prefixes = oops_prefixes;
 		n = sizeof(oops_prefixes) / sizeof(oops_prefixes[0]);
-		break;
-	default:
-		prefixes = warn_prefixes;
-		n = 1;
-		break;
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t plen = strlen(prefixes[i]);
@@ -88,6 +77,14 @@ struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 				       const char **line_ret,
 				       size_t *len_ret)
 {
+	/*
+	 * __warn() prints its own "WARNING: CPU: C PID: P at FILE:LINE"
+	 * (kernel/panic.c); the stop is at its entry, so any WARNING line
+	 * already in the log is an earlier warning's.
+	 */
+	if (kind == PANIC_STOP_WARN)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "a warning's line is logged after the stop, by __warn itself");
 	size_t looked = 0;
 	for (size_t i = log->nr_records; i-- > 0 &&
 	     looked < PANIC_REASON_RECORDS; looked++) {

@@ -61,7 +61,8 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind);
  *  - oops: the first line printed for it: "BUG: ...", "kernel BUG at ...",
  *    "general protection fault...", "Oops: ...", "stack segment: ...",
  *    "invalid opcode: ...", "double fault: ...";
- *  - warning: "WARNING: ...".
+ *  - warning: none (NOT_FOUND): the stop on __warn comes before the line
+ *    __warn prints, and a WARNING line in the log is an earlier warning's.
  * *line_ret points into the record's text (not NUL-terminated at the line
  * end: *len_ret is the length).  NOT_FOUND when no such line is there.
  */

@@ -85,6 +85,10 @@ $integration && suites+=(integration)
 log "tests: ${suites[*]}"
 # The shared guest of the integration suite lives until we stop it.
 trap 'scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true' EXIT
+# The dump tests share one dump of a panicked guest (lib.sh's shared_dump),
+# made afresh in each run; the ASan pass below reads the same one.
+export LKDB_SHARED_DUMP_DIR=$BUILD/guests/shared-dump
+rm -rf "$LKDB_SHARED_DUMP_DIR"
 run_suites "$BUILD" "${suites[@]}"
 scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
 

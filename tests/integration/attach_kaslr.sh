@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Attaching with KASLR on: lkdb finds the same offset the guest reports in
 # /proc/kallsyms, and gdb then reads the release the guest printed on its
-# serial console.
+# serial console.  --kaslr-offset: the guest's own offset is taken without
+# the probe, a wrong one is refused naming it.
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -10,7 +11,7 @@ release=$(sed -n 's/^LKDB-RELEASE: //p' "$g/console.log" | tr -d '\r' | head -1)
 expected_offset=$(guest_kaslr_offset "$g")
 echo "# console release: $release, guest _text offset: $expected_offset"
 
-"$LKDB" -r ":$port" "$LKDB_VMLINUX" -c 'p init_uts_ns.name.release' \
+LKDB_MI_TRACE=$TMP/probe.trace "$LKDB" -r ":$port" "$LKDB_VMLINUX" -c 'p init_uts_ns.name.release' \
     >"$TMP/out" 2>"$TMP/err"
 status=$?
 diag "$TMP/out" "$TMP/err"
@@ -52,4 +53,32 @@ check "info threads lists both CPUs" \
     test "$(grep -c 'Thread 1\.' "$TMP/out")" = 2
 check "gdb's backtrace shows a kernel frame with a source line" \
     grep -qE '^#0 .* at [a-z].*\.[ch]:[0-9]+' "$TMP/out"
+# --kaslr-offset.  gdb's memory reads before lkdb loads the symbols are
+# the KASLR probe: LKDB_MI_TRACE logs every MI command lkdb sends.
+reads_before_symbols() {
+    sed '/^>>> .*add-symbol-file/q' "$1" |
+        grep -oE '^>>> [0-9]*-data-read-memory-bytes 0x[0-9a-f]+ [0-9]+' | awk '{ print $3 }'
+}
+banner_link=$(nm "$V" | awk '$3 == "linux_banner" { print $1 }')
+banner_at=$(printf '0x%x' $((0x$banner_link + expected_offset)))
+probe_reads=$(reads_before_symbols "$TMP/probe.trace" | wc -l)
+echo "# without --kaslr-offset: $probe_reads reads before the symbols; linux_banner is at $banner_at"
+check "without --kaslr-offset lkdb probes (more than one read before the symbols)" \
+    test "$probe_reads" -gt 1
+LKDB_MI_TRACE=$TMP/given.trace "$LKDB" --kaslr-offset "$expected_offset" -r ":$port" "$V" \
+    -c 'p init_uts_ns.name.release' >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/out" "$TMP/err"
+check "--kaslr-offset $expected_offset (the guest's): exit 0, gdb reads the console's release" \
+    bash -c "test $status = 0 && grep -qF '\"$release\"' '$TMP/out' &&
+             grep -qF 'KASLR offset $expected_offset' '$TMP/err'"
+check "--kaslr-offset $expected_offset: no probe, one read before the symbols: linux_banner at $banner_at" \
+    test "$(reads_before_symbols "$TMP/given.trace" | tr '\n' ' ')" = "$banner_at "
+wrong=$(printf '0x%x' $((expected_offset + 0x200000)))
+"$LKDB" --kaslr-offset "$wrong" -r ":$port" "$V" -c 'p 1' >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/err"
+check "--kaslr-offset $wrong (2 MiB off): refused, exit 2, one line naming the offset (and the detach note)" \
+    bash -c "test $status = 2 && test \$(grep -vc '^lkdb: detached from' '$TMP/err') = 1 &&
+             grep -qE '^lkdb: .*KASLR offset $wrong: ' '$TMP/err' && ! grep -q '= 1' '$TMP/out'"
 done_testing

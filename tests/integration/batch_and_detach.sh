@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch mode: -c, -x and a non-terminal stdin run in order; the exit status
-# says whether any command failed; quitting detaches and the guest keeps
-# running.
+# says whether any command failed; quitting (quit, q, exit) detaches and the
+# guest keeps running.  A second lkdb while one holds the stub gives up
+# within --connect-timeout and does not leave the guest paused.
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -62,6 +63,17 @@ j2=$(sed -n 's/^\$1 = //p' "$TMP/out2")
 echo "# jiffies $j1 -> $j2"
 check "jiffies advanced between sessions" test "${j2:-0}" -gt "${j1:-0}"
 
+# q and exit are quit: the script ends there, status 0, the guest runs on.
+for alias in q exit; do
+    "$LKDB" -q -r ":$port" "$V" -c 'p 6*7' -c "$alias" -c 'p 99' >"$TMP/$alias.out" 2>&1
+    status=$?
+    diag "$TMP/$alias.out"
+    check "$alias ends the script with status 0 (later commands do not run)" \
+        bash -c "test $status = 0 && grep -q '= 42' '$TMP/$alias.out' && ! grep -q '= 99' '$TMP/$alias.out'"
+    check "$alias: the guest runs after detach (agent answers)" \
+        bash -c "'$GUEST_SH' run '$g' 'echo alive-after-$alias' 10 | grep -q alive-after-$alias"
+done
+
 # A session that arms lkdb's breakpoints (--wait: panic and __die, and
 # do_init_module and free_module for module symbols), stopped by Ctrl-C and
 # ended: a breakpoint left in QEMU would stop the guest with nobody
@@ -70,6 +82,14 @@ timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 6*7' -c 'info breakpoints' \
     >"$TMP/wait.out" 2>"$TMP/wait.err" &
 pid=$!
 wait_for "$TMP/wait.err" 'waiting for a panic' 60 || echo "# lkdb did not say it waits"
+# Meanwhile the stub is held: another lkdb connects (QEMU queues it), gets
+# no answer and says so within --connect-timeout.
+"$LKDB" -q --connect-timeout 2 -r ":$port" "$V" -c 'p 1' >"$TMP/busy.out" 2>"$TMP/busy.err"
+status=$?
+diag "$TMP/busy.err"
+check "a second lkdb while one holds the stub: exit 2, one line within --connect-timeout 2" \
+    bash -c "test $status = 2 && test \$(wc -l <'$TMP/busy.err') = 1 &&
+             grep -qF 'connected, but no gdb stub answered within 2 s (is another debugger attached' '$TMP/busy.err'"
 kill -INT $pid
 wait $pid
 status=$?
@@ -83,6 +103,10 @@ armed() {
     done
 }
 check "the session had breakpoints in panic, __die, do_init_module, free_module" armed
+# QEMU takes the queued connection of the lkdb that gave up once the
+# session above has left, and pauses the guest for it.
+check "the guest runs after both: the connection that gave up does not leave it paused" \
+    bash -c "'$GUEST_SH' run '$g' 'echo alive-after-busy' 10 | grep -q alive-after-busy"
 # Through both paths whether or not an earlier test left crashme loaded.
 if "$GUEST_SH" run "$g" 'grep -q "^crashme " /proc/modules && echo loaded' 20 |
     grep -q loaded; then

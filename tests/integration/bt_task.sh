@@ -4,35 +4,27 @@
 # waiting for its children, and the panic (sysrq c: the shell "sh" writes
 # "c" to /proc/sysrq-trigger with write(2), system call 1, and panics in
 # sysrq_handle_crash).
-#   live: bt -a (a header per CPU), bt 1 (init sleeps: through schedule to
-#         the system call entry, the user's registers), task 1, errors
-#   dump: bt (the panicking sh: sysrq_handle_crash, panic, the entry with
-#         ORIG_RAX 1 and user CS), -l file:line, --json = the text's frames,
-#         bt SLEEPER through schedule and the nanosleep path (ORIG_RAX of
-#         clock_nanosleep), bt -a, errors; task SLEEPER makes gdb's frames
-#         the sleeper's (gdb's own backtrace, frame, info locals).
+#   live (the shared guest; --no-guest-ram: every read through gdb and
+#         QEMU's stub): bt -a (a header per CPU), bt 1 (init sleeps: through
+#         schedule to the system call entry, the user's registers), task 1,
+#         errors
+#   dump (the shared dump): bt (the panicking sh: sysrq_handle_crash,
+#         panic, the entry with ORIG_RAX 1 and user CS), -l file:line,
+#         --json = the text's frames, bt SLEEPER through schedule and the
+#         nanosleep path (ORIG_RAX of clock_nanosleep), bt -a, errors;
+#         task SLEEPER makes gdb's frames the sleeper's (gdb's own
+#         backtrace, frame, info locals).
 #         The test module is loaded before the panic: mod -s + sym give its
 #         file:line on the dump (objdump -dl of the .ko is the truth).
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
-g=''
-cleanup() {
-    [[ -z $g ]] || "$GUEST_SH" stop "$g" >/dev/null 2>&1 || true
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 if ! grep -q 'qemu_fw_cfg' "$LKDB_KERNEL_DIR/boot-modules.list" 2>/dev/null; then
     echo "1..0 # SKIP qemu_fw_cfg is not loaded at boot: the dump would have no VMCOREINFO"
     exit 0
 fi
-g=$(own_guest bt --sleepers 2 --mem 256) || exit 1
+g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
-read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)
-sleepers=("${sleepers[@]:1}")
-echo "# sleepers: ${sleepers[*]}"
-[[ ${#sleepers[@]} -ge 1 ]] || { echo "Bail out! no LKDB-SLEEPERS on the console"; exit 1; }
-s1=${sleepers[0]}
 ncpus=$("$GUEST_SH" run "$g" 'grep -c ^processor /proc/cpuinfo' | tr -d '\r' | tail -1)
 
 # lkdb NAME ARGS...: output in $TMP/NAME.out and .err, status in $TMP/NAME.st
@@ -51,13 +43,13 @@ one_line_error() { # NAME TEXT
 header_re='^PID: +[0-9]+ +TASK: +[0-9a-f]{16} +CPU: +[0-9-]+ +COMMAND: "'
 
 # --- live --------------------------------------------------------------------
-lkdb live-all -r ":$port" "$V" -c 'bt -a'
+lkdb live-all --no-guest-ram -r ":$port" "$V" -c 'bt -a'
 check "live: bt -a exits 0" test "$(st live-all)" = 0
 check "live: bt -a has one crash header per CPU ($ncpus)" \
     test "$(grep -cE "$header_re" "$TMP/live-all.out")" = "$ncpus"
 check "live: bt -a shows frames" grep -qE '^ #1 \[[0-9a-f]{16}\] ' "$TMP/live-all.out"
 
-lkdb live-bt1 -r ":$port" "$V" -c 'bt 1'
+lkdb live-bt1 --no-guest-ram -r ":$port" "$V" -c 'bt 1'
 check "live: bt 1 has init's header" \
     grep -qE '^PID: +1 +TASK: +[0-9a-f]{16} +CPU: +[0-9-]+ +COMMAND: "init"' "$TMP/live-bt1.out"
 check "live: bt 1 (sleeping) goes through schedule" grep -qE '^ *#[0-9]+ \[[0-9a-f]{16}\] schedule at ' "$TMP/live-bt1.out"
@@ -65,38 +57,32 @@ check "live: bt 1 ends at the system call entry with the user's registers" \
     bash -c "grep -qE '\] entry_SYSCALL_64[a-z_]* at ' '$TMP/live-bt1.out' &&
              tail -n1 '$TMP/live-bt1.out' | grep -qE 'ORIG_RAX: [0-9a-f]{16}  CS: 0033  SS: 002b'"
 
-lkdb live-task -r ":$port" "$V" -c 'task 1' -c 'p $task->pid'
+lkdb live-task --no-guest-ram -r ":$port" "$V" -c 'task 1' -c 'p $task->pid'
 check "live: task 1 exits 0" test "$(st live-task)" = 0
 check "live: task 1 prints init's header, STATE and \$task" \
     bash -c "grep -qE '^PID: +1 .*COMMAND: \"init\"' '$TMP/live-task.out' &&
              grep -q '^STATE: ' '$TMP/live-task.out' && grep -qx '\\\$1 = 1' '$TMP/live-task.out'"
-lkdb live-bad -r ":$port" "$V" -c 'bt 99999'
+lkdb live-bad --no-guest-ram -r ":$port" "$V" -c 'bt 99999'
 check "live: bt 99999 is a one-line error naming the PID" \
     one_line_error live-bad 'no task with PID 99999'
 
 # --- panic, dump -------------------------------------------------------------
-# The test module is loaded before the panic: on the dump, mod -s + sym
-# must give its file:line (ground truth: objdump -dl of the .ko).
-"$GUEST_SH" run "$g" 'insmod /crashme.ko' >/dev/null 2>&1
-# Ground truth for sys: the taint mask and the zones' present pages.
-"$GUEST_SH" run "$g" 'cat /proc/sys/kernel/tainted; grep -w present /proc/zoneinfo' |
-    tr -d '\r' >"$TMP/guest-mem"
-kaslr=$(guest_kaslr_offset "$g")
-"$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
-"$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null ||
-    { echo "Bail out! the guest did not panic"; exit 1; }
-# The panicked kernel, live: sys names the panic (panic_cpu is set).
-"$LKDB" -q -r ":$(guest_port "$g")" "$V" -c sys >"$TMP/sys.out" 2>"$TMP/sys.err"
-diag "$TMP/sys.err"
-check "live sys on the panicked guest shows the console's panic message" \
-    grep -qxF '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$TMP/sys.out"
-"$GUEST_SH" dump "$g" "$TMP/vmcore.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
-    { diag "$TMP/dump.err"; echo "Bail out! no dump"; exit 1; }
-cp "$g/console.log" "$TMP/console.log"
-GUEST_CONSOLE=$TMP/console.log
-"$GUEST_SH" stop "$g" >/dev/null 2>&1
-g=''
-D="$TMP/vmcore.elf"
+# crashme.ko was loaded before the panic: on the dump, mod -s + sym must
+# give its file:line (ground truth: objdump -dl of the .ko).
+d=$(shared_dump) || exit 1
+D=$d/vmcore.elf
+GUEST_CONSOLE=$d/console.log
+read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$GUEST_CONSOLE" | tr -d '\r' | cut -d' ' -f2-)
+sleepers=("${sleepers[@]:1}")
+echo "# the dumped guest's sleepers: ${sleepers[*]}"
+[[ ${#sleepers[@]} -ge 1 ]] || bail_out "no LKDB-SLEEPERS on the dumped guest's console"
+s1=${sleepers[0]}
+# Ground truth for sys and bt -a: the dumped guest's taint mask, zones'
+# present pages, CPUs and _text, read in the guest before the panic.
+dump_cpus=$(shared_fact "$d" cpus)
+text=$(shared_fact "$d" text)
+[[ -n $dump_cpus && -n $text ]] || bail_out "no cpus or text in $d/guest-proc"
+kaslr=$(printf '0x%x' $((0x$text - 0xffffffff81000000)))
 
 frame_re() { echo "^ *#[0-9]+ \\[[0-9a-f]{16}\\] $1 at [0-9a-f]{16}"; }
 lkdb panicker "$V" "$D" -c 'bt' -c 'bt -l' -c 'bt --json'
@@ -149,8 +135,8 @@ PY
 # sys, mod and log -m as crash shows them.  Ground truth: the guest's
 # /proc/sys/kernel/tainted and zoneinfo, and crash itself where it is right.
 lkdb crashlike "$V" "$D" -c sys -c 'sys -t' -c mod -c 'log -m'
-tainted=$(head -n1 "$TMP/guest-mem")
-present=$(awk '$1 == "present" { s += $2 } END { print s }' "$TMP/guest-mem")
+tainted=$(shared_fact "$d" tainted)
+present=$(awk '$1 == "present" { s += $2 } END { print s }' "$d/guest-proc")
 memory=$(crash_memory "$present")
 echo "# guest: tainted $tainted, present pages $present ($memory)"
 check "dump: sys MEMORY is the guest's present pages as crash rounds them ($memory)" \
@@ -205,8 +191,8 @@ check "dump: bt 0x$addr (the task's address) is the same task" \
 
 lkdb all "$V" "$D" -c 'bt -a'
 check "dump: bt -a exits 0" test "$(st all)" = 0
-check "dump: bt -a has one header per CPU ($ncpus)" \
-    test "$(grep -cE "$header_re" "$TMP/all.out")" = "$ncpus"
+check "dump: bt -a has one header per CPU ($dump_cpus)" \
+    test "$(grep -cE "$header_re" "$TMP/all.out")" = "$dump_cpus"
 check "dump: bt -a shows the panicking sh with sysrq_handle_crash and panic" \
     bash -c "grep -qE '^PID: .*COMMAND: \"sh\"' '$TMP/all.out' &&
              grep -qE '$(frame_re sysrq_handle_crash)' '$TMP/all.out' &&
@@ -274,5 +260,4 @@ check "dump: task (the selected CPU's) then p \$task->pid" \
     bash -c "test \$(cat '$TMP/cur.st') = 0 &&
              pid=\$(sed -nE 's/^PID: +([0-9]+) .*/\\1/p' '$TMP/cur.out' | head -n1) &&
              grep -qx \"\\\$1 = \$pid\" '$TMP/cur.out'"
-rm -f "$D"
 done_testing

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A real dump damaged on purpose: the kernel's lists are what a memory
-# corruption hits first, and a debugger must still answer.  A dump of the
-# running guest is patched in copies (ELF: physical address -> file offset
-# from its program headers):
+# corruption hits first, and a debugger must still answer.  The suite's
+# shared dump of a panicked guest (lib.sh's shared_dump) is patched in
+# copies (ELF: physical address -> file offset from its program headers):
 #   - a sleeper's tasks.next pointing back at init's node (a cycle),
 #   - a sleeper's tasks.next set to LIST_POISON1 (unreadable),
 #   - the modules list head's next set to LIST_POISON1,
@@ -12,23 +12,13 @@
 # the rest is the intact dump and the guest's own LKDB-SLEEPERS line.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
-g=''
-cleanup() {
-    [[ -z $g ]] || "$GUEST_SH" stop "$g" >/dev/null 2>&1 || true
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
 
-g=$(own_guest damaged --sleepers 3 --mem 192) || exit 1
-read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)
+d=$(shared_dump) || exit 1
+intact=$d/vmcore.elf
+read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$d/console.log" | tr -d '\r' | cut -d' ' -f2-)
 sleepers=("${sleepers[@]:1}")
 echo "# sleepers: ${sleepers[*]}"
-[[ ${#sleepers[@]} -ge 2 ]] || { echo "Bail out! no LKDB-SLEEPERS on the console"; exit 1; }
-"$GUEST_SH" dump "$g" "$TMP/intact.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
-    { diag "$TMP/dump.err"; echo "Bail out! no dump"; exit 1; }
-"$GUEST_SH" stop "$g" >/dev/null 2>&1
-g=''
-chmod u+w "$TMP/intact.elf"
+[[ ${#sleepers[@]} -ge 2 ]] || bail_out "fewer than 2 LKDB-SLEEPERS on the dumped guest's console"
 
 # lkdb NAME DUMP ARGS...: output in $TMP/NAME.out/.err, status in .st
 lkdb() {
@@ -43,7 +33,7 @@ st() { cat "$TMP/$1.st"; }
 # the damage; not 2 (lkdb could not start), the timeout (124) or a signal.
 ended_cleanly() { local s; s=$(st "$1"); [[ $s == 0 || $s == 1 ]]; }
 
-lkdb facts "$TMP/intact.elf" -c 'ps --json' -c 'p/x page_offset_base' -c 'p/x phys_base' \
+lkdb facts "$intact" -c 'ps --json' -c 'p/x page_offset_base' -c 'p/x phys_base' \
     -c 'p/x &modules' -c 'p/x &((struct task_struct *)0)->tasks' \
     -c 'p/x &((struct task_struct *)0)->thread.sp'
 hexval() { sed -nE "s/^\\\$$1 = (0x[0-9a-f]+)$/\\1/p" "$TMP/facts.out"; }
@@ -88,16 +78,16 @@ PY
 }
 poison=dead000000000100
 node() { printf '%x' $((0x$1 + tasks_off)); }
-patch "$TMP/intact.elf" "$TMP/cycle.elf" direct "$(node "$t1")" "$(node "$init")" ||
+patch "$intact" "$TMP/cycle.elf" direct "$(node "$t1")" "$(node "$init")" ||
     bail_out "cannot patch the dump (cycle)"
-patch "$TMP/intact.elf" "$TMP/poison.elf" direct "$(node "$t1")" "$poison" ||
+patch "$intact" "$TMP/poison.elf" direct "$(node "$t1")" "$poison" ||
     bail_out "cannot patch the dump (poisoned task)"
-patch "$TMP/intact.elf" "$TMP/modules.elf" image "${modules#0x}" "$poison" ||
+patch "$intact" "$TMP/modules.elf" image "${modules#0x}" "$poison" ||
     bail_out "cannot patch the dump (modules list)"
-patch "$TMP/intact.elf" "$TMP/stack.elf" direct "$(printf '%x' $((0x$t2 + sp_off)))" ffffc9ffdead0000 ||
+patch "$intact" "$TMP/stack.elf" direct "$(printf '%x' $((0x$t2 + sp_off)))" ffffc9ffdead0000 ||
     bail_out "cannot patch the dump (saved stack pointer)"
 
-lkdb intact-ps "$TMP/intact.elf" -c ps
+lkdb intact-ps "$intact" -c ps
 n_intact=$(grep -cE '^[ >]+[0-9]+ ' "$TMP/intact-ps.out")
 
 lkdb cycle "$TMP/cycle.elf" -c ps -c "bt $s2"

@@ -7,10 +7,14 @@
 # panic, LKDB-MODULES; and the vmlinux's own linux_banner.
 #
 # The guest kernel hands VMCOREINFO to QEMU (-device vmcoreinfo, see
-# guest.sh) only once its qemu_fw_cfg driver is loaded.  If the fixture's
-# initramfs does not load it at boot, this test appends the module to a
-# copy of the initrd and insmods it before the crash, after first checking
-# that a dump taken without it is refused with a clear message.
+# guest.sh) only once its qemu_fw_cfg driver is loaded.  When the fixture's
+# initramfs loads it at boot, the dumps are the suite's shared ones
+# (lib.sh's shared_dump).  Otherwise this test boots a guest of its own
+# with the module appended to a copy of the initrd and insmods it before
+# the crash, after first checking that a dump taken without it is refused
+# with a clear message.
+#
+# Global --json: ps and log give the text's rows as JSON.
 #
 # Environment: LKDB_DUMP_PROBE, the dump-probe binary (set by meson).
 . "$(dirname "$0")/lib.sh"
@@ -39,12 +43,12 @@ probe() {
 }
 size_of() { stat -c %s "$1"; }
 
-# --- a guest whose kernel can hand VMCOREINFO to QEMU ---------------------
-fw_cfg_at_boot=false
-if grep -q 'qemu_fw_cfg' "$LKDB_KERNEL_DIR/boot-modules.list" 2>/dev/null; then
-    fw_cfg_at_boot=true
-else
-    ko=$LKDB_MODULES_DIR/kernel/drivers/firmware/qemu_fw_cfg.ko
+# --- the dumps ------------------------------------------------------------
+# own_dumps: a guest whose kernel hands VMCOREINFO to QEMU only once
+# qemu_fw_cfg.ko is inserted: a dump before that is refused; then the
+# panic and both dumps into $TMP, its console into $console.
+own_dumps() {
+    local ko=$LKDB_MODULES_DIR/kernel/drivers/firmware/qemu_fw_cfg.ko
     if [[ ! -f $ko ]]; then
         echo "1..0 # SKIP $ko not in the fixture (a partial modules tree); the guest needs it for VMCOREINFO"
         exit 0
@@ -54,21 +58,15 @@ else
     cp "$ko" "$TMP/extra/lkdb-extra/"
     if ! (cd "$TMP/extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$TMP/extra.cpio.gz" ||
         ! cat "$LKDB_INITRD" "$TMP/extra.cpio.gz" >"$TMP/initrd.gz"; then
-        echo "Bail out! cannot build the initrd with qemu_fw_cfg.ko"
-        exit 1
+        bail_out "cannot build the initrd with qemu_fw_cfg.ko"
     fi
     export LKDB_INITRD=$TMP/initrd.gz
-fi
-g=$(own_guest dump --sleepers 2 --mem 256) || exit 1
-
-if $fw_cfg_at_boot; then
-    ok 0 "a dump without VMCOREINFO is refused # SKIP qemu_fw_cfg is loaded at boot"
-else
+    g=$(own_guest dump --sleepers 2 --mem 256) || exit 1
     # No VMCOREINFO yet: dump-guest-memory also works on a running guest.
     "$GUEST_SH" dump "$g" "$TMP/novmci.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
         diag "$TMP/dump.err"
     "$PROBE" "$TMP/novmci.elf" >"$TMP/novmci.out" 2>"$TMP/novmci.err"
-    status=$?
+    local status=$?
     diag "$TMP/novmci.err"
     check "a dump without VMCOREINFO is refused, naming the file and -device vmcoreinfo" \
         test $status != 0 -a "$(wc -l <"$TMP/novmci.err")" = 1 \
@@ -76,44 +74,44 @@ else
     rm -f "$TMP/novmci.elf"
     "$GUEST_SH" run "$g" 'insmod /lkdb-extra/qemu_fw_cfg.ko' >"$TMP/insmod.out" 2>&1 ||
         diag "$TMP/insmod.out"
+    check "the guest handed its VMCOREINFO to QEMU (fw_cfg etc/vmcoreinfo)" \
+        "$GUEST_SH" run "$g" 'test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo'
+    "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
+    "$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null || bail_out "the guest did not panic"
+    "$GUEST_SH" dump "$g" "$TMP/vmcore.elf" --format elf >/dev/null 2>"$TMP/dump.err"
+    "$GUEST_SH" dump "$g" "$TMP/vmcore.flat" --format kdump-zlib >/dev/null 2>>"$TMP/dump.err"
+    diag "$TMP/dump.err"
+    console=$(tr -d '\r' <"$g/console.log")
+    "$GUEST_SH" stop "$g" >/dev/null 2>&1
+    g=''
+    dump=([elf]=$TMP/vmcore.elf [flat]=$TMP/vmcore.flat)
+}
+declare -A dump
+if grep -q 'qemu_fw_cfg' "$LKDB_KERNEL_DIR/boot-modules.list" 2>/dev/null; then
+    d=$(shared_dump) || exit 1
+    ok 0 "a dump without VMCOREINFO is refused # SKIP qemu_fw_cfg is loaded at boot"
+    check "the guest handed its VMCOREINFO to QEMU (fw_cfg etc/vmcoreinfo)" \
+        test "$(shared_fact "$d" vmcoreinfo)" = yes
+    console=$(tr -d '\r' <"$d/console.log")
+    dump=([elf]=$d/vmcore.elf [flat]=$d/vmcore.flat)
+else
+    own_dumps
 fi
-check "the guest handed its VMCOREINFO to QEMU (fw_cfg etc/vmcoreinfo)" \
-    "$GUEST_SH" run "$g" 'test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo'
-
-# --- panic, ground truth, dumps ----------------------------------------------
-"$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1
-"$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null ||
-    { echo "Bail out! the guest did not panic"; exit 1; }
-console=$(tr -d '\r' <"$g/console.log")
 release=$(sed -n 's/^LKDB-RELEASE: //p' <<<"$console" | head -n1)
 offset=$(sed -n 's/.*Kernel Offset: \(0x[0-9a-f]*\) from 0xffffffff81000000.*/\1/p' <<<"$console" | head -n1)
 modules=$(sed -n 's/^LKDB-MODULES: *//p' <<<"$console" | head -n1)
 echo "# console: release $release, Kernel Offset $offset, modules: $modules"
-[[ -n $release && -n $offset ]] || { echo "Bail out! no LKDB-RELEASE or Kernel Offset on the console"; exit 1; }
-
-t0=$(date +%s.%N)
-"$GUEST_SH" dump "$g" "$TMP/vmcore.elf" --format elf >/dev/null 2>"$TMP/dump.err"
-elf_status=$?
-t1=$(date +%s.%N)
-"$GUEST_SH" dump "$g" "$TMP/vmcore.flat" --format kdump-zlib >/dev/null 2>>"$TMP/dump.err"
-flat_status=$?
-t2=$(date +%s.%N)
-diag "$TMP/dump.err"
-"$GUEST_SH" stop "$g" >/dev/null 2>&1
-g=''
-check "QEMU wrote the ELF dump" test $elf_status = 0 -a -s "$TMP/vmcore.elf"
+[[ -n $release && -n $offset ]] || bail_out "no LKDB-RELEASE or Kernel Offset on the console"
+check "QEMU wrote the ELF dump" test -s "${dump[elf]}"
 check "QEMU wrote the kdump-zlib dump in the flattened format" \
-    test $flat_status = 0 -a "$(head -c 12 "$TMP/vmcore.flat" 2>/dev/null)" = makedumpfile
-awk -v a="$(size_of "$TMP/vmcore.elf")" -v b="$(size_of "$TMP/vmcore.flat")" \
-    -v t0="$t0" -v t1="$t1" -v t2="$t2" 'BEGIN {
-        printf "# dump sizes: ELF %d bytes (dumped in %.1fs), flattened %d bytes (%.1fs)\n",
-            a, t1 - t0, b, t2 - t1 }'
+    test "$(head -c 12 "${dump[flat]}" 2>/dev/null)" = makedumpfile
+echo "# dump sizes: ELF $(size_of "${dump[elf]}") bytes, flattened $(size_of "${dump[flat]}") bytes"
 
 # --- both dumps read the same kernel, through its page tables -----------------
 for kind in elf flat; do
     name=ELF format=ELF
     [[ $kind == flat ]] && name=flattened format=flattened
-    probe "$kind" "$TMP/vmcore.$kind"
+    probe "$kind" "${dump[$kind]}"
     check "$name: dump_open succeeds" test $? = 0
     out=$TMP/$kind.out
     check "$name: format is $format" test "$(value format "$out")" = "$format"
@@ -145,9 +143,9 @@ check "ELF and flattened dumps read the same kernel" \
 
 # --- makedumpfile -R -----------------------------------------------------------
 if command -v makedumpfile >/dev/null 2>&1; then
-    makedumpfile -R "$TMP/vmcore.R" <"$TMP/vmcore.flat" >"$TMP/R.log" 2>&1
+    makedumpfile -R "$TMP/vmcore.R" <"${dump[flat]}" >"$TMP/R.log" 2>&1
     check "makedumpfile -R reassembles the flattened dump" test $? = 0
-    "$PROBE" --reassemble "$TMP/vmcore.flat" "$TMP/vmcore.ours" >"$TMP/ours.out" 2>&1
+    "$PROBE" --reassemble "${dump[flat]}" "$TMP/vmcore.ours" >"$TMP/ours.out" 2>&1
     diag "$TMP/ours.out"
     check "our reassembly is byte for byte makedumpfile -R's" cmp "$TMP/vmcore.R" "$TMP/vmcore.ours"
     rm -f "$TMP/vmcore.ours"
@@ -169,14 +167,14 @@ else
 fi
 
 # --- truncated copies: clear one-line errors -----------------------------------
-head -c 1M "$TMP/vmcore.elf" >"$TMP/trunc.elf"
+head -c 1M "${dump[elf]}" >"$TMP/trunc.elf"
 "$PROBE" "$TMP/trunc.elf" >/dev/null 2>"$TMP/trunc.err"
 status=$?
 diag "$TMP/trunc.err"
 check "a truncated ELF dump (1 MiB) is refused: one line naming it, 'truncated'" \
     test $status = 1 -a "$(wc -l <"$TMP/trunc.err")" = 1 \
     -a -n "$(grep -F "$TMP/trunc.elf: truncated" "$TMP/trunc.err")"
-head -c 1M "$TMP/vmcore.flat" >"$TMP/trunc.flat"
+head -c 1M "${dump[flat]}" >"$TMP/trunc.flat"
 "$PROBE" "$TMP/trunc.flat" >/dev/null 2>"$TMP/trunc.err"
 status=$?
 diag "$TMP/trunc.err"
@@ -187,7 +185,7 @@ check "a truncated flattened dump (1 MiB) is refused: one line naming it, 'trunc
 # --- corrupt page data: libkdumpfile's error, spelt right ------------------
 # The reassembled kdump-compressed dump with the start of every zlib page
 # overwritten: reading any page fails to decompress.
-"$PROBE" --reassemble "$TMP/vmcore.flat" "$TMP/vmcore.kd" >/dev/null 2>&1
+"$PROBE" --reassemble "${dump[flat]}" "$TMP/vmcore.kd" >/dev/null 2>&1
 python3 - "$TMP/vmcore.kd" >"$TMP/spoil.out" 2>&1 <<'PY'
 import struct, sys
 f = open(sys.argv[1], 'r+b')
@@ -235,14 +233,14 @@ chmod +x "$TMP/server-no-tmp"
 for kind in elf flat; do
     server_env=()
     [[ $kind == flat ]] && server_env=(LKDB_DUMP_SERVER="$TMP/server-no-tmp")
-    env "${server_env[@]}" "$LKDB" "$V" "$TMP/vmcore.$kind" -c 'p init_uts_ns.name.release' \
+    env "${server_env[@]}" "$LKDB" "$V" "${dump[$kind]}" -c 'p init_uts_ns.name.release' \
         -c 'info threads' -c 'thread apply all bt 8' -c log \
         >"$TMP/lkdb.out" 2>"$TMP/lkdb.err"
     status=$?
     diag "$TMP/lkdb.err"
     check "lkdb on the $kind dump: exit 0" test $status = 0
     check "lkdb on the $kind dump: names the dump, its format and the offset" \
-        grep -qE "^lkdb: $TMP/vmcore.$kind \[.*\]: Linux $release, 2 CPUs, KASLR offset $offset\$" "$TMP/lkdb.err"
+        grep -qE "^lkdb: ${dump[$kind]} \[.*\]: Linux $release, 2 CPUs, KASLR offset $offset\$" "$TMP/lkdb.err"
     check "lkdb on the $kind dump: gdb reads the release the console printed${server_env:+ (the server reads the copy lkdb reassembled)}" \
         grep -qF "\"$release\"" "$TMP/lkdb.out"
     check "lkdb on the $kind dump: one gdb thread per CPU" \
@@ -253,18 +251,18 @@ for kind in elf flat; do
         grep -qF "$panic_line" "$TMP/lkdb.out"
     check "lkdb on the $kind dump: log ends with the console's last kernel line" \
         bash -c "grep '^\[' '$TMP/lkdb.out' | tail -1 | grep -qF -- '$last_line'"
-    "$LKDB" -q "$V" "$TMP/vmcore.$kind" -c sys -c 'sys --json' >"$TMP/sys.out" 2>"$TMP/sys.err"
+    "$LKDB" -q "$V" "${dump[$kind]}" -c sys -c 'sys --json' >"$TMP/sys.out" 2>"$TMP/sys.err"
     status=$?
     diag "$TMP/sys.err"
     check "sys on the $kind dump: exit 0, no warnings" test $status = 0 -a ! -s "$TMP/sys.err"
     check "sys on the $kind dump: PANIC is the console's panic line" \
         grep -qxF "       PANIC: \"$panic_line\"" "$TMP/sys.out"
     check "sys on the $kind dump: DUMPFILE names the file and its format" \
-        grep -qE "^    DUMPFILE: $TMP/vmcore\.$kind  \[(ELF|flattened)\]\$" "$TMP/sys.out"
+        grep -qE "^    DUMPFILE: ${dump[$kind]}  \[(ELF|flattened)\]\$" "$TMP/sys.out"
     check "sys on the $kind dump: RELEASE is the console's" grep -qxF "     RELEASE: $release" "$TMP/sys.out"
     check "sys on the $kind dump: 2 CPUs" grep -qE '^        CPUS: 2( |$)' "$TMP/sys.out"
     sleepers=$(grep -a -m1 '^LKDB-SLEEPERS:' <<<"$console" | cut -d' ' -f3-)
-    "$LKDB" -q "$V" "$TMP/vmcore.$kind" -c ps >"$TMP/ps.out" 2>"$TMP/ps.err"
+    "$LKDB" -q "$V" "${dump[$kind]}" -c ps >"$TMP/ps.out" 2>"$TMP/ps.err"
     check "ps on the $kind dump: exit 0, no warnings" test $? = 0 -a ! -s "$TMP/ps.err"
     sed 's/^>/> /' "$TMP/ps.out" >"$TMP/ps.rows"   # '>' as a field of its own
     check "ps on the $kind dump: the console named the sleepers" test -n "$sleepers"
@@ -275,11 +273,53 @@ for kind in elf flat; do
     check "ps on the $kind dump: the panicking sh is running ('>') in state RU" \
         awk '$1 == ">" && $NF == "sh" && $6 == "RU" { f = 1 } END { exit !f }' "$TMP/ps.rows"
     check "ps on the $kind dump: one '>' per CPU" test "$(grep -c '^>' "$TMP/ps.out")" = 2
+    # Global --json: one JSON document per command, the text's rows.
+    "$LKDB" -q "$V" "${dump[$kind]}" -c log >"$TMP/log.out" 2>"$TMP/log.err"
+    "$LKDB" -q --json "$V" "${dump[$kind]}" -c ps -c log >"$TMP/json.out" 2>"$TMP/json.err"
+    status=$?
+    diag "$TMP/log.err" "$TMP/json.err"
+    check "--json -c ps -c log on the $kind dump: exit 0, no warnings" test $status = 0 -a ! -s "$TMP/json.err"
+    check "--json on the $kind dump: ps and log are valid JSON with the text's rows (pid, ppid, task, state, comm; log lines)" \
+        python3 - "$TMP/json.out" "$TMP/ps.out" "$TMP/log.out" <<'PY'
+import json, re, sys
+raw = open(sys.argv[1], encoding='utf-8').read()
+dec, docs, i = json.JSONDecoder(), [], 0
+while raw[i:].strip():
+    i += len(raw[i:]) - len(raw[i:].lstrip())
+    doc, i = dec.raw_decode(raw, i)
+    docs.append(doc)
+ps, log = docs
+# ps: '>' PID PPID CPU TASK ST %MEM VSZ RSS COMM ([COMM] for kernel threads)
+text = []
+for l in open(sys.argv[2], encoding='utf-8', errors='replace').read().splitlines():
+    m = re.match(r'^([> ])\s*(\d+)\s+(\d+)\s+\S+\s+([0-9a-f]{16})\s+(\S+)\s+\S+\s+\S+\s+\S+\s+(.*)$', l)
+    if m:
+        text.append((m[1] == '>', int(m[2]), int(m[3]), m[4], m[5], m[6]))
+js = [(t['running'], t['pid'], t['ppid'], t['task'], t['state'],
+       '[%s]' % t['comm'] if t['kernel_thread'] else t['comm']) for t in ps]
+# log: the text's lines rebuilt from the records, as the text mode shows
+# them (a prefix on each line of a record, control bytes as \xNN)
+def shown(line):
+    return ''.join('\\x%02x' % ord(c) if (ord(c) < 0x20 and c != '\t') or ord(c) == 0x7f else c
+                   for c in line)
+lines = []
+for r in log:
+    prefix = '[%5d.%06d]' % (r['ts_nsec'] // 10**9, r['ts_nsec'] % 10**9 // 1000)
+    if r['caller'] is not None:
+        prefix += '[%6s]' % r['caller']
+    lines += ['%s %s' % (prefix, shown(t)) for t in r['text'].split('\n')]
+log_text = open(sys.argv[3], encoding='utf-8', errors='replace').read().splitlines()
+print('# ps: %d text rows, %d JSON; log: %d text lines, %d from %d JSON records'
+      % (len(text), len(js), len(log_text), len(lines), len(log)))
+bad = [a for a, b in zip(text, js) if a != b][:2] + [a for a, b in zip(log_text, lines) if a != b][:2]
+print('# first differences: %r' % bad)
+sys.exit(0 if text and js == text and log and lines == log_text else 1)
+PY
 done
 
 # The wrong vmlinux for a dump: refused before gdb starts, naming both.
 other=$(dirname "$LKDB")/../tests/unit/vmlinux-fixture
-"$LKDB" "$other" "$TMP/vmcore.elf" -c 'p 1' >"$TMP/lkdb.out" 2>"$TMP/lkdb.err"
+"$LKDB" "$other" "${dump[elf]}" -c 'p 1' >"$TMP/lkdb.out" 2>"$TMP/lkdb.err"
 status=$?
 diag "$TMP/lkdb.err"
 check "a vmlinux of another build is refused for the dump (exit 2, one line)" \

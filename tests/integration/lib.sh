@@ -5,6 +5,7 @@
 #   LKDB          the lkdb binary under test
 #   LKDB_SCRIPTS  the source tree's scripts/ directory
 #   LKDB_GUESTS   where guest directories live (in the build tree)
+# and, optional, LKDB_SHARED_DUMP_DIR (scripts/test.sh): see shared_dump.
 # The fixture (kernel, vmlinux, initrd) comes from scripts/fixture.sh's cache.
 set -uo pipefail
 
@@ -53,6 +54,15 @@ diag() { sed 's/^/# /' "$@"; }
 wait_for() {
     local deadline=$((SECONDS + $3))
     until grep -qE -- "$2" "$1" 2>/dev/null; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
+# wait_for_count FILE ERE N SECONDS: until N lines of FILE match (a
+# message that may already be there from an earlier event); 1 at the deadline.
+wait_for_count() {
+    local deadline=$((SECONDS + $4))
+    until (($(grep -acE -- "$2" "$1" 2>/dev/null) >= $3)); do
         ((SECONDS < deadline)) || return 1
         sleep 0.2
     done
@@ -122,22 +132,43 @@ crash_memory() {
 }
 
 # A dump of a panicked fixture guest (crashme.ko loaded, then sysrq c),
-# made once per test run and shared: $LKDB_GUESTS/shared-dump/vmcore.elf
-# (QEMU ELF) and vmcore.flat (QEMU -z, flattened kdump-compressed), with
-# the guest's console.log.  Use as: d=$(shared_dump) || exit 1
+# made once per test run and shared: $LKDB_SHARED_DUMP_DIR (scripts/test.sh
+# sets it, so the ASan pass reads the same dump), else
+# $LKDB_GUESTS/shared-dump.  In it: vmcore.elf (QEMU ELF), vmcore.flat
+# (QEMU -z, flattened kdump-compressed), the guest's console.log, and
+# guest-proc, the guest's own view just before the panic (ground truth):
+#   tainted N        /proc/sys/kernel/tainted
+#   cpus N           processors in /proc/cpuinfo
+#   text ADDR        _text in /proc/kallsyms (KASLR offset: minus 0xffffffff81000000)
+#   vmcoreinfo yes   the kernel handed VMCOREINFO to QEMU (fw_cfg), else no
+#   present N        one line per zone of /proc/zoneinfo
+# 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
+# fixture (kernel, initrd or crashme.ko changed) is made again.
+# Use as: d=$(shared_dump) || exit 1
 shared_dump() {
-    local dir=$LKDB_GUESTS/shared-dump
-    mkdir -p "$LKDB_GUESTS"
-    exec 8>"$LKDB_GUESTS/shared-dump.lock"
+    local dir=${LKDB_SHARED_DUMP_DIR:-$LKDB_GUESTS/shared-dump}
+    local stamp
+    stamp=$(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+        "$LKDB_CRASHME_KO" | tr '\n' ' ')
+    mkdir -p "$(dirname "$dir")"
+    exec 8>"$dir.lock"
     flock 8
-    if [[ ! -s $dir/vmcore.elf || ! -s $dir/vmcore.flat ]]; then
-        local g=$LKDB_GUESTS/dump-source
+    if [[ ! -s $dir/vmcore.elf || ! -s $dir/vmcore.flat || ! -s $dir/guest-proc ||
+          $(cat "$dir/fixture" 2>/dev/null) != "$stamp" ]]; then
+        local g=$dir-source
         "$GUEST_SH" stop "$g" >/dev/null 2>&1
         rm -rf "$dir" "$g"
         mkdir -p "$dir" "$g"
+        local facts='echo tainted $(cat /proc/sys/kernel/tainted);'
+        facts+=' echo cpus $(grep -c ^processor /proc/cpuinfo);'
+        facts+=' echo text $(grep " _text$" /proc/kallsyms | cut -d" " -f1);'
+        facts+=' if test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo;'
+        facts+=' then echo vmcoreinfo yes; else echo vmcoreinfo no; fi;'
+        facts+=' grep -w present /proc/zoneinfo'
         {
-            "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 &&
+            "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 --mem 256 &&
                 "$GUEST_SH" run "$g" 'insmod /crashme.ko' &&
+                "$GUEST_SH" run "$g" "$facts" >"$dir/guest-proc.part" &&
                 "$GUEST_SH" run "$g" --no-wait 'echo c > /proc/sysrq-trigger' &&
                 "$GUEST_SH" wait "$g" 'end Kernel panic' 60 &&
                 "$GUEST_SH" dump "$g" "$dir/vmcore.elf.part" --format elf &&
@@ -146,13 +177,19 @@ shared_dump() {
         local status=$?
         cp "$g/console.log" "$dir/console.log" 2>/dev/null
         "$GUEST_SH" stop "$g" >/dev/null 2>&1
+        rm -rf "$g"
         if ((status)); then
             flock -u 8
             bail_out "the shared dump could not be made"
         fi
+        mv "$dir/guest-proc.part" "$dir/guest-proc"
         mv "$dir/vmcore.elf.part" "$dir/vmcore.elf"
         mv "$dir/vmcore.flat.part" "$dir/vmcore.flat"
+        chmod a-w "$dir"/vmcore.*
+        printf '%s\n' "$stamp" >"$dir/fixture"
     fi
     flock -u 8
     echo "$dir"
 }
+# shared_fact DIR KEY: a value from a shared dump's guest-proc
+shared_fact() { awk -v k="$2" '$1 == k { print $2; exit }' "$1/guest-proc"; }

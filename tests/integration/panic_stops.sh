@@ -3,6 +3,9 @@
 # ends panicked):
 #  - Ctrl-C while lkdb --wait waits stops the guest; the -c commands run;
 #    the guest runs on after lkdb detaches;
+#  - a WARN (crashme's WARN_ON) stops lkdb with --break-on-warn: the
+#    report names the WARN's task, its RIP and source line as the console
+#    shows them; without --break-on-warn lkdb --wait waits on through it;
 #  - the crashme module's NULL dereference stops lkdb in the oops path:
 #    the report names crashme_write at the offset the console's RIP line
 #    shows, its source line from the module's debug info (the line in
@@ -12,6 +15,7 @@
 #    by the shell itself), the last log lines as the console has them;
 #  - no breakpoint is left (after detach the guest runs through the
 #    places lkdb stopped at);
+#  - attached to the panicked guest afterwards, sys names the panic;
 #  - a breakpoint on a module's init function set before the module
 #    exists hits when the guest inserts it; after rmmod its symbols are gone;
 #  - QEMU killed while lkdb waits: a message and exit, not a hang.
@@ -85,8 +89,64 @@ check "rmmod: lkdb's own stop in free_module is not shown" \
 check "after detach no breakpoint is left: insmod and rmmod run through" \
     bash -c "'$GUEST_SH' run '$g' 'insmod /crashme.ko && rmmod crashme && echo alive' 20 | grep -q alive"
 
-# --- oops, continue, panic -------------------------------------------------
+# --- WARN: a stop with --break-on-warn only ----------------------------------
+# Writing "3" to /proc/crashme runs WARN_ON(1); the kernel prints its
+# "WARNING: CPU: C PID: P at FILE:LINE" and goes on.
 "$GUEST_SH" run "$g" 'insmod /crashme.ko' >/dev/null
+warn_src=$(grep -n 'WARN_ON(1);' "$LKDB_SCRIPTS/crashme/crashme.c" | cut -d: -f1)
+timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 6*7' >"$TMP/nowarn.out" 2>"$TMP/nowarn.err" &
+pid=$!
+wait_for "$TMP/nowarn.err" 'waiting for a panic' 60
+# The shell's next command runs only once the WARN is over: the guest was
+# not held in __warn.
+"$GUEST_SH" run "$g" 'echo 3 > /proc/crashme; echo LKDB-WARNED' 60 >"$TMP/nowarn.run" 2>&1
+wait_for_count "$console" '---\[ end trace' 1 60
+kill -INT $pid
+wait $pid
+status=$?
+diag "$TMP/nowarn.out" "$TMP/nowarn.err"
+check "without --break-on-warn: the guest runs through a WARN (the shell goes on)" \
+    grep -qx LKDB-WARNED "$TMP/nowarn.run"
+check "without --break-on-warn: lkdb --wait is still waiting after the WARN (no report; Ctrl-C stops it)" \
+    bash -c "test $status = 0 && ! grep -q '^\*\*\* ' '$TMP/nowarn.out' &&
+             grep -q 'stopped (interrupted)' '$TMP/nowarn.err' && grep -q '= 42' '$TMP/nowarn.out'"
+
+timeout 120 "$LKDB" -r ":$port" "$V" --wait --break-on-warn --module-path "$moddir" \
+    -c 'info breakpoints' >"$TMP/warn.out" 2>"$TMP/warn.err" &
+pid=$!
+wait_for "$TMP/warn.err" 'waiting for a panic' 60
+"$GUEST_SH" run --no-wait "$g" 'echo LKDB-WARN-PID: $$ >/dev/console; echo 3 > /proc/crashme'
+wait $pid
+status=$?
+diag "$TMP/warn.out" "$TMP/warn.err"
+# The kernel prints the WARN once lkdb has detached.
+wait_for_count "$console" 'WARNING: CPU: ' 2 60
+# This WARN's lines: those after the shell's marker.
+warn_con=$(tr -d '\r' <"$console" | sed -n '/^LKDB-WARN-PID: /,$p')
+warn_pid=$(sed -n '1s/^LKDB-WARN-PID: \([0-9]*\)$/\1/p' <<<"$warn_con")
+read -r con_cpu con_pid < <(grep -m1 -a 'WARNING: CPU: ' <<<"$warn_con" |
+    sed -nE 's/.*WARNING: CPU: ([0-9]+) PID: ([0-9]+) at .*/\1 \2/p')
+con_rip=$(grep -m1 -aoE 'RIP: 0010:crashme_write\+0x[0-9a-f]+' <<<"$warn_con" | sed 's/RIP: 0010://')
+echo "# console: WARNING on CPU $con_cpu by PID $con_pid (the shell: $warn_pid), RIP $con_rip; WARN_ON at crashme.c:$warn_src"
+report=$(sed -n '/^\*\*\* Kernel warning/,/^\*\*\*$/p' "$TMP/warn.out")
+reason=$(sed -n 's/^\*\*\* Kernel warning on CPU [0-9]*: //p' <<<"$report")
+check "--break-on-warn: the WARN stops lkdb, the commands run after the report (exit 0)" \
+    bash -c "test $status = 0 && grep -q '^\*\*\* Kernel warning on CPU ${con_cpu:-none}: ' '$TMP/warn.out' &&
+             grep -qE '^[0-9]+ +hw breakpoint +keep y .* in __warn ' '$TMP/warn.out'"
+this_warning() {
+    [[ $reason == *crashme.c:$warn_src* ]] &&
+        [[ $reason != *"PID: "* || $reason == *"PID: $con_pid "* ]]
+}
+check "--break-on-warn: the reason is this WARN's (crashme.c:$warn_src${con_pid:+, PID $con_pid if named})" this_warning
+check "--break-on-warn: the report's task is the shell that wrote (PID $warn_pid)" \
+    grep -qE "task: sh \(pid ${warn_pid:-none}\)" <<<"$report"
+check "--break-on-warn: RIP is the console's, with crashme.c:$warn_src" \
+    grep -qE "RIP: 0010:$(sed 's/+/\\+/' <<<"$con_rip") \[crashme\] .*crashme\.c:$warn_src\$" <<<"$report"
+check "--break-on-warn: after detach the guest finishes the WARN and runs" \
+    bash -c "'$GUEST_SH' run '$g' 'echo alive' 20 | grep -q alive"
+
+# --- oops, continue, panic -------------------------------------------------
+traces=$(grep -ac -- '---\[ end trace' "$console")
 timeout 300 "$LKDB" -r ":$port" "$V" --wait --timing --module-path "$moddir" \
     -c 'info breakpoints' -c continue -c 'info breakpoints' \
     >"$TMP/out" 2>"$TMP/err" &
@@ -95,7 +155,7 @@ wait_for "$TMP/err" 'waiting for a panic' 60
 "$GUEST_SH" run --no-wait "$g" 'echo 1 > /proc/crashme'
 wait_for "$TMP/out" '^\*\*\*$' 60
 # The kernel prints its oops once lkdb lets it go on (continue).
-"$GUEST_SH" wait "$g" 'end trace' 60 >/dev/null
+wait_for_count "$console" '---\[ end trace' $((traces + 1)) 60
 "$GUEST_SH" run --no-wait "$g" 'echo LKDB-PANIC-PID: $$ >/dev/console; echo c >/proc/sysrq-trigger'
 wait $pid
 status=$?
@@ -108,7 +168,8 @@ con=$(tr -d '\r' <"$console")
 
 # Ground truth for the oops: the kernel's own lines on the console.
 con_bug=$(grep -m1 -o 'BUG: kernel NULL pointer dereference.*' <<<"$con")
-con_rip=$(grep -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+' <<<"$con" | sed 's/RIP: 0010://')
+con_rip=$(grep -A30 'BUG: kernel NULL' <<<"$con" | grep -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+' |
+    sed 's/RIP: 0010://')
 read -r con_cpu con_pid con_comm < <(grep -m1 -A12 'BUG: kernel NULL' <<<"$con" |
     sed -nE 's/.*CPU: ([0-9]+) PID: ([0-9]+) Comm: ([^ ]+).*/\1 \2 \3/p' | head -1)
 src_line=$(grep -n 'store through NULL' "$LKDB_SCRIPTS/crashme/crashme.c" | cut -d: -f1)
@@ -154,6 +215,13 @@ check "lkdb's breakpoints: panic and __die, hardware" \
 # How fast is for scripts/bench-panic-report.sh; here only a figure.
 times=$(sed -n 's/^lkdb: timing: .* report printed \([0-9.]*\) s after the stop.*/\1/p' "$TMP/err")
 echo "# report times (s): $(tr '\n' ' ' <<<"$times")"
+
+# The panicked kernel, live: sys names the panic (panic_cpu is set).
+"$GUEST_SH" wait "$g" 'end Kernel panic' 60 >/dev/null
+"$LKDB" -q -r ":$port" "$V" -c sys >"$TMP/sys.out" 2>"$TMP/sys.err"
+diag "$TMP/sys.err"
+check "live sys on the panicked guest shows the console's panic message" \
+    grep -qxF '       PANIC: "Kernel panic - not syncing: sysrq triggered crash"' "$TMP/sys.out"
 
 # --- QEMU dies while lkdb waits -------------------------------------------
 timeout 120 "$LKDB" -r ":$port" "$V" --wait -c 'p 1' >"$TMP/lost.out" 2>"$TMP/lost.err" &

@@ -48,6 +48,9 @@ run qemu "$FIXTURE" --
 check "lkdb qemu without QEMU arguments is refused" err_is 2 'no QEMU arguments after'
 run qemu -r :1 "$FIXTURE" -- -kernel x
 check "lkdb qemu with --remote is refused" err_is 2 'QEMU is the target'
+run qemu --no-wait "$FIXTURE" -- -kernel x
+check "lkdb qemu --no-wait is refused in one line (it always waits)" \
+    err_is 2 '^lkdb: lkdb qemu always waits; --no-wait does not apply$'
 run qemu "$FIXTURE" -- -kernel x -nographic
 check "lkdb qemu -nographic is refused before QEMU starts" err_is 2 'drop -nographic'
 run qemu "$FIXTURE" -- -kernel x -s
@@ -203,6 +206,17 @@ check "no XDG_CACHE_HOME and no HOME: no index cache, and a note says so" \
     bash -c "grep -qx 'The index cache is off.' '$TMP/out' &&
              grep -q '^lkdb: no cache directory (neither XDG_CACHE_HOME nor HOME' '$TMP/err' &&
              ! test -e '$TMP/cwd/.cache'"
+
+# --no-index-cache: gdb answers and no index is written, where the same
+# start without it writes one.
+index_files() { find "$1/lkdb/gdb-index" -type f 2>/dev/null | wc -l; }
+XDG_CACHE_HOME=$TMP/cache-on run -q "$FIXTURE" -c 'p sizeof(linux_banner) > 10'
+check "a start writes gdb's index under XDG_CACHE_HOME/lkdb/gdb-index" \
+    test "$(index_files "$TMP/cache-on")" -gt 0
+XDG_CACHE_HOME=$TMP/cache-off run -q --no-index-cache "$FIXTURE" -c 'p sizeof(linux_banner) > 10'
+check "--no-index-cache: gdb answers, no index file under XDG_CACHE_HOME/lkdb/gdb-index" \
+    bash -c "test \$(cat '$TMP/status') = 0 && grep -qx '\$1 = 1' '$TMP/out' &&
+             test $(index_files "$TMP/cache-off") = 0"
 
 # -x FILE is not inherited by what lkdb starts while it runs: gdb's shell
 # (a grandchild of lkdb) reads the flags of lkdb's descriptor for FILE;

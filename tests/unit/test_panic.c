@@ -76,7 +76,8 @@ TEST(bug_trap_line_inside_a_multi_line_record)
 	printk_log_destroy(log);
 }
 
-TEST(warning_line)
+/* At the stop on __warn its own line is not logged yet: this is another's. */
+TEST(an_earlier_warning_line_is_not_the_reason)
 {
 	static const char *const texts[] = {
 		"WARNING: CPU: 0 PID: 1 at crashme.c:69 crashme_write+0x1/0x2",
@@ -84,8 +85,7 @@ TEST(warning_line)
 	};
 	struct printk_log *log = make_log(texts, 2);
 	char *r = reason(log, PANIC_STOP_WARN);
-	CHECK_STR(r, "WARNING: CPU: 0 PID: 1 at crashme.c:69 crashme_write+0x1/0x2");
-	free(r);
+	CHECK(r == NULL);
 	printk_log_destroy(log);
 }
 
@@ -141,7 +141,7 @@ int main(void)
 	RUN(panic_line_is_the_newest_one);
 	RUN(oops_line_is_the_first_one_printed_for_it);
 	RUN(bug_trap_line_inside_a_multi_line_record);
-	RUN(warning_line);
+	RUN(an_earlier_warning_line_is_not_the_reason);
 	RUN(search_is_bounded_to_the_newest_records);
 	RUN(pt_regs_in_kernel_order);
 	return tap_done();
