@@ -83,7 +83,11 @@ static int run(struct lkdb_options *options, struct qemu_launch *qemu)
 	if (usable && batch)
 		failures += lkdb_run_script(&session);
 	else if (usable && interactive)
-		failures += lkdb_repl(&session);
+		/*
+		 * At the prompt a failed command is the user's to see, not
+		 * the exit status's (gdb's way); a lost target still is.
+		 */
+		lkdb_repl(&session);
 	else if (usable)
 		failures += lkdb_run_stream(&session, stdin, "stdin");
 	if (lkdb_terminating)
@@ -108,7 +112,7 @@ static int run(struct lkdb_options *options, struct qemu_launch *qemu)
 	}
 	if (lkdb_terminating)
 		return 128 + lkdb_terminating;
-	return failures ? EXIT_COMMAND_FAILED : EXIT_OK;
+	return failures || session.target_lost ? EXIT_COMMAND_FAILED : EXIT_OK;
 }
 
 int main(int argc, char **argv)

@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "terminal.h"
+
 /* A child running sh -c command with its stdin on a pipe; *fd_ret writes. */
 static struct lkdb_error *spawn_reader(const char *command, bool pager,
 				       pid_t *pid_ret, int *fd_ret)
@@ -64,9 +66,17 @@ struct lkdb_error *output_open(const struct redirect *r, bool page,
 	case REDIRECT_NONE: {
 		if (!page)
 			return NULL;
+		/*
+		 * exec: the child is the pager itself, not a shell around
+		 * it, so that a Ctrl-C can end it.
+		 */
 		const char *pager = getenv("PAGER");
-		err = spawn_reader(pager && *pager ? pager : "less", true,
-				   &ret->child, &fd);
+		char *command;
+		if (asprintf(&command, "exec %s",
+			     pager && *pager ? pager : "less") < 0)
+			return &lkdb_error_oom;
+		err = spawn_reader(command, true, &ret->child, &fd);
+		free(command);
 		break;
 	}
 	}
@@ -81,6 +91,8 @@ struct lkdb_error *output_open(const struct redirect *r, bool page,
 		return err;
 	}
 	close(fd);
+	if (ret->pager)
+		lkdb_pager_pid = ret->child;
 	return NULL;
 }
 
@@ -101,6 +113,11 @@ void output_close(struct output_sink *sink, bool interrupted)
 		int status;
 		while (waitpid(sink->child, &status, 0) < 0 && errno == EINTR)
 			;
+		/* A pager ended by a signal may not have put the tty back. */
+		if (sink->pager && WIFSIGNALED(status))
+			terminal_restore();
 		sink->child = -1;
 	}
+	if (sink->pager)
+		lkdb_pager_pid = 0;
 }

@@ -10,6 +10,7 @@
 volatile sig_atomic_t lkdb_interrupted;
 volatile sig_atomic_t lkdb_terminating;
 volatile sig_atomic_t lkdb_resized;
+volatile sig_atomic_t lkdb_pager_pid;
 
 static struct {
 	bool have_termios;
@@ -43,6 +44,8 @@ static void on_interrupt(int sig)
 {
 	(void)sig;
 	lkdb_interrupted = 1;
+	if (lkdb_pager_pid > 0)
+		kill(lkdb_pager_pid, SIGTERM);
 }
 
 static void on_terminate(int sig)

@@ -19,6 +19,12 @@ extern volatile sig_atomic_t lkdb_interrupted;
 extern volatile sig_atomic_t lkdb_terminating;
 /* SIGWINCH: the terminal changed size. */
 extern volatile sig_atomic_t lkdb_resized;
+/*
+ * The pager's process while one shows a command's output, else 0.  A
+ * Ctrl-C ends it with the command (lkdb may be blocked writing to it), so
+ * that the prompt comes back.
+ */
+extern volatile sig_atomic_t lkdb_pager_pid;
 
 /*
  * Save the terminal's state and install lkdb's signal handlers: SIGINT,
