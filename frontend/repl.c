@@ -192,6 +192,14 @@ static int read_key(FILE *in)
 int lkdb_repl(struct lkdb_session *s)
 {
 	int failures = 0;
+	/*
+	 * lkdb handles the signals: libedit's own handlers would pass each
+	 * one on to the whole process group (kill(0, sig)), lkdb's parent
+	 * shell included.  Set before anything initializes libedit
+	 * (using_history() does).
+	 */
+	rl_catch_signals = 0;
+	rl_getc_function = read_key;
 	char *hist = history_path();
 	using_history();
 	stifle_history(HISTORY_MAX);
@@ -200,13 +208,6 @@ int lkdb_repl(struct lkdb_session *s)
 	completion_session = s;
 	rl_attempted_completion_function = complete;
 	rl_readline_name = "lkdb";
-	/*
-	 * lkdb handles the signals: libedit's own handlers would pass each
-	 * one on to the whole process group (kill(0, sig)), lkdb's parent
-	 * shell included.
-	 */
-	rl_catch_signals = 0;
-	rl_getc_function = read_key;
 	input_ended = false;
 	while (!s->quit_requested && !lkdb_terminating) {
 		lkdb_interrupted = 0;
