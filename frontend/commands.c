@@ -334,7 +334,11 @@ static void report(struct lkdb_session *s, const char *what,
 		fputs("\n", stderr);
 		s->progress_shown = false;
 	}
-	fprintf(stderr, "lkdb: %s: %s\n", what, err->message);
+	/* Where a walk was when Ctrl-C came is no news to the user. */
+	if (err->code == LKDB_ERROR_INTERRUPTED && strcmp(what, "gdb"))
+		fprintf(stderr, "lkdb: %s: interrupted (Ctrl-C)\n", what);
+	else
+		fprintf(stderr, "lkdb: %s: %s\n", what, err->message);
 	lkdb_error_destroy(err);
 }
 
