@@ -4,87 +4,14 @@
 # gdb commands and kernel symbols, history kept across sessions, Ctrl-C at
 # an idle prompt and on a running guest, long output arriving whole, and
 # Ctrl-D / quit leaving the guest running.
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "Bail out! tmux not installed"
-    exit 1
-fi
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/pty.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
 V=$LKDB_VMLINUX
-if [[ $LKDB == */* ]]; then
-    lkdb_bin=$(realpath "$LKDB")
-else
-    lkdb_bin=$(command -v "$LKDB")
-fi
-# The user's history is not ours to touch.
-export XDG_STATE_HOME=$TMP/state
 HISTORY_FILE=$XDG_STATE_HOME/lkdb/history
-SOCK=$TMP/tmux.sock
-SESSION=''
 
-# Our own tmux server and settings: a long scrollback, and a pane that
-# stays (for its last words) if lkdb dies.
-printf 'set -g history-limit 20000\nset -g remain-on-exit on\n' >"$TMP/tmux.conf"
-tm() { tmux -S "$SOCK" -f "$TMP/tmux.conf" "$@"; }
-
-# The whole pane (scrollback too), wrapped lines joined, trailing blanks
-# and blank lines at the end dropped.
-pane() {
-    tm capture-pane -p -J -S - -E - -t "$SESSION" 2>/dev/null |
-        sed 's/[[:space:]]*$//' |
-        awk '{ l[NR] = $0 } END { n = NR; while (n > 0 && l[n] == "") n--
-                                  for (i = 1; i <= n; i++) print l[i] }'
-}
-last_line() { pane | tail -n 1; }
-# Output since mark (from the line the cursor was on then).
-MARK=1
-mark() { MARK=$(pane | wc -l); ((MARK > 0)) || MARK=1; }
-since_mark() { pane | tail -n +"$MARK"; }
-
-# poll TIMEOUT COMMAND...: until COMMAND succeeds or TIMEOUT seconds pass.
-poll() {
-    local deadline=$((SECONDS + $1))
-    shift
-    while ! "$@"; do
-        ((SECONDS < deadline)) || return 1
-        sleep 0.2
-    done
-}
-last_is() { [[ $(last_line) =~ $1 ]]; }
-seen() { since_mark | grep -qE -- "$1"; }
-# lkdb ended (the wrapper says how) or its pane is gone or dead.
-exited() {
-    pane | grep -qE '^LKDB-EXITED [0-9]+$' ||
-        [[ $(tm display-message -p -t "$SESSION" '#{pane_dead}' 2>/dev/null) != 0 ]]
-}
-at_prompt() { last_is '^lkdb>$'; }
-# wait_last REGEX [TIMEOUT]: the cursor line matches (a completion, a
-# recalled command, a fresh prompt).
-wait_last() { poll "${2:-15}" last_is "$1"; }
-# wait_output REGEX [TIMEOUT]: REGEX seen since the mark and the prompt is
-# back after it.
-wait_output() { poll "${2:-30}" seen_then_prompt "$1"; }
-seen_then_prompt() { seen "$1" && at_prompt; }
-in_pane() { pane | grep -qE -- "$1"; }
-not() { ! "$@"; }
-
-keys() { tm send-keys -t "$SESSION" "$@" 2>/dev/null; }
-type_text() { tm send-keys -t "$SESSION" -l -- "$1" 2>/dev/null; }
-# run_cmd TEXT: type a command and Enter, after marking the pane.
-run_cmd() { mark; type_text "$1"; keys Enter; }
-# clear_line: empty the edit line (Ctrl-U), wait for the bare prompt.
-clear_line() { keys C-u; wait_last '^lkdb>$' 5; }
-
-start_lkdb() {
-    SESSION=$1
-    local cmd
-    cmd=$(printf '%q --no-wait -r %q %q; echo "LKDB-EXITED $?"; exec sleep 3600' \
-        "$lkdb_bin" ":$port" "$V")
-    # More than one argument: tmux runs bash itself, not the user's shell.
-    tm new-session -d -s "$SESSION" -x 160 -y 50 -c "$TMP" \
-        -e "XDG_STATE_HOME=$XDG_STATE_HOME" -- bash -c "$cmd"
-}
+start_lkdb() { start_pty "$1" "$LKDB_BIN" --no-wait -r ":$port" "$V"; }
 
 # If a step failed with lkdb still attached, leave the guest running (a
 # kill would leave the shared guest stopped), then end tmux.
@@ -98,11 +25,7 @@ cleanup() {
         keys Enter
         poll 20 exited
     fi
-    if ((tap_failed)) && [[ -n $SESSION ]]; then
-        echo "# the terminal at the end:"
-        pane | tail -n 40 | diag
-    fi
-    tm kill-server 2>/dev/null
+    pty_cleanup
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -126,27 +49,25 @@ if ! poll 300 at_prompt; then
 fi
 check "the prompt appears after attach" in_pane "^lkdb: attached to :$port"
 
-keys h e Tab
+think; keys h e; think; keys Tab
 check "Tab completes an lkdb command (he -> help)" wait_last '^lkdb> help$'
 clear_line
-keys q u i Tab
+think; keys q u i; think; keys Tab
 check "Tab completes an lkdb command (qui -> quit)" wait_last '^lkdb> quit$'
 clear_line
 # qu is ambiguous, as in gdb: quit and gdb's queue-signal; Tab twice lists.
 mark
-keys q u Tab Tab
+think; keys q u; think; keys Tab; sleep 1; keys Tab
 check "Tab Tab lists the ambiguous qu (quit, queue-signal)" \
     poll 15 seen '(^|[[:space:]])quit([[:space:]]|$)'
 diag < <(since_mark)
 wait_last '^lkdb> qu$' 5
 clear_line
-type_text 'p init_uts'
-keys Tab
+think; type_text 'p init_uts'; think; keys Tab
 check "Tab completes a kernel symbol from gdb (init_uts -> init_uts_ns)" \
     wait_last '^lkdb> p init_uts_ns$'
 clear_line
-type_text 'info regi'
-keys Tab
+think; type_text 'info regi'; think; keys Tab
 check "Tab completes a gdb subcommand (info regi -> info registers)" \
     wait_last '^lkdb> info registers$'
 clear_line
@@ -156,6 +77,8 @@ check "a command typed at the prompt runs" wait_output '^\$[0-9]+ = 42$'
 run_cmd 'p init_uts_ns.name.sysname'
 check "a kernel variable prints" wait_output '^\$[0-9]+ = "Linux"'
 
+# The exact text needs the pager off (its own check is in dump_prompt.sh).
+run_cmd 'set pager off'
 run_cmd 'ptype struct task_struct'
 if wait_output '^}$' 60; then
     # Between the command line and the next prompt: exactly gdb's output.
@@ -184,7 +107,7 @@ check "after Ctrl-C at the prompt commands run" wait_output '^\$[0-9]+ = 10$'
 check "the line being typed at Ctrl-C was dropped, not run" \
     not in_pane '= 99999$'
 # The terminal is back in editing mode (a cooked tty would insert a tab).
-keys h e Tab
+think; keys h e; think; keys Tab
 check "after Ctrl-C at the prompt Tab still completes" wait_last '^lkdb> help$'
 clear_line
 
@@ -198,7 +121,7 @@ check "continue resumes the guest" poll 15 seen '^Continuing\.$'
 sleep 1
 keys C-c
 check "Ctrl-C on a running guest stops it and gives the prompt back" \
-    poll 30 seen_then_prompt 'SIGINT|Interrupt'
+    poll 30 seen_then_prompt '^lkdb: the guest stopped \(Ctrl-C\)$'
 run_cmd 'p jiffies'
 wait_output '^\$[0-9]+ = [0-9]+$'
 j2=$(since_mark | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p' | tail -n 1)
