@@ -59,6 +59,8 @@ struct gdb_driver {
 	unsigned long long awaited;
 	/* When a Ctrl-C was passed to busy gdb as SIGINT, 0 if none. */
 	long interrupted_ms;
+	/* How many times busy gdb got SIGINT (a wait's answer may be Quit). */
+	unsigned long sigints;
 	/* The wait in progress is for a background command's result. */
 	bool background_wait;
 	bool running;
@@ -446,6 +448,7 @@ static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
 	long now = now_ms();
 	if (!background && !d->interrupted_ms) {
 		d->interrupted_ms = now;
+		d->sigints++;
 		if (d->pid > 0)
 			kill(d->pid, SIGINT);
 		return NULL;
@@ -501,12 +504,22 @@ static struct lkdb_error *wait_result_for(struct gdb_driver *d,
 					  struct mi_output **ret)
 {
 	long start = now_ms(), last_tick = start;
+	unsigned long sigints = d->sigints;
 	for (;;) {
 		struct record_node *node;
 		while ((node = queue_pop(&d->incoming))) {
 			node = dispatch(d, node);
 			if (!node)
 				continue;
+			if (node->out->has_token && node->out->token == token &&
+			    d->sigints != sigints &&
+			    node->out->result_class == MI_CLASS_ERROR) {
+				/* gdb's Quit: the Ctrl-C lkdb passed it. */
+				mi_output_destroy(node->out);
+				free(node);
+				return lkdb_error_create(LKDB_ERROR_INTERRUPTED,
+							 "interrupted (Ctrl-C)");
+			}
 			if (node->out->has_token && node->out->token == token) {
 				*ret = node->out;
 				free(node);

@@ -82,8 +82,9 @@ void gdb_driver_destroy(struct gdb_driver *d);
  * Run one MI command and wait up to timeout_ms (GDB_TIMEOUT_NONE: forever)
  * for its result record.  A ^error reply is not an lkdb error: it is in
  * ret->record for the caller to show.  Errors: LKDB_ERROR_TIMEOUT,
- * LKDB_ERROR_GDB_EXITED, LKDB_ERROR_INTERRUPTED (only while gdb was busy and
- * the interrupt could not be delivered), LKDB_ERROR_INVALID.
+ * LKDB_ERROR_GDB_EXITED, LKDB_ERROR_INTERRUPTED (a Ctrl-C while gdb was
+ * busy: gdb answered with an error after it, or did not answer in time),
+ * LKDB_ERROR_INVALID.
  */
 struct lkdb_error *gdb_driver_call(struct gdb_driver *d, unsigned flags,
 				   int timeout_ms, const char *operation,

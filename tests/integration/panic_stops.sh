@@ -122,8 +122,9 @@ diag "$TMP/warn.out" "$TMP/warn.err"
 # The kernel prints the WARN once lkdb has detached.
 wait_for_count "$console" 'WARNING: CPU: ' 2 60
 # This WARN's lines: those after the shell's marker.
-warn_con=$(tr -d '\r' <"$console" | sed -n '/^LKDB-WARN-PID: /,$p')
-warn_pid=$(sed -n '1s/^LKDB-WARN-PID: \([0-9]*\)$/\1/p' <<<"$warn_con")
+# (the marker may share its line with a kernel message on the console)
+warn_con=$(tr -d '\r' <"$console" | sed -n '/LKDB-WARN-PID: /,$p')
+warn_pid=$(sed -n '1s/.*LKDB-WARN-PID: \([0-9]*\).*/\1/p' <<<"$warn_con")
 read -r con_cpu con_pid < <(grep -m1 -a 'WARNING: CPU: ' <<<"$warn_con" |
     sed -nE 's/.*WARNING: CPU: ([0-9]+) PID: ([0-9]+) at .*/\1 \2/p')
 con_rip=$(grep -m1 -aoE 'RIP: 0010:crashme_write\+0x[0-9a-f]+' <<<"$warn_con" | sed 's/RIP: 0010://')
@@ -141,7 +142,7 @@ check "--break-on-warn: the reason is this WARN's (crashme.c:$warn_src${con_pid:
 check "--break-on-warn: the report's task is the shell that wrote (PID $warn_pid)" \
     grep -qE "task: sh \(pid ${warn_pid:-none}\)" <<<"$report"
 check "--break-on-warn: RIP is the console's, with crashme.c:$warn_src" \
-    grep -qE "RIP: 0010:$(sed 's/+/\\+/' <<<"$con_rip") \[crashme\] .*crashme\.c:$warn_src\$" <<<"$report"
+    grep -qE "RIP: 0010:$(sed 's/+/\\+/' <<<"$con_rip")/0x[0-9a-f]+ \[crashme\] .*crashme\.c:$warn_src\$" <<<"$report"
 check "--break-on-warn: after detach the guest finishes the WARN and runs" \
     bash -c "'$GUEST_SH' run '$g' 'echo alive' 20 | grep -q alive"
 
@@ -179,7 +180,8 @@ check "oops report: the reason is the console's BUG line" \
 check "oops report: the console's task and PID" \
     grep -qE "task: $con_comm \(pid $con_pid\)" <<<"$oops"
 # The kernel's own words: crashme_write+0xOFF/0xSIZE [crashme].
-con_rip_full=$(grep -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+/0x[0-9a-f]+ \[crashme\]' <<<"$con" | sed 's/RIP: 0010://')
+con_rip_full=$(grep -A30 'BUG: kernel NULL' <<<"$con" |
+    grep -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+/0x[0-9a-f]+ \[crashme\]' | sed 's/RIP: 0010://')
 check "oops report: the faulting function, offset and size as the console's RIP" \
     grep -qF "RIP: 0010:${con_rip_full:-none}  " <<<"$oops"
 check "oops report: file:line from the module's debug info" \

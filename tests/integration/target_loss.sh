@@ -16,7 +16,7 @@ diag "$TMP/err"
 echo "# refused after ${elapsed}s"
 check "nothing listening: exit 2 (not the 60 s watchdog)" test $status = 2
 check "nothing listening: error names the address and the cause" \
-    grep -qE "cannot attach to 127.0.0.1:$free_port: .*Connection refused" "$TMP/err"
+    grep -qE "cannot attach to 127.0.0.1:$free_port: connection refused \\(is QEMU running" "$TMP/err"
 check "nothing listening: one line" test "$(wc -l <"$TMP/err")" = 1
 
 g=$(own_guest loss --nokaslr --sleepers 1) || exit 1

@@ -352,6 +352,31 @@ TEST(interrupted_collect_can_be_collected_again)
 	gdb_driver_destroy(d);
 }
 
+/*
+ * Ctrl-C while gdb works on a command it can stop: gdb answers with an
+ * error (its Quit), which the driver reports as the interrupt it is.
+ */
+TEST(interrupt_answered_by_gdb_is_interrupted_not_an_error)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	pthread_t t;
+	pthread_create(&t, NULL, raise_interrupt, NULL);
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(
+		d, 0, GDB_TIMEOUT_NONE, "python import time; time.sleep(5)",
+		&r);
+	pthread_join(t, NULL);
+	CHECK(err && err->code == LKDB_ERROR_INTERRUPTED);
+	lkdb_error_destroy(err);
+	interrupt_flag = 0;
+	char *text = console(d, "print 9");
+	CHECK_STR(text, "$1 = 9\n");
+	free(text);
+	gdb_driver_destroy(d);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -372,5 +397,6 @@ int main(int argc, char **argv)
 	RUN(results_of_sent_commands_survive_an_async_wait);
 	RUN(interrupt_of_busy_gdb_returns_and_session_goes_on);
 	RUN(interrupted_collect_can_be_collected_again);
+	RUN(interrupt_answered_by_gdb_is_interrupted_not_an_error);
 	return tap_done();
 }
