@@ -89,7 +89,20 @@ own_dumps() {
 declare -A dump
 if grep -q 'qemu_fw_cfg' "$LKDB_KERNEL_DIR/boot-modules.list" 2>/dev/null; then
     d=$(shared_dump) || exit 1
-    ok 0 "a dump without VMCOREINFO is refused # SKIP qemu_fw_cfg is loaded at boot"
+    # A guest whose kernel refuses qemu_fw_cfg (module_blacklist): its
+    # VMCOREINFO never reaches QEMU.
+    g=$(own_guest novmci --sleepers 1 --mem 128 --extra-append module_blacklist=qemu_fw_cfg) || exit 1
+    "$GUEST_SH" dump "$g" "$TMP/novmci.elf" --format elf >/dev/null 2>"$TMP/dump.err" ||
+        diag "$TMP/dump.err"
+    "$GUEST_SH" stop "$g" >/dev/null 2>&1
+    g=''
+    "$PROBE" "$TMP/novmci.elf" >"$TMP/novmci.out" 2>"$TMP/novmci.err"
+    status=$?
+    diag "$TMP/novmci.err"
+    check "a dump without VMCOREINFO is refused, naming the file and -device vmcoreinfo" \
+        test $status != 0 -a "$(wc -l <"$TMP/novmci.err")" = 1 \
+        -a -n "$(grep -F "$TMP/novmci.elf: no VMCOREINFO in this dump" "$TMP/novmci.err" | grep -F -- '-device vmcoreinfo')"
+    rm -f "$TMP/novmci.elf"
     check "the guest handed its VMCOREINFO to QEMU (fw_cfg etc/vmcoreinfo)" \
         test "$(shared_fact "$d" vmcoreinfo)" = yes
     console=$(tr -d '\r' <"$d/console.log")
