@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "clock.h"
 #include "gdb_target.h"
 #include "json.h"
 #include "ktypes.h"
@@ -18,13 +19,6 @@ struct log_options {
 	bool levels;		/* -m */
 	bool stats;		/* --stats */
 };
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The kernel's print_time(): "[%5lu.%06lu]". */
 static void format_ts(uint64_t ts_nsec, char *buf, size_t size)
@@ -173,7 +167,7 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 		}
 	}
 
-	double t0 = now_seconds();
+	double t0 = lkdb_now_seconds();
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
 	if (err)
@@ -201,7 +195,7 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 			have_boot = true;
 		}
 	}
-	double t1 = now_seconds();
+	double t1 = lkdb_now_seconds();
 	/* Warnings first: they say what the records below may lack. */
 	for (size_t i = 0; i < log->nr_warnings; i++)
 		fprintf(stderr, "lkdb: log: warning: %s\n", log->warnings[i]);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "clock.h"
 #include "mi_command.h"
 #include "json.h"
 #include "ktypes.h"
@@ -50,13 +51,6 @@ const char *cmd_mod_loaded_file(uint64_t module_addr)
 			return loaded[i].file;
 	}
 	return NULL;
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* ---- gdb ---- */
@@ -451,7 +445,7 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 				  uint64_t quiet_addr, char **name_ret)
 {
 	struct lkdb_session *s = ctx->session;
-	double t0 = now_seconds();
+	double t0 = lkdb_now_seconds();
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
 	if (err)
@@ -468,7 +462,7 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 			    &list);
 	if (err)
 		return err;
-	double t1 = now_seconds();
+	double t1 = lkdb_now_seconds();
 	for (size_t i = 0; i < list->nr_warnings; i++)
 		fprintf(stderr, "lkdb: mod: warning: %s\n", list->warnings[i]);
 	fflush(stderr);
@@ -642,7 +636,7 @@ out:
 	if (stats && !err) {
 		fprintf(stderr, "lkdb: mod: %zu modules read in %.1f ms: %u reads, %.1f KiB; total %.1f ms\n",
 			list->nr_modules, (t1 - t0) * 1000, list->reads,
-			list->bytes_read / 1024.0, (now_seconds() - t0) * 1000);
+			list->bytes_read / 1024.0, (lkdb_now_seconds() - t0) * 1000);
 	}
 	for (size_t i = 0; files && i < (list ? list->nr_modules : 0); i++)
 		free(files[i]);

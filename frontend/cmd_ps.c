@@ -7,18 +7,12 @@
 #include <time.h>
 
 #include "commands.h"
+#include "clock.h"
 #include "guestram.h"
 #include "json.h"
 #include "ktypes.h"
 #include "tasks.h"
 #include "vmlinux.h"
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* comm with control bytes shown as '?', so a task cannot drive the terminal. */
 static void safe_comm(const char *comm, char out[17])
@@ -133,7 +127,7 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 						 "unexpected argument \"%s\"; %s",
 						 ctx->argv[i], usage);
 	}
-	double t0 = now_seconds();
+	double t0 = lkdb_now_seconds();
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
 	if (err)
@@ -149,7 +143,7 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	err = tasks_read(&reader, &syms, s->kaslr_offset, types, &list);
 	if (err)
 		return err;
-	double t1 = now_seconds();
+	double t1 = lkdb_now_seconds();
 	if (s->guest_ram)
 		guest_ram_stats(s->guest_ram, &ram1);
 	task_list_sort(list);

@@ -15,6 +15,7 @@
  * rsi, ... and [rsp] is the return address.
  */
 #include "panic_stop.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -57,13 +58,6 @@ struct panic_stops {
 	enum panic_stop_kind kinds[3];
 	size_t nr_bps;
 };
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 {
@@ -163,11 +157,11 @@ static struct lkdb_error *wait_stop(struct lkdb_session *s, int timeout_ms,
 				    struct mi_output **ret)
 {
 	*ret = NULL;
-	double end = now_seconds() + timeout_ms / 1000.0;
+	double end = lkdb_now_seconds() + timeout_ms / 1000.0;
 	for (;;) {
 		int left = 250;
 		if (timeout_ms >= 0) {
-			double rest = end - now_seconds();
+			double rest = end - lkdb_now_seconds();
 			if (rest <= 0)
 				return NULL;
 			if (rest * 1000 < left)
@@ -573,7 +567,7 @@ static void run_panic_to_message(struct lkdb_session *s,
 			f->thread = thread;
 		mi_output_destroy(stopped);
 	}
-	f->t_message = now_seconds();
+	f->t_message = lkdb_now_seconds();
 	if (err) {
 		lkdb_note(s, "report: panic() did not reach %s: %s",
 			  syms->after_message_name, err->message);
@@ -592,7 +586,7 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 	struct stop_facts f = {
 		.kind = p->kinds[which],
 		.thread = stopped_thread(s, stopped),
-		.t_stop = now_seconds(),
+		.t_stop = lkdb_now_seconds(),
 	};
 	stop_thread_cpu(s, &f.thread, &f.cpu);
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,
@@ -640,7 +634,7 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 	if (s->attached)
 		print_report(s, &f);
 	if (s->options->timing) {
-		double end = now_seconds();
+		double end = lkdb_now_seconds();
 		if (f.t_message)
 			fprintf(stderr, "lkdb: timing: %s report printed %.3f s after the stop (%.3f s of it running panic() to its message, %.3f s building the report)\n",
 				panic_stop_kind_name(f.kind), end - f.t_stop,
@@ -657,6 +651,9 @@ struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
 	struct lkdb_error *err = exec_continue(s);
 	if (err)
 		return err;
+	if (s->options->timing && s->t_kernel_seen)
+		fprintf(stderr, "lkdb: timing: panic stops armed and the guest running %.3f s after its kernel was seen starting\n",
+			lkdb_now_seconds() - s->t_kernel_seen);
 	lkdb_note(s, "the guest runs; waiting for a panic or oops (Ctrl-C stops it)");
 	struct mi_output *stopped = NULL;
 	for (;;) {

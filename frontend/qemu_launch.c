@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "qemu_launch.h"
+#include "clock.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,13 +32,6 @@ struct guardian_msg {
 	int kind;
 	int value;
 };
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static void close_fd(int *fd)
 {
@@ -124,7 +118,7 @@ static void guardian_end_qemu(pid_t pid, int status_fd)
 {
 	int status = 0;
 	kill(pid, SIGTERM);
-	for (long start = now_ms(); now_ms() - start < QEMU_TERM_GRACE_MS;) {
+	for (long start = lkdb_now_ms(); lkdb_now_ms() - start < QEMU_TERM_GRACE_MS;) {
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			guardian_send(status_fd, GUARDIAN_EXITED, status);
 			_exit(0);
@@ -596,9 +590,9 @@ void qemu_launch_stop(struct qemu_launch *q)
 		/* The guardian ends QEMU when its pipe from lkdb closes. */
 		close_fd(&q->control_fd);
 		struct guardian_msg m;
-		long start = now_ms();
+		long start = lkdb_now_ms();
 		while (!q->exited &&
-		       now_ms() - start < QEMU_TERM_GRACE_MS + 2000 &&
+		       lkdb_now_ms() - start < QEMU_TERM_GRACE_MS + 2000 &&
 		       guardian_receive(q, QEMU_TERM_GRACE_MS + 2000, &m)) {
 			if (m.kind == GUARDIAN_EXITED) {
 				q->exited = true;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "remote_probe.h"
+#include "clock.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -13,13 +14,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* HOST and PORT of a TCP remote; false for what is not one (a device). */
 static bool split_remote(const char *remote, char **host_ret,
@@ -49,7 +43,7 @@ static bool split_remote(const char *remote, char **host_ret,
 static int wait_fd(int fd, short events, long deadline)
 {
 	for (;;) {
-		long left = deadline - now_ms();
+		long left = deadline - lkdb_now_ms();
 		if (left <= 0)
 			return 0;
 		struct pollfd p = { .fd = fd, .events = events };
@@ -114,7 +108,7 @@ struct lkdb_error *remote_probe(const char *remote, int timeout_s)
 	if (!split_remote(remote, &host, &port))
 		return NULL;
 	struct lkdb_error *err = NULL;
-	long deadline = now_ms() + timeout_s * 1000L;
+	long deadline = lkdb_now_ms() + timeout_s * 1000L;
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *addrs = NULL;
 	int fd = -1;
 	int rc = !host || !port ? EAI_MEMORY :
@@ -172,7 +166,7 @@ struct lkdb_error *remote_probe(const char *remote, int timeout_s)
 		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
 					"cannot attach to %s: no gdb stub there: it answered \"%s\"",
 					remote, said);
-	} else if (n == 0 && now_ms() < deadline) {
+	} else if (n == 0 && lkdb_now_ms() < deadline) {
 		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
 					"cannot attach to %s: the connection was closed without an answer (no gdb stub there?)",
 					remote);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "session.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -631,6 +632,8 @@ static struct lkdb_error *boot_by_stack_watch(struct lkdb_session *s)
 		err = exec_quiet(s, "-exec-continue");
 	}
 	breakpoints_delete(s->gdb, numbers, n);
+	if (!err && hit >= 0)
+		s->t_kernel_seen = lkdb_now_seconds();
 	if (!err && hit >= 0) {
 		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					"stopped at breakpoint %d, not on the kernel's boot stack",

@@ -70,6 +70,11 @@ struct lkdb_session {
 	bool detach_requested;
 	/* `set pager off`: long output is not paged at the prompt. */
 	bool pager_off;
+	/*
+	 * When lkdb saw a booting guest's kernel at its final addresses
+	 * (lkdb_now_seconds()), 0 if it attached to a running kernel.
+	 */
+	double t_kernel_seen;
 	/* A progress line is up on stderr (needs a newline first). */
 	bool progress_shown;
 	/* The target went away (QEMU died, connection closed). */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gdb_driver.h"
+#include "../common/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -150,13 +151,6 @@ static void on_output(void *context, struct mi_output *out)
 	}
 	node->out = out;
 	queue_push(&d->incoming, node);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 static void stderr_keep(struct gdb_driver *d, const char *buf, size_t n)
@@ -445,7 +439,7 @@ static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
 			kill(d->pid, SIGINT);
 		return NULL;
 	}
-	long now = now_ms();
+	long now = lkdb_now_ms();
 	if (!background && !d->interrupted_ms) {
 		d->interrupted_ms = now;
 		d->sigints++;
@@ -503,7 +497,7 @@ static struct lkdb_error *wait_result_for(struct gdb_driver *d,
 					  int timeout_ms,
 					  struct mi_output **ret)
 {
-	long start = now_ms(), last_tick = start;
+	long start = lkdb_now_ms(), last_tick = start;
 	unsigned long sigints = d->sigints;
 	for (;;) {
 		struct record_node *node;
@@ -527,7 +521,7 @@ static struct lkdb_error *wait_result_for(struct gdb_driver *d,
 			}
 			keep_or_drop_result(d, node);
 		}
-		long now = now_ms();
+		long now = lkdb_now_ms();
 		if (timeout_ms >= 0 && now - start >= timeout_ms)
 			return lkdb_error_create(LKDB_ERROR_TIMEOUT,
 						 "gdb did not answer within %d ms",
@@ -709,7 +703,7 @@ struct lkdb_error *gdb_driver_next_async(struct gdb_driver *d, int timeout_ms,
 					 struct mi_output **ret)
 {
 	*ret = NULL;
-	long start = now_ms();
+	long start = lkdb_now_ms();
 	for (;;) {
 		struct record_node *node;
 		while ((node = queue_pop(&d->incoming))) {
@@ -723,7 +717,7 @@ struct lkdb_error *gdb_driver_next_async(struct gdb_driver *d, int timeout_ms,
 			free(node);
 			return NULL;
 		}
-		long elapsed = now_ms() - start;
+		long elapsed = lkdb_now_ms() - start;
 		if (timeout_ms >= 0 && elapsed >= timeout_ms)
 			return NULL;
 		struct lkdb_error *err = forward_interrupt(d, false);
@@ -746,10 +740,10 @@ struct lkdb_error *gdb_driver_wait_stopped(struct gdb_driver *d,
 {
 	if (ret)
 		*ret = NULL;
-	long start = now_ms();
+	long start = lkdb_now_ms();
 	while (d->running || d->async.count) {
 		long left = timeout_ms < 0 ? TICK_MS :
-			    timeout_ms - (now_ms() - start);
+			    timeout_ms - (lkdb_now_ms() - start);
 		if (left <= 0)
 			return lkdb_error_create(LKDB_ERROR_TIMEOUT,
 						 "target did not stop within %d ms",
@@ -887,7 +881,7 @@ out:
 /* Wait for gdb's first "(gdb)" prompt: proof that it runs and speaks MI. */
 static struct lkdb_error *wait_prompt(struct gdb_driver *d, int timeout_ms)
 {
-	long start = now_ms();
+	long start = lkdb_now_ms();
 	for (;;) {
 		struct record_node *node;
 		while ((node = queue_pop(&d->incoming))) {
@@ -898,7 +892,7 @@ static struct lkdb_error *wait_prompt(struct gdb_driver *d, int timeout_ms)
 			if (prompt)
 				return NULL;
 		}
-		long elapsed = now_ms() - start;
+		long elapsed = lkdb_now_ms() - start;
 		if (elapsed >= timeout_ms)
 			return lkdb_error_create(LKDB_ERROR_TIMEOUT,
 						 "gdb showed no MI prompt within %d ms",
@@ -982,9 +976,9 @@ void gdb_driver_destroy(struct gdb_driver *d)
 		snprintf(line, sizeof(line), "%llu-gdb-exit\n",
 			 d->next_token++);
 		if (!send_line(d, line)) {
-			long start = now_ms();
+			long start = lkdb_now_ms();
 			while (!d->dead &&
-			       now_ms() - start < GDB_EXIT_GRACE_MS) {
+			       lkdb_now_ms() - start < GDB_EXIT_GRACE_MS) {
 				if (pump(d, 100))
 					break;
 				queue_clear(&d->incoming);
