@@ -327,7 +327,7 @@ for step in "${STEPS[@]}"; do
 done
 echo
 echo "answered_s = time until the first line of output (the answer); median_s = until the process"
-echo "ended (lkdb then lets gdb finish loading symbols and save its index, after answering)."
+echo "ended (gdb's symbol loading that no command needed is not waited for)."
 echo "start = starting and exiting with no real work ('p 1' for lkdb, just 'q' for crash): what"
 echo "both tools pay before sys/ps/log run; the rest of each sys/ps/log row is the command itself."
 echo "lkdb's in-process part (warm caches), from ps --stats and log --stats:"
