@@ -143,6 +143,10 @@ guardian_main(struct guardian_fds *f, const char *const *argv)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	/* lkdb's own handlers (flags for its loops) mean nothing here. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGWINCH, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 	int null = open("/dev/null", O_RDWR);
 	int report[2];
 	if (null < 0 || pipe2(report, O_CLOEXEC)) {
