@@ -151,3 +151,8 @@ struct lkdb_error *lkdb_warning_append(char ***warnings, size_t *nr_warnings,
 	va_end(ap);
 	return err;
 }
+
+struct lkdb_error *lkdb_error_interrupted(void)
+{
+	return lkdb_error_create(LKDB_ERROR_INTERRUPTED, "interrupted (Ctrl-C)");
+}

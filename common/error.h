@@ -53,6 +53,8 @@ struct lkdb_error *lkdb_error_prefix(struct lkdb_error *err,
 				     const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void lkdb_error_destroy(struct lkdb_error *err);
+/* LKDB_ERROR_INTERRUPTED, "interrupted (Ctrl-C)": the user stopped it. */
+struct lkdb_error *lkdb_error_interrupted(void);
 /*
  * Whether message names word as a whole ("0x1000" is in "address 0x1000."
  * but not in "address 0x10000"): whether prefixing it would say it twice.

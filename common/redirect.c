@@ -2,6 +2,7 @@
 #include "redirect.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +25,37 @@ static char *trimmed(const char *start)
  */
 static bool expression_follows(const char *rest)
 {
+	/* "|=", ">>=": compound assignments, right after the operator */
+	if (*rest == '=')
+		return true;
 	while (isspace((unsigned char)*rest))
 		rest++;
 	return isdigit((unsigned char)*rest) ||
-	       (*rest && strchr("($-&*!~+'", *rest));
+	       (*rest && strchr("($-&*!+'=", *rest));
+}
+
+/*
+ * A file target as the shell would take it: quotes removed, and a leading
+ * "~/" is $HOME's (the only expansion done; no $VARIABLES).
+ */
+static char *file_name(char *target)
+{
+	size_t n = strlen(target);
+	if (n >= 2 && (target[0] == '\'' || target[0] == '"') &&
+	    target[n - 1] == target[0]) {
+		memmove(target, target + 1, n - 2);
+		target[n - 2] = '\0';
+		return target;
+	}
+	const char *home = getenv("HOME");
+	if (target[0] == '~' && target[1] == '/' && home && *home) {
+		char *path;
+		if (asprintf(&path, "%s%s", home, target + 1) < 0)
+			return target;
+		free(target);
+		return path;
+	}
+	return target;
 }
 
 struct lkdb_error *redirect_parse(const char *line, struct redirect *ret)
@@ -61,7 +89,8 @@ struct lkdb_error *redirect_parse(const char *line, struct redirect *ret)
 		    !isspace((unsigned char)line[i - 1]))
 			continue;
 		const char *rest;
-		if (c == '|' && line[i + 1] != '|') {
+		if (c == '|' && line[i + 1] != '|' &&
+		    !expression_follows(line + i + 1)) {
 			ret->kind = REDIRECT_PIPE;
 			rest = line + i + 1;
 		} else if (c == '>' && line[i + 1] == '>' &&
@@ -91,6 +120,8 @@ struct lkdb_error *redirect_parse(const char *line, struct redirect *ret)
 						 "give a shell command to pipe the output to" :
 						 "give a file to write the output to");
 		}
+		if (ret->kind != REDIRECT_PIPE)
+			ret->target = file_name(ret->target);
 		break;
 	}
 	size_t n = i;

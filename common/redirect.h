@@ -4,9 +4,11 @@
  *   ps | grep nc        log | tail -3        bt -a > bt.txt      sys >> notes
  * A '|', '>' or '>>' redirects when it stands as a word of its own (white
  * space before it) outside quotes and outside (), [] and {}, and for '>'
- * when what follows is not a number, a $variable, a parenthesis or an
- * operator; so gdb's expressions keep theirs: p a>b, p (a > b), p x->y,
- * p a || b, p x >= 1, p x > 10, p a >> 2, p n > $max.
+ * and '|' when what follows is not a number, a $variable, a parenthesis
+ * or an operator; so gdb's expressions keep theirs: p a>b, p (a > b),
+ * p x->y, p a || b, p x >= 1, p x > 10, p a >> 2, p n > $max,
+ * p/x f | 0x10, set var x |= 4, p a >>= 2.  A file name loses its quotes,
+ * and a leading ~/ is $HOME's.
  */
 #ifndef LKDB_REDIRECT_H
 #define LKDB_REDIRECT_H

@@ -108,9 +108,10 @@ struct lkdb_error *breakpoints_insert_many(struct gdb_driver *gdb,
 	/* Every sent one is collected, so none is left behind unknown. */
 	for (size_t i = 0; i < sent; i++) {
 		struct gdb_call_result r;
-		struct lkdb_error *e = gdb_driver_collect(gdb, GDB_CALL_QUIET,
-							  MI_TIMEOUT_MS,
-							  tokens[i], &r);
+		/* Not broken by Ctrl-C: each one must be known to be deleted. */
+		struct lkdb_error *e = gdb_driver_collect(
+			gdb, GDB_CALL_QUIET | GDB_CALL_UNINTERRUPTED,
+			MI_TIMEOUT_MS, tokens[i], &r);
 		if (!e && r.record->result_class == MI_CLASS_ERROR) {
 			const char *msg = gdb_result_error_message(r.record);
 			e = lkdb_error_create(LKDB_ERROR_GDB, "%s", msg ? msg : "error");

@@ -374,8 +374,7 @@ static bool run_lkdb_command(struct lkdb_session *s,
 		err = cmd->handler(&ctx);
 	/* Output loops stop at a Ctrl-C; the command did not finish. */
 	if (!err && lkdb_interrupted)
-		err = lkdb_error_create(LKDB_ERROR_INTERRUPTED,
-					"interrupted (Ctrl-C)");
+		err = lkdb_error_interrupted();
 	/* Rows before any error line, even when stdout is a pipe. */
 	fflush(stdout);
 	if (err) {
@@ -392,6 +391,14 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line);
  * Whether a gdb command lets the target run: its first word is one of
  * gdb's resuming commands or an abbreviation gdb accepts for it.
  */
+/* The first word of line: where it starts and how long it is. */
+static size_t first_word(const char *line, const char **start_ret)
+{
+	line += strspn(line, " \t");
+	*start_ret = line;
+	return strcspn(line, " \t");
+}
+
 static bool resumes_target(const char *line)
 {
 	static const struct {
@@ -403,9 +410,7 @@ static bool resumes_target(const char *line)
 		{ "finish", 3 }, { "until", 1 }, { "advance", 3 },
 		{ "jump", 1 }, { "signal", 3 }, { "fg", 2 },
 	};
-	while (*line == ' ' || *line == '\t')
-		line++;
-	size_t len = strcspn(line, " \t");
+	size_t len = first_word(line, &line);
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (len >= cmds[i].min && len <= strlen(cmds[i].name) &&
 		    !strncmp(line, cmds[i].name, len))
@@ -436,9 +441,9 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 		sync_here = s->module_sync != NULL;
 	}
 	/* list: "no such file" is the answer, not chatter. */
-	size_t word = strcspn(line + strspn(line, " \t"), " \t");
-	s->log.keep_missing_source =
-		word && !strncmp(line + strspn(line, " \t"), "list", word);
+	const char *word;
+	size_t len = first_word(line, &word);
+	s->log.keep_missing_source = len && !strncmp(word, "list", len);
 	bool ok = run_gdb_command(s, line);
 	lkdb_session_flush_console(s);
 	s->log.keep_missing_source = false;
@@ -521,11 +526,12 @@ bool lkdb_run_line(struct lkdb_session *s, const char *line)
 /* The first word of line names an lkdb command. */
 static const struct lkdb_command *first_word_command(const char *line)
 {
-	size_t n = strcspn(line, " \t");
+	const char *start;
+	size_t n = first_word(line, &start);
 	char word[32];
 	if (!n || n >= sizeof(word))
 		return NULL;
-	memcpy(word, line, n);
+	memcpy(word, start, n);
 	word[n] = '\0';
 	return lkdb_command_find(word);
 }

@@ -99,6 +99,8 @@ static int run(struct lkdb_options *options, struct qemu_launch *qemu)
 		fprintf(stderr, "lkdb: QEMU exited (%s)\n", how);
 	bool detach = session.detach_requested && options->qemu &&
 		      !qemu->exited && !lkdb_terminating;
+	/* The leaving itself (breakpoints out, detach) is not interrupted. */
+	lkdb_interrupted = 0;
 	lkdb_session_end(&session);
 	if (detach) {
 		int pid = (int)qemu->pid;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "qemu_launch.h"
 #include "clock.h"
+#include "fdio.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/close_range.h>
 
 #include "guestram.h"
 
@@ -32,27 +34,6 @@ struct guardian_msg {
 	int kind;
 	int value;
 };
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-/* write() all of buf; errors (a hung-up terminal, a full disk) ignored. */
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (fd >= 0 && len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
 
 /*
  * The guest's RAM as a shared memfd (lkdb reads it through /proc/PID/fd
@@ -101,7 +82,7 @@ static bool guardian_copy(int from, int log_fd)
 	char buf[4096];
 	ssize_t n = read(from, buf, sizeof(buf));
 	if (n > 0)
-		write_all(log_fd, buf, (size_t)n);
+		(void)lkdb_write_all(log_fd, buf, (size_t)n);
 	return n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN));
 }
 
@@ -131,6 +112,26 @@ static void guardian_end_qemu(pid_t pid, int status_fd)
 	_exit(0);
 }
 
+/* Close every descriptor above 2 but those in keep. */
+static void close_all_but(const int *keep, size_t n)
+{
+	int fd = 3;
+	for (;;) {
+		int next = -1;
+		for (size_t i = 0; i < n; i++) {
+			if (keep[i] >= fd && (next < 0 || keep[i] < next))
+				next = keep[i];
+		}
+		if (next < 0) {
+			close_range((unsigned)fd, ~0u, 0);
+			return;
+		}
+		if (next > fd)
+			close_range((unsigned)fd, (unsigned)next - 1, 0);
+		fd = next + 1;
+	}
+}
+
 static void __attribute__((noreturn))
 guardian_main(struct guardian_fds *f, const char *const *argv)
 {
@@ -147,7 +148,7 @@ guardian_main(struct guardian_fds *f, const char *const *argv)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGWINCH, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
-	int null = open("/dev/null", O_RDWR);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int report[2];
 	if (null < 0 || pipe2(report, O_CLOEXEC)) {
 		guardian_send(f->status, GUARDIAN_EXEC_ERRNO, errno);
@@ -165,7 +166,12 @@ guardian_main(struct guardian_fds *f, const char *const *argv)
 		dup2(null, STDIN_FILENO);
 		dup2(f->console_w, STDOUT_FILENO);
 		dup2(f->stderr_w, STDERR_FILENO);
-		/* The stub's socket is QEMU's to accept on. */
+		/*
+		 * QEMU gets its standard descriptors and the stub's socket
+		 * (QEMU's to accept on), none that lkdb inherited.
+		 */
+		close_range(3, (unsigned)f->stub - 1, CLOSE_RANGE_CLOEXEC);
+		close_range((unsigned)f->stub + 1, ~0u, CLOSE_RANGE_CLOEXEC);
 		fcntl(f->stub, F_SETFD, 0);
 		execvp(argv[0], (char *const *)argv);
 		int e = errno;
@@ -180,6 +186,13 @@ guardian_main(struct guardian_fds *f, const char *const *argv)
 	close(f->stderr_w);
 	close(f->stub);
 	close(report[1]);
+	/*
+	 * After a detach the guardian outlives lkdb: it must hold nothing
+	 * of lkdb's (a caller's pipe would never see its end).
+	 */
+	int keep[] = { f->control, f->status, f->console_r, f->stderr_r,
+		       f->log, report[0] };
+	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	int e;
 	ssize_t n;
 	do {
@@ -251,7 +264,7 @@ static bool guardian_receive(struct qemu_launch *q, int timeout_ms,
 	if (n == sizeof(*m))
 		return true;
 	/* The guardian is gone without a word: QEMU is past caring for. */
-	close_fd(&q->status_fd);
+	lkdb_close_fd(&q->status_fd);
 	return false;
 }
 
@@ -264,20 +277,20 @@ static void copy_available(struct qemu_launch *q)
 		if (q->console_fd >= 0) {
 			ssize_t n = read(q->console_fd, buf, sizeof(buf));
 			if (n > 0) {
-				write_all(q->out_fd, buf, (size_t)n);
-				write_all(q->log_fd, buf, (size_t)n);
+				(void)lkdb_write_all(q->out_fd, buf, (size_t)n);
+				(void)lkdb_write_all(q->log_fd, buf, (size_t)n);
 				any = true;
 			} else if (n == 0) {
-				close_fd(&q->console_fd);
+				lkdb_close_fd(&q->console_fd);
 			}
 		}
 		if (q->stderr_fd >= 0) {
 			ssize_t n = read(q->stderr_fd, buf, sizeof(buf));
 			if (n > 0) {
-				write_all(q->err_fd, buf, (size_t)n);
+				(void)lkdb_write_all(q->err_fd, buf, (size_t)n);
 				any = true;
 			} else if (n == 0) {
-				close_fd(&q->stderr_fd);
+				lkdb_close_fd(&q->stderr_fd);
 			}
 		}
 		if (!any)
@@ -322,7 +335,7 @@ static void stop_thread(struct qemu_launch *q)
 {
 	if (!q->thread_running)
 		return;
-	write_all(q->wake_fd[1], "x", 1);
+	(void)lkdb_write_all(q->wake_fd[1], "x", 1);
 	pthread_join(q->thread, NULL);
 	q->thread_running = false;
 	pthread_mutex_destroy(&q->lock);
@@ -489,12 +502,12 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	qerr[0] = -1;
 	fcntl(ret->console_fd, F_SETFL, O_NONBLOCK);
 	fcntl(ret->stderr_fd, F_SETFL, O_NONBLOCK);
-	close_fd(&console[1]);
-	close_fd(&qerr[1]);
-	close_fd(&control[0]);
-	close_fd(&status[1]);
-	close_fd(&stub);
-	struct guardian_msg m;
+	lkdb_close_fd(&console[1]);
+	lkdb_close_fd(&qerr[1]);
+	lkdb_close_fd(&control[0]);
+	lkdb_close_fd(&status[1]);
+	lkdb_close_fd(&stub);
+	struct guardian_msg m = { 0 };
 	if (!guardian_receive(ret, GUARDIAN_REPLY_MS, &m) ||
 	    m.kind == GUARDIAN_EXEC_ERRNO) {
 		err = lkdb_error_create(LKDB_ERROR_OS,
@@ -510,7 +523,13 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	ret->err_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 	snprintf(ret->remote, sizeof(ret->remote), "127.0.0.1:%d", port);
 	pthread_mutex_init(&ret->lock, NULL);
-	if (pthread_create(&ret->thread, NULL, console_thread, ret)) {
+	/* Signals are the main thread's: they must break its reads. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int started = pthread_create(&ret->thread, NULL, console_thread, ret);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (started) {
 		err = lkdb_error_create(LKDB_ERROR_OS,
 					"cannot start the thread that shows QEMU's console");
 		pthread_mutex_destroy(&ret->lock);
@@ -519,22 +538,22 @@ struct lkdb_error *qemu_launch_start(const struct lkdb_options *o,
 	}
 	ret->thread_running = true;
 out:
-	close_fd(&control[0]);
-	close_fd(&control[1]);
-	close_fd(&status[0]);
-	close_fd(&status[1]);
-	close_fd(&console[0]);
-	close_fd(&console[1]);
-	close_fd(&qerr[0]);
-	close_fd(&qerr[1]);
-	close_fd(&stub);
+	lkdb_close_fd(&control[0]);
+	lkdb_close_fd(&control[1]);
+	lkdb_close_fd(&status[0]);
+	lkdb_close_fd(&status[1]);
+	lkdb_close_fd(&console[0]);
+	lkdb_close_fd(&console[1]);
+	lkdb_close_fd(&qerr[0]);
+	lkdb_close_fd(&qerr[1]);
+	lkdb_close_fd(&stub);
 	free(argv);
 	free(strings[0]);
 	free(strings[1]);
 	if (err) {
-		close_fd(&ret->wake_fd[0]);
-		close_fd(&ret->wake_fd[1]);
-		close_fd(&ret->log_fd);
+		lkdb_close_fd(&ret->wake_fd[0]);
+		lkdb_close_fd(&ret->wake_fd[1]);
+		lkdb_close_fd(&ret->log_fd);
 	}
 	return err;
 }
@@ -565,15 +584,15 @@ static void reap_guardian(struct qemu_launch *q)
 static void release(struct qemu_launch *q)
 {
 	stop_thread(q);
-	close_fd(&q->console_fd);
-	close_fd(&q->stderr_fd);
-	close_fd(&q->wake_fd[0]);
-	close_fd(&q->wake_fd[1]);
-	close_fd(&q->out_fd);
-	close_fd(&q->err_fd);
-	close_fd(&q->log_fd);
-	close_fd(&q->control_fd);
-	close_fd(&q->status_fd);
+	lkdb_close_fd(&q->console_fd);
+	lkdb_close_fd(&q->stderr_fd);
+	lkdb_close_fd(&q->wake_fd[0]);
+	lkdb_close_fd(&q->wake_fd[1]);
+	lkdb_close_fd(&q->out_fd);
+	lkdb_close_fd(&q->err_fd);
+	lkdb_close_fd(&q->log_fd);
+	lkdb_close_fd(&q->control_fd);
+	lkdb_close_fd(&q->status_fd);
 	q->pid = -1;
 }
 
@@ -582,7 +601,7 @@ void qemu_launch_detach(struct qemu_launch *q)
 	if (q->guardian <= 0)
 		return;
 	qemu_launch_drain(q);
-	write_all(q->control_fd, "d", 1);
+	(void)lkdb_write_all(q->control_fd, "d", 1);
 	/* The guardian lives on with QEMU; the init process reaps it. */
 	q->guardian = -1;
 	release(q);
@@ -592,7 +611,7 @@ void qemu_launch_stop(struct qemu_launch *q)
 {
 	if (q->guardian > 0) {
 		/* The guardian ends QEMU when its pipe from lkdb closes. */
-		close_fd(&q->control_fd);
+		lkdb_close_fd(&q->control_fd);
 		struct guardian_msg m;
 		long start = lkdb_now_ms();
 		while (!q->exited &&

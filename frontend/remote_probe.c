@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "remote_probe.h"
+#include "terminal.h"
 #include "clock.h"
 
 #include <ctype.h>
@@ -40,9 +41,14 @@ static bool split_remote(const char *remote, char **host_ret,
 }
 
 /* Wait until fd is ready for events or the deadline passes: 1, 0, -1. */
+/* -1 with errno EINTR: a Ctrl-C (or SIGTERM) came; the probe gives up. */
 static int wait_fd(int fd, short events, long deadline)
 {
 	for (;;) {
+		if (lkdb_interrupted) {
+			errno = EINTR;
+			return -1;
+		}
 		long left = deadline - lkdb_now_ms();
 		if (left <= 0)
 			return 0;
@@ -68,10 +74,11 @@ static int connect_any(const struct addrinfo *addrs, long deadline,
 			continue;
 		}
 		int e = 0;
+		int ready;
 		if (connect(fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS) {
 			e = errno;
-		} else if (wait_fd(fd, POLLOUT, deadline) <= 0) {
-			e = ETIMEDOUT;
+		} else if ((ready = wait_fd(fd, POLLOUT, deadline)) <= 0) {
+			e = ready < 0 ? EINTR : ETIMEDOUT;
 		} else {
 			socklen_t len = sizeof(e);
 			if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len))
@@ -134,6 +141,11 @@ struct lkdb_error *remote_probe(const char *remote, int timeout_s)
 					remote);
 		goto out;
 	}
+	if (fd < 0 && e == EINTR) {
+		err = lkdb_error_prefix(lkdb_error_interrupted(),
+					"cannot attach to %s", remote);
+		goto out;
+	}
 	if (fd < 0 && e == ETIMEDOUT) {
 		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
 					"cannot attach to %s: no connection within %d s (--connect-timeout)",
@@ -153,9 +165,17 @@ struct lkdb_error *remote_probe(const char *remote, int timeout_s)
 	}
 	char buf[64];
 	ssize_t n = 0;
-	if (wait_fd(fd, POLLIN, deadline) > 0)
+	int ready = wait_fd(fd, POLLIN, deadline);
+	if (ready > 0)
 		n = recv(fd, buf, sizeof(buf), 0);
-	if (n > 0 && (buf[0] == '+' || buf[0] == '$')) {
+	if (ready < 0) {
+		err = lkdb_error_prefix(lkdb_error_interrupted(),
+					"cannot attach to %s", remote);
+	} else if (n < 0) {
+		err = lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+					"cannot attach to %s: %s", remote,
+					strerror(errno));
+	} else if (n > 0 && (buf[0] == '+' || buf[0] == '$')) {
 		/* A stub: acknowledge its answer and leave it to gdb. */
 		if (send(fd, "+", 1, MSG_NOSIGNAL) < 0) {
 			/* it hung up: gdb will say so */

@@ -163,6 +163,13 @@ static int read_key(FILE *in)
 			lkdb_resized = 0;
 			rl_resize_terminal();
 		}
+		if (lkdb_continued) {
+			/* After Ctrl-Z and fg: the editor's mode again, redrawn. */
+			lkdb_continued = 0;
+			rl_deprep_terminal();
+			rl_prep_terminal(1);
+			rl_forced_update_display();
+		}
 		if (lkdb_interrupted || lkdb_terminating)
 			return EOF;
 		ssize_t got = read(STDIN_FILENO, &bytes[n], 1);
@@ -281,6 +288,12 @@ int lkdb_run_stream(struct lkdb_session *s, FILE *in, const char *name)
 		}
 		if (!gdb_driver_alive(s->gdb) || s->target_lost)
 			break;
+		/* Ctrl-C ends a batch, as gdb's does. */
+		if (lkdb_interrupted) {
+			fprintf(stderr, "lkdb: %s:%u: interrupted (Ctrl-C); the rest is not run\n",
+				name, lineno);
+			break;
+		}
 	}
 	free(line);
 	return failures;
@@ -293,6 +306,11 @@ int lkdb_run_script(struct lkdb_session *s)
 	for (size_t i = 0; i < o->script_len && !s->quit_requested &&
 	     !lkdb_terminating; i++) {
 		const struct lkdb_script_item *item = &o->script[i];
+		if (lkdb_interrupted) {
+			fprintf(stderr, "lkdb: interrupted (Ctrl-C); the rest of the commands are not run\n");
+			failures++;
+			break;
+		}
 		if (item->kind == SCRIPT_COMMAND) {
 			if (!lkdb_run_line(s, item->text))
 				failures++;

@@ -815,17 +815,12 @@ static struct lkdb_error *dump_read_cb(void *context, uint64_t addr,
  * rather than turn into a warning): a log of 16 MB or ps of thousands of
  * tasks stops at once and the prompt comes back.
  */
-static struct lkdb_error *interrupted_error(void)
-{
-	return lkdb_error_create(LKDB_ERROR_INTERRUPTED, "interrupted (Ctrl-C)");
-}
-
 static struct lkdb_error *interruptible_read(void *context, uint64_t addr,
 					     void *buf, size_t len)
 {
 	struct lkdb_session *s = context;
 	if (lkdb_interrupted)
-		return interrupted_error();
+		return lkdb_error_interrupted();
 	return s->memory.read(s->memory.context, addr, buf, len);
 }
 
@@ -836,8 +831,8 @@ static struct lkdb_error *interruptible_batch(void *context,
 	struct lkdb_session *s = context;
 	if (lkdb_interrupted) {
 		for (size_t i = 0; i < n; i++)
-			reqs[i].err = interrupted_error();
-		return interrupted_error();
+			reqs[i].err = lkdb_error_interrupted();
+		return lkdb_error_interrupted();
 	}
 	return kernel_read_batch(&s->memory, reqs, n);
 }
@@ -1045,6 +1040,9 @@ void lkdb_session_poll_events(struct lkdb_session *s)
 
 void lkdb_session_end(struct lkdb_session *s)
 {
+	/* A command given up after a Ctrl-C must not hold up the detach. */
+	if (s->gdb)
+		gdb_driver_settle(s->gdb, 5000);
 	/* lkdb's breakpoints go before the guest is left to run. */
 	panic_stops_disarm(s);
 	module_sync_disarm(s);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "stop_frame.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,22 +19,6 @@
 /* How deep gdb's backtrace is searched for the culprit. */
 #define STOP_FRAME_DEPTH 64
 #define MI_TIMEOUT_MS 10000
-
-static struct lkdb_error *write_all(int fd, const void *data, size_t len,
-				    const char *path)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return lkdb_error_errno(errno, "writing %s", path);
-		p += n;
-		len -= (size_t)n;
-	}
-	return NULL;
-}
 
 /* The entry code's frame information, written and given to gdb. */
 static struct lkdb_error *teach_entry(struct lkdb_session *s)
@@ -59,7 +44,8 @@ static struct lkdb_error *teach_entry(struct lkdb_session *s)
 	if (!err)
 		err = lkdb_temp_file("entry-cfi.elf", &fd, &path);
 	if (!err)
-		err = write_all(fd, image, size, path);
+		if (lkdb_write_all(fd, image, size))
+			err = lkdb_error_errno(errno, "writing %s", path);
 	if (fd >= 0)
 		close(fd);
 	free(image);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "terminal.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@ volatile sig_atomic_t lkdb_interrupted;
 volatile sig_atomic_t lkdb_terminating;
 volatile sig_atomic_t lkdb_resized;
 volatile sig_atomic_t lkdb_pager_pid;
+volatile sig_atomic_t lkdb_continued;
 
 static struct {
 	bool have_termios;
@@ -53,12 +55,36 @@ static void on_terminate(int sig)
 	lkdb_terminating = sig;
 	/* Every wait gives up as for a Ctrl-C, and the loops then end. */
 	lkdb_interrupted = 1;
+	if (lkdb_pager_pid > 0)
+		kill(lkdb_pager_pid, SIGTERM);
 }
 
 static void on_resize(int sig)
 {
 	(void)sig;
 	lkdb_resized = 1;
+}
+
+static void handle(int sig, void (*handler)(int), int flags);
+
+/*
+ * Ctrl-Z: the shell gets its terminal back as lkdb found it, lkdb stops;
+ * on `fg` the line editor must set its mode again (lkdb_continued).
+ */
+static void on_stop(int sig)
+{
+	int saved = errno;
+	terminal_restore();
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	/* Here again after SIGCONT. */
+	handle(sig, on_stop, 0);
+	lkdb_continued = 1;
+	errno = saved;
 }
 
 static void on_fatal(int sig)
@@ -86,6 +112,7 @@ void terminal_init(void)
 	handle(SIGTERM, on_terminate, 0);
 	handle(SIGHUP, on_terminate, 0);
 	handle(SIGWINCH, on_resize, SA_RESTART);
+	handle(SIGTSTP, on_stop, 0);
 	signal(SIGPIPE, SIG_IGN);
 	/* Under ASan its own SIGSEGV/SIGBUS report comes first. */
 #ifdef __SANITIZE_ADDRESS__

@@ -19,6 +19,8 @@ extern volatile sig_atomic_t lkdb_interrupted;
 extern volatile sig_atomic_t lkdb_terminating;
 /* SIGWINCH: the terminal changed size. */
 extern volatile sig_atomic_t lkdb_resized;
+/* lkdb was stopped (Ctrl-Z) and continued: the line editor redraws. */
+extern volatile sig_atomic_t lkdb_continued;
 /*
  * The pager's process while one shows a command's output, else 0.  A
  * Ctrl-C ends it with the command (lkdb may be blocked writing to it), so
@@ -28,9 +30,10 @@ extern volatile sig_atomic_t lkdb_pager_pid;
 
 /*
  * Save the terminal's state and install lkdb's signal handlers: SIGINT,
- * SIGTERM, SIGHUP, SIGWINCH set the flags above; SIGPIPE is ignored (a
- * closed pipe is an error on write); fatal signals restore the terminal
- * and then take their default action.
+ * SIGTERM, SIGHUP, SIGWINCH set the flags above; SIGTSTP (Ctrl-Z) puts the
+ * terminal back before lkdb stops and sets lkdb_continued when it goes
+ * on; SIGPIPE is ignored (a closed pipe is an error on write); fatal
+ * signals restore the terminal and then take their default action.
  */
 void terminal_init(void);
 /* Put the saved terminal state back (idempotent, async-signal-safe). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "gdb_driver.h"
 #include "../common/clock.h"
+#include "../common/fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,8 @@
 /* How long gdb may take to answer after a Ctrl-C (SIGINT) before lkdb
  * stops waiting for it. */
 #define INTERRUPT_GRACE_MS 1500
+/* How long a running target may take to stop after a Ctrl-C. */
+#define STOP_GRACE_MS 10000
 
 struct record_node {
 	struct mi_output *out;
@@ -64,6 +67,10 @@ struct gdb_driver {
 	unsigned long sigints;
 	/* The wait in progress is for a background command's result. */
 	bool background_wait;
+	/* The wait in progress must not be broken by Ctrl-C (cleanup). */
+	bool uninterruptible;
+	/* When a running target was asked to stop, 0 if it was not. */
+	long stop_asked_ms;
 	bool running;
 	unsigned long resumes;	/* *running records seen */
 	/*
@@ -311,8 +318,10 @@ static struct record_node *dispatch(struct gdb_driver *d,
 			d->resumes++;
 		}
 		else if (out->async_class &&
-			 !strcmp(out->async_class, "stopped"))
+			 !strcmp(out->async_class, "stopped")) {
 			d->running = false;
+			d->stop_asked_ms = 0;
+		}
 		/* fall through */
 	case MI_OUTPUT_STATUS_ASYNC:
 	case MI_OUTPUT_NOTIFY_ASYNC:
@@ -424,13 +433,29 @@ static struct lkdb_error *send_command(struct gdb_driver *d,
 static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
 					    bool background)
 {
-	if (!d->interrupt_flag || !*d->interrupt_flag) {
-		d->interrupted_ms = 0;
-		return NULL;
-	}
+	long now = lkdb_now_ms();
+	bool asked = d->interrupt_flag && *d->interrupt_flag;
 	if (d->running) {
+		/*
+		 * A target asked to stop that does not (a hung stub, a lost
+		 * network): give up waiting at a second Ctrl-C, or after
+		 * STOP_GRACE_MS, rather than wait for ever.
+		 */
+		if (d->stop_asked_ms &&
+		    (asked || now - d->stop_asked_ms >= STOP_GRACE_MS)) {
+			if (asked)
+				*d->interrupt_flag = 0;
+			long waited = now - d->stop_asked_ms;
+			d->stop_asked_ms = 0;
+			return lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+						 "the target did not stop within %.1f s of Ctrl-C: gave up waiting for it",
+						 waited / 1000.0);
+		}
+		if (!asked)
+			return NULL;
 		*d->interrupt_flag = 0;
 		d->interrupted_ms = 0;
+		d->stop_asked_ms = now;
 		if (!d->resumed_by_cli)
 			/* Its reply is dropped as a stale token. */
 			send_command(d, d->next_token++, "-exec-interrupt",
@@ -439,7 +464,10 @@ static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
 			kill(d->pid, SIGINT);
 		return NULL;
 	}
-	long now = lkdb_now_ms();
+	if (!asked || d->uninterruptible) {
+		d->interrupted_ms = 0;
+		return NULL;
+	}
 	if (!background && !d->interrupted_ms) {
 		d->interrupted_ms = now;
 		d->sigints++;
@@ -511,8 +539,7 @@ static struct lkdb_error *wait_result_for(struct gdb_driver *d,
 				/* gdb's Quit: the Ctrl-C lkdb passed it. */
 				mi_output_destroy(node->out);
 				free(node);
-				return lkdb_error_create(LKDB_ERROR_INTERRUPTED,
-							 "interrupted (Ctrl-C)");
+				return lkdb_error_interrupted();
 			}
 			if (node->out->has_token && node->out->token == token) {
 				*ret = node->out;
@@ -563,7 +590,9 @@ struct lkdb_error *gdb_driver_call(struct gdb_driver *d, unsigned flags,
 	d->capture_target = flags & GDB_CALL_CAPTURE_TARGET;
 	d->quiet = flags & GDB_CALL_QUIET;
 	d->capture_len = 0;
+	d->uninterruptible = flags & GDB_CALL_UNINTERRUPTED;
 	err = wait_result(d, token, timeout_ms, &ret->record);
+	d->uninterruptible = false;
 	d->capturing = d->quiet = d->capture_target = false;
 	if (!err && ret->record->result_class == MI_CLASS_RUNNING)
 		d->resumed_by_cli = !strcmp(operation, "-interpreter-exec");
@@ -646,8 +675,10 @@ struct lkdb_error *gdb_driver_collect(struct gdb_driver *d, unsigned flags,
 	d->quiet = flags & GDB_CALL_QUIET;
 	d->capture_len = 0;
 	d->background_wait = true;
+	d->uninterruptible = flags & GDB_CALL_UNINTERRUPTED;
 	struct lkdb_error *err = wait_result(d, token, timeout_ms,
 					     &ret->record);
+	d->uninterruptible = false;
 	d->background_wait = false;
 	d->capturing = d->quiet = d->capture_target = false;
 	/* Not collected: it stays a background command, for later. */
@@ -790,12 +821,6 @@ pid_t gdb_driver_pid(const struct gdb_driver *d)
 	return d->pid;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
 
 static struct lkdb_error *spawn(struct gdb_driver *d,
 				const struct gdb_driver_options *options)
@@ -846,7 +871,7 @@ static struct lkdb_error *spawn(struct gdb_driver *d,
 		_exit(127);
 	}
 	free(argv);
-	close_fd(&exec_report[1]);
+	lkdb_close_fd(&exec_report[1]);
 	int errnum;
 	ssize_t n;
 	do {
@@ -867,14 +892,14 @@ static struct lkdb_error *spawn(struct gdb_driver *d,
 	d->err_from_gdb = err[0];
 	err[0] = -1;
 out:
-	close_fd(&in[0]);
-	close_fd(&in[1]);
-	close_fd(&out[0]);
-	close_fd(&out[1]);
-	close_fd(&err[0]);
-	close_fd(&err[1]);
-	close_fd(&exec_report[0]);
-	close_fd(&exec_report[1]);
+	lkdb_close_fd(&in[0]);
+	lkdb_close_fd(&in[1]);
+	lkdb_close_fd(&out[0]);
+	lkdb_close_fd(&out[1]);
+	lkdb_close_fd(&err[0]);
+	lkdb_close_fd(&err[1]);
+	lkdb_close_fd(&exec_report[0]);
+	lkdb_close_fd(&exec_report[1]);
 	return e;
 }
 
@@ -985,9 +1010,9 @@ void gdb_driver_destroy(struct gdb_driver *d)
 			}
 		}
 	}
-	close_fd(&d->to_gdb);
-	close_fd(&d->from_gdb);
-	close_fd(&d->err_from_gdb);
+	lkdb_close_fd(&d->to_gdb);
+	lkdb_close_fd(&d->from_gdb);
+	lkdb_close_fd(&d->err_from_gdb);
 	if (d->pid > 0) {
 		int status;
 		if (waitpid(d->pid, &status, WNOHANG) == 0) {
@@ -1011,4 +1036,35 @@ void gdb_driver_destroy(struct gdb_driver *d)
 	if (d->trace)
 		fclose(d->trace);
 	free(d);
+}
+
+/* Commands in flight that nobody will collect: given up on, not sent. */
+static size_t abandoned(const struct gdb_driver *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->nr_inflight; i++) {
+		if (!is_sent(d, d->inflight[i]))
+			n++;
+	}
+	return n;
+}
+
+void gdb_driver_settle(struct gdb_driver *d, int timeout_ms)
+{
+	if (d->dead || !abandoned(d))
+		return;
+	if (d->pid > 0)
+		kill(d->pid, SIGINT);
+	long start = lkdb_now_ms();
+	while (!d->dead && abandoned(d) &&
+	       lkdb_now_ms() - start < timeout_ms) {
+		struct record_node *node;
+		while ((node = queue_pop(&d->incoming))) {
+			node = dispatch(d, node);
+			if (node)
+				keep_or_drop_result(d, node);
+		}
+		if (pump(d, 100))
+			break;
+	}
 }

@@ -61,6 +61,11 @@ enum {
 	 * stub answers to `monitor CMD` (qRcmd) arrives there.
 	 */
 	GDB_CALL_CAPTURE_TARGET = 1 << 2,
+	/*
+	 * A Ctrl-C does not break this wait (cleanup that must finish, as
+	 * collecting breakpoints that are to be deleted); the timeout does.
+	 */
+	GDB_CALL_UNINTERRUPTED = 1 << 3,
 };
 
 #define GDB_TIMEOUT_NONE (-1)
@@ -132,6 +137,14 @@ struct lkdb_error *gdb_driver_next_async(struct gdb_driver *d, int timeout_ms,
 struct lkdb_error *gdb_driver_wait_stopped(struct gdb_driver *d,
 					   int timeout_ms,
 					   struct mi_output **ret);
+
+/*
+ * Before ending a session: gdb still working on commands nobody waits for
+ * (given up after a Ctrl-C) is asked to stop (SIGINT) and given up to
+ * timeout_ms to answer them, so that the commands that follow (removing
+ * breakpoints, detaching) run rather than queue behind them.
+ */
+void gdb_driver_settle(struct gdb_driver *d, int timeout_ms);
 
 /* True between a *running and the next *stopped. */
 bool gdb_driver_target_running(const struct gdb_driver *d);

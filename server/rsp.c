@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "rsp.h"
+#include "fdio.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -366,19 +367,11 @@ void rsp_conn_set_noack(struct rsp_conn *conn)
 	conn->noack = true;
 }
 
+/* The peer's end of the conversation: write all of it, or say why not. */
 static struct lkdb_error *write_all(int fd, const char *data, size_t len)
 {
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return lkdb_error_errno(errno, "writing to gdb");
-		}
-		data += n;
-		len -= (size_t)n;
-	}
+	if (lkdb_write_all(fd, data, len))
+		return lkdb_error_errno(errno, "writing to gdb");
 	return NULL;
 }
 

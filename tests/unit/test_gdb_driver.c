@@ -377,6 +377,43 @@ TEST(interrupt_answered_by_gdb_is_interrupted_not_an_error)
 	gdb_driver_destroy(d);
 }
 
+static void *raise_interrupt_twice(void *arg)
+{
+	(void)arg;
+	usleep(500000);
+	interrupt_flag = 1;
+	usleep(1000000);
+	interrupt_flag = 1;
+	return NULL;
+}
+
+/*
+ * A running target that does not stop when asked (a hung stub, a lost
+ * network): a second Ctrl-C gives up waiting instead of waiting for ever.
+ */
+TEST(second_interrupt_gives_up_on_a_target_that_does_not_stop)
+{
+	struct gdb_driver *d = start();
+	if (!d)
+		return;
+	const char *file[] = { inferior };
+	CHECK(call_done(d, "-file-exec-and-symbols", file, 1));
+	const char *args[] = { "deaf" };
+	CHECK(call_done(d, "-exec-arguments", args, 1));
+	CHECK(call_done(d, "-exec-run", NULL, 0));
+	pthread_t t;
+	pthread_create(&t, NULL, raise_interrupt_twice, NULL);
+	struct mi_output *stopped = NULL;
+	struct lkdb_error *err = gdb_driver_wait_stopped(d, 20000, &stopped);
+	pthread_join(t, NULL);
+	CHECK(err && err->code == LKDB_ERROR_TARGET_LOST);
+	CHECK(err && strstr(err->message, "gave up waiting"));
+	mi_output_destroy(stopped);
+	lkdb_error_destroy(err);
+	interrupt_flag = 0;
+	gdb_driver_destroy(d);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -398,5 +435,6 @@ int main(int argc, char **argv)
 	RUN(interrupt_of_busy_gdb_returns_and_session_goes_on);
 	RUN(interrupted_collect_can_be_collected_again);
 	RUN(interrupt_answered_by_gdb_is_interrupted_not_an_error);
+	RUN(second_interrupt_gives_up_on_a_target_that_does_not_stop);
 	return tap_done();
 }

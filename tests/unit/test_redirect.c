@@ -41,6 +41,9 @@ TEST(crash_style_pipes_and_files)
 	CHECK_PARSE("sys >> notes.txt  ", "append|sys|notes.txt");
 	/* A pipeline after the first '|' is the shell's. */
 	CHECK_PARSE("ps | grep sh | wc -l", "pipe|ps|grep sh | wc -l");
+	CHECK_PARSE("bt > \"a b.txt\"", "file|bt|a b.txt");
+	setenv("HOME", "/home/me", 1);
+	CHECK_PARSE("sys > ~/notes", "file|sys|/home/me/notes");
 	CHECK_PARSE("p jiffies", "none|p jiffies|");
 }
 
@@ -59,6 +62,9 @@ TEST(gdb_expressions_keep_their_operators)
 	CHECK_PARSE("p a >> 2", "none|p a >> 2|");
 	CHECK_PARSE("p n > $max", "none|p n > $max|");
 	CHECK_PARSE("p n > (m)", "none|p n > (m)|");
+	CHECK_PARSE("p/x flags | 0x10", "none|p/x flags | 0x10|");
+	CHECK_PARSE("set var x |= 4", "none|set var x |= 4|");
+	CHECK_PARSE("p a >>= 2", "none|p a >>= 2|");
 }
 
 TEST(nothing_after_the_operator_is_an_error)
