@@ -26,6 +26,8 @@
 #define INTERRUPT_GRACE_MS 1500
 /* How long a running target may take to stop after a Ctrl-C. */
 #define STOP_GRACE_MS 10000
+/* A Ctrl-C this soon after the first is the same one. */
+#define SECOND_CTRL_C_MS 500
 
 struct record_node {
 	struct mi_output *out;
@@ -441,8 +443,13 @@ static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
 		 * network): give up waiting at a second Ctrl-C, or after
 		 * STOP_GRACE_MS, rather than wait for ever.
 		 */
-		if (d->stop_asked_ms &&
-		    (asked || now - d->stop_asked_ms >= STOP_GRACE_MS)) {
+		long since = now - d->stop_asked_ms;
+		/* A burst of SIGINTs (a group kill, a key held) is one. */
+		if (d->stop_asked_ms && asked && since < SECOND_CTRL_C_MS) {
+			*d->interrupt_flag = 0;
+			return NULL;
+		}
+		if (d->stop_asked_ms && (asked || since >= STOP_GRACE_MS)) {
 			if (asked)
 				*d->interrupt_flag = 0;
 			long waited = now - d->stop_asked_ms;
