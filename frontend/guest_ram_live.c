@@ -161,8 +161,7 @@ static struct lkdb_error *set_paging(struct lkdb_session *s,
 	lkdb_error_destroy(e);
 	*phys_base_ret = phys_base;
 	*root_ret = top - START_KERNEL_MAP + phys_base;
-	guest_ram_set_paging(g, *root_ret, levels);
-	return NULL;
+	return guest_ram_set_paging(g, *root_ret, levels);
 }
 
 #define PAGE 4096

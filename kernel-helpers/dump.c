@@ -15,6 +15,7 @@
 
 #include "flattened.h"
 #include "vmlinux.h"
+#include "xlat.h"
 
 /* Enough of a file's start for every check of its header. */
 #define HEAD_SIZE 4096
@@ -60,8 +61,7 @@ struct lkdb_dump {
 	uint64_t kaslr_offset;
 	unsigned int nr_cpus;
 	/* libkdumpfile's translation of kernel virtual addresses */
-	addrxlat_ctx_t *axctx;
-	addrxlat_sys_t *axsys;
+	struct kernel_xlat *xlat;
 	uint64_t page_size;
 	/* This dump's reassembly is in LKDB_DUMP_REASSEMBLED_ENV. */
 	bool published;
@@ -535,7 +535,7 @@ struct lkdb_error *dump_read_phys(struct lkdb_dump *dump, uint64_t paddr,
 
 /*
  * Kernel virtual addresses are translated here, page by page, through the
- * dump's page tables (libaddrxlat, set up from VMCOREINFO), and the
+ * dump's page tables (xlat.h: libaddrxlat, set up from VMCOREINFO), and the
  * physical pages read.  kdump_read(KDUMP_KVADDR) would first look for the
  * address in the ELF PT_LOADs' p_vaddr, which QEMU sets to the physical
  * address: low "virtual" addresses would read physical memory.
@@ -556,30 +556,15 @@ struct lkdb_error *dump_read(struct lkdb_dump *dump, uint64_t addr,
 		uint64_t in_page = dump->page_size -
 				   (va & (dump->page_size - 1));
 		size_t n = in_page < len - done ? (size_t)in_page : len - done;
-		addrxlat_fulladdr_t fa = { .addr = va, .as = ADDRXLAT_KVADDR };
-		addrxlat_status xs;
+		uint64_t pa;
 		kdump_status status;
 		size_t got = n;
+		struct lkdb_error *err = kernel_xlat_vtop(dump->xlat, va, &pa);
 
-		addrxlat_ctx_clear_err(dump->axctx);
-		xs = addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR,
-					    dump->axctx, dump->axsys);
-		if (xs != ADDRXLAT_OK) {
-			const char *msg = addrxlat_ctx_get_err(dump->axctx);
-
-			if (!msg)
-				msg = addrxlat_strerror(xs);
-			if (xs == ADDRXLAT_ERR_NOTPRESENT)
-				return lkdb_error_create(LKDB_ERROR_FAULT,
-					"address 0x%" PRIx64 ": not mapped in the dump's page tables (%s)",
-					va, msg);
-			/* e.g. a page table that is not in the dump */
-			return lkdb_error_create(LKDB_ERROR_FAULT,
-				"address 0x%" PRIx64 ": cannot translate it through the dump's page tables (%s)",
-				va, msg);
-		}
+		if (err)
+			return err;
 		errno = 0;
-		status = kdump_read(dump->ctx, KDUMP_KPHYSADDR, fa.addr,
+		status = kdump_read(dump->ctx, KDUMP_KPHYSADDR, pa,
 				    (char *)buf + done, &got);
 		if (status != KDUMP_OK)
 			return read_failed(dump, status, false,
@@ -737,6 +722,8 @@ struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
 	kdump_status status;
 	const char *arch;
 	kdump_num_t nr_cpus, page_size;
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
 	uint64_t size;
 	size_t len;
 	int fd;
@@ -833,12 +820,18 @@ struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
 		goto fail;
 	}
 	dump->page_size = page_size;
-	status = kdump_get_addrxlat(dump->ctx, &dump->axctx, &dump->axsys);
+	status = kdump_get_addrxlat(dump->ctx, &axctx, &axsys);
 	if (status != KDUMP_OK) {
 		err = kdump_failed(dump, status,
 				   "cannot set up address translation");
 		goto fail;
 	}
+	err = kernel_xlat_wrap(axctx, axsys, "the dump's page tables",
+			       &dump->xlat);
+	addrxlat_ctx_decref(axctx);
+	addrxlat_sys_decref(axsys);
+	if (err)
+		goto fail;
 	if (kdump_get_number_attr(dump->ctx, KDUMP_ATTR_NUM_CPUS, &nr_cpus) ==
 	    KDUMP_OK)
 		dump->nr_cpus = nr_cpus > UINT32_MAX ? UINT32_MAX :
@@ -862,10 +855,7 @@ void dump_destroy(struct lkdb_dump *dump)
 {
 	if (!dump)
 		return;
-	if (dump->axctx)
-		addrxlat_ctx_decref(dump->axctx);
-	if (dump->axsys)
-		addrxlat_sys_decref(dump->axsys);
+	kernel_xlat_destroy(dump->xlat);
 	if (dump->ctx && dump->format == DUMP_FORMAT_ELF) {
 		kdump_free(dump->ctx);
 	} else if (dump->ctx) {

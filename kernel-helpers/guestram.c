@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "xlat.h"
+
 /* ---- the monitor's text ---- */
 
 static const char *skip_blanks(const char *p)
@@ -273,14 +275,8 @@ uint64_t guest_ram_parse_qemu_size(const char *value)
 
 /* ---- the file ---- */
 
-#define TLB_SIZE 512u
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)
-
-struct tlb_entry {
-	uint64_t vpage_plus1;	/* 0: empty */
-	uint64_t ppage;
-};
 
 struct guest_ram {
 	int fd;
@@ -288,9 +284,7 @@ struct guest_ram {
 	struct guest_ram_range *ranges;
 	size_t nr_ranges;
 	size_t last_range;
-	uint64_t root;
-	unsigned levels;
-	struct tlb_entry tlb[TLB_SIZE];
+	struct kernel_xlat *xlat;	/* NULL until guest_ram_set_paging() */
 	struct kernel_memory_reader fallback;
 	struct guest_ram_stats stats;
 	uint64_t (*guard)(void *context);
@@ -338,7 +332,6 @@ struct lkdb_error *guest_ram_open(int fd, const char *name,
 	memcpy(g->ranges, ranges, n * sizeof(*ranges));
 	g->nr_ranges = n;
 	g->fd = fd;
-	g->levels = 4;
 	*ret = g;
 	return NULL;
 }
@@ -348,6 +341,7 @@ void guest_ram_destroy(struct guest_ram *g)
 	if (!g)
 		return;
 	close(g->fd);
+	kernel_xlat_destroy(g->xlat);
 	free(g->name);
 	free(g->ranges);
 	free(g);
@@ -401,94 +395,39 @@ struct lkdb_error *guest_ram_read_phys(struct guest_ram *g, uint64_t paddr,
 	return NULL;
 }
 
-void guest_ram_set_paging(struct guest_ram *g, uint64_t root, unsigned levels)
+static struct lkdb_error *read_phys(void *context, uint64_t paddr, void *buf,
+				    size_t len)
 {
-	g->root = root;
-	g->levels = levels == 5 ? 5 : 4;
-	guest_ram_flush(g);
+	return guest_ram_read_phys(context, paddr, buf, len);
+}
+
+struct lkdb_error *guest_ram_set_paging(struct guest_ram *g, uint64_t root,
+					unsigned levels)
+{
+	kernel_xlat_destroy(g->xlat);
+	g->xlat = NULL;
+	return kernel_xlat_x86_64(root, levels, read_phys, g,
+				  "the guest's page tables", &g->xlat);
 }
 
 void guest_ram_flush(struct guest_ram *g)
 {
-	memset(g->tlb, 0, sizeof(g->tlb));
-}
-
-/* Bits 51:12 of an entry; 63 is NX, 62:52 are ignored or protection keys. */
-#define ENTRY_ADDR 0x000ffffffffff000ull
-#define ENTRY_PRESENT 0x1ull
-#define ENTRY_HUGE 0x80ull
-
-static struct lkdb_error *walk(struct guest_ram *g, uint64_t vaddr,
-			       uint64_t *paddr_ret)
-{
-	/* Canonical: bits 63..(47 or 56) all equal. */
-	unsigned top = g->levels == 5 ? 56 : 47;
-	uint64_t high = vaddr >> top;
-	uint64_t ones = (1ull << (64 - top)) - 1;
-	if (high != 0 && high != ones)
-		return lkdb_error_create(LKDB_ERROR_FAULT,
-					 "0x%" PRIx64 " is not a canonical address",
-					 vaddr);
-	uint64_t table = g->root;
-	for (unsigned level = g->levels; level >= 1; level--) {
-		unsigned shift = PAGE_SHIFT + 9 * (level - 1);
-		uint64_t index = (vaddr >> shift) & 0x1ff;
-		uint64_t entry;
-		struct lkdb_error *err = guest_ram_read_phys(
-			g, (table & ENTRY_ADDR) + index * 8, &entry,
-			sizeof(entry));
-		if (err) {
-			return lkdb_error_prefix(err,
-						 "page table for 0x%" PRIx64,
-						 vaddr);
-		}
-		if (!(entry & ENTRY_PRESENT))
-			return lkdb_error_create(LKDB_ERROR_FAULT,
-						 "0x%" PRIx64 " is not mapped (level %u entry 0x%" PRIx64 ")",
-						 vaddr, level, entry);
-		/* A 1 GiB (level 3) or 2 MiB (level 2) page. */
-		if ((level == 3 || level == 2) && (entry & ENTRY_HUGE)) {
-			uint64_t mask = (1ull << shift) - 1;
-			*paddr_ret = ((entry & ENTRY_ADDR) & ~mask) |
-				     (vaddr & mask);
-			return NULL;
-		}
-		if (level == 1) {
-			*paddr_ret = (entry & ENTRY_ADDR) |
-				     (vaddr & (PAGE_SIZE - 1));
-			return NULL;
-		}
-		table = entry;
-	}
-	return lkdb_error_create(LKDB_ERROR_FAULT, "0x%" PRIx64 " is not mapped",
-				 vaddr);
+	if (g->xlat)
+		kernel_xlat_flush(g->xlat);
 }
 
 struct lkdb_error *guest_ram_vtop(struct guest_ram *g, uint64_t vaddr,
 				  uint64_t *paddr_ret)
 {
-	uint64_t vpage = vaddr >> PAGE_SHIFT;
-	struct tlb_entry *t = &g->tlb[vpage % TLB_SIZE];
-	if (t->vpage_plus1 == vpage + 1) {
-		*paddr_ret = t->ppage | (vaddr & (PAGE_SIZE - 1));
-		return NULL;
-	}
-	uint64_t paddr = 0;
-	struct lkdb_error *err = walk(g, vaddr, &paddr);
-	if (err)
-		return err;
-	t->vpage_plus1 = vpage + 1;
-	t->ppage = paddr & ~(PAGE_SIZE - 1);
-	*paddr_ret = paddr;
-	return NULL;
+	if (!g->xlat)
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "no page tables for 0x%" PRIx64, vaddr);
+	return kernel_xlat_vtop(g->xlat, vaddr, paddr_ret);
 }
 
 struct lkdb_error *guest_ram_read(struct guest_ram *g, uint64_t vaddr,
 				  void *buf, size_t len)
 {
-	if (!g->root)
-		return lkdb_error_create(LKDB_ERROR_FAULT,
-					 "no page tables for 0x%" PRIx64, vaddr);
 	unsigned char *out = buf;
 	while (len) {
 		size_t in_page = PAGE_SIZE - (vaddr & (PAGE_SIZE - 1));

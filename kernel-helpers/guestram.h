@@ -2,7 +2,7 @@
 /*
  * A QEMU guest's RAM read straight from the file QEMU keeps it in (a
  * memory-backend-file or -memfd with share=on), with the kernel's x86_64
- * page tables walked over it: kernel memory without a round trip through
+ * page tables walked over it (by libaddrxlat, xlat.h): kernel memory without a round trip through
  * gdb and the stub (~0.1-0.3 ms each), valid while the guest is stopped.
  *
  * The QEMU side (which backend, where its pages sit in the guest's
@@ -77,13 +77,15 @@ struct lkdb_error *guest_ram_read_phys(struct guest_ram *g, uint64_t paddr,
 
 /*
  * The kernel's page tables: the physical address of its top level
- * (init_top_pgt) and 4 or 5 levels.
+ * (init_top_pgt) and 4 or 5 levels, translated by libaddrxlat (xlat.h),
+ * the translator dumps use too.
  */
-void guest_ram_set_paging(struct guest_ram *g, uint64_t root, unsigned levels);
+struct lkdb_error *guest_ram_set_paging(struct guest_ram *g, uint64_t root,
+					unsigned levels);
 /*
  * Translate a kernel virtual address (4 KiB, 2 MiB and 1 GiB pages).
- * LKDB_ERROR_FAULT when it is not mapped.  Translations are cached until
- * guest_ram_flush().
+ * LKDB_ERROR_FAULT when it is not mapped (or no paging is set).
+ * Translations are kept until guest_ram_flush().
  */
 struct lkdb_error *guest_ram_vtop(struct guest_ram *g, uint64_t vaddr,
 				  uint64_t *paddr_ret);

@@ -112,10 +112,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-benchpm.XXXXXX")
 GUEST_DIR=''
 cleanup() {
     local rc=$?
-    if [[ -n $GUEST_DIR ]]; then
-        "$HERE/guest.sh" stop "$GUEST_DIR" >/dev/null 2>&1 || log "could not stop the guest in $GUEST_DIR"
-        rm -rf "$GUEST_DIR"
-    fi
+    bench_guest_gone "$GUEST_DIR"
     if ((keep)); then log "temporary files kept in $WORK"; else rm -rf "$WORK"; fi
     exit "$rc"
 }

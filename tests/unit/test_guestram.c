@@ -3,9 +3,10 @@
  * Guest RAM read from QEMU's backend file: the monitor's text as QEMU 7.2
  * prints it (info memdev, qom-get, info mtree -f), guest physical ranges
  * at file offsets (RAM split around a hole), the x86_64 page walk over a
- * hand-made file (4 KiB, 2 MiB and 1 GiB pages, 4 and 5 levels, reads
- * across pages, unmapped and non-canonical addresses), translations kept
- * until a flush, and the reader that hands what the file cannot answer to
+ * hand-made file through libaddrxlat (xlat.h; 4 KiB, 2 MiB and 1 GiB pages,
+ * 4 and 5 levels, reads across pages, entries not present at the bottom
+ * and the top, non-canonical addresses, a table outside RAM), translations
+ * and table pages kept until a flush, and the reader that hands what the file cannot answer to
  * gdb (here a fake) with each request's own answer.
  */
 #include <stdlib.h>
@@ -256,7 +257,7 @@ static struct guest_ram *open_ram(void)
 	int fd = dup(ram_fd);
 	take_error(guest_ram_open(fd, "test-ram", ranges, 2, &g));
 	if (g)
-		guest_ram_set_paging(g, PML4, 4);
+		take_error(guest_ram_set_paging(g, PML4, 4));
 	return g;
 }
 
@@ -315,13 +316,17 @@ TEST(unmapped_and_non_canonical_addresses_are_faults)
 	char buf[8];
 	take_error(guest_ram_read(g, TEXT + 0x2000, buf, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT);
-	CHECK(strstr(err_message, "0xffffffff81002000 is not mapped"));
+	CHECK(strstr(err_message, "0xffffffff81002000: not mapped"));
+	/* Not present higher up: PML4 entry 300 is empty. */
+	take_error(guest_ram_read(g, 0xffff960000000000ull, buf, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	CHECK(strstr(err_message, "0xffff960000000000: not mapped"));
 	/* A read that starts mapped and runs into the hole fails whole. */
 	take_error(guest_ram_read(g, TEXT + 0x1ffc, buf, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT);
 	take_error(guest_ram_read(g, 0x0000800000000000ull, buf, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT);
-	CHECK(strstr(err_message, "not a canonical address"));
+	CHECK(strstr(err_message, "0x800000000000: cannot translate"));
 	take_error(guest_ram_read(g, DIRECT + 0x80000000ull, buf, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT);
 	/* The 1 GiB page maps beyond the file's RAM: not guest RAM. */
@@ -338,14 +343,56 @@ TEST(five_levels_walk_one_more_table)
 	CHECK(g);
 	if (!g)
 		return;
-	guest_ram_set_paging(g, PML5, 5);
+	take_error(guest_ram_set_paging(g, PML5, 5));
+	CHECK(err_code == 0);
 	char buf[32];
 	take_error(guest_ram_read(g, TEXT, buf, 28));
 	CHECK(err_code == 0 && !strcmp(buf, "hello from the kernel image"));
+	/* 2 MiB and 1 GiB pages under the fifth level. */
+	uint64_t pa = 0;
+	take_error(guest_ram_vtop(g, DIRECT + 0x200000 + 0x1234, &pa));
+	CHECK(err_code == 0 && pa == 0x201234);
+	take_error(guest_ram_read(g, DIRECT + 0x40000000 + 0x5678, buf, 8));
+	CHECK(err_code == 0 && !strcmp(buf, "one gig"));
+	/* Canonical with 57 bits (not with 48), PML5 entry 256 empty. */
+	take_error(guest_ram_read(g, 0xff00000000000000ull, buf, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	CHECK(strstr(err_message, "0xff00000000000000: not mapped"));
 	/* Bits 63..57 clear, bit 56 set: not canonical with 57 bits. */
 	take_error(guest_ram_read(g, 0x0100000000000000ull, buf, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT);
-	CHECK(strstr(err_message, "canonical"));
+	CHECK(strstr(err_message, "0x100000000000000: cannot translate"));
+	guest_ram_destroy(g);
+}
+
+TEST(a_page_table_outside_ram_is_a_fault)
+{
+	struct guest_ram *g = open_ram();
+	CHECK(g);
+	if (!g)
+		return;
+	/* PML4 entry 400 names a table in the hole between the ranges. */
+	pte(PML4, 400, (FILE_SIZE / 2 + 0x1000) | P | RW);
+	char buf[8];
+	take_error(guest_ram_read(g, 0xffffc80000000000ull, buf, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	CHECK(strstr(err_message, "0xffffc80000000000: cannot translate"));
+	pte(PML4, 400, 0);
+	guest_ram_destroy(g);
+}
+
+TEST(no_paging_no_virtual_reads)
+{
+	struct guest_ram *g = NULL;
+	take_error(guest_ram_open(dup(ram_fd), "test-ram", ranges, 2, &g));
+	CHECK(g);
+	if (!g)
+		return;
+	char buf[8];
+	take_error(guest_ram_read(g, TEXT, buf, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	CHECK(strstr(err_message, "no page tables"));
+	guest_ram_flush(g);	/* nothing to forget */
 	guest_ram_destroy(g);
 }
 
@@ -367,6 +414,14 @@ TEST(translations_are_kept_until_a_flush)
 	take_error(guest_ram_read(g, TEXT + 0x1000, &b, 1));
 	CHECK(err_code == 0 && b == 0xcd);
 	pte(PT_K, 1, 0x30000 | P);
+	/* A table higher up changes: the page-table pages read are dropped. */
+	take_error(guest_ram_read(g, DIRECT + 0x200000 + 0x1234, &b, 1));
+	CHECK(err_code == 0 && b == 't');
+	pte(PD_D, 1, 0);
+	guest_ram_flush(g);
+	take_error(guest_ram_read(g, DIRECT + 0x200000 + 0x1234, &b, 1));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	pte(PD_D, 1, 0x200000 | P | RW | PS | NX);
 	guest_ram_destroy(g);
 }
 
@@ -499,6 +554,8 @@ int main(void)
 	RUN(page_walk_4k_2m_1g_and_across_pages);
 	RUN(unmapped_and_non_canonical_addresses_are_faults);
 	RUN(five_levels_walk_one_more_table);
+	RUN(a_page_table_outside_ram_is_a_fault);
+	RUN(no_paging_no_virtual_reads);
 	RUN(translations_are_kept_until_a_flush);
 	RUN(reader_hands_what_the_file_cannot_answer_to_the_fallback);
 	RUN(guard_sends_reads_to_gdb_while_the_guest_runs_and_flushes_after);
