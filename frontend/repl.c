@@ -86,8 +86,8 @@ static void gather_candidates(const char *text, int start, int end)
 	}
 	if (first_word) {
 		for (size_t i = 0; i < lkdb_ncommands; i++) {
-			if (!strncmp(lkdb_commands[i].name, text, text_len))
-				candidates_add(lkdb_commands[i].name);
+			if (!strncmp(lkdb_commands[i]->name, text, text_len))
+				candidates_add(lkdb_commands[i]->name);
 		}
 	}
 	struct lkdb_session *s = completion_session;
