@@ -145,7 +145,7 @@ static struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx)
 						a);
 	}
 	if (!target)
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	long count = -1;
 	if (count_arg) {
 		char *end;

@@ -37,7 +37,7 @@ void lkdb_commands_write_man(FILE *out)
 static struct lkdb_error *cmd_help(struct lkdb_command_context *ctx)
 {
 	if (ctx->argc > 2)
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	if (ctx->argc == 2) {
 		const struct lkdb_command *c = lkdb_command_find(ctx->argv[1]);
 		if (!c) {

@@ -422,7 +422,7 @@ static struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	}
 	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
 	    (action == MOD_ALL && nargs > 1))
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	return mod_run(ctx, action, args, nargs, stats, false, 0, NULL);
 }
 

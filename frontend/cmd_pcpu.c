@@ -110,7 +110,7 @@ static struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	if (ctx->argc < 2 || ctx->argc > 3)
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	const char *var = ctx->argv[1];
 	bool one = ctx->argc == 3;
 	unsigned int only = 0;

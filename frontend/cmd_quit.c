@@ -8,7 +8,7 @@
 static struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx)
 {
 	if (ctx->argc > 1)
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	ctx->session->quit_requested = true;
 	return NULL;
 }
@@ -16,7 +16,7 @@ static struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx)
 static struct lkdb_error *cmd_detach(struct lkdb_command_context *ctx)
 {
 	if (ctx->argc > 1)
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	if (!ctx->session->options->remote)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "nothing to detach from: no live target");

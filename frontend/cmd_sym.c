@@ -295,7 +295,7 @@ static struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	if (ctx->argc < 2)
-		return lkdb_usage_error(ctx, NULL);
+		return lkdb_usage(ctx);
 	if (!s->vmlinux)
 		return lkdb_error_create(LKDB_ERROR_INVALID, "no vmlinux");
 	int n = ctx->argc - 1;

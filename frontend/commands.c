@@ -2,7 +2,6 @@
 #include "commands.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,26 +42,11 @@ const struct lkdb_command *lkdb_command_find(const char *name)
 	return NULL;
 }
 
-struct lkdb_error *lkdb_usage_error(const struct lkdb_command_context *ctx,
-				    const char *fmt, ...)
+struct lkdb_error *lkdb_usage(const struct lkdb_command_context *ctx)
 {
-	const char *usage = ctx->command->usage;
-	int synopsis_len = (int)strcspn(usage, "\n");
-	if (!fmt)
-		return lkdb_error_create(LKDB_ERROR_INVALID, "usage: %.*s",
-					 synopsis_len, usage);
-	char *what;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&what, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return &lkdb_error_oom;
-	struct lkdb_error *err = lkdb_error_create(LKDB_ERROR_INVALID,
-						   "%s; usage: %.*s", what,
-						   synopsis_len, usage);
-	free(what);
-	return err;
+	return lkdb_error_create(LKDB_ERROR_INVALID, "usage: %.*s",
+				 lkdb_synopsis_len(ctx->command),
+				 ctx->command->usage);
 }
 
 /* Split at white space; '...' and "..." group, backslash escapes. */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../common/error.h"
 #include "session.h"
@@ -61,13 +62,21 @@ extern const size_t lkdb_ncommands;
 
 const struct lkdb_command *lkdb_command_find(const char *name);
 
+/* The length of a command's synopsis, its usage's first line. */
+static inline int lkdb_synopsis_len(const struct lkdb_command *c)
+{
+	return (int)strcspn(c->usage, "\n");
+}
 /*
- * An argument error of the running command: "WHAT; usage: SYNOPSIS", or
- * only "usage: SYNOPSIS" when fmt is NULL.
+ * An argument error of the running command, "WHAT; usage: SYNOPSIS": fmt
+ * is a string literal.
  */
-struct lkdb_error *lkdb_usage_error(const struct lkdb_command_context *ctx,
-				    const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+#define lkdb_usage_error(ctx, fmt, ...)					\
+	lkdb_error_create(LKDB_ERROR_INVALID, fmt "; usage: %.*s",	\
+			  ##__VA_ARGS__, lkdb_synopsis_len((ctx)->command), \
+			  (ctx)->command->usage)
+/* The argument error "usage: SYNOPSIS" of the running command. */
+struct lkdb_error *lkdb_usage(const struct lkdb_command_context *ctx);
 
 /* lkdb(1)'s command list, made from the table (lkdb --help-commands=man). */
 void lkdb_commands_write_man(FILE *out);
