@@ -12,8 +12,6 @@
 #include "commands.h"
 #include "task_lookup.h"
 
-static const char usage[] = "usage: bt [-l] [--json] [-a | PID | TASK]";
-
 static struct lkdb_error *bt_all(struct backtrace_env *env,
 				 const struct task_list *list,
 				 const struct backtrace_options *o)
@@ -41,7 +39,7 @@ static struct lkdb_error *bt_all(struct backtrace_env *env,
 	return err;
 }
 
-struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	struct backtrace_options o = { .json = ctx->json };
@@ -54,19 +52,16 @@ struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 		else if (!strcmp(arg, "-a"))
 			all = true;
 		else if (arg[0] == '-')
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unknown option \"%s\"; %s",
-						 arg, usage);
+			return lkdb_usage_error(ctx, "unknown option \"%s\"",
+						arg);
 		else if (which)
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unexpected argument \"%s\"; %s",
-						 arg, usage);
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						arg);
 		else
 			which = arg;
 	}
 	if (all && which)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "-a and a task together; %s", usage);
+		return lkdb_usage_error(ctx, "-a and a task together");
 	struct task_list *list = NULL;
 	struct backtrace_env *env = NULL;
 	struct lkdb_error *err = task_lookup_read(s, "bt", &list);
@@ -89,3 +84,41 @@ out:
 	task_list_destroy(list);
 	return err;
 }
+
+const struct lkdb_command lkdb_command_bt = {
+	.name = "bt",
+	.handler = cmd_bt,
+	.summary = "backtrace of the context task, a task, or every CPU's task",
+	.usage = "bt [-l] [--json] [-a | PID | TASK]\n"
+		 "crash's backtrace, from lkdb's own ORC unwinder (the kernel's\n"
+		 "unwind tables), on dumps and live guests alike.  Without an\n"
+		 "argument, the context task: the one `task` chose, else on a dump\n"
+		 "the panicking task, live the task on gdb's selected CPU.\n"
+		 "Exception frames show the registers saved there and the\n"
+		 "interrupted RIP; the walk ends at the user-mode boundary with the\n"
+		 "user's registers.  gdb's own backtrace: \"backtrace\" or \"where\".\n"
+		 "  PID | TASK  a task by PID or task_struct address (hex); a sleeping\n"
+		 "           task unwinds from the registers __switch_to_asm saved\n"
+		 "  -a       the task on every CPU, each with its header\n"
+		 "  -l       the source file and line under each frame\n"
+		 "A frame is named by the call it returns to, as the kernel's own\n"
+		 "traces do (%pB: the symbol of the return address - 1, so a call\n"
+		 "that ends its function is not taken for the next one).\n"
+		 "  --json   {pid, task, cpu, command, frames: [{level, sp, ip,\n"
+		 "           function, offset, size (kallsyms': the trace's\n"
+		 "           function+offset/size), module, source: [{file, line}],\n"
+		 "           exception: null | {user, partial, rip, regs}}], stopped}\n"
+		 "           (an array of those with -a)",
+	.man = ".BR bt \" [\" \\-l \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a ]\n"
+	       "crash's backtrace from lkdb's ORC unwinder, on dumps and live guests: the\n"
+	       "context task's (the one \\fBtask\\fR chose, else a dump's panicking task, else\n"
+	       "the task on gdb's selected CPU), a task's by PID or task address (sleeping\n"
+	       "tasks too), or every CPU's task with crash's PID/TASK/CPU/COMMAND header.\n"
+	       "Exception frames show their saved registers and the interrupted RIP; the\n"
+	       "walk ends at the system call or interrupt entry with the user's registers.\n"
+	       "\\-l adds file:line under each frame and under the interrupted RIP (the\n"
+	       "faulting line).  Files of the kernel and of its in-tree modules are shown\n"
+	       "relative to the source tree; those of a module built outside it (no\n"
+	       "modinfo intree=Y) whole.  gdb's own backtrace is \\fBbacktrace\\fR.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

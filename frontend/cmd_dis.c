@@ -17,9 +17,6 @@
 /* x86_64's longest instruction, for an address range outside functions. */
 #define MAX_INSN_LEN 15
 
-static const char usage[] =
-	"usage: dis [-l] [--json] FUNCTION|ADDRESS [COUNT]";
-
 struct dis_row {
 	const char *address, *function, *offset, *inst;
 	const char *file, *line;	/* -l only */
@@ -127,7 +124,7 @@ static struct lkdb_error *disassemble(struct lkdb_session *s,
 	return err;
 }
 
-struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	bool with_source = false;
@@ -137,20 +134,18 @@ struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx)
 		if (!strcmp(a, "-l"))
 			with_source = true;
 		else if (a[0] == '-' && a[1] && !target)
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unknown option \"%s\"; %s", a,
-						 usage);
+			return lkdb_usage_error(ctx, "unknown option \"%s\"",
+						a);
 		else if (!target)
 			target = a;
 		else if (!count_arg)
 			count_arg = a;
 		else
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unexpected argument \"%s\"; %s",
-						 a, usage);
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						a);
 	}
 	if (!target)
-		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
+		return lkdb_usage(ctx);
 	long count = -1;
 	if (count_arg) {
 		char *end;
@@ -228,3 +223,22 @@ struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx)
 					 "%s: no instructions there", target);
 	return NULL;
 }
+
+const struct lkdb_command lkdb_command_dis = {
+	.name = "dis",
+	.handler = cmd_dis,
+	.summary = "disassemble a function or from an address, with source lines",
+	.usage = "dis [-l] [--json] FUNCTION|ADDRESS [COUNT]\n"
+		 "Like crash's dis: the whole function, or COUNT instructions\n"
+		 "from ADDRESS, as \"ADDRESS <function+offset>:  instruction\".\n"
+		 "  -l      each source line (file: line) before its instructions\n"
+		 "  --json  an array of {address, function, offset, instruction,\n"
+		 "          file, line}\n"
+		 "FUNCTION may be any gdb expression for an address; module\n"
+		 "functions need their symbols (mod -s).",
+	.man = ".BR dis \" [\" \\-l \"] [\" \\-\\-json \"] \\fIFUNCTION\\fR|\\fIADDRESS\\fR [\\fICOUNT\\fR]\"\n"
+	       "Disassembly of a function, or COUNT instructions from an address;\n"
+	       ".B \\-l\n"
+	       "shows the source lines.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON,
+};

@@ -139,9 +139,7 @@ static void print_json(FILE *out, const struct printk_log *log,
 	fputs("]\n", out);
 }
 
-static const char usage[] = "usage: log [-T] [-m] [--json] [--stats]";
-
-struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	struct log_options o = { 0 };
@@ -156,14 +154,12 @@ struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 				else if (*c == 'm')
 					o.levels = true;
 				else
-					return lkdb_error_create(LKDB_ERROR_INVALID,
-								 "unknown option -%c; %s",
-								 *c, usage);
+					return lkdb_usage_error(ctx, "unknown option -%c",
+								*c);
 			}
 		} else {
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unexpected argument \"%s\"; %s",
-						 a, usage);
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						a);
 		}
 	}
 
@@ -224,3 +220,34 @@ out:
 	printk_log_destroy(log);
 	return err;
 }
+
+const struct lkdb_command lkdb_command_log = {
+	.name = "log",
+	.handler = cmd_log,
+	.summary = "show the kernel's log buffer (dmesg) from the target's memory",
+	.usage = "log [-T] [-m] [--json] [--stats]\n"
+		 "The kernel's printk records, oldest first, as the console shows\n"
+		 "them: \"[seconds.micro] text\"; each line of a multi-line record\n"
+		 "repeats the prefix.  Read from memory, so it works on a hung or\n"
+		 "crashed kernel too.  Caller ids (\"[    T123]\") are shown when the\n"
+		 "kernel prints them (CONFIG_PRINTK_CALLER).\n"
+		 "  -T       wall-clock times (\"[Sun Nov 22 04:57:00 2026]\", local\n"
+		 "           time): boot time from the kernel's timekeeper plus the\n"
+		 "           record's time since boot, as dmesg -T (off by any time\n"
+		 "           spent suspended); times stay since boot if unknown\n"
+		 "  -m       the record's level before its text, as crash:\n"
+		 "           \"[    4.357603] <6>...\"\n"
+		 "  --json   an array of {seq, ts_nsec, level, facility, caller, text}\n"
+		 "           (caller null unless shown; with -T also wall_time_ns,\n"
+		 "           wall_time); multi-line text keeps its newlines\n"
+		 "  --stats  reads, bytes and time taken, on stderr",
+	.man = ".BR log \" [\" \\-T \"] [\" \\-m \"] [\" \\-\\-json ]\n"
+	       "The kernel's printk buffer read from the target's memory (live guest or\n"
+	       "dump):\n"
+	       ".B \\-T\n"
+	       "wall-clock times,\n"
+	       ".B \\-m\n"
+	       "levels, before the text as crash puts them\n"
+	       ".RB ( \"[    2.571729] <0>Kernel panic ...\" ).\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

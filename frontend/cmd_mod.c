@@ -22,8 +22,6 @@
 #include "modules.h"
 #include "vmlinux.h"
 
-static const char usage[] = "usage: mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]";
-
 /* Symbols this lkdb loaded into gdb, so that the list can show them. */
 struct loaded_module {
 	uint64_t addr;		/* struct module */
@@ -399,7 +397,7 @@ struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
 	return NULL;
 }
 
-struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 {
 	enum mod_action action = MOD_LIST;
 	const char *args[2] = { NULL, NULL };
@@ -409,27 +407,22 @@ struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 		const char *a = ctx->argv[i];
 		if (!strcmp(a, "-s") || !strcmp(a, "-S")) {
 			if (action != MOD_LIST)
-				return lkdb_error_create(LKDB_ERROR_INVALID,
-							 "one of -s and -S; %s",
-							 usage);
+				return lkdb_usage_error(ctx, "one of -s and -S");
 			action = a[1] == 's' ? MOD_ONE : MOD_ALL;
 		} else if (!strcmp(a, "--stats")) {
 			stats = true;
 		} else if (a[0] == '-' && a[1]) {
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unknown option %s; %s", a,
-						 usage);
+			return lkdb_usage_error(ctx, "unknown option %s", a);
 		} else if (nargs < 2) {
 			args[nargs++] = a;
 		} else {
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unexpected argument \"%s\"; %s",
-						 a, usage);
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						a);
 		}
 	}
 	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
 	    (action == MOD_ALL && nargs > 1))
-		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
+		return lkdb_usage(ctx);
 	return mod_run(ctx, action, args, nargs, stats, false, 0, NULL);
 }
 
@@ -646,3 +639,43 @@ out:
 	kmodule_list_destroy(list);
 	return err;
 }
+
+const struct lkdb_command lkdb_command_mod = {
+	.name = "mod",
+	.handler = cmd_mod,
+	.summary = "loaded kernel modules; load their symbols into gdb",
+	.usage = "mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]\n"
+		 "Without options, list the loaded modules as crash does (by base\n"
+		 "address), read from the target's memory: the struct module's\n"
+		 "address, NAME, BASE (its core text, as /proc/modules), SIZE (core\n"
+		 "text and data), OBJECT FILE\n"
+		 "(the file whose symbols lkdb loaded, else \"(not loaded)\").\n"
+		 "  -s MODULE [FILE]  load MODULE's symbols into gdb from FILE, by\n"
+		 "           default the MODULE.ko found on the search path ('-' and\n"
+		 "           '_' match; .ko.debug, .ko, .ko.zst, .ko.xz, .ko.gz), at the\n"
+		 "           section addresses the kernel has (/sys/module/M/sections).\n"
+		 "           The file must be MODULE's object: a .ko (ELF relocatable\n"
+		 "           with a struct module) named MODULE, built for this kernel\n"
+		 "           (vermagic), and the loaded build where the kernel keeps\n"
+		 "           something to tell (srcversion, build id); else refused\n"
+		 "  -S [DIR]  the same for every loaded module found in DIR (default:\n"
+		 "           the search path)\n"
+		 "Search path, first match wins: $LKDB_MODULE_PATH (':'-separated),\n"
+		 "PREFIX/usr/lib/debug/lib/modules/RELEASE and PREFIX/lib/modules/RELEASE\n"
+		 "for a vmlinux in PREFIX/usr/lib/debug/boot or PREFIX/boot, the\n"
+		 "vmlinux's directory if it is a build tree, then\n"
+		 "/usr/lib/debug/lib/modules/RELEASE and /lib/modules/RELEASE.\n"
+		 "  --json  an array of {module, name, base (hex strings), size,\n"
+		 "          text_size, init_size, state, refcount, object_file (null\n"
+		 "          if not loaded)}\n"
+		 "  --stats  reads and time taken, on stderr",
+	.man = ".BR mod \" [\" \\-\\-json \"] | \" \"mod \\-s\" \" \\fINAME\\fR [\\fIFILE\\fR] | \" \"mod \\-S\" \" [\\fIDIR\\fR]\"\n"
+	       "Loaded modules in crash's order, by base address (address, name, base,\n"
+	       "size, object file); \\-s loads one\n"
+	       "module's symbols into gdb at its section addresses (the file must be that\n"
+	       "module's .ko, built for this kernel, and the loaded build where the kernel\n"
+	       "keeps its srcversion or build id), \\-S all that are found\n"
+	       "(search path: $LKDB_MODULE_PATH, the debug and module trees next to the\n"
+	       "vmlinux, /usr/lib/debug/lib/modules and /lib/modules).\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

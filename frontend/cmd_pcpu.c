@@ -14,8 +14,6 @@
 
 #define PCPU_GDB_TIMEOUT_MS 60000
 
-static const char usage[] = "usage: pcpu [--json] VARIABLE [CPU]";
-
 /* Run a gdb CLI command quietly; its console text in *text_ret (owned). */
 static struct lkdb_error *gdb_capture(struct lkdb_session *s,
 				      const char *cmd, char **text_ret)
@@ -95,30 +93,30 @@ static const char *strip_history(const char *text)
 	return strncmp(p, " = ", 3) ? text : p + 3;
 }
 
-static struct lkdb_error *parse_cpu(const char *arg, unsigned int *ret)
+static struct lkdb_error *parse_cpu(const struct lkdb_command_context *ctx,
+				     const char *arg, unsigned int *ret)
 {
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(arg, &end, 10);
 	if (!*arg || *end || errno || v > PERCPU_MAX_CPUS || arg[0] == '-')
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "CPU \"%s\" is not a CPU number; %s",
-					 arg, usage);
+		return lkdb_usage_error(ctx, "CPU \"%s\" is not a CPU number",
+					arg);
 	*ret = (unsigned int)v;
 	return NULL;
 }
 
-struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	if (ctx->argc < 2 || ctx->argc > 3)
-		return lkdb_error_create(LKDB_ERROR_INVALID, "%s", usage);
+		return lkdb_usage(ctx);
 	const char *var = ctx->argv[1];
 	bool one = ctx->argc == 3;
 	unsigned int only = 0;
 	struct lkdb_error *err;
 	char *cmd = NULL, *whatis = NULL, *ptype = NULL;
-	if (one && (err = parse_cpu(ctx->argv[2], &only)))
+	if (one && (err = parse_cpu(ctx, ctx->argv[2], &only)))
 		return err;
 
 	struct vmlinux_symbol_info si;
@@ -211,3 +209,19 @@ out:
 	percpu_cpus_destroy(cpus);
 	return err;
 }
+
+const struct lkdb_command lkdb_command_pcpu = {
+	.name = "pcpu",
+	.handler = cmd_pcpu,
+	.summary = "a per-CPU variable's address and value on each CPU",
+	.usage = "pcpu [--json] VARIABLE [CPU]\n"
+		 "For each possible CPU (or only CPU): \"CPU n: ADDRESS\", CPU n's copy\n"
+		 "of the per-CPU VARIABLE (its per-CPU offset + __per_cpu_offset[n]),\n"
+		 "then its value as gdb prints it (print *(TYPE *)ADDRESS).  Offline\n"
+		 "CPUs are marked (offline).\n"
+		 "  --json  an array of {cpu, online, address (hex string), value (gdb's\n"
+		 "          text), error (null, or why gdb could not print it)}",
+	.man = ".BR pcpu \" \\fIVAR\\fR [\\fICPU\\fR] [\" \\-\\-json ]\n"
+	       "A per-CPU variable's address and value on each CPU (or one).\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON,
+};

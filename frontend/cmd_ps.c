@@ -113,9 +113,7 @@ static void print_json(FILE *out, const struct task_list *list)
 	fputs("]\n", out);
 }
 
-static const char usage[] = "usage: ps [--json] [--stats]";
-
-struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	bool stats = false;
@@ -123,9 +121,8 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 		if (!strcmp(ctx->argv[i], "--stats"))
 			stats = true;
 		else
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unexpected argument \"%s\"; %s",
-						 ctx->argv[i], usage);
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						ctx->argv[i]);
 	}
 	double t0 = lkdb_now_seconds();
 	struct ktypes *types;
@@ -173,3 +170,26 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	task_list_destroy(list);
 	return NULL;
 }
+
+const struct lkdb_command lkdb_command_ps = {
+	.name = "ps",
+	.handler = cmd_ps,
+	.summary = "list the kernel's tasks, like crash's ps",
+	.usage = "ps [--json] [--stats]\n"
+		 "Every task (threads too, and each CPU's idle task swapper/N) read\n"
+		 "from memory, sorted by PID, in crash's columns:\n"
+		 "   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n"
+		 ">  1234       1    0  ffff888003a1c000  RU   0.1     5480     2916  sh\n"
+		 "'>' marks the task running on its CPU; ST is RU IN UN ID ST TR ZO DE\n"
+		 "PA WA NE; VSZ and RSS in KiB (RSS: file + anon + shmem pages); a\n"
+		 "kernel thread's (no mm) COMM is in brackets.  %MEM and RSS are \"-\"\n"
+		 "where the kernel's RSS counters are not known to lkdb.\n"
+		 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
+		 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
+		 "           (null where unknown; comm without brackets)\n"
+		 "  --stats  reads, bytes and time taken, on stderr",
+	.man = ".BR ps \" [\" \\-\\-json ]\n"
+	       "Every task: PID, PPID, CPU, task address, state, %MEM, VSZ, RSS, command;\n"
+	       "\\(oq>\\(cq marks the task running on each CPU, kernel threads are bracketed.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

@@ -291,12 +291,11 @@ static void print_json(const struct sym_result *result)
 	fputs("]}", stdout);
 }
 
-struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	if (ctx->argc < 2)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "usage: sym [--json] ADDRESS|NAME[+OFFSET]...");
+		return lkdb_usage(ctx);
 	if (!s->vmlinux)
 		return lkdb_error_create(LKDB_ERROR_INVALID, "no vmlinux");
 	int n = ctx->argc - 1;
@@ -331,3 +330,38 @@ struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 	fflush(stdout);
 	return err;
 }
+
+const struct lkdb_command lkdb_command_sym = {
+	.name = "sym",
+	.handler = cmd_sym,
+	.summary = "address to symbol+offset and source line, or symbol to address",
+	.usage = "sym [--json] ADDRESS|NAME[+OFFSET]...\n"
+		 "Symbolize each argument from the vmlinux itself (no gdb, no target\n"
+		 "needed), one line each, like crash's sym:\n"
+		 "  ffffffff81a01d99 (T) panic+0xe9/0x2f4 kernel/panic.c:331\n"
+		 "address, nm's type letter (T/t text, D/d data, R/r read-only, B/b bss,\n"
+		 "W/V weak; lower case: local), symbol+offset/size in hex (size as\n"
+		 "kallsyms and the kernel's traces have it: up to the next symbol,\n"
+		 "padding included), and the source line, relative to the kernel\n"
+		 "source tree.  Code inlined from\n"
+		 "other functions is followed by the inline chain, innermost first:\n"
+		 "      inlined pde_read at fs/proc/inode.c:314\n"
+		 "      in proc_reg_read at fs/proc/inode.c:326\n"
+		 "ADDRESS is hex, 0x optional; NAME+OFFSET or ADDRESS-OFFSET (0x for\n"
+		 "hex, else decimal) is an address too, and an oops' panic+0x139/0x2b0\n"
+		 "pastes as is.  For a NAME the offset is 0 and the line is where the\n"
+		 "function starts (data has no line).  Addresses are run-time\n"
+		 "addresses (the target's KASLR offset is applied; 0 without a\n"
+		 "target); per-CPU symbols show their offset, marked (per-CPU offset).\n"
+		 "With a target, loaded modules' symbols are known too, from each\n"
+		 "module's own symbol table: crashme_write+0x5/0xff [crashme].\n"
+		 "  --json  an array of {address (hex string), type, name, module, offset,\n"
+		 "          size, file, line, percpu, inlined: [{function, file, line,\n"
+		 "          call_file, call_line}, ...]} (file and line null if unknown)",
+	.man = ".BR sym \" \" \\fIADDRESS\\fR|\\fINAME\\fR...\n"
+	       "An address as symbol+offset/size with its source line (and inline chain), or\n"
+	       "a symbol's address.  The size is kallsyms' (up to the next symbol), as in the\n"
+	       "kernel's own traces; \\fBbt\\fR names a frame by the call before its return\n"
+	       "address, as the kernel's %pB does.\n",
+	.flags = CMD_JSON | CMD_NO_GDB,
+};

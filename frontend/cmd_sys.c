@@ -15,8 +15,6 @@
 #include "sysinfo.h"
 #include "vmlinux.h"
 
-static const char usage[] = "usage: sys [-t] [--json]";
-
 /* CRASHTIME from VMCOREINFO (kdump writes it at the crash). */
 static bool crash_time(const struct lkdb_session *s, int64_t *ret)
 {
@@ -82,7 +80,7 @@ static struct lkdb_error *print_taint(const struct lkdb_command_context *ctx,
 	return NULL;
 }
 
-struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	bool taint_only = false;
@@ -90,9 +88,8 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		if (!strcmp(ctx->argv[i], "-t"))
 			taint_only = true;
 		else
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "unexpected argument \"%s\"; %s",
-						 ctx->argv[i], usage);
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						ctx->argv[i]);
 	}
 	struct ktypes *types;
 	struct lkdb_error *err = lkdb_session_types(s, &types);
@@ -290,3 +287,36 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	task_list_destroy(task_list);
 	return NULL;
 }
+
+const struct lkdb_command lkdb_command_sys = {
+	.name = "sys",
+	.handler = cmd_sys,
+	.summary = "system summary: kernel, dump, CPUs, date, uptime, load, tasks, memory, panic",
+	.usage = "sys [-t] [--json]\n"
+		 "crash's system summary, read from the target's memory in-process:\n"
+		 "KERNEL ([TAINTED] when tainted_mask is not 0), DUMPFILE (path and\n"
+		 "format; REMOTE for a live target), CPUS (nr_cpu_ids, [OFFLINE: n]),\n"
+		 "DATE (a dump's VMCOREINFO CRASHTIME, else the timekeeper's wall\n"
+		 "time), UPTIME (CLOCK_BOOTTIME at the last tick: tkr_mono.base +\n"
+		 "offs_boot), LOAD AVERAGE (avenrun, as /proc/loadavg),\n"
+		 "TASKS (threads on init_task's list plus other CPUs' idle tasks),\n"
+		 "NODENAME, RELEASE, VERSION, MACHINE (init_uts_ns), MEMORY (as crash:\n"
+		 "the online nodes' present pages, rounded up to the next GB when 64 MB\n"
+		 "or less short of it), and for a dump PANIC (the log's last \"Kernel\n"
+		 "panic - not syncing: \" line, else its last oops line).\n"
+		 "  -t      only crash's TAINTED_MASK line: tainted_mask in hex and the\n"
+		 "          letters of its bits from the kernel's taint_flags (\"OE\")\n"
+		 "  --json  an object {kernel, dumpfile, dump_format, remote, cpus,\n"
+		 "          cpus_online, date, date_sec, uptime, uptime_ns, load_average,\n"
+		 "          tasks, nodename, release, version, machine, memory,\n"
+		 "          memory_bytes (present, not rounded), tainted_mask,\n"
+		 "          taint_flags, panic}; null for what is unknown; with -t\n"
+		 "          {tainted_mask, taint_flags}",
+	.man = ".BR sys \" [\" \\-t \"] [\" \\-\\-json ]\n"
+	       "System summary as crash prints it: kernel ([TAINTED] when tainted), dump\n"
+	       "file or remote, CPUs, date, uptime, load average, tasks, node name, release,\n"
+	       "version, machine, memory (the online nodes' present pages, rounded as crash\n"
+	       "rounds), and on a dump the panic message.\n"
+	       "\\-t prints only crash's TAINTED_MASK line (the mask and its letters).\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

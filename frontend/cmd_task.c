@@ -18,8 +18,6 @@
 #include "json.h"
 #include "task_lookup.h"
 
-static const char usage[] = "usage: task [--json] [PID | TASK]";
-
 /* Fields shown through gdb ("p/x" for flags); absent ones are skipped. */
 static const struct {
 	const char *expr;
@@ -137,17 +135,15 @@ static struct lkdb_error *gdb_context(struct lkdb_session *s,
 	return err;
 }
 
-struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
+static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
 	if (ctx->argc > 2)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "unexpected argument \"%s\"; %s",
-					 ctx->argv[2], usage);
+		return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+					ctx->argv[2]);
 	if (ctx->argc == 2 && ctx->argv[1][0] == '-')
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "unknown option \"%s\"; %s",
-					 ctx->argv[1], usage);
+		return lkdb_usage_error(ctx, "unknown option \"%s\"",
+					ctx->argv[1]);
 	struct task_list *list = NULL;
 	struct lkdb_error *err = task_lookup_read(s, "task", &list);
 	if (err)
@@ -191,3 +187,21 @@ out:
 	task_list_destroy(list);
 	return err;
 }
+
+const struct lkdb_command lkdb_command_task = {
+	.name = "task",
+	.handler = cmd_task,
+	.summary = "a task's summary and fields; sets gdb's $task to it",
+	.usage = "task [--json] [PID | TASK]\n"
+		 "A task by PID or task_struct address (hex), by default the task\n"
+		 "running on the selected thread's CPU: crash's header, STATE, PPID,\n"
+		 "TGID, then some task_struct fields as gdb prints them.  Sets the\n"
+		 "gdb variable $task = (struct task_struct *)ADDR, so that\n"
+		 "\"p $task->files\" and the like follow.\n"
+		 "  --json  {pid, tgid, ppid, task (hex string), cpu, command, state,\n"
+		 "          running, kernel_thread} (no gdb fields)",
+	.man = ".BR task \" [\\fIPID\\fR|\\fITASK\\fR] [\" \\-\\-json ]\n"
+	       "A task's summary; sets the gdb variable $task to it and makes it the context\n"
+	       "of \\fBbt\\fR and of gdb's frame commands (on a dump, sleeping tasks too).\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON,
+};

@@ -11,231 +11,11 @@
 #include "output.h"
 #include "panic_stop.h"
 
-const struct lkdb_command lkdb_commands[] = {
-	{
-		.name = "detach",
-		.handler = cmd_detach,
-		.summary = "detach and leave lkdb; under lkdb qemu, QEMU keeps running",
-		.usage = "detach\n"
-			 "Like quit: lkdb's breakpoints are removed, the guest goes on\n"
-			 "running and lkdb exits.  Under lkdb qemu, quit ends QEMU;\n"
-			 "detach leaves it running, its console still written to the\n"
-			 "console log, and prints how to attach again (lkdb -r).",
-		.flags = CMD_NO_GDB | CMD_NO_PAGER,
-	},
-	{
-		.name = "dis",
-		.handler = cmd_dis,
-		.summary = "disassemble a function or from an address, with source lines",
-		.usage = "dis [-l] [--json] FUNCTION|ADDRESS [COUNT]\n"
-			 "Like crash's dis: the whole function, or COUNT instructions\n"
-			 "from ADDRESS, as \"ADDRESS <function+offset>:  instruction\".\n"
-			 "  -l      each source line (file: line) before its instructions\n"
-			 "  --json  an array of {address, function, offset, instruction,\n"
-			 "          file, line}\n"
-			 "FUNCTION may be any gdb expression for an address; module\n"
-			 "functions need their symbols (mod -s).",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
-	},
-	{
-		.name = "bt",
-		.handler = cmd_bt,
-		.summary = "backtrace of the context task, a task, or every CPU's task",
-		.usage = "bt [-l] [--json] [-a | PID | TASK]\n"
-			 "crash's backtrace, from lkdb's own ORC unwinder (the kernel's\n"
-			 "unwind tables), on dumps and live guests alike.  Without an\n"
-			 "argument, the context task: the one `task` chose, else on a dump\n"
-			 "the panicking task, live the task on gdb's selected CPU.\n"
-			 "Exception frames show the registers saved there and the\n"
-			 "interrupted RIP; the walk ends at the user-mode boundary with the\n"
-			 "user's registers.  gdb's own backtrace: \"backtrace\" or \"where\".\n"
-			 "  PID | TASK  a task by PID or task_struct address (hex); a sleeping\n"
-			 "           task unwinds from the registers __switch_to_asm saved\n"
-			 "  -a       the task on every CPU, each with its header\n"
-			 "  -l       the source file and line under each frame\n"
-			 "A frame is named by the call it returns to, as the kernel's own\n"
-			 "traces do (%pB: the symbol of the return address - 1, so a call\n"
-			 "that ends its function is not taken for the next one).\n"
-			 "  --json   {pid, task, cpu, command, frames: [{level, sp, ip,\n"
-			 "           function, offset, size (kallsyms': the trace's\n"
-			 "           function+offset/size), module, source: [{file, line}],\n"
-			 "           exception: null | {user, partial, rip, regs}}], stopped}\n"
-			 "           (an array of those with -a)",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "help",
-		.handler = cmd_help,
-		.summary = "list lkdb commands, or show one command's usage",
-		.usage = "help [--json] [COMMAND]\n"
-			 "Without COMMAND, list lkdb's commands.  COMMAND may be an lkdb\n"
-			 "command or any gdb command (help is then gdb's).",
-		.flags = CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "log",
-		.handler = cmd_log,
-		.summary = "show the kernel's log buffer (dmesg) from the target's memory",
-		.usage = "log [-T] [-m] [--json] [--stats]\n"
-			 "The kernel's printk records, oldest first, as the console shows\n"
-			 "them: \"[seconds.micro] text\"; each line of a multi-line record\n"
-			 "repeats the prefix.  Read from memory, so it works on a hung or\n"
-			 "crashed kernel too.  Caller ids (\"[    T123]\") are shown when the\n"
-			 "kernel prints them (CONFIG_PRINTK_CALLER).\n"
-			 "  -T       wall-clock times (\"[Sun Nov 22 04:57:00 2026]\", local\n"
-			 "           time): boot time from the kernel's timekeeper plus the\n"
-			 "           record's time since boot, as dmesg -T (off by any time\n"
-			 "           spent suspended); times stay since boot if unknown\n"
-			 "  -m       the record's level before its text, as crash:\n"
-			 "           \"[    4.357603] <6>...\"\n"
-			 "  --json   an array of {seq, ts_nsec, level, facility, caller, text}\n"
-			 "           (caller null unless shown; with -T also wall_time_ns,\n"
-			 "           wall_time); multi-line text keeps its newlines\n"
-			 "  --stats  reads, bytes and time taken, on stderr",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "mod",
-		.handler = cmd_mod,
-		.summary = "loaded kernel modules; load their symbols into gdb",
-		.usage = "mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]\n"
-			 "Without options, list the loaded modules as crash does (by base\n"
-			 "address), read from the target's memory: the struct module's\n"
-			 "address, NAME, BASE (its core text, as /proc/modules), SIZE (core\n"
-			 "text and data), OBJECT FILE\n"
-			 "(the file whose symbols lkdb loaded, else \"(not loaded)\").\n"
-			 "  -s MODULE [FILE]  load MODULE's symbols into gdb from FILE, by\n"
-			 "           default the MODULE.ko found on the search path ('-' and\n"
-			 "           '_' match; .ko.debug, .ko, .ko.zst, .ko.xz, .ko.gz), at the\n"
-			 "           section addresses the kernel has (/sys/module/M/sections).\n"
-			 "           The file must be MODULE's object: a .ko (ELF relocatable\n"
-			 "           with a struct module) named MODULE, built for this kernel\n"
-			 "           (vermagic), and the loaded build where the kernel keeps\n"
-			 "           something to tell (srcversion, build id); else refused\n"
-			 "  -S [DIR]  the same for every loaded module found in DIR (default:\n"
-			 "           the search path)\n"
-			 "Search path, first match wins: $LKDB_MODULE_PATH (':'-separated),\n"
-			 "PREFIX/usr/lib/debug/lib/modules/RELEASE and PREFIX/lib/modules/RELEASE\n"
-			 "for a vmlinux in PREFIX/usr/lib/debug/boot or PREFIX/boot, the\n"
-			 "vmlinux's directory if it is a build tree, then\n"
-			 "/usr/lib/debug/lib/modules/RELEASE and /lib/modules/RELEASE.\n"
-			 "  --json  an array of {module, name, base (hex strings), size,\n"
-			 "          text_size, init_size, state, refcount, object_file (null\n"
-			 "          if not loaded)}\n"
-			 "  --stats  reads and time taken, on stderr",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "pcpu",
-		.handler = cmd_pcpu,
-		.summary = "a per-CPU variable's address and value on each CPU",
-		.usage = "pcpu [--json] VARIABLE [CPU]\n"
-			 "For each possible CPU (or only CPU): \"CPU n: ADDRESS\", CPU n's copy\n"
-			 "of the per-CPU VARIABLE (its per-CPU offset + __per_cpu_offset[n]),\n"
-			 "then its value as gdb prints it (print *(TYPE *)ADDRESS).  Offline\n"
-			 "CPUs are marked (offline).\n"
-			 "  --json  an array of {cpu, online, address (hex string), value (gdb's\n"
-			 "          text), error (null, or why gdb could not print it)}",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
-	},
-	{
-		.name = "ps",
-		.handler = cmd_ps,
-		.summary = "list the kernel's tasks, like crash's ps",
-		.usage = "ps [--json] [--stats]\n"
-			 "Every task (threads too, and each CPU's idle task swapper/N) read\n"
-			 "from memory, sorted by PID, in crash's columns:\n"
-			 "   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n"
-			 ">  1234       1    0  ffff888003a1c000  RU   0.1     5480     2916  sh\n"
-			 "'>' marks the task running on its CPU; ST is RU IN UN ID ST TR ZO DE\n"
-			 "PA WA NE; VSZ and RSS in KiB (RSS: file + anon + shmem pages); a\n"
-			 "kernel thread's (no mm) COMM is in brackets.  %MEM and RSS are \"-\"\n"
-			 "where the kernel's RSS counters are not known to lkdb.\n"
-			 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
-			 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
-			 "           (null where unknown; comm without brackets)\n"
-			 "  --stats  reads, bytes and time taken, on stderr",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "quit",
-		.aliases = "q exit",
-		.handler = cmd_quit,
-		.summary = "detach (the target keeps running) and leave lkdb",
-		.usage = "quit\n"
-			 "Detach from the target, which goes on running, and exit.\n"
-			 "No breakpoint lkdb or you set is left in the target.",
-		.flags = CMD_NO_GDB | CMD_NO_PAGER,
-	},
-	{
-		.name = "sym",
-		.handler = cmd_sym,
-		.summary = "address to symbol+offset and source line, or symbol to address",
-		.usage = "sym [--json] ADDRESS|NAME[+OFFSET]...\n"
-			 "Symbolize each argument from the vmlinux itself (no gdb, no target\n"
-			 "needed), one line each, like crash's sym:\n"
-			 "  ffffffff81a01d99 (T) panic+0xe9/0x2f4 kernel/panic.c:331\n"
-			 "address, nm's type letter (T/t text, D/d data, R/r read-only, B/b bss,\n"
-			 "W/V weak; lower case: local), symbol+offset/size in hex (size as\n"
-			 "kallsyms and the kernel's traces have it: up to the next symbol,\n"
-			 "padding included), and the source line, relative to the kernel\n"
-			 "source tree.  Code inlined from\n"
-			 "other functions is followed by the inline chain, innermost first:\n"
-			 "      inlined pde_read at fs/proc/inode.c:314\n"
-			 "      in proc_reg_read at fs/proc/inode.c:326\n"
-			 "ADDRESS is hex, 0x optional; NAME+OFFSET or ADDRESS-OFFSET (0x for\n"
-			 "hex, else decimal) is an address too, and an oops' panic+0x139/0x2b0\n"
-			 "pastes as is.  For a NAME the offset is 0 and the line is where the\n"
-			 "function starts (data has no line).  Addresses are run-time\n"
-			 "addresses (the target's KASLR offset is applied; 0 without a\n"
-			 "target); per-CPU symbols show their offset, marked (per-CPU offset).\n"
-			 "With a target, loaded modules' symbols are known too, from each\n"
-			 "module's own symbol table: crashme_write+0x5/0xff [crashme].\n"
-			 "  --json  an array of {address (hex string), type, name, module, offset,\n"
-			 "          size, file, line, percpu, inlined: [{function, file, line,\n"
-			 "          call_file, call_line}, ...]} (file and line null if unknown)",
-		.flags = CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "sys",
-		.handler = cmd_sys,
-		.summary = "system summary: kernel, dump, CPUs, date, uptime, load, tasks, memory, panic",
-		.usage = "sys [-t] [--json]\n"
-			 "crash's system summary, read from the target's memory in-process:\n"
-			 "KERNEL ([TAINTED] when tainted_mask is not 0), DUMPFILE (path and\n"
-			 "format; REMOTE for a live target), CPUS (nr_cpu_ids, [OFFLINE: n]),\n"
-			 "DATE (a dump's VMCOREINFO CRASHTIME, else the timekeeper's wall\n"
-			 "time), UPTIME (CLOCK_BOOTTIME at the last tick: tkr_mono.base +\n"
-			 "offs_boot), LOAD AVERAGE (avenrun, as /proc/loadavg),\n"
-			 "TASKS (threads on init_task's list plus other CPUs' idle tasks),\n"
-			 "NODENAME, RELEASE, VERSION, MACHINE (init_uts_ns), MEMORY (as crash:\n"
-			 "the online nodes' present pages, rounded up to the next GB when 64 MB\n"
-			 "or less short of it), and for a dump PANIC (the log's last \"Kernel\n"
-			 "panic - not syncing: \" line, else its last oops line).\n"
-			 "  -t      only crash's TAINTED_MASK line: tainted_mask in hex and the\n"
-			 "          letters of its bits from the kernel's taint_flags (\"OE\")\n"
-			 "  --json  an object {kernel, dumpfile, dump_format, remote, cpus,\n"
-			 "          cpus_online, date, date_sec, uptime, uptime_ns, load_average,\n"
-			 "          tasks, nodename, release, version, machine, memory,\n"
-			 "          memory_bytes (present, not rounded), tainted_mask,\n"
-			 "          taint_flags, panic}; null for what is unknown; with -t\n"
-			 "          {tainted_mask, taint_flags}",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
-	},
-	{
-		.name = "task",
-		.handler = cmd_task,
-		.summary = "a task's summary and fields; sets gdb's $task to it",
-		.usage = "task [--json] [PID | TASK]\n"
-			 "A task by PID or task_struct address (hex), by default the task\n"
-			 "running on the selected thread's CPU: crash's header, STATE, PPID,\n"
-			 "TGID, then some task_struct fields as gdb prints them.  Sets the\n"
-			 "gdb variable $task = (struct task_struct *)ADDR, so that\n"
-			 "\"p $task->files\" and the like follow.\n"
-			 "  --json  {pid, tgid, ppid, task (hex string), cpu, command, state,\n"
-			 "          running, kernel_thread} (no gdb fields)",
-		.flags = CMD_NEEDS_TARGET | CMD_JSON,
-	},
+/* Every command, in the order help lists them: command_list.h. */
+const struct lkdb_command *const lkdb_commands[] = {
+#define LKDB_COMMAND(name) &lkdb_command_##name,
+#include "command_list.h"
+#undef LKDB_COMMAND
 };
 const size_t lkdb_ncommands = sizeof(lkdb_commands) / sizeof(lkdb_commands[0]);
 
@@ -255,11 +35,18 @@ static bool alias_matches(const char *aliases, const char *name)
 const struct lkdb_command *lkdb_command_find(const char *name)
 {
 	for (size_t i = 0; i < lkdb_ncommands; i++) {
-		if (!strcmp(lkdb_commands[i].name, name) ||
-		    alias_matches(lkdb_commands[i].aliases, name))
-			return &lkdb_commands[i];
+		if (!strcmp(lkdb_commands[i]->name, name) ||
+		    alias_matches(lkdb_commands[i]->aliases, name))
+			return lkdb_commands[i];
 	}
 	return NULL;
+}
+
+struct lkdb_error *lkdb_usage(const struct lkdb_command_context *ctx)
+{
+	return lkdb_error_create(LKDB_ERROR_INVALID, "usage: %.*s",
+				 lkdb_synopsis_len(ctx->command),
+				 ctx->command->usage);
 }
 
 /* Split at white space; '...' and "..." group, backslash escapes. */
@@ -348,6 +135,7 @@ static bool run_lkdb_command(struct lkdb_session *s,
 {
 	struct lkdb_command_context ctx = {
 		.session = s,
+		.command = cmd,
 		.json = s->options->json,
 	};
 	/* Take --json out so handlers see only their own arguments. */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The command table.  A line whose first word names an lkdb command runs its
- * handler; any other line goes to gdb unchanged.  Help is generated from the
- * table.
+ * handler; any other line goes to gdb unchanged.  Each command's file
+ * defines its entry (lkdb_command_NAME) and command_list.h lists them; help,
+ * Tab completion, argument errors and lkdb(1)'s command list are made from
+ * the entries (ARCHITECTURE.md, "Adding a command").
  */
 #ifndef LKDB_COMMANDS_H
 #define LKDB_COMMANDS_H
@@ -10,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "../common/error.h"
 #include "session.h"
@@ -23,8 +27,11 @@ enum {
 	CMD_NO_PAGER = 1 << 3,
 };
 
+struct lkdb_command;
+
 struct lkdb_command_context {
 	struct lkdb_session *session;
+	const struct lkdb_command *command;	/* the one running */
 	int argc;
 	char **argv;			/* argv[0] is the command name */
 	bool json;			/* --json given (or global --json) */
@@ -34,15 +41,45 @@ struct lkdb_command {
 	const char *name;
 	const char *aliases;		/* space-separated, may be NULL */
 	struct lkdb_error *(*handler)(struct lkdb_command_context *ctx);
-	const char *summary;
+	const char *summary;		/* help's one line */
+	/*
+	 * First line: the synopsis, which argument errors repeat and whose
+	 * -words Tab completes.  The rest: what help COMMAND shows, the
+	 * schema of --json's output among the options.
+	 */
 	const char *usage;
+	/* Its entry in lkdb(1)'s COMMANDS section, roff after the .TP. */
+	const char *man;
 	unsigned flags;
 };
 
-extern const struct lkdb_command lkdb_commands[];
+#define LKDB_COMMAND(name) extern const struct lkdb_command lkdb_command_##name;
+#include "command_list.h"
+#undef LKDB_COMMAND
+
+extern const struct lkdb_command *const lkdb_commands[];
 extern const size_t lkdb_ncommands;
 
 const struct lkdb_command *lkdb_command_find(const char *name);
+
+/* The length of a command's synopsis, its usage's first line. */
+static inline int lkdb_synopsis_len(const struct lkdb_command *c)
+{
+	return (int)strcspn(c->usage, "\n");
+}
+/*
+ * An argument error of the running command, "WHAT; usage: SYNOPSIS": fmt
+ * is a string literal.
+ */
+#define lkdb_usage_error(ctx, fmt, ...)					\
+	lkdb_error_create(LKDB_ERROR_INVALID, fmt "; usage: %.*s",	\
+			  ##__VA_ARGS__, lkdb_synopsis_len((ctx)->command), \
+			  (ctx)->command->usage)
+/* The argument error "usage: SYNOPSIS" of the running command. */
+struct lkdb_error *lkdb_usage(const struct lkdb_command_context *ctx);
+
+/* lkdb(1)'s command list, made from the table (lkdb --help-commands=man). */
+void lkdb_commands_write_man(FILE *out);
 
 /*
  * Run one line: an lkdb command, or a gdb command.  Errors are printed on
@@ -77,19 +114,5 @@ struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s);
 /* Drop the symbols mod loaded for the struct module at module_addr. */
 struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
 				      uint64_t module_addr);
-
-/* Handlers, one file each. */
-struct lkdb_error *cmd_dis(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_help(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_quit(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_detach(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_log(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx);
-struct lkdb_error *cmd_task(struct lkdb_command_context *ctx);
 
 #endif

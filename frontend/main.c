@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "decode_cmd.h"
 #include "options.h"
 #include "module_sync.h"
@@ -122,6 +123,11 @@ int main(int argc, char **argv)
 	/* decode reads a log offline: no gdb, no session */
 	if (argc > 1 && !strcmp(argv[1], "decode"))
 		return lkdb_decode_main(argc - 1, argv + 1);
+	/* Not in --help: lkdb(1)'s command list, checked by a unit test. */
+	if (argc == 2 && !strcmp(argv[1], "--help-commands=man")) {
+		lkdb_commands_write_man(stdout);
+		return EXIT_OK;
+	}
 
 	struct lkdb_options options;
 	struct lkdb_error *err = lkdb_options_parse(argc, argv, &options);

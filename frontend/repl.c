@@ -75,6 +75,35 @@ static void candidates_add(const char *word)
 		ncandidates++;
 }
 
+/*
+ * After an lkdb command, a word starting with '-' offers the options of its
+ * synopsis (the usage's first line).
+ */
+static void add_option_candidates(const char *text)
+{
+	const char *line = rl_line_buffer + strspn(rl_line_buffer, " \t");
+	char *name = strndup(line, strcspn(line, " \t"));
+	if (!name)
+		return;
+	const struct lkdb_command *c = lkdb_command_find(name);
+	free(name);
+	if (!c)
+		return;
+	size_t text_len = strlen(text);
+	const char *separators = " []|\n";
+	for (const char *p = c->usage; *p && *p != '\n';) {
+		p += strspn(p, " []|");
+		size_t n = strcspn(p, separators);
+		if (*p == '-' && n >= text_len && !strncmp(p, text, text_len)) {
+			char *option = strndup(p, n);
+			if (option)
+				candidates_add(option);
+			free(option);
+		}
+		p += n;
+	}
+}
+
 static void gather_candidates(const char *text, int start, int end)
 {
 	candidates_clear();
@@ -86,9 +115,11 @@ static void gather_candidates(const char *text, int start, int end)
 	}
 	if (first_word) {
 		for (size_t i = 0; i < lkdb_ncommands; i++) {
-			if (!strncmp(lkdb_commands[i].name, text, text_len))
-				candidates_add(lkdb_commands[i].name);
+			if (!strncmp(lkdb_commands[i]->name, text, text_len))
+				candidates_add(lkdb_commands[i]->name);
 		}
+	} else if (text[0] == '-') {
+		add_option_candidates(text);
 	}
 	struct lkdb_session *s = completion_session;
 	if (!s || !s->gdb || !gdb_driver_alive(s->gdb) ||

@@ -181,6 +181,8 @@ sed -n 's/^  \([a-z]\+\) .*/\1/p' "$TMP/out" >"$TMP/names"
 run -q "$FIXTURE" -c 'help --json'
 check "help --json is valid JSON with the same commands as the text" \
     python3 -c "import json,sys; d=json.load(open('$TMP/out')); t=open('$TMP/names').read().split(); sys.exit(0 if [c['name'] for c in d]==t and 'quit' in t else 1)"
+check "every command taking --json documents its output's schema (a --json option line)" \
+    python3 -c "import json,re,sys; d=json.load(open('$TMP/out')); sys.exit(0 if all(re.search(r'^  --json +\S', c['usage'], re.M) for c in d if '--json' in c['usage'].split(chr(10))[0] and c['name'] != 'help') else 1)"
 run -q --json "$FIXTURE" -c help
 check "global --json applies to help" \
     python3 -c "import json; json.load(open('$TMP/out'))"

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Every lkdb command, in the order help lists them: LKDB_COMMAND(NAME) for
+ * the entry lkdb_command_NAME its file defines.  Included with LKDB_COMMAND
+ * defined (commands.h, commands.c); no include guard on purpose.
+ */
+LKDB_COMMAND(detach)
+LKDB_COMMAND(dis)
+LKDB_COMMAND(bt)
+LKDB_COMMAND(help)
+LKDB_COMMAND(log)
+LKDB_COMMAND(mod)
+LKDB_COMMAND(pcpu)
+LKDB_COMMAND(ps)
+LKDB_COMMAND(quit)
+LKDB_COMMAND(sym)
+LKDB_COMMAND(sys)
+LKDB_COMMAND(task)
