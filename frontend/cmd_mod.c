@@ -70,20 +70,11 @@ static bool plain_section_name(const char *name)
 
 static struct lkdb_error *gdb_console(struct lkdb_session *s, const char *cmd)
 {
-	struct gdb_call_result r;
 	struct lkdb_error *err = lkdb_session_need_gdb(s);
 	if (err)
 		return err;
-	err = gdb_driver_console(s->gdb, GDB_CALL_QUIET, 120000, cmd, &r);
-	if (err)
-		return err;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
-					msg ? msg : "gdb error");
-	}
-	gdb_call_result_deinit(&r);
-	return err;
+	return gdb_driver_console_ok(s->gdb, GDB_CALL_QUIET, 120000, cmd, NULL,
+				     NULL);
 }
 
 /*
