@@ -11,19 +11,9 @@
 #include "guestram.h"
 #include "json.h"
 #include "ktypes.h"
+#include "printable.h"
 #include "tasks.h"
 #include "vmlinux.h"
-
-/* comm with control bytes shown as '?', so a task cannot drive the terminal. */
-static void safe_comm(const char *comm, char out[17])
-{
-	size_t i = 0;
-	for (; comm[i] && i < 16; i++) {
-		unsigned char c = comm[i];
-		out[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-	}
-	out[i] = '\0';
-}
 
 static bool mem_percent(const struct task_list *list,
 			const struct task_info *t, double *ret)
@@ -62,7 +52,7 @@ static void print_text(FILE *out, const struct task_list *list)
 			snprintf(rss, sizeof(rss), "%" PRIu64, t->rss_pages * 4);
 		else
 			snprintf(rss, sizeof(rss), "-");
-		safe_comm(t->comm, comm);
+		lkdb_printable(comm, t->comm, 16, "");
 		if (t->kernel_thread)
 			snprintf(name, sizeof(name), "[%s]", comm);
 		else
@@ -80,7 +70,7 @@ static void print_json(FILE *out, const struct task_list *list)
 		const struct task_info *t = &list->tasks[i];
 		char comm[17];
 		double pct;
-		safe_comm(t->comm, comm);
+		lkdb_printable(comm, t->comm, 16, "");
 		fprintf(out, "%s{\"pid\": %" PRId32 ", \"ppid\": %" PRId32 ", \"tgid\": %" PRId32 ", \"cpu\": ",
 			i ? ",\n " : "", t->pid, t->ppid, t->tgid);
 		if (t->cpu >= 0)
