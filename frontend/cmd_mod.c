@@ -21,6 +21,7 @@
 #include "modfiles.h"
 #include "modules.h"
 #include "vmlinux.h"
+#include "output.h"
 
 static const char usage[] = "usage: mod [--json] | mod -s MODULE [FILE] | mod -S [DIR]";
 
@@ -455,7 +456,7 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 		return err;
 	double t1 = lkdb_now_seconds();
 	for (size_t i = 0; i < list->nr_warnings; i++)
-		fprintf(stderr, "lkdb: mod: warning: %s\n", list->warnings[i]);
+		lkdb_warn("mod", "%s", list->warnings[i]);
 	fflush(stderr);
 
 	struct kmodule **mods = calloc(list->nr_modules ? list->nr_modules : 1,

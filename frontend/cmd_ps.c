@@ -14,6 +14,7 @@
 #include "printable.h"
 #include "tasks.h"
 #include "vmlinux.h"
+#include "output.h"
 
 static bool mem_percent(const struct task_list *list,
 			const struct task_info *t, double *ret)
@@ -138,9 +139,9 @@ struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 		guest_ram_stats(s->guest_ram, &ram1);
 	task_list_sort(list);
 	for (size_t i = 0; i < list->nr_warnings; i++)
-		fprintf(stderr, "lkdb: ps: warning: %s\n", list->warnings[i]);
+		lkdb_warn("ps", "%s", list->warnings[i]);
 	if (!list->rss_supported)
-		fprintf(stderr, "lkdb: ps: warning: this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"\n");
+		lkdb_warn("ps", "this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"");
 	fflush(stderr);
 	if (ctx->json)
 		print_json(stdout, list);

@@ -14,6 +14,7 @@
 #include "printk.h"
 #include "sysinfo.h"
 #include "vmlinux.h"
+#include "output.h"
 
 static const char usage[] = "usage: sys [-t] [--json]";
 
@@ -107,7 +108,7 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	if (err)
 		return err;
 	for (size_t i = 0; i < info->nr_warnings; i++)
-		fprintf(stderr, "lkdb: sys: warning: %s\n", info->warnings[i]);
+		lkdb_warn("sys", "%s", info->warnings[i]);
 	if (taint_only) {
 		err = print_taint(ctx, info);
 		sysinfo_destroy(info);
@@ -123,7 +124,7 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 							s->kaslr_offset,
 							&panicked);
 		if (e) {
-			fprintf(stderr, "lkdb: sys: warning: cannot tell whether the kernel panicked: %s\n",
+			lkdb_warn("sys", "cannot tell whether the kernel panicked: %s",
 				e->message);
 			lkdb_error_destroy(e);
 		}
@@ -136,7 +137,7 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 						       s->kaslr_offset, types,
 						       &log);
 		if (e) {
-			fprintf(stderr, "lkdb: sys: warning: no panic message: %s\n",
+			lkdb_warn("sys", "no panic message: %s",
 				e->message);
 			lkdb_error_destroy(e);
 		} else {
@@ -157,7 +158,7 @@ struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		if (!e && panic_cpu >= 0)
 			e = task_lookup_read(s, "sys", &task_list);
 		if (e) {
-			fprintf(stderr, "lkdb: sys: warning: no panic task: %s\n",
+			lkdb_warn("sys", "no panic task: %s",
 				e->message);
 			lkdb_error_destroy(e);
 		} else if (task_list) {

@@ -25,6 +25,7 @@
 #include "panic_stop.h"
 #include "vmlinux.h"
 #include "xdg.h"
+#include "output.h"
 
 /*
  * gdb reading a 600 MB distro vmlinux cold takes 2-4 s here and up to half a
@@ -874,7 +875,7 @@ void lkdb_session_quiesce(struct lkdb_session *s)
 static void warn_without_dwarf(struct lkdb_session *s)
 {
 	if (!vmlinux_has_dwarf(s->vmlinux))
-		fprintf(stderr, "lkdb: warning: %s has no DWARF debugging information: symbols only, so no file:line and no types (gdb's ptype and struct values, and lkdb's commands that read kernel structs); use the vmlinux with debug info (Debian: linux-image-RELEASE-dbg)\n",
+		lkdb_warn(NULL, "%s has no DWARF debugging information: symbols only, so no file:line and no types (gdb's ptype and struct values, and lkdb's commands that read kernel structs); use the vmlinux with debug info (Debian: linux-image-RELEASE-dbg)",
 			vmlinux_path(s->vmlinux));
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ktypes.h"
+#include "output.h"
 
 struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 				    struct task_list **ret)
@@ -29,7 +30,7 @@ struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 	if (err)
 		return err;
 	for (size_t i = 0; i < (*ret)->nr_warnings; i++)
-		fprintf(stderr, "lkdb: %s: warning: %s\n", cmd,
+		lkdb_warn(cmd, "%s",
 			(*ret)->warnings[i]);
 	fflush(stderr);
 	return NULL;
