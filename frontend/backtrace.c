@@ -13,6 +13,7 @@
 #include "symbolize.h"
 #include "task_lookup.h"
 #include "unwind.h"
+#include "output.h"
 
 struct backtrace_env {
 	struct lkdb_session *s;
@@ -57,7 +58,7 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 					  m->name, m->addr, m->text_base,
 					  m->text_base + m->core_size);
 		if (err) {
-			fprintf(stderr, "lkdb: bt: warning: %s\n", err->message);
+			lkdb_warn("bt", "%s", err->message);
 			lkdb_error_destroy(err);
 		}
 	}

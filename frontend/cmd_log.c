@@ -13,6 +13,7 @@
 #include "ktypes.h"
 #include "printk.h"
 #include "vmlinux.h"
+#include "output.h"
 
 struct log_options {
 	bool wall_time;		/* -T */
@@ -184,7 +185,7 @@ static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 							s->kaslr_offset, types,
 							&boot_ns);
 		if (e) {
-			fprintf(stderr, "lkdb: log: warning: no wall-clock time (%s); times are since boot\n",
+			lkdb_warn("log", "no wall-clock time (%s); times are since boot",
 				e->message);
 			lkdb_error_destroy(e);
 		} else {
@@ -194,7 +195,7 @@ static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	double t1 = lkdb_now_seconds();
 	/* Warnings first: they say what the records below may lack. */
 	for (size_t i = 0; i < log->nr_warnings; i++)
-		fprintf(stderr, "lkdb: log: warning: %s\n", log->warnings[i]);
+		lkdb_warn("log", "%s", log->warnings[i]);
 	fflush(stderr);
 	if (ctx->json)
 		print_json(stdout, log, have_boot, boot_ns);

@@ -21,6 +21,7 @@
 #include "modfiles.h"
 #include "modules.h"
 #include "vmlinux.h"
+#include "output.h"
 
 /* Symbols this lkdb loaded into gdb, so that the list can show them. */
 struct loaded_module {
@@ -68,20 +69,11 @@ static bool plain_section_name(const char *name)
 
 static struct lkdb_error *gdb_console(struct lkdb_session *s, const char *cmd)
 {
-	struct gdb_call_result r;
 	struct lkdb_error *err = lkdb_session_need_gdb(s);
 	if (err)
 		return err;
-	err = gdb_driver_console(s->gdb, GDB_CALL_QUIET, 120000, cmd, &r);
-	if (err)
-		return err;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
-					msg ? msg : "gdb error");
-	}
-	gdb_call_result_deinit(&r);
-	return err;
+	return gdb_driver_console_ok(s->gdb, GDB_CALL_QUIET, 120000, cmd, NULL,
+				     NULL);
 }
 
 /*
@@ -457,7 +449,7 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 		return err;
 	double t1 = lkdb_now_seconds();
 	for (size_t i = 0; i < list->nr_warnings; i++)
-		fprintf(stderr, "lkdb: mod: warning: %s\n", list->warnings[i]);
+		lkdb_warn("mod", "%s", list->warnings[i]);
 	fflush(stderr);
 
 	struct kmodule **mods = calloc(list->nr_modules ? list->nr_modules : 1,

@@ -18,24 +18,8 @@
 static struct lkdb_error *gdb_capture(struct lkdb_session *s,
 				      const char *cmd, char **text_ret)
 {
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
-						    PCPU_GDB_TIMEOUT_MS, cmd,
-						    &r);
-	if (err)
-		return err;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB, "%s: %s", cmd,
-					msg ? msg : "gdb error");
-	} else {
-		*text_ret = r.console ? strndup(r.console, r.console_len)
-				      : strdup("");
-		if (!*text_ret)
-			err = &lkdb_error_oom;
-	}
-	gdb_call_result_deinit(&r);
-	return err;
+	return gdb_driver_console_ok(s->gdb, GDB_CALL_QUIET,
+				     PCPU_GDB_TIMEOUT_MS, cmd, cmd, text_ret);
 }
 
 static void chomp(char *s)

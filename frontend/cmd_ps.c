@@ -11,19 +11,10 @@
 #include "guestram.h"
 #include "json.h"
 #include "ktypes.h"
+#include "printable.h"
 #include "tasks.h"
 #include "vmlinux.h"
-
-/* comm with control bytes shown as '?', so a task cannot drive the terminal. */
-static void safe_comm(const char *comm, char out[17])
-{
-	size_t i = 0;
-	for (; comm[i] && i < 16; i++) {
-		unsigned char c = comm[i];
-		out[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-	}
-	out[i] = '\0';
-}
+#include "output.h"
 
 static bool mem_percent(const struct task_list *list,
 			const struct task_info *t, double *ret)
@@ -62,7 +53,7 @@ static void print_text(FILE *out, const struct task_list *list)
 			snprintf(rss, sizeof(rss), "%" PRIu64, t->rss_pages * 4);
 		else
 			snprintf(rss, sizeof(rss), "-");
-		safe_comm(t->comm, comm);
+		lkdb_printable(comm, t->comm, 16, "");
 		if (t->kernel_thread)
 			snprintf(name, sizeof(name), "[%s]", comm);
 		else
@@ -80,7 +71,7 @@ static void print_json(FILE *out, const struct task_list *list)
 		const struct task_info *t = &list->tasks[i];
 		char comm[17];
 		double pct;
-		safe_comm(t->comm, comm);
+		lkdb_printable(comm, t->comm, 16, "");
 		fprintf(out, "%s{\"pid\": %" PRId32 ", \"ppid\": %" PRId32 ", \"tgid\": %" PRId32 ", \"cpu\": ",
 			i ? ",\n " : "", t->pid, t->ppid, t->tgid);
 		if (t->cpu >= 0)
@@ -145,9 +136,9 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 		guest_ram_stats(s->guest_ram, &ram1);
 	task_list_sort(list);
 	for (size_t i = 0; i < list->nr_warnings; i++)
-		fprintf(stderr, "lkdb: ps: warning: %s\n", list->warnings[i]);
+		lkdb_warn("ps", "%s", list->warnings[i]);
 	if (!list->rss_supported)
-		fprintf(stderr, "lkdb: ps: warning: this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"\n");
+		lkdb_warn("ps", "this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"");
 	fflush(stderr);
 	if (ctx->json)
 		print_json(stdout, list);

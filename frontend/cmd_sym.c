@@ -17,6 +17,7 @@
 #include "module_names.h"
 #include "symbolize.h"
 #include "vmlinux.h"
+#include "output.h"
 
 /* What one command's lookups share: the modules, read on first need. */
 struct sym_context {
@@ -39,7 +40,7 @@ static struct module_names *modules(struct sym_context *c)
 		return c->modules;
 	struct lkdb_error *err = module_names_create(s, "sym", &c->modules);
 	if (err) {
-		fprintf(stderr, "lkdb: sym: warning: modules: %s\n",
+		lkdb_warn("sym", "modules: %s",
 			err->message);
 		lkdb_error_destroy(err);
 		c->modules_failed = true;

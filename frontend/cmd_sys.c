@@ -14,6 +14,7 @@
 #include "printk.h"
 #include "sysinfo.h"
 #include "vmlinux.h"
+#include "output.h"
 
 /* CRASHTIME from VMCOREINFO (kdump writes it at the crash). */
 static bool crash_time(const struct lkdb_session *s, int64_t *ret)
@@ -104,7 +105,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	if (err)
 		return err;
 	for (size_t i = 0; i < info->nr_warnings; i++)
-		fprintf(stderr, "lkdb: sys: warning: %s\n", info->warnings[i]);
+		lkdb_warn("sys", "%s", info->warnings[i]);
 	if (taint_only) {
 		err = print_taint(ctx, info);
 		sysinfo_destroy(info);
@@ -120,7 +121,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 							s->kaslr_offset,
 							&panicked);
 		if (e) {
-			fprintf(stderr, "lkdb: sys: warning: cannot tell whether the kernel panicked: %s\n",
+			lkdb_warn("sys", "cannot tell whether the kernel panicked: %s",
 				e->message);
 			lkdb_error_destroy(e);
 		}
@@ -133,7 +134,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 						       s->kaslr_offset, types,
 						       &log);
 		if (e) {
-			fprintf(stderr, "lkdb: sys: warning: no panic message: %s\n",
+			lkdb_warn("sys", "no panic message: %s",
 				e->message);
 			lkdb_error_destroy(e);
 		} else {
@@ -154,7 +155,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		if (!e && panic_cpu >= 0)
 			e = task_lookup_read(s, "sys", &task_list);
 		if (e) {
-			fprintf(stderr, "lkdb: sys: warning: no panic task: %s\n",
+			lkdb_warn("sys", "no panic task: %s",
 				e->message);
 			lkdb_error_destroy(e);
 		} else if (task_list) {

@@ -223,7 +223,7 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 	    resumes_target(line)) {
 		err = module_sync_arm(s, false);
 		if (err) {
-			fprintf(stderr, "lkdb: warning: %s\n", err->message);
+			lkdb_warn(NULL, "%s", err->message);
 			lkdb_error_destroy(err);
 		}
 		sync_here = s->module_sync != NULL;

@@ -11,6 +11,7 @@
 #include "logparse.h"
 #include "symbolize.h"
 #include "vmlinux.h"
+#include "output.h"
 
 struct module_entry {
 	const struct kmodule *m;
@@ -70,14 +71,14 @@ struct lkdb_error *module_names_create(struct lkdb_session *s,
 			module_names_destroy(mn);
 			return err;
 		}
-		fprintf(stderr, "lkdb: %s: warning: modules: %s\n", cmd,
+		lkdb_warn(cmd, "modules: %s",
 			err->message);
 		lkdb_error_destroy(err);
 		*ret = mn;
 		return NULL;
 	}
 	for (size_t i = 0; i < mn->list->nr_warnings; i++)
-		fprintf(stderr, "lkdb: %s: warning: %s\n", cmd,
+		lkdb_warn(cmd, "%s",
 			mn->list->warnings[i]);
 	size_t n = mn->list->nr_modules;
 	mn->entries = calloc(n ? n : 1, sizeof(*mn->entries));
@@ -135,8 +136,7 @@ static struct module_entry *entry_of(struct module_names *mn,
 							      m->name, m->addr,
 							      &e->syms);
 			if (err) {
-				fprintf(stderr, "lkdb: %s: warning: %s\n",
-					mn->cmd, err->message);
+				lkdb_warn(mn->cmd, "%s", err->message);
 				lkdb_error_destroy(err);
 				e->failed = true;
 			}

@@ -36,4 +36,12 @@ struct lkdb_error *output_open(const struct redirect *r, bool page,
  */
 void output_close(struct output_sink *sink, bool interrupted);
 
+/*
+ * "lkdb: CMD: warning: MESSAGE" (without "CMD: " when cmd is NULL) on
+ * stderr, one line: something a command could not read or show, said
+ * while it goes on.
+ */
+void lkdb_warn(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

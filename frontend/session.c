@@ -25,6 +25,7 @@
 #include "panic_stop.h"
 #include "vmlinux.h"
 #include "xdg.h"
+#include "output.h"
 
 /*
  * gdb reading a 600 MB distro vmlinux cold takes 2-4 s here and up to half a
@@ -120,18 +121,8 @@ static void on_tick(void *context, long elapsed_ms)
 static struct lkdb_error *console_ok(struct lkdb_session *s, const char *cmd,
 				     int timeout_ms)
 {
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
-						    timeout_ms, cmd, &r);
-	if (err)
-		return err;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
-					msg ? msg : "gdb error");
-	}
-	gdb_call_result_deinit(&r);
-	return err;
+	return gdb_driver_console_ok(s->gdb, GDB_CALL_QUIET, timeout_ms, cmd,
+				     NULL, NULL);
 }
 
 /* lkdb's cache directory leaf by the XDG rules, or NULL (with a note). */
@@ -350,11 +341,7 @@ static struct lkdb_error *finish_step(struct lkdb_session *s,
 	}
 	if (err)
 		return err;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB, "%s",
-					msg ? msg : "gdb error");
-	}
+	err = gdb_result_error(r.record, NULL);
 	gdb_call_result_deinit(&r);
 	if (err && step->policy == SETUP_IGNORE) {
 		lkdb_error_destroy(err);
@@ -888,7 +875,7 @@ void lkdb_session_quiesce(struct lkdb_session *s)
 static void warn_without_dwarf(struct lkdb_session *s)
 {
 	if (!vmlinux_has_dwarf(s->vmlinux))
-		fprintf(stderr, "lkdb: warning: %s has no DWARF debugging information: symbols only, so no file:line and no types (gdb's ptype and struct values, and lkdb's commands that read kernel structs); use the vmlinux with debug info (Debian: linux-image-RELEASE-dbg)\n",
+		lkdb_warn(NULL, "%s has no DWARF debugging information: symbols only, so no file:line and no types (gdb's ptype and struct values, and lkdb's commands that read kernel structs); use the vmlinux with debug info (Debian: linux-image-RELEASE-dbg)",
 			vmlinux_path(s->vmlinux));
 }
 

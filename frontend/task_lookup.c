@@ -3,6 +3,7 @@
 #include "task_lookup.h"
 
 #include "ktypes.h"
+#include "printable.h"
 #include "sysinfo.h"
 
 #include <ctype.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "ktypes.h"
+#include "output.h"
 
 struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 				    struct task_list **ret)
@@ -28,7 +30,7 @@ struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 	if (err)
 		return err;
 	for (size_t i = 0; i < (*ret)->nr_warnings; i++)
-		fprintf(stderr, "lkdb: %s: warning: %s\n", cmd,
+		lkdb_warn(cmd, "%s",
 			(*ret)->warnings[i]);
 	fflush(stderr);
 	return NULL;
@@ -105,12 +107,7 @@ const struct task_info *task_lookup_on_cpu(const struct task_list *list,
 
 void task_lookup_safe_comm(const char *comm, char out[17])
 {
-	size_t i = 0;
-	for (; comm[i] && i < 16; i++) {
-		unsigned char c = comm[i];
-		out[i] = (c < 0x20 || c >= 0x7f || c == '"') ? '?' : (char)c;
-	}
-	out[i] = '\0';
+	lkdb_printable(out, comm, 16, "\"");
 }
 
 void task_lookup_print_header(FILE *out, const struct task_info *t)
@@ -128,24 +125,8 @@ void task_lookup_print_header(FILE *out, const struct task_info *t)
 struct lkdb_error *task_lookup_gdb_quiet(struct lkdb_session *s,
 					 const char *command, char **console)
 {
-	struct gdb_call_result r;
-	struct lkdb_error *err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
-						    GDB_TIMEOUT_NONE, command,
-						    &r);
-	if (err)
-		return err;
-	if (r.record->result_class == MI_CLASS_ERROR) {
-		const char *msg = gdb_result_error_message(r.record);
-		err = lkdb_error_create(LKDB_ERROR_GDB, "%s: %s", command,
-					msg ? msg : "gdb reported an error");
-	} else if (console) {
-		*console = r.console ? r.console : strdup("");
-		r.console = NULL;
-		if (!*console)
-			err = &lkdb_error_oom;
-	}
-	gdb_call_result_deinit(&r);
-	return err;
+	return gdb_driver_console_ok(s->gdb, GDB_CALL_QUIET, GDB_TIMEOUT_NONE,
+				     command, command, console);
 }
 
 /* "* 2    Thread 1.2 (CPU#1 [running]) ..." or "  3    Thread 3 (context) ..." */

@@ -51,7 +51,7 @@ struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 
 /* crash's header: PID: 57  TASK: ffff...  CPU: 1  COMMAND: "sleep" */
 void task_lookup_print_header(FILE *out, const struct task_info *t);
-/* comm with control bytes as '?'. */
+/* comm with control bytes and '"' as '?', to be shown in quotes. */
 void task_lookup_safe_comm(const char *comm, char out[17]);
 
 /* gdb's threads: gdb's number and the remote thread id (CPU = tid - 1). */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "flattened.h"
+#include "printable.h"
 #include "vmlinux.h"
 #include "xlat.h"
 
@@ -340,10 +341,7 @@ static struct lkdb_error *check_kdump(const char *path, uint64_t size,
 	sysname[DISKDUMP_UTS_FIELD] = '\0';
 	if (machine[0] && strcmp(machine, "x86_64") != 0) {
 		/* Keep the message one printable line. */
-		for (char *c = machine; *c; c++) {
-			if (*c < 0x20 || *c > 0x7e)
-				*c = '?';
-		}
+		lkdb_printable(machine, machine, DISKDUMP_UTS_FIELD, "");
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 			"%s: a dump of a \"%s\" machine; lkdb reads x86_64 dumps only",
 			path, machine);

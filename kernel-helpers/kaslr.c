@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printable.h"
 #include "vmlinux.h"
 
 /*
@@ -34,10 +35,7 @@ static char *one_line(const char *text, size_t len)
 	char *line = malloc(n + (cut ? 4 : 1));
 	if (!line)
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = text[i];
-		line[i] = c >= 0x20 && c < 0x7f ? c : '?';
-	}
+	lkdb_printable(line, text, n, "");
 	strcpy(line + n, cut ? "..." : "");
 	return line;
 }

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "xdg.h"
 
 #define CACHE_HEADER "# lkdb ktypes v1"
@@ -63,13 +63,6 @@ struct ktypes {
 
 	struct ktypes_stats stats;
 };
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static struct lkdb_error *dwarf_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -459,7 +452,7 @@ static struct lkdb_error *open_dwarf(struct ktypes *t)
 	if (t->dwarf_error)
 		return lkdb_error_create(t->dwarf_error_code, "%s",
 					 t->dwarf_error);
-	double t0 = now_seconds();
+	double t0 = lkdb_now_seconds();
 	struct lkdb_error *err = NULL;
 	t->fd = open(t->vmlinux_path, O_RDONLY | O_CLOEXEC);
 	if (t->fd < 0) {
@@ -491,7 +484,7 @@ static struct lkdb_error *open_dwarf(struct ktypes *t)
 		return err;
 	}
 	t->stats.dwarf_opened = true;
-	t->stats.dwarf_seconds += now_seconds() - t0;
+	t->stats.dwarf_seconds += lkdb_now_seconds() - t0;
 	return NULL;
 }
 
@@ -627,7 +620,7 @@ static struct lkdb_error *lookup_die(struct ktypes *t, const char *name,
 				     enum index_kind kind, Dwarf_Die *die_ret,
 				     bool *found_ret)
 {
-	double t0 = now_seconds();
+	double t0 = lkdb_now_seconds();
 	struct lkdb_error *err = NULL;
 	struct index_slot *s;
 	for (;;) {
@@ -644,7 +637,7 @@ static struct lkdb_error *lookup_die(struct ktypes *t, const char *name,
 		if (err)
 			break;
 	}
-	t->stats.dwarf_seconds += now_seconds() - t0;
+	t->stats.dwarf_seconds += lkdb_now_seconds() - t0;
 	if (err)
 		return err;
 	*found_ret = false;
@@ -1113,7 +1106,7 @@ struct lkdb_error *ktypes_unit_has_function(struct ktypes *t, uint64_t addr,
 	err = open_dwarf(t);
 	if (err)
 		goto out;
-	double t0 = now_seconds();
+	double t0 = lkdb_now_seconds();
 	Dwarf_Die cudie, die;
 	if (!dwarf_addrdie(t->dw, addr, &cudie)) {
 		err = dwarf_error("no DWARF unit covers address 0x%" PRIx64 " in %s",
@@ -1132,7 +1125,7 @@ struct lkdb_error *ktypes_unit_has_function(struct ktypes *t, uint64_t addr,
 			}
 		} while (dwarf_siblingof(&die, &die) == 0);
 	}
-	t->stats.dwarf_seconds += now_seconds() - t0;
+	t->stats.dwarf_seconds += lkdb_now_seconds() - t0;
 	struct answer answer = { .found = found };
 	err = record(t, key, &answer);
 	if (!err)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printable.h"
+
 /* sizeof(struct module) is ~1.3 KiB on 6.1; more is not a struct module. */
 #define MODULE_STRUCT_MAX (64 * 1024)
 #define SECT_NAME_MAX 256
@@ -229,15 +231,7 @@ static struct lkdb_error *module_layout(struct ktypes *types,
  */
 static bool printable_name(char *s)
 {
-	bool replaced = false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x21 || c > 0x7e) {
-			*s = '?';
-			replaced = true;
-		}
-	}
-	return replaced;
+	return lkdb_printable(s, s, SIZE_MAX, " ");
 }
 
 /*

@@ -723,6 +723,26 @@ struct lkdb_error *gdb_driver_console(struct gdb_driver *d, unsigned flags,
 			       argv, 2, ret);
 }
 
+struct lkdb_error *gdb_driver_console_ok(struct gdb_driver *d, unsigned flags,
+					 int timeout_ms, const char *command,
+					 const char *what, char **text_ret)
+{
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(d, flags, timeout_ms,
+						    command, &r);
+	if (err)
+		return err;
+	err = gdb_result_error(r.record, what);
+	if (!err && text_ret) {
+		*text_ret = r.console ? r.console : strdup("");
+		r.console = NULL;
+		if (!*text_ret)
+			err = &lkdb_error_oom;
+	}
+	gdb_call_result_deinit(&r);
+	return err;
+}
+
 void gdb_call_result_deinit(struct gdb_call_result *result)
 {
 	mi_output_destroy(result->record);
@@ -735,6 +755,19 @@ const char *gdb_result_error_message(const struct mi_output *record)
 	if (!record || record->result_class != MI_CLASS_ERROR)
 		return NULL;
 	return mi_value_string(record->results, "msg");
+}
+
+struct lkdb_error *gdb_result_error(const struct mi_output *record,
+				    const char *what)
+{
+	if (!record || record->result_class != MI_CLASS_ERROR)
+		return NULL;
+	const char *msg = gdb_result_error_message(record);
+	if (!msg)
+		msg = "gdb error";
+	if (what)
+		return lkdb_error_create(LKDB_ERROR_GDB, "%s: %s", what, msg);
+	return lkdb_error_create(LKDB_ERROR_GDB, "%s", msg);
 }
 
 struct lkdb_error *gdb_driver_next_async(struct gdb_driver *d, int timeout_ms,

@@ -104,6 +104,14 @@ struct lkdb_error *gdb_driver_call_ok(struct gdb_driver *d, unsigned flags,
 struct lkdb_error *gdb_driver_console(struct gdb_driver *d, unsigned flags,
 				      int timeout_ms, const char *command,
 				      struct gdb_call_result *ret);
+/*
+ * gdb_driver_console() for a command that must work: a ^error reply is
+ * the error gdb_result_error() makes of it (what: its prefix, or NULL);
+ * with text_ret, the captured console text (owned; "" when none).
+ */
+struct lkdb_error *gdb_driver_console_ok(struct gdb_driver *d, unsigned flags,
+					 int timeout_ms, const char *command,
+					 const char *what, char **text_ret);
 void gdb_call_result_deinit(struct gdb_call_result *result);
 
 /*
@@ -154,5 +162,12 @@ bool gdb_driver_alive(const struct gdb_driver *d);
 pid_t gdb_driver_pid(const struct gdb_driver *d);
 /* The gdb ^error message of a result record, or NULL. */
 const char *gdb_result_error_message(const struct mi_output *record);
+/*
+ * A ^error result record as LKDB_ERROR_GDB with gdb's message ("gdb
+ * error" when it has none), prefixed "WHAT: " when what is not NULL;
+ * NULL for any other record.
+ */
+struct lkdb_error *gdb_result_error(const struct mi_output *record,
+				    const char *what);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "printable.h"
 #include "tap.h"
 #include "xdg.h"
 
@@ -173,6 +174,33 @@ TEST(xdg_rules_absolute_variable_then_home_then_none)
 	free(p);
 }
 
+TEST(printable_replaces_control_del_high_and_chosen_bytes)
+{
+	char out[32];
+	CHECK(!lkdb_printable(out, "kworker/0:1", 16, ""));
+	CHECK_STR(out, "kworker/0:1");
+	CHECK(lkdb_printable(out, "a\tb\x1b[2Jc\x7f\xc3\xa9", 32, ""));
+	CHECK_STR(out, "a?b?[2Jc???");
+	CHECK(lkdb_printable(out, "say \"hi\" now", 32, "\" "));
+	CHECK_STR(out, "say??hi??now");
+	CHECK(!lkdb_printable(out, "say \"hi\"", 32, ""));
+	CHECK_STR(out, "say \"hi\"");
+}
+
+TEST(printable_stops_at_max_or_nul_and_may_work_in_place)
+{
+	char out[32];
+	CHECK(!lkdb_printable(out, "0123456789abcdefXYZ", 16, ""));
+	CHECK_STR(out, "0123456789abcdef");
+	CHECK(!lkdb_printable(out, "ab\0\x01", 8, ""));
+	CHECK_STR(out, "ab");
+	CHECK(!lkdb_printable(out, "", 8, ""));
+	CHECK_STR(out, "");
+	char s[] = "mod\nname";
+	CHECK(lkdb_printable(s, s, sizeof(s), ""));
+	CHECK_STR(s, "mod?name");
+}
+
 int main(void)
 {
 	RUN(valid_utf8_is_kept_as_is);
@@ -183,5 +211,7 @@ int main(void)
 	RUN(control_bytes_quotes_and_nul_are_escaped);
 	RUN(utf8_next_reports_the_subpart_length);
 	RUN(xdg_rules_absolute_variable_then_home_then_none);
+	RUN(printable_replaces_control_del_high_and_chosen_bytes);
+	RUN(printable_stops_at_max_or_nul_and_may_work_in_place);
 	return tap_done();
 }

@@ -16,6 +16,7 @@
 #include "disasm.h"
 #include "json.h"
 #include "logparse.h"
+#include "output.h"
 
 /* Kernel lines are at most 1 KiB; far longer ones are not log lines. */
 #define MAX_PARSED_LINE 65536
@@ -335,7 +336,7 @@ static void print_warnings(struct decoder *d)
 	size_t n;
 	decoder_take_warnings(d, &warnings, &n);
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "lkdb: decode: warning: %s\n", warnings[i]);
+		lkdb_warn("decode", "%s", warnings[i]);
 	lkdb_warnings_free(warnings, n);
 }
 
@@ -381,7 +382,7 @@ static struct lkdb_error *decode_line(struct decoder *d, struct reader *rd,
 		if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 			static bool told;
 			if (!told)
-				fprintf(stderr, "lkdb: decode: warning: %s; Code: lines are not disassembled\n",
+				lkdb_warn("decode", "%s; Code: lines are not disassembled",
 					err->message);
 			told = true;
 			lkdb_error_destroy(err);

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "printable.h"
+
+#include <string.h>
+
+bool lkdb_printable(char *out, const char *s, size_t max, const char *also)
+{
+	bool replaced = false;
+	size_t i = 0;
+	for (; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+		bool bad = c < 0x20 || c >= 0x7f || strchr(also, c);
+		out[i] = bad ? '?' : (char)c;
+		replaced |= bad;
+	}
+	out[i] = '\0';
+	return replaced;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Bytes from the target or a file (a task's comm, a module's name, a
+ * dump's machine name) made safe to print: they cannot drive the terminal
+ * or end a message's line.
+ */
+#ifndef LKDB_PRINTABLE_H
+#define LKDB_PRINTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * s up to its NUL, max bytes of it at the most, into out (room for the
+ * bytes and a NUL; out may be s), with control bytes, DEL, non-ASCII
+ * bytes and the bytes in also (e.g. "\"" where the text is shown in
+ * quotes) as '?'.  Returns whether a byte was replaced.
+ */
+bool lkdb_printable(char *out, const char *s, size_t max, const char *also);
+
+#endif
