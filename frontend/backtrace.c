@@ -39,9 +39,9 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 	if (!env)
 		return &lkdb_error_oom;
 	env->s = s;
-	struct lkdb_error *err = lkdb_session_types(s, &env->types);
+	struct lkdb_error *err = kernel_types(&s->kernel, &env->types);
 	if (!err)
-		err = unwinder_create(s->vmlinux, env->types, s->kaslr_offset,
+		err = s->kernel.arch->unwinder_create(s->kernel.vmlinux, env->types, s->kernel.kaslr_offset,
 				      &env->unwinder);
 	if (!err)
 		err = module_names_create(s, "bt", &env->modules);
@@ -49,7 +49,7 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 		backtrace_env_destroy(env);
 		return err;
 	}
-	lkdb_session_memory(s, &env->mem);
+	env->mem = *kernel_memory(lkdb_session_kernel(s));
 	/* Modules' ORC tables: their frames unwind like the kernel's. */
 	const struct kmodule_list *list = module_names_list(env->modules);
 	for (size_t i = 0; list && i < list->nr_modules; i++) {

@@ -165,25 +165,16 @@ static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	}
 
 	double t0 = lkdb_now_seconds();
-	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (err)
-		return err;
-	struct printk_symbols syms;
-	printk_symbols_lookup(s->vmlinux, &syms);
-	struct kernel_memory_reader reader;
-	lkdb_session_memory(s, &reader);
+	struct kernel *k = lkdb_session_kernel(s);
 	struct printk_log *log = NULL;
-	err = printk_read_log(&reader, &syms, s->kaslr_offset, types, &log);
+	struct lkdb_error *err = kernel_read_log(k, &log);
 	if (err)
 		goto out;
 
 	bool have_boot = false;
 	int64_t boot_ns = 0;
 	if (o.wall_time) {
-		struct lkdb_error *e = printk_boot_time(&reader, &syms,
-							s->kaslr_offset, types,
-							&boot_ns);
+		struct lkdb_error *e = kernel_log_boot_time(k, &boot_ns);
 		if (e) {
 			lkdb_warn("log", "no wall-clock time (%s); times are since boot",
 				e->message);
@@ -204,7 +195,7 @@ static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	fflush(stdout);
 	if (o.stats) {
 		struct ktypes_stats ts;
-		ktypes_get_stats(types, &ts);
+		ktypes_get_stats(k->types, &ts);
 		fprintf(stderr, "lkdb: log: %zu records (%s, capacity %" PRIu64 "%s) in %.1f ms: %u reads, %.1f KiB; types: %u lookups, %u cached, DWARF %s (%u units, %.1f ms)\n",
 			log->nr_records,
 			log->format == PRINTK_FORMAT_LOCKLESS ?

@@ -101,7 +101,7 @@ static struct lkdb_error *check_module_file(struct lkdb_session *s,
 	if (!err) {
 		struct modfile_expect expect = {
 			.name = m->name,
-			.release = vmlinux_release(s->vmlinux),
+			.release = kernel_release(&s->kernel),
 			.srcversion = srcversion,
 			.build_id = build_id,
 		};
@@ -118,12 +118,14 @@ static struct lkdb_error *check_module_file(struct lkdb_session *s,
  * kernel reports; shown is the file as found (remembered for the list).
  */
 static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
-					      const struct kernel_memory_reader *mem,
-					      struct ktypes *types,
 					      struct kmodule *m,
 					      const char *shown)
 {
-	struct lkdb_error *err;
+	const struct kernel_memory_reader *mem = kernel_memory(&s->kernel);
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(&s->kernel, &types);
+	if (err)
+		return err;
 	if (access(shown, R_OK))
 		return lkdb_error_errno(errno, "cannot read %s", shown);
 	err = kmodule_read_sections(mem, types, m, NULL);
@@ -335,17 +337,9 @@ struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s)
 		any = loaded[i].init;
 	if (!any)
 		return NULL;
-	struct ktypes *types;
-	uint64_t modules_sym;
 	struct kmodule_list *list = NULL;
-	struct kernel_memory_reader mem;
-	lkdb_session_memory(s, &mem);
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (!err)
-		err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
-	if (!err)
-		err = kmodules_read(&mem, modules_sym, s->kaslr_offset, types,
-				    &list);
+	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
+						     &list);
 	for (size_t i = 0; !err && i < list->nr_modules; i++) {
 		struct kmodule *m = &list->modules[i];
 		const struct loaded_module *l = find_loaded(m);
@@ -362,7 +356,7 @@ struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s)
 			err = &lkdb_error_oom;
 			break;
 		}
-		err = load_module_symbols(s, &mem, types, m, file);
+		err = load_module_symbols(s, m, file);
 		if (err)
 			err = lkdb_error_prefix(err, "module %s, its init done",
 						m->name);
@@ -431,20 +425,9 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 {
 	struct lkdb_session *s = ctx->session;
 	double t0 = lkdb_now_seconds();
-	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (err)
-		return err;
-	uint64_t modules_sym = 0;
-	err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
-	if (err)
-		return lkdb_error_prefix(err, "%s has no modules list",
-					 vmlinux_path(s->vmlinux));
-	struct kernel_memory_reader reader;
-	lkdb_session_memory(s, &reader);
+	struct kernel *k = lkdb_session_kernel(s);
 	struct kmodule_list *list = NULL;
-	err = kmodules_read(&reader, modules_sym, s->kaslr_offset, types,
-			    &list);
+	struct lkdb_error *err = kernel_read_modules(k, &list);
 	if (err)
 		return err;
 	double t1 = lkdb_now_seconds();
@@ -537,8 +520,8 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 						NULL);
 		if (!err)
 			err = modfiles_default_path(&path,
-						    vmlinux_path(s->vmlinux),
-						    vmlinux_release(s->vmlinux));
+						    vmlinux_path(s->kernel.vmlinux),
+						    kernel_release(&s->kernel));
 		if (err)
 			goto out;
 	}
@@ -581,8 +564,8 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 	for (size_t i = 0; i < n; i++) {
 		if (!files[i])
 			continue;
-		struct lkdb_error *e = load_module_symbols(s, &reader, types,
-							   mods[i], files[i]);
+		struct lkdb_error *e = load_module_symbols(s, mods[i],
+							   files[i]);
 		if (!e) {
 			done[nloaded++] = mods[i];
 			continue;

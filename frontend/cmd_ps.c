@@ -116,19 +116,12 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 						ctx->argv[i]);
 	}
 	double t0 = lkdb_now_seconds();
-	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (err)
-		return err;
-	struct tasks_symbols syms;
-	tasks_symbols_lookup(s->vmlinux, &syms);
-	struct kernel_memory_reader reader;
-	lkdb_session_memory(s, &reader);
+	struct kernel *k = lkdb_session_kernel(s);
 	struct guest_ram_stats ram0 = { 0 }, ram1 = { 0 };
 	if (s->guest_ram)
 		guest_ram_stats(s->guest_ram, &ram0);
 	struct task_list *list = NULL;
-	err = tasks_read(&reader, &syms, s->kaslr_offset, types, &list);
+	struct lkdb_error *err = kernel_read_tasks(k, &list);
 	if (err)
 		return err;
 	double t1 = lkdb_now_seconds();

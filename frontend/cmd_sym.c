@@ -171,7 +171,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 	if (!strncmp(word, "0x", 2) || !strncmp(word, "0X", 2)) {
 		is_address = true;
 	} else if (all_hex(word)) {
-		struct lkdb_error *miss = vmlinux_symbol_info(s->vmlinux, word,
+		struct lkdb_error *miss = vmlinux_symbol_info(s->kernel.vmlinux, word,
 							      &info);
 		is_address = miss != NULL;
 		lkdb_error_destroy(miss);
@@ -184,7 +184,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 			goto out;
 		}
 	} else {
-		err = symbolize_name(s->vmlinux, s->kaslr_offset, word, ret);
+		err = symbolize_name(s->kernel.vmlinux, s->kernel.kaslr_offset, word, ret);
 		if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 			/* Not the vmlinux's: a loaded module's? */
 			struct module_names *mn = modules(c);
@@ -211,7 +211,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 			goto out;
 	}
 	addr = minus ? addr - delta : addr + delta;
-	err = symbolize_address(s->vmlinux, s->kaslr_offset, addr, ret);
+	err = symbolize_address(s->kernel.vmlinux, s->kernel.kaslr_offset, addr, ret);
 	if (err && err->code == LKDB_ERROR_NOT_FOUND &&
 	    addr >= SYMBOLIZE_MODULES_START && module_address(c, addr, result)) {
 		lkdb_error_destroy(err);
@@ -297,7 +297,7 @@ static struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 	struct lkdb_session *s = ctx->session;
 	if (ctx->argc < 2)
 		return lkdb_usage(ctx);
-	if (!s->vmlinux)
+	if (!s->kernel.vmlinux)
 		return lkdb_error_create(LKDB_ERROR_INVALID, "no vmlinux");
 	int n = ctx->argc - 1;
 	struct sym_result *results = calloc(n, sizeof(*results));

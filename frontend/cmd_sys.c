@@ -92,16 +92,9 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
 						ctx->argv[i]);
 	}
-	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (err)
-		return err;
-	struct sysinfo_symbols syms;
-	sysinfo_symbols_lookup(s->vmlinux, &syms);
-	struct kernel_memory_reader reader;
-	lkdb_session_memory(s, &reader);
+	struct kernel *k = lkdb_session_kernel(s);
 	struct sysinfo *info;
-	err = sysinfo_read(&reader, &syms, s->kaslr_offset, types, &info);
+	struct lkdb_error *err = kernel_read_sysinfo(k, &info);
 	if (err)
 		return err;
 	for (size_t i = 0; i < info->nr_warnings; i++)
@@ -117,9 +110,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	bool have_panic = false;
 	bool panicked = s->dump != NULL;
 	if (!panicked) {
-		struct lkdb_error *e = sysinfo_panicked(&reader, s->vmlinux,
-							s->kaslr_offset,
-							&panicked);
+		struct lkdb_error *e = kernel_panicked(k, &panicked);
 		if (e) {
 			lkdb_warn("sys", "cannot tell whether the kernel panicked: %s",
 				e->message);
@@ -127,12 +118,8 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		}
 	}
 	if (panicked) {
-		struct printk_symbols psyms;
-		printk_symbols_lookup(s->vmlinux, &psyms);
 		struct printk_log *log = NULL;
-		struct lkdb_error *e = printk_read_log(&reader, &psyms,
-						       s->kaslr_offset, types,
-						       &log);
+		struct lkdb_error *e = kernel_read_log(k, &log);
 		if (e) {
 			lkdb_warn("sys", "no panic message: %s",
 				e->message);
@@ -149,9 +136,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	const struct task_info *panic_task = NULL;
 	int panic_cpu = -1;
 	if (panicked) {
-		struct lkdb_error *e = sysinfo_panic_cpu(&reader, s->vmlinux,
-							 s->kaslr_offset,
-							 &panic_cpu);
+		struct lkdb_error *e = kernel_panic_cpu(k, &panic_cpu);
 		if (!e && panic_cpu >= 0)
 			e = task_lookup_read(s, "sys", &task_list);
 		if (e) {
@@ -199,7 +184,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 	if (ctx->json) {
 		bool first = true;
 		fputs("{", out);
-		json_field(out, &first, "kernel", vmlinux_path(s->vmlinux));
+		json_field(out, &first, "kernel", vmlinux_path(s->kernel.vmlinux));
 		json_field(out, &first, "dumpfile",
 			   s->dump ? dump_path(s->dump) : NULL);
 		json_field(out, &first, "dump_format",
@@ -252,7 +237,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		fputs("}\n", out);
 	} else {
 		/* crash marks a tainted kernel on its KERNEL line */
-		fprintf(out, "%12s: %s%s\n", "KERNEL", vmlinux_path(s->vmlinux),
+		fprintf(out, "%12s: %s%s\n", "KERNEL", vmlinux_path(s->kernel.vmlinux),
 			info->have_taint && info->tainted_mask ?
 				"  [TAINTED]" : "");
 		if (s->dump)

@@ -120,10 +120,10 @@ static struct lkdb_error *open_backend(struct lkdb_session *s,
 static struct lkdb_error *symbol_at(struct lkdb_session *s, const char *name,
 				    uint64_t *addr_ret)
 {
-	struct lkdb_error *err = vmlinux_symbol(s->vmlinux, name, addr_ret,
+	struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux, name, addr_ret,
 						NULL);
 	if (!err)
-		*addr_ret += s->kaslr_offset;
+		*addr_ret += s->kernel.kaslr_offset;
 	return err;
 }
 
@@ -192,7 +192,7 @@ struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
 		err = set_paging(s, g, top, phys_base_addr, &phys_base, &root);
 	if (err)
 		return err;
-	const char *banner = vmlinux_banner(s->vmlinux);
+	const char *banner = vmlinux_banner(s->kernel.vmlinux);
 	size_t len = strlen(banner);
 	uint64_t *via_gdb = malloc(PAGE), *via_file = malloc(PAGE);
 	char *seen = malloc(len + 1);

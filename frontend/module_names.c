@@ -49,22 +49,19 @@ struct lkdb_error *module_names_create(struct lkdb_session *s,
 		return &lkdb_error_oom;
 	mn->s = s;
 	mn->cmd = cmd;
-	struct lkdb_error *err = lkdb_session_types(s, &mn->types);
+	struct lkdb_error *err = kernel_types(&s->kernel, &mn->types);
 	if (err) {
 		module_names_destroy(mn);
 		return err;
 	}
-	lkdb_session_memory(s, &mn->mem);
-	uint64_t modules_sym;
-	err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
-	if (err) {
+	struct kernel *k = lkdb_session_kernel(s);
+	mn->mem = *kernel_memory(k);
+	if (!kernel_has_modules(k)) {
 		/* A kernel built without modules. */
-		lkdb_error_destroy(err);
 		*ret = mn;
 		return NULL;
 	}
-	err = kmodules_read(&mn->mem, modules_sym, s->kaslr_offset, mn->types,
-			    &mn->list);
+	err = kernel_read_modules(k, &mn->list);
 	if (err) {
 		/* Without modules, vmlinux addresses still get names. */
 		if (err == &lkdb_error_oom) {
@@ -187,9 +184,9 @@ void module_names_name(struct module_names *mn, uint64_t addr,
 	struct symbolize_result r;
 	struct lkdb_error *err =
 		return_address ?
-			symbolize_return_address(mn->s->vmlinux,
-						 mn->s->kaslr_offset, addr, &r) :
-			symbolize_address(mn->s->vmlinux, mn->s->kaslr_offset,
+			symbolize_return_address(mn->s->kernel.vmlinux,
+						 mn->s->kernel.kaslr_offset, addr, &r) :
+			symbolize_address(mn->s->kernel.vmlinux, mn->s->kernel.kaslr_offset,
 					  addr, &r);
 	if (err) {
 		lkdb_error_destroy(err);
@@ -256,7 +253,7 @@ void module_names_source(struct lkdb_session *s, const struct kmodule *m,
 	}
 	const char *dirs[] = { dir };
 	struct decoder_options o = {
-		.vmlinux = vmlinux_path(s->vmlinux),
+		.vmlinux = vmlinux_path(s->kernel.vmlinux),
 		.module_dirs = dir ? dirs : NULL,
 		.nr_module_dirs = dir ? 1 : 0,
 		.exact_addresses = exact,
@@ -307,8 +304,8 @@ void module_names_lines(struct module_names *mn, uint64_t addr, bool exact,
 					    frames_ret, nr_ret, NULL);
 		return;
 	}
-	struct lkdb_error *err = symbolize_source(mn->s->vmlinux,
-						  pc - mn->s->kaslr_offset,
+	struct lkdb_error *err = symbolize_source(mn->s->kernel.vmlinux,
+						  pc - mn->s->kernel.kaslr_offset,
 						  frames_ret, nr_ret);
 	lkdb_error_destroy(err);
 }

@@ -30,10 +30,10 @@ struct lkdb_error *module_sync_arm(struct lkdb_session *s, bool load_loaded)
 	if (s->module_sync)
 		return NULL;
 	uint64_t load, unload;
-	struct lkdb_error *err = vmlinux_symbol(s->vmlinux, "do_init_module",
+	struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux, "do_init_module",
 						&load, NULL);
 	if (!err)
-		err = vmlinux_symbol(s->vmlinux, "free_module", &unload, NULL);
+		err = vmlinux_symbol(s->kernel.vmlinux, "free_module", &unload, NULL);
 	if (err) {
 		/* A kernel without modules, or one these names do not fit. */
 		lkdb_note(s, "warning: module symbols will not follow insmod/rmmod: %s",
@@ -50,8 +50,8 @@ struct lkdb_error *module_sync_arm(struct lkdb_session *s, bool load_loaded)
 		/* No module with a file is not a reason to stop. */
 		lkdb_error_destroy(mod_load_all_symbols_quiet(s));
 	}
-	m->load_addr = load + s->kaslr_offset;
-	m->free_addr = unload + s->kaslr_offset;
+	m->load_addr = load + s->kernel.kaslr_offset;
+	m->free_addr = unload + s->kernel.kaslr_offset;
 	err = breakpoint_insert(s->gdb, m->load_addr, BREAK_SILENT,
 				&m->load_bp);
 	if (!err)
@@ -81,18 +81,9 @@ void module_sync_disarm(struct lkdb_session *s)
 /* A new module: load its symbols (its text base from the module list). */
 static void module_coming(struct lkdb_session *s, uint64_t mod)
 {
-	struct ktypes *types;
-	uint64_t modules_sym;
 	struct kmodule_list *list = NULL;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (!err)
-		err = vmlinux_symbol(s->vmlinux, "modules", &modules_sym, NULL);
-	if (!err) {
-		struct kernel_memory_reader mem;
-		lkdb_session_memory(s, &mem);
-		err = kmodules_read(&mem, modules_sym, s->kaslr_offset, types,
-				    &list);
-	}
+	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
+						     &list);
 	uint64_t text = 0;
 	for (size_t i = 0; !err && i < list->nr_modules; i++) {
 		if (list->modules[i].addr == mod)

@@ -66,7 +66,7 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 	struct panic_stops *p = calloc(1, sizeof(*p));
 	if (!p)
 		return &lkdb_error_oom;
-	panic_symbols_lookup(s->vmlinux, &p->syms);
+	panic_symbols_lookup(s->kernel.vmlinux, &p->syms);
 	struct {
 		uint64_t addr;
 		enum panic_stop_kind kind;
@@ -82,7 +82,7 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 			continue;
 		if (!want[i].addr) {
 			lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
-				  vmlinux_path(s->vmlinux),
+				  vmlinux_path(s->kernel.vmlinux),
 				  want[i].kind == PANIC_STOP_PANIC ? "panic" :
 				  want[i].kind == PANIC_STOP_OOPS ? "__die" :
 				  "__warn",
@@ -90,7 +90,7 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 			continue;
 		}
 		/* Silent: the report tells of the stop, not gdb. */
-		uint64_t addr = want[i].addr + s->kaslr_offset;
+		uint64_t addr = want[i].addr + s->kernel.kaslr_offset;
 		struct lkdb_error *err = breakpoint_insert(
 			s->gdb, addr, BREAK_HARDWARE | BREAK_SILENT,
 			&p->numbers[p->nr_bps]);
@@ -237,8 +237,7 @@ static void read_string(struct lkdb_session *s, uint64_t addr, char *buf,
 	buf[0] = '\0';
 	if (!addr)
 		return;
-	struct kernel_memory_reader mem;
-	lkdb_session_memory(s, &mem);
+	struct kernel_memory_reader mem = *kernel_memory(lkdb_session_kernel(s));
 	struct lkdb_error *err = mem.read(mem.context, addr, buf, size - 1);
 	if (err) {
 		lkdb_error_destroy(err);
@@ -408,15 +407,7 @@ static void print_log_tail(const struct printk_log *log, const char *reason)
 static struct lkdb_error *read_log(struct lkdb_session *s,
 				   struct printk_log **ret)
 {
-	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (err)
-		return err;
-	struct printk_symbols syms;
-	printk_symbols_lookup(s->vmlinux, &syms);
-	struct kernel_memory_reader mem;
-	lkdb_session_memory(s, &mem);
-	return printk_read_log(&mem, &syms, s->kaslr_offset, types, ret);
+	return kernel_read_log(lkdb_session_kernel(s), ret);
 }
 
 static void print_report(struct lkdb_session *s, struct stop_facts *f)
@@ -541,7 +532,7 @@ static void run_panic_to_message(struct lkdb_session *s,
 		return;
 	int temp;
 	struct lkdb_error *err = breakpoint_insert(
-		s->gdb, syms->after_message + s->kaslr_offset,
+		s->gdb, syms->after_message + s->kernel.kaslr_offset,
 		BREAK_HARDWARE | BREAK_TEMPORARY | BREAK_SILENT,
 		&temp);
 	if (!err)
@@ -595,8 +586,7 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		lkdb_note(s, "report: registers: %s", err->message);
 		lkdb_error_destroy(err);
 	}
-	struct kernel_memory_reader mem;
-	lkdb_session_memory(s, &mem);
+	struct kernel_memory_reader mem = *kernel_memory(lkdb_session_kernel(s));
 	const struct x86_64_regs *r = &f.cpu_regs;
 	switch (f.kind) {
 	case PANIC_STOP_PANIC:

@@ -242,7 +242,7 @@ static struct lkdb_error *plan_setup(struct lkdb_session *s)
 			err = add_step(s, SETUP_NOTE, false,
 				       "set index-cache enabled on");
 	}
-	bool warm = index_cached(dir, vmlinux_build_id(s->vmlinux));
+	bool warm = index_cached(dir, vmlinux_build_id(s->kernel.vmlinux));
 	free(dir);
 	if (!err && s->dump) {
 		/* -target-select would quote the pipe command: the CLI form. */
@@ -272,8 +272,8 @@ static struct lkdb_error *plan_setup(struct lkdb_session *s)
 	if (!err && s->attached)
 		err = add_step(s, SETUP_FATAL, true,
 			       "add-symbol-file %s -o 0x%" PRIx64 "%s", quoted,
-			       s->kaslr_offset,
-			       s->percpu_at_zero ? " -s .data..percpu 0" : "");
+			       s->kernel.kaslr_offset,
+			       s->kernel.percpu_at_zero ? " -s .data..percpu 0" : "");
 	else if (!err)
 		err = add_step(s, SETUP_FATAL, true, "file %s", quoted);
 	free(quoted);
@@ -445,16 +445,16 @@ static struct lkdb_error *find_kaslr(struct lkdb_session *s)
 	gdb_target_memory_reader(s->gdb, &reader);
 	struct lkdb_error *err;
 	if (o->has_kaslr_offset) {
-		s->kaslr_offset = o->kaslr_offset;
-		err = kaslr_check_offset(s->vmlinux, &reader, o->kaslr_offset);
+		s->kernel.kaslr_offset = o->kaslr_offset;
+		err = kaslr_check_offset(s->kernel.vmlinux, &reader, o->kaslr_offset);
 	} else {
 		struct kaslr_stats stats = { 0 };
-		err = kaslr_find_offset(s->vmlinux, &reader, &s->kaslr_offset,
+		err = kaslr_find_offset(s->kernel.vmlinux, &reader, &s->kernel.kaslr_offset,
 					&stats);
 	}
 	if (err && err->code == LKDB_ERROR_MISMATCH && o->force) {
 		lkdb_note(s, "warning: %s; going on because of --force (KASLR offset 0x%" PRIx64 ")",
-			  err->message, s->kaslr_offset);
+			  err->message, s->kernel.kaslr_offset);
 		lkdb_error_destroy(err);
 		return NULL;
 	}
@@ -576,11 +576,11 @@ static struct lkdb_error *boot_stack_top(struct lkdb_session *s,
 	 * __end_init_task became __end_init_stack in 2024 (vmlinux.lds.h,
 	 * "rename __start/__end_init_task"); both end init_stack.
 	 */
-	struct lkdb_error *err = vmlinux_symbol(s->vmlinux, "__end_init_stack",
+	struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux, "__end_init_stack",
 						ret, NULL);
 	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 		lkdb_error_destroy(err);
-		err = vmlinux_symbol(s->vmlinux, "__end_init_task", ret, NULL);
+		err = vmlinux_symbol(s->kernel.vmlinux, "__end_init_task", ret, NULL);
 	}
 	return err;
 }
@@ -591,7 +591,7 @@ static struct lkdb_error *boot_by_stack_watch(struct lkdb_session *s)
 	struct lkdb_error *err = boot_stack_top(s, &top);
 	if (err)
 		return err;
-	vmlinux_text_range(s->vmlinux, &start, &end);
+	vmlinux_text_range(s->kernel.vmlinux, &start, &end);
 	uint64_t *offsets = NULL;
 	size_t n = 0;
 	err = kaslr_candidates(start, end, &kaslr_layout_x86_64, &offsets, &n);
@@ -638,7 +638,7 @@ static struct lkdb_error *boot_by_stack_watch(struct lkdb_session *s)
 				continue;
 			lkdb_error_destroy(err);
 			err = NULL;
-			s->kaslr_offset = offsets[i];
+			s->kernel.kaslr_offset = offsets[i];
 		}
 	} else if (!err) {
 		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
@@ -679,7 +679,7 @@ static struct lkdb_error *boot_to_kernel(struct lkdb_session *s)
 		/* Found by address; the banner proves the vmlinux. */
 		struct kernel_memory_reader reader;
 		gdb_target_memory_reader(s->gdb, &reader);
-		err = kaslr_check_offset(s->vmlinux, &reader, s->kaslr_offset);
+		err = kaslr_check_offset(s->kernel.vmlinux, &reader, s->kernel.kaslr_offset);
 		if (err && err->code == LKDB_ERROR_MISMATCH && s->options->force) {
 			lkdb_note(s, "warning: %s; going on because of --force",
 				  err->message);
@@ -771,7 +771,7 @@ static struct lkdb_error *open_dump(struct lkdb_session *s)
 	struct lkdb_error *err = dump_open(o->vmcore, &s->dump);
 	if (err)
 		return err;
-	err = dump_check_vmlinux(s->dump, s->vmlinux);
+	err = dump_check_vmlinux(s->dump, s->kernel.vmlinux);
 	if (err && err->code == LKDB_ERROR_MISMATCH && o->force) {
 		lkdb_note(s, "warning: %s; going on because of --force",
 			  err->message);
@@ -786,7 +786,7 @@ static struct lkdb_error *open_dump(struct lkdb_session *s)
 	}
 	if (err)
 		return err;
-	s->kaslr_offset = dump_kaslr_offset(s->dump);
+	s->kernel.kaslr_offset = dump_kaslr_offset(s->dump);
 	return NULL;
 }
 
@@ -824,8 +824,7 @@ static struct lkdb_error *interruptible_batch(void *context,
 	return kernel_read_batch(&s->memory, reqs, n);
 }
 
-void lkdb_session_memory(struct lkdb_session *s,
-			 struct kernel_memory_reader *ret)
+struct kernel *lkdb_session_kernel(struct lkdb_session *s)
 {
 	struct kernel_memory_reader *m = &s->memory;
 	if (s->dump) {
@@ -839,23 +838,10 @@ void lkdb_session_memory(struct lkdb_session *s,
 			guest_ram_reader(s->guest_ram, &gdb, m);
 		}
 	}
-	ret->context = s;
-	ret->read = interruptible_read;
-	ret->read_batch = interruptible_batch;
-}
-
-struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
-				      struct ktypes **ret)
-{
-	if (!s->types) {
-		struct lkdb_error *err = ktypes_open(
-			vmlinux_path(s->vmlinux), vmlinux_build_id(s->vmlinux),
-			&s->types);
-		if (err)
-			return err;
-	}
-	*ret = s->types;
-	return NULL;
+	s->kernel.memory.context = s;
+	s->kernel.memory.read = interruptible_read;
+	s->kernel.memory.read_batch = interruptible_batch;
+	return &s->kernel;
 }
 
 static void open_guest_ram(struct lkdb_session *s);
@@ -874,9 +860,9 @@ void lkdb_session_quiesce(struct lkdb_session *s)
  */
 static void warn_without_dwarf(struct lkdb_session *s)
 {
-	if (!vmlinux_has_dwarf(s->vmlinux))
+	if (!vmlinux_has_dwarf(s->kernel.vmlinux))
 		lkdb_warn(NULL, "%s has no DWARF debugging information: symbols only, so no file:line and no types (gdb's ptype and struct values, and lkdb's commands that read kernel structs); use the vmlinux with debug info (Debian: linux-image-RELEASE-dbg)",
-			vmlinux_path(s->vmlinux));
+			vmlinux_path(s->kernel.vmlinux));
 }
 
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
@@ -892,14 +878,10 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	s->console.context = stdout;
 	s->log.context = stderr;
 	s->interactive = interactive;
-	struct lkdb_error *err = vmlinux_open(options->vmlinux, &s->vmlinux);
+	struct lkdb_error *err = kernel_open(&s->kernel, options->vmlinux);
 	if (err)
 		return err;
 	warn_without_dwarf(s);
-	uint64_t percpu_addr;
-	err = vmlinux_section(s->vmlinux, ".data..percpu", &percpu_addr, NULL);
-	s->percpu_at_zero = !err && percpu_addr == 0;
-	lkdb_error_destroy(err);
 	/* The dump is checked before gdb starts: a mismatch costs nothing. */
 	if (options->vmcore) {
 		err = open_dump(s);
@@ -937,13 +919,13 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		return err;
 	if (options->remote)
 		lkdb_note(s, "attached to %s: Linux %s, KASLR offset 0x%" PRIx64,
-			  options->remote, vmlinux_release(s->vmlinux),
-			  s->kaslr_offset);
+			  options->remote, kernel_release(&s->kernel),
+			  s->kernel.kaslr_offset);
 	else if (s->dump)
 		lkdb_note(s, "%s [%s]: Linux %s, %u CPUs, KASLR offset 0x%" PRIx64,
 			  options->vmcore, dump_format_name(s->dump),
-			  vmlinux_release(s->vmlinux), dump_nr_cpus(s->dump),
-			  s->kaslr_offset);
+			  kernel_release(&s->kernel), dump_nr_cpus(s->dump),
+			  s->kernel.kaslr_offset);
 	if (options->remote && !options->no_guest_ram)
 		open_guest_ram(s);
 	return NULL;
@@ -1061,13 +1043,10 @@ void lkdb_session_end(struct lkdb_session *s)
 	s->gdb_failed = NULL;
 	guest_ram_destroy(s->guest_ram);
 	s->guest_ram = NULL;
-	/* Saves newly found layouts to the per-build-id cache. */
-	ktypes_destroy(s->types);
-	s->types = NULL;
 	dump_destroy(s->dump);
 	s->dump = NULL;
-	vmlinux_destroy(s->vmlinux);
-	s->vmlinux = NULL;
+	/* Saves newly found layouts to the per-build-id cache. */
+	kernel_close(&s->kernel);
 	lkdb_session_flush_console(s);
 	gdb_console_deinit(&s->console);
 	gdb_console_deinit(&s->log);

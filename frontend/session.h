@@ -13,13 +13,12 @@
 #include "../common/error.h"
 #include "gdb_console.h"
 #include "gdb_driver.h"
+#include "kernel.h"
 #include "options.h"
 #include "target.h"
 #include "terminal.h"
 
-struct vmlinux;
 struct lkdb_dump;
-struct ktypes;
 struct setup_step;
 struct panic_stops;
 struct module_sync;
@@ -42,13 +41,15 @@ struct lkdb_session {
 	const struct lkdb_options *options;
 	struct lkdb_session_hooks hooks;
 	struct gdb_driver *gdb;
-	struct vmlinux *vmlinux;
+	/*
+	 * The kernel: vmlinux, KASLR offset, type layouts, and the target's
+	 * memory (lkdb_session_kernel() points it at the target).
+	 */
+	struct kernel kernel;
 	/* Post-mortem: the vmcore, read in-process (gdb reads it through
 	 * lkdb-dump-server). */
 	struct lkdb_dump *dump;
 	bool attached;		/* gdb has a target (remote stub or dump) */
-	/* Kernel type layouts, opened on first use (cached per build-id). */
-	struct ktypes *types;
 	/*
 	 * gdb's setup (target, symbols) sent but not collected: on dumps
 	 * gdb loads while in-process commands answer.  See
@@ -59,11 +60,8 @@ struct lkdb_session {
 	size_t setup_done;	/* steps collected so far */
 	/* Why gdb could not be set up; later gdb commands fail with it. */
 	struct lkdb_error *gdb_failed;
-	uint64_t kaslr_offset;
 	/* The task `task` chose (its task_struct), 0 for the default. */
 	uint64_t context_task;
-	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
-	bool percpu_at_zero;
 	bool interactive;	/* a terminal is on stdin and stdout */
 	bool quit_requested;
 	/* `detach`: lkdb qemu leaves QEMU running (else as quit). */
@@ -100,7 +98,10 @@ struct lkdb_session {
 	unsigned long guest_ram_checked;
 	/* gdb's last log (&) text, so its error is not printed twice. */
 	char last_log[512];
-	/* The target's memory behind lkdb_session_memory()'s reader. */
+	/*
+	 * The target's memory (the dump, gdb, or QEMU's RAM file then gdb)
+	 * behind the kernel's reader, which adds Ctrl-C.
+	 */
 	struct kernel_memory_reader memory;
 	/* gdb's console and log text on their way out (gdb_console.h). */
 	struct gdb_console console, log;
@@ -117,11 +118,12 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_session_hooks *hooks,
 				      bool interactive);
 /*
- * Kernel memory of the session's target: the dump in-process when there is
- * one (no gdb round trips), else the live target through gdb.
+ * The session's kernel with its memory reader pointed at the target as of
+ * now: the dump in-process when there is one (no gdb round trips), else
+ * the live target through gdb (QEMU's RAM file first once it is open).
+ * Every kernel command reads through it.
  */
-void lkdb_session_memory(struct lkdb_session *s,
-			 struct kernel_memory_reader *ret);
+struct kernel *lkdb_session_kernel(struct lkdb_session *s);
 
 /*
  * Wait until gdb has its target and symbols (on dumps they load in the
@@ -129,10 +131,6 @@ void lkdb_session_memory(struct lkdb_session *s,
  * only read the target in-process need not.
  */
 struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s);
-
-/* The vmlinux's type layouts, shared by every kernel command. */
-struct lkdb_error *lkdb_session_types(struct lkdb_session *s,
-				      struct ktypes **ret);
 
 /*
  * Look at what gdb reported asynchronously since the last command; notices

@@ -24,10 +24,10 @@
 static struct lkdb_error *teach_entry(struct lkdb_session *s)
 {
 	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
+	struct lkdb_error *err = kernel_types(&s->kernel, &types);
 	struct unwinder *u = NULL;
 	if (!err)
-		err = unwinder_create(s->vmlinux, types, s->kaslr_offset, &u);
+		err = s->kernel.arch->unwinder_create(s->kernel.vmlinux, types, s->kernel.kaslr_offset, &u);
 	struct unwind_regs_range *ranges = NULL;
 	size_t nr = 0;
 	if (!err)
@@ -36,7 +36,7 @@ static struct lkdb_error *teach_entry(struct lkdb_session *s)
 	void *image = NULL;
 	size_t size = 0;
 	if (!err)
-		err = entry_cfi_image(ranges, nr, s->kaslr_offset, &image,
+		err = entry_cfi_image(ranges, nr, s->kernel.kaslr_offset, &image,
 				      &size);
 	free(ranges);
 	int fd = -1;
@@ -52,7 +52,7 @@ static struct lkdb_error *teach_entry(struct lkdb_session *s)
 	char *quoted = NULL, *cmd = NULL;
 	if (!err && (!(quoted = gdb_cli_quote(path)) ||
 		     asprintf(&cmd, "add-symbol-file %s -o 0x%" PRIx64, quoted,
-			      s->kaslr_offset) < 0)) {
+			      s->kernel.kaslr_offset) < 0)) {
 		cmd = NULL;
 		err = &lkdb_error_oom;
 	}

@@ -18,15 +18,7 @@
 struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 				    struct task_list **ret)
 {
-	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
-	if (err)
-		return err;
-	struct tasks_symbols syms;
-	tasks_symbols_lookup(s->vmlinux, &syms);
-	struct kernel_memory_reader reader;
-	lkdb_session_memory(s, &reader);
-	err = tasks_read(&reader, &syms, s->kaslr_offset, types, ret);
+	struct lkdb_error *err = kernel_read_tasks(lkdb_session_kernel(s), ret);
 	if (err)
 		return err;
 	for (size_t i = 0; i < (*ret)->nr_warnings; i++)
@@ -254,11 +246,10 @@ struct lkdb_error *task_lookup_context(struct lkdb_session *s,
 	}
 	if (!s->dump)
 		return selected_cpu_task(s, list, ret);
-	struct kernel_memory_reader mem;
-	lkdb_session_memory(s, &mem);
+	struct kernel_memory_reader mem = *kernel_memory(lkdb_session_kernel(s));
 	int cpu;
-	struct lkdb_error *err = sysinfo_panic_cpu(&mem, s->vmlinux,
-						   s->kaslr_offset, &cpu);
+	struct lkdb_error *err = sysinfo_panic_cpu(&mem, s->kernel.vmlinux,
+						   s->kernel.kaslr_offset, &cpu);
 	if (err)
 		return err;
 	const struct task_info *t = task_lookup_on_cpu(list, cpu < 0 ? 0 : cpu);
@@ -270,60 +261,15 @@ struct lkdb_error *task_lookup_context(struct lkdb_session *s,
 	return NULL;
 }
 
-static struct lkdb_error *read_u64(const struct kernel_memory_reader *mem,
-				   uint64_t addr, uint64_t *ret)
-{
-	return mem->read(mem->context, addr, ret, sizeof(*ret));
-}
-
 struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 					    const struct task_info *t,
 					    struct x86_64_regs *regs)
 {
+	struct kernel *k = lkdb_session_kernel(s);
 	struct ktypes *types;
-	struct lkdb_error *err = lkdb_session_types(s, &types);
+	struct lkdb_error *err = kernel_types(k, &types);
 	if (err)
 		return err;
-	struct kernel_memory_reader mem;
-	lkdb_session_memory(s, &mem);
-	uint64_t sp_off, frame_size;
-	err = ktypes_member(types, "task_struct",
-					       "thread.sp", &sp_off, NULL);
-	if (!err)
-		err = ktypes_size(types, "inactive_task_frame",
-				  &frame_size);
-	if (err)
-		return err;
-	static const char *const names[] = {
-		"r15", "r14", "r13", "r12", "bx", "bp", "ret_addr",
-	};
-	uint64_t offs[7];
-	for (size_t i = 0; i < 7; i++) {
-		err = ktypes_member(types, "inactive_task_frame",
-				    names[i], &offs[i], NULL);
-		if (err)
-			return err;
-	}
-	uint64_t sp;
-	err = read_u64(&mem, t->task + sp_off, &sp);
-	if (err)
-		return lkdb_error_prefix(err, "reading its thread.sp");
-	uint64_t vals[7];
-	for (size_t i = 0; i < 7 && !err; i++)
-		err = read_u64(&mem, sp + offs[i], &vals[i]);
-	if (err)
-		return lkdb_error_prefix(err, "reading the registers it saved at thread.sp 0x%" PRIx64,
-					 sp);
-	memset(regs, 0, sizeof(*regs));
-	regs->r15 = vals[0];
-	regs->r14 = vals[1];
-	regs->r13 = vals[2];
-	regs->r12 = vals[3];
-	regs->rbx = vals[4];
-	regs->rbp = vals[5];
-	regs->rip = vals[6];
-	regs->rsp = sp + frame_size;
-	regs->cs = 0x10;	/* __KERNEL_CS: not user mode */
-	return NULL;
+	return k->arch->task_saved_regs(kernel_memory(k), types, t->task, regs);
 }
 

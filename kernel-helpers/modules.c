@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "printable.h"
+#include "vmlinux.h"
 
 /* sizeof(struct module) is ~1.3 KiB on 6.1; more is not a struct module. */
 #define MODULE_STRUCT_MAX (64 * 1024)
@@ -739,4 +741,29 @@ struct lkdb_error *kmodule_read_identity(const struct kernel_memory_reader *mem,
 		*srcversion_ret = NULL;
 	}
 	return err;
+}
+
+bool kernel_has_modules(const struct kernel *k)
+{
+	uint64_t modules_sym;
+	struct lkdb_error *err = vmlinux_symbol(k->vmlinux, "modules",
+						&modules_sym, NULL);
+	lkdb_error_destroy(err);
+	return !err;
+}
+
+struct lkdb_error *kernel_read_modules(struct kernel *k,
+				       struct kmodule_list **ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(k, &types);
+	if (err)
+		return err;
+	uint64_t modules_sym = 0;
+	err = vmlinux_symbol(k->vmlinux, "modules", &modules_sym, NULL);
+	if (err)
+		return lkdb_error_prefix(err, "%s has no modules list",
+					 vmlinux_path(k->vmlinux));
+	return kmodules_read(kernel_memory(k), modules_sym, k->kaslr_offset,
+			     types, ret);
 }

@@ -36,6 +36,8 @@
 #include "ktypes.h"
 #include "target.h"
 
+struct kernel;
+
 /* The walk gives up after this many modules (a corrupt list). */
 #define KMODULES_MAX 65536
 /* ... and a module after this many sections. */
@@ -154,5 +156,14 @@ const char *kmodule_state_name(unsigned int state);
 
 /* Module names compare with '-' and '_' the same, as modprobe does. */
 bool kmodule_name_equal(const char *a, const char *b);
+
+/* Whether the kernel k has loadable modules (its modules list). */
+bool kernel_has_modules(const struct kernel *k);
+/*
+ * kmodules_read() of the kernel k; LKDB_ERROR_NOT_FOUND naming the vmlinux
+ * if it has no modules list.
+ */
+struct lkdb_error *kernel_read_modules(struct kernel *k,
+				       struct kmodule_list **ret);
 
 #endif

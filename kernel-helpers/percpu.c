@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "vmlinux.h"
 
 static void lookup(const struct vmlinux *vm, const char *name,
@@ -185,4 +186,13 @@ struct lkdb_error *percpu_address(const struct percpu_cpus *cpus,
 	}
 	*addr_ret = cpus->offsets[cpu] + offset;
 	return NULL;
+}
+
+struct lkdb_error *kernel_read_cpus(struct kernel *k,
+				    struct percpu_cpus **ret)
+{
+	struct percpu_symbols syms;
+	percpu_symbols_lookup(k->vmlinux, &syms);
+	return percpu_read_cpus(kernel_memory(k), &syms, k->kaslr_offset,
+				ret);
 }

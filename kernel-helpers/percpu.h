@@ -22,6 +22,8 @@
 #include "error.h"
 #include "target.h"
 
+struct kernel;
+
 struct vmlinux;
 
 /* The most CPUs lkdb looks at (the kernel's NR_CPUS is at most 8192). */
@@ -72,5 +74,9 @@ struct lkdb_error *percpu_address(const struct percpu_cpus *cpus,
 /* "0-3,6" for the set CPUs of mask[n] into buf (truncated to size). */
 void percpu_format_cpulist(const bool *mask, unsigned int n, char *buf,
 			   size_t size);
+
+/* percpu_read_cpus() of the kernel k. */
+struct lkdb_error *kernel_read_cpus(struct kernel *k,
+				    struct percpu_cpus **ret);
 
 #endif

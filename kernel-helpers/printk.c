@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "vmlinux.h"
 
 /*
@@ -806,4 +807,29 @@ struct lkdb_error *printk_boot_time(const struct kernel_memory_reader *mem,
 					 "tk_core.timekeeper: offs_real %" PRId64 " and offs_boot %" PRId64 " make no time",
 					 offs_real, offs_boot);
 	return NULL;
+}
+
+struct lkdb_error *kernel_read_log(struct kernel *k, struct printk_log **ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(k, &types);
+	if (err)
+		return err;
+	struct printk_symbols syms;
+	printk_symbols_lookup(k->vmlinux, &syms);
+	return printk_read_log(kernel_memory(k), &syms, k->kaslr_offset,
+			       types, ret);
+}
+
+struct lkdb_error *kernel_log_boot_time(struct kernel *k,
+					int64_t *boot_ns_ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(k, &types);
+	if (err)
+		return err;
+	struct printk_symbols syms;
+	printk_symbols_lookup(k->vmlinux, &syms);
+	return printk_boot_time(kernel_memory(k), &syms, k->kaslr_offset,
+				types, boot_ns_ret);
 }

@@ -27,6 +27,8 @@
 #include "ktypes.h"
 #include "target.h"
 
+struct kernel;
+
 struct vmlinux;
 
 /*
@@ -120,5 +122,10 @@ struct lkdb_error *printk_boot_time(const struct kernel_memory_reader *mem,
 				    const struct printk_symbols *syms,
 				    uint64_t kaslr_offset,
 				    struct ktypes *types, int64_t *boot_ns_ret);
+
+/* printk_read_log() and printk_boot_time() of the kernel k. */
+struct lkdb_error *kernel_read_log(struct kernel *k, struct printk_log **ret);
+struct lkdb_error *kernel_log_boot_time(struct kernel *k,
+					int64_t *boot_ns_ret);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "printk.h"
 #include "vmlinux.h"
 
@@ -649,4 +650,28 @@ struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
 	struct lkdb_error *err = sysinfo_panic_cpu(mem, vm, kaslr_offset, &cpu);
 	*ret = !err && cpu >= 0;
 	return err;
+}
+
+struct lkdb_error *kernel_read_sysinfo(struct kernel *k, struct sysinfo **ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(k, &types);
+	if (err)
+		return err;
+	struct sysinfo_symbols syms;
+	sysinfo_symbols_lookup(k->vmlinux, &syms);
+	return sysinfo_read(kernel_memory(k), &syms, k->kaslr_offset, types,
+			    ret);
+}
+
+struct lkdb_error *kernel_panicked(struct kernel *k, bool *ret)
+{
+	return sysinfo_panicked(kernel_memory(k), k->vmlinux, k->kaslr_offset,
+				ret);
+}
+
+struct lkdb_error *kernel_panic_cpu(struct kernel *k, int *cpu_ret)
+{
+	return sysinfo_panic_cpu(kernel_memory(k), k->vmlinux,
+				 k->kaslr_offset, cpu_ret);
 }

@@ -43,6 +43,8 @@
 #include "percpu.h"
 #include "target.h"
 
+struct kernel;
+
 struct vmlinux;
 struct printk_log;
 
@@ -131,5 +133,10 @@ struct lkdb_error *sysinfo_panicked(const struct kernel_memory_reader *mem,
 struct lkdb_error *sysinfo_panic_cpu(const struct kernel_memory_reader *mem,
 				     const struct vmlinux *vm,
 				     uint64_t kaslr_offset, int *cpu_ret);
+
+/* sysinfo_read(), sysinfo_panicked(), sysinfo_panic_cpu() of the kernel k. */
+struct lkdb_error *kernel_read_sysinfo(struct kernel *k, struct sysinfo **ret);
+struct lkdb_error *kernel_panicked(struct kernel *k, bool *ret);
+struct lkdb_error *kernel_panic_cpu(struct kernel *k, int *cpu_ret);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel.h"
 #include "vmlinux.h"
 
 /* More CPUs than any kernel's NR_CPUS (8192): a corrupt nr_cpu_ids. */
@@ -1105,4 +1106,16 @@ fail:
 	free(w.seen);
 	task_list_destroy(list);
 	return err;
+}
+
+struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(k, &types);
+	if (err)
+		return err;
+	struct tasks_symbols syms;
+	tasks_symbols_lookup(k->vmlinux, &syms);
+	return tasks_read(kernel_memory(k), &syms, k->kaslr_offset, types,
+			  ret);
 }

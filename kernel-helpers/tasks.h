@@ -33,6 +33,8 @@
 #include "ktypes.h"
 #include "target.h"
 
+struct kernel;
+
 struct vmlinux;
 
 #define TASKS_MAX 1000000
@@ -105,5 +107,8 @@ void task_list_destroy(struct task_list *list);
 
 /* Sort by PID, then CPU, then address, as crash's ps shows them. */
 void task_list_sort(struct task_list *list);
+
+/* tasks_read() of the kernel k. */
+struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret);
 
 #endif
