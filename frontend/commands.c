@@ -7,9 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "module_sync.h"
 #include "output.h"
-#include "panic_stop.h"
 
 /* Every command, in the order help lists them: command_list.h. */
 const struct lkdb_command *const lkdb_commands[] = {
@@ -219,15 +217,9 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 	 * long as it runs (when lkdb itself waits, they are in already).
 	 */
 	bool sync_here = false;
-	if (s->options->remote && s->attached && !s->module_sync &&
-	    resumes_target(line)) {
-		err = module_sync_arm(s, false);
-		if (err) {
-			lkdb_warn(NULL, "%s", err->message);
-			lkdb_error_destroy(err);
-		}
-		sync_here = s->module_sync != NULL;
-	}
+	const struct lkdb_live_hooks *live = s->hooks.live;
+	if (live && s->options->remote && s->attached && resumes_target(line))
+		sync_here = live->resume_begin(s);
 	/* list: "no such file" is the answer, not chatter. */
 	const char *word;
 	size_t len = first_word(line, &word);
@@ -236,7 +228,7 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 	lkdb_session_flush_console(s);
 	s->log.keep_missing_source = false;
 	if (sync_here)
-		module_sync_disarm(s);
+		live->resume_end(s);
 	return ok;
 }
 
@@ -270,7 +262,8 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line)
 			return false;
 		}
 		/* lkdb's own stops (module symbols) are not the user's. */
-		if (module_sync_on_stop(s, stopped)) {
+		const struct lkdb_live_hooks *live = s->hooks.live;
+		if (live && live->own_stop(s, stopped)) {
 			mi_output_destroy(stopped);
 			err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET, 10000,
 						 "-exec-continue", NULL, 0, &r);
@@ -282,7 +275,7 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line)
 			continue;
 		}
 		/* A panic or oops while it ran: its report. */
-		if (!panic_stops_on_stop(s, stopped)) {
+		if (!live || !live->report_stop(s, stopped)) {
 			const char *signal = mi_value_string(stopped->results,
 							     "signal-name");
 			if (signal && !strcmp(signal, "SIGINT"))

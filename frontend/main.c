@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "decode_cmd.h"
 #include "options.h"
+#include "live_hooks.h"
 #include "module_sync.h"
 #include "panic_stop.h"
 #include "qemu_launch.h"
@@ -46,10 +47,11 @@ static int run(struct lkdb_options *options, struct qemu_launch *qemu)
 {
 	bool batch = options->script_len > 0;
 	bool interactive = !batch && terminal_interactive();
-	struct lkdb_session_hooks hooks = { 0 };
-	if (options->qemu)
-		hooks = (struct lkdb_session_hooks){ .context = qemu,
-						     .quiesce = drain_console };
+	struct lkdb_session_hooks hooks = { .live = &lkdb_live_hooks };
+	if (options->qemu) {
+		hooks.context = qemu;
+		hooks.quiesce = drain_console;
+	}
 	struct lkdb_session session;
 	struct lkdb_error *err = lkdb_session_start(&session, options, &hooks,
 						    interactive);

@@ -21,8 +21,6 @@
 #include "remote_probe.h"
 #include "kaslr.h"
 #include "ktypes.h"
-#include "module_sync.h"
-#include "panic_stop.h"
 #include "vmlinux.h"
 #include "xdg.h"
 #include "output.h"
@@ -1013,8 +1011,8 @@ void lkdb_session_end(struct lkdb_session *s)
 	if (s->gdb)
 		gdb_driver_settle(s->gdb, 5000);
 	/* lkdb's breakpoints go before the guest is left to run. */
-	panic_stops_disarm(s);
-	module_sync_disarm(s);
+	if (s->hooks.live)
+		s->hooks.live->end(s);
 	if (s->gdb && s->attached && !s->nr_setup && !s->gdb_failed &&
 	    gdb_driver_alive(s->gdb)) {
 		/* Leave the guest running: that is what quit promises. */

@@ -28,6 +28,35 @@ struct guest_ram;
  * What the parts above the session (lkdb qemu's console) register to be
  * told; the session never calls up into them.
  */
+struct mi_output;
+struct lkdb_session;
+
+/*
+ * What lkdb's live parts (the panic stops, module symbols following
+ * insmod/rmmod: live_hooks.c) do at the session's events.  The session and
+ * the command dispatcher call these and know nothing else of them; a
+ * lower room never calls up into the live room.
+ */
+struct lkdb_live_hooks {
+	/*
+	 * A gdb command is about to resume the live guest: arm what watches
+	 * it while it runs.  Returns whether it armed something that
+	 * resume_end() takes out again.
+	 */
+	bool (*resume_begin)(struct lkdb_session *s);
+	void (*resume_end)(struct lkdb_session *s);
+	/*
+	 * The guest stopped while a gdb command ran it.  own_stop: the stop
+	 * was lkdb's own (handled; the guest is to be resumed).  report_stop:
+	 * whether the stop was reported (a panic or oops).
+	 */
+	bool (*own_stop)(struct lkdb_session *s, const struct mi_output *stopped);
+	bool (*report_stop)(struct lkdb_session *s,
+			    const struct mi_output *stopped);
+	/* Before lkdb detaches: every breakpoint of lkdb's goes. */
+	void (*end)(struct lkdb_session *s);
+};
+
 struct lkdb_session_hooks {
 	void *context;
 	/*
@@ -35,6 +64,8 @@ struct lkdb_session_hooks {
 	 * that happened before it (the guest's console) goes out first.
 	 */
 	void (*quiesce)(void *context);
+	/* NULL: no live parts (a dump, or nothing of them linked). */
+	const struct lkdb_live_hooks *live;
 };
 
 struct lkdb_session {
