@@ -21,7 +21,7 @@
 #define START_KERNEL_MAP 0xffffffff80000000ull
 
 /* What QEMU's monitor prints for CMD; NOT_FOUND when the stub has none. */
-static struct lkdb_error *monitor(struct lkdb_session *s, const char *cmd,
+static struct lkdb_error *monitor(const struct guest_ram_live *s, const char *cmd,
 				  char **text_ret)
 {
 	char line[256];
@@ -83,7 +83,7 @@ static int open_memfd(int pid, uint64_t size, char *name, size_t name_size)
 }
 
 /* The backend's file, opened; NOT_FOUND when lkdb cannot reach it. */
-static struct lkdb_error *open_backend(struct lkdb_session *s,
+static struct lkdb_error *open_backend(const struct guest_ram_live *s,
 				       const struct guest_ram_backend *b,
 				       int *fd_ret, char *name,
 				       size_t name_size)
@@ -106,8 +106,8 @@ static struct lkdb_error *open_backend(struct lkdb_session *s,
 		*fd_ret = fd;
 		return err;
 	}
-	int fd = s->options->qemu_pid > 0 ?
-		 open_memfd(s->options->qemu_pid, b->size, name, name_size) :
+	int fd = s->qemu_pid > 0 ?
+		 open_memfd(s->qemu_pid, b->size, name, name_size) :
 		 -1;
 	if (fd < 0)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
@@ -117,13 +117,13 @@ static struct lkdb_error *open_backend(struct lkdb_session *s,
 	return NULL;
 }
 
-static struct lkdb_error *symbol_at(struct lkdb_session *s, const char *name,
+static struct lkdb_error *symbol_at(const struct guest_ram_live *s, const char *name,
 				    uint64_t *addr_ret)
 {
-	struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux, name, addr_ret,
+	struct lkdb_error *err = vmlinux_symbol(s->kernel->vmlinux, name, addr_ret,
 						NULL);
 	if (!err)
-		*addr_ret += s->kernel.kaslr_offset;
+		*addr_ret += s->kernel->kaslr_offset;
 	return err;
 }
 
@@ -133,7 +133,7 @@ static struct lkdb_error *symbol_at(struct lkdb_session *s, const char *name,
  * Its physical address: __pa_symbol(), i.e. minus __START_KERNEL_map plus
  * phys_base (where the image was put in physical memory).
  */
-static struct lkdb_error *set_paging(struct lkdb_session *s,
+static struct lkdb_error *set_paging(const struct guest_ram_live *s,
 				     struct guest_ram *g, uint64_t top,
 				     uint64_t phys_base_addr,
 				     uint64_t *phys_base_ret, uint64_t *root_ret)
@@ -176,7 +176,7 @@ static struct lkdb_error *set_paging(struct lkdb_session *s,
  * and init_top_pgt is empty or half built: not ready, no error; lkdb
  * checks again at a later stop.
  */
-struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
+struct lkdb_error *guest_ram_live_check(const struct guest_ram_live *s,
 					struct guest_ram *g, bool *ready_ret)
 {
 	*ready_ret = false;
@@ -192,7 +192,7 @@ struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
 		err = set_paging(s, g, top, phys_base_addr, &phys_base, &root);
 	if (err)
 		return err;
-	const char *banner = vmlinux_banner(s->kernel.vmlinux);
+	const char *banner = vmlinux_banner(s->kernel->vmlinux);
 	size_t len = strlen(banner);
 	uint64_t *via_gdb = malloc(PAGE), *via_file = malloc(PAGE);
 	char *seen = malloc(len + 1);
@@ -234,7 +234,7 @@ out:
 	return err;
 }
 
-struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
+struct lkdb_error *guest_ram_live_open(const struct guest_ram_live *s,
 				       struct guest_ram **ret, bool *ready_ret)
 {
 	char *text = NULL;

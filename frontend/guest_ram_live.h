@@ -12,9 +12,18 @@
 #include <stdbool.h>
 
 #include "../common/error.h"
-#include "session.h"
+#include "gdb_driver.h"
+#include "kernel.h"
 
 struct guest_ram;
+
+/* What the live guest's RAM is found and checked through. */
+struct guest_ram_live {
+	struct gdb_driver *gdb;
+	const struct kernel *kernel;
+	/* QEMU's PID when lkdb qemu started it (its memfd), else 0. */
+	int qemu_pid;
+};
 
 /*
  * Find the guest's RAM, set up the kernel's page tables over it and check
@@ -23,7 +32,7 @@ struct guest_ram;
  * is wrong with the RAM that was found.  *ready_ret false: too early in
  * boot to check; check again at a later stop before reading.
  */
-struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
+struct lkdb_error *guest_ram_live_open(const struct guest_ram_live *s,
 				       struct guest_ram **ret,
 				       bool *ready_ret);
 /*
@@ -32,7 +41,7 @@ struct lkdb_error *guest_ram_live_open(struct lkdb_session *s,
  * the kernel's page tables are not up yet (early boot), nothing to read
  * or compare.
  */
-struct lkdb_error *guest_ram_live_check(struct lkdb_session *s,
+struct lkdb_error *guest_ram_live_check(const struct guest_ram_live *s,
 					struct guest_ram *g, bool *ready_ret);
 
 #endif

@@ -844,6 +844,13 @@ struct kernel *lkdb_session_kernel(struct lkdb_session *s)
 
 static void open_guest_ram(struct lkdb_session *s);
 
+/* The gdb connection and kernel the guest's RAM is found and checked by. */
+static struct guest_ram_live ram_live(struct lkdb_session *s)
+{
+	return (struct guest_ram_live){ .gdb = s->gdb, .kernel = &s->kernel,
+					.qemu_pid = s->options->qemu_pid };
+}
+
 void lkdb_session_quiesce(struct lkdb_session *s)
 {
 	lkdb_session_flush_console(s);
@@ -876,7 +883,8 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 	s->console.context = stdout;
 	s->log.context = stderr;
 	s->interactive = interactive;
-	struct lkdb_error *err = kernel_open(&s->kernel, options->vmlinux);
+	struct lkdb_error *err = kernel_open(&s->kernel, options->vmlinux,
+					     &kernel_arch_x86_64);
 	if (err)
 		return err;
 	warn_without_dwarf(s);
@@ -944,7 +952,9 @@ static uint64_t guest_ram_guard(void *context)
 	if (!s->guest_ram_ready && now != s->guest_ram_checked) {
 		s->guest_ram_checked = now;
 		bool ready = false;
-		struct lkdb_error *err = guest_ram_live_check(s, s->guest_ram,
+		struct guest_ram_live live = ram_live(s);
+		struct lkdb_error *err = guest_ram_live_check(&live,
+							      s->guest_ram,
 							      &ready);
 		if (err) {
 			s->guest_ram_failed = true;
@@ -964,7 +974,9 @@ static uint64_t guest_ram_guard(void *context)
 static void open_guest_ram(struct lkdb_session *s)
 {
 	bool ready = false;
-	struct lkdb_error *err = guest_ram_live_open(s, &s->guest_ram, &ready);
+	struct guest_ram_live live = ram_live(s);
+	struct lkdb_error *err = guest_ram_live_open(&live, &s->guest_ram,
+						     &ready);
 	if (!err) {
 		s->guest_ram_ready = ready;
 		s->guest_ram_checked = gdb_driver_resumes(s->gdb);

@@ -3,8 +3,9 @@
  * The kernel under inspection, one per session: its vmlinux (symbols and
  * the KASLR offset that relocates them), its type layouts (opened on first
  * use), the target's memory, the release and the
- * architecture's operations.  Every kernel command and walker takes this
- * handle and nothing else.
+ * architecture's operations.  Commands reach the kernel through it: the
+ * kernel_read_*() of each walker (tasks.h, printk.h, modules.h, sysinfo.h,
+ * percpu.h) take the handle instead of its parts.
  *
  * The handle knows nothing of gdb: whoever builds it (the session) points
  * its memory reader at the target (a dump, gdb, QEMU's RAM file) and keeps
@@ -45,6 +46,7 @@ struct kernel_arch_ops {
 					      struct x86_64_regs *ret);
 };
 
+/* arch_x86_64.c */
 extern const struct kernel_arch_ops kernel_arch_x86_64;
 
 struct kernel {
@@ -64,7 +66,8 @@ struct kernel {
  * Open the vmlinux at path into k (zeroed first); the memory reader is left
  * empty for the caller to fill in.
  */
-struct lkdb_error *kernel_open(struct kernel *k, const char *vmlinux_path);
+struct lkdb_error *kernel_open(struct kernel *k, const char *vmlinux_path,
+			       const struct kernel_arch_ops *arch);
 /* Saves newly found type layouts to their cache, closes the vmlinux. */
 void kernel_close(struct kernel *k);
 
