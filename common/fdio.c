@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "fdio.h"
+#include "common/fdio.h"
 
 #include <errno.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "redirect.h"
+#include "common/redirect.h"
 
 #include <ctype.h>
 #include <stdio.h>

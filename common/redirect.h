@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 
 enum redirect_kind {
 	REDIRECT_NONE,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "tempfiles.h"
+#include "common/tempfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -9,7 +9,7 @@
 #ifndef LKDB_TEMPFILES_H
 #define LKDB_TEMPFILES_H
 
-#include "error.h"
+#include "common/error.h"
 
 /*
  * Create DIR/NAME (NAME one path component, unique within the process)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "xdg.h"
+#include "common/xdg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

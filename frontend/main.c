@@ -4,16 +4,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "decode_cmd.h"
-#include "options.h"
-#include "live_hooks.h"
-#include "module_sync.h"
-#include "panic_stop.h"
-#include "qemu_launch.h"
-#include "repl.h"
-#include "session.h"
-#include "terminal.h"
+#include "frontend/core/commands.h"
+#include "frontend/decode/decode_cmd.h"
+#include "frontend/core/options.h"
+#include "frontend/live/live_hooks.h"
+#include "frontend/live/module_sync.h"
+#include "frontend/live/panic_stop.h"
+#include "frontend/live/qemu_launch.h"
+#include "frontend/core/repl.h"
+#include "frontend/core/session.h"
+#include "frontend/terminal/terminal.h"
 
 /* Exit statuses: documented in --help and lkdb(1). */
 enum { EXIT_OK = 0, EXIT_COMMAND_FAILED = 1, EXIT_START_FAILED = 2 };

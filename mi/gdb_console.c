@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "gdb_console.h"
+#include "mi/gdb_console.h"
 
 #include <ctype.h>
 #include <stdlib.h>

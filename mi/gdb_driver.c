@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "gdb_driver.h"
-#include "../common/clock.h"
-#include "../common/fdio.h"
+#include "mi/gdb_driver.h"
+#include "common/clock.h"
+#include "common/fdio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mi_command.h"
-#include "mi_parser.h"
+#include "mi/mi_command.h"
+#include "mi/mi_parser.h"
 
 /* Asynchronous records kept for the caller; older ones are dropped. */
 #define ASYNC_QUEUE_MAX 4096

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../common/error.h"
-#include "mi_output.h"
+#include "common/error.h"
+#include "mi/mi_output.h"
 
 struct gdb_driver;
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "mi_command.h"
+#include "mi/mi_command.h"
 
 #include <stdbool.h>
 #include <stdio.h>

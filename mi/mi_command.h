@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "../common/error.h"
+#include "common/error.h"
 
 /*
  * Append arg to *buf (a malloc'd string of length *len, may start NULL) as

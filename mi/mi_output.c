@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "mi_output.h"
+#include "mi/mi_output.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -14,7 +14,7 @@
  * mi_parse_line() on an empty line must return a record, so it gives a
  * parse error there.
  */
-#include "mi_parser.h"
+#include "mi/mi_parser.h"
 
 #include <limits.h>
 #include <stdbool.h>

@@ -11,8 +11,8 @@
 
 #include <stddef.h>
 
-#include "../common/error.h"
-#include "mi_output.h"
+#include "common/error.h"
+#include "mi/mi_output.h"
 
 struct mi_parser;
 

@@ -2,7 +2,7 @@
 # bench-xlat.sh — two lkdb builds on the same live guest's RAM file: how
 # long `ps --stats` takes in each, with the ratio.  Written to compare the
 # guest-RAM reader's own x86_64 page walker (before) with libaddrxlat
-# (kernel-helpers/xlat.c, after); any two builds will do.
+# (kernel-helpers/memory/xlat.c, after); any two builds will do.
 #
 # Usage:
 #   bench-xlat.sh OLD_LKDB NEW_LKDB [--tasks N] [--runs N] [--timeout S]

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "dump_server.h"
+#include "server/dump_server.h"
 
 #include <ctype.h>
 #include <inttypes.h>

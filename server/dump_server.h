@@ -54,9 +54,9 @@
 
 #include <stddef.h>
 
-#include "error.h"
-#include "rsp.h"
-#include "target.h"
+#include "common/error.h"
+#include "server/rsp.h"
+#include "kernel-helpers/core/target.h"
 
 struct dump_server;
 

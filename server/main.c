@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dump.h"
-#include "dump_server.h"
+#include "kernel-helpers/dumps/dump.h"
+#include "server/dump_server.h"
 
 #define PROG "lkdb-dump-server"
 

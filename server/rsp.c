@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "rsp.h"
-#include "fdio.h"
+#include "server/rsp.h"
+#include "common/fdio.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* Largest payload accepted, decoded (what qSupported's PacketSize says). */
 #define RSP_MAX_PAYLOAD 0x4000

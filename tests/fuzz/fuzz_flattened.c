@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flattened.h"
+#include "kernel-helpers/dumps/flattened.h"
 
 #define NAME "fuzz.flat"
 #define MAX_SIZE (1u << 20)

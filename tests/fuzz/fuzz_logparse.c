@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz target for the kernel log line parser (kernel-helpers/logparse.c).
+ * Fuzz target for the kernel log line parser (kernel-helpers/log/logparse.c).
  * Besides crashes and out-of-bounds reads (the input is copied to a buffer
  * of exactly its size) it checks that every span lies inside the line,
  * that a frame's function is inside its symbol, that a trailing newline
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logparse.h"
+#include "kernel-helpers/log/logparse.h"
 
 static void check_span(struct logline_span s, size_t len)
 {

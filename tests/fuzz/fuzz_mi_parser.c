@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "mi_parser.h"
+#include "mi/mi_parser.h"
 
 struct records {
 	struct mi_output **v;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz target for the module list walk (kernel-helpers/modules.c), each
+ * Fuzz target for the module list walk (kernel-helpers/symbols/modules.c), each
  * module's section attributes, and a module's ORC table as bt reads it
- * (kernel-helpers/unwind.c), over a fake kernel: memory, layout and
+ * (kernel-helpers/x86_64/unwind.c), over a fake kernel: memory, layout and
  * symbols from the input (tests/unit/walker_input.h).  Seeds: the fake
  * kernels of tests/unit/test_modules.c and test_unwind.c.  Besides
  * crashes, leaks and undefined behaviour it aborts when a promise is
@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ktypes.h"
-#include "modules.h"
-#include "unwind.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/symbols/modules.h"
+#include "kernel-helpers/x86_64/unwind.h"
 #include "walker_input.h"
 
 #define READS_FIXED 64

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz target for the kernel log reader (kernel-helpers/printk.c), the
+ * Fuzz target for the kernel log reader (kernel-helpers/log/printk.c), the
  * 5.10+ lockless ring and the older log_buf, over a fake kernel: memory,
  * layout and symbols from the input (tests/unit/walker_input.h).  Seeds:
  * the fake kernels of tests/unit/test_printk.c.  Besides crashes, leaks
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ktypes.h"
-#include "printk.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/log/printk.h"
 #include "walker_input.h"
 
 /* "At most two reads" per span, a few spans, the header and pointers. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Fuzz target for the QEMU monitor text lkdb parses to find a guest's RAM
- * file (kernel-helpers/guestram.c): info memdev, qom-get's string, info
+ * file (kernel-helpers/memory/guestram.c): info memdev, qom-get's string, info
  * mtree -f, and -m sizes.  Besides crashes and reads past the input (it is
  * copied to a buffer of exactly its size plus the NUL), it checks that the
  * ranges found are sorted, non-empty and apart, that the unquoted string
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guestram.h"
+#include "kernel-helpers/memory/guestram.h"
 
 static void check_mtree(const char *text, const char *region)
 {

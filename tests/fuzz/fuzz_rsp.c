@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dump_server.h"
+#include "server/dump_server.h"
 #include "fake_target.h"
-#include "rsp.h"
+#include "server/rsp.h"
 
 static struct fake_target fake;
 static struct lkdb_target target;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Fuzz target for the task list walk (kernel-helpers/tasks.c) over a fake
+ * Fuzz target for the task list walk (kernel-helpers/tasks/tasks.c) over a fake
  * kernel: memory, layout and symbols from the input (tests/unit/
  * walker_input.h), so the walk meets cycles, wild pointers, absurd counts
  * and odd layouts.  Seeds: the fake kernels of tests/unit/test_tasks.c.
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ktypes.h"
-#include "tasks.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/tasks/tasks.h"
 #include "walker_input.h"
 
 /* Reads a task, its thread list, mm, parent may cost; the CPUs' reads. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * dump-probe DUMP [VMLINUX]: open a vmcore with kernel-helpers/dump.h and
+ * dump-probe DUMP [VMLINUX]: open a vmcore with kernel-helpers/dumps/dump.h and
  * print what dump_formats.sh checks, one "key: value" line each:
  *
  *   format, osrelease, build-id, kerneloffset, nr_cpus,
@@ -28,9 +28,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "flattened.h"
-#include "vmlinux.h"
+#include "kernel-helpers/dumps/dump.h"
+#include "kernel-helpers/dumps/flattened.h"
+#include "kernel-helpers/core/vmlinux.h"
 
 /* struct module on x86_64 (6.1): enum state, list_head list, char name[56] */
 #define MODULE_LIST_OFFSET 8

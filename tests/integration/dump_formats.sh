@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Dumps of a panicked guest, read in-process through kernel-helpers/dump.h
+# Dumps of a panicked guest, read in-process through kernel-helpers/dumps/dump.h
 # (tests/integration/dump-probe.c): QEMU's ELF dump and its flattened
 # kdump-compressed dump (dump-guest-memory -z, which QEMU 7.2 writes in
 # makedumpfile's flattened format).  Ground truth is the guest's console:

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dump_server.h"
+#include "server/dump_server.h"
 #include "fake_target.h"
 
 static struct fake_target fake;

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "target.h"
+#include "common/error.h"
+#include "kernel-helpers/core/target.h"
 
 struct region {
 	uint64_t addr;

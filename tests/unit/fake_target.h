@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "target.h"
+#include "kernel-helpers/core/target.h"
 
 #define FAKE_MEM_BASE 0xffffffff81000000ull
 #define FAKE_MEM_SIZE 0x2000ull		/* two pages */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "printable.h"
+#include "common/json.h"
+#include "common/printable.h"
 #include "tap.h"
-#include "xdg.h"
+#include "common/xdg.h"
 
 /* json_write_bytes of len bytes, as a string (static buffer). */
 static const char *json(const char *s, size_t len)

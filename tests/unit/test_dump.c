@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/dump.c and flattened.c on files made here:
+ * Unit tests of kernel-helpers/dumps/dump.c and flattened.c on files made here:
  * format detection, flattened reassembly byte for byte, every kind of bad
  * input, and a complete little x86_64 ELF core (VMCOREINFO, two CPUs'
  * NT_PRSTATUS, four-level page tables) read through libkdumpfile.
@@ -20,10 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "flattened.h"
+#include "kernel-helpers/dumps/dump.h"
+#include "kernel-helpers/dumps/flattened.h"
 #include "tap.h"
-#include "vmlinux.h"
+#include "kernel-helpers/core/vmlinux.h"
 
 /*
  * libkdumpfile 0.5.1 leaks ~100 bytes in its page reader for libaddrxlat

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "entry_cfi.h"
+#include "kernel-helpers/x86_64/entry_cfi.h"
 #include "tap.h"
 
 static const char *readelf;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests of common/error.c's message helpers. */
-#include "error.h"
+#include "common/error.h"
 #include "tap.h"
 
 /* An address or a name is said once: is it in the message already? */

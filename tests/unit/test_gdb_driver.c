@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gdb_driver.h"
+#include "mi/gdb_driver.h"
 #include "tap.h"
 
 static const char *inferior;

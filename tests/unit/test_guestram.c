@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "fake_memory.h"
-#include "guestram.h"
+#include "kernel-helpers/memory/guestram.h"
 #include "tap.h"
 
 static const char memdev_text[] =

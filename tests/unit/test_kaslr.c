@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/kaslr.c against fake kernel memory.
+ * Unit tests of kernel-helpers/memory/kaslr.c against fake kernel memory.
  *
  * argv[1] is the stand-in vmlinux built from test_vmlinux.c; with
  * LKDB_TEST_VMLINUX=/path/to/vmlinux the real kernel is probed too, in
@@ -9,9 +9,9 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "kaslr.h"
+#include "kernel-helpers/memory/kaslr.h"
 #include "tap.h"
-#include "vmlinux.h"
+#include "kernel-helpers/core/vmlinux.h"
 
 /* Debian 6.1.0-56-amd64's link-time layout */
 #define IMAGE_START	0xffffffff81000000ull

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/ktypes.c: layouts read from this test's own
+ * Unit tests of kernel-helpers/core/ktypes.c: layouts read from this test's own
  * DWARF (it is built with -g) checked against the compiler's offsetof and
  * sizeof, the answer cache, tables, and absent names.
  *
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ktypes.h"
+#include "kernel-helpers/core/ktypes.h"
 #include "tap.h"
 
 /* Types for the DWARF: kept by the globals below. */

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "logparse.h"
+#include "kernel-helpers/decode/decode.h"
+#include "kernel-helpers/log/logparse.h"
 #include "tap.h"
 
 static const char *logs_dir;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mi_command.h"
-#include "mi_parser.h"
+#include "mi/mi_command.h"
+#include "mi/mi_parser.h"
 #include "tap.h"
 
 static char *build1(const char *op, const char *arg)

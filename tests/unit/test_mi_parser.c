@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "mi_parser.h"
+#include "mi/mi_parser.h"
 #include "tap.h"
 
 static const char *data_dir;

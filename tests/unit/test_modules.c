@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/modules.c over byte buffers: the modules
+ * Unit tests of kernel-helpers/symbols/modules.c over byte buffers: the modules
  * list with 6.1's x86_64 layout (as ktypes reads it from Debian's vmlinux),
  * 6.4+'s mem[], the pre-4.5 module_core, section attributes before and
  * after 6.14, and corrupt lists (a cycle, a bad pointer, an unreadable
@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "ktypes.h"
-#include "modfiles.h"
-#include "modsyms.h"
-#include "modules.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/symbols/modfiles.h"
+#include "kernel-helpers/symbols/modsyms.h"
+#include "kernel-helpers/symbols/modules.h"
 #include "tap.h"
 
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */

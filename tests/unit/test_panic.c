@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "panic.h"
+#include "kernel-helpers/decode/panic.h"
 #include "tap.h"
 
 static struct printk_log *make_log(const char *const *texts, size_t n)

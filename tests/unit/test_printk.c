@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/printk.c over byte buffers: a small 5.10+
+ * Unit tests of kernel-helpers/log/printk.c over byte buffers: a small 5.10+
  * lockless ring buffer written the way the kernel writes one (a wrapped
  * text block, a reusable and a reserved descriptor, a data-less record, a
  * multi-line record, a committed one), an older log_buf, and corrupt
@@ -10,8 +10,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "ktypes.h"
-#include "printk.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/log/printk.h"
 #include "tap.h"
 
 /* ---- a fake kernel: regions of memory at kernel addresses ---- */

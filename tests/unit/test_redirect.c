@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "redirect.h"
+#include "common/redirect.h"
 #include "tap.h"
 
 /* "KIND|COMMAND|TARGET" of a line, or "error: MESSAGE". */

@@ -17,9 +17,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dump_server.h"
+#include "server/dump_server.h"
 #include "fake_target.h"
-#include "rsp.h"
+#include "server/rsp.h"
 #include "tap.h"
 
 /* "$payload#cs" computed here, independently of rsp_frame(). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/symbolize.c and vmlinux_symbol_near().
+ * Unit tests of kernel-helpers/symbols/symbolize.c and vmlinux_symbol_near().
  *
  * Built with -DSYMBOLIZE_FIXTURE this file is instead a stand-in vmlinux
  * (non-PIE, so _text is well above 0): a function with an always-inlined
@@ -104,9 +104,9 @@ int main(int argc, char **argv)
 #include <time.h>
 #include <unistd.h>
 
-#include "symbolize.h"
+#include "kernel-helpers/symbols/symbolize.h"
 #include "tap.h"
-#include "vmlinux.h"
+#include "kernel-helpers/core/vmlinux.h"
 
 static const char *fixture_path, *nodwarf_path, *golden_script, *real_path;
 

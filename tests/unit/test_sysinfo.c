@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/percpu.c and sysinfo.c over byte buffers: a
+ * Unit tests of kernel-helpers/memory/percpu.c and sysinfo.c over byte buffers: a
  * fake kernel with two of four CPUs online, a uts name, a timekeeper, load
  * averages, a task list of three thread groups, two online memory nodes of
  * four and a taint mask with the kernel's taint_flags table; layouts
@@ -10,10 +10,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "ktypes.h"
-#include "percpu.h"
-#include "printk.h"
-#include "sysinfo.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/memory/percpu.h"
+#include "kernel-helpers/log/printk.h"
+#include "kernel-helpers/tasks/sysinfo.h"
 #include "tap.h"
 
 #include "fake_memory.h"

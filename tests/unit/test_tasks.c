@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/tasks.c over fake memory: a few task_structs
+ * Unit tests of kernel-helpers/tasks/tasks.c over fake memory: a few task_structs
  * on init_task's list (one process with three threads, a zombie, a kernel
  * thread), per-CPU runqueues with an idle task on no list, mm RSS counters
  * with per-thread deltas; then a cycle in the list, a bad pointer, and a
@@ -9,8 +9,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "ktypes.h"
-#include "tasks.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/tasks/tasks.h"
 #include "tap.h"
 
 #include "fake_memory.h"

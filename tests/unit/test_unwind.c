@@ -15,7 +15,7 @@
 #include "fake_memory.h"
 #include "walker_input.h"
 #include "tap.h"
-#include "unwind.h"
+#include "kernel-helpers/x86_64/unwind.h"
 
 /* Text: functions A, B, an entry stub E, and the stack's end T. */
 #define FN_A 0xffffffff81001000ull

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/vmlinux.c.
+ * Unit tests of kernel-helpers/core/vmlinux.c.
  *
  * Built with -DVMLINUX_FIXTURE this file is instead a stand-in vmlinux: an
  * x86_64 ELF with the symbols vmlinux_open() requires (meson builds it
@@ -34,7 +34,7 @@ int main(void)
 #include <unistd.h>
 
 #include "tap.h"
-#include "vmlinux.h"
+#include "kernel-helpers/core/vmlinux.h"
 
 static const char *fixture_path, *stripped_path, *real_path;
 

@@ -30,9 +30,9 @@
 #include <string.h>
 
 #include "fake_memory.h"
-#include "ktypes.h"
-#include "printk.h"
-#include "tasks.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/log/printk.h"
+#include "kernel-helpers/tasks/tasks.h"
 
 #define WALKER_VALUES_MAX 16
 #define WALKER_REGION_MAX (1u << 20)

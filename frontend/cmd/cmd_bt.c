@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bt: backtraces as crash shows them, from lkdb's ORC unwinder (see
+ * backtrace.h), for the context task, any task, or every CPU's.  gdb's own
+ * backtrace stays at hand as "backtrace" / "where".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/kernel/backtrace.h"
+#include "frontend/core/commands.h"
+#include "frontend/kernel/task_lookup.h"
+
+static struct lkdb_error *bt_all(struct backtrace_env *env,
+				 const struct task_list *list,
+				 const struct backtrace_options *o)
+{
+	struct lkdb_error *err = NULL;
+	if (o->json)
+		fputs("[", stdout);
+	bool first = true;
+	for (unsigned int cpu = 0; cpu < list->nr_cpus && !err; cpu++) {
+		const struct task_info *t = task_lookup_on_cpu(list, (int)cpu);
+		if (!t) {
+			if (!o->json)
+				printf("%sCPU: %u  (its current task is unknown)\n",
+				       first ? "" : "\n", cpu);
+			first = false;
+			continue;
+		}
+		if (!first)
+			fputs(o->json ? ",\n" : "\n", stdout);
+		first = false;
+		err = backtrace_task(env, t, o, stdout);
+	}
+	if (o->json)
+		fputs("]\n", stdout);
+	return err;
+}
+
+static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	struct backtrace_options o = { .json = ctx->json };
+	bool all = false;
+	const char *which = NULL;
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *arg = ctx->argv[i];
+		if (!strcmp(arg, "-l"))
+			o.lines = true;
+		else if (!strcmp(arg, "-a"))
+			all = true;
+		else if (arg[0] == '-')
+			return lkdb_usage_error(ctx, "unknown option \"%s\"",
+						arg);
+		else if (which)
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						arg);
+		else
+			which = arg;
+	}
+	if (all && which)
+		return lkdb_usage_error(ctx, "-a and a task together");
+	struct task_list *list = NULL;
+	struct backtrace_env *env = NULL;
+	struct lkdb_error *err = task_lookup_read(s, "bt", &list);
+	if (!err)
+		err = backtrace_env_create(s, &env);
+	if (err)
+		goto out;
+	if (all) {
+		err = bt_all(env, list, &o);
+		goto out;
+	}
+	const struct task_info *t;
+	err = which ? task_lookup_find(list, which, &t) :
+		      task_lookup_context(s, list, &t);
+	if (!err)
+		err = backtrace_task(env, t, &o, stdout);
+out:
+	fflush(stdout);
+	backtrace_env_destroy(env);
+	task_list_destroy(list);
+	return err;
+}
+
+const struct lkdb_command lkdb_command_bt = {
+	.name = "bt",
+	.handler = cmd_bt,
+	.summary = "backtrace of the context task, a task, or every CPU's task",
+	.usage = "bt [-l] [--json] [-a | PID | TASK]\n"
+		 "crash's backtrace, from lkdb's own ORC unwinder (the kernel's\n"
+		 "unwind tables), on dumps and live guests alike.  Without an\n"
+		 "argument, the context task: the one `task` chose, else on a dump\n"
+		 "the panicking task, live the task on gdb's selected CPU.\n"
+		 "Exception frames show the registers saved there and the\n"
+		 "interrupted RIP; the walk ends at the user-mode boundary with the\n"
+		 "user's registers.  gdb's own backtrace: \"backtrace\" or \"where\".\n"
+		 "  PID | TASK  a task by PID or task_struct address (hex); a sleeping\n"
+		 "           task unwinds from the registers __switch_to_asm saved\n"
+		 "  -a       the task on every CPU, each with its header\n"
+		 "  -l       the source file and line under each frame\n"
+		 "A frame is named by the call it returns to, as the kernel's own\n"
+		 "traces do (%pB: the symbol of the return address - 1, so a call\n"
+		 "that ends its function is not taken for the next one).\n"
+		 "  --json   {pid, task, cpu, command, frames: [{level, sp, ip,\n"
+		 "           function, offset, size (kallsyms': the trace's\n"
+		 "           function+offset/size), module, source: [{file, line}],\n"
+		 "           exception: null | {user, partial, rip, regs}}], stopped}\n"
+		 "           (an array of those with -a)",
+	.man = ".BR bt \" [\" \\-l \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a ]\n"
+	       "crash's backtrace from lkdb's ORC unwinder, on dumps and live guests: the\n"
+	       "context task's (the one \\fBtask\\fR chose, else a dump's panicking task, else\n"
+	       "the task on gdb's selected CPU), a task's by PID or task address (sleeping\n"
+	       "tasks too), or every CPU's task with crash's PID/TASK/CPU/COMMAND header.\n"
+	       "Exception frames show their saved registers and the interrupted RIP; the\n"
+	       "walk ends at the system call or interrupt entry with the user's registers.\n"
+	       "\\-l adds file:line under each frame and under the interrupted RIP (the\n"
+	       "faulting line).  Files of the kernel and of its in-tree modules are shown\n"
+	       "relative to the source tree; those of a module built outside it (no\n"
+	       "modinfo intree=Y) whole.  gdb's own backtrace is \\fBbacktrace\\fR.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

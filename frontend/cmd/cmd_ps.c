@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* ps: the kernel's tasks as crash's ps shows them, from the target's memory. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "frontend/core/commands.h"
+#include "common/clock.h"
+#include "kernel-helpers/memory/guestram.h"
+#include "common/json.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "common/printable.h"
+#include "kernel-helpers/tasks/tasks.h"
+#include "kernel-helpers/core/vmlinux.h"
+#include "frontend/terminal/output.h"
+
+static bool mem_percent(const struct task_list *list,
+			const struct task_info *t, double *ret)
+{
+	if (t->kernel_thread) {
+		*ret = 0;
+		return true;
+	}
+	if (!list->rss_supported || !list->totalram_pages || !t->mm_known)
+		return false;
+	*ret = 100.0 * (double)t->rss_pages / (double)list->totalram_pages;
+	return true;
+}
+
+static void print_text(FILE *out, const struct task_list *list)
+{
+	fputs("   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n",
+	      out);
+	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
+		const struct task_info *t = &list->tasks[i];
+		char cpu[16], mem[16], vsz[24], rss[24], comm[17], name[20];
+		double pct;
+		if (t->cpu >= 0)
+			snprintf(cpu, sizeof(cpu), "%d", t->cpu);
+		else
+			snprintf(cpu, sizeof(cpu), "-");
+		if (mem_percent(list, t, &pct))
+			snprintf(mem, sizeof(mem), "%.1f", pct);
+		else
+			snprintf(mem, sizeof(mem), "-");
+		if (t->kernel_thread || t->mm_known)
+			snprintf(vsz, sizeof(vsz), "%" PRIu64, t->vm_pages * 4);
+		else
+			snprintf(vsz, sizeof(vsz), "-");
+		if (t->kernel_thread || (t->mm_known && list->rss_supported))
+			snprintf(rss, sizeof(rss), "%" PRIu64, t->rss_pages * 4);
+		else
+			snprintf(rss, sizeof(rss), "-");
+		lkdb_printable(comm, t->comm, 16, "");
+		if (t->kernel_thread)
+			snprintf(name, sizeof(name), "[%s]", comm);
+		else
+			snprintf(name, sizeof(name), "%s", comm);
+		fprintf(out, "%c%6" PRId32 " %7" PRId32 " %4s  %16" PRIx64 "  %2s  %4s %8s %8s  %s\n",
+			t->running ? '>' : ' ', t->pid, t->ppid, cpu, t->task,
+			t->state, mem, vsz, rss, name);
+	}
+}
+
+static void print_json(FILE *out, const struct task_list *list)
+{
+	fputs("[", out);
+	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
+		const struct task_info *t = &list->tasks[i];
+		char comm[17];
+		double pct;
+		lkdb_printable(comm, t->comm, 16, "");
+		fprintf(out, "%s{\"pid\": %" PRId32 ", \"ppid\": %" PRId32 ", \"tgid\": %" PRId32 ", \"cpu\": ",
+			i ? ",\n " : "", t->pid, t->ppid, t->tgid);
+		if (t->cpu >= 0)
+			fprintf(out, "%d", t->cpu);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"task\": \"%" PRIx64 "\", \"state\": ", t->task);
+		json_write_string(out, t->state);
+		fprintf(out, ", \"running\": %s, \"kernel_thread\": %s, \"mem_percent\": ",
+			t->running ? "true" : "false",
+			t->kernel_thread ? "true" : "false");
+		if (mem_percent(list, t, &pct))
+			fprintf(out, "%.1f", pct);
+		else
+			fputs("null", out);
+		fputs(", \"vsz_kb\": ", out);
+		if (t->kernel_thread || t->mm_known)
+			fprintf(out, "%" PRIu64, t->vm_pages * 4);
+		else
+			fputs("null", out);
+		fputs(", \"rss_kb\": ", out);
+		if (t->kernel_thread || (t->mm_known && list->rss_supported))
+			fprintf(out, "%" PRIu64, t->rss_pages * 4);
+		else
+			fputs("null", out);
+		fputs(", \"comm\": ", out);
+		json_write_string(out, comm);
+		fputs("}", out);
+	}
+	fputs("]\n", out);
+}
+
+static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	bool stats = false;
+	for (int i = 1; i < ctx->argc; i++) {
+		if (!strcmp(ctx->argv[i], "--stats"))
+			stats = true;
+		else
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						ctx->argv[i]);
+	}
+	double t0 = lkdb_now_seconds();
+	struct kernel *k = lkdb_session_kernel(s);
+	struct guest_ram_stats ram0 = { 0 }, ram1 = { 0 };
+	if (s->guest_ram)
+		guest_ram_stats(s->guest_ram, &ram0);
+	struct task_list *list = NULL;
+	struct lkdb_error *err = kernel_read_tasks(k, &list);
+	if (err)
+		return err;
+	double t1 = lkdb_now_seconds();
+	if (s->guest_ram)
+		guest_ram_stats(s->guest_ram, &ram1);
+	task_list_sort(list);
+	for (size_t i = 0; i < list->nr_warnings; i++)
+		lkdb_warn("ps", "%s", list->warnings[i]);
+	if (!list->rss_supported)
+		lkdb_warn("ps", "this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"");
+	fflush(stderr);
+	if (ctx->json)
+		print_json(stdout, list);
+	else
+		print_text(stdout, list);
+	fflush(stdout);
+	if (stats) {
+		char from[128] = "";
+		if (s->guest_ram)
+			snprintf(from, sizeof(from),
+				 " (%lu from guest RAM, %lu through gdb)",
+				 ram1.direct - ram0.direct,
+				 ram1.fallback - ram0.fallback);
+		else if (!s->dump)
+			snprintf(from, sizeof(from), " (through gdb)");
+		fprintf(stderr, "lkdb: ps: %zu tasks, %u CPUs in %.1f ms: %u reads%s, %.1f KiB\n",
+			list->nr_tasks, list->nr_cpus, (t1 - t0) * 1000,
+			list->reads, from, list->bytes_read / 1024.0);
+	}
+	task_list_destroy(list);
+	return NULL;
+}
+
+const struct lkdb_command lkdb_command_ps = {
+	.name = "ps",
+	.handler = cmd_ps,
+	.summary = "list the kernel's tasks, like crash's ps",
+	.usage = "ps [--json] [--stats]\n"
+		 "Every task (threads too, and each CPU's idle task swapper/N) read\n"
+		 "from memory, sorted by PID, in crash's columns:\n"
+		 "   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n"
+		 ">  1234       1    0  ffff888003a1c000  RU   0.1     5480     2916  sh\n"
+		 "'>' marks the task running on its CPU; ST is RU IN UN ID ST TR ZO DE\n"
+		 "PA WA NE; VSZ and RSS in KiB (RSS: file + anon + shmem pages); a\n"
+		 "kernel thread's (no mm) COMM is in brackets.  %MEM and RSS are \"-\"\n"
+		 "where the kernel's RSS counters are not known to lkdb.\n"
+		 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
+		 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
+		 "           (null where unknown; comm without brackets)\n"
+		 "  --stats  reads, bytes and time taken, on stderr",
+	.man = ".BR ps \" [\" \\-\\-json ]\n"
+	       "Every task: PID, PPID, CPU, task address, state, %MEM, VSZ, RSS, command;\n"
+	       "\\(oq>\\(cq marks the task running on each CPU, kernel threads are bracketed.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "frontend/core/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+void lkdb_print_usage(FILE *out)
+{
+	fputs(
+"Usage: lkdb [OPTIONS] VMLINUX                   symbols only, no target\n"
+"       lkdb [OPTIONS] -r HOST:PORT VMLINUX      attach to a QEMU gdbstub (-s)\n"
+"       lkdb [OPTIONS] VMLINUX VMCORE            post-mortem on a dump\n"
+"       lkdb decode [--modules DIR]... [--json] [VMLINUX] < LOG\n"
+"                                                a log's frames to file:line\n"
+"       lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS  start QEMU, attach, wait\n"
+"\n"
+"A Linux kernel debugger: drives gdb over GDB/MI and adds kernel awareness.\n"
+"On attach it finds the KASLR offset, checks that VMLINUX is the running\n"
+"kernel (linux_banner) and loads the symbols relocated.  A VMCORE (kdump ELF,\n"
+"QEMU dump-guest-memory ELF or -z, kdump-compressed) is read in-process and\n"
+"served to gdb by lkdb-dump-server: one thread per CPU; the vmlinux must have\n"
+"the dump's build-id.  Commands that lkdb does not know are passed to gdb\n"
+"(p, x, bt, frame, info registers, ...).\n"
+"\n"
+"Panic stops: attached live, lkdb puts hardware breakpoints on panic() and\n"
+"the oops path (__die: page faults, BUG, traps); on a stop it prints a\n"
+"report (reason, CPU, task, faulting frame, backtrace, registers, the last\n"
+"log lines) and gives the prompt.  A terminal session continues the guest\n"
+"and waits for such a stop (Ctrl-C: the prompt); batch mode does only with\n"
+"--wait.  The breakpoints are removed when lkdb detaches.\n"
+"\n"
+"lkdb qemu runs qemu-system-x86_64 ($LKDB_QEMU) with QEMU-ARGS, halted, plus\n"
+"a gdb stub on a socket lkdb listens on, and the serial console (the first\n"
+"serial port, ttyS0) shown live and kept in a file, attaches, and waits as\n"
+"--wait does.  Quitting lkdb ends that QEMU; `detach` leaves it running.\n"
+"It gives the guest its RAM as a shared memfd, which lkdb reads directly\n"
+"while the guest is stopped.\n"
+"\n"
+"A guest whose kernel has not started yet (QEMU -S) is let boot until the\n"
+"kernel runs at its KASLR addresses, before start_kernel: panic stops and\n"
+"your early breakpoints are in place for the kernel's whole boot.\n"
+"\n"
+"Guest RAM: when QEMU keeps the guest's RAM in a shared file\n"
+"(-object memory-backend-file,id=ram,size=SIZE,mem-path=/dev/shm/FILE,\n"
+"share=on -machine memory-backend=ram), lkdb finds it through the monitor\n"
+"and reads kernel memory from it, walking the kernel's page tables itself,\n"
+"instead of one gdb stub round trip per read.\n"
+"\n"
+"Options:\n"
+"  -r, --remote HOST:PORT  attach to a gdb remote stub (QEMU -s: :1234)\n"
+"  -c, --command CMD       run CMD (repeatable), then exit\n"
+"  -x, --script FILE       run the commands in FILE, then exit\n"
+"      --gdb PATH          gdb to run (default: " LKDB_DEFAULT_GDB ")\n"
+"      --wait              continue a live guest, wait for a panic or oops\n"
+"                          and print its report before running commands\n"
+"      --no-wait           a terminal session gives the prompt at once\n"
+"      --break-on-warn     stop on WARN too (__warn)\n"
+"      --module-path DIR   look for module objects (.ko) in DIR first; a\n"
+"                          report loads the symbols of the faulting module,\n"
+"                          and modules inserted while the guest runs get\n"
+"                          their symbols before their init runs\n"
+"      --timing            say how long each stop's report took (stderr)\n"
+"      --console-log FILE  lkdb qemu: keep the console there (default\n"
+"                          lkdb-console.log in the current directory)\n"
+"      --force             go on even if VMLINUX does not match the target\n"
+"      --kaslr-offset OFF  use this KASLR offset instead of probing\n"
+"      --connect-timeout S give up connecting after S seconds (default 10)\n"
+"      --no-index-cache    do not use gdb's symbol index cache\n"
+"      --no-guest-ram      read guest memory through gdb only\n"
+"      --json              print command rows as JSON\n"
+"  -q, --quiet             no banner or progress messages\n"
+"  -h, --help              show this help\n"
+"  -V, --version           show the version\n"
+"\n"
+"Commands read from a non-terminal stdin run in batch mode too.  Any\n"
+"command's output may go to a shell command or a file: CMD | SHELL-CMD,\n"
+"CMD > FILE, CMD >> FILE; at the prompt long output is paged ($PAGER, else\n"
+"less; `set pager off`).  The exit status is 0 when every command succeeded,\n"
+"1 when one failed, 2 when lkdb could not start (bad arguments, no\n"
+"connection, bad dump, vmlinux mismatch); a terminal session exits 0\n"
+"unless its target went away; 128+N when ended by signal N.\n"
+"`lkdb decode --help` describes decode, which needs no gdb or target.\n"
+"The symbol index cache lives in $XDG_CACHE_HOME/lkdb/gdb-index (by build-id),\n"
+"the prompt history in $XDG_STATE_HOME/lkdb/history.\n"
+"Environment: LKDB_MI_TRACE=FILE (the MI conversation with gdb),\n"
+"LKDB_MODULE_PATH (module objects), LKDB_QEMU, LKDB_DUMP_SERVER, PAGER, LESS,\n"
+"TMPDIR, XDG_CACHE_HOME, XDG_STATE_HOME, HOME; lkdb(1) says what each does.\n",
+	      out);
+}
+
+enum {
+	OPT_GDB = 256,
+	OPT_FORCE,
+	OPT_KASLR_OFFSET,
+	OPT_JSON,
+	OPT_NO_INDEX_CACHE,
+	OPT_CONNECT_TIMEOUT,
+	OPT_WAIT,
+	OPT_NO_WAIT,
+	OPT_BREAK_ON_WARN,
+	OPT_MODULE_PATH,
+	OPT_TIMING,
+	OPT_CONSOLE_LOG,
+	OPT_NO_GUEST_RAM,
+};
+
+static const struct option long_options[] = {
+	{ "remote", required_argument, NULL, 'r' },
+	{ "command", required_argument, NULL, 'c' },
+	{ "script", required_argument, NULL, 'x' },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "kaslr-offset", required_argument, NULL, OPT_KASLR_OFFSET },
+	{ "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
+	{ "no-index-cache", no_argument, NULL, OPT_NO_INDEX_CACHE },
+	{ "no-guest-ram", no_argument, NULL, OPT_NO_GUEST_RAM },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
+	{ "break-on-warn", no_argument, NULL, OPT_BREAK_ON_WARN },
+	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
+	{ "timing", no_argument, NULL, OPT_TIMING },
+	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static struct lkdb_error *add_script(struct lkdb_options *o,
+				     enum lkdb_script_kind kind,
+				     const char *text)
+{
+	struct lkdb_script_item *items = realloc(
+		o->script, (o->script_len + 1) * sizeof(*items));
+	if (!items)
+		return &lkdb_error_oom;
+	o->script = items;
+	o->script[o->script_len++] = (struct lkdb_script_item){ kind, text };
+	return NULL;
+}
+
+static struct lkdb_error *parse_u64(const char *opt, const char *s,
+				    uint64_t *ret)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || s[0] == '-')
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: not a number: \"%s\"", opt, s);
+	*ret = v;
+	return NULL;
+}
+
+struct lkdb_error *lkdb_options_parse(int argc, char **argv,
+				      struct lkdb_options *ret)
+{
+	struct lkdb_options o = {
+		.gdb_path = LKDB_DEFAULT_GDB,
+		.connect_timeout_s = 10,
+	};
+	struct lkdb_error *err = NULL;
+	uint64_t n;
+	int c;
+	/* lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS: options end at "--". */
+	if (argc > 1 && !strcmp(argv[1], "qemu")) {
+		o.qemu = true;
+		int dashes = 2;
+		while (dashes < argc && strcmp(argv[dashes], "--"))
+			dashes++;
+		if (dashes == argc)
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "lkdb qemu: no \"--\" before QEMU's arguments (lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS)");
+		o.qemu_args = argv + dashes + 1;
+		o.qemu_nargs = argc - dashes - 1;
+		argv[dashes] = NULL;
+		/* getopt sees "qemu" as the program name. */
+		argv++;
+		argc = dashes - 1;
+	}
+	opterr = 0;
+	optind = 1;
+	while (!err && (c = getopt_long(argc, argv, ":r:c:x:qhV",
+					long_options, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o.remote = optarg;
+			break;
+		case 'c':
+			err = add_script(&o, SCRIPT_COMMAND, optarg);
+			break;
+		case 'x':
+			err = add_script(&o, SCRIPT_FILE, optarg);
+			break;
+		case OPT_GDB:
+			o.gdb_path = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		case OPT_KASLR_OFFSET:
+			err = parse_u64("--kaslr-offset", optarg,
+					&o.kaslr_offset);
+			o.has_kaslr_offset = true;
+			break;
+		case OPT_CONNECT_TIMEOUT:
+			err = parse_u64("--connect-timeout", optarg, &n);
+			if (!err && (n == 0 || n > 3600))
+				err = lkdb_error_create(LKDB_ERROR_INVALID,
+							"--connect-timeout: %s is not between 1 and 3600 seconds",
+							optarg);
+			o.connect_timeout_s = (int)n;
+			break;
+		case OPT_NO_INDEX_CACHE:
+			o.no_index_cache = true;
+			break;
+		case OPT_NO_GUEST_RAM:
+			o.no_guest_ram = true;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case OPT_WAIT:
+			o.wait = true;
+			break;
+		case OPT_NO_WAIT:
+			o.no_wait = true;
+			break;
+		case OPT_BREAK_ON_WARN:
+			o.break_on_warn = true;
+			break;
+		case OPT_MODULE_PATH:
+			o.module_path = optarg;
+			break;
+		case OPT_TIMING:
+			o.timing = true;
+			break;
+		case OPT_CONSOLE_LOG:
+			o.console_log = optarg;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'h':
+			lkdb_print_usage(stdout);
+			o.exit_now = true;
+			break;
+		case 'V':
+			printf("lkdb %s\n", LKDB_VERSION);
+			o.exit_now = true;
+			break;
+		case ':':
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"option %s needs an argument",
+						argv[optind - 1]);
+			break;
+		default:
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"unknown option %s",
+						argv[optind - 1]);
+			break;
+		}
+	}
+	if (!err && !o.exit_now) {
+		int rest = argc - optind;
+		if (rest < 1)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"missing VMLINUX (see lkdb --help)");
+		else if (rest > 2)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"too many arguments: \"%s\" (see lkdb --help)",
+						argv[optind + 2]);
+		else {
+			o.vmlinux = argv[optind];
+			o.vmcore = rest == 2 ? argv[optind + 1] : NULL;
+		}
+		if (!err && o.vmcore && o.remote)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"give either --remote or a VMCORE, not both");
+		if (!err && o.qemu && (o.remote || o.vmcore))
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"lkdb qemu: QEMU is the target; no --remote or VMCORE");
+		if (!err && o.qemu && !o.qemu_nargs)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"lkdb qemu: no QEMU arguments after \"--\" (at least -kernel FILE)");
+		if (!err && o.wait && o.no_wait)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"give either --wait or --no-wait, not both");
+		if (!err && o.wait && !o.remote && !o.qemu)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"--wait needs a live target (--remote HOST:PORT or lkdb qemu)");
+		if (!err && o.qemu && o.no_wait)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"lkdb qemu always waits; --no-wait does not apply");
+		if (!err && o.console_log && !o.qemu)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"--console-log is for lkdb qemu");
+		if (o.qemu) {
+			o.wait = true;
+			if (!o.console_log)
+				o.console_log = "lkdb-console.log";
+		}
+	}
+	if (err) {
+		free(o.script);
+		return err;
+	}
+	*ret = o;
+	return NULL;
+}
+
+void lkdb_options_deinit(struct lkdb_options *options)
+{
+	free(options->script);
+	options->script = NULL;
+	options->script_len = 0;
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A debugging session: one gdb, one vmlinux, at most one target.  Owns the
+ * gdb driver and the opened vmlinux.
+ */
+#ifndef LKDB_SESSION_H
+#define LKDB_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "mi/gdb_console.h"
+#include "mi/gdb_driver.h"
+#include "kernel-helpers/core/kernel.h"
+#include "frontend/core/options.h"
+#include "kernel-helpers/core/target.h"
+#include "frontend/terminal/terminal.h"
+
+struct lkdb_dump;
+struct setup_step;
+struct panic_stops;
+struct module_sync;
+struct guest_ram;
+
+/*
+ * What the parts above the session (lkdb qemu's console) register to be
+ * told; the session never calls up into them.
+ */
+struct mi_output;
+struct lkdb_session;
+
+/*
+ * What lkdb's live parts (the panic stops, module symbols following
+ * insmod/rmmod: live_hooks.c) do at the session's events.  The session and
+ * the command dispatcher call these and know nothing else of them; a
+ * lower room never calls up into the live room.
+ */
+struct lkdb_live_hooks {
+	/*
+	 * A gdb command is about to resume the live guest: arm what watches
+	 * it while it runs.  Returns whether it armed something that
+	 * resume_end() takes out again.
+	 */
+	bool (*resume_begin)(struct lkdb_session *s);
+	void (*resume_end)(struct lkdb_session *s);
+	/*
+	 * The guest stopped while a gdb command ran it.  own_stop: the stop
+	 * was lkdb's own (handled; the guest is to be resumed).  report_stop:
+	 * whether the stop was reported (a panic or oops).
+	 */
+	bool (*own_stop)(struct lkdb_session *s, const struct mi_output *stopped);
+	bool (*report_stop)(struct lkdb_session *s,
+			    const struct mi_output *stopped);
+	/* Before lkdb detaches: every breakpoint of lkdb's goes. */
+	void (*end)(struct lkdb_session *s);
+};
+
+struct lkdb_session_hooks {
+	void *context;
+	/*
+	 * Before lkdb prints a stop's report or gives the prompt: output
+	 * that happened before it (the guest's console) goes out first.
+	 */
+	void (*quiesce)(void *context);
+	/* NULL: no live parts (a dump, or nothing of them linked). */
+	const struct lkdb_live_hooks *live;
+};
+
+struct lkdb_session {
+	const struct lkdb_options *options;
+	struct lkdb_session_hooks hooks;
+	struct gdb_driver *gdb;
+	/*
+	 * The kernel: vmlinux, KASLR offset, type layouts, and the target's
+	 * memory (lkdb_session_kernel() points it at the target).
+	 */
+	struct kernel kernel;
+	/* Post-mortem: the vmcore, read in-process (gdb reads it through
+	 * lkdb-dump-server). */
+	struct lkdb_dump *dump;
+	bool attached;		/* gdb has a target (remote stub or dump) */
+	/*
+	 * gdb's setup (target, symbols) sent but not collected: on dumps
+	 * gdb loads while in-process commands answer.  See
+	 * lkdb_session_need_gdb().
+	 */
+	struct setup_step *setup;
+	size_t nr_setup;
+	size_t setup_done;	/* steps collected so far */
+	/* Why gdb could not be set up; later gdb commands fail with it. */
+	struct lkdb_error *gdb_failed;
+	/* The task `task` chose (its task_struct), 0 for the default. */
+	uint64_t context_task;
+	bool interactive;	/* a terminal is on stdin and stdout */
+	bool quit_requested;
+	/* `detach`: lkdb qemu leaves QEMU running (else as quit). */
+	bool detach_requested;
+	/* `set pager off`: long output is not paged at the prompt. */
+	bool pager_off;
+	/*
+	 * When lkdb saw a booting guest's kernel at its final addresses
+	 * (lkdb_now_seconds()), 0 if it attached to a running kernel.
+	 */
+	double t_kernel_seen;
+	/* A progress line is up on stderr (needs a newline first). */
+	bool progress_shown;
+	/* The target went away (QEMU died, connection closed). */
+	bool target_lost;
+	/* lkdb's breakpoints on the panic and oops paths (panic_stop.h). */
+	struct panic_stops *panic_stops;
+	/* gdb has the entry code's frame information (stop_frame.h). */
+	bool entry_cfi_loaded;
+	/* Module symbols following insmod/rmmod (module_sync.h). */
+	struct module_sync *module_sync;
+	/*
+	 * Live: the guest's RAM in QEMU's shared file, read directly while
+	 * the guest is stopped (guest_ram_live.h); NULL: through gdb.
+	 */
+	struct guest_ram *guest_ram;
+	/*
+	 * Checked against gdb's reads (guest_ram_live_check) as of the stop
+	 * counted guest_ram_checked; until then, and for good once a check
+	 * failed, reads go through gdb.
+	 */
+	bool guest_ram_ready;
+	bool guest_ram_failed;
+	unsigned long guest_ram_checked;
+	/* gdb's last log (&) text, so its error is not printed twice. */
+	char last_log[512];
+	/*
+	 * The target's memory (the dump, gdb, or QEMU's RAM file then gdb)
+	 * behind the kernel's reader, which adds Ctrl-C.
+	 */
+	struct kernel_memory_reader memory;
+	/* gdb's console and log text on their way out (gdb_console.h). */
+	struct gdb_console console, log;
+};
+
+
+/*
+ * Start gdb, open the vmlinux, attach to the remote target if one was
+ * given (finding the KASLR offset and refusing a mismatching vmlinux unless
+ * --force), and load the symbols relocated.
+ */
+struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
+				      const struct lkdb_options *options,
+				      const struct lkdb_session_hooks *hooks,
+				      bool interactive);
+/*
+ * The session's kernel with its memory reader pointed at the target as of
+ * now: the dump in-process when there is one (no gdb round trips), else
+ * the live target through gdb (QEMU's RAM file first once it is open).
+ * Every kernel command reads through it.
+ */
+struct kernel *lkdb_session_kernel(struct lkdb_session *s);
+
+/*
+ * Wait until gdb has its target and symbols (on dumps they load in the
+ * background); every use of gdb goes through here first.  Commands that
+ * only read the target in-process need not.
+ */
+struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s);
+
+/*
+ * Look at what gdb reported asynchronously since the last command; notices
+ * a lost target (sets target_lost and says so on stderr).
+ */
+void lkdb_session_poll_events(struct lkdb_session *s);
+/* Detach (the target keeps running) and stop gdb. */
+void lkdb_session_end(struct lkdb_session *s);
+
+/* Let out a console line gdb left unfinished (its command is done). */
+void lkdb_session_flush_console(struct lkdb_session *s);
+/*
+ * Before lkdb prints on its own: gdb's unfinished console line, then the
+ * quiesce hook, if any (see struct lkdb_session_hooks).
+ */
+void lkdb_session_quiesce(struct lkdb_session *s);
+
+/* Print a progress/status message on stderr unless --quiet. */
+void lkdb_note(struct lkdb_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "frontend/kernel/backtrace.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel-helpers/dumps/dump.h"
+#include "frontend/target/gdb_target.h"
+#include "common/json.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "frontend/kernel/module_names.h"
+#include "kernel-helpers/symbols/symbolize.h"
+#include "frontend/kernel/task_lookup.h"
+#include "kernel-helpers/x86_64/unwind.h"
+#include "frontend/terminal/output.h"
+
+struct backtrace_env {
+	struct lkdb_session *s;
+	struct ktypes *types;
+	struct kernel_memory_reader mem;
+	struct unwinder *unwinder;
+	struct module_names *modules;
+};
+
+void backtrace_env_destroy(struct backtrace_env *env)
+{
+	if (!env)
+		return;
+	module_names_destroy(env->modules);
+	unwinder_destroy(env->unwinder);
+	free(env);
+}
+
+struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
+					struct backtrace_env **ret)
+{
+	struct backtrace_env *env = calloc(1, sizeof(*env));
+	if (!env)
+		return &lkdb_error_oom;
+	env->s = s;
+	struct lkdb_error *err = kernel_types(&s->kernel, &env->types);
+	if (!err)
+		err = s->kernel.arch->unwinder_create(s->kernel.vmlinux, env->types, s->kernel.kaslr_offset,
+				      &env->unwinder);
+	if (!err)
+		err = module_names_create(s, "bt", &env->modules);
+	if (err) {
+		backtrace_env_destroy(env);
+		return err;
+	}
+	env->mem = *kernel_memory(lkdb_session_kernel(s));
+	/* Modules' ORC tables: their frames unwind like the kernel's. */
+	const struct kmodule_list *list = module_names_list(env->modules);
+	for (size_t i = 0; list && i < list->nr_modules; i++) {
+		const struct kmodule *m = &list->modules[i];
+		err = unwinder_add_module(env->unwinder, &env->mem, env->types,
+					  m->name, m->addr, m->text_base,
+					  m->text_base + m->core_size);
+		if (err) {
+			lkdb_warn("bt", "%s", err->message);
+			lkdb_error_destroy(err);
+		}
+	}
+	*ret = env;
+	return NULL;
+}
+
+char *backtrace_symbol(struct backtrace_env *env, uint64_t addr)
+{
+	struct code_name n;
+	module_names_name(env->modules, addr, false, &n);
+	return code_name_format(&n, addr);
+}
+
+/* A frame's name: where its CPU is, or the call before a return address. */
+static void frame_name(struct backtrace_env *env, const struct unwind_frame *f,
+		       struct code_name *n)
+{
+	module_names_name(env->modules, f->ip, !f->exact, n);
+}
+
+/* Source lines of a frame, innermost first. */
+static void frame_source(struct backtrace_env *env,
+			 const struct unwind_frame *f,
+			 struct symbolize_frame **frames, size_t *nr)
+{
+	module_names_lines(env->modules, f->ip, f->exact, frames, nr);
+}
+
+/* crash's -l lines: "    FILE: LINE", inlined calls first. */
+static void print_lines(struct backtrace_env *env, uint64_t addr, bool exact,
+			FILE *out)
+{
+	struct symbolize_frame *src;
+	size_t nr;
+	module_names_lines(env->modules, addr, exact, &src, &nr);
+	for (size_t k = 0; k < nr; k++) {
+		if (src[k].file)
+			fprintf(out, "    %s: %u%s\n", src[k].file, src[k].line,
+				k + 1 < nr ? "  (inlined)" : "");
+	}
+	symbolize_frames_free(src, nr);
+}
+
+static void json_lines(const struct symbolize_frame *src, size_t nr,
+		       FILE *out)
+{
+	fputs("\"source\": [", out);
+	for (size_t k = 0; k < nr; k++) {
+		fputs(k ? ", {\"file\": " : "{\"file\": ", out);
+		if (src[k].file)
+			json_write_string(out, src[k].file);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"line\": %u}", src[k].line);
+	}
+	fputc(']', out);
+}
+
+static void print_regs(FILE *out, const struct x86_64_regs *r, bool partial)
+{
+	fprintf(out, "    RIP: %016" PRIx64 "  RSP: %016" PRIx64
+		"  RFLAGS: %08" PRIx64 "\n", r->rip, r->rsp, r->eflags);
+	if (partial) {
+		fprintf(out, "    CS: %04" PRIx64 "  SS: %04" PRIx64
+			"  (an iret frame: other registers not saved)\n",
+			r->cs, r->ss);
+		return;
+	}
+	fprintf(out, "    RAX: %016" PRIx64 "  RBX: %016" PRIx64
+		"  RCX: %016" PRIx64 "\n", r->rax, r->rbx, r->rcx);
+	fprintf(out, "    RDX: %016" PRIx64 "  RSI: %016" PRIx64
+		"  RDI: %016" PRIx64 "\n", r->rdx, r->rsi, r->rdi);
+	fprintf(out, "    RBP: %016" PRIx64 "   R8: %016" PRIx64
+		"   R9: %016" PRIx64 "\n", r->rbp, r->r8, r->r9);
+	fprintf(out, "    R10: %016" PRIx64 "  R11: %016" PRIx64
+		"  R12: %016" PRIx64 "\n", r->r10, r->r11, r->r12);
+	fprintf(out, "    R13: %016" PRIx64 "  R14: %016" PRIx64
+		"  R15: %016" PRIx64 "\n", r->r13, r->r14, r->r15);
+	fprintf(out, "    ORIG_RAX: %016" PRIx64 "  CS: %04" PRIx64
+		"  SS: %04" PRIx64 "\n", r->orig_rax, r->cs, r->ss);
+}
+
+static void json_regs(FILE *out, const struct x86_64_regs *r, bool partial)
+{
+	/* struct pt_regs order; an iret frame has the last five only. */
+	const struct {
+		const char *name;
+		uint64_t value;
+	} regs[] = {
+		{ "r15", r->r15 }, { "r14", r->r14 }, { "r13", r->r13 },
+		{ "r12", r->r12 }, { "rbp", r->rbp }, { "rbx", r->rbx },
+		{ "r11", r->r11 }, { "r10", r->r10 }, { "r9", r->r9 },
+		{ "r8", r->r8 }, { "rax", r->rax }, { "rcx", r->rcx },
+		{ "rdx", r->rdx }, { "rsi", r->rsi }, { "rdi", r->rdi },
+		{ "orig_rax", r->orig_rax }, { "rip", r->rip }, { "cs", r->cs },
+		{ "eflags", r->eflags }, { "rsp", r->rsp }, { "ss", r->ss },
+	};
+	size_t n = sizeof(regs) / sizeof(regs[0]);
+	fputc('{', out);
+	for (size_t i = partial ? n - 5 : 0; i < n; i++)
+		fprintf(out, "%s\"%s\": \"%016" PRIx64 "\"",
+			i == (partial ? n - 5 : 0) ? "" : ", ", regs[i].name,
+			regs[i].value);
+	fputc('}', out);
+}
+
+/*
+ * A frame an exception interrupted is shown as crash does: as the
+ * "[exception RIP: ...]" line of the frame that saved the registers, not
+ * as a frame of its own.
+ */
+static bool interrupted(const struct unwind_trace *t, size_t i)
+{
+	return i > 0 && t->frames[i - 1].has_regs && !t->frames[i - 1].user &&
+	       t->frames[i].exact;
+}
+
+static void print_text(struct backtrace_env *env,
+		       const struct unwind_trace *t,
+		       const struct backtrace_options *o, FILE *out)
+{
+	unsigned int level = 0;
+	for (size_t i = 0; i < t->nr_frames; i++) {
+		const struct unwind_frame *f = &t->frames[i];
+		if (interrupted(t, i))
+			continue;
+		struct code_name n;
+		frame_name(env, f, &n);
+		fprintf(out, "%s#%u [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n",
+			level < 10 ? " " : "", level, f->sp,
+			n.function ? n.function : "(unknown)", f->ip,
+			n.module ? " [" : "", n.module ? n.module : "",
+			n.module ? "]" : "");
+		level++;
+		if (f->scanned)
+			fputs("    [no unwind data here: the caller was found by scanning the stack]\n",
+			      out);
+		if (o->lines)
+			print_lines(env, f->ip, f->exact, out);
+		if (!f->has_regs)
+			continue;
+		if (!f->user) {
+			char *rip = backtrace_symbol(env, f->regs.rip);
+			fprintf(out, "    [exception RIP: %s]\n",
+				rip ? rip : "?");
+			free(rip);
+			/* The faulting line: where the CPU was. */
+			if (o->lines)
+				print_lines(env, f->regs.rip, true, out);
+		}
+		print_regs(out, &f->regs, f->partial);
+	}
+	if (t->stop_reason)
+		fprintf(out, "    [the walk stopped: %s]\n", t->stop_reason);
+}
+
+static void print_json_frames(struct backtrace_env *env,
+			      const struct unwind_trace *t, FILE *out)
+{
+	fputs("\"frames\": [", out);
+	unsigned int level = 0;
+	for (size_t i = 0; i < t->nr_frames; i++) {
+		const struct unwind_frame *f = &t->frames[i];
+		if (interrupted(t, i))
+			continue;
+		struct code_name n;
+		frame_name(env, f, &n);
+		fprintf(out, "%s{\"level\": %u, \"sp\": \"%016" PRIx64
+			"\", \"ip\": \"%016" PRIx64 "\", \"function\": ",
+			level ? ", " : "", level, f->sp, f->ip);
+		level++;
+		if (n.function)
+			json_write_string(out, n.function);
+		else
+			fputs("null", out);
+		fprintf(out, ", \"offset\": %" PRIu64 ", \"size\": %" PRIu64 ", \"scanned\": %s, \"module\": ",
+			n.offset, n.size, f->scanned ? "true" : "false");
+		if (n.module)
+			json_write_string(out, n.module);
+		else
+			fputs("null", out);
+		struct symbolize_frame *src;
+		size_t nr;
+		frame_source(env, f, &src, &nr);
+		fputs(", ", out);
+		json_lines(src, nr, out);
+		symbolize_frames_free(src, nr);
+		fputs(", \"exception\": ", out);
+		if (f->has_regs) {
+			fprintf(out, "{\"user\": %s, \"partial\": %s, \"rip\": ",
+				f->user ? "true" : "false",
+				f->partial ? "true" : "false");
+			char *rip = f->user ? NULL :
+					      backtrace_symbol(env, f->regs.rip);
+			if (rip)
+				json_write_string(out, rip);
+			else
+				fputs("null", out);
+			free(rip);
+			/* The faulting line, as bt -l shows it. */
+			src = NULL;
+			nr = 0;
+			if (!f->user)
+				module_names_lines(env->modules, f->regs.rip,
+						   true, &src, &nr);
+			fputs(", ", out);
+			json_lines(src, nr, out);
+			symbolize_frames_free(src, nr);
+			fputs(", \"regs\": ", out);
+			json_regs(out, &f->regs, f->partial);
+			fputc('}', out);
+		} else {
+			fputs("null", out);
+		}
+		fputc('}', out);
+	}
+	fputs("], \"stopped\": ", out);
+	if (t->stop_reason)
+		json_write_string(out, t->stop_reason);
+	else
+		fputs("null", out);
+}
+
+static struct lkdb_error *walk(struct backtrace_env *env,
+			       const struct x86_64_regs *regs, bool exact,
+			       struct unwind_trace *ret)
+{
+	return unwind_stack(env->unwinder, &env->mem, regs, exact, ret);
+}
+
+struct lkdb_error *backtrace_regs(struct backtrace_env *env,
+				  const struct x86_64_regs *regs, bool exact,
+				  const struct backtrace_options *o,
+				  FILE *out)
+{
+	struct unwind_trace t;
+	struct lkdb_error *err = walk(env, regs, exact, &t);
+	if (err)
+		return err;
+	if (o->json) {
+		fputc('{', out);
+		print_json_frames(env, &t, out);
+		fputs("}\n", out);
+	} else {
+		print_text(env, &t, o, out);
+	}
+	unwind_trace_deinit(&t);
+	return NULL;
+}
+
+/* The registers of the CPU t runs on. */
+static struct lkdb_error *cpu_regs(struct backtrace_env *env,
+				   const struct task_info *t,
+				   struct x86_64_regs *regs)
+{
+	struct lkdb_session *s = env->s;
+	if (s->dump)
+		return dump_cpu_regs(s->dump, (unsigned int)t->cpu, regs);
+	struct lkdb_error *err = lkdb_session_need_gdb(s);
+	if (err)
+		return err;
+	struct gdb_thread *threads;
+	size_t n;
+	err = task_lookup_threads(s, &threads, &n);
+	if (err)
+		return err;
+	int num = task_lookup_thread_num(threads, n, t->cpu + 1);
+	free(threads);
+	if (num < 0)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "gdb has no thread for CPU %d", t->cpu);
+	return gdb_target_thread_regs(s->gdb, num, regs);
+}
+
+struct lkdb_error *backtrace_task(struct backtrace_env *env,
+				  const struct task_info *t,
+				  const struct backtrace_options *o,
+				  FILE *out)
+{
+	struct x86_64_regs regs;
+	bool on_cpu = t->running && t->cpu >= 0;
+	struct lkdb_error *err = on_cpu ? cpu_regs(env, t, &regs) :
+					  task_lookup_sleeping_regs(env->s, t, &regs);
+	if (err)
+		return lkdb_error_prefix(err, "PID %" PRId32, t->pid);
+	struct unwind_trace trace;
+	err = walk(env, &regs, on_cpu, &trace);
+	if (err)
+		return err;
+	if (o->json) {
+		char comm[17];
+		task_lookup_safe_comm(t->comm, comm);
+		fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"%016" PRIx64
+			"\", \"cpu\": ", t->pid, t->task);
+		if (t->cpu >= 0)
+			fprintf(out, "%d", t->cpu);
+		else
+			fputs("null", out);
+		fputs(", \"command\": ", out);
+		json_write_string(out, comm);
+		fputs(", ", out);
+		print_json_frames(env, &trace, out);
+		fputs("}\n", out);
+	} else {
+		task_lookup_print_header(out, t);
+		print_text(env, &trace, o, out);
+	}
+	unwind_trace_deinit(&trace);
+	return NULL;
+}

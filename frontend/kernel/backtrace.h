@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Backtraces as crash prints them, from lkdb's own ORC unwinder
+ * (kernel-helpers/x86_64/unwind.h) over the session's memory: dumps and live
+ * guests alike, sleeping tasks included, exception frames shown with their
+ * registers, and the walk ended at the user-mode boundary with the user's
+ * registers.  Used by bt and by the panic report.
+ */
+#ifndef LKDB_BACKTRACE_H
+#define LKDB_BACKTRACE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "frontend/core/session.h"
+#include "kernel-helpers/core/target.h"
+#include "kernel-helpers/tasks/tasks.h"
+
+struct backtrace_options {
+	bool lines;	/* source file:line under each frame (crash's -l) */
+	bool json;	/* one JSON object instead of text */
+};
+
+/* What one or more backtraces share: tables, module symbols. */
+struct backtrace_env;
+
+struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
+					struct backtrace_env **ret);
+void backtrace_env_destroy(struct backtrace_env *env);
+
+/*
+ * The backtrace of task t: a running task from its CPU's registers (the
+ * dump's notes, or gdb's vCPU), a sleeping one from the registers
+ * __switch_to_asm saved (struct inactive_task_frame).  Prints crash's
+ * header line first.
+ */
+struct lkdb_error *backtrace_task(struct backtrace_env *env,
+				  const struct task_info *t,
+				  const struct backtrace_options *o,
+				  FILE *out);
+
+/*
+ * The backtrace from a register set, e.g. an oops' struct pt_regs; exact:
+ * regs->rip is where the CPU was, not a return address.  No header.
+ */
+struct lkdb_error *backtrace_regs(struct backtrace_env *env,
+				  const struct x86_64_regs *regs, bool exact,
+				  const struct backtrace_options *o,
+				  FILE *out);
+
+/*
+ * "func+0x15/0x40 [module]" for a run-time address, as the kernel prints
+ * it; "0x..." when no symbol is known.  Returns a malloc'd string (NULL
+ * on OOM).
+ */
+char *backtrace_symbol(struct backtrace_env *env, uint64_t addr);
+
+#endif

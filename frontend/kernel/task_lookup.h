@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Shared by bt and task: the task list read from the target, a PID or task
+ * address argument resolved to a task, and gdb's threads (CPUs).
+ */
+#ifndef LKDB_TASK_LOOKUP_H
+#define LKDB_TASK_LOOKUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "frontend/core/session.h"
+#include "kernel-helpers/core/target.h"
+#include "kernel-helpers/tasks/tasks.h"
+
+/* Read the task list (warnings go to stderr prefixed with "lkdb: CMD: "). */
+struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
+				    struct task_list **ret);
+/*
+ * arg is a decimal PID or a task_struct address (hex, 0x optional).
+ * One-line errors: "no task with PID N", "0x...: not a task address",
+ * "\"zzz\" is not a PID or a task address".
+ */
+struct lkdb_error *task_lookup_find(const struct task_list *list,
+				    const char *arg,
+				    const struct task_info **ret);
+/* The task running on cpu, or NULL. */
+const struct task_info *task_lookup_on_cpu(const struct task_list *list,
+					   int cpu);
+
+/*
+ * The context task: the one `task` chose last; else on a dump the task
+ * that panicked (the one on panic_cpu; CPU 0's if none did), live the task
+ * on the CPU of gdb's selected thread.
+ */
+struct lkdb_error *task_lookup_context(struct lkdb_session *s,
+				       const struct task_list *list,
+				       const struct task_info **ret);
+
+/*
+ * A sleeping task's registers: those __switch_to_asm saved.
+ * task->thread.sp points at its struct inactive_task_frame (r15 r14 r13 r12
+ * bx bp ret_addr on x86_64); after the switch back, rip is ret_addr (in
+ * __schedule: a return address) and rsp is thread.sp +
+ * sizeof(struct inactive_task_frame).
+ */
+struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
+					     const struct task_info *t,
+					     struct x86_64_regs *regs);
+
+/* crash's header: PID: 57  TASK: ffff...  CPU: 1  COMMAND: "sleep" */
+void task_lookup_print_header(FILE *out, const struct task_info *t);
+/* comm with control bytes and '"' as '?', to be shown in quotes. */
+void task_lookup_safe_comm(const char *comm, char out[17]);
+
+/* gdb's threads: gdb's number and the remote thread id (CPU = tid - 1). */
+struct gdb_thread {
+	int num;
+	long tid;
+	bool current;
+};
+struct lkdb_error *task_lookup_threads(struct lkdb_session *s,
+				       struct gdb_thread **ret, size_t *n_ret);
+/* gdb's number of the thread with remote id tid, or -1. */
+int task_lookup_thread_num(const struct gdb_thread *threads, size_t n,
+			   long tid);
+/* Run a CLI command showing nothing; ^error becomes LKDB_ERROR_GDB. */
+struct lkdb_error *task_lookup_gdb_quiet(struct lkdb_session *s,
+					 const char *command, char **console);
+
+#endif

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "frontend/live/live_hooks.h"
+
+#include <stdio.h>
+
+#include "frontend/live/module_sync.h"
+#include "frontend/terminal/output.h"
+#include "frontend/live/panic_stop.h"
+
+/*
+ * lkdb's module breakpoints go in for as long as a gdb command runs the
+ * guest (when lkdb itself waits for a panic, they are in already).
+ */
+static bool resume_begin(struct lkdb_session *s)
+{
+	if (s->module_sync)
+		return false;
+	struct lkdb_error *err = module_sync_arm(s, false);
+	if (err) {
+		lkdb_warn(NULL, "%s", err->message);
+		lkdb_error_destroy(err);
+	}
+	return s->module_sync != NULL;
+}
+
+static void end(struct lkdb_session *s)
+{
+	panic_stops_disarm(s);
+	module_sync_disarm(s);
+}
+
+const struct lkdb_live_hooks lkdb_live_hooks = {
+	.resume_begin = resume_begin,
+	.resume_end = module_sync_disarm,
+	.own_stop = module_sync_on_stop,
+	.report_stop = panic_stops_on_stop,
+	.end = end,
+};

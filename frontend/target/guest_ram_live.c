@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "frontend/target/guest_ram_live.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "frontend/target/gdb_target.h"
+#include "kernel-helpers/memory/guestram.h"
+#include "kernel-helpers/core/vmlinux.h"
+
+#define MONITOR_TIMEOUT_MS 10000
+#define MAX_BACKENDS 16
+/* x86_64: the kernel image's virtual base (__START_KERNEL_map). */
+#define START_KERNEL_MAP 0xffffffff80000000ull
+
+/* What QEMU's monitor prints for CMD; NOT_FOUND when the stub has none. */
+static struct lkdb_error *monitor(const struct guest_ram_live *s, const char *cmd,
+				  char **text_ret)
+{
+	char line[256];
+	snprintf(line, sizeof(line), "monitor %s", cmd);
+	struct gdb_call_result r;
+	struct lkdb_error *err = gdb_driver_console(
+		s->gdb, GDB_CALL_QUIET | GDB_CALL_CAPTURE_TARGET,
+		MONITOR_TIMEOUT_MS, line, &r);
+	if (err)
+		return err;
+	if (r.record->result_class != MI_CLASS_DONE) {
+		const char *msg = gdb_result_error_message(r.record);
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"the gdb stub has no QEMU monitor (%s: %s)",
+					line, msg ? msg : "error");
+		gdb_call_result_deinit(&r);
+		return err;
+	}
+	*text_ret = r.console;
+	r.console = NULL;
+	gdb_call_result_deinit(&r);
+	return NULL;
+}
+
+/*
+ * A memfd backend has no path: lkdb qemu's QEMU is lkdb's child, whose
+ * descriptors it may open through /proc.  Matched by name and size.
+ */
+static int open_memfd(int pid, uint64_t size, char *name, size_t name_size)
+{
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int fd = -1;
+	struct dirent *e;
+	while (fd < 0 && (e = readdir(d))) {
+		char path[320], target[256];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		ssize_t n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, "/memfd:memory-backend-memfd", 27))
+			continue;
+		int candidate = open(path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (candidate >= 0 && !fstat(candidate, &st) &&
+		    (uint64_t)st.st_size == size) {
+			fd = candidate;
+			snprintf(name, name_size, "QEMU's memfd (%.200s)", path);
+		} else if (candidate >= 0) {
+			close(candidate);
+		}
+	}
+	closedir(d);
+	return fd;
+}
+
+/* The backend's file, opened; NOT_FOUND when lkdb cannot reach it. */
+static struct lkdb_error *open_backend(const struct guest_ram_live *s,
+				       const struct guest_ram_backend *b,
+				       int *fd_ret, char *name,
+				       size_t name_size)
+{
+	char cmd[160], *text = NULL;
+	snprintf(cmd, sizeof(cmd), "qom-get /objects/%.63s mem-path", b->id);
+	struct lkdb_error *err = monitor(s, cmd, &text);
+	if (err)
+		return err;
+	char *path = guest_ram_parse_qom_string(text);
+	free(text);
+	if (path) {
+		snprintf(name, name_size, "%s", path);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			err = lkdb_error_errno(errno,
+					       "cannot open the guest's RAM file %s",
+					       path);
+		free(path);
+		*fd_ret = fd;
+		return err;
+	}
+	int fd = s->qemu_pid > 0 ?
+		 open_memfd(s->qemu_pid, b->size, name, name_size) :
+		 -1;
+	if (fd < 0)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "QEMU's memory backend %s has no file lkdb can open",
+					 b->id);
+	*fd_ret = fd;
+	return NULL;
+}
+
+static struct lkdb_error *symbol_at(const struct guest_ram_live *s, const char *name,
+				    uint64_t *addr_ret)
+{
+	struct lkdb_error *err = vmlinux_symbol(s->kernel->vmlinux, name, addr_ret,
+						NULL);
+	if (!err)
+		*addr_ret += s->kernel->kaslr_offset;
+	return err;
+}
+
+/*
+ * The kernel's own page tables (init_top_pgt, what swapper_pg_dir names on
+ * x86_64) hold every kernel mapping; a task's CR3 may be PTI's user copy.
+ * Its physical address: __pa_symbol(), i.e. minus __START_KERNEL_map plus
+ * phys_base (where the image was put in physical memory).
+ */
+static struct lkdb_error *set_paging(const struct guest_ram_live *s,
+				     struct guest_ram *g, uint64_t top,
+				     uint64_t phys_base_addr,
+				     uint64_t *phys_base_ret, uint64_t *root_ret)
+{
+	struct kernel_memory_reader gdb;
+	gdb_target_memory_reader(s->gdb, &gdb);
+	uint64_t phys_base;
+	struct lkdb_error *err = gdb.read(gdb.context, phys_base_addr,
+					  &phys_base, sizeof(phys_base));
+	if (err)
+		return err;
+	/*
+	 * 5-level paging is chosen at boot (CONFIG_X86_5LEVEL and a CPU with
+	 * LA57); the kernel records the choice in __pgtable_l5_enabled.
+	 * Kernels without the variable use 4 levels.
+	 */
+	unsigned levels = 4;
+	uint64_t l5_addr;
+	uint32_t l5 = 0;
+	struct lkdb_error *e = symbol_at(s, "__pgtable_l5_enabled", &l5_addr);
+	if (!e)
+		e = gdb.read(gdb.context, l5_addr, &l5, sizeof(l5));
+	if (!e && l5)
+		levels = 5;
+	lkdb_error_destroy(e);
+	*phys_base_ret = phys_base;
+	*root_ret = top - START_KERNEL_MAP + phys_base;
+	return guest_ram_set_paging(g, *root_ret, levels);
+}
+
+#define PAGE 4096
+
+/*
+ * Is this the guest's RAM?  The kernel's top page table (init_top_pgt),
+ * read from the file at its physical address, must be what gdb reads at
+ * its virtual one: a page table names physical pages all over RAM, no
+ * other file holds the same.  Then the page walk must give linux_banner
+ * and phys_base as gdb reads them.  Early in boot (lkdb qemu attaches as
+ * soon as the banner is readable) the kernel still runs on early_top_pgt
+ * and init_top_pgt is empty or half built: not ready, no error; lkdb
+ * checks again at a later stop.
+ */
+struct lkdb_error *guest_ram_live_check(const struct guest_ram_live *s,
+					struct guest_ram *g, bool *ready_ret)
+{
+	*ready_ret = false;
+	struct kernel_memory_reader gdb;
+	gdb_target_memory_reader(s->gdb, &gdb);
+	uint64_t top, phys_base_addr, phys_base, banner_addr, root;
+	struct lkdb_error *err = symbol_at(s, "init_top_pgt", &top);
+	if (!err)
+		err = symbol_at(s, "phys_base", &phys_base_addr);
+	if (!err)
+		err = symbol_at(s, "linux_banner", &banner_addr);
+	if (!err)
+		err = set_paging(s, g, top, phys_base_addr, &phys_base, &root);
+	if (err)
+		return err;
+	const char *banner = vmlinux_banner(s->kernel->vmlinux);
+	size_t len = strlen(banner);
+	uint64_t *via_gdb = malloc(PAGE), *via_file = malloc(PAGE);
+	char *seen = malloc(len + 1);
+	if (!via_gdb || !via_file || !seen) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	err = gdb.read(gdb.context, top, via_gdb, PAGE);
+	if (err)
+		goto out;
+	bool populated = false;
+	for (size_t i = PAGE / 16; i < PAGE / 8; i++)
+		populated |= via_gdb[i] != 0;
+	if (!populated)
+		goto out;
+	err = guest_ram_read_phys(g, root, via_file, PAGE);
+	if (err || memcmp(via_file, via_gdb, PAGE)) {
+		struct lkdb_error *why = lkdb_error_create(
+			LKDB_ERROR_MISMATCH,
+			"it does not hold the memory gdb reads (init_top_pgt differs%s%s)",
+			err ? ": " : "", err ? err->message : "");
+		lkdb_error_destroy(err);
+		err = why;
+		goto out;
+	}
+	/* The guest's RAM: whatever fails now is the tables being built. */
+	uint64_t direct_phys_base = 0;
+	struct lkdb_error *e = guest_ram_read(g, banner_addr, seen, len);
+	if (!e)
+		e = guest_ram_read(g, phys_base_addr, &direct_phys_base,
+				   sizeof(direct_phys_base));
+	*ready_ret = !e && !memcmp(seen, banner, len) &&
+		     direct_phys_base == phys_base;
+	lkdb_error_destroy(e);
+out:
+	free(via_gdb);
+	free(via_file);
+	free(seen);
+	return err;
+}
+
+struct lkdb_error *guest_ram_live_open(const struct guest_ram_live *s,
+				       struct guest_ram **ret, bool *ready_ret)
+{
+	char *text = NULL;
+	struct lkdb_error *err = monitor(s, "info memdev", &text);
+	if (err)
+		return err;
+	struct guest_ram_backend backends[MAX_BACKENDS];
+	size_t n;
+	guest_ram_parse_memdev(text, backends, MAX_BACKENDS, &n);
+	free(text);
+	if (n > MAX_BACKENDS)
+		n = MAX_BACKENDS;
+	char *mtree = NULL;
+	struct lkdb_error *last = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (!backends[i].share)
+			continue;
+		if (!mtree) {
+			err = monitor(s, "info mtree -f", &mtree);
+			if (err)
+				break;
+		}
+		int fd = -1;
+		char name[256];
+		err = open_backend(s, &backends[i], &fd, name, sizeof(name));
+		struct guest_ram_range *ranges = NULL;
+		size_t nr = 0;
+		if (!err) {
+			err = guest_ram_parse_mtree(mtree, backends[i].id,
+						    &ranges, &nr);
+			if (err)
+				close(fd);
+		}
+		struct guest_ram *g = NULL;
+		if (!err)
+			err = guest_ram_open(fd, name, ranges, nr, &g);
+		free(ranges);
+		bool ready = false;
+		if (!err) {
+			err = guest_ram_live_check(s, g, &ready);
+			if (err) {
+				err = lkdb_error_prefix(err, "%s", name);
+				guest_ram_destroy(g);
+			}
+		}
+		if (!err) {
+			free(mtree);
+			lkdb_error_destroy(last);
+			*ret = g;
+			*ready_ret = ready;
+			return NULL;
+		}
+		/* Keep the most telling reason: a file that failed a check. */
+		if (!last || last->code == LKDB_ERROR_NOT_FOUND) {
+			lkdb_error_destroy(last);
+			last = err;
+		} else {
+			lkdb_error_destroy(err);
+		}
+		err = NULL;
+	}
+	free(mtree);
+	if (err) {
+		lkdb_error_destroy(last);
+		return err;
+	}
+	if (last)
+		return last;
+	return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+				 "QEMU shares none of the guest's RAM (no memory backend with share=on)");
+}

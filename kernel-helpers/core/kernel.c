@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel-helpers/core/kernel.h"
+
+#include <string.h>
+
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/core/vmlinux.h"
+
+struct lkdb_error *kernel_open(struct kernel *k, const char *vmlinux_path,
+			       const struct kernel_arch_ops *arch)
+{
+	memset(k, 0, sizeof(*k));
+	k->arch = arch;
+	struct lkdb_error *err = vmlinux_open(vmlinux_path, &k->vmlinux);
+	if (err)
+		return err;
+	uint64_t percpu_addr;
+	err = vmlinux_section(k->vmlinux, ".data..percpu", &percpu_addr, NULL);
+	k->percpu_at_zero = !err && percpu_addr == 0;
+	lkdb_error_destroy(err);
+	return NULL;
+}
+
+void kernel_close(struct kernel *k)
+{
+	ktypes_destroy(k->types);
+	k->types = NULL;
+	vmlinux_destroy(k->vmlinux);
+	k->vmlinux = NULL;
+}
+
+struct lkdb_error *kernel_types(struct kernel *k, struct ktypes **ret)
+{
+	if (!k->types) {
+		struct lkdb_error *err = ktypes_open(
+			vmlinux_path(k->vmlinux), vmlinux_build_id(k->vmlinux),
+			&k->types);
+		if (err)
+			return err;
+	}
+	*ret = k->types;
+	return NULL;
+}
+
+const char *kernel_release(const struct kernel *k)
+{
+	return vmlinux_release(k->vmlinux);
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel under inspection, one per session: its vmlinux (symbols and
+ * the KASLR offset that relocates them), its type layouts (opened on first
+ * use), the target's memory, the release and the
+ * architecture's operations.  Commands reach the kernel through it: the
+ * kernel_read_*() of each walker (tasks.h, printk.h, modules.h, sysinfo.h,
+ * percpu.h) take the handle instead of its parts.
+ *
+ * The handle knows nothing of gdb: whoever builds it (the session) points
+ * its memory reader at the target (a dump, gdb, QEMU's RAM file) and keeps
+ * it current; the handle only reads through it.  It owns the vmlinux and
+ * the types.
+ */
+#ifndef LKDB_KERNEL_H
+#define LKDB_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "kernel-helpers/core/target.h"
+
+struct vmlinux;
+struct ktypes;
+struct unwinder;
+
+/*
+ * What differs between architectures, as far as lkdb reads it today
+ * (x86_64 only): the register set is struct x86_64_regs (pt_regs order).
+ */
+struct kernel_arch_ops {
+	const char *name;
+	/* Unwinding: the unwinder over the vmlinux's own tables (ORC). */
+	struct lkdb_error *(*unwinder_create)(struct vmlinux *vm,
+					      struct ktypes *types,
+					      uint64_t kaslr_offset,
+					      struct unwinder **ret);
+	/*
+	 * The registers a task that is not running saved when it was
+	 * switched out (cs set to kernel mode, the others 0).
+	 */
+	struct lkdb_error *(*task_saved_regs)(const struct kernel_memory_reader *mem,
+					      struct ktypes *types,
+					      uint64_t task,
+					      struct x86_64_regs *ret);
+};
+
+/* arch_x86_64.c */
+extern const struct kernel_arch_ops kernel_arch_x86_64;
+
+struct kernel {
+	struct vmlinux *vmlinux;
+	/* Added to the vmlinux's link addresses to get run-time ones. */
+	uint64_t kaslr_offset;
+	/* The vmlinux links .data..percpu at 0 (per-CPU offsets). */
+	bool percpu_at_zero;
+	/* The target's memory at kernel virtual addresses. */
+	struct kernel_memory_reader memory;
+	const struct kernel_arch_ops *arch;
+	/* Opened on first kernel_types() (cached per build-id). */
+	struct ktypes *types;
+};
+
+/*
+ * Open the vmlinux at path into k (zeroed first); the memory reader is left
+ * empty for the caller to fill in.
+ */
+struct lkdb_error *kernel_open(struct kernel *k, const char *vmlinux_path,
+			       const struct kernel_arch_ops *arch);
+/* Saves newly found type layouts to their cache, closes the vmlinux. */
+void kernel_close(struct kernel *k);
+
+/* The vmlinux's type layouts. */
+struct lkdb_error *kernel_types(struct kernel *k, struct ktypes **ret);
+
+/* Reads kernel virtual memory of the target. */
+static inline const struct kernel_memory_reader *
+kernel_memory(const struct kernel *k)
+{
+	return &k->memory;
+}
+
+/* The kernel's release ("6.1.0-57-amd64"), from the vmlinux's banner. */
+const char *kernel_release(const struct kernel *k);
+
+#endif

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel-helpers/decode/panic.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "kernel-helpers/core/vmlinux.h"
+
+static uint64_t symbol_or_zero(const struct vmlinux *vm, const char *name)
+{
+	uint64_t addr = 0;
+	struct lkdb_error *err = vmlinux_symbol(vm, name, &addr, NULL);
+	if (err) {
+		lkdb_error_destroy(err);
+		return 0;
+	}
+	return addr;
+}
+
+void panic_symbols_lookup(const struct vmlinux *vm, struct panic_symbols *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->panic = symbol_or_zero(vm, "panic");
+	ret->die = symbol_or_zero(vm, "__die");
+	ret->warn = symbol_or_zero(vm, "__warn");
+	static const char *const after[] = { "kgdb_panic", "__crash_kexec" };
+	for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+		ret->after_message = symbol_or_zero(vm, after[i]);
+		if (ret->after_message) {
+			ret->after_message_name = after[i];
+			break;
+		}
+	}
+}
+
+const char *panic_stop_kind_name(enum panic_stop_kind kind)
+{
+	switch (kind) {
+	case PANIC_STOP_PANIC:
+		return "panic";
+	case PANIC_STOP_OOPS:
+		return "oops";
+	case PANIC_STOP_WARN:
+		return "warning";
+	}
+	return "stop";
+}
+
+static bool line_matches(enum panic_stop_kind kind, const char *line,
+			 size_t len)
+{
+	static const char *const panic_prefixes[] = {
+		"Kernel panic - not syncing: ",
+	};
+	/* What the kernel prints first for an oops (arch/x86, lib/bug.c). */
+	static const char *const oops_prefixes[] = {
+		"BUG: ", "kernel BUG at ", "general protection fault",
+		"Oops: ", "stack segment: ", "invalid opcode: ",
+		"double fault: ",
+	};
+	const char *const *prefixes = panic_prefixes;
+	size_t n = 1;
+	if (kind == PANIC_STOP_OOPS) {
+		prefixes = oops_prefixes;
+		n = sizeof(oops_prefixes) / sizeof(oops_prefixes[0]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t plen = strlen(prefixes[i]);
+		if (len >= plen && !memcmp(line, prefixes[i], plen))
+			return true;
+	}
+	return false;
+}
+
+struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
+				       enum panic_stop_kind kind,
+				       const char **line_ret,
+				       size_t *len_ret)
+{
+	/*
+	 * __warn() prints its own "WARNING: CPU: C PID: P at FILE:LINE"
+	 * (kernel/panic.c); the stop is at its entry, so any WARNING line
+	 * already in the log is an earlier warning's.
+	 */
+	if (kind == PANIC_STOP_WARN)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "a warning's line is logged after the stop, by __warn itself");
+	size_t looked = 0;
+	for (size_t i = log->nr_records; i-- > 0 &&
+	     looked < PANIC_REASON_RECORDS; looked++) {
+		const struct printk_record *r = &log->records[i];
+		/* A record may hold several lines; the last match wins. */
+		const char *found = NULL;
+		size_t found_len = 0;
+		for (const char *p = r->text; p < r->text + r->text_len;) {
+			const char *nl = memchr(p, '\n',
+						(size_t)(r->text + r->text_len - p));
+			size_t len = nl ? (size_t)(nl - p) :
+				     (size_t)(r->text + r->text_len - p);
+			if (line_matches(kind, p, len)) {
+				found = p;
+				found_len = len;
+			}
+			p = nl ? nl + 1 : r->text + r->text_len;
+		}
+		if (found) {
+			*line_ret = found;
+			*len_ret = found_len;
+			return NULL;
+		}
+	}
+	return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+				 "no %s line in the last %zu log records",
+				 panic_stop_kind_name(kind), looked);
+}
+
+struct lkdb_error *panic_read_pt_regs(const struct kernel_memory_reader *mem,
+				      uint64_t addr, struct x86_64_regs *ret)
+{
+	uint64_t words[21];
+	struct lkdb_error *err = mem->read(mem->context, addr, words,
+					   sizeof(words));
+	if (err)
+		return lkdb_error_prefix(err, "struct pt_regs at 0x%" PRIx64,
+					 addr);
+	memset(ret, 0, sizeof(*ret));
+	/* struct x86_64_regs starts with pt_regs' members, in its order. */
+	memcpy(ret, words, sizeof(words));
+	return NULL;
+}

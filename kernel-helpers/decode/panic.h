@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Panic stops: where a kernel panics, oopses or warns, and what the report
+ * of such a stop says.  Pure computation over the vmlinux's symbols, the
+ * printk log and memory read through a kernel_memory_reader: the frontend
+ * puts the breakpoints in and prints.
+ *
+ * The stops, found by symbol (x86_64):
+ *  - panic(): every panic, including sysrq c and panic_on_oops.  Its
+ *    message is formatted inside panic() and logged as "Kernel panic - not
+ *    syncing: MSG" before panic() calls kgdb_panic() (CONFIG_KGDB) and
+ *    __crash_kexec() (CONFIG_KEXEC_CORE): a stop on the first of those that
+ *    exists reads the exact message from the log.
+ *  - __die(const char *str, struct pt_regs *regs, long err): every oops on
+ *    x86 -- page faults (page_fault_oops), BUG() and other traps (die()
+ *    from do_trap), general protection faults -- comes through it before
+ *    the "Oops:" header is printed; regs is the faulting context.
+ *  - __warn(file, line, caller, taint, struct pt_regs *regs, args): WARN*
+ *    (report_bug() for the ud2-based x86 WARN, warn_slowpath_fmt()), only
+ *    with --break-on-warn.
+ */
+#ifndef LKDB_PANIC_H
+#define LKDB_PANIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "kernel-helpers/log/printk.h"
+#include "kernel-helpers/core/target.h"
+
+struct vmlinux;
+
+enum panic_stop_kind {
+	PANIC_STOP_PANIC,
+	PANIC_STOP_OOPS,
+	PANIC_STOP_WARN,
+};
+
+/* Link-time addresses; 0 where the kernel lacks the symbol. */
+struct panic_symbols {
+	uint64_t panic;
+	uint64_t die;		/* __die */
+	uint64_t warn;		/* __warn */
+	/* The first of kgdb_panic, __crash_kexec: after the message. */
+	uint64_t after_message;
+	const char *after_message_name;
+};
+
+void panic_symbols_lookup(const struct vmlinux *vm,
+			  struct panic_symbols *ret);
+
+/* "panic", "oops", "warning" */
+const char *panic_stop_kind_name(enum panic_stop_kind kind);
+
+/*
+ * The line of the log that says why the kernel stopped, searched from the
+ * newest record back over at most PANIC_REASON_RECORDS records:
+ *  - panic: "Kernel panic - not syncing: ...";
+ *  - oops: the first line printed for it: "BUG: ...", "kernel BUG at ...",
+ *    "general protection fault...", "Oops: ...", "stack segment: ...",
+ *    "invalid opcode: ...", "double fault: ...";
+ *  - warning: none (NOT_FOUND): the stop on __warn comes before the line
+ *    __warn prints, and a WARNING line in the log is an earlier warning's.
+ * *line_ret points into the record's text (not NUL-terminated at the line
+ * end: *len_ret is the length).  NOT_FOUND when no such line is there.
+ */
+#define PANIC_REASON_RECORDS 64
+struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
+				       enum panic_stop_kind kind,
+				       const char **line_ret,
+				       size_t *len_ret);
+
+/* x86_64 struct pt_regs: 21 unsigned longs, r15 first, ss last. */
+#define PANIC_PT_REGS_SIZE (21 * 8)
+
+/* Read the struct pt_regs at addr (one read). */
+struct lkdb_error *panic_read_pt_regs(const struct kernel_memory_reader *mem,
+				      uint64_t addr, struct x86_64_regs *ret);
+
+/* The context was user mode (CPL 3 in cs). */
+static inline bool panic_regs_user_mode(const struct x86_64_regs *regs)
+{
+	return (regs->cs & 3) == 3;
+}
+
+#endif

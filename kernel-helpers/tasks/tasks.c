@@ -1,0 +1,1121 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel-helpers/tasks/tasks.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/vmlinux.h"
+
+/* More CPUs than any kernel's NR_CPUS (8192): a corrupt nr_cpu_ids. */
+#define CPUS_MAX 8192
+/* A struct bigger than this is not a layout this code knows. */
+#define OBJECT_MAX (1 << 20)
+
+void tasks_symbols_lookup(const struct vmlinux *vm, struct tasks_symbols *ret)
+{
+	struct vmlinux_symbol_info info;
+	struct lkdb_error *err;
+	memset(ret, 0, sizeof(*ret));
+#define SYM(name, field, percpu)                                       \
+	do {                                                           \
+		err = vmlinux_symbol_info(vm, name, &info);            \
+		if (!err) {                                            \
+			ret->field = info.addr;                        \
+			percpu;                                        \
+		}                                                      \
+		lkdb_error_destroy(err);                               \
+	} while (0)
+	SYM("init_task", init_task, (void)0);
+	SYM("runqueues", runqueues, ret->runqueues_percpu = info.percpu);
+	SYM("current_task", current_task,
+	    ret->current_task_percpu = info.percpu);
+	SYM("__per_cpu_offset", per_cpu_offset, (void)0);
+	SYM("nr_cpu_ids", nr_cpu_ids, (void)0);
+	SYM("_totalram_pages", totalram_pages_atomic, (void)0);
+	SYM("totalram_pages", totalram_pages, (void)0);
+	SYM("task_state_array", task_state_array_size,
+	    ret->task_state_array_size = info.size);
+#undef SYM
+}
+
+void task_list_destroy(struct task_list *list)
+{
+	if (!list)
+		return;
+	free(list->tasks);
+	lkdb_warnings_free(list->warnings, list->nr_warnings);
+	free(list);
+}
+
+static int compare_tasks(const void *a, const void *b)
+{
+	const struct task_info *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->cpu != y->cpu)
+		return x->cpu < y->cpu ? -1 : 1;
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	return 0;
+}
+
+void task_list_sort(struct task_list *list)
+{
+	if (list->nr_tasks)
+		qsort(list->tasks, list->nr_tasks, sizeof(list->tasks[0]),
+		      compare_tasks);
+}
+
+static struct lkdb_error *warn(struct task_list *list, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static struct lkdb_error *warn(struct task_list *list, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct lkdb_error *err = lkdb_warning_vappend(&list->warnings,
+						      &list->nr_warnings, fmt,
+						      ap);
+	va_end(ap);
+	return err;
+}
+
+/* ---- layouts ---- */
+
+/* ktypes_field() where the kernel may lack it: *found false, no error. */
+static struct lkdb_error *struct_size(struct ktypes *types, const char *type,
+				      uint64_t *ret)
+{
+	struct lkdb_error *err = ktypes_size(types, type, ret);
+	if (err)
+		return err;
+	if (*ret == 0 || *ret > OBJECT_MAX)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "struct %s: unexpected size %" PRIu64,
+					 type, *ret);
+	return NULL;
+}
+
+/* ktypes_member() as a yes/no: a layout this code may do without. */
+static bool has(struct ktypes *types, const char *type, const char *path,
+		uint64_t *offset_ret, uint64_t *size_ret)
+{
+	struct lkdb_error *err = ktypes_member(types, type, path, offset_ret,
+					       size_ret);
+	lkdb_error_destroy(err);
+	return !err;
+}
+
+static bool has_size(struct ktypes *types, const char *type, uint64_t *ret)
+{
+	struct lkdb_error *err = ktypes_size(types, type, ret);
+	lkdb_error_destroy(err);
+	return !err;
+}
+
+enum cpu_source {
+	CPU_UNKNOWN,
+	CPU_IN_TASK,		/* task->thread_info.cpu or task->cpu */
+	CPU_IN_STACK,		/* the thread_info at task->stack */
+};
+
+/* The counters of RSS: MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES. */
+#define RSS_COUNTERS_MAX 8
+
+/*
+ * Each task_struct is read in spans that hold the fields used, and fields
+ * closer than TASK_SPAN_GAP bytes share a read.  Through gdb, a read costs
+ * a round trip and every byte is hex-encoded twice (stub to gdb, gdb to
+ * lkdb): on 6.1 the fields lie in 0x0-0x1c and 0x890-0xc08 of a 9.6 KiB
+ * struct, and two reads of 916 bytes beat one of 3080 (5000 tasks, QEMU
+ * TCG: ps 2.83 s instead of 3.02 s, medians of 4).
+ */
+#define TASK_SPANS_MAX 16
+#define TASK_SPAN_GAP 1024
+
+struct layout {
+	uint64_t task_size;
+	/* Bytes of task_struct that hold fields used (the buffer's size). */
+	uint64_t task_read;
+	/* The spans of task_struct read: used fields, close ones merged. */
+	struct { uint64_t start, end; } task_spans[TASK_SPANS_MAX];
+	size_t nr_task_spans;
+	uint64_t tasks;			/* list_head in task_struct */
+	struct ktypes_field pid, tgid, state, exit_state, mm, real_parent, signal;
+	uint64_t comm, comm_size;
+	bool thread_head;		/* signal->thread_head/thread_node */
+	uint64_t thread_node;		/* or thread_group: a list_head */
+	uint64_t signal_thread_head;
+	enum cpu_source cpu_source;
+	struct ktypes_field cpu;		/* in task_struct or thread_info */
+	struct ktypes_field stack;		/* task->stack for CPU_IN_STACK */
+	/* RSS */
+	bool rss;
+	uint64_t mm_size;
+	uint64_t mm_read_start, mm_read_end;	/* the span read of an mm */
+	struct ktypes_field total_vm;
+	uint64_t mm_rss;		/* offset of count[] in mm_struct */
+	uint64_t mm_rss_elem;		/* size of one counter */
+	unsigned int nr_counters;
+	bool task_rss;			/* per-thread task->rss_stat.count */
+	uint64_t task_rss_off, task_rss_elem;
+	/* runqueues */
+	struct ktypes_field rq_curr, rq_idle;
+	bool has_rq;
+	/* state bits: 4.14 renumbered them */
+	bool new_state_bits;
+};
+
+static struct lkdb_error *get_layout(struct ktypes *types,
+				     const struct tasks_symbols *syms,
+				     struct layout *l)
+{
+	struct lkdb_error *err;
+	bool found;
+	memset(l, 0, sizeof(*l));
+	err = struct_size(types, "task_struct", &l->task_size);
+	if (err)
+		return err;
+	const char *T = "task_struct";
+	uint64_t sz = l->task_size;
+	struct ktypes_field f;
+	err = ktypes_field(types, T, "tasks.next", sz, &f);
+	l->tasks = f.offset;
+	if (!err)
+		err = ktypes_field(types, T, "pid", sz, &l->pid);
+	if (!err)
+		err = ktypes_field(types, T, "tgid", sz, &l->tgid);
+	if (!err)
+		err = ktypes_field(types, T, "exit_state", sz, &l->exit_state);
+	if (!err)
+		err = ktypes_field(types, T, "mm", sz, &l->mm);
+	if (!err)
+		err = ktypes_field(types, T, "real_parent", sz, &l->real_parent);
+	if (!err)
+		err = ktypes_field(types, T, "signal", sz, &l->signal);
+	if (!err)
+		err = ktypes_member(types, T, "comm", &l->comm, &l->comm_size);
+	if (err)
+		return err;
+	if (l->comm_size == 0 || l->comm_size > 16 ||
+	    l->comm + l->comm_size > sz)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "task_struct.comm: unexpected layout");
+	/* __state: commit 2f064a59a11f "sched: Change task_struct::state" (5.14). */
+	err = ktypes_field_optional(types, T, "__state", sz, &l->state, &found);
+	if (!err && !found)
+		err = ktypes_field(types, T, "state", sz, &l->state);
+	if (err)
+		return err;
+
+	/*
+	 * Threads: signal->thread_head and task->thread_node since commit
+	 * 0c740d0afc3b (3.14); the headless task->thread_group before.
+	 */
+	uint64_t sig_size;
+	err = ktypes_field_optional(types, T, "thread_node.next", sz, &f, &found);
+	if (err)
+		return err;
+	if (found) {
+		l->thread_head = true;
+		l->thread_node = f.offset;
+		err = struct_size(types, "signal_struct", &sig_size);
+		if (!err)
+			err = ktypes_field(types, "signal_struct", "thread_head.next",
+				     sig_size, &f);
+		if (err)
+			return err;
+		l->signal_thread_head = f.offset;
+	} else {
+		err = ktypes_field(types, T, "thread_group.next", sz, &f);
+		if (err)
+			return err;
+		l->thread_node = f.offset;
+	}
+
+	/*
+	 * CPU: task->thread_info.cpu (CONFIG_THREAD_INFO_IN_TASK since
+	 * commit bcf9033e5449 "sched: move CPU field back into thread_info if
+	 * THREAD_INFO_IN_TASK=y", 5.16), task->cpu (commit c65eacbe290b,
+	 * 4.9 - 5.15), else the thread_info at the bottom of task->stack.
+	 */
+	err = ktypes_field_optional(types, T, "thread_info.cpu", sz, &l->cpu, &found);
+	if (!err && !found)
+		err = ktypes_field_optional(types, T, "cpu", sz, &l->cpu, &found);
+	if (err)
+		return err;
+	if (found) {
+		l->cpu_source = CPU_IN_TASK;
+	} else {
+		uint64_t ti_size;
+		err = ktypes_field(types, T, "stack", sz, &l->stack);
+		if (!err)
+			err = struct_size(types, "thread_info", &ti_size);
+		if (!err)
+			err = ktypes_field_optional(types, "thread_info", "cpu", ti_size,
+				       &l->cpu, &found);
+		if (err)
+			return err;
+		if (found)
+			l->cpu_source = CPU_IN_STACK;
+	}
+
+	/*
+	 * RSS: struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; }
+	 * until commit f1a7941243c1 "mm: convert mm's rss stats into
+	 * percpu_counter" (6.2), which this code does not sum up (RSS is
+	 * then unknown).  With SPLIT_RSS_COUNTING each thread keeps a
+	 * task->rss_stat.count[] not yet added to the mm's.
+	 */
+	uint64_t rss_size = 0, elem = 0;
+	err = struct_size(types, "mm_struct", &l->mm_size);
+	if (!err)
+		err = ktypes_field(types, "mm_struct", "total_vm", l->mm_size,
+			     &l->total_vm);
+	if (!err && ktypes_has_member(types, "mm_rss_stat", "count") &&
+	    has(types, "mm_struct", "rss_stat.count", &l->mm_rss, &rss_size) &&
+	    has_size(types, "atomic_long_t", &elem) && elem &&
+	    rss_size % elem == 0 && rss_size / elem >= 2 &&
+	    rss_size / elem <= RSS_COUNTERS_MAX &&
+	    l->mm_rss + rss_size <= l->mm_size) {
+		l->rss = true;
+		l->mm_rss_elem = elem;
+		l->nr_counters = rss_size / elem;
+		uint64_t off, size;
+		if (has(types, T, "rss_stat.count", &off, &size) &&
+		    size % l->nr_counters == 0 && off + size <= sz &&
+		    (size / l->nr_counters == 4 ||
+		     size / l->nr_counters == 8)) {
+			l->task_rss = true;
+			l->task_rss_off = off;
+			l->task_rss_elem = size / l->nr_counters;
+		}
+	}
+	if (err) {
+		if (err->code != LKDB_ERROR_NOT_FOUND)
+			return err;
+		lkdb_error_destroy(err);
+		l->mm_size = 0;
+	}
+
+	if (syms->runqueues) {
+		uint64_t rq_size;
+		err = struct_size(types, "rq", &rq_size);
+		if (!err)
+			err = ktypes_field(types, "rq", "curr", rq_size, &l->rq_curr);
+		if (!err)
+			err = ktypes_field(types, "rq", "idle", rq_size, &l->rq_idle);
+		if (err)
+			return err;
+		l->has_rq = true;
+	}
+	/*
+	 * fs/proc/array.c's task_state_array grew "P (parked)" and
+	 * "I (idle)" (9 entries) when the state bits were renumbered
+	 * (commits 8ef9925b02c2 and 06eb61844d84, 4.14).
+	 */
+	l->new_state_bits = syms->task_state_array_size == 0 ||
+			    syms->task_state_array_size >= 9 * 8;
+
+	struct ktypes_field used[] = {
+		{ l->tasks, 8 }, l->pid, l->tgid, l->state, l->exit_state,
+		l->mm, l->real_parent, l->signal, { l->comm, l->comm_size },
+		{ l->thread_node, 16 },
+		l->cpu_source == CPU_IN_TASK ? l->cpu : l->stack,
+		{ l->task_rss_off,
+		  l->task_rss ? l->task_rss_elem * l->nr_counters : 0 },
+	};
+	size_t nused = sizeof(used) / sizeof(used[0]);
+	for (size_t i = 0; i < nused; i++) {
+		if (used[i].offset + used[i].size > l->task_read)
+			l->task_read = used[i].offset + used[i].size;
+	}
+	/* Sort by offset (a dozen fields), then merge into spans. */
+	for (size_t i = 1; i < nused; i++) {
+		for (size_t j = i; j > 0 && used[j].offset < used[j - 1].offset; j--) {
+			struct ktypes_field tmp = used[j];
+			used[j] = used[j - 1];
+			used[j - 1] = tmp;
+		}
+	}
+	for (size_t i = 0; i < nused; i++) {
+		uint64_t start = used[i].offset, end = start + used[i].size;
+		if (!used[i].size)
+			continue;
+		size_t n = l->nr_task_spans;
+		if (n && start <= l->task_spans[n - 1].end + TASK_SPAN_GAP) {
+			if (end > l->task_spans[n - 1].end)
+				l->task_spans[n - 1].end = end;
+		} else if (n < TASK_SPANS_MAX) {
+			l->task_spans[n].start = start;
+			l->task_spans[n].end = end;
+			l->nr_task_spans++;
+		} else {
+			/* Out of spans: the last one grows. */
+			if (end > l->task_spans[n - 1].end)
+				l->task_spans[n - 1].end = end;
+		}
+	}
+	if (l->task_read > l->task_size)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "task_struct: members beyond its size %" PRIu64,
+					 l->task_size);
+	if (l->mm_size) {
+		l->mm_read_start = l->total_vm.offset;
+		l->mm_read_end = l->total_vm.offset + l->total_vm.size;
+		if (l->rss) {
+			uint64_t end = l->mm_rss + l->nr_counters * l->mm_rss_elem;
+			if (l->mm_rss < l->mm_read_start)
+				l->mm_read_start = l->mm_rss;
+			if (end > l->mm_read_end)
+				l->mm_read_end = end;
+		}
+	}
+	return NULL;
+}
+
+/* crash's two-letter state of a task. */
+static void state_string(const struct layout *l, uint64_t state,
+			 uint32_t exit_state, char out[3])
+{
+	/* include/linux/sched.h, 4.14+ and before. */
+	const uint64_t stopped = 0x4, traced = 0x8, exit_dead = 0x10,
+		       exit_zombie = 0x20;
+	uint64_t parked = l->new_state_bits ? 0x40 : 0x200;
+	uint64_t dead = l->new_state_bits ? 0x80 : 0x40;
+	uint64_t waking = l->new_state_bits ? 0x200 : 0x100;
+	uint64_t noload = l->new_state_bits ? 0x400 : 0x400;
+	uint64_t new = l->new_state_bits ? 0x800 : 0x800;
+	const char *s = "??";
+	if (exit_state & exit_zombie)
+		s = "ZO";
+	else if (exit_state & exit_dead)
+		s = "DE";
+	else if (state == 0)
+		s = "RU";
+	else if (state & 1)
+		s = "IN";
+	else if (state & 2)
+		s = (state & noload) ? "ID" : "UN";
+	else if (state & stopped)
+		s = "ST";
+	else if (state & traced)
+		s = "TR";
+	else if (state & parked)
+		s = "PA";
+	else if (state & dead)
+		s = "DE";
+	else if (state & waking)
+		s = "WA";
+	else if (state & new)
+		s = "NE";
+	memcpy(out, s, 3);
+}
+
+/* ---- the walk ---- */
+
+struct walk {
+	const struct kernel_memory_reader *mem;
+	const struct layout *l;
+	struct task_list *list;
+	size_t cap;
+	unsigned char *buf;		/* one task_struct */
+	/* Tasks seen: open addressing, 0 is empty. */
+	uint64_t *seen;
+	size_t seen_cap, nr_seen;
+	bool stopped;			/* TASKS_MAX reached */
+};
+
+static struct lkdb_error *read_mem(struct walk *w, uint64_t addr, void *buf,
+				   size_t len)
+{
+	w->list->reads++;
+	struct lkdb_error *err = w->mem->read(w->mem->context, addr, buf, len);
+	if (!err)
+		w->list->bytes_read += len;
+	return err;
+}
+
+/*
+ * Independent reads at once (a live target pipelines them); the first
+ * error is returned, the requests' own errors are freed.
+ */
+static struct lkdb_error *read_many(struct walk *w,
+				    struct kernel_read_request *reqs, size_t n)
+{
+	struct lkdb_error *fatal = kernel_read_batch(w->mem, reqs, n);
+	struct lkdb_error *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		w->list->reads++;
+		if (!reqs[i].err)
+			w->list->bytes_read += reqs[i].len;
+		else if (!first && !fatal)
+			first = reqs[i].err;
+		else
+			lkdb_error_destroy(reqs[i].err);
+		reqs[i].err = NULL;
+	}
+	return fatal ? fatal : first;
+}
+
+static size_t hash(uint64_t v, size_t cap)
+{
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	return v & (cap - 1);
+}
+
+static bool seen(const struct walk *w, uint64_t addr)
+{
+	if (!w->seen_cap)
+		return false;
+	for (size_t i = hash(addr, w->seen_cap);; i = (i + 1) & (w->seen_cap - 1)) {
+		if (w->seen[i] == addr)
+			return true;
+		if (!w->seen[i])
+			return false;
+	}
+}
+
+static struct lkdb_error *mark_seen(struct walk *w, uint64_t addr)
+{
+	if (2 * (w->nr_seen + 1) > w->seen_cap) {
+		size_t ncap = w->seen_cap ? 2 * w->seen_cap : 1024;
+		uint64_t *n = calloc(ncap, sizeof(*n));
+		if (!n)
+			return &lkdb_error_oom;
+		for (size_t i = 0; i < w->seen_cap; i++) {
+			if (!w->seen[i])
+				continue;
+			size_t j = hash(w->seen[i], ncap);
+			while (n[j])
+				j = (j + 1) & (ncap - 1);
+			n[j] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = n;
+		w->seen_cap = ncap;
+	}
+	size_t i = hash(addr, w->seen_cap);
+	while (w->seen[i] && w->seen[i] != addr)
+		i = (i + 1) & (w->seen_cap - 1);
+	if (!w->seen[i]) {
+		w->seen[i] = addr;
+		w->nr_seen++;
+	}
+	return NULL;
+}
+
+/*
+ * Read the task at addr into w->buf and add it.  *ok false (with a
+ * warning) when it cannot be read, was seen before or the list is full;
+ * what names the list it was found on.
+ */
+static struct lkdb_error *read_task(struct walk *w, uint64_t addr,
+				    bool leader, const char *what, bool *ok)
+{
+	const struct layout *l = w->l;
+	*ok = false;
+	if (w->list->nr_tasks >= TASKS_MAX) {
+		if (!w->stopped) {
+			w->stopped = true;
+			return warn(w->list, "more than %d tasks: walk stopped",
+				    TASKS_MAX);
+		}
+		return NULL;
+	}
+	if (seen(w, addr))
+		return warn(w->list, "task 0x%" PRIx64 " seen twice (a cycle in %s): walk of that list stopped",
+			    addr, what);
+	struct kernel_read_request reqs[TASK_SPANS_MAX];
+	for (size_t i = 0; i < l->nr_task_spans; i++)
+		reqs[i] = (struct kernel_read_request){
+			addr + l->task_spans[i].start,
+			w->buf + l->task_spans[i].start,
+			l->task_spans[i].end - l->task_spans[i].start, NULL,
+		};
+	struct lkdb_error *err = read_many(w, reqs, l->nr_task_spans);
+	if (err) {
+		if (err->code != LKDB_ERROR_FAULT)
+			return err;
+		struct lkdb_error *e = warn(w->list, "cannot read task 0x%" PRIx64 " (on %s): %s",
+					    addr, what, err->message);
+		lkdb_error_destroy(err);
+		return e;
+	}
+	err = mark_seen(w, addr);
+	if (err)
+		return err;
+	if (w->list->nr_tasks == w->cap) {
+		size_t ncap = w->cap ? 2 * w->cap : 256;
+		struct task_info *n = realloc(w->list->tasks,
+					      ncap * sizeof(*n));
+		if (!n)
+			return &lkdb_error_oom;
+		w->list->tasks = n;
+		w->cap = ncap;
+	}
+	struct task_info *t = &w->list->tasks[w->list->nr_tasks++];
+	const unsigned char *b = w->buf;
+	memset(t, 0, sizeof(*t));
+	t->task = addr;
+	t->pid = (int32_t)ktypes_field_get_signed(b, l->pid);
+	t->tgid = (int32_t)ktypes_field_get_signed(b, l->tgid);
+	t->ppid = -1;
+	memcpy(t->comm, b + l->comm, l->comm_size);
+	t->comm[l->comm_size] = '\0';
+	t->state_raw = ktypes_field_get(b, l->state);
+	t->exit_state = (uint32_t)ktypes_field_get(b, l->exit_state);
+	state_string(l, t->state_raw, t->exit_state, t->state);
+	t->mm = ktypes_field_get(b, l->mm);
+	t->real_parent = ktypes_field_get(b, l->real_parent);
+	t->kernel_thread = t->mm == 0;
+	t->leader = leader;
+	t->cpu = -1;
+	if (l->cpu_source == CPU_IN_TASK) {
+		t->cpu = (int)ktypes_field_get(b, l->cpu);
+	} else if (l->cpu_source == CPU_IN_STACK) {
+		unsigned char cpu[8];
+		uint64_t stack = ktypes_field_get(b, l->stack);
+		err = read_mem(w, stack + l->cpu.offset, cpu, l->cpu.size);
+		if (!err) {
+			struct ktypes_field f = { 0, l->cpu.size };
+			t->cpu = (int)ktypes_field_get(cpu, f);
+		}
+		lkdb_error_destroy(err);
+	}
+	*ok = true;
+	return NULL;
+}
+
+static uint64_t ptr_at(const unsigned char *b, uint64_t offset)
+{
+	struct ktypes_field f = { offset, 8 };
+	return ktypes_field_get(b, f);
+}
+
+/*
+ * RSS counters are signed (a thread's delta may be negative) and come
+ * from memory that may be corrupt: their sums saturate instead of
+ * overflowing.
+ */
+static void rss_add(int64_t *sum, int64_t v)
+{
+	if (__builtin_add_overflow(*sum, v, sum))
+		*sum = v < 0 ? INT64_MIN : INT64_MAX;
+}
+
+/* The per-thread RSS not yet in the mm: task->rss_stat.count[]. */
+static void add_thread_rss(const struct layout *l, const unsigned char *b,
+			   int64_t *thread_rss)
+{
+	*thread_rss = 0;
+	if (!l->task_rss)
+		return;
+	for (unsigned int i = 0; i < l->nr_counters; i++) {
+		/* MM_SWAPENTS (2) is not resident. */
+		if (i == 2)
+			continue;
+		struct ktypes_field f = { l->task_rss_off + i * l->task_rss_elem,
+				   l->task_rss_elem };
+		rss_add(thread_rss, ktypes_field_get_signed(b, f));
+	}
+}
+
+/* Threads of the group whose leader (at addr) is in w->buf. */
+static struct lkdb_error *walk_threads(struct walk *w, uint64_t leader,
+				       int64_t **thread_rss, size_t *nthread_rss)
+{
+	const struct layout *l = w->l;
+	const unsigned char *b = w->buf;
+	struct lkdb_error *err;
+	bool ok;
+	uint64_t end, node, leader_next = ptr_at(b, l->thread_node);
+	if (l->thread_head) {
+		uint64_t signal = ktypes_field_get(b, l->signal);
+		if (!signal)
+			return NULL;
+		end = signal + l->signal_thread_head;
+		/* One thread, the leader: no need to read the head. */
+		if (leader_next == end && ptr_at(b, l->thread_node + 8) == end)
+			return NULL;
+		unsigned char head[8];
+		err = read_mem(w, end, head, 8);
+		if (err) {
+			if (err->code != LKDB_ERROR_FAULT)
+				return err;
+			lkdb_error_destroy(err);
+			return warn(w->list, "cannot read the thread list of task 0x%" PRIx64 " at 0x%" PRIx64,
+				    leader, end);
+		}
+		node = ptr_at(head, 0);
+	} else {
+		end = leader + l->thread_node;
+		node = leader_next;
+	}
+	for (size_t steps = 0; node != end; steps++) {
+		uint64_t t = node - l->thread_node;
+		if (steps > TASKS_MAX)
+			return warn(w->list, "thread list of task 0x%" PRIx64 " does not end", leader);
+		if (t == leader) {
+			node = leader_next;
+			continue;
+		}
+		err = read_task(w, t, false, "a thread list", &ok);
+		if (err || !ok)
+			return err;
+		int64_t rss;
+		add_thread_rss(l, w->buf, &rss);
+		int64_t *n = realloc(*thread_rss, (w->list->nr_tasks) * sizeof(*n));
+		if (!n)
+			return &lkdb_error_oom;
+		for (size_t i = *nthread_rss; i < w->list->nr_tasks; i++)
+			n[i] = 0;
+		*thread_rss = n;
+		*nthread_rss = w->list->nr_tasks;
+		n[w->list->nr_tasks - 1] = rss;
+		node = ptr_at(w->buf, l->thread_node);
+	}
+	return NULL;
+}
+
+/* Remember the leader's own per-thread RSS. */
+static struct lkdb_error *note_rss(struct walk *w, int64_t **thread_rss,
+				   size_t *nthread_rss)
+{
+	int64_t rss;
+	add_thread_rss(w->l, w->buf, &rss);
+	int64_t *n = realloc(*thread_rss, w->list->nr_tasks * sizeof(*n));
+	if (!n)
+		return &lkdb_error_oom;
+	for (size_t i = *nthread_rss; i < w->list->nr_tasks; i++)
+		n[i] = 0;
+	n[w->list->nr_tasks - 1] = rss;
+	*thread_rss = n;
+	*nthread_rss = w->list->nr_tasks;
+	return NULL;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+struct addr_index {
+	uint64_t addr;
+	size_t i;
+};
+
+static int compare_index(const void *a, const void *b)
+{
+	return compare_u64(&((const struct addr_index *)a)->addr,
+			   &((const struct addr_index *)b)->addr);
+}
+
+static const struct addr_index *find(const struct addr_index *idx, size_t n,
+				     uint64_t addr)
+{
+	struct addr_index key = { addr, 0 };
+	return bsearch(&key, idx, n, sizeof(*idx), compare_index);
+}
+
+/* Per-CPU current and idle tasks. */
+static struct lkdb_error *read_cpus(struct walk *w,
+				    const struct tasks_symbols *syms,
+				    uint64_t kaslr, uint64_t **curr_ret,
+				    uint64_t **idle_ret)
+{
+	const struct layout *l = w->l;
+	struct task_list *list = w->list;
+	struct lkdb_error *err = NULL;
+	uint32_t nr = 1;
+	if (syms->nr_cpu_ids) {
+		err = read_mem(w, syms->nr_cpu_ids + kaslr, &nr, sizeof(nr));
+		if (err)
+			return lkdb_error_prefix(err, "reading nr_cpu_ids");
+		if (nr == 0 || nr > CPUS_MAX)
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "nr_cpu_ids is %" PRIu32, nr);
+	}
+	uint64_t *offsets = calloc(nr, sizeof(*offsets));
+	uint64_t *curr = calloc(nr, sizeof(*curr));
+	uint64_t *idle = calloc(nr, sizeof(*idle));
+	if (!offsets || !curr || !idle) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	if (syms->per_cpu_offset) {
+		err = read_mem(w, syms->per_cpu_offset + kaslr, offsets,
+			       nr * sizeof(*offsets));
+		if (err) {
+			err = lkdb_error_prefix(err, "reading __per_cpu_offset");
+			goto out;
+		}
+	}
+	list->nr_cpus = nr;
+	for (uint32_t cpu = 0; cpu < nr; cpu++) {
+		if (l->has_rq) {
+			uint64_t rq = syms->runqueues + offsets[cpu] +
+				      (syms->runqueues_percpu ? 0 : kaslr);
+			uint64_t lo = l->rq_curr.offset < l->rq_idle.offset ?
+					      l->rq_curr.offset : l->rq_idle.offset;
+			uint64_t hi = l->rq_curr.offset > l->rq_idle.offset ?
+					      l->rq_curr.offset : l->rq_idle.offset;
+			unsigned char buf[256];
+			if (hi + 8 - lo > sizeof(buf)) {
+				/* Far apart: two reads. */
+				err = read_mem(w, rq + l->rq_curr.offset, buf, 8);
+				if (!err)
+					err = read_mem(w, rq + l->rq_idle.offset,
+						       buf + 8, 8);
+				if (!err) {
+					curr[cpu] = ptr_at(buf, 0);
+					idle[cpu] = ptr_at(buf, 8);
+				}
+			} else {
+				err = read_mem(w, rq + lo, buf, hi + 8 - lo);
+				if (!err) {
+					curr[cpu] = ptr_at(buf, l->rq_curr.offset - lo);
+					idle[cpu] = ptr_at(buf, l->rq_idle.offset - lo);
+				}
+			}
+			if (err)
+				err = lkdb_error_prefix(err, "reading the runqueue of CPU %" PRIu32 " at 0x%" PRIx64,
+							cpu, rq);
+		} else if (syms->current_task) {
+			uint64_t a = syms->current_task + offsets[cpu] +
+				     (syms->current_task_percpu ? 0 : kaslr);
+			err = read_mem(w, a, &curr[cpu], 8);
+			if (err)
+				err = lkdb_error_prefix(err, "reading current_task of CPU %" PRIu32 " at 0x%" PRIx64,
+							cpu, a);
+		}
+		if (err) {
+			if (err->code != LKDB_ERROR_FAULT)
+				goto out;
+			struct lkdb_error *e = warn(list, "%s", err->message);
+			lkdb_error_destroy(err);
+			err = e;
+			if (err)
+				goto out;
+		}
+	}
+	if (!l->has_rq && !syms->current_task)
+		err = warn(list, "neither runqueues nor current_task: the tasks running on CPUs are unknown");
+out:
+	free(offsets);
+	if (err) {
+		free(curr);
+		free(idle);
+		return err;
+	}
+	*curr_ret = curr;
+	*idle_ret = idle;
+	return NULL;
+}
+
+/* RSS of each process: one read of its mm_struct. */
+/* mm_struct reads sent at once (bounded: their buffers). */
+#define MM_BATCH 256
+
+static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
+				   size_t nthread_rss)
+{
+	const struct layout *l = w->l;
+	struct task_list *list = w->list;
+	size_t n = list->nr_tasks;
+	struct addr_index *mms = calloc(n ? n : 1, sizeof(*mms));
+	unsigned char *buf = malloc(l->mm_size);
+	int64_t *sums = calloc(n ? n : 1, sizeof(*sums));
+	bool *ok = calloc(n ? n : 1, sizeof(*ok));
+	struct lkdb_error *err = NULL;
+	if (!mms || !buf || !sums || !ok) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	size_t nr_mms = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (list->tasks[i].mm)
+			mms[nr_mms++] = (struct addr_index){ list->tasks[i].mm, 0 };
+	}
+	qsort(mms, nr_mms, sizeof(*mms), compare_index);
+	size_t u = 0;
+	for (size_t i = 0; i < nr_mms; i++) {
+		if (!u || mms[u - 1].addr != mms[i].addr)
+			mms[u++] = mms[i];
+	}
+	nr_mms = u;
+	uint64_t *vm = calloc(nr_mms ? nr_mms : 1, sizeof(*vm));
+	if (!vm) {
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	/* The mm_structs are independent: read MM_BATCH at a time. */
+	size_t span = l->mm_read_end - l->mm_read_start;
+	struct kernel_read_request *reqs = calloc(MM_BATCH, sizeof(*reqs));
+	unsigned char *spans = malloc(MM_BATCH * span);
+	if (!reqs || !spans) {
+		free(reqs);
+		free(spans);
+		free(vm);
+		err = &lkdb_error_oom;
+		goto out;
+	}
+	for (size_t i = 0; i < nr_mms; i++) {
+		mms[i].i = i;
+		size_t slot = i % MM_BATCH;
+		if (!slot) {
+			size_t k = nr_mms - i < MM_BATCH ? nr_mms - i : MM_BATCH;
+			for (size_t j = 0; j < k; j++)
+				reqs[j] = (struct kernel_read_request){
+					mms[i + j].addr + l->mm_read_start,
+					spans + j * span, span, NULL,
+				};
+			struct lkdb_error *fatal = kernel_read_batch(w->mem,
+								     reqs, k);
+			list->reads += (unsigned int)k;
+			if (fatal) {
+				for (size_t j = 0; j < k; j++) {
+					lkdb_error_destroy(reqs[j].err);
+					reqs[j].err = NULL;
+				}
+				err = fatal;
+				break;
+			}
+		}
+		err = reqs[slot].err;
+		reqs[slot].err = NULL;
+		if (err) {
+			struct lkdb_error *e = warn(list, "cannot read mm_struct 0x%" PRIx64 ": %s",
+						    mms[i].addr, err->message);
+			lkdb_error_destroy(err);
+			err = e;
+			if (err)
+				break;
+			continue;
+		}
+		list->bytes_read += span;
+		memcpy(buf + l->mm_read_start, spans + slot * span, span);
+		ok[i] = true;
+		vm[i] = ktypes_field_get(buf, l->total_vm);
+		if (!l->rss)
+			continue;
+		for (unsigned int c = 0; c < l->nr_counters; c++) {
+			if (c == 2)	/* MM_SWAPENTS */
+				continue;
+			struct ktypes_field f = { l->mm_rss + c * l->mm_rss_elem,
+					   l->mm_rss_elem };
+			rss_add(&sums[i], ktypes_field_get_signed(buf, f));
+		}
+	}
+	/* Left over after an error: the batch's unread errors. */
+	for (size_t j = 0; j < MM_BATCH; j++)
+		lkdb_error_destroy(reqs[j].err);
+	free(reqs);
+	free(spans);
+	if (!err) {
+		for (size_t i = 0; i < n && i < nthread_rss; i++) {
+			const struct addr_index *m =
+				find(mms, nr_mms, list->tasks[i].mm);
+			if (m)
+				rss_add(&sums[m->i], thread_rss[i]);
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct task_info *t = &list->tasks[i];
+			const struct addr_index *m = find(mms, nr_mms, t->mm);
+			if (!m || !ok[m->i])
+				continue;
+			t->mm_known = true;
+			t->vm_pages = vm[m->i];
+			t->rss_pages = sums[m->i] > 0 ? (uint64_t)sums[m->i] : 0;
+		}
+	}
+	free(vm);
+out:
+	free(mms);
+	free(buf);
+	free(sums);
+	free(ok);
+	return err;
+}
+
+struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
+			      const struct tasks_symbols *syms,
+			      uint64_t kaslr_offset, struct ktypes *types,
+			      struct task_list **ret)
+{
+	if (!syms->init_task)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel has no init_task symbol");
+	struct layout l;
+	struct lkdb_error *err = get_layout(types, syms, &l);
+	if (err)
+		return err;
+	struct task_list *list = calloc(1, sizeof(*list));
+	struct walk w = { .mem = mem, .l = &l, .list = list };
+	int64_t *thread_rss = NULL;
+	size_t nthread_rss = 0;
+	uint64_t *curr = NULL, *idle = NULL;
+	struct addr_index *idx = NULL;
+	if (!list || !(w.buf = malloc(l.task_size))) {
+		err = &lkdb_error_oom;
+		goto fail;
+	}
+	list->rss_supported = l.rss;
+
+	/* init_task (pid 0, swapper/0) heads the list of leaders. */
+	uint64_t init = syms->init_task + kaslr_offset;
+	bool ok;
+	err = read_task(&w, init, true, "the task list", &ok);
+	if (!err && !ok) {
+		err = lkdb_error_create(LKDB_ERROR_FAULT, "%s",
+					list->nr_warnings ?
+						list->warnings[list->nr_warnings - 1] :
+						"cannot read init_task");
+		goto fail;
+	}
+	if (!err)
+		err = note_rss(&w, &thread_rss, &nthread_rss);
+	uint64_t head = init + l.tasks;
+	uint64_t next = ptr_at(w.buf, l.tasks);
+	if (!err)
+		err = walk_threads(&w, init, &thread_rss, &nthread_rss);
+	/* walk_threads reused the buffer: next was taken before. */
+	while (!err && next != head) {
+		uint64_t t = next - l.tasks;
+		err = read_task(&w, t, true, "the task list", &ok);
+		if (err || !ok)
+			break;
+		next = ptr_at(w.buf, l.tasks);
+		err = note_rss(&w, &thread_rss, &nthread_rss);
+		if (!err)
+			err = walk_threads(&w, t, &thread_rss, &nthread_rss);
+	}
+	if (err)
+		goto fail;
+
+	/* CPUs: their idle tasks (on no list but CPU 0's) and current ones. */
+	err = read_cpus(&w, syms, kaslr_offset, &curr, &idle);
+	if (err)
+		goto fail;
+	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
+		uint64_t extra[2] = { idle[cpu], curr[cpu] };
+		for (int k = 0; k < 2; k++) {
+			if (!extra[k] || seen(&w, extra[k]))
+				continue;
+			err = read_task(&w, extra[k], true,
+					k ? "a runqueue's curr" : "a runqueue's idle",
+					&ok);
+			if (!err && ok)
+				err = note_rss(&w, &thread_rss, &nthread_rss);
+			if (err)
+				goto fail;
+		}
+	}
+
+	/* PPIDs and running tasks, by address. */
+	size_t n = list->nr_tasks;
+	idx = calloc(n ? n : 1, sizeof(*idx));
+	if (!idx) {
+		err = &lkdb_error_oom;
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (struct addr_index){ list->tasks[i].task, i };
+	qsort(idx, n, sizeof(*idx), compare_index);
+	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
+		const struct addr_index *a = find(idx, n, curr[cpu]);
+		if (a)
+			list->tasks[a->i].running = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct task_info *t = &list->tasks[i];
+		/* The idle tasks: crash shows PPID 0 (swapper/N was forked by init). */
+		if (t->pid == 0) {
+			t->ppid = 0;
+			continue;
+		}
+		const struct addr_index *a = find(idx, n, t->real_parent);
+		if (a) {
+			t->ppid = list->tasks[a->i].tgid;
+			continue;
+		}
+		if (!t->real_parent)
+			continue;
+		/* A parent on no list (exiting): its tgid alone. */
+		unsigned char tgid[8];
+		err = read_mem(&w, t->real_parent + l.tgid.offset, tgid,
+			       l.tgid.size);
+		if (err) {
+			if (err->code != LKDB_ERROR_FAULT)
+				goto fail;
+			lkdb_error_destroy(err);
+			err = warn(list, "cannot read the parent 0x%" PRIx64 " of task 0x%" PRIx64,
+				   t->real_parent, t->task);
+			if (err)
+				goto fail;
+			continue;
+		}
+		struct ktypes_field f = { 0, l.tgid.size };
+		t->ppid = (int32_t)ktypes_field_get_signed(tgid, f);
+	}
+
+	if (l.mm_size) {
+		err = read_rss(&w, thread_rss, nthread_rss);
+		if (err)
+			goto fail;
+	}
+	uint64_t ram = syms->totalram_pages_atomic ? syms->totalram_pages_atomic :
+						    syms->totalram_pages;
+	if (ram) {
+		/*
+		 * _totalram_pages: an atomic_long_t since commit ca79b0c211af
+		 * "mm: convert totalram_pages and totalhigh_pages variables to
+		 * atomic" (5.0); a plain unsigned long before.  Both 8 bytes.
+		 */
+		err = read_mem(&w, ram + kaslr_offset, &list->totalram_pages, 8);
+		if (err) {
+			if (err->code != LKDB_ERROR_FAULT)
+				goto fail;
+			lkdb_error_destroy(err);
+			list->totalram_pages = 0;
+			err = warn(list, "cannot read totalram_pages: %%MEM unknown");
+			if (err)
+				goto fail;
+		}
+	}
+	*ret = list;
+	free(thread_rss);
+	free(curr);
+	free(idle);
+	free(idx);
+	free(w.buf);
+	free(w.seen);
+	return NULL;
+fail:
+	free(thread_rss);
+	free(curr);
+	free(idle);
+	free(idx);
+	free(w.buf);
+	free(w.seen);
+	task_list_destroy(list);
+	return err;
+}
+
+struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret)
+{
+	struct ktypes *types;
+	struct lkdb_error *err = kernel_types(k, &types);
+	if (err)
+		return err;
+	struct tasks_symbols syms;
+	tasks_symbols_lookup(k->vmlinux, &syms);
+	return tasks_read(kernel_memory(k), &syms, k->kaslr_offset, types,
+			  ret);
+}
