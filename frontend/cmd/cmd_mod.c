@@ -13,220 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "frontend/core/commands.h"
 #include "common/clock.h"
-#include "mi/mi_command.h"
 #include "common/json.h"
-#include "kernel-helpers/core/ktypes.h"
+#include "frontend/core/commands.h"
+#include "frontend/kernel/module_symbols.h"
 #include "kernel-helpers/symbols/modfiles.h"
 #include "kernel-helpers/symbols/modules.h"
-#include "kernel-helpers/core/vmlinux.h"
-#include "frontend/terminal/output.h"
-
-/* Symbols this lkdb loaded into gdb, so that the list can show them. */
-struct loaded_module {
-	uint64_t addr;		/* struct module */
-	uint64_t text;		/* the .text address given to gdb */
-	char *file;		/* as found (the compressed file, if it was) */
-	/* gdb was given init sections, which go once init has run */
-	bool init;
-};
-static struct loaded_module *loaded;
-static size_t nr_loaded;
-
-static const struct loaded_module *find_loaded(const struct kmodule *m)
-{
-	for (size_t i = 0; i < nr_loaded; i++) {
-		if (loaded[i].addr == m->addr)
-			return &loaded[i];
-	}
-	return NULL;
-}
-
-const char *cmd_mod_loaded_file(uint64_t module_addr)
-{
-	for (size_t i = 0; i < nr_loaded; i++) {
-		if (loaded[i].addr == module_addr)
-			return loaded[i].file;
-	}
-	return NULL;
-}
-
-/* ---- gdb ---- */
-
-/* A section name gdb can take as one word (kernel memory is not trusted). */
-static bool plain_section_name(const char *name)
-{
-	if (!*name)
-		return false;
-	for (const char *p = name; *p; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || strchr("._$-", *p)))
-			return false;
-	}
-	return true;
-}
-
-static struct lkdb_error *gdb_console(struct lkdb_session *s, const char *cmd)
-{
-	struct lkdb_error *err = lkdb_session_need_gdb(s);
-	if (err)
-		return err;
-	return gdb_driver_console_ok(s->gdb, GDB_CALL_QUIET, 120000, cmd, NULL,
-				     NULL);
-}
-
-/*
- * file (shown as shown) must be m's object, built for this kernel and, where
- * the kernel keeps something to tell builds apart, the same build.
- */
-static struct lkdb_error *check_module_file(struct lkdb_session *s,
-					    const struct kernel_memory_reader *mem,
-					    struct ktypes *types,
-					    const struct kmodule *m,
-					    const char *file, const char *shown)
-{
-	uint64_t name_off = 0;
-	struct lkdb_error *err = ktypes_member(types, "module", "name",
-					       &name_off, NULL);
-	if (err)
-		name_off = 0;
-	lkdb_error_destroy(err);
-	struct modfile_identity id;
-	err = modfiles_identify(file, shown, name_off, &id);
-	if (err)
-		return err;
-	char *srcversion = NULL, *build_id = NULL;
-	err = kmodule_read_identity(mem, types, m, &srcversion, &build_id);
-	if (!err) {
-		struct modfile_expect expect = {
-			.name = m->name,
-			.release = kernel_release(&s->kernel),
-			.srcversion = srcversion,
-			.build_id = build_id,
-		};
-		err = modfiles_check(&id, shown, &expect);
-	}
-	free(srcversion);
-	free(build_id);
-	modfile_identity_deinit(&id);
-	return err;
-}
-
-/*
- * add-symbol-file FILE TEXT -s SECTION ADDR ... with every section the
- * kernel reports; shown is the file as found (remembered for the list).
- */
-static struct lkdb_error *load_module_symbols(struct lkdb_session *s,
-					      struct kmodule *m,
-					      const char *shown)
-{
-	const struct kernel_memory_reader *mem = kernel_memory(&s->kernel);
-	struct ktypes *types;
-	struct lkdb_error *err = kernel_types(&s->kernel, &types);
-	if (err)
-		return err;
-	if (access(shown, R_OK))
-		return lkdb_error_errno(errno, "cannot read %s", shown);
-	err = kmodule_read_sections(mem, types, m, NULL);
-	if (err && err->code != LKDB_ERROR_NOT_FOUND)
-		return err;
-	lkdb_error_destroy(err);
-	err = NULL;
-	char *file = NULL;
-	if (modfiles_compressed(shown)) {
-		const char *copy;
-		err = modfiles_decompress(shown, m->name, &copy);
-		if (err)
-			return err;
-		file = strdup(copy);
-	} else {
-		file = strdup(shown);
-	}
-	if (file && (err = check_module_file(s, mem, types, m, file, shown))) {
-		free(file);
-		return err;
-	}
-	char *quoted = file ? gdb_cli_quote(file) : NULL;
-	free(file);
-	if (!quoted)
-		return &lkdb_error_oom;
-
-	uint64_t text = kmodule_section_address(m, ".text");
-	if (!text)
-		text = m->text_base;
-	size_t cap = strlen(quoted) + 64 + m->nr_sections * 64;
-	for (size_t i = 0; i < m->nr_sections; i++)
-		cap += strlen(m->sections[i].name);
-	char *cmd = malloc(cap);
-	if (!cmd) {
-		free(quoted);
-		return &lkdb_error_oom;
-	}
-	size_t n = snprintf(cmd, cap, "add-symbol-file %s 0x%" PRIx64, quoted,
-			    text);
-	free(quoted);
-	bool init = false;
-	for (size_t i = 0; i < m->nr_sections; i++) {
-		const struct kmodule_section *sec = &m->sections[i];
-		if (!strcmp(sec->name, ".text") ||
-		    !plain_section_name(sec->name))
-			continue;
-		/*
-		 * Only what lies there now: the kernel keeps an init
-		 * section's address after freeing its memory, where the
-		 * next module's code may land.
-		 */
-		const struct kmodule_region *held = kmodule_region_at(
-			m, sec->address);
-		if (!held)
-			continue;
-		init |= held->init;
-		n += snprintf(cmd + n, cap - n, " -s %s 0x%" PRIx64, sec->name,
-			      sec->address);
-	}
-
-	/* Loaded before: replace it, not add a second copy. */
-	for (size_t i = 0; i < nr_loaded; i++) {
-		if (loaded[i].addr != m->addr)
-			continue;
-		char rm[64];
-		snprintf(rm, sizeof(rm), "remove-symbol-file -a 0x%" PRIx64,
-			 loaded[i].text);
-		lkdb_error_destroy(gdb_console(s, rm));
-		free(loaded[i].file);
-		loaded[i] = loaded[--nr_loaded];
-		break;
-	}
-	/*
-	 * gdb's index cache keys a file by its build-id, but the index of a
-	 * relocatable object holds the addresses of the layout it was made
-	 * with: read for a module loaded elsewhere (another boot, KASLR) it
-	 * finds no line for code outside .text (.text.unlikely, .init.text).
-	 */
-	bool index_cache = s->options && !s->options->no_index_cache;
-	if (index_cache)
-		lkdb_error_destroy(gdb_console(s, "set index-cache enabled off"));
-	err = gdb_console(s, cmd);
-	if (index_cache)
-		lkdb_error_destroy(gdb_console(s, "set index-cache enabled on"));
-	free(cmd);
-	if (err)
-		return lkdb_error_prefix(err, "add-symbol-file %s", shown);
-	struct loaded_module *grown = realloc(loaded,
-					      (nr_loaded + 1) * sizeof(*grown));
-	char *copy = strdup(shown);
-	if (!grown || !copy) {
-		free(copy);
-		if (grown)
-			loaded = grown;
-		return &lkdb_error_oom;
-	}
-	loaded = grown;
-	loaded[nr_loaded++] = (struct loaded_module){ m->addr, text, copy,
-						      init };
-	return NULL;
-}
 
 /* ---- output ---- */
 
@@ -248,20 +40,22 @@ static void print_header(int w)
 	       w, "NAME");
 }
 
-static void print_module(const struct kmodule *m, int w)
+static void print_module(struct lkdb_session *s, const struct kmodule *m,
+			 int w)
 {
-	const struct loaded_module *l = find_loaded(m);
+	const char *file = module_symbols_file(s, m->addr);
 	printf("%016" PRIx64 "  %-*s  %016" PRIx64 "  %6" PRIu64 "  %s\n",
 	       m->addr, w, m->name, m->text_base, m->core_size,
-	       l ? l->file : "(not loaded)");
+	       file ? file : "(not loaded)");
 }
 
-static void print_json(struct kmodule *const *mods, size_t n)
+static void print_json(struct lkdb_session *s, struct kmodule *const *mods,
+		       size_t n)
 {
 	fputs("[", stdout);
 	for (size_t i = 0; i < n; i++) {
 		const struct kmodule *m = mods[i];
-		const struct loaded_module *l = find_loaded(m);
+		const char *file = module_symbols_file(s, m->addr);
 		printf("%s{\"module\": \"0x%" PRIx64 "\", \"name\": ",
 		       i ? ",\n " : "", m->addr);
 		json_write_string(stdout, m->name);
@@ -273,8 +67,8 @@ static void print_json(struct kmodule *const *mods, size_t n)
 		else
 			fputs(", \"refcount\": null", stdout);
 		fputs(", \"object_file\": ", stdout);
-		if (l)
-			json_write_string(stdout, l->file);
+		if (file)
+			json_write_string(stdout, file);
 		else
 			fputs("null", stdout);
 		fputs("}", stdout);
@@ -295,12 +89,12 @@ static void print_list(struct lkdb_command_context *ctx,
 {
 	qsort(mods, n, sizeof(*mods), compare_base);
 	if (ctx->json) {
-		print_json(mods, n);
+		print_json(ctx->session, mods, n);
 	} else {
 		int w = name_width(mods, n);
 		print_header(w);
 		for (size_t i = 0; i < n; i++)
-			print_module(mods[i], w);
+			print_module(ctx->session, mods[i], w);
 	}
 	fflush(stdout);
 }
@@ -309,78 +103,178 @@ static void print_list(struct lkdb_command_context *ctx,
 
 enum mod_action { MOD_LIST, MOD_ONE, MOD_ALL };
 
-static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
-				  enum mod_action action, const char *args[2],
-				  int nargs, bool stats, bool quiet,
-				  uint64_t quiet_addr, char **name_ret);
-
-struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
-				       char **name_ret)
+/*
+ * mod -s NAME [FILE]: mods_ret[0] is the module named, files_ret[0] the
+ * file given or found on the search path.
+ */
+static struct lkdb_error *choose_one(struct lkdb_session *s,
+				     struct kmodule_list *list,
+				     const char *args[2], int nargs,
+				     struct kmodule **mods_ret,
+				     char **files_ret)
 {
-	struct lkdb_command_context ctx = { .session = s };
-	const char *args[2] = { NULL, NULL };
-	*name_ret = NULL;
-	return mod_run(&ctx, MOD_ONE, args, 1, false, true, addr, name_ret);
-}
-
-struct lkdb_error *mod_load_all_symbols_quiet(struct lkdb_session *s)
-{
-	struct lkdb_command_context ctx = { .session = s };
-	const char *args[2] = { NULL, NULL };
-	return mod_run(&ctx, MOD_ALL, args, 0, false, true, 0, NULL);
-}
-
-struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s)
-{
-	bool any = false;
-	for (size_t i = 0; i < nr_loaded && !any; i++)
-		any = loaded[i].init;
-	if (!any)
-		return NULL;
-	struct kmodule_list *list = NULL;
-	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
-						     &list);
-	for (size_t i = 0; !err && i < list->nr_modules; i++) {
-		struct kmodule *m = &list->modules[i];
-		const struct loaded_module *l = find_loaded(m);
-		if (!l || !l->init)
-			continue;
-		bool init_left = false;
-		for (unsigned int r = 0; r < m->nr_regions; r++)
-			init_left |= m->regions[r].init;
-		if (init_left)
-			continue;
-		/* Replaces the entry l points to. */
-		char *file = strdup(l->file);
-		if (!file) {
-			err = &lkdb_error_oom;
-			break;
-		}
-		err = load_module_symbols(s, m, file);
-		if (err)
-			err = lkdb_error_prefix(err, "module %s, its init done",
-						m->name);
-		free(file);
+	for (size_t i = 0; i < list->nr_modules && !mods_ret[0]; i++) {
+		if (kmodule_name_equal(list->modules[i].name, args[0]))
+			mods_ret[0] = &list->modules[i];
 	}
-	kmodule_list_destroy(list);
+	if (!mods_ret[0])
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "%s: no such module loaded", args[0]);
+	if (nargs == 2) {
+		if (!(files_ret[0] = strdup(args[1])))
+			return &lkdb_error_oom;
+		if (access(files_ret[0], R_OK))
+			return lkdb_error_errno(errno, "cannot read %s",
+						files_ret[0]);
+		return NULL;
+	}
+	struct modfiles_path path = { 0 };
+	const char *name = mods_ret[0]->name;
+	struct lkdb_error *err = module_symbols_path(s, &path);
+	if (!err && path.n)
+		err = modfiles_find(&path, &name, 1, files_ret);
+	if (!err && !files_ret[0])
+		err = module_symbols_not_found(args[0], &path);
+	modfiles_path_deinit(&path);
 	return err;
 }
 
-struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
-				      uint64_t module_addr)
+/*
+ * mod -S [DIR]: every module that is more than being formed, with its file
+ * in DIR or on the search path (NULL: none found).
+ */
+static struct lkdb_error *choose_all(struct lkdb_session *s,
+				     struct kmodule_list *list,
+				     const char *dir, struct kmodule **mods,
+				     char **files, size_t *n_ret)
 {
-	for (size_t i = 0; i < nr_loaded; i++) {
-		if (loaded[i].addr != module_addr)
-			continue;
-		char rm[64];
-		snprintf(rm, sizeof(rm), "remove-symbol-file -a 0x%" PRIx64,
-			 loaded[i].text);
-		struct lkdb_error *err = gdb_console(s, rm);
-		free(loaded[i].file);
-		loaded[i] = loaded[--nr_loaded];
-		return err;
+	size_t n = 0;
+	for (size_t i = 0; i < list->nr_modules; i++) {
+		if (list->modules[i].state != KMODULE_UNFORMED)
+			mods[n++] = &list->modules[i];
 	}
-	return NULL;
+	*n_ret = n;
+	struct modfiles_path path = { 0 };
+	struct lkdb_error *err;
+	if (dir) {
+		err = modfiles_path_add(&path, dir, NULL);
+		if (!err && !path.n)
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"%s: not a directory", dir);
+	} else {
+		err = module_symbols_path(s, &path);
+	}
+	const char **names = calloc(n ? n : 1, sizeof(*names));
+	if (!err && !names)
+		err = &lkdb_error_oom;
+	for (size_t i = 0; !err && i < n; i++)
+		names[i] = mods[i]->name;
+	if (!err && path.n)
+		err = modfiles_find(&path, names, n, files);
+	free(names);
+	modfiles_path_deinit(&path);
+	return err;
+}
+
+/* Load those found; list what got loaded.  -s: a failure is the error. */
+static struct lkdb_error *load_chosen(struct lkdb_command_context *ctx,
+				      enum mod_action action,
+				      struct kmodule **mods, char **files,
+				      size_t n)
+{
+	struct lkdb_error *err = NULL;
+	size_t nloaded = 0, nfailed = 0;
+	struct kmodule **done = calloc(n ? n : 1, sizeof(*done));
+	if (!done)
+		return &lkdb_error_oom;
+	for (size_t i = 0; i < n; i++) {
+		if (!files[i])
+			continue;
+		struct lkdb_error *e = module_symbols_load(ctx->session,
+							   mods[i], files[i]);
+		if (!e) {
+			done[nloaded++] = mods[i];
+			continue;
+		}
+		if (action == MOD_ONE) {
+			err = e;
+			break;
+		}
+		fprintf(stderr, "lkdb: mod: %s: %s\n", mods[i]->name,
+			e->message);
+		lkdb_error_destroy(e);
+		nfailed++;
+	}
+	if (nloaded)
+		print_list(ctx, done, nloaded);
+	free(done);
+	if (action != MOD_ALL)
+		return err;
+	size_t missing = 0;
+	for (size_t i = 0; i < n; i++)
+		missing += !files[i];
+	if (missing) {
+		fprintf(stderr, "lkdb: mod: no object file for %zu module%s:",
+			missing, missing == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++) {
+			if (!files[i])
+				fprintf(stderr, " %s", mods[i]->name);
+		}
+		fputs("\n", stderr);
+	}
+	if (!nloaded && !err)
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"no module symbols loaded (%zu modules, %zu failed)",
+					n, nfailed);
+	return err;
+}
+
+/* The work of mod, mod -s and mod -S, on the module list read now. */
+static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
+				  enum mod_action action, const char *args[2],
+				  int nargs, bool stats)
+{
+	struct lkdb_session *s = ctx->session;
+	double t0 = lkdb_now_seconds();
+	struct kmodule_list *list = NULL;
+	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
+						     &list);
+	if (err)
+		return err;
+	double t1 = lkdb_now_seconds();
+	module_symbols_warnings(list);
+
+	size_t cap = list->nr_modules ? list->nr_modules : 1, n = 0;
+	struct kmodule **mods = calloc(cap, sizeof(*mods));
+	char **files = calloc(cap, sizeof(*files));
+	if (!mods || !files) {
+		err = &lkdb_error_oom;
+	} else if (action == MOD_LIST) {
+		for (size_t i = 0; i < list->nr_modules; i++)
+			mods[n++] = &list->modules[i];
+		print_list(ctx, mods, n);
+	} else {
+		if (action == MOD_ONE) {
+			err = choose_one(s, list, args, nargs, mods, files);
+			n = 1;
+		} else {
+			err = choose_all(s, list, nargs ? args[0] : NULL, mods,
+					 files, &n);
+		}
+		if (!err)
+			err = load_chosen(ctx, action, mods, files, n);
+	}
+	if (stats && !err) {
+		fprintf(stderr, "lkdb: mod: %zu modules read in %.1f ms: %u reads, %.1f KiB; total %.1f ms\n",
+			list->nr_modules, (t1 - t0) * 1000, list->reads,
+			list->bytes_read / 1024.0, (lkdb_now_seconds() - t0) * 1000);
+	}
+	for (size_t i = 0; files && i < list->nr_modules; i++)
+		free(files[i]);
+	free(files);
+	free(mods);
+	kmodule_list_destroy(list);
+	return err;
 }
 
 static struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
@@ -409,210 +303,7 @@ static struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	if ((action == MOD_LIST && nargs) || (action == MOD_ONE && !nargs) ||
 	    (action == MOD_ALL && nargs > 1))
 		return lkdb_usage(ctx);
-	return mod_run(ctx, action, args, nargs, stats, false, 0, NULL);
-}
-
-/*
- * The work of mod, mod -s and mod -S.  quiet: nothing printed for what got
- * loaded, and for -S no complaint about modules without a file.  With
- * quiet_addr (mod -s only, args unused), the module whose core text holds
- * that address: its name goes to *name_ret.
- */
-static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
-				  enum mod_action action, const char *args[2],
-				  int nargs, bool stats, bool quiet,
-				  uint64_t quiet_addr, char **name_ret)
-{
-	struct lkdb_session *s = ctx->session;
-	double t0 = lkdb_now_seconds();
-	struct kernel *k = lkdb_session_kernel(s);
-	struct kmodule_list *list = NULL;
-	struct lkdb_error *err = kernel_read_modules(k, &list);
-	if (err)
-		return err;
-	double t1 = lkdb_now_seconds();
-	for (size_t i = 0; i < list->nr_warnings; i++)
-		lkdb_warn("mod", "%s", list->warnings[i]);
-	fflush(stderr);
-
-	struct kmodule **mods = calloc(list->nr_modules ? list->nr_modules : 1,
-				       sizeof(*mods));
-	char **files = calloc(list->nr_modules ? list->nr_modules : 1,
-			      sizeof(*files));
-	struct modfiles_path path = { 0 };
-	size_t n = 0;
-	if (!mods || !files) {
-		err = &lkdb_error_oom;
-		goto out;
-	}
-	if (action == MOD_LIST) {
-		for (size_t i = 0; i < list->nr_modules; i++)
-			mods[n++] = &list->modules[i];
-		print_list(ctx, mods, n);
-		goto out;
-	}
-
-	if (quiet_addr) {
-		for (size_t i = 0; i < list->nr_modules && !n; i++) {
-			const struct kmodule *m = &list->modules[i];
-			if (quiet_addr >= m->text_base &&
-			    quiet_addr - m->text_base < m->text_size)
-				mods[n++] = &list->modules[i];
-		}
-		if (!n) {
-			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-						"0x%" PRIx64 " is in no module's text",
-						quiet_addr);
-			goto out;
-		}
-		*name_ret = strdup(mods[0]->name);
-		if (!*name_ret) {
-			err = &lkdb_error_oom;
-			goto out;
-		}
-		/* Loaded already: nothing to do. */
-		if (find_loaded(mods[0]))
-			goto out;
-		args[0] = *name_ret;
-	} else if (action == MOD_ONE) {
-		for (size_t i = 0; i < list->nr_modules && !n; i++) {
-			if (kmodule_name_equal(list->modules[i].name, args[0]))
-				mods[n++] = &list->modules[i];
-		}
-		if (!n) {
-			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-						"%s: no such module loaded",
-						args[0]);
-			goto out;
-		}
-		if (nargs == 2) {
-			files[0] = strdup(args[1]);
-			if (!files[0]) {
-				err = &lkdb_error_oom;
-				goto out;
-			}
-			if (access(files[0], R_OK)) {
-				err = lkdb_error_errno(errno, "cannot read %s",
-						       files[0]);
-				goto out;
-			}
-		}
-	} else {
-		for (size_t i = 0; i < list->nr_modules; i++) {
-			if (list->modules[i].state != KMODULE_UNFORMED)
-				mods[n++] = &list->modules[i];
-		}
-	}
-
-	if (action == MOD_ALL && nargs == 1) {
-		err = modfiles_path_add(&path, args[0], NULL);
-		if (err)
-			goto out;
-		if (!path.n) {
-			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-						"%s: not a directory", args[0]);
-			goto out;
-		}
-	} else if (!files[0]) {
-		/* --module-path DIR comes before the default path. */
-		if (s->options && s->options->module_path)
-			err = modfiles_path_add(&path, s->options->module_path,
-						NULL);
-		if (!err)
-			err = modfiles_default_path(&path,
-						    vmlinux_path(s->kernel.vmlinux),
-						    kernel_release(&s->kernel));
-		if (err)
-			goto out;
-	}
-	if (path.n) {
-		const char **names = calloc(n ? n : 1, sizeof(*names));
-		if (!names) {
-			err = &lkdb_error_oom;
-			goto out;
-		}
-		for (size_t i = 0; i < n; i++)
-			names[i] = mods[i]->name;
-		err = modfiles_find(&path, names, n, files);
-		free(names);
-		if (err)
-			goto out;
-	}
-	if (action == MOD_ONE && !files[0]) {
-		size_t len = 0;
-		for (size_t i = 0; i < path.n; i++)
-			len += strlen(path.dirs[i]) + 1;
-		char *dirs = calloc(1, len + 1);
-		for (size_t i = 0; dirs && i < path.n; i++) {
-			strcat(dirs, i ? ":" : "");
-			strcat(dirs, path.dirs[i]);
-		}
-		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					"%s: no object file found in %s (give FILE, or set LKDB_MODULE_PATH)",
-					args[0], dirs && *dirs ? dirs : "(no module directory)");
-		free(dirs);
-		goto out;
-	}
-
-	/* Load those found; list what got loaded. */
-	size_t nloaded = 0, nfailed = 0;
-	struct kmodule **done = calloc(n ? n : 1, sizeof(*done));
-	if (!done) {
-		err = &lkdb_error_oom;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!files[i])
-			continue;
-		struct lkdb_error *e = load_module_symbols(s, mods[i],
-							   files[i]);
-		if (!e) {
-			done[nloaded++] = mods[i];
-			continue;
-		}
-		if (action == MOD_ONE) {
-			err = e;
-			break;
-		}
-		fprintf(stderr, "lkdb: mod: %s: %s\n", mods[i]->name,
-			e->message);
-		lkdb_error_destroy(e);
-		nfailed++;
-	}
-	if (nloaded && !quiet)
-		print_list(ctx, done, nloaded);
-	free(done);
-	if (action == MOD_ALL && !quiet) {
-		size_t missing = 0;
-		for (size_t i = 0; i < n; i++)
-			missing += !files[i];
-		if (missing) {
-			fprintf(stderr, "lkdb: mod: no object file for %zu module%s:",
-				missing, missing == 1 ? "" : "s");
-			for (size_t i = 0; i < n; i++) {
-				if (!files[i])
-					fprintf(stderr, " %s", mods[i]->name);
-			}
-			fputs("\n", stderr);
-		}
-		if (!nloaded && !err)
-			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-						"no module symbols loaded (%zu modules, %zu failed)",
-						n, nfailed);
-	}
-out:
-	if (stats && !err) {
-		fprintf(stderr, "lkdb: mod: %zu modules read in %.1f ms: %u reads, %.1f KiB; total %.1f ms\n",
-			list->nr_modules, (t1 - t0) * 1000, list->reads,
-			list->bytes_read / 1024.0, (lkdb_now_seconds() - t0) * 1000);
-	}
-	for (size_t i = 0; files && i < (list ? list->nr_modules : 0); i++)
-		free(files[i]);
-	free(files);
-	free(mods);
-	modfiles_path_deinit(&path);
-	kmodule_list_destroy(list);
-	return err;
+	return mod_run(ctx, action, args, nargs, stats);
 }
 
 const struct lkdb_command lkdb_command_mod = {

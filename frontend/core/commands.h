@@ -89,30 +89,4 @@ bool lkdb_run_line(struct lkdb_session *s, const char *line);
 /* Pass line to gdb as a CLI command; its output shows as gdb's would. */
 bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line);
 
-/*
- * The object file mod -s / -S loaded for the struct module at module_addr
- * in this session, or NULL.
- */
-const char *cmd_mod_loaded_file(uint64_t module_addr);
-/*
- * Load the symbols of the module whose core text holds addr (mod -s on
- * the search path, --module-path first), printing nothing; *name_ret gets
- * the module's name (malloc'd) when one holds addr, even if its symbols
- * could not be loaded.  Loaded already: nothing to do.
- */
-struct lkdb_error *mod_load_symbols_at(struct lkdb_session *s, uint64_t addr,
-				       char **name_ret);
-/* mod -S on the search path, printing nothing (modules without files too). */
-struct lkdb_error *mod_load_all_symbols_quiet(struct lkdb_session *s);
-/*
- * Reload without them the symbols of modules whose init sections gdb was
- * given and whose init memory the kernel has freed since (what lies there
- * now may be another module's code).  Reads the module list only when
- * gdb has some init sections.
- */
-struct lkdb_error *mod_refresh_symbols(struct lkdb_session *s);
-/* Drop the symbols mod loaded for the struct module at module_addr. */
-struct lkdb_error *mod_forget_symbols(struct lkdb_session *s,
-				      uint64_t module_addr);
-
 #endif

@@ -1057,6 +1057,9 @@ void lkdb_session_end(struct lkdb_session *s)
 	s->dump = NULL;
 	/* Saves newly found layouts to the per-build-id cache. */
 	kernel_close(&s->kernel);
+	if (s->module_symbols_destroy)
+		s->module_symbols_destroy(s->module_symbols);
+	s->module_symbols = NULL;
 	lkdb_session_flush_console(s);
 	gdb_console_deinit(&s->console);
 	gdb_console_deinit(&s->log);

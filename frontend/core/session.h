@@ -22,6 +22,7 @@ struct lkdb_dump;
 struct setup_step;
 struct panic_stops;
 struct module_sync;
+struct module_symbols;
 struct guest_ram;
 
 /*
@@ -114,6 +115,13 @@ struct lkdb_session {
 	bool entry_cfi_loaded;
 	/* Module symbols following insmod/rmmod (module_sync.h). */
 	struct module_sync *module_sync;
+	/*
+	 * The modules whose symbols this session gave gdb
+	 * (frontend/kernel/module_symbols.h, which sets the destructor that
+	 * lkdb_session_end() calls).
+	 */
+	struct module_symbols *module_symbols;
+	void (*module_symbols_destroy)(struct module_symbols *table);
 	/*
 	 * Live: the guest's RAM in QEMU's shared file, read directly while
 	 * the guest is stopped (guest_ram_live.h); NULL: through gdb.

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frontend/core/commands.h"
+#include "frontend/kernel/module_symbols.h"
 #include "kernel-helpers/decode/decode.h"
 #include "kernel-helpers/log/logparse.h"
 #include "kernel-helpers/symbols/symbolize.h"
@@ -241,7 +241,7 @@ void module_names_source(struct lkdb_session *s, const struct kmodule *m,
 	char *line = symbolize_format(function, offset, size, m->name);
 	if (!line)
 		return;
-	const char *file = cmd_mod_loaded_file(m->addr);
+	const char *file = module_symbols_file(s, m->addr);
 	char *dir = NULL;
 	if (file) {
 		dir = strdup(file);

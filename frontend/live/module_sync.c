@@ -8,7 +8,7 @@
 
 #include "frontend/target/breakpoints.h"
 #include "frontend/target/gdb_target.h"
-#include "frontend/core/commands.h"
+#include "frontend/kernel/module_symbols.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/symbols/modules.h"
 #include "kernel-helpers/core/vmlinux.h"
@@ -48,7 +48,7 @@ struct lkdb_error *module_sync_arm(struct lkdb_session *s, bool load_loaded)
 	s->module_sync = m;
 	if (load_loaded) {
 		/* No module with a file is not a reason to stop. */
-		lkdb_error_destroy(mod_load_all_symbols_quiet(s));
+		lkdb_error_destroy(module_symbols_load_all_quiet(s));
 	}
 	m->load_addr = load + s->kernel.kaslr_offset;
 	m->free_addr = unload + s->kernel.kaslr_offset;
@@ -96,7 +96,7 @@ static void module_coming(struct lkdb_session *s, uint64_t mod)
 					"struct module 0x%" PRIx64 " is not on the module list",
 					mod);
 	if (!err)
-		err = mod_load_symbols_at(s, text, &name);
+		err = module_symbols_load_at(s, text, &name);
 	if (err)
 		lkdb_note(s, "module %s inserted; its symbols are not loaded: %s",
 			  name ? name : "?", err->message);
@@ -116,7 +116,7 @@ bool module_sync_on_stop(struct lkdb_session *s,
 	 * Any stop: a module whose init has run since lost its init
 	 * memory, perhaps to the module now coming.
 	 */
-	struct lkdb_error *err = mod_refresh_symbols(s);
+	struct lkdb_error *err = module_symbols_refresh(s);
 	if (err) {
 		lkdb_note(s, "module symbols: %s", err->message);
 		lkdb_error_destroy(err);
@@ -132,7 +132,7 @@ bool module_sync_on_stop(struct lkdb_session *s,
 	if (!err && load)
 		module_coming(s, mod);
 	else if (!err)
-		err = mod_forget_symbols(s, mod);
+		err = module_symbols_forget(s, mod);
 	if (err) {
 		lkdb_note(s, "module symbols: %s", err->message);
 		lkdb_error_destroy(err);

@@ -26,7 +26,7 @@
 
 #include "frontend/kernel/backtrace.h"
 #include "frontend/target/breakpoints.h"
-#include "frontend/core/commands.h"
+#include "frontend/kernel/module_symbols.h"
 #include "frontend/target/gdb_target.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "frontend/kernel/module_names.h"
@@ -276,8 +276,8 @@ static char *describe_address(struct lkdb_session *s, uint64_t addr,
 	module_names_name(mn, addr, return_address, &n);
 	if (n.module) {
 		char *module = NULL;
-		err = mod_load_symbols_at(s, return_address ? addr - 1 : addr,
-					  &module);
+		err = module_symbols_load_at(s, return_address ? addr - 1 : addr,
+					     &module);
 		if (err && module)
 			lkdb_note(s, "report: symbols of module %s for gdb: %s",
 				  module, err->message);
