@@ -254,27 +254,15 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line)
 	gdb_call_result_deinit(&r);
 	/* continue/step/...: wait for the stop; Ctrl-C interrupts. */
 	while (gdb_driver_target_running(s->gdb)) {
+		/* lkdb's own stops (module symbols) are not the user's. */
 		struct mi_output *stopped = NULL;
-		err = gdb_driver_wait_stopped(s->gdb, GDB_TIMEOUT_NONE,
-					      &stopped);
+		err = lkdb_session_wait_stop(s, &stopped);
 		if (err) {
 			report(s, "gdb", err);
 			return false;
 		}
-		/* lkdb's own stops (module symbols) are not the user's. */
-		const struct lkdb_live_hooks *live = s->hooks.live;
-		if (live && live->own_stop(s, stopped)) {
-			mi_output_destroy(stopped);
-			err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET, 10000,
-						 "-exec-continue", NULL, 0, &r);
-			if (err) {
-				report(s, "gdb", err);
-				return false;
-			}
-			gdb_call_result_deinit(&r);
-			continue;
-		}
 		/* A panic or oops while it ran: its report. */
+		const struct lkdb_live_hooks *live = s->hooks.live;
 		if (!live || !live->report_stop(s, stopped)) {
 			const char *signal = mi_value_string(stopped->results,
 							     "signal-name");

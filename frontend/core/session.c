@@ -990,6 +990,77 @@ static void open_guest_ram(struct lkdb_session *s)
 	lkdb_error_destroy(err);
 }
 
+/* The target went away: the session has none now. */
+static struct lkdb_error *target_gone(struct lkdb_session *s)
+{
+	s->attached = false;
+	s->target_lost = true;
+	return lkdb_error_create(LKDB_ERROR_TARGET_LOST,
+				 "the target %s went away while it ran (connection closed: QEMU exited or was killed)",
+				 s->options->remote ? s->options->remote : "");
+}
+
+struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
+					  int timeout_ms, struct mi_output **ret)
+{
+	*ret = NULL;
+	double end = lkdb_now_seconds() + timeout_ms / 1000.0;
+	for (;;) {
+		int left = 250;
+		if (timeout_ms >= 0) {
+			double rest = end - lkdb_now_seconds();
+			if (rest <= 0)
+				return NULL;
+			if (rest * 1000 < left)
+				left = (int)(rest * 1000) + 1;
+		}
+		struct mi_output *out;
+		struct lkdb_error *err = gdb_driver_next_async(s->gdb, left,
+							       &out);
+		if (err)
+			return err;
+		if (!out)
+			continue;
+		if (out->kind == MI_OUTPUT_EXEC_ASYNC && out->async_class &&
+		    !strcmp(out->async_class, "stopped")) {
+			const char *reason = mi_value_string(out->results,
+							     "reason");
+			if (reason && !strncmp(reason, "exited", 6)) {
+				mi_output_destroy(out);
+				return target_gone(s);
+			}
+			*ret = out;
+			return NULL;
+		}
+		bool exited = out->kind == MI_OUTPUT_NOTIFY_ASYNC &&
+			      out->async_class &&
+			      !strcmp(out->async_class, "thread-group-exited");
+		mi_output_destroy(out);
+		if (exited)
+			return target_gone(s);
+	}
+}
+
+struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
+					  struct mi_output **ret)
+{
+	const struct lkdb_live_hooks *live = s->hooks.live;
+	for (;;) {
+		struct lkdb_error *err = lkdb_session_next_stop(
+			s, GDB_TIMEOUT_NONE, ret);
+		if (err || !live || !live->own_stop(s, *ret))
+			return err;
+		mi_output_destroy(*ret);
+		*ret = NULL;
+		struct gdb_call_result r;
+		err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET, 10000,
+					 "-exec-continue", NULL, 0, &r);
+		if (err)
+			return err;
+		gdb_call_result_deinit(&r);
+	}
+}
+
 void lkdb_session_poll_events(struct lkdb_session *s)
 {
 	struct mi_output *out;

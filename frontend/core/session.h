@@ -176,6 +176,23 @@ struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s);
  * a lost target (sets target_lost and says so on stderr).
  */
 void lkdb_session_poll_events(struct lkdb_session *s);
+/*
+ * Wait up to timeout_ms (GDB_TIMEOUT_NONE: no limit) for the running
+ * target's next *stopped (*ret; NULL at the timeout).  A target that goes
+ * away (gdb: =thread-group-exited when the remote connection closes, or a
+ * stop "exited") is LKDB_ERROR_TARGET_LOST, and the session has no target
+ * after it.  Ctrl-C is forwarded by the driver.
+ */
+struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
+					  int timeout_ms, struct mi_output **ret);
+/*
+ * The one loop after the guest was resumed: wait for its stop, and pass
+ * over lkdb's own (the live hooks' own_stop: a module inserted or
+ * removed, handled there), continuing the guest after each; *ret is the
+ * first stop that is not lkdb's own.
+ */
+struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
+					  struct mi_output **ret);
 /* Detach (the target keeps running) and stop gdb. */
 void lkdb_session_end(struct lkdb_session *s);
 

@@ -30,7 +30,6 @@
 #include "frontend/target/gdb_target.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "frontend/kernel/module_names.h"
-#include "frontend/live/module_sync.h"
 #include "kernel-helpers/decode/panic.h"
 #include "kernel-helpers/log/printk.h"
 #include "frontend/live/stop_frame.h"
@@ -146,58 +145,6 @@ static int stopped_thread(struct lkdb_session *s,
 		return -1;
 	}
 	return (int)thread;
-}
-
-/*
- * Wait for the target's next *stopped, noticing a target that goes away
- * (gdb: =thread-group-exited when the remote connection closes).  Ctrl-C
- * is forwarded by the driver.  *ret is NULL on timeout.
- */
-static struct lkdb_error *wait_stop(struct lkdb_session *s, int timeout_ms,
-				    struct mi_output **ret)
-{
-	*ret = NULL;
-	double end = lkdb_now_seconds() + timeout_ms / 1000.0;
-	for (;;) {
-		int left = 250;
-		if (timeout_ms >= 0) {
-			double rest = end - lkdb_now_seconds();
-			if (rest <= 0)
-				return NULL;
-			if (rest * 1000 < left)
-				left = (int)(rest * 1000) + 1;
-		}
-		struct mi_output *out;
-		struct lkdb_error *err = gdb_driver_next_async(s->gdb, left,
-							       &out);
-		if (err)
-			return err;
-		if (!out)
-			continue;
-		if (out->kind == MI_OUTPUT_EXEC_ASYNC && out->async_class &&
-		    !strcmp(out->async_class, "stopped")) {
-			const char *reason = mi_value_string(out->results,
-							     "reason");
-			if (reason && !strncmp(reason, "exited", 6)) {
-				mi_output_destroy(out);
-				goto lost;
-			}
-			*ret = out;
-			return NULL;
-		}
-		bool exited = out->kind == MI_OUTPUT_NOTIFY_ASYNC &&
-			      out->async_class &&
-			      !strcmp(out->async_class, "thread-group-exited");
-		mi_output_destroy(out);
-		if (exited)
-			goto lost;
-	}
-lost:
-	s->attached = false;
-	s->target_lost = true;
-	return lkdb_error_create(LKDB_ERROR_TARGET_LOST,
-				 "the target %s went away while it ran (connection closed: QEMU exited or was killed)",
-				 s->options->remote);
 }
 
 static struct lkdb_error *exec_continue(struct lkdb_session *s)
@@ -539,7 +486,7 @@ static void run_panic_to_message(struct lkdb_session *s,
 		err = exec_continue(s);
 	struct mi_output *stopped = NULL;
 	if (!err)
-		err = wait_stop(s, PANIC_MESSAGE_TIMEOUT_MS, &stopped);
+		err = lkdb_session_next_stop(s, PANIC_MESSAGE_TIMEOUT_MS, &stopped);
 	if (!err && !stopped) {
 		/* Not there in time: stop it where it is and report. */
 		struct gdb_call_result r;
@@ -548,7 +495,7 @@ static void run_panic_to_message(struct lkdb_session *s,
 		if (!err)
 			gdb_call_result_deinit(&r);
 		if (!err)
-			err = wait_stop(s, MI_TIMEOUT_MS, &stopped);
+			err = lkdb_session_next_stop(s, MI_TIMEOUT_MS, &stopped);
 	}
 	if (stopped) {
 		if (stopped_breakpoint(stopped) != temp)
@@ -646,19 +593,9 @@ struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
 			lkdb_now_seconds() - s->t_kernel_seen);
 	lkdb_note(s, "the guest runs; waiting for a panic or oops (Ctrl-C stops it)");
 	struct mi_output *stopped = NULL;
-	for (;;) {
-		err = wait_stop(s, GDB_TIMEOUT_NONE, &stopped);
-		if (err)
-			return err;
-		/* lkdb's own stops (module symbols): on at once. */
-		if (!module_sync_on_stop(s, stopped))
-			break;
-		mi_output_destroy(stopped);
-		stopped = NULL;
-		err = exec_continue(s);
-		if (err)
-			return err;
-	}
+	err = lkdb_session_wait_stop(s, &stopped);
+	if (err)
+		return err;
 	if (!panic_stops_on_stop(s, stopped)) {
 		const char *reason = mi_value_string(stopped->results,
 						     "reason");
