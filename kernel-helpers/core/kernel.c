@@ -42,6 +42,19 @@ struct lkdb_error *kernel_types(struct kernel *k, struct ktypes **ret)
 	return NULL;
 }
 
+struct lkdb_error *kernel_need_symbol(const struct kernel *k, const char *name,
+				      const char *why, uint64_t *link_addr_ret)
+{
+	struct lkdb_error *err = vmlinux_symbol(k->vmlinux, name, link_addr_ret,
+						NULL);
+	if (!err || err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
+	return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+				 "this kernel has no %s (%s): %s has no such symbol",
+				 name, why, vmlinux_path(k->vmlinux));
+}
+
 const char *kernel_release(const struct kernel *k)
 {
 	return vmlinux_release(k->vmlinux);

@@ -82,6 +82,13 @@ kernel_memory(const struct kernel *k)
 }
 
 /* The kernel's release ("6.1.0-57-amd64"), from the vmlinux's banner. */
+/*
+ * A symbol a reader needs, at its link address: when the vmlinux lacks
+ * it, the one error a command shows, "this kernel has no NAME (WHY): ..."
+ * where why says what kernels have it ("built without CONFIG_MODULES?").
+ */
+struct lkdb_error *kernel_need_symbol(const struct kernel *k, const char *name,
+				      const char *why, uint64_t *link_addr_ret);
 const char *kernel_release(const struct kernel *k);
 
 #endif

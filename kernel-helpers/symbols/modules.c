@@ -743,11 +743,14 @@ struct lkdb_error *kmodule_read_identity(const struct kernel_memory_reader *mem,
 	return err;
 }
 
+/* The list head of loaded modules is in module/main.c, CONFIG_MODULES. */
+#define NO_MODULES "built without CONFIG_MODULES?"
+
 bool kernel_has_modules(const struct kernel *k)
 {
 	uint64_t modules_sym;
-	struct lkdb_error *err = vmlinux_symbol(k->vmlinux, "modules",
-						&modules_sym, NULL);
+	struct lkdb_error *err = kernel_need_symbol(k, "modules", NO_MODULES,
+						    &modules_sym);
 	lkdb_error_destroy(err);
 	return !err;
 }
@@ -760,10 +763,9 @@ struct lkdb_error *kernel_read_modules(struct kernel *k,
 	if (err)
 		return err;
 	uint64_t modules_sym = 0;
-	err = vmlinux_symbol(k->vmlinux, "modules", &modules_sym, NULL);
+	err = kernel_need_symbol(k, "modules", NO_MODULES, &modules_sym);
 	if (err)
-		return lkdb_error_prefix(err, "%s has no modules list",
-					 vmlinux_path(k->vmlinux));
+		return err;
 	return kmodules_read(kernel_memory(k), modules_sym, k->kaslr_offset,
 			     types, ret);
 }

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/core/vmlinux.h"
 #include "kernel-helpers/symbols/modfiles.h"
 #include "kernel-helpers/symbols/modsyms.h"
 #include "kernel-helpers/symbols/modules.h"
@@ -722,6 +724,38 @@ TEST(module_built_in_tree)
 	CHECK(in_tree(other_fixture));
 }
 
+/*
+ * A kernel without CONFIG_MODULES (the stand-in vmlinux has no modules
+ * symbol): mod's one clear error comes from the kernel handle.
+ */
+TEST(kernel_without_modules_says_so)
+{
+	struct kernel k;
+	take_error(kernel_open(&k, vmlinux_fixture, &kernel_arch_x86_64));
+	CHECK(err_code == 0);
+	if (err_code)
+		return;
+	CHECK(!kernel_has_modules(&k));
+	char want[1024];
+	snprintf(want, sizeof(want),
+		 "this kernel has no modules (built without CONFIG_MODULES?): %s has no such symbol",
+		 vmlinux_fixture);
+	struct kmodule_list *list = NULL;
+	take_error(kernel_read_modules(&k, &list));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	CHECK_STR(err_message, want);
+	CHECK(!list);
+	/* A symbol it has: its link address, as the vmlinux has it. */
+	uint64_t addr = 0, want_addr = 1;
+	take_error(kernel_need_symbol(&k, "linux_banner", "any kernel",
+				      &addr));
+	CHECK(err_code == 0);
+	take_error(vmlinux_symbol(k.vmlinux, "linux_banner", &want_addr,
+				  NULL));
+	CHECK(addr == want_addr);
+	kernel_close(&k);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -748,5 +782,6 @@ int main(int argc, char **argv)
 	RUN(module_identity_from_the_kernel);
 	RUN(module_files_identified_and_checked);
 	RUN(module_built_in_tree);
+	RUN(kernel_without_modules_says_so);
 	return tap_done();
 }
