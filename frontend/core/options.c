@@ -70,7 +70,7 @@ void lkdb_print_usage(FILE *out)
 "      --force             go on even if VMLINUX does not match the target\n"
 "      --kaslr-offset OFF  use this KASLR offset instead of probing\n"
 "      --connect-timeout S give up connecting after S seconds (default 10)\n"
-"      --no-index-cache    do not use gdb's symbol index cache\n"
+"      --no-index-cache    no gdb index cache; gdb reads the vmlinux itself\n"
 "      --no-guest-ram      read guest memory through gdb only\n"
 "      --json              print command rows as JSON\n"
 "  -q, --quiet             no banner or progress messages\n"

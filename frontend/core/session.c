@@ -20,6 +20,7 @@
 #include "mi/mi_command.h"
 #include "frontend/target/remote_probe.h"
 #include "kernel-helpers/memory/kaslr.h"
+#include "kernel-helpers/core/elf_copy.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/vmlinux.h"
 #include "common/xdg.h"
@@ -227,6 +228,34 @@ static void clear_steps(struct lkdb_session *s)
 	s->setup_done = 0;
 }
 
+/*
+ * The file gdb is to read the vmlinux from: a cached copy without its
+ * debug relocation sections, which gdb then maps instead of reading some
+ * 225 MB on its first lookup (kernel-helpers/core/elf_copy.h); NULL: the
+ * vmlinux itself (nothing to gain, --no-index-cache, or no copy could be
+ * made: said, and gdb is only slower).
+ */
+static char *gdb_view_of_vmlinux(struct lkdb_session *s)
+{
+	const char *build_id = vmlinux_build_id(s->kernel.vmlinux);
+	if (s->options->no_index_cache || !build_id)
+		return NULL;
+	char *dir = cache_dir(s, "gdb-vmlinux");
+	char *copy = NULL;
+	struct lkdb_error *err = NULL;
+	if (dir && mkdir_p(dir))
+		err = lkdb_error_errno(errno, "cannot make %s", dir);
+	else if (dir)
+		err = elf_copy_without_debug_relocs(s->options->vmlinux,
+						    build_id, dir, &copy);
+	if (err)
+		lkdb_note(s, "warning: gdb reads %s itself, which is slower: %s",
+			  s->options->vmlinux, err->message);
+	lkdb_error_destroy(err);
+	free(dir);
+	return copy;
+}
+
 static struct lkdb_error *plan_setup(struct lkdb_session *s)
 {
 	const struct lkdb_options *o = s->options;
@@ -258,7 +287,9 @@ static struct lkdb_error *plan_setup(struct lkdb_session *s)
 		free(qserver);
 		free(qdump);
 	}
-	char *quoted = gdb_cli_quote(o->vmlinux);
+	char *view = err ? NULL : gdb_view_of_vmlinux(s);
+	char *quoted = gdb_cli_quote(view ? view : o->vmlinux);
+	free(view);
 	if (!quoted)
 		return &lkdb_error_oom;
 	/*

@@ -77,4 +77,25 @@ check "Ctrl-D leaves with status 0" poll 30 in_pane '^LKDB-EXITED 0$'
 left_behind() { pgrep -f "lkdb-dump-server .*$D" || pgrep -P "${lpid:-1}"; }
 check "no gdb or lkdb-dump-server is left behind" poll 10 not left_behind
 check "the terminal's modes are as before lkdb" tty_restored
+
+# gdb reads lkdb's copy of the vmlinux without its .rela.debug_* (mapped,
+# not read whole) and answers from it as from the vmlinux: panic's line is
+# addr2line's for panic's address in System.map.
+id=$(readelf -n "$LKDB_VMLINUX" | awk '/Build ID:/ { print $3; exit }')
+copy=${XDG_CACHE_HOME:-$HOME/.cache}/lkdb/gdb-vmlinux/$id.vmlinux
+"$LKDB" -q "$LKDB_VMLINUX" "$d/vmcore.elf" -c 'maint info sections -all-objects' \
+    -c 'info line panic' \
+    >"$TMP/copy.out" 2>&1
+check "the vmlinux has debug relocation sections (an x86_64 KASLR build)" \
+    bash -c "readelf -SW '$LKDB_VMLINUX' | grep -q ' .rela.debug_info '"
+check "gdb's copy of the vmlinux is in the cache, named by build-id" test -s "$copy"
+check "gdb reads its symbols from the copy" grep -qF "Object file: \`$copy'" "$TMP/copy.out"
+check "the copy's .rela.debug_info is NOBITS" \
+    bash -c "readelf -SW '$copy' | grep -qE ' .rela.debug_info +NOBITS '"
+panic_link=$(awk '$3 == "panic" { print $1; exit }' "$LKDB_SYSTEM_MAP")
+want=$(addr2line -e "$LKDB_VMLINUX" "0x$panic_link" | sed 's/ .*//')
+got=$(sed -n 's/^Line \([0-9]*\) of "\(.*\)" .*/\2:\1/p' "$TMP/copy.out" | head -n 1)
+echo "# info line panic from the copy: $got; addr2line: $want"
+check "info line panic from the copy is addr2line's line" \
+    test -n "$got" -a "${want##*/}" = "${got##*/}"
 done_testing
