@@ -3,6 +3,7 @@
  * The gdb driver against a real gdb debugging a tiny program (argv[1]).
  * gdb comes from PATH (or $LKDB_TEST_GDB).
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,14 +378,62 @@ TEST(interrupt_answered_by_gdb_is_interrupted_not_an_error)
 	gdb_driver_destroy(d);
 }
 
+/*
+ * Two Ctrl-Cs as a person presses them: the second once the driver has
+ * taken the first (it clears the flag) and more than a burst later.
+ */
 static void *raise_interrupt_twice(void *arg)
 {
 	(void)arg;
-	usleep(500000);
 	interrupt_flag = 1;
+	for (int i = 0; interrupt_flag && i < 2000; i++)
+		usleep(10000);
 	usleep(1000000);
 	interrupt_flag = 1;
 	return NULL;
+}
+
+/*
+ * Whether the "deaf" inferior has blocked SIGINT yet (its SigBlk in
+ * /proc): an interrupt before that would stop it.
+ */
+static bool deaf_inferior_ready(void)
+{
+	DIR *proc = opendir("/proc");
+	bool ready = false;
+	struct dirent *de;
+	while (proc && !ready && (de = readdir(proc))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		char path[300], cmd[4096] = "";
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", de->d_name);
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		/* argv[0] as gdb ran it (a full path), then "deaf" */
+		const char *base = strrchr(inferior, '/');
+		base = base ? base + 1 : inferior;
+		size_t len = strlen(cmd), blen = strlen(base);
+		if (len < blen || strcmp(cmd + len - blen, base) ||
+		    (len > blen && cmd[len - blen - 1] != '/') ||
+		    n != len + 6 || memcmp(cmd + len + 1, "deaf", 5))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", de->d_name);
+		f = fopen(path, "r");
+		char line[256];
+		unsigned long long blocked = 0;
+		while (f && fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "SigBlk: %llx", &blocked) == 1)
+				break;
+		}
+		if (f)
+			fclose(f);
+		ready = blocked & (1ULL << (SIGINT - 1));
+	}
+	if (proc)
+		closedir(proc);
+	return ready;
 }
 
 /*
@@ -401,6 +450,13 @@ TEST(second_interrupt_gives_up_on_a_target_that_does_not_stop)
 	const char *args[] = { "deaf" };
 	CHECK(call_done(d, "-exec-arguments", args, 1));
 	CHECK(call_done(d, "-exec-run", NULL, 0));
+	bool ready = false;
+	for (int i = 0; !ready && i < 2000; i++) {
+		ready = deaf_inferior_ready();
+		if (!ready)
+			usleep(10000);
+	}
+	CHECK(ready);
 	pthread_t t;
 	pthread_create(&t, NULL, raise_interrupt_twice, NULL);
 	struct mi_output *stopped = NULL;
