@@ -132,6 +132,66 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/*
+ * The option getopt_long() just refused, as the user wrote it: a long
+ * option's word (glibc moved optind past it), else the short option
+ * optopt, which may sit in a group (-qz: optind still at the group).
+ */
+static const char *option_word(char **argv, int ind)
+{
+	static char short_opt[3];
+	const char *word = ind > 0 ? argv[ind - 1] : "";
+	if (!optopt)
+		return word;	/* a long option it does not know */
+	if (!strncmp(word, "--", 2)) {
+		size_t len = strcspn(word + 2, "=");
+		for (const struct option *o = long_options; o->name; o++) {
+			if (o->val == optopt && len &&
+			    !strncmp(o->name, word + 2, len))
+				return word;
+		}
+	}
+	snprintf(short_opt, sizeof(short_opt), "-%c", optopt);
+	return short_opt;
+}
+
+/* Unknown, ambiguous, or given a value it does not take. */
+static struct lkdb_error *bad_option(char **argv, int ind)
+{
+	const char *word = option_word(argv, ind);
+	if (strncmp(word, "--", 2))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "unknown option %s", word);
+	size_t len = strcspn(word + 2, "=");
+	char *names = NULL;
+	size_t n = 0;
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strncmp(o->name, word + 2, len))
+			continue;
+		if (strlen(o->name) == len && word[2 + len] == '=')
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "option --%s takes no argument",
+						 o->name);
+		char *more = NULL;
+		if (asprintf(&more, "%s%s--%s", names ? names : "",
+			     names ? ", " : "", o->name) < 0) {
+			free(names);
+			return &lkdb_error_oom;
+		}
+		free(names);
+		names = more;
+		n++;
+	}
+	struct lkdb_error *err =
+		n > 1 ? lkdb_error_create(LKDB_ERROR_INVALID,
+					  "ambiguous option %.*s (%s)",
+					  (int)len + 2, word, names) :
+			lkdb_error_create(LKDB_ERROR_INVALID,
+					  "unknown option %s", word);
+	free(names);
+	return err;
+}
+
 static struct lkdb_error *add_script(struct lkdb_options *o,
 				     enum lkdb_script_kind kind,
 				     const char *text)
@@ -258,12 +318,10 @@ struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 		case ':':
 			err = lkdb_error_create(LKDB_ERROR_INVALID,
 						"option %s needs an argument",
-						argv[optind - 1]);
+						option_word(argv, optind));
 			break;
 		default:
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"unknown option %s",
-						argv[optind - 1]);
+			err = bad_option(argv, optind);
 			break;
 		}
 	}

@@ -307,6 +307,16 @@ TEST(an_unknown_option_is_named)
 	CHECK_ERROR("unknown option --bogus", "--bogus", "vmlinux");
 	CHECK_ERROR("unknown option --bogus=1", "vmlinux", "--bogus=1");
 	CHECK_ERROR("unknown option -z", "-z", "vmlinux");
+	/* in a group of short options: the one refused, not a word near it */
+	CHECK_ERROR("unknown option -z", "-qz", "vmlinux");
+	CHECK_ERROR("unknown option -z", "vmlinux", "-qz");
+	CHECK_ERROR("unknown option -z", "--json", "-zq", "vmlinux");
+	/* a value for an option that takes none, an ambiguous abbreviation */
+	CHECK_ERROR("option --json takes no argument", "vmlinux", "--json=1");
+	CHECK_ERROR("option --quiet takes no argument", "--quiet=yes",
+		    "vmlinux");
+	CHECK_ERROR("ambiguous option --no (--no-index-cache, --no-guest-ram, --no-wait)",
+		    "vmlinux", "--no");
 	/* the -c before it is freed (ASan's leak check) */
 	CHECK_ERROR("unknown option --bogus", "-c", "sys", "--bogus",
 		    "vmlinux");
