@@ -169,19 +169,20 @@ struct layout {
 	bool new_state_bits;
 };
 
-static struct lkdb_error *get_layout(struct ktypes *types,
-				     const struct tasks_symbols *syms,
-				     struct layout *l)
+/*
+ * task_struct: its size and the members every task's line reads (list
+ * links, ids, state, mm, parent, signal, comm).
+ */
+static struct lkdb_error *layout_task_struct(struct ktypes *types,
+					     struct layout *l)
 {
-	struct lkdb_error *err;
+	const char *T = "task_struct";
+	struct ktypes_field f;
 	bool found;
-	memset(l, 0, sizeof(*l));
-	err = struct_size(types, "task_struct", &l->task_size);
+	struct lkdb_error *err = struct_size(types, T, &l->task_size);
 	if (err)
 		return err;
-	const char *T = "task_struct";
 	uint64_t sz = l->task_size;
-	struct ktypes_field f;
 	err = ktypes_field(types, T, "tasks.next", sz, &f);
 	l->tasks = f.offset;
 	if (!err)
@@ -208,73 +209,110 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	err = ktypes_field_optional(types, T, "__state", sz, &l->state, &found);
 	if (!err && !found)
 		err = ktypes_field(types, T, "state", sz, &l->state);
-	if (err)
-		return err;
+	return err;
+}
 
-	/*
-	 * Threads: signal->thread_head and task->thread_node since commit
-	 * 0c740d0afc3b (3.14); the headless task->thread_group before.
-	 */
-	uint64_t sig_size;
-	err = ktypes_field_optional(types, T, "thread_node.next", sz, &f, &found);
+/*
+ * Threads: signal->thread_head and task->thread_node since commit
+ * 0c740d0afc3b (3.14); the headless task->thread_group before.
+ */
+static struct lkdb_error *layout_threads(struct ktypes *types,
+					 struct layout *l)
+{
+	const char *T = "task_struct";
+	uint64_t sz = l->task_size, sig_size;
+	struct ktypes_field f;
+	bool found;
+	struct lkdb_error *err = ktypes_field_optional(types, T,
+						       "thread_node.next", sz,
+						       &f, &found);
 	if (err)
 		return err;
-	if (found) {
-		l->thread_head = true;
-		l->thread_node = f.offset;
-		err = struct_size(types, "signal_struct", &sig_size);
-		if (!err)
-			err = ktypes_field(types, "signal_struct", "thread_head.next",
-				     sig_size, &f);
-		if (err)
-			return err;
-		l->signal_thread_head = f.offset;
-	} else {
+	if (!found) {
 		err = ktypes_field(types, T, "thread_group.next", sz, &f);
 		if (err)
 			return err;
 		l->thread_node = f.offset;
+		return NULL;
 	}
+	l->thread_head = true;
+	l->thread_node = f.offset;
+	err = struct_size(types, "signal_struct", &sig_size);
+	if (!err)
+		err = ktypes_field(types, "signal_struct", "thread_head.next",
+				   sig_size, &f);
+	if (err)
+		return err;
+	l->signal_thread_head = f.offset;
+	return NULL;
+}
 
-	/*
-	 * CPU: task->thread_info.cpu (CONFIG_THREAD_INFO_IN_TASK since
-	 * commit bcf9033e5449 "sched: move CPU field back into thread_info if
-	 * THREAD_INFO_IN_TASK=y", 5.16), task->cpu (commit c65eacbe290b,
-	 * 4.9 - 5.15), else the thread_info at the bottom of task->stack.
-	 */
-	err = ktypes_field_optional(types, T, "thread_info.cpu", sz, &l->cpu, &found);
+/*
+ * CPU: task->thread_info.cpu (CONFIG_THREAD_INFO_IN_TASK since
+ * commit bcf9033e5449 "sched: move CPU field back into thread_info if
+ * THREAD_INFO_IN_TASK=y", 5.16), task->cpu (commit c65eacbe290b,
+ * 4.9 - 5.15), else the thread_info at the bottom of task->stack.
+ */
+static struct lkdb_error *layout_cpu(struct ktypes *types, struct layout *l)
+{
+	const char *T = "task_struct";
+	uint64_t sz = l->task_size, ti_size;
+	bool found;
+	struct lkdb_error *err = ktypes_field_optional(types, T,
+						       "thread_info.cpu", sz,
+						       &l->cpu, &found);
 	if (!err && !found)
 		err = ktypes_field_optional(types, T, "cpu", sz, &l->cpu, &found);
 	if (err)
 		return err;
 	if (found) {
 		l->cpu_source = CPU_IN_TASK;
-	} else {
-		uint64_t ti_size;
-		err = ktypes_field(types, T, "stack", sz, &l->stack);
-		if (!err)
-			err = struct_size(types, "thread_info", &ti_size);
-		if (!err)
-			err = ktypes_field_optional(types, "thread_info", "cpu", ti_size,
-				       &l->cpu, &found);
-		if (err)
-			return err;
-		if (found)
-			l->cpu_source = CPU_IN_STACK;
+		return NULL;
 	}
+	err = ktypes_field(types, T, "stack", sz, &l->stack);
+	if (!err)
+		err = struct_size(types, "thread_info", &ti_size);
+	if (!err)
+		err = ktypes_field_optional(types, "thread_info", "cpu", ti_size,
+					    &l->cpu, &found);
+	if (err)
+		return err;
+	if (found)
+		l->cpu_source = CPU_IN_STACK;
+	return NULL;
+}
 
-	/*
-	 * RSS: struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; }
-	 * until commit f1a7941243c1 "mm: convert mm's rss stats into
-	 * percpu_counter" (6.2), which this code does not sum up (RSS is
-	 * then unknown).  With SPLIT_RSS_COUNTING each thread keeps a
-	 * task->rss_stat.count[] not yet added to the mm's.
-	 */
+/*
+ * With SPLIT_RSS_COUNTING each thread keeps a task->rss_stat.count[] (as
+ * many counters as the mm's) not yet added to the mm's; without it, none.
+ */
+static void layout_thread_rss(struct ktypes *types, struct layout *l)
+{
+	uint64_t off, size;
+	if (has(types, "task_struct", "rss_stat.count", &off, &size) &&
+	    size % l->nr_counters == 0 && off + size <= l->task_size &&
+	    (size / l->nr_counters == 4 || size / l->nr_counters == 8)) {
+		l->task_rss = true;
+		l->task_rss_off = off;
+		l->task_rss_elem = size / l->nr_counters;
+	}
+}
+
+/*
+ * mm_struct: total_vm, and the RSS counters in struct mm_rss_stat
+ * { atomic_long_t count[NR_MM_COUNTERS]; } until commit f1a7941243c1
+ * "mm: convert mm's rss stats into percpu_counter" (6.2), which this code
+ * does not sum up (RSS is then unknown).  A kernel without mm_struct or
+ * its total_vm leaves mm_size 0: no memory columns, no error.
+ */
+static struct lkdb_error *layout_mm_struct(struct ktypes *types,
+					   struct layout *l)
+{
 	uint64_t rss_size = 0, elem = 0;
-	err = struct_size(types, "mm_struct", &l->mm_size);
+	struct lkdb_error *err = struct_size(types, "mm_struct", &l->mm_size);
 	if (!err)
 		err = ktypes_field(types, "mm_struct", "total_vm", l->mm_size,
-			     &l->total_vm);
+				   &l->total_vm);
 	if (!err && ktypes_has_member(types, "mm_rss_stat", "count") &&
 	    has(types, "mm_struct", "rss_stat.count", &l->mm_rss, &rss_size) &&
 	    has_size(types, "atomic_long_t", &elem) && elem &&
@@ -284,15 +322,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		l->rss = true;
 		l->mm_rss_elem = elem;
 		l->nr_counters = rss_size / elem;
-		uint64_t off, size;
-		if (has(types, T, "rss_stat.count", &off, &size) &&
-		    size % l->nr_counters == 0 && off + size <= sz &&
-		    (size / l->nr_counters == 4 ||
-		     size / l->nr_counters == 8)) {
-			l->task_rss = true;
-			l->task_rss_off = off;
-			l->task_rss_elem = size / l->nr_counters;
-		}
+		layout_thread_rss(types, l);
 	}
 	if (err) {
 		if (err->code != LKDB_ERROR_NOT_FOUND)
@@ -300,26 +330,30 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		lkdb_error_destroy(err);
 		l->mm_size = 0;
 	}
+	return NULL;
+}
 
-	if (syms->runqueues) {
-		uint64_t rq_size;
-		err = struct_size(types, "rq", &rq_size);
-		if (!err)
-			err = ktypes_field(types, "rq", "curr", rq_size, &l->rq_curr);
-		if (!err)
-			err = ktypes_field(types, "rq", "idle", rq_size, &l->rq_idle);
-		if (err)
-			return err;
-		l->has_rq = true;
-	}
-	/*
-	 * fs/proc/array.c's task_state_array grew "P (parked)" and
-	 * "I (idle)" (9 entries) when the state bits were renumbered
-	 * (commits 8ef9925b02c2 and 06eb61844d84, 4.14).
-	 */
-	l->new_state_bits = syms->task_state_array_size == 0 ||
-			    syms->task_state_array_size >= 9 * 8;
+/* struct rq: the per-CPU runqueue's curr and idle tasks. */
+static struct lkdb_error *layout_rq(struct ktypes *types, struct layout *l)
+{
+	uint64_t rq_size;
+	struct lkdb_error *err = struct_size(types, "rq", &rq_size);
+	if (!err)
+		err = ktypes_field(types, "rq", "curr", rq_size, &l->rq_curr);
+	if (!err)
+		err = ktypes_field(types, "rq", "idle", rq_size, &l->rq_idle);
+	if (err)
+		return err;
+	l->has_rq = true;
+	return NULL;
+}
 
+/*
+ * The spans of task_struct to read: the members used, sorted by offset,
+ * those closer than TASK_SPAN_GAP merged; task_read, the end of the last.
+ */
+static struct lkdb_error *plan_task_spans(struct layout *l)
+{
 	struct ktypes_field used[] = {
 		{ l->tasks, 8 }, l->pid, l->tgid, l->state, l->exit_state,
 		l->mm, l->real_parent, l->signal, { l->comm, l->comm_size },
@@ -363,17 +397,53 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "task_struct: members beyond its size %" PRIu64,
 					 l->task_size);
-	if (l->mm_size) {
-		l->mm_read_start = l->total_vm.offset;
-		l->mm_read_end = l->total_vm.offset + l->total_vm.size;
-		if (l->rss) {
-			uint64_t end = l->mm_rss + l->nr_counters * l->mm_rss_elem;
-			if (l->mm_rss < l->mm_read_start)
-				l->mm_read_start = l->mm_rss;
-			if (end > l->mm_read_end)
-				l->mm_read_end = end;
-		}
+	return NULL;
+}
+
+/* The span of an mm_struct to read: total_vm and the RSS counters. */
+static void plan_mm_span(struct layout *l)
+{
+	if (!l->mm_size)
+		return;
+	l->mm_read_start = l->total_vm.offset;
+	l->mm_read_end = l->total_vm.offset + l->total_vm.size;
+	if (l->rss) {
+		uint64_t end = l->mm_rss + l->nr_counters * l->mm_rss_elem;
+		if (l->mm_rss < l->mm_read_start)
+			l->mm_read_start = l->mm_rss;
+		if (end > l->mm_read_end)
+			l->mm_read_end = end;
 	}
+}
+
+/* The layouts of the kernel's structures that the walk reads. */
+static struct lkdb_error *get_layout(struct ktypes *types,
+				     const struct tasks_symbols *syms,
+				     struct layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	struct lkdb_error *err = layout_task_struct(types, l);
+	if (!err)
+		err = layout_threads(types, l);
+	if (!err)
+		err = layout_cpu(types, l);
+	if (!err)
+		err = layout_mm_struct(types, l);
+	if (!err && syms->runqueues)
+		err = layout_rq(types, l);
+	if (err)
+		return err;
+	/*
+	 * fs/proc/array.c's task_state_array grew "P (parked)" and
+	 * "I (idle)" (9 entries) when the state bits were renumbered
+	 * (commits 8ef9925b02c2 and 06eb61844d84, 4.14).
+	 */
+	l->new_state_bits = syms->task_state_array_size == 0 ||
+			    syms->task_state_array_size >= 9 * 8;
+	err = plan_task_spans(l);
+	if (err)
+		return err;
+	plan_mm_span(l);
 	return NULL;
 }
 
