@@ -1014,6 +1014,155 @@ out:
 	return err;
 }
 
+/*
+ * The leaders on init_task's list (init, pid 0, swapper/0, heads it) and
+ * the threads of each.
+ */
+static struct lkdb_error *walk_task_list(struct walk *w, uint64_t init,
+					 int64_t **thread_rss,
+					 size_t *nthread_rss)
+{
+	const struct layout *l = w->l;
+	struct task_list *list = w->list;
+	bool ok;
+	struct lkdb_error *err = read_task(w, init, true, "the task list", &ok);
+	if (!err && !ok)
+		return lkdb_error_create(LKDB_ERROR_FAULT, "%s",
+					 list->nr_warnings ?
+						 list->warnings[list->nr_warnings - 1] :
+						 "cannot read init_task");
+	if (!err)
+		err = note_rss(w, thread_rss, nthread_rss);
+	uint64_t head = init + l->tasks;
+	uint64_t next = ptr_at(w->buf, l->tasks);
+	if (!err)
+		err = walk_threads(w, init, thread_rss, nthread_rss);
+	/* walk_threads reused the buffer: next was taken before. */
+	while (!err && next != head) {
+		uint64_t t = next - l->tasks;
+		err = read_task(w, t, true, "the task list", &ok);
+		if (err || !ok)
+			break;
+		next = ptr_at(w->buf, l->tasks);
+		err = note_rss(w, thread_rss, nthread_rss);
+		if (!err)
+			err = walk_threads(w, t, thread_rss, nthread_rss);
+	}
+	return err;
+}
+
+/* The CPUs' idle tasks (on no list but CPU 0's) and current ones not seen. */
+static struct lkdb_error *add_cpu_tasks(struct walk *w, const uint64_t *curr,
+					const uint64_t *idle,
+					int64_t **thread_rss,
+					size_t *nthread_rss)
+{
+	struct lkdb_error *err;
+	bool ok;
+	for (unsigned int cpu = 0; cpu < w->list->nr_cpus; cpu++) {
+		uint64_t extra[2] = { idle[cpu], curr[cpu] };
+		for (int k = 0; k < 2; k++) {
+			if (!extra[k] || seen(w, extra[k]))
+				continue;
+			err = read_task(w, extra[k], true,
+					k ? "a runqueue's curr" : "a runqueue's idle",
+					&ok);
+			if (!err && ok)
+				err = note_rss(w, thread_rss, nthread_rss);
+			if (err)
+				return err;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * t's PPID: the tgid of its parent, found by address among the tasks
+ * (idx, n) or read from memory.
+ */
+static struct lkdb_error *find_ppid(struct walk *w,
+				    const struct addr_index *idx, size_t n,
+				    struct task_info *t)
+{
+	const struct layout *l = w->l;
+	/* The idle tasks: crash shows PPID 0 (swapper/N was forked by init). */
+	if (t->pid == 0) {
+		t->ppid = 0;
+		return NULL;
+	}
+	const struct addr_index *a = find(idx, n, t->real_parent);
+	if (a) {
+		t->ppid = w->list->tasks[a->i].tgid;
+		return NULL;
+	}
+	if (!t->real_parent)
+		return NULL;
+	/* A parent on no list (exiting): its tgid alone. */
+	unsigned char tgid[8];
+	struct lkdb_error *err = read_mem(w, t->real_parent + l->tgid.offset,
+					  tgid, l->tgid.size);
+	if (err) {
+		if (err->code != LKDB_ERROR_FAULT)
+			return err;
+		lkdb_error_destroy(err);
+		return warn(w->list, "cannot read the parent 0x%" PRIx64 " of task 0x%" PRIx64,
+			    t->real_parent, t->task);
+	}
+	struct ktypes_field f = { 0, l->tgid.size };
+	t->ppid = (int32_t)ktypes_field_get_signed(tgid, f);
+	return NULL;
+}
+
+/* PPIDs and running tasks (each CPU's curr), by address. */
+static struct lkdb_error *link_tasks(struct walk *w, const uint64_t *curr)
+{
+	struct task_list *list = w->list;
+	size_t n = list->nr_tasks;
+	struct addr_index *idx = calloc(n ? n : 1, sizeof(*idx));
+	if (!idx)
+		return &lkdb_error_oom;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (struct addr_index){ list->tasks[i].task, i };
+	qsort(idx, n, sizeof(*idx), compare_index);
+	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
+		const struct addr_index *a = find(idx, n, curr[cpu]);
+		if (a)
+			list->tasks[a->i].running = true;
+	}
+	struct lkdb_error *err = NULL;
+	for (size_t i = 0; i < n && !err; i++)
+		err = find_ppid(w, idx, n, &list->tasks[i]);
+	free(idx);
+	return err;
+}
+
+/* The RAM's size in pages, for %MEM: 0 (with a warning) when unreadable. */
+static struct lkdb_error *read_totalram(struct walk *w,
+					const struct tasks_symbols *syms,
+					uint64_t kaslr_offset)
+{
+	struct task_list *list = w->list;
+	uint64_t ram = syms->totalram_pages_atomic ? syms->totalram_pages_atomic :
+						    syms->totalram_pages;
+	if (!ram)
+		return NULL;
+	/*
+	 * _totalram_pages: an atomic_long_t since commit ca79b0c211af
+	 * "mm: convert totalram_pages and totalhigh_pages variables to
+	 * atomic" (5.0); a plain unsigned long before.  Both 8 bytes.
+	 */
+	struct lkdb_error *err = read_mem(w, ram + kaslr_offset,
+					  &list->totalram_pages, 8);
+	if (err) {
+		if (err->code != LKDB_ERROR_FAULT)
+			return err;
+		lkdb_error_destroy(err);
+		list->totalram_pages = 0;
+		return warn(list, "cannot read totalram_pages: %%MEM unknown");
+	}
+	return NULL;
+}
+
 struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
 			      const struct tasks_symbols *syms,
 			      uint64_t kaslr_offset, struct ktypes *types,
@@ -1031,151 +1180,36 @@ struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
 	int64_t *thread_rss = NULL;
 	size_t nthread_rss = 0;
 	uint64_t *curr = NULL, *idle = NULL;
-	struct addr_index *idx = NULL;
 	if (!list || !(w.buf = malloc(l.task_size))) {
 		err = &lkdb_error_oom;
-		goto fail;
+		goto out;
 	}
 	list->rss_supported = l.rss;
 
-	/* init_task (pid 0, swapper/0) heads the list of leaders. */
-	uint64_t init = syms->init_task + kaslr_offset;
-	bool ok;
-	err = read_task(&w, init, true, "the task list", &ok);
-	if (!err && !ok) {
-		err = lkdb_error_create(LKDB_ERROR_FAULT, "%s",
-					list->nr_warnings ?
-						list->warnings[list->nr_warnings - 1] :
-						"cannot read init_task");
-		goto fail;
-	}
+	err = walk_task_list(&w, syms->init_task + kaslr_offset, &thread_rss,
+			     &nthread_rss);
 	if (!err)
-		err = note_rss(&w, &thread_rss, &nthread_rss);
-	uint64_t head = init + l.tasks;
-	uint64_t next = ptr_at(w.buf, l.tasks);
+		err = read_cpus(&w, syms, kaslr_offset, &curr, &idle);
 	if (!err)
-		err = walk_threads(&w, init, &thread_rss, &nthread_rss);
-	/* walk_threads reused the buffer: next was taken before. */
-	while (!err && next != head) {
-		uint64_t t = next - l.tasks;
-		err = read_task(&w, t, true, "the task list", &ok);
-		if (err || !ok)
-			break;
-		next = ptr_at(w.buf, l.tasks);
-		err = note_rss(&w, &thread_rss, &nthread_rss);
-		if (!err)
-			err = walk_threads(&w, t, &thread_rss, &nthread_rss);
-	}
-	if (err)
-		goto fail;
-
-	/* CPUs: their idle tasks (on no list but CPU 0's) and current ones. */
-	err = read_cpus(&w, syms, kaslr_offset, &curr, &idle);
-	if (err)
-		goto fail;
-	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
-		uint64_t extra[2] = { idle[cpu], curr[cpu] };
-		for (int k = 0; k < 2; k++) {
-			if (!extra[k] || seen(&w, extra[k]))
-				continue;
-			err = read_task(&w, extra[k], true,
-					k ? "a runqueue's curr" : "a runqueue's idle",
-					&ok);
-			if (!err && ok)
-				err = note_rss(&w, &thread_rss, &nthread_rss);
-			if (err)
-				goto fail;
-		}
-	}
-
-	/* PPIDs and running tasks, by address. */
-	size_t n = list->nr_tasks;
-	idx = calloc(n ? n : 1, sizeof(*idx));
-	if (!idx) {
-		err = &lkdb_error_oom;
-		goto fail;
-	}
-	for (size_t i = 0; i < n; i++)
-		idx[i] = (struct addr_index){ list->tasks[i].task, i };
-	qsort(idx, n, sizeof(*idx), compare_index);
-	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
-		const struct addr_index *a = find(idx, n, curr[cpu]);
-		if (a)
-			list->tasks[a->i].running = true;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct task_info *t = &list->tasks[i];
-		/* The idle tasks: crash shows PPID 0 (swapper/N was forked by init). */
-		if (t->pid == 0) {
-			t->ppid = 0;
-			continue;
-		}
-		const struct addr_index *a = find(idx, n, t->real_parent);
-		if (a) {
-			t->ppid = list->tasks[a->i].tgid;
-			continue;
-		}
-		if (!t->real_parent)
-			continue;
-		/* A parent on no list (exiting): its tgid alone. */
-		unsigned char tgid[8];
-		err = read_mem(&w, t->real_parent + l.tgid.offset, tgid,
-			       l.tgid.size);
-		if (err) {
-			if (err->code != LKDB_ERROR_FAULT)
-				goto fail;
-			lkdb_error_destroy(err);
-			err = warn(list, "cannot read the parent 0x%" PRIx64 " of task 0x%" PRIx64,
-				   t->real_parent, t->task);
-			if (err)
-				goto fail;
-			continue;
-		}
-		struct ktypes_field f = { 0, l.tgid.size };
-		t->ppid = (int32_t)ktypes_field_get_signed(tgid, f);
-	}
-
-	if (l.mm_size) {
+		err = add_cpu_tasks(&w, curr, idle, &thread_rss, &nthread_rss);
+	if (!err)
+		err = link_tasks(&w, curr);
+	if (!err && l.mm_size)
 		err = read_rss(&w, thread_rss, nthread_rss);
-		if (err)
-			goto fail;
-	}
-	uint64_t ram = syms->totalram_pages_atomic ? syms->totalram_pages_atomic :
-						    syms->totalram_pages;
-	if (ram) {
-		/*
-		 * _totalram_pages: an atomic_long_t since commit ca79b0c211af
-		 * "mm: convert totalram_pages and totalhigh_pages variables to
-		 * atomic" (5.0); a plain unsigned long before.  Both 8 bytes.
-		 */
-		err = read_mem(&w, ram + kaslr_offset, &list->totalram_pages, 8);
-		if (err) {
-			if (err->code != LKDB_ERROR_FAULT)
-				goto fail;
-			lkdb_error_destroy(err);
-			list->totalram_pages = 0;
-			err = warn(list, "cannot read totalram_pages: %%MEM unknown");
-			if (err)
-				goto fail;
-		}
+	if (!err)
+		err = read_totalram(&w, syms, kaslr_offset);
+out:
+	free(thread_rss);
+	free(curr);
+	free(idle);
+	free(w.buf);
+	free(w.seen);
+	if (err) {
+		task_list_destroy(list);
+		return err;
 	}
 	*ret = list;
-	free(thread_rss);
-	free(curr);
-	free(idle);
-	free(idx);
-	free(w.buf);
-	free(w.seen);
 	return NULL;
-fail:
-	free(thread_rss);
-	free(curr);
-	free(idle);
-	free(idx);
-	free(w.buf);
-	free(w.seen);
-	task_list_destroy(list);
-	return err;
 }
 
 struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret)
