@@ -81,6 +81,203 @@ static struct lkdb_error *print_taint(const struct lkdb_command_context *ctx,
 	return NULL;
 }
 
+/*
+ * What sys shows besides struct sysinfo: the panic, its task, the date,
+ * and the lines' values as text.
+ */
+struct sys_summary {
+	bool panicked;
+	bool have_panic;
+	char panic[512];
+	struct task_list *task_list;	/* owns panic_task */
+	const struct task_info *panic_task;
+	int panic_cpu;
+	bool have_date;
+	int64_t date;
+	char dumpfile[4096], cpus[64], date_s[128], uptime[64], load[64],
+	     tasks[32], memory[32];
+};
+
+/* Whether the kernel panicked (a dump did) and its message, from the log. */
+static void find_panic(struct lkdb_session *s, struct kernel *k,
+		       struct sys_summary *sum)
+{
+	sum->panicked = s->dump != NULL;
+	if (!sum->panicked) {
+		struct lkdb_error *e = kernel_panicked(k, &sum->panicked);
+		if (e) {
+			lkdb_warn("sys", "cannot tell whether the kernel panicked: %s",
+				e->message);
+			lkdb_error_destroy(e);
+		}
+	}
+	if (!sum->panicked)
+		return;
+	struct printk_log *log = NULL;
+	struct lkdb_error *e = kernel_read_log(k, &log);
+	if (e) {
+		lkdb_warn("sys", "no panic message: %s",
+			e->message);
+		lkdb_error_destroy(e);
+	} else {
+		sum->have_panic = sysinfo_panic_message(log, sum->panic,
+							sizeof(sum->panic));
+	}
+	printk_log_destroy(log);
+}
+
+/* The task that panicked, as crash shows it under PANIC. */
+static void find_panic_task(struct lkdb_session *s, struct kernel *k,
+			    struct sys_summary *sum)
+{
+	if (!sum->panicked)
+		return;
+	struct lkdb_error *e = kernel_panic_cpu(k, &sum->panic_cpu);
+	if (!e && sum->panic_cpu >= 0)
+		e = task_lookup_read(s, "sys", &sum->task_list);
+	if (e) {
+		lkdb_warn("sys", "no panic task: %s",
+			e->message);
+		lkdb_error_destroy(e);
+	} else if (sum->task_list) {
+		sum->panic_task = task_lookup_on_cpu(sum->task_list,
+						     sum->panic_cpu);
+	}
+}
+
+/* The date (CRASHTIME, else the kernel's time) and the lines' values as text. */
+static void format_summary(const struct lkdb_session *s,
+			   const struct sysinfo *info, struct sys_summary *sum)
+{
+	sum->have_date = crash_time(s, &sum->date);
+	if (!sum->have_date && info->have_time) {
+		sum->date = info->time_sec;
+		sum->have_date = true;
+	}
+	if (s->dump)
+		snprintf(sum->dumpfile, sizeof(sum->dumpfile), "%s  [%s]",
+			 dump_path(s->dump), dump_format_name(s->dump));
+	if (info->nr_cpu_ids) {
+		if (info->nr_online < info->nr_cpu_ids)
+			snprintf(sum->cpus, sizeof(sum->cpus), "%u [OFFLINE: %u]",
+				 info->nr_cpu_ids,
+				 info->nr_cpu_ids - info->nr_online);
+		else
+			snprintf(sum->cpus, sizeof(sum->cpus), "%u",
+				 info->nr_cpu_ids);
+	}
+	if (sum->have_date)
+		format_date(sum->date, sum->date_s, sizeof(sum->date_s));
+	if (info->have_uptime)
+		sysinfo_format_uptime(info->uptime_ns, sum->uptime,
+				      sizeof(sum->uptime));
+	if (info->have_load)
+		sysinfo_format_load(info->avenrun, sum->load, sizeof(sum->load));
+	if (info->have_tasks)
+		snprintf(sum->tasks, sizeof(sum->tasks), "%" PRIu64, info->tasks);
+	if (info->have_memory)
+		sysinfo_format_memory(info->memory_bytes, sum->memory,
+				      sizeof(sum->memory));
+}
+
+/* sys --json: one object, null for what is unknown. */
+static void print_json(FILE *out, const struct lkdb_session *s,
+		       const struct sysinfo *info,
+		       const struct sys_summary *sum)
+{
+	bool first = true;
+	fputs("{", out);
+	json_field(out, &first, "kernel", vmlinux_path(s->kernel.vmlinux));
+	json_field(out, &first, "dumpfile",
+		   s->dump ? dump_path(s->dump) : NULL);
+	json_field(out, &first, "dump_format",
+		   s->dump ? dump_format_name(s->dump) : NULL);
+	json_field(out, &first, "remote",
+		   s->dump ? NULL : s->options->remote);
+	json_number(out, &first, "cpus", info->nr_cpu_ids != 0,
+		    info->nr_cpu_ids);
+	json_number(out, &first, "cpus_online", info->nr_cpu_ids != 0,
+		    info->nr_online);
+	json_field(out, &first, "date", sum->have_date ? sum->date_s : NULL);
+	fprintf(out, ", \"date_sec\": ");
+	if (sum->have_date)
+		fprintf(out, "%" PRId64, sum->date);
+	else
+		fputs("null", out);
+	json_field(out, &first, "uptime",
+		   info->have_uptime ? sum->uptime : NULL);
+	json_number(out, &first, "uptime_ns", info->have_uptime,
+		    info->uptime_ns);
+	json_field(out, &first, "load_average",
+		   info->have_load ? sum->load : NULL);
+	json_number(out, &first, "tasks", info->have_tasks,
+		    info->tasks);
+	json_field(out, &first, "nodename", info->nodename);
+	json_field(out, &first, "release", info->release);
+	json_field(out, &first, "version", info->version);
+	json_field(out, &first, "machine", info->machine);
+	json_field(out, &first, "memory",
+		   info->have_memory ? sum->memory : NULL);
+	json_number(out, &first, "memory_bytes", info->have_memory,
+		    info->memory_bytes);
+	json_number(out, &first, "tainted_mask", info->have_taint,
+		    info->tainted_mask);
+	json_field(out, &first, "taint_flags",
+		   info->have_taint ? info->taint_flags : NULL);
+	json_field(out, &first, "panic", sum->have_panic ? sum->panic : NULL);
+	fputs(", \"panic_task\": ", out);
+	if (sum->panic_task) {
+		char comm[17];
+		task_lookup_safe_comm(sum->panic_task->comm, comm);
+		fprintf(out, "{\"pid\": %" PRId32 ", \"command\": ",
+			sum->panic_task->pid);
+		json_write_string(out, comm);
+		fprintf(out, ", \"task\": \"%016" PRIx64 "\", \"cpu\": %d}",
+			sum->panic_task->task, sum->panic_cpu);
+	} else {
+		fputs("null", out);
+	}
+	fputs("}\n", out);
+}
+
+/* sys: crash's lines, a label right-aligned in 12 columns. */
+static void print_text(FILE *out, const struct lkdb_session *s,
+		       const struct sysinfo *info,
+		       const struct sys_summary *sum)
+{
+	/* crash marks a tainted kernel on its KERNEL line */
+	fprintf(out, "%12s: %s%s\n", "KERNEL", vmlinux_path(s->kernel.vmlinux),
+		info->have_taint && info->tainted_mask ?
+			"  [TAINTED]" : "");
+	if (s->dump)
+		fprintf(out, "%12s: %s\n", "DUMPFILE", sum->dumpfile);
+	else
+		fprintf(out, "%12s: %s\n", "REMOTE",
+			s->options->remote ? s->options->remote : "");
+	fprintf(out, "%12s: %s\n", "CPUS", sum->cpus);
+	fprintf(out, "%12s: %s\n", "DATE", sum->date_s);
+	fprintf(out, "%12s: %s\n", "UPTIME", sum->uptime);
+	fprintf(out, "%12s: %s\n", "LOAD AVERAGE", sum->load);
+	fprintf(out, "%12s: %s\n", "TASKS", sum->tasks);
+	fprintf(out, "%12s: %s\n", "NODENAME", info->nodename);
+	fprintf(out, "%12s: %s\n", "RELEASE", info->release);
+	fprintf(out, "%12s: %s\n", "VERSION", info->version);
+	fprintf(out, "%12s: %s\n", "MACHINE", info->machine);
+	fprintf(out, "%12s: %s\n", "MEMORY", sum->memory);
+	/* crash shows PANIC for every dump, "" when none was found. */
+	if (sum->panicked)
+		fprintf(out, "%12s: \"%s\"\n", "PANIC", sum->panic);
+	if (sum->panic_task) {
+		char comm[17];
+		task_lookup_safe_comm(sum->panic_task->comm, comm);
+		fprintf(out, "%12s: %" PRId32 "\n", "PID", sum->panic_task->pid);
+		fprintf(out, "%12s: \"%s\"\n", "COMMAND", comm);
+		fprintf(out, "%12s: %016" PRIx64 "\n", "TASK",
+			sum->panic_task->task);
+		fprintf(out, "%12s: %d\n", "CPU", sum->panic_cpu);
+	}
+}
+
 static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
@@ -105,172 +302,17 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		return err;
 	}
 
-	/* The panic message, for a dump or a panicked kernel: from the log. */
-	char panic[512] = "";
-	bool have_panic = false;
-	bool panicked = s->dump != NULL;
-	if (!panicked) {
-		struct lkdb_error *e = kernel_panicked(k, &panicked);
-		if (e) {
-			lkdb_warn("sys", "cannot tell whether the kernel panicked: %s",
-				e->message);
-			lkdb_error_destroy(e);
-		}
-	}
-	if (panicked) {
-		struct printk_log *log = NULL;
-		struct lkdb_error *e = kernel_read_log(k, &log);
-		if (e) {
-			lkdb_warn("sys", "no panic message: %s",
-				e->message);
-			lkdb_error_destroy(e);
-		} else {
-			have_panic = sysinfo_panic_message(log, panic,
-							   sizeof(panic));
-		}
-		printk_log_destroy(log);
-	}
-
-	/* The task that panicked, as crash shows it under PANIC. */
-	struct task_list *task_list = NULL;
-	const struct task_info *panic_task = NULL;
-	int panic_cpu = -1;
-	if (panicked) {
-		struct lkdb_error *e = kernel_panic_cpu(k, &panic_cpu);
-		if (!e && panic_cpu >= 0)
-			e = task_lookup_read(s, "sys", &task_list);
-		if (e) {
-			lkdb_warn("sys", "no panic task: %s",
-				e->message);
-			lkdb_error_destroy(e);
-		} else if (task_list) {
-			panic_task = task_lookup_on_cpu(task_list, panic_cpu);
-		}
-	}
-
-	int64_t date = 0;
-	bool have_date = crash_time(s, &date);
-	if (!have_date && info->have_time) {
-		date = info->time_sec;
-		have_date = true;
-	}
-
-	char dumpfile[4096] = "", cpus[64] = "", date_s[128] = "",
-	     uptime[64] = "", load[64] = "", tasks[32] = "", memory[32] = "";
-	if (s->dump)
-		snprintf(dumpfile, sizeof(dumpfile), "%s  [%s]",
-			 dump_path(s->dump), dump_format_name(s->dump));
-	if (info->nr_cpu_ids) {
-		if (info->nr_online < info->nr_cpu_ids)
-			snprintf(cpus, sizeof(cpus), "%u [OFFLINE: %u]",
-				 info->nr_cpu_ids,
-				 info->nr_cpu_ids - info->nr_online);
-		else
-			snprintf(cpus, sizeof(cpus), "%u", info->nr_cpu_ids);
-	}
-	if (have_date)
-		format_date(date, date_s, sizeof(date_s));
-	if (info->have_uptime)
-		sysinfo_format_uptime(info->uptime_ns, uptime, sizeof(uptime));
-	if (info->have_load)
-		sysinfo_format_load(info->avenrun, load, sizeof(load));
-	if (info->have_tasks)
-		snprintf(tasks, sizeof(tasks), "%" PRIu64, info->tasks);
-	if (info->have_memory)
-		sysinfo_format_memory(info->memory_bytes, memory,
-				      sizeof(memory));
-
-	FILE *out = stdout;
-	if (ctx->json) {
-		bool first = true;
-		fputs("{", out);
-		json_field(out, &first, "kernel", vmlinux_path(s->kernel.vmlinux));
-		json_field(out, &first, "dumpfile",
-			   s->dump ? dump_path(s->dump) : NULL);
-		json_field(out, &first, "dump_format",
-			   s->dump ? dump_format_name(s->dump) : NULL);
-		json_field(out, &first, "remote",
-			   s->dump ? NULL : s->options->remote);
-		json_number(out, &first, "cpus", info->nr_cpu_ids != 0,
-			    info->nr_cpu_ids);
-		json_number(out, &first, "cpus_online", info->nr_cpu_ids != 0,
-			    info->nr_online);
-		json_field(out, &first, "date", have_date ? date_s : NULL);
-		fprintf(out, ", \"date_sec\": ");
-		if (have_date)
-			fprintf(out, "%" PRId64, date);
-		else
-			fputs("null", out);
-		json_field(out, &first, "uptime",
-			   info->have_uptime ? uptime : NULL);
-		json_number(out, &first, "uptime_ns", info->have_uptime,
-			    info->uptime_ns);
-		json_field(out, &first, "load_average",
-			   info->have_load ? load : NULL);
-		json_number(out, &first, "tasks", info->have_tasks,
-			    info->tasks);
-		json_field(out, &first, "nodename", info->nodename);
-		json_field(out, &first, "release", info->release);
-		json_field(out, &first, "version", info->version);
-		json_field(out, &first, "machine", info->machine);
-		json_field(out, &first, "memory",
-			   info->have_memory ? memory : NULL);
-		json_number(out, &first, "memory_bytes", info->have_memory,
-			    info->memory_bytes);
-		json_number(out, &first, "tainted_mask", info->have_taint,
-			    info->tainted_mask);
-		json_field(out, &first, "taint_flags",
-			   info->have_taint ? info->taint_flags : NULL);
-		json_field(out, &first, "panic", have_panic ? panic : NULL);
-		fputs(", \"panic_task\": ", out);
-		if (panic_task) {
-			char comm[17];
-			task_lookup_safe_comm(panic_task->comm, comm);
-			fprintf(out, "{\"pid\": %" PRId32 ", \"command\": ",
-				panic_task->pid);
-			json_write_string(out, comm);
-			fprintf(out, ", \"task\": \"%016" PRIx64 "\", \"cpu\": %d}",
-				panic_task->task, panic_cpu);
-		} else {
-			fputs("null", out);
-		}
-		fputs("}\n", out);
-	} else {
-		/* crash marks a tainted kernel on its KERNEL line */
-		fprintf(out, "%12s: %s%s\n", "KERNEL", vmlinux_path(s->kernel.vmlinux),
-			info->have_taint && info->tainted_mask ?
-				"  [TAINTED]" : "");
-		if (s->dump)
-			fprintf(out, "%12s: %s\n", "DUMPFILE", dumpfile);
-		else
-			fprintf(out, "%12s: %s\n", "REMOTE",
-				s->options->remote ? s->options->remote : "");
-		fprintf(out, "%12s: %s\n", "CPUS", cpus);
-		fprintf(out, "%12s: %s\n", "DATE", date_s);
-		fprintf(out, "%12s: %s\n", "UPTIME", uptime);
-		fprintf(out, "%12s: %s\n", "LOAD AVERAGE", load);
-		fprintf(out, "%12s: %s\n", "TASKS", tasks);
-		fprintf(out, "%12s: %s\n", "NODENAME", info->nodename);
-		fprintf(out, "%12s: %s\n", "RELEASE", info->release);
-		fprintf(out, "%12s: %s\n", "VERSION", info->version);
-		fprintf(out, "%12s: %s\n", "MACHINE", info->machine);
-		fprintf(out, "%12s: %s\n", "MEMORY", memory);
-		/* crash shows PANIC for every dump, "" when none was found. */
-		if (panicked)
-			fprintf(out, "%12s: \"%s\"\n", "PANIC", panic);
-		if (panic_task) {
-			char comm[17];
-			task_lookup_safe_comm(panic_task->comm, comm);
-			fprintf(out, "%12s: %" PRId32 "\n", "PID", panic_task->pid);
-			fprintf(out, "%12s: \"%s\"\n", "COMMAND", comm);
-			fprintf(out, "%12s: %016" PRIx64 "\n", "TASK",
-				panic_task->task);
-			fprintf(out, "%12s: %d\n", "CPU", panic_cpu);
-		}
-	}
-	fflush(out);
+	struct sys_summary sum = { .panic_cpu = -1 };
+	find_panic(s, k, &sum);
+	find_panic_task(s, k, &sum);
+	format_summary(s, info, &sum);
+	if (ctx->json)
+		print_json(stdout, s, info, &sum);
+	else
+		print_text(stdout, s, info, &sum);
+	fflush(stdout);
 	sysinfo_destroy(info);
-	task_list_destroy(task_list);
+	task_list_destroy(sum.task_list);
 	return NULL;
 }
 

@@ -169,19 +169,20 @@ struct layout {
 	bool new_state_bits;
 };
 
-static struct lkdb_error *get_layout(struct ktypes *types,
-				     const struct tasks_symbols *syms,
-				     struct layout *l)
+/*
+ * task_struct: its size and the members every task's line reads (list
+ * links, ids, state, mm, parent, signal, comm).
+ */
+static struct lkdb_error *layout_task_struct(struct ktypes *types,
+					     struct layout *l)
 {
-	struct lkdb_error *err;
+	const char *T = "task_struct";
+	struct ktypes_field f;
 	bool found;
-	memset(l, 0, sizeof(*l));
-	err = struct_size(types, "task_struct", &l->task_size);
+	struct lkdb_error *err = struct_size(types, T, &l->task_size);
 	if (err)
 		return err;
-	const char *T = "task_struct";
 	uint64_t sz = l->task_size;
-	struct ktypes_field f;
 	err = ktypes_field(types, T, "tasks.next", sz, &f);
 	l->tasks = f.offset;
 	if (!err)
@@ -208,73 +209,110 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 	err = ktypes_field_optional(types, T, "__state", sz, &l->state, &found);
 	if (!err && !found)
 		err = ktypes_field(types, T, "state", sz, &l->state);
-	if (err)
-		return err;
+	return err;
+}
 
-	/*
-	 * Threads: signal->thread_head and task->thread_node since commit
-	 * 0c740d0afc3b (3.14); the headless task->thread_group before.
-	 */
-	uint64_t sig_size;
-	err = ktypes_field_optional(types, T, "thread_node.next", sz, &f, &found);
+/*
+ * Threads: signal->thread_head and task->thread_node since commit
+ * 0c740d0afc3b (3.14); the headless task->thread_group before.
+ */
+static struct lkdb_error *layout_threads(struct ktypes *types,
+					 struct layout *l)
+{
+	const char *T = "task_struct";
+	uint64_t sz = l->task_size, sig_size;
+	struct ktypes_field f;
+	bool found;
+	struct lkdb_error *err = ktypes_field_optional(types, T,
+						       "thread_node.next", sz,
+						       &f, &found);
 	if (err)
 		return err;
-	if (found) {
-		l->thread_head = true;
-		l->thread_node = f.offset;
-		err = struct_size(types, "signal_struct", &sig_size);
-		if (!err)
-			err = ktypes_field(types, "signal_struct", "thread_head.next",
-				     sig_size, &f);
-		if (err)
-			return err;
-		l->signal_thread_head = f.offset;
-	} else {
+	if (!found) {
 		err = ktypes_field(types, T, "thread_group.next", sz, &f);
 		if (err)
 			return err;
 		l->thread_node = f.offset;
+		return NULL;
 	}
+	l->thread_head = true;
+	l->thread_node = f.offset;
+	err = struct_size(types, "signal_struct", &sig_size);
+	if (!err)
+		err = ktypes_field(types, "signal_struct", "thread_head.next",
+				   sig_size, &f);
+	if (err)
+		return err;
+	l->signal_thread_head = f.offset;
+	return NULL;
+}
 
-	/*
-	 * CPU: task->thread_info.cpu (CONFIG_THREAD_INFO_IN_TASK since
-	 * commit bcf9033e5449 "sched: move CPU field back into thread_info if
-	 * THREAD_INFO_IN_TASK=y", 5.16), task->cpu (commit c65eacbe290b,
-	 * 4.9 - 5.15), else the thread_info at the bottom of task->stack.
-	 */
-	err = ktypes_field_optional(types, T, "thread_info.cpu", sz, &l->cpu, &found);
+/*
+ * CPU: task->thread_info.cpu (CONFIG_THREAD_INFO_IN_TASK since
+ * commit bcf9033e5449 "sched: move CPU field back into thread_info if
+ * THREAD_INFO_IN_TASK=y", 5.16), task->cpu (commit c65eacbe290b,
+ * 4.9 - 5.15), else the thread_info at the bottom of task->stack.
+ */
+static struct lkdb_error *layout_cpu(struct ktypes *types, struct layout *l)
+{
+	const char *T = "task_struct";
+	uint64_t sz = l->task_size, ti_size;
+	bool found;
+	struct lkdb_error *err = ktypes_field_optional(types, T,
+						       "thread_info.cpu", sz,
+						       &l->cpu, &found);
 	if (!err && !found)
 		err = ktypes_field_optional(types, T, "cpu", sz, &l->cpu, &found);
 	if (err)
 		return err;
 	if (found) {
 		l->cpu_source = CPU_IN_TASK;
-	} else {
-		uint64_t ti_size;
-		err = ktypes_field(types, T, "stack", sz, &l->stack);
-		if (!err)
-			err = struct_size(types, "thread_info", &ti_size);
-		if (!err)
-			err = ktypes_field_optional(types, "thread_info", "cpu", ti_size,
-				       &l->cpu, &found);
-		if (err)
-			return err;
-		if (found)
-			l->cpu_source = CPU_IN_STACK;
+		return NULL;
 	}
+	err = ktypes_field(types, T, "stack", sz, &l->stack);
+	if (!err)
+		err = struct_size(types, "thread_info", &ti_size);
+	if (!err)
+		err = ktypes_field_optional(types, "thread_info", "cpu", ti_size,
+					    &l->cpu, &found);
+	if (err)
+		return err;
+	if (found)
+		l->cpu_source = CPU_IN_STACK;
+	return NULL;
+}
 
-	/*
-	 * RSS: struct mm_rss_stat { atomic_long_t count[NR_MM_COUNTERS]; }
-	 * until commit f1a7941243c1 "mm: convert mm's rss stats into
-	 * percpu_counter" (6.2), which this code does not sum up (RSS is
-	 * then unknown).  With SPLIT_RSS_COUNTING each thread keeps a
-	 * task->rss_stat.count[] not yet added to the mm's.
-	 */
+/*
+ * With SPLIT_RSS_COUNTING each thread keeps a task->rss_stat.count[] (as
+ * many counters as the mm's) not yet added to the mm's; without it, none.
+ */
+static void layout_thread_rss(struct ktypes *types, struct layout *l)
+{
+	uint64_t off, size;
+	if (has(types, "task_struct", "rss_stat.count", &off, &size) &&
+	    size % l->nr_counters == 0 && off + size <= l->task_size &&
+	    (size / l->nr_counters == 4 || size / l->nr_counters == 8)) {
+		l->task_rss = true;
+		l->task_rss_off = off;
+		l->task_rss_elem = size / l->nr_counters;
+	}
+}
+
+/*
+ * mm_struct: total_vm, and the RSS counters in struct mm_rss_stat
+ * { atomic_long_t count[NR_MM_COUNTERS]; } until commit f1a7941243c1
+ * "mm: convert mm's rss stats into percpu_counter" (6.2), which this code
+ * does not sum up (RSS is then unknown).  A kernel without mm_struct or
+ * its total_vm leaves mm_size 0: no memory columns, no error.
+ */
+static struct lkdb_error *layout_mm_struct(struct ktypes *types,
+					   struct layout *l)
+{
 	uint64_t rss_size = 0, elem = 0;
-	err = struct_size(types, "mm_struct", &l->mm_size);
+	struct lkdb_error *err = struct_size(types, "mm_struct", &l->mm_size);
 	if (!err)
 		err = ktypes_field(types, "mm_struct", "total_vm", l->mm_size,
-			     &l->total_vm);
+				   &l->total_vm);
 	if (!err && ktypes_has_member(types, "mm_rss_stat", "count") &&
 	    has(types, "mm_struct", "rss_stat.count", &l->mm_rss, &rss_size) &&
 	    has_size(types, "atomic_long_t", &elem) && elem &&
@@ -284,15 +322,7 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		l->rss = true;
 		l->mm_rss_elem = elem;
 		l->nr_counters = rss_size / elem;
-		uint64_t off, size;
-		if (has(types, T, "rss_stat.count", &off, &size) &&
-		    size % l->nr_counters == 0 && off + size <= sz &&
-		    (size / l->nr_counters == 4 ||
-		     size / l->nr_counters == 8)) {
-			l->task_rss = true;
-			l->task_rss_off = off;
-			l->task_rss_elem = size / l->nr_counters;
-		}
+		layout_thread_rss(types, l);
 	}
 	if (err) {
 		if (err->code != LKDB_ERROR_NOT_FOUND)
@@ -300,26 +330,30 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		lkdb_error_destroy(err);
 		l->mm_size = 0;
 	}
+	return NULL;
+}
 
-	if (syms->runqueues) {
-		uint64_t rq_size;
-		err = struct_size(types, "rq", &rq_size);
-		if (!err)
-			err = ktypes_field(types, "rq", "curr", rq_size, &l->rq_curr);
-		if (!err)
-			err = ktypes_field(types, "rq", "idle", rq_size, &l->rq_idle);
-		if (err)
-			return err;
-		l->has_rq = true;
-	}
-	/*
-	 * fs/proc/array.c's task_state_array grew "P (parked)" and
-	 * "I (idle)" (9 entries) when the state bits were renumbered
-	 * (commits 8ef9925b02c2 and 06eb61844d84, 4.14).
-	 */
-	l->new_state_bits = syms->task_state_array_size == 0 ||
-			    syms->task_state_array_size >= 9 * 8;
+/* struct rq: the per-CPU runqueue's curr and idle tasks. */
+static struct lkdb_error *layout_rq(struct ktypes *types, struct layout *l)
+{
+	uint64_t rq_size;
+	struct lkdb_error *err = struct_size(types, "rq", &rq_size);
+	if (!err)
+		err = ktypes_field(types, "rq", "curr", rq_size, &l->rq_curr);
+	if (!err)
+		err = ktypes_field(types, "rq", "idle", rq_size, &l->rq_idle);
+	if (err)
+		return err;
+	l->has_rq = true;
+	return NULL;
+}
 
+/*
+ * The spans of task_struct to read: the members used, sorted by offset,
+ * those closer than TASK_SPAN_GAP merged; task_read, the end of the last.
+ */
+static struct lkdb_error *plan_task_spans(struct layout *l)
+{
 	struct ktypes_field used[] = {
 		{ l->tasks, 8 }, l->pid, l->tgid, l->state, l->exit_state,
 		l->mm, l->real_parent, l->signal, { l->comm, l->comm_size },
@@ -363,17 +397,53 @@ static struct lkdb_error *get_layout(struct ktypes *types,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "task_struct: members beyond its size %" PRIu64,
 					 l->task_size);
-	if (l->mm_size) {
-		l->mm_read_start = l->total_vm.offset;
-		l->mm_read_end = l->total_vm.offset + l->total_vm.size;
-		if (l->rss) {
-			uint64_t end = l->mm_rss + l->nr_counters * l->mm_rss_elem;
-			if (l->mm_rss < l->mm_read_start)
-				l->mm_read_start = l->mm_rss;
-			if (end > l->mm_read_end)
-				l->mm_read_end = end;
-		}
+	return NULL;
+}
+
+/* The span of an mm_struct to read: total_vm and the RSS counters. */
+static void plan_mm_span(struct layout *l)
+{
+	if (!l->mm_size)
+		return;
+	l->mm_read_start = l->total_vm.offset;
+	l->mm_read_end = l->total_vm.offset + l->total_vm.size;
+	if (l->rss) {
+		uint64_t end = l->mm_rss + l->nr_counters * l->mm_rss_elem;
+		if (l->mm_rss < l->mm_read_start)
+			l->mm_read_start = l->mm_rss;
+		if (end > l->mm_read_end)
+			l->mm_read_end = end;
 	}
+}
+
+/* The layouts of the kernel's structures that the walk reads. */
+static struct lkdb_error *get_layout(struct ktypes *types,
+				     const struct tasks_symbols *syms,
+				     struct layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	struct lkdb_error *err = layout_task_struct(types, l);
+	if (!err)
+		err = layout_threads(types, l);
+	if (!err)
+		err = layout_cpu(types, l);
+	if (!err)
+		err = layout_mm_struct(types, l);
+	if (!err && syms->runqueues)
+		err = layout_rq(types, l);
+	if (err)
+		return err;
+	/*
+	 * fs/proc/array.c's task_state_array grew "P (parked)" and
+	 * "I (idle)" (9 entries) when the state bits were renumbered
+	 * (commits 8ef9925b02c2 and 06eb61844d84, 4.14).
+	 */
+	l->new_state_bits = syms->task_state_array_size == 0 ||
+			    syms->task_state_array_size >= 9 * 8;
+	err = plan_task_spans(l);
+	if (err)
+		return err;
+	plan_mm_span(l);
 	return NULL;
 }
 
@@ -944,6 +1014,155 @@ out:
 	return err;
 }
 
+/*
+ * The leaders on init_task's list (init, pid 0, swapper/0, heads it) and
+ * the threads of each.
+ */
+static struct lkdb_error *walk_task_list(struct walk *w, uint64_t init,
+					 int64_t **thread_rss,
+					 size_t *nthread_rss)
+{
+	const struct layout *l = w->l;
+	struct task_list *list = w->list;
+	bool ok;
+	struct lkdb_error *err = read_task(w, init, true, "the task list", &ok);
+	if (!err && !ok)
+		return lkdb_error_create(LKDB_ERROR_FAULT, "%s",
+					 list->nr_warnings ?
+						 list->warnings[list->nr_warnings - 1] :
+						 "cannot read init_task");
+	if (!err)
+		err = note_rss(w, thread_rss, nthread_rss);
+	uint64_t head = init + l->tasks;
+	uint64_t next = ptr_at(w->buf, l->tasks);
+	if (!err)
+		err = walk_threads(w, init, thread_rss, nthread_rss);
+	/* walk_threads reused the buffer: next was taken before. */
+	while (!err && next != head) {
+		uint64_t t = next - l->tasks;
+		err = read_task(w, t, true, "the task list", &ok);
+		if (err || !ok)
+			break;
+		next = ptr_at(w->buf, l->tasks);
+		err = note_rss(w, thread_rss, nthread_rss);
+		if (!err)
+			err = walk_threads(w, t, thread_rss, nthread_rss);
+	}
+	return err;
+}
+
+/* The CPUs' idle tasks (on no list but CPU 0's) and current ones not seen. */
+static struct lkdb_error *add_cpu_tasks(struct walk *w, const uint64_t *curr,
+					const uint64_t *idle,
+					int64_t **thread_rss,
+					size_t *nthread_rss)
+{
+	struct lkdb_error *err;
+	bool ok;
+	for (unsigned int cpu = 0; cpu < w->list->nr_cpus; cpu++) {
+		uint64_t extra[2] = { idle[cpu], curr[cpu] };
+		for (int k = 0; k < 2; k++) {
+			if (!extra[k] || seen(w, extra[k]))
+				continue;
+			err = read_task(w, extra[k], true,
+					k ? "a runqueue's curr" : "a runqueue's idle",
+					&ok);
+			if (!err && ok)
+				err = note_rss(w, thread_rss, nthread_rss);
+			if (err)
+				return err;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * t's PPID: the tgid of its parent, found by address among the tasks
+ * (idx, n) or read from memory.
+ */
+static struct lkdb_error *find_ppid(struct walk *w,
+				    const struct addr_index *idx, size_t n,
+				    struct task_info *t)
+{
+	const struct layout *l = w->l;
+	/* The idle tasks: crash shows PPID 0 (swapper/N was forked by init). */
+	if (t->pid == 0) {
+		t->ppid = 0;
+		return NULL;
+	}
+	const struct addr_index *a = find(idx, n, t->real_parent);
+	if (a) {
+		t->ppid = w->list->tasks[a->i].tgid;
+		return NULL;
+	}
+	if (!t->real_parent)
+		return NULL;
+	/* A parent on no list (exiting): its tgid alone. */
+	unsigned char tgid[8];
+	struct lkdb_error *err = read_mem(w, t->real_parent + l->tgid.offset,
+					  tgid, l->tgid.size);
+	if (err) {
+		if (err->code != LKDB_ERROR_FAULT)
+			return err;
+		lkdb_error_destroy(err);
+		return warn(w->list, "cannot read the parent 0x%" PRIx64 " of task 0x%" PRIx64,
+			    t->real_parent, t->task);
+	}
+	struct ktypes_field f = { 0, l->tgid.size };
+	t->ppid = (int32_t)ktypes_field_get_signed(tgid, f);
+	return NULL;
+}
+
+/* PPIDs and running tasks (each CPU's curr), by address. */
+static struct lkdb_error *link_tasks(struct walk *w, const uint64_t *curr)
+{
+	struct task_list *list = w->list;
+	size_t n = list->nr_tasks;
+	struct addr_index *idx = calloc(n ? n : 1, sizeof(*idx));
+	if (!idx)
+		return &lkdb_error_oom;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (struct addr_index){ list->tasks[i].task, i };
+	qsort(idx, n, sizeof(*idx), compare_index);
+	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
+		const struct addr_index *a = find(idx, n, curr[cpu]);
+		if (a)
+			list->tasks[a->i].running = true;
+	}
+	struct lkdb_error *err = NULL;
+	for (size_t i = 0; i < n && !err; i++)
+		err = find_ppid(w, idx, n, &list->tasks[i]);
+	free(idx);
+	return err;
+}
+
+/* The RAM's size in pages, for %MEM: 0 (with a warning) when unreadable. */
+static struct lkdb_error *read_totalram(struct walk *w,
+					const struct tasks_symbols *syms,
+					uint64_t kaslr_offset)
+{
+	struct task_list *list = w->list;
+	uint64_t ram = syms->totalram_pages_atomic ? syms->totalram_pages_atomic :
+						    syms->totalram_pages;
+	if (!ram)
+		return NULL;
+	/*
+	 * _totalram_pages: an atomic_long_t since commit ca79b0c211af
+	 * "mm: convert totalram_pages and totalhigh_pages variables to
+	 * atomic" (5.0); a plain unsigned long before.  Both 8 bytes.
+	 */
+	struct lkdb_error *err = read_mem(w, ram + kaslr_offset,
+					  &list->totalram_pages, 8);
+	if (err) {
+		if (err->code != LKDB_ERROR_FAULT)
+			return err;
+		lkdb_error_destroy(err);
+		list->totalram_pages = 0;
+		return warn(list, "cannot read totalram_pages: %%MEM unknown");
+	}
+	return NULL;
+}
+
 struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
 			      const struct tasks_symbols *syms,
 			      uint64_t kaslr_offset, struct ktypes *types,
@@ -961,151 +1180,36 @@ struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
 	int64_t *thread_rss = NULL;
 	size_t nthread_rss = 0;
 	uint64_t *curr = NULL, *idle = NULL;
-	struct addr_index *idx = NULL;
 	if (!list || !(w.buf = malloc(l.task_size))) {
 		err = &lkdb_error_oom;
-		goto fail;
+		goto out;
 	}
 	list->rss_supported = l.rss;
 
-	/* init_task (pid 0, swapper/0) heads the list of leaders. */
-	uint64_t init = syms->init_task + kaslr_offset;
-	bool ok;
-	err = read_task(&w, init, true, "the task list", &ok);
-	if (!err && !ok) {
-		err = lkdb_error_create(LKDB_ERROR_FAULT, "%s",
-					list->nr_warnings ?
-						list->warnings[list->nr_warnings - 1] :
-						"cannot read init_task");
-		goto fail;
-	}
+	err = walk_task_list(&w, syms->init_task + kaslr_offset, &thread_rss,
+			     &nthread_rss);
 	if (!err)
-		err = note_rss(&w, &thread_rss, &nthread_rss);
-	uint64_t head = init + l.tasks;
-	uint64_t next = ptr_at(w.buf, l.tasks);
+		err = read_cpus(&w, syms, kaslr_offset, &curr, &idle);
 	if (!err)
-		err = walk_threads(&w, init, &thread_rss, &nthread_rss);
-	/* walk_threads reused the buffer: next was taken before. */
-	while (!err && next != head) {
-		uint64_t t = next - l.tasks;
-		err = read_task(&w, t, true, "the task list", &ok);
-		if (err || !ok)
-			break;
-		next = ptr_at(w.buf, l.tasks);
-		err = note_rss(&w, &thread_rss, &nthread_rss);
-		if (!err)
-			err = walk_threads(&w, t, &thread_rss, &nthread_rss);
-	}
-	if (err)
-		goto fail;
-
-	/* CPUs: their idle tasks (on no list but CPU 0's) and current ones. */
-	err = read_cpus(&w, syms, kaslr_offset, &curr, &idle);
-	if (err)
-		goto fail;
-	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
-		uint64_t extra[2] = { idle[cpu], curr[cpu] };
-		for (int k = 0; k < 2; k++) {
-			if (!extra[k] || seen(&w, extra[k]))
-				continue;
-			err = read_task(&w, extra[k], true,
-					k ? "a runqueue's curr" : "a runqueue's idle",
-					&ok);
-			if (!err && ok)
-				err = note_rss(&w, &thread_rss, &nthread_rss);
-			if (err)
-				goto fail;
-		}
-	}
-
-	/* PPIDs and running tasks, by address. */
-	size_t n = list->nr_tasks;
-	idx = calloc(n ? n : 1, sizeof(*idx));
-	if (!idx) {
-		err = &lkdb_error_oom;
-		goto fail;
-	}
-	for (size_t i = 0; i < n; i++)
-		idx[i] = (struct addr_index){ list->tasks[i].task, i };
-	qsort(idx, n, sizeof(*idx), compare_index);
-	for (unsigned int cpu = 0; cpu < list->nr_cpus; cpu++) {
-		const struct addr_index *a = find(idx, n, curr[cpu]);
-		if (a)
-			list->tasks[a->i].running = true;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct task_info *t = &list->tasks[i];
-		/* The idle tasks: crash shows PPID 0 (swapper/N was forked by init). */
-		if (t->pid == 0) {
-			t->ppid = 0;
-			continue;
-		}
-		const struct addr_index *a = find(idx, n, t->real_parent);
-		if (a) {
-			t->ppid = list->tasks[a->i].tgid;
-			continue;
-		}
-		if (!t->real_parent)
-			continue;
-		/* A parent on no list (exiting): its tgid alone. */
-		unsigned char tgid[8];
-		err = read_mem(&w, t->real_parent + l.tgid.offset, tgid,
-			       l.tgid.size);
-		if (err) {
-			if (err->code != LKDB_ERROR_FAULT)
-				goto fail;
-			lkdb_error_destroy(err);
-			err = warn(list, "cannot read the parent 0x%" PRIx64 " of task 0x%" PRIx64,
-				   t->real_parent, t->task);
-			if (err)
-				goto fail;
-			continue;
-		}
-		struct ktypes_field f = { 0, l.tgid.size };
-		t->ppid = (int32_t)ktypes_field_get_signed(tgid, f);
-	}
-
-	if (l.mm_size) {
+		err = add_cpu_tasks(&w, curr, idle, &thread_rss, &nthread_rss);
+	if (!err)
+		err = link_tasks(&w, curr);
+	if (!err && l.mm_size)
 		err = read_rss(&w, thread_rss, nthread_rss);
-		if (err)
-			goto fail;
-	}
-	uint64_t ram = syms->totalram_pages_atomic ? syms->totalram_pages_atomic :
-						    syms->totalram_pages;
-	if (ram) {
-		/*
-		 * _totalram_pages: an atomic_long_t since commit ca79b0c211af
-		 * "mm: convert totalram_pages and totalhigh_pages variables to
-		 * atomic" (5.0); a plain unsigned long before.  Both 8 bytes.
-		 */
-		err = read_mem(&w, ram + kaslr_offset, &list->totalram_pages, 8);
-		if (err) {
-			if (err->code != LKDB_ERROR_FAULT)
-				goto fail;
-			lkdb_error_destroy(err);
-			list->totalram_pages = 0;
-			err = warn(list, "cannot read totalram_pages: %%MEM unknown");
-			if (err)
-				goto fail;
-		}
+	if (!err)
+		err = read_totalram(&w, syms, kaslr_offset);
+out:
+	free(thread_rss);
+	free(curr);
+	free(idle);
+	free(w.buf);
+	free(w.seen);
+	if (err) {
+		task_list_destroy(list);
+		return err;
 	}
 	*ret = list;
-	free(thread_rss);
-	free(curr);
-	free(idle);
-	free(idx);
-	free(w.buf);
-	free(w.seen);
 	return NULL;
-fail:
-	free(thread_rss);
-	free(curr);
-	free(idle);
-	free(idx);
-	free(w.buf);
-	free(w.seen);
-	task_list_destroy(list);
-	return err;
 }
 
 struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret)

@@ -658,9 +658,16 @@ static bool scan_for_return(const struct unwinder *u, struct stack_reader *r,
 }
 
 struct walk {
+	const struct unwinder *u;
+	struct stack_reader *reader;
 	struct unwind_trace *trace;
 	size_t cap;
 	bool oom;
+	/* Where the walk stands: the registers of the frame being unwound. */
+	struct x86_64_regs regs;
+	bool regs_valid;	/* every register in regs is known */
+	uint64_t ip, sp, bp;
+	bool signal;		/* ip is where the CPU was: look it up as is */
 };
 
 static struct unwind_frame *add_frame(struct walk *w)
@@ -725,6 +732,234 @@ static bool user_mode(const struct x86_64_regs *regs)
 	return (regs->cs & 3) == 3;
 }
 
+/*
+ * The frame the walk starts at; NULL when there is nothing to unwind (out
+ * of memory, or stopped in user mode: the user's registers are all).
+ */
+static struct unwind_frame *first_frame(struct walk *w,
+					const struct x86_64_regs *start,
+					bool exact)
+{
+	struct unwind_frame *f = add_frame(w);
+	if (!f)
+		return NULL;
+	f->ip = w->ip;
+	f->sp = w->sp;
+	f->exact = exact;
+	if (exact && user_mode(start)) {
+		f->has_regs = true;
+		f->user = true;
+		f->regs = *start;
+		return NULL;
+	}
+	return f;
+}
+
+/*
+ * Move the walk on to the caller (ip, sp) and add its frame, whose return
+ * address lay at slot; NULL when out of memory.
+ */
+static struct unwind_frame *caller_frame(struct walk *w, uint64_t ip,
+					 uint64_t sp, uint64_t slot,
+					 bool signal)
+{
+	w->ip = ip;
+	w->sp = sp;
+	w->signal = signal;
+	struct unwind_frame *f = add_frame(w);
+	if (!f)
+		return NULL;
+	f->ip = ip;
+	f->sp = slot;
+	f->exact = signal;
+	return f;
+}
+
+/*
+ * Code objtool skips (STACK_FRAME_NON_STANDARD, e.g. __crash_kexec, where
+ * kdump saves the panicking CPU's registers): on the first frame, find
+ * the caller by scanning; elsewhere the walk stops.
+ */
+static struct unwind_frame *scan_caller(struct walk *w,
+					struct unwind_frame *f)
+{
+	uint64_t ret_ip, slot;
+	if (w->trace->nr_frames == 1 &&
+	    scan_for_return(w->u, w->reader, w->sp, &ret_ip, &slot)) {
+		f->scanned = true;
+		w->regs_valid = false;
+		return caller_frame(w, ret_ip, slot + 8, slot, false);
+	}
+	stop(w, "ORC marks the stack undefined at 0x%" PRIx64, w->ip);
+	return NULL;
+}
+
+/* The CFA (the caller's stack pointer) as e computes it; false: stopped. */
+static bool find_cfa(struct walk *w, const struct orc_entry *e,
+		     uint64_t *cfa_ret)
+{
+	uint64_t cfa;
+	bool ok = true;
+	switch (e->sp_reg) {
+	case ORC_REG_SP:
+		cfa = w->sp + (uint64_t)(int64_t)e->sp_offset;
+		break;
+	case ORC_REG_BP:
+		cfa = w->bp + (uint64_t)(int64_t)e->sp_offset;
+		break;
+	case ORC_REG_SP_INDIRECT:
+		ok = read_word(w->reader, w->sp, &cfa);
+		cfa += (uint64_t)(int64_t)e->sp_offset;
+		break;
+	case ORC_REG_BP_INDIRECT:
+		ok = read_word(w->reader,
+			       w->bp + (uint64_t)(int64_t)e->sp_offset, &cfa);
+		break;
+	default:
+		if (!orc_reg(&w->regs, w->regs_valid, e->sp_reg, &cfa)) {
+			stop(w, "the stack pointer at 0x%" PRIx64
+			     " is in a register not saved (ORC reg %u)",
+			     w->ip, e->sp_reg);
+			return false;
+		}
+		break;
+	}
+	if (!ok) {
+		stop(w, "cannot read the stack at 0x%" PRIx64
+		     " (unwinding 0x%" PRIx64 ")", w->sp, w->ip);
+		return false;
+	}
+	*cfa_ret = cfa;
+	return true;
+}
+
+/* Where the caller resumes, and where its return address lay. */
+struct caller {
+	uint64_t ip, sp, slot;
+	bool signal;
+};
+
+/*
+ * The caller of f, from what lies at the CFA: a return address (a call),
+ * a struct pt_regs (an entry) or only the iret frame (other registers as
+ * they were); f keeps the registers.  false: stopped.
+ */
+static bool read_caller(struct walk *w, const struct orc_entry *e,
+			uint64_t cfa, struct unwind_frame *f,
+			struct caller *c)
+{
+	if (e->kind == ORC_KIND_CALL) {
+		c->slot = cfa - 8;
+		if (!read_word(w->reader, c->slot, &c->ip)) {
+			stop(w, "cannot read the return address at 0x%" PRIx64,
+			     c->slot);
+			return false;
+		}
+		c->sp = cfa;
+		c->signal = false;
+		w->regs_valid = false;
+		return true;
+	}
+	if (e->kind == ORC_KIND_REGS) {
+		if (!read_pt_regs(w->reader, cfa, &w->regs)) {
+			stop(w, "cannot read the registers saved at 0x%" PRIx64,
+			     cfa);
+			return false;
+		}
+		w->regs_valid = true;
+		f->regs_addr = cfa;
+	} else {
+		if (!read_iret_regs(w->reader, cfa, &w->regs)) {
+			stop(w, "cannot read the iret frame at 0x%" PRIx64,
+			     cfa);
+			return false;
+		}
+		f->partial = true;
+		f->regs_addr = cfa - PT_REGS_IP_OFFSET;
+	}
+	f->has_regs = true;
+	f->regs = w->regs;
+	c->ip = w->regs.rip;
+	c->sp = w->regs.rsp;
+	c->slot = w->regs.rsp;
+	c->signal = true;
+	return true;
+}
+
+/* The caller's frame pointer, where e says it was saved; false: stopped. */
+static bool caller_bp(struct walk *w, const struct orc_entry *e, uint64_t cfa)
+{
+	bool ok = true;
+	switch (e->bp_reg) {
+	case ORC_REG_UNDEFINED:
+		if (w->regs_valid && e->kind != ORC_KIND_CALL)
+			w->bp = w->regs.rbp;
+		break;
+	case ORC_REG_PREV_SP:
+		ok = read_word(w->reader, cfa + (uint64_t)(int64_t)e->bp_offset,
+			       &w->bp);
+		break;
+	case ORC_REG_BP:
+		ok = read_word(w->reader, w->bp + (uint64_t)(int64_t)e->bp_offset,
+			       &w->bp);
+		break;
+	default:
+		break;
+	}
+	if (!ok)
+		stop(w, "cannot read the saved frame pointer (unwinding 0x%" PRIx64 ")",
+		     w->ip);
+	return ok;
+}
+
+/*
+ * One step: from f, the frame at the walk's ip, to its caller's frame,
+ * added; NULL when the walk ends (the end of the stack, user mode,
+ * trouble said in stop_reason, or out of memory).
+ */
+static struct unwind_frame *unwind_frame(struct walk *w,
+					 struct unwind_frame *f)
+{
+	if (w->trace->nr_frames >= UNWIND_MAX_FRAMES) {
+		stop(w, "more than %d frames", UNWIND_MAX_FRAMES);
+		return NULL;
+	}
+	struct orc_entry e;
+	const struct orc_table *table;
+	uint64_t look = w->signal ? w->ip : w->ip - 1;
+	if (!find_entry(w->u, look, &e, &table)) {
+		stop(w, "no ORC unwind data for 0x%" PRIx64
+		     " (not kernel text, or a module lkdb does not know)",
+		     w->ip);
+		return NULL;
+	}
+	f->module = table->name;
+	if (e.kind == ORC_KIND_END)
+		return NULL;
+	if (e.kind == ORC_KIND_UNDEFINED)
+		return scan_caller(w, f);
+	uint64_t cfa;
+	struct caller c;
+	if (!find_cfa(w, &e, &cfa) || !read_caller(w, &e, cfa, f, &c))
+		return NULL;
+	if (f->has_regs && user_mode(&f->regs)) {
+		f->user = true;
+		return NULL;
+	}
+	if (!caller_bp(w, &e, cfa))
+		return NULL;
+	/*
+	 * A call frame's caller is higher on the same stack; bad
+	 * data could loop.  Entries (pt_regs) may switch stacks.
+	 */
+	if (e.kind == ORC_KIND_CALL &&
+	    e.sp_reg != ORC_REG_SP_INDIRECT && c.sp <= w->sp) {
+		stop(w, "the stack goes the wrong way at 0x%" PRIx64, w->ip);
+		return NULL;
+	}
+	return caller_frame(w, c.ip, c.sp, c.slot, c.signal);
+}
+
 struct lkdb_error *unwind_stack(const struct unwinder *u,
 				const struct kernel_memory_reader *mem,
 				const struct x86_64_regs *start, bool exact,
@@ -735,192 +970,20 @@ struct lkdb_error *unwind_stack(const struct unwinder *u,
 	if (!reader)
 		return &lkdb_error_oom;
 	reader->mem = mem;
-	struct walk w = { ret, 0, false };
-
-	struct x86_64_regs regs = *start;
-	bool regs_valid = true;	/* every register in regs is known */
-	uint64_t ip = start->rip, sp = start->rsp, bp = start->rbp;
-	bool signal = exact;
-
-	struct unwind_frame *f = add_frame(&w);
-	if (f) {
-		f->ip = ip;
-		f->sp = sp;
-		f->exact = exact;
-		/* Stopped in user mode: the user's registers are all. */
-		if (exact && user_mode(start)) {
-			f->has_regs = true;
-			f->user = true;
-			f->regs = *start;
-			f = NULL;
-		}
-	}
-	while (f && !w.oom) {
-		if (ret->nr_frames >= UNWIND_MAX_FRAMES) {
-			stop(&w, "more than %d frames", UNWIND_MAX_FRAMES);
-			break;
-		}
-		struct orc_entry e;
-		const struct orc_table *table;
-		uint64_t look = signal ? ip : ip - 1;
-		if (!find_entry(u, look, &e, &table)) {
-			stop(&w, "no ORC unwind data for 0x%" PRIx64
-			     " (not kernel text, or a module lkdb does not know)",
-			     ip);
-			break;
-		}
-		f->module = table->name;
-		if (e.kind == ORC_KIND_END)
-			break;
-		if (e.kind == ORC_KIND_UNDEFINED) {
-			/*
-			 * Code objtool skips (STACK_FRAME_NON_STANDARD, e.g.
-			 * __crash_kexec, where kdump saves the panicking
-			 * CPU's registers): find the caller by scanning.
-			 */
-			uint64_t ret_ip, slot;
-			if (ret->nr_frames == 1 &&
-			    scan_for_return(u, reader, sp, &ret_ip, &slot)) {
-				f->scanned = true;
-				ip = ret_ip;
-				sp = slot + 8;
-				signal = false;
-				regs_valid = false;
-				f = add_frame(&w);
-				if (!f)
-					break;
-				f->ip = ip;
-				f->sp = slot;
-				continue;
-			}
-			stop(&w, "ORC marks the stack undefined at 0x%" PRIx64,
-			     ip);
-			break;
-		}
-		uint64_t cfa;
-		bool ok = true;
-		switch (e.sp_reg) {
-		case ORC_REG_SP:
-			cfa = sp + (uint64_t)(int64_t)e.sp_offset;
-			break;
-		case ORC_REG_BP:
-			cfa = bp + (uint64_t)(int64_t)e.sp_offset;
-			break;
-		case ORC_REG_SP_INDIRECT:
-			ok = read_word(reader, sp, &cfa);
-			cfa += (uint64_t)(int64_t)e.sp_offset;
-			break;
-		case ORC_REG_BP_INDIRECT:
-			ok = read_word(reader,
-				       bp + (uint64_t)(int64_t)e.sp_offset,
-				       &cfa);
-			break;
-		default:
-			ok = orc_reg(&regs, regs_valid, e.sp_reg, &cfa);
-			if (!ok) {
-				stop(&w, "the stack pointer at 0x%" PRIx64
-				     " is in a register not saved (ORC reg %u)",
-				     ip, e.sp_reg);
-				goto done;
-			}
-			break;
-		}
-		if (!ok) {
-			stop(&w, "cannot read the stack at 0x%" PRIx64
-			     " (unwinding 0x%" PRIx64 ")", sp, ip);
-			break;
-		}
-		uint64_t prev_sp = sp;
-		struct unwind_frame *prev = f;
-		uint64_t next_ip, next_sp, slot;
-		bool next_signal;
-		if (e.kind == ORC_KIND_CALL) {
-			slot = cfa - 8;
-			if (!read_word(reader, slot, &next_ip)) {
-				stop(&w, "cannot read the return address at 0x%" PRIx64,
-				     slot);
-				break;
-			}
-			next_sp = cfa;
-			next_signal = false;
-			regs_valid = false;
-		} else if (e.kind == ORC_KIND_REGS) {
-			if (!read_pt_regs(reader, cfa, &regs)) {
-				stop(&w, "cannot read the registers saved at 0x%" PRIx64,
-				     cfa);
-				break;
-			}
-			regs_valid = true;
-			prev->has_regs = true;
-			prev->regs_addr = cfa;
-			prev->regs = regs;
-			next_ip = regs.rip;
-			next_sp = regs.rsp;
-			slot = regs.rsp;
-			next_signal = true;
-		} else {
-			/* Only the iret frame; other registers as they were. */
-			if (!read_iret_regs(reader, cfa, &regs)) {
-				stop(&w, "cannot read the iret frame at 0x%" PRIx64,
-				     cfa);
-				break;
-			}
-			prev->has_regs = true;
-			prev->partial = true;
-			prev->regs_addr = cfa - PT_REGS_IP_OFFSET;
-			prev->regs = regs;
-			next_ip = regs.rip;
-			next_sp = regs.rsp;
-			slot = regs.rsp;
-			next_signal = true;
-		}
-		if (prev->has_regs && user_mode(&prev->regs)) {
-			prev->user = true;
-			break;
-		}
-		/* The caller's frame pointer. */
-		switch (e.bp_reg) {
-		case ORC_REG_UNDEFINED:
-			if (regs_valid && e.kind != ORC_KIND_CALL)
-				bp = regs.rbp;
-			break;
-		case ORC_REG_PREV_SP:
-			ok = read_word(reader, cfa + (uint64_t)(int64_t)e.bp_offset,
-				       &bp);
-			break;
-		case ORC_REG_BP:
-			ok = read_word(reader, bp + (uint64_t)(int64_t)e.bp_offset,
-				       &bp);
-			break;
-		default:
-			break;
-		}
-		if (!ok) {
-			stop(&w, "cannot read the saved frame pointer (unwinding 0x%" PRIx64 ")",
-			     ip);
-			break;
-		}
-		/*
-		 * A call frame's caller is higher on the same stack; bad
-		 * data could loop.  Entries (pt_regs) may switch stacks.
-		 */
-		if (e.kind == ORC_KIND_CALL &&
-		    e.sp_reg != ORC_REG_SP_INDIRECT && next_sp <= prev_sp) {
-			stop(&w, "the stack goes the wrong way at 0x%" PRIx64,
-			     ip);
-			break;
-		}
-		ip = next_ip;
-		sp = next_sp;
-		signal = next_signal;
-		f = add_frame(&w);
-		if (!f)
-			break;
-		f->ip = ip;
-		f->sp = slot;
-		f->exact = signal;
-	}
-done:
+	struct walk w = {
+		.u = u,
+		.reader = reader,
+		.trace = ret,
+		.regs = *start,
+		.regs_valid = true,
+		.ip = start->rip,
+		.sp = start->rsp,
+		.bp = start->rbp,
+		.signal = exact,
+	};
+	struct unwind_frame *f = first_frame(&w, start, exact);
+	while (f && !w.oom)
+		f = unwind_frame(&w, f);
 	free(reader);
 	if (w.oom) {
 		unwind_trace_deinit(ret);
