@@ -19,6 +19,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import signal
 import statistics
 import subprocess
@@ -109,6 +110,9 @@ def main():
         'LKDB', os.path.join(here, '..', 'build', 'frontend', 'lkdb')))
     ap.add_argument('--no-crash', action='store_true')
     a = ap.parse_args()
+    if not a.no_crash and not shutil.which('crash'):
+        sys.exit('bench-prompt.py: crash not found (apt-get install crash), '
+                 'or give --no-crash')
     delays = [float(d) for d in a.delays.split(',')]
     # One run first to fill lkdb's caches (index, types): warm figures.
     lkdb_run(a.lkdb, a.vmlinux, a.vmcore, 0)
