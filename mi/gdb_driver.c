@@ -826,8 +826,7 @@ struct lkdb_error *gdb_driver_wait_stopped(struct gdb_driver *d,
 			return err;
 		if (!out)
 			continue;
-		if (out->kind == MI_OUTPUT_EXEC_ASYNC && out->async_class &&
-		    !strcmp(out->async_class, "stopped")) {
+		if (mi_output_is(out, MI_OUTPUT_EXEC_ASYNC, "stopped")) {
 			if (ret)
 				*ret = out;
 			else

@@ -87,3 +87,10 @@ bool mi_output_equal(const struct mi_output *a, const struct mi_output *b)
 	       str_equal(a->line, b->line) &&
 	       mi_value_equal(a->results, b->results);
 }
+
+bool mi_output_is(const struct mi_output *out, enum mi_output_kind kind,
+		  const char *async_class)
+{
+	return out && out->kind == kind && out->async_class &&
+	       !strcmp(out->async_class, async_class);
+}

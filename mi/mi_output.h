@@ -95,6 +95,9 @@ const char *mi_value_string(const struct mi_value *first, const char *name);
  * Deep comparison (for tests and the fuzzer): every field, the raw line and
  * whole sibling lists.  Either side may be NULL.
  */
+/* Whether out is an async record of this kind and class ("stopped"). */
+bool mi_output_is(const struct mi_output *out, enum mi_output_kind kind,
+		  const char *async_class);
 bool mi_value_equal(const struct mi_value *a, const struct mi_value *b);
 bool mi_output_equal(const struct mi_output *a, const struct mi_output *b);
 

@@ -237,12 +237,10 @@ static struct lkdb_error *mod_run(struct lkdb_command_context *ctx,
 	struct lkdb_session *s = ctx->session;
 	double t0 = lkdb_now_seconds();
 	struct kmodule_list *list = NULL;
-	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
-						     &list);
+	struct lkdb_error *err = module_symbols_read_modules(s, &list);
 	if (err)
 		return err;
 	double t1 = lkdb_now_seconds();
-	module_symbols_warnings(list);
 
 	size_t cap = list->nr_modules ? list->nr_modules : 1, n = 0;
 	struct kmodule **mods = calloc(cap, sizeof(*mods));

@@ -1052,8 +1052,7 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
 			return err;
 		if (!out)
 			continue;
-		if (out->kind == MI_OUTPUT_EXEC_ASYNC && out->async_class &&
-		    !strcmp(out->async_class, "stopped")) {
+		if (mi_output_is(out, MI_OUTPUT_EXEC_ASYNC, "stopped")) {
 			const char *reason = mi_value_string(out->results,
 							     "reason");
 			if (reason && !strncmp(reason, "exited", 6)) {
@@ -1063,9 +1062,8 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
 			*ret = out;
 			return NULL;
 		}
-		bool exited = out->kind == MI_OUTPUT_NOTIFY_ASYNC &&
-			      out->async_class &&
-			      !strcmp(out->async_class, "thread-group-exited");
+		bool exited = mi_output_is(out, MI_OUTPUT_NOTIFY_ASYNC,
+					   "thread-group-exited");
 		mi_output_destroy(out);
 		if (exited)
 			return target_gone(s);
@@ -1107,9 +1105,8 @@ void lkdb_session_poll_events(struct lkdb_session *s)
 		 * gdb reports a dropped remote connection as the inferior's
 		 * thread group exiting (no exit code: nothing exited).
 		 */
-		if (s->attached && out->kind == MI_OUTPUT_NOTIFY_ASYNC &&
-		    out->async_class &&
-		    !strcmp(out->async_class, "thread-group-exited")) {
+		if (s->attached && mi_output_is(out, MI_OUTPUT_NOTIFY_ASYNC,
+						"thread-group-exited")) {
 			s->attached = false;
 			s->target_lost = true;
 			fprintf(stderr, "lkdb: the target %s went away (connection closed: QEMU exited or was killed)\n",

@@ -281,11 +281,17 @@ struct lkdb_error *module_symbols_load(struct lkdb_session *s,
 	return NULL;
 }
 
-void module_symbols_warnings(const struct kmodule_list *list)
+struct lkdb_error *module_symbols_read_modules(struct lkdb_session *s,
+					       struct kmodule_list **ret)
 {
-	for (size_t i = 0; i < list->nr_warnings; i++)
-		lkdb_warn("mod", "%s", list->warnings[i]);
+	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
+						     ret);
+	if (err)
+		return err;
+	for (size_t i = 0; i < (*ret)->nr_warnings; i++)
+		lkdb_warn("mod", "%s", (*ret)->warnings[i]);
 	fflush(stderr);
+	return NULL;
 }
 
 struct lkdb_error *module_symbols_load_at(struct lkdb_session *s,
@@ -293,11 +299,9 @@ struct lkdb_error *module_symbols_load_at(struct lkdb_session *s,
 {
 	*name_ret = NULL;
 	struct kmodule_list *list = NULL;
-	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
-						     &list);
+	struct lkdb_error *err = module_symbols_read_modules(s, &list);
 	if (err)
 		return err;
-	module_symbols_warnings(list);
 	struct kmodule *m = NULL;
 	for (size_t i = 0; i < list->nr_modules && !m; i++) {
 		struct kmodule *c = &list->modules[i];
@@ -331,11 +335,9 @@ struct lkdb_error *module_symbols_load_at(struct lkdb_session *s,
 struct lkdb_error *module_symbols_load_all_quiet(struct lkdb_session *s)
 {
 	struct kmodule_list *list = NULL;
-	struct lkdb_error *err = kernel_read_modules(lkdb_session_kernel(s),
-						     &list);
+	struct lkdb_error *err = module_symbols_read_modules(s, &list);
 	if (err)
 		return err;
-	module_symbols_warnings(list);
 	size_t n = list->nr_modules;
 	const char **names = calloc(n ? n : 1, sizeof(*names));
 	char **files = calloc(n ? n : 1, sizeof(*files));

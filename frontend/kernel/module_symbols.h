@@ -46,8 +46,12 @@ struct lkdb_error *module_symbols_not_found(const char *module,
 struct lkdb_error *module_symbols_load(struct lkdb_session *s,
 				       struct kmodule *m, const char *file);
 
-/* The module list's warnings, as "lkdb: mod: warning: ..." on stderr. */
-void module_symbols_warnings(const struct kmodule_list *list);
+/*
+ * The module list as read now, its warnings (a damaged list) printed as
+ * "lkdb: mod: warning: ..." on stderr.
+ */
+struct lkdb_error *module_symbols_read_modules(struct lkdb_session *s,
+					       struct kmodule_list **ret);
 
 /*
  * Load the symbols of the module whose core text holds addr from the file
