@@ -23,6 +23,16 @@ static bool resume_begin(struct lkdb_session *s)
 	return s->module_sync != NULL;
 }
 
+/*
+ * lkdb's own stops: a module inserted or removed, or a panic stop that
+ * repeats the one just reported without the guest having moved.
+ */
+static bool own_stop(struct lkdb_session *s, const struct mi_output *stopped)
+{
+	return module_sync_on_stop(s, stopped) ||
+	       panic_stops_repeated(s, stopped);
+}
+
 static void end(struct lkdb_session *s)
 {
 	panic_stops_disarm(s);
@@ -32,7 +42,7 @@ static void end(struct lkdb_session *s)
 const struct lkdb_live_hooks lkdb_live_hooks = {
 	.resume_begin = resume_begin,
 	.resume_end = module_sync_disarm,
-	.own_stop = module_sync_on_stop,
+	.own_stop = own_stop,
 	.report_stop = panic_stops_on_stop,
 	.end = end,
 };

@@ -56,6 +56,19 @@ struct panic_stops {
 	uint64_t addrs[3];
 	enum panic_stop_kind kinds[3];
 	size_t nr_bps;
+	/*
+	 * Where the last reported stop was: its thread and registers.  Under
+	 * TCG on a loaded machine gdb's step over a hardware breakpoint can
+	 * end before the CPU moved, and the guest, continued, stops at the
+	 * same breakpoint again (seen twice in CI: an oops reported twice,
+	 * a panic reported before its message).  That stop, every register
+	 * as it was, is not the kernel's: lkdb continues once more.  (A
+	 * kernel that hits the breakpoint again for real has moved on: a
+	 * loop's counter, another stack, another argument.)
+	 */
+	bool last_valid;
+	int last_thread;
+	struct x86_64_regs last_regs;
 };
 
 struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
@@ -467,6 +480,28 @@ static void stop_thread_cpu(struct lkdb_session *s, int *thread, int *cpu)
 	free(threads);
 }
 
+bool panic_stops_repeated(struct lkdb_session *s,
+			  const struct mi_output *stopped)
+{
+	struct panic_stops *p = s->panic_stops;
+	if (!p || !p->last_valid ||
+	    breakpoint_stop_index(s->gdb, stopped, p->numbers, p->addrs,
+				  p->nr_bps) < 0)
+		return false;
+	int thread = stopped_thread(s, stopped);
+	struct x86_64_regs regs;
+	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, thread, &regs);
+	bool same = !err && thread == p->last_thread &&
+		    !memcmp(&regs, &p->last_regs, sizeof(regs));
+	lkdb_error_destroy(err);
+	/* Once: a CPU that really stops there again is reported. */
+	if (same)
+		p->last_valid = false;
+	if (same && s->options->timing)
+		fprintf(stderr, "lkdb: timing: the guest stopped again where it was (gdb's step over the breakpoint did not move it); continuing\n");
+	return same;
+}
+
 /*
  * Stopped at panic()'s entry: run it until its message is in the log (a
  * one-shot breakpoint on the first function it calls after logging).
@@ -482,11 +517,20 @@ static void run_panic_to_message(struct lkdb_session *s,
 		s->gdb, syms->after_message + s->kernel.kaslr_offset,
 		BREAK_HARDWARE | BREAK_TEMPORARY | BREAK_SILENT,
 		&temp);
-	if (!err)
-		err = exec_continue(s);
 	struct mi_output *stopped = NULL;
-	if (!err)
-		err = lkdb_session_next_stop(s, PANIC_MESSAGE_TIMEOUT_MS, &stopped);
+	double deadline = lkdb_now_seconds() + PANIC_MESSAGE_TIMEOUT_MS / 1000.0;
+	/* Again when the stop repeats panic()'s entry (panic_stops_repeated). */
+	for (int tries = 0; !err && tries < 2; tries++) {
+		err = exec_continue(s);
+		int left = (int)((deadline - lkdb_now_seconds()) * 1000);
+		if (!err)
+			err = lkdb_session_next_stop(s, left > 0 ? left : 1,
+						     &stopped);
+		if (err || !stopped || !panic_stops_repeated(s, stopped))
+			break;
+		mi_output_destroy(stopped);
+		stopped = NULL;
+	}
 	if (!err && !stopped) {
 		/* Not there in time: stop it where it is and report. */
 		struct gdb_call_result r;
@@ -533,6 +577,9 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		lkdb_note(s, "report: registers: %s", err->message);
 		lkdb_error_destroy(err);
 	}
+	p->last_valid = !err;
+	p->last_thread = f.thread;
+	p->last_regs = f.cpu_regs;
 	struct kernel_memory_reader mem = *kernel_memory(lkdb_session_kernel(s));
 	const struct x86_64_regs *r = &f.cpu_regs;
 	switch (f.kind) {

@@ -33,4 +33,13 @@ struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s);
 bool panic_stops_on_stop(struct lkdb_session *s,
 			 const struct mi_output *stopped);
 
+/*
+ * Whether stopped is the last reported panic stop once more: the same
+ * breakpoint, thread and registers, the guest not having moved
+ * (TCG can end gdb's step over a hardware breakpoint early).  True once
+ * per report; lkdb then continues the guest instead of reporting again.
+ */
+bool panic_stops_repeated(struct lkdb_session *s,
+			  const struct mi_output *stopped);
+
 #endif
