@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "frontend/core/options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -208,10 +209,15 @@ static struct lkdb_error *add_script(struct lkdb_options *o,
 static struct lkdb_error *parse_u64(const char *opt, const char *s,
 				    uint64_t *ret)
 {
+	/* Decimal, or hex after 0x; no sign, space or C's octal. */
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
 	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-')
+	unsigned long long v = strtoull(digits, &end, hex ? 16 : 10);
+	if (errno || end == digits || *end ||
+	    !(hex ? isxdigit((unsigned char)*digits) :
+		    isdigit((unsigned char)*digits)))
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "%s: not a number: \"%s\"", opt, s);
 	*ret = v;

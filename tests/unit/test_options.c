@@ -358,6 +358,26 @@ TEST(a_bad_number_is_named_with_its_option)
 		    "--connect-timeout", "0", "vmlinux");
 	CHECK_ERROR("--connect-timeout: 3601 is not between 1 and 3600 seconds",
 		    "--connect-timeout", "3601", "vmlinux");
+	/* no space or sign before it, no bare 0x */
+	CHECK_ERROR("--kaslr-offset: not a number: \" -1\"",
+		    "--kaslr-offset", " -1", "vmlinux");
+	CHECK_ERROR("--kaslr-offset: not a number: \"+16\"",
+		    "--kaslr-offset", "+16", "vmlinux");
+	CHECK_ERROR("--kaslr-offset: not a number: \"0x\"",
+		    "--kaslr-offset", "0x", "vmlinux");
+}
+
+/* A leading 0 is decimal (not C's octal): 010 seconds are ten. */
+TEST(numbers_are_decimal_or_0x_hex)
+{
+	struct lkdb_options o;
+	PARSE_OK(ARGV("-r", ":1234", "--connect-timeout", "010", "vmlinux"),
+		 &o);
+	CHECK(o.connect_timeout_s == 10);
+	lkdb_options_deinit(&o);
+	PARSE_OK(ARGV("--kaslr-offset", "0X2A00000", "vmlinux"), &o);
+	CHECK(o.kaslr_offset == 0x2a00000);
+	lkdb_options_deinit(&o);
 }
 
 TEST(wrong_operands_and_combinations_are_refused)
@@ -410,6 +430,7 @@ int main(void)
 	RUN(an_unknown_option_is_named);
 	RUN(an_option_without_its_argument_is_named);
 	RUN(a_bad_number_is_named_with_its_option);
+	RUN(numbers_are_decimal_or_0x_hex);
 	RUN(wrong_operands_and_combinations_are_refused);
 	RUN(lkdb_qemu_misuse_is_refused);
 	return tap_done();
