@@ -1118,13 +1118,19 @@ void lkdb_session_poll_events(struct lkdb_session *s)
 
 void lkdb_session_end(struct lkdb_session *s)
 {
-	/* A command given up after a Ctrl-C must not hold up the detach. */
-	if (s->gdb)
+	/*
+	 * A live guest is left running, without lkdb's breakpoints: a
+	 * command given up after a Ctrl-C must not hold up the detach.  A
+	 * dump has nothing to leave behind: gdb, busy or not, is ended at
+	 * once below (its server goes with it).
+	 */
+	bool live = s->options && s->options->remote;
+	if (s->gdb && live)
 		gdb_driver_settle(s->gdb, 5000);
 	/* lkdb's breakpoints go before the guest is left to run. */
 	if (s->hooks.live)
 		s->hooks.live->end(s);
-	if (s->gdb && s->attached && !s->nr_setup && !s->gdb_failed &&
+	if (live && s->gdb && s->attached && !s->nr_setup && !s->gdb_failed &&
 	    gdb_driver_alive(s->gdb)) {
 		/* Leave the guest running: that is what quit promises. */
 		struct gdb_call_result r;
