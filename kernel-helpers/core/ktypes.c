@@ -1166,6 +1166,35 @@ struct lkdb_error *ktypes_field_optional(struct ktypes *t, const char *type,
 	return err;
 }
 
+struct lkdb_error *ktypes_field_variant(struct ktypes *t, const char *type,
+					const char *const *paths,
+					uint64_t struct_size,
+					struct ktypes_field *ret,
+					unsigned int *which_ret)
+{
+	size_t len = 0;
+	for (unsigned int i = 0; paths[i]; i++) {
+		bool present;
+		struct lkdb_error *err = ktypes_field_optional(
+			t, type, paths[i], struct_size, ret, &present);
+		if (err || present) {
+			*which_ret = i;
+			return err;
+		}
+		len += strlen(paths[i]) + 2;
+	}
+	char *names = calloc(1, len + 1);
+	for (unsigned int i = 0; names && paths[i]; i++) {
+		strcat(names, i ? ", " : "");
+		strcat(names, paths[i]);
+	}
+	struct lkdb_error *err = lkdb_error_create(
+		LKDB_ERROR_NOT_FOUND, "struct %s has none of %s", type,
+		names ? names : "the members looked for");
+	free(names);
+	return err;
+}
+
 struct lkdb_error *ktypes_size_within(struct ktypes *t, const char *type,
 				      uint64_t max, uint64_t *size_ret)
 {

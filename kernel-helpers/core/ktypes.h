@@ -148,6 +148,19 @@ struct lkdb_error *ktypes_field_optional(struct ktypes *t, const char *type,
 					 const char *path, uint64_t struct_size,
 					 struct ktypes_field *ret, bool *present);
 
+/*
+ * A member that kernel releases name differently (renamed or moved):
+ * the first of paths (NULL-terminated, newest first) that type has, found
+ * by the type information, never by a version number.  *which_ret is its
+ * index.  None: LKDB_ERROR_NOT_FOUND naming them all ("struct task_struct
+ * has none of __state, state"); a bad layout is LKDB_ERROR_INVALID.
+ */
+struct lkdb_error *ktypes_field_variant(struct ktypes *t, const char *type,
+					const char *const *paths,
+					uint64_t struct_size,
+					struct ktypes_field *ret,
+					unsigned int *which_ret);
+
 /* The little-endian value of a checked field of the struct at p. */
 static inline uint64_t ktypes_field_get(const unsigned char *p,
 					struct ktypes_field f)

@@ -178,7 +178,6 @@ static struct lkdb_error *layout_task_struct(struct ktypes *types,
 {
 	const char *T = "task_struct";
 	struct ktypes_field f;
-	bool found;
 	struct lkdb_error *err = struct_size(types, T, &l->task_size);
 	if (err)
 		return err;
@@ -206,10 +205,9 @@ static struct lkdb_error *layout_task_struct(struct ktypes *types,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "task_struct.comm: unexpected layout");
 	/* __state: commit 2f064a59a11f "sched: Change task_struct::state" (5.14). */
-	err = ktypes_field_optional(types, T, "__state", sz, &l->state, &found);
-	if (!err && !found)
-		err = ktypes_field(types, T, "state", sz, &l->state);
-	return err;
+	static const char *const state[] = { "__state", "state", NULL };
+	unsigned int which;
+	return ktypes_field_variant(types, T, state, sz, &l->state, &which);
 }
 
 /*
@@ -222,21 +220,17 @@ static struct lkdb_error *layout_threads(struct ktypes *types,
 	const char *T = "task_struct";
 	uint64_t sz = l->task_size, sig_size;
 	struct ktypes_field f;
-	bool found;
-	struct lkdb_error *err = ktypes_field_optional(types, T,
-						       "thread_node.next", sz,
-						       &f, &found);
+	static const char *const node[] = { "thread_node.next",
+					     "thread_group.next", NULL };
+	unsigned int which;
+	struct lkdb_error *err = ktypes_field_variant(types, T, node, sz, &f,
+						      &which);
 	if (err)
 		return err;
-	if (!found) {
-		err = ktypes_field(types, T, "thread_group.next", sz, &f);
-		if (err)
-			return err;
-		l->thread_node = f.offset;
-		return NULL;
-	}
-	l->thread_head = true;
 	l->thread_node = f.offset;
+	if (which == 1)
+		return NULL;
+	l->thread_head = true;
 	err = struct_size(types, "signal_struct", &sig_size);
 	if (!err)
 		err = ktypes_field(types, "signal_struct", "thread_head.next",
@@ -258,17 +252,17 @@ static struct lkdb_error *layout_cpu(struct ktypes *types, struct layout *l)
 	const char *T = "task_struct";
 	uint64_t sz = l->task_size, ti_size;
 	bool found;
-	struct lkdb_error *err = ktypes_field_optional(types, T,
-						       "thread_info.cpu", sz,
-						       &l->cpu, &found);
-	if (!err && !found)
-		err = ktypes_field_optional(types, T, "cpu", sz, &l->cpu, &found);
-	if (err)
-		return err;
-	if (found) {
+	static const char *const cpu[] = { "thread_info.cpu", "cpu", NULL };
+	unsigned int which;
+	struct lkdb_error *err = ktypes_field_variant(types, T, cpu, sz,
+						      &l->cpu, &which);
+	if (!err) {
 		l->cpu_source = CPU_IN_TASK;
 		return NULL;
 	}
+	if (err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
 	err = ktypes_field(types, T, "stack", sz, &l->stack);
 	if (!err)
 		err = struct_size(types, "thread_info", &ti_size);

@@ -300,6 +300,22 @@ TEST(table)
 	CHECK(err_code == 0 && has);
 	take_error(ktypes_unit_has_function(t, 0xffffffff81000000, "g", &has));
 	CHECK(err_code == 0 && !has);
+	/* A renamed member: the first name the type has, and which. */
+	struct ktypes_field f;
+	unsigned int which = 9;
+	static const char *const renamed[] = { "gone", "b.c", "a", NULL };
+	take_error(ktypes_field_variant(t, "s", renamed, 16, &f, &which));
+	CHECK(err_code == 0 && which == 1 && f.offset == 8 && f.size == 2);
+	static const char *const newest[] = { "a", "b.c", NULL };
+	take_error(ktypes_field_variant(t, "s", newest, 16, &f, &which));
+	CHECK(err_code == 0 && which == 0 && f.offset == 0 && f.size == 8);
+	static const char *const none[] = { "gone", "unlisted", NULL };
+	take_error(ktypes_field_variant(t, "s", none, 16, &f, &which));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	CHECK_STR(err_message, "struct s has none of gone, unlisted");
+	/* A name that is there with a bad layout is that error, not a miss. */
+	take_error(ktypes_field_variant(t, "s", renamed, 4, &f, &which));
+	CHECK(err_code == LKDB_ERROR_INVALID);
 	ktypes_destroy(t);
 
 	static const char *const bad[] = {
