@@ -26,9 +26,11 @@ case ${1:-} in
         # reference reassembly of flattened dumps; llvm: llvm-symbolizer,
         # the second opinion in test_symbolize's golden data; procps:
         # pgrep and ps; socat: lkdb_qemu.sh talks to the guest's agent;
-        # cpio: dump_formats.sh builds an initrd; util-linux: flock.
+        # cpio: dump_formats.sh builds an initrd; util-linux: flock;
+        # crash: bt_task.sh compares sys, mod and log -m with crash's on
+        # the same dump (skipped, not passed, without it).
         PACKAGES+=(clang libclang-rt-dev tmux makedumpfile llvm procps socat
-                   cpio util-linux coreutils) ;;
+                   cpio util-linux coreutils crash) ;;
     --only)
         shift
         (($#)) || die "--only needs package names"
