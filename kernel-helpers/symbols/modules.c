@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel-helpers/core/addrset.h"
 #include "kernel-helpers/core/kernel.h"
 #include "common/printable.h"
 #include "kernel-helpers/core/vmlinux.h"
@@ -310,52 +311,6 @@ const struct kmodule_region *kmodule_region_at(const struct kmodule *m,
 	return NULL;
 }
 
-/* ---- cycle detection: an open-addressing set of node addresses ---- */
-
-struct addr_set {
-	uint64_t *slots;
-	size_t cap, n;
-};
-
-static uint64_t hash_addr(uint64_t a)
-{
-	a ^= a >> 33;
-	a *= 0xff51afd7ed558ccdULL;
-	a ^= a >> 33;
-	return a;
-}
-
-/* Returns 1 if added, 0 if already there, -1 on OOM.  addr is not 0. */
-static int set_add(struct addr_set *s, uint64_t addr)
-{
-	if (2 * (s->n + 1) > s->cap) {
-		size_t ncap = s->cap ? 2 * s->cap : 64;
-		uint64_t *slots = calloc(ncap, sizeof(*slots));
-		if (!slots)
-			return -1;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slots[i])
-				continue;
-			size_t j = hash_addr(s->slots[i]) & (ncap - 1);
-			while (slots[j])
-				j = (j + 1) & (ncap - 1);
-			slots[j] = s->slots[i];
-		}
-		free(s->slots);
-		s->slots = slots;
-		s->cap = ncap;
-	}
-	size_t j = hash_addr(addr) & (s->cap - 1);
-	while (s->slots[j]) {
-		if (s->slots[j] == addr)
-			return 0;
-		j = (j + 1) & (s->cap - 1);
-	}
-	s->slots[j] = addr;
-	s->n++;
-	return 1;
-}
-
 struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
 				 uint64_t modules_sym, uint64_t kaslr_offset,
 				 struct ktypes *types,
@@ -408,7 +363,7 @@ struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
 				   next, list->nr_modules);
 			break;
 		}
-		int added = set_add(&seen, next);
+		int added = addr_set_add(&seen, next);
 		if (added < 0) {
 			err = &lkdb_error_oom;
 			break;
@@ -452,12 +407,12 @@ struct lkdb_error *kmodules_read(const struct kernel_memory_reader *mem,
 	if (err)
 		goto fail;
 	free(buf);
-	free(seen.slots);
+	addr_set_deinit(&seen);
 	*ret = list;
 	return NULL;
 fail:
 	free(buf);
-	free(seen.slots);
+	addr_set_deinit(&seen);
 	kmodule_list_destroy(list);
 	return err;
 }

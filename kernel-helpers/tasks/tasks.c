@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel-helpers/core/addrset.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/vmlinux.h"
 
@@ -487,9 +488,7 @@ struct walk {
 	struct task_list *list;
 	size_t cap;
 	unsigned char *buf;		/* one task_struct */
-	/* Tasks seen: open addressing, 0 is empty. */
-	uint64_t *seen;
-	size_t seen_cap, nr_seen;
+	struct addr_set seen;		/* tasks read */
 	bool stopped;			/* TASKS_MAX reached */
 };
 
@@ -525,53 +524,9 @@ static struct lkdb_error *read_many(struct walk *w,
 	return fatal ? fatal : first;
 }
 
-static size_t hash(uint64_t v, size_t cap)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
-	return v & (cap - 1);
-}
-
-static bool seen(const struct walk *w, uint64_t addr)
-{
-	if (!w->seen_cap)
-		return false;
-	for (size_t i = hash(addr, w->seen_cap);; i = (i + 1) & (w->seen_cap - 1)) {
-		if (w->seen[i] == addr)
-			return true;
-		if (!w->seen[i])
-			return false;
-	}
-}
-
 static struct lkdb_error *mark_seen(struct walk *w, uint64_t addr)
 {
-	if (2 * (w->nr_seen + 1) > w->seen_cap) {
-		size_t ncap = w->seen_cap ? 2 * w->seen_cap : 1024;
-		uint64_t *n = calloc(ncap, sizeof(*n));
-		if (!n)
-			return &lkdb_error_oom;
-		for (size_t i = 0; i < w->seen_cap; i++) {
-			if (!w->seen[i])
-				continue;
-			size_t j = hash(w->seen[i], ncap);
-			while (n[j])
-				j = (j + 1) & (ncap - 1);
-			n[j] = w->seen[i];
-		}
-		free(w->seen);
-		w->seen = n;
-		w->seen_cap = ncap;
-	}
-	size_t i = hash(addr, w->seen_cap);
-	while (w->seen[i] && w->seen[i] != addr)
-		i = (i + 1) & (w->seen_cap - 1);
-	if (!w->seen[i]) {
-		w->seen[i] = addr;
-		w->nr_seen++;
-	}
-	return NULL;
+	return addr_set_add(&w->seen, addr) < 0 ? &lkdb_error_oom : NULL;
 }
 
 /*
@@ -592,7 +547,7 @@ static struct lkdb_error *read_task(struct walk *w, uint64_t addr,
 		}
 		return NULL;
 	}
-	if (seen(w, addr))
+	if (addr_set_has(&w->seen, addr))
 		return warn(w->list, "task 0x%" PRIx64 " seen twice (a cycle in %s): walk of that list stopped",
 			    addr, what);
 	struct kernel_read_request reqs[TASK_SPANS_MAX];
@@ -1056,7 +1011,7 @@ static struct lkdb_error *add_cpu_tasks(struct walk *w, const uint64_t *curr,
 	for (unsigned int cpu = 0; cpu < w->list->nr_cpus; cpu++) {
 		uint64_t extra[2] = { idle[cpu], curr[cpu] };
 		for (int k = 0; k < 2; k++) {
-			if (!extra[k] || seen(w, extra[k]))
+			if (!extra[k] || addr_set_has(&w->seen, extra[k]))
 				continue;
 			err = read_task(w, extra[k], true,
 					k ? "a runqueue's curr" : "a runqueue's idle",
@@ -1197,7 +1152,7 @@ out:
 	free(curr);
 	free(idle);
 	free(w.buf);
-	free(w.seen);
+	addr_set_deinit(&w.seen);
 	if (err) {
 		task_list_destroy(list);
 		return err;
