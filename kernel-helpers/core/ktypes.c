@@ -32,7 +32,7 @@ struct answer {
 	uint64_t bit_offset, bit_size;	/* bit fields only */
 };
 
-enum index_kind { KIND_TYPE, KIND_VAR };
+enum index_kind { KIND_TYPE, KIND_VAR, KIND_ENUM };
 
 /* A top-level DIE's name; empty slot: name NULL. */
 struct index_slot {
@@ -58,6 +58,9 @@ struct ktypes {
 	enum lkdb_error_code dwarf_error_code;
 	Dwarf_CU *cursor;	/* last unit walked; NULL: none yet */
 	bool walked_all;
+	/* Enumerators are indexed by a walk of their own (enum_lookup). */
+	Dwarf_CU *enum_cursor;
+	bool enum_walked_all;
 	struct index_slot *index;
 	size_t index_mask, index_used;
 
@@ -1130,6 +1133,103 @@ struct lkdb_error *ktypes_unit_has_function(struct ktypes *t, uint64_t addr,
 	err = record(t, key, &answer);
 	if (!err)
 		*ret = found;
+out:
+	free(key);
+	return err;
+}
+
+/*
+ * Index the enumerators of the next unit's top-level enumeration types.
+ * A walk separate from walk_one_unit's: enumerators are children of their
+ * type, some ten times the top-level DIEs, and most lookups never need
+ * them; the ones lkdb reads (mmzone.h's stat items, ...) are in headers
+ * that the first units include.
+ */
+static struct lkdb_error *walk_one_unit_enums(struct ktypes *t)
+{
+	Dwarf_CU *next;
+	Dwarf_Die cudie, die, child;
+	int r = dwarf_get_units(t->dw, t->enum_cursor, &next, NULL, NULL,
+				&cudie, NULL);
+	if (r > 0) {
+		t->enum_walked_all = true;
+		return NULL;
+	}
+	if (r < 0)
+		return dwarf_error("reading the DWARF units of %s",
+				   t->vmlinux_path);
+	t->enum_cursor = next;
+	t->stats.units_scanned++;
+	if (dwarf_child(&cudie, &die) != 0)
+		return NULL;
+	do {
+		t->stats.dies_scanned++;
+		if (dwarf_tag(&die) != DW_TAG_enumeration_type ||
+		    dwarf_child(&die, &child) != 0)
+			continue;
+		do {
+			const char *name = dwarf_diename(&child);
+			if (dwarf_tag(&child) != DW_TAG_enumerator || !name)
+				continue;
+			struct lkdb_error *err = index_add(
+				t, name, KIND_ENUM, 1, dwarf_dieoffset(&child));
+			if (err)
+				return err;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	} while (dwarf_siblingof(&die, &die) == 0);
+	return NULL;
+}
+
+struct lkdb_error *ktypes_enumerator(struct ktypes *t, const char *name,
+				     int64_t *value_ret)
+{
+	char *key;
+	if (asprintf(&key, "enum:%s", name) < 0)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = NULL;
+	t->stats.lookups++;
+	struct answer *a = answer_find(t, key);
+	if (a) {
+		t->stats.cached++;
+		goto answer;
+	}
+	if (!t->vmlinux_path)
+		goto answer;
+	if ((err = open_dwarf(t)))
+		goto out;
+	double t0 = lkdb_now_seconds();
+	struct index_slot *s;
+	while (!(s = index_find(t, name, KIND_ENUM)) && !t->enum_walked_all &&
+	       !(err = walk_one_unit_enums(t)))
+		;
+	t->stats.dwarf_seconds += lkdb_now_seconds() - t0;
+	if (err)
+		goto out;
+	struct answer computed = { 0 };
+	Dwarf_Die die;
+	Dwarf_Attribute attr;
+	Dwarf_Sword value;
+	if (s) {
+		if (!dwarf_offdie(t->dw, s->off, &die) ||
+		    !dwarf_attr(&die, DW_AT_const_value, &attr) ||
+		    dwarf_formsdata(&attr, &value) != 0) {
+			err = dwarf_error("reading the value of enumerator %s in %s",
+					  name, t->vmlinux_path);
+			goto out;
+		}
+		computed.found = true;
+		computed.offset = (uint64_t)value;
+	}
+	if ((err = record(t, key, &computed)))
+		goto out;
+	a = answer_find(t, key);
+answer:
+	if (!a || !a->found)
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"no enumerator %s in %s", name,
+					source_name(t));
+	else
+		*value_ret = (int64_t)a->offset;
 out:
 	free(key);
 	return err;

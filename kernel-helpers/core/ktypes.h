@@ -23,7 +23,7 @@
  *	NAME -					absent
  *
  * where NAME is "TYPE" (OFFSET 0, SIZE its size), "TYPE.MEMBER.PATH",
- * "var:VARIABLE[.MEMBER.PATH]" or "fn:FUNCTION@ADDR", numbers in decimal; bit fields carry their
+ * "var:VARIABLE[.MEMBER.PATH]", "fn:FUNCTION@ADDR" or "enum:ENUMERATOR", numbers in decimal; bit fields carry their
  * bit offset from the start of TYPE and their width.  Tests preload such a
  * table with ktypes_create_from_table().
  *
@@ -112,6 +112,14 @@ struct lkdb_error *ktypes_var_member(struct ktypes *t, const char *variable,
  */
 struct lkdb_error *ktypes_unit_has_function(struct ktypes *t, uint64_t addr,
 					    const char *name, bool *ret);
+
+/*
+ * The value of an enumerator ("NR_FREE_PAGES"), cached as "enum:NAME"
+ * with the value (two's complement) as OFFSET and SIZE 0.  The enum's own
+ * name does not matter: enumerator names are unique in the kernel.
+ */
+struct lkdb_error *ktypes_enumerator(struct ktypes *t, const char *name,
+				     int64_t *value_ret);
 
 /* Whether type has member (path); false on any error. */
 bool ktypes_has_member(struct ktypes *t, const char *type,

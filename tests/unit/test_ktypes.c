@@ -48,6 +48,9 @@ typedef struct {
 	struct kt_outer o;
 } kt_anon_t;
 
+enum kt_colour { KT_RED = 3, KT_GREEN, KT_BELOW = -5 };
+enum kt_colour kt_global_colour;
+
 struct kt_outer kt_global_outer;
 kt_anon_t kt_global_anon_typedef;
 struct {
@@ -151,6 +154,16 @@ static void check_all_layouts(struct ktypes *t)
 	take_error(ktypes_var_member(t, "kt_global_anon", NULL, &o, &s));
 	CHECK(err_code == 0);
 	CHECK(o == 0 && s == sizeof(kt_global_anon));
+
+	/* enumerators, negative ones too */
+	int64_t v = 0;
+	take_error(ktypes_enumerator(t, "KT_GREEN", &v));
+	CHECK(err_code == 0 && v == KT_GREEN);
+	take_error(ktypes_enumerator(t, "KT_BELOW", &v));
+	CHECK(err_code == 0 && v == KT_BELOW);
+	take_error(ktypes_enumerator(t, "KT_NO_SUCH", &v));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	CHECK(strstr(err_message, "enumerator KT_NO_SUCH") != NULL);
 
 	/* absent names: NOT_FOUND naming them */
 	take_error(ktypes_member(t, "kt_outer", "nosuch", &o, &s));
