@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "kernel-helpers/core/kernel.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "kernel-helpers/core/ktypes.h"
@@ -58,4 +59,36 @@ struct lkdb_error *kernel_need_symbol(const struct kernel *k, const char *name,
 const char *kernel_release(const struct kernel *k)
 {
 	return vmlinux_release(k->vmlinux);
+}
+
+struct lkdb_error *kernel_read_variable(const struct kernel *k,
+					const char *name, const char *why,
+					uint64_t offset, void *buf, size_t len)
+{
+	uint64_t addr;
+	struct lkdb_error *err = kernel_need_symbol(k, name, why, &addr);
+	if (err)
+		return err;
+	err = k->memory.read(k->memory.context, addr + k->kaslr_offset + offset,
+			     buf, len);
+	return err ? lkdb_error_prefix(err, "reading %s", name) : NULL;
+}
+
+struct lkdb_error *kernel_read_uint(const struct kernel *k, uint64_t addr,
+				    size_t size, uint64_t *ret)
+{
+	unsigned char b[8];
+	if (size == 0 || size > 8 || (size & (size - 1)))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "cannot read a %zu-byte integer at 0x%" PRIx64,
+					 size, addr);
+	struct lkdb_error *err = k->memory.read(k->memory.context, addr, b,
+						size);
+	if (err)
+		return err;
+	uint64_t v = 0;
+	for (size_t i = size; i-- > 0;)
+		v = v << 8 | b[i];
+	*ret = v;
+	return NULL;
 }

@@ -63,6 +63,7 @@ x86_64_task_saved_regs(const struct kernel_memory_reader *mem,
 
 const struct kernel_arch_ops kernel_arch_x86_64 = {
 	.name = "x86_64",
+	.page_shift = 12,
 	.unwinder_create = unwinder_create,
 	.task_saved_regs = x86_64_task_saved_regs,
 };

@@ -142,14 +142,16 @@ crash_memory() {
 #   text ADDR        _text in /proc/kallsyms (KASLR offset: minus 0xffffffff81000000)
 #   vmcoreinfo yes   the kernel handed VMCOREINFO to QEMU (fw_cfg), else no
 #   present N        one line per zone of /proc/zoneinfo
+#   meminfo:KEY: N   each line of /proc/meminfo (kB, or a count), read last
 # 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
 # fixture (kernel, initrd or crashme.ko changed) is made again.
 # Use as: d=$(shared_dump) || exit 1
 shared_dump() {
     local dir=${LKDB_SHARED_DUMP_DIR:-$LKDB_GUESTS/shared-dump}
     local stamp
-    stamp=$(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
-        "$LKDB_CRASHME_KO" | tr '\n' ' ')
+    # facts-2: guest-proc gained /proc/meminfo.
+    stamp="facts-2 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+        "$LKDB_CRASHME_KO" | tr '\n' ' ')"
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
     flock 8
@@ -164,7 +166,8 @@ shared_dump() {
         facts+=' echo text $(grep " _text$" /proc/kallsyms | cut -d" " -f1);'
         facts+=' if test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo;'
         facts+=' then echo vmcoreinfo yes; else echo vmcoreinfo no; fi;'
-        facts+=' grep -w present /proc/zoneinfo'
+        facts+=' grep -w present /proc/zoneinfo;'
+        facts+=' sed "s/^/meminfo:/; s/ kB$//" /proc/meminfo'
         {
             "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 --mem 256 &&
                 "$GUEST_SH" run "$g" 'insmod /crashme.ko' &&

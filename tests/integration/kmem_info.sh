@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# kmem -i against the guest's own /proc/meminfo: on the shared dump (read
+# just before the panic; ELF and flattened) and on the live shared guest
+# (read just before lkdb attaches and stops it).  MemTotal, SwapTotal,
+# CommitLimit and Hugetlb must be equal; the counters that move (free,
+# cached, slab, committed) within a small margin.  --json has the text's
+# figures; crash 8.0.2 on the same dump prints the same layout and the
+# same figures, except SLAB and COMMITTED, where crash is wrong (it reads
+# only the reclaimable slab counter and only vm_committed_as.count: the
+# guest's own Slab and Committed_AS are lkdb's).  Bad options: one line.
+. "$(dirname "$0")/lib.sh"
+V=$LKDB_VMLINUX
+d=$(shared_dump) || exit 1
+
+# rows FILE: "ITEM PAGES" per kmem -i row (ITEM with _ for spaces)
+rows() {
+    sed -nE 's/^ *([A-Z][A-Z ]*[A-Z]) +([0-9]+) .*/\1 \2/p' "$1" |
+        awk '{ p = $NF; $NF = ""; sub(/ $/, ""); gsub(/ /, "_"); print $0, p }'
+}
+# pages FILE ITEM
+pages() { rows "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
+# kb FILE KEY: a /proc/meminfo value in kB (or count) from guest text
+kb() { awk -v k="$2:" '$1 == k { print $2 }' "$1"; }
+# near A B MARGIN
+near() { [[ -n $1 && -n $2 ]] && (( ($1 > $2 ? $1 - $2 : $2 - $1) <= $3 )); }
+
+# Ground truth the dump's guest printed (guest-proc: "meminfo:KEY: N").
+sed -n 's/^meminfo://p' "$d/guest-proc" | awk '{ print $1, $2 }' >"$TMP/dump-meminfo"
+diag "$TMP/dump-meminfo" | head -n 8
+
+# compare NAME OUT MEMINFO: the figures of kmem -i output OUT against MEMINFO
+compare() {
+    local name=$1 out=$2 m=$3
+    check "$name: TOTAL MEM is MemTotal ($(kb "$m" MemTotal) kB)" \
+        test "$(( $(pages "$out" TOTAL_MEM) * 4 ))" = "$(kb "$m" MemTotal)"
+    check "$name: FREE is MemFree within 1 MiB" \
+        near "$(( $(pages "$out" FREE) * 4 ))" "$(kb "$m" MemFree)" 1024
+    check "$name: USED is TOTAL MEM - FREE" \
+        test "$(pages "$out" USED)" = "$(( $(pages "$out" TOTAL_MEM) - $(pages "$out" FREE) ))"
+    check "$name: BUFFERS is Buffers within 256 kB" \
+        near "$(( $(pages "$out" BUFFERS) * 4 ))" "$(kb "$m" Buffers)" 256
+    check "$name: CACHED is Cached within 512 kB" \
+        near "$(( $(pages "$out" CACHED) * 4 ))" "$(kb "$m" Cached)" 512
+    check "$name: SLAB is Slab within 512 kB" \
+        near "$(( $(pages "$out" SLAB) * 4 ))" "$(kb "$m" Slab)" 512
+    check "$name: TOTAL HUGE is Hugetlb" \
+        test "$(( $(pages "$out" TOTAL_HUGE) * 4 ))" = "$(kb "$m" Hugetlb)"
+    check "$name: TOTAL SWAP is SwapTotal, SWAP FREE SwapFree" \
+        test "$(( $(pages "$out" TOTAL_SWAP) * 4 )) $(( $(pages "$out" SWAP_FREE) * 4 ))" = "$(kb "$m" SwapTotal) $(kb "$m" SwapFree)"
+    check "$name: COMMIT LIMIT is CommitLimit" \
+        test "$(( $(pages "$out" COMMIT_LIMIT) * 4 ))" = "$(kb "$m" CommitLimit)"
+    check "$name: COMMITTED is Committed_AS within 1 MiB" \
+        near "$(( $(pages "$out" COMMITTED) * 4 ))" "$(kb "$m" Committed_AS)" 1024
+}
+
+for f in elf flat; do
+    "$LKDB" -q "$V" "$d/vmcore.$f" -c 'kmem -i' -c 'kmem -i --json' \
+        >"$TMP/$f.out" 2>"$TMP/$f.err"
+    status=$?
+    grep -v '^\[' "$TMP/$f.out" | diag
+    diag "$TMP/$f.err"
+    check "dump ($f): kmem -i exits 0 with no warning" \
+        test "$status" = 0 -a ! -s "$TMP/$f.err"
+    check "dump ($f): crash's header line" \
+        grep -qx '                 PAGES        TOTAL      PERCENTAGE' "$TMP/$f.out"
+    compare "dump ($f)" "$TMP/$f.out" "$TMP/dump-meminfo"
+    check "dump ($f): --json has the text's items and pages, bytes = pages * 4096" \
+        python3 - "$TMP/$f.out" <<'PY'
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+rows = json.loads([l for l in lines if l.startswith('[')][0])
+text = [(m.group(1), int(m.group(2))) for m in
+        (re.match(r'^ *([A-Z][A-Z ]*[A-Z]) +(\d+) ', l) for l in lines) if m]
+ok = [(r['item'], r['pages']) for r in rows] == text and \
+     all(r['bytes'] == r['pages'] * 4096 for r in rows) and \
+     all((r['of'] is None) == (r['percent'] is None) for r in rows)
+sys.exit(0 if ok and text else 1)
+PY
+done
+
+if command -v crash >/dev/null 2>&1; then
+    kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
+    printf 'kmem -i\nquit\n' >"$TMP/crash.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crash.in" >"$TMP/crash.out" 2>&1
+    grep -vE '^(WARNING|crash):' "$TMP/crash.out" | diag
+    # The items crash prints, in its order, less SHARED (crash 8.0.2 walks
+    # every page struct for it; newer crash prints it only when asked).
+    crash_items=$(rows "$TMP/crash.out" | awk '$1 != "SHARED" { print $1 }' | tr '\n' ' ')
+    check "crash: kmem -i has crash's items in crash's order ($crash_items)" \
+        test -n "$crash_items" -a "$crash_items" = "$(rows "$TMP/elf.out" | awk '{ print $1 }' | tr '\n' ' ')"
+    same=1
+    for item in TOTAL_MEM FREE USED BUFFERS CACHED TOTAL_HUGE TOTAL_SWAP COMMIT_LIMIT; do
+        [[ $(pages "$TMP/crash.out" "$item") == "$(pages "$TMP/elf.out" "$item")" ]] || same=0
+    done
+    check "crash: the same pages as crash for every item crash reads right" test $same = 1
+    # crash's layout, line for line, where the figures agree.
+    check "crash: TOTAL MEM and FREE lines are crash's, byte for byte" \
+        test "$(grep -E '^ +(TOTAL MEM|FREE) ' "$TMP/crash.out")" = "$(grep -E '^ +(TOTAL MEM|FREE) ' "$TMP/elf.out")"
+else
+    for t in "kmem -i has crash's items in crash's order" "the same pages as crash for every item crash reads right" \
+        "TOTAL MEM and FREE lines are crash's, byte for byte"; do
+        ok 0 "crash: $t # SKIP crash not installed"
+    done
+fi
+
+# Live: the guest's /proc/meminfo, then lkdb attaches (the guest stops).
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
+"$GUEST_SH" run "$g" 'cat /proc/meminfo' | tr -d '\r' | sed 's/ kB$//' >"$TMP/live-meminfo"
+"$LKDB" -q -r ":$port" "$V" -c 'kmem -i' >"$TMP/live.out" 2>"$TMP/live.err"
+status=$?
+diag "$TMP/live.out" "$TMP/live.err"
+check "live: kmem -i exits 0 with no warning" test "$status" = 0 -a ! -s "$TMP/live.err"
+compare live "$TMP/live.out" "$TMP/live-meminfo"
+
+# Bad input: one line naming the command and what is wrong, exit status 1.
+for bad in 'kmem -x' 'kmem 12' 'kmem'; do
+    "$LKDB" -q "$V" "$d/vmcore.elf" -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
+    status=$?
+    diag "$TMP/bad.err"
+    check "'$bad': exit status 1, an error naming kmem, no output" \
+        bash -c "test $status = 1 && grep -q 'kmem' '$TMP/bad.err' && test ! -s '$TMP/bad.out'"
+done
+check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
+"$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
+check "help kmem gives the synopsis and the --json schema" \
+    bash -c "grep -qF 'Usage: kmem -i [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out'"
+done_testing
