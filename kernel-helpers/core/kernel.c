@@ -61,19 +61,6 @@ const char *kernel_release(const struct kernel *k)
 	return vmlinux_release(k->vmlinux);
 }
 
-struct lkdb_error *kernel_read_variable(const struct kernel *k,
-					const char *name, const char *why,
-					uint64_t offset, void *buf, size_t len)
-{
-	uint64_t addr;
-	struct lkdb_error *err = kernel_need_symbol(k, name, why, &addr);
-	if (err)
-		return err;
-	err = k->memory.read(k->memory.context, addr + k->kaslr_offset + offset,
-			     buf, len);
-	return err ? lkdb_error_prefix(err, "reading %s", name) : NULL;
-}
-
 struct lkdb_error *kernel_read_uint(const struct kernel *k, uint64_t addr,
 				    size_t size, uint64_t *ret)
 {
@@ -91,4 +78,18 @@ struct lkdb_error *kernel_read_uint(const struct kernel *k, uint64_t addr,
 		v = v << 8 | b[i];
 	*ret = v;
 	return NULL;
+}
+
+struct lkdb_error *kernel_read_variable_uint(const struct kernel *k,
+					     const char *name, const char *why,
+					     uint64_t offset, size_t size,
+					     uint64_t *ret)
+{
+	uint64_t addr;
+	struct lkdb_error *err = kernel_need_symbol(k, name, why, &addr);
+	if (!err)
+		err = kernel_read_uint(k, addr + k->kaslr_offset + offset, size,
+				       ret);
+	return err && err->code != LKDB_ERROR_NOT_FOUND ?
+		       lkdb_error_prefix(err, "reading %s", name) : err;
 }

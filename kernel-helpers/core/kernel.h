@@ -93,18 +93,19 @@ struct lkdb_error *kernel_need_symbol(const struct kernel *k, const char *name,
 				      const char *why, uint64_t *link_addr_ret);
 const char *kernel_release(const struct kernel *k);
 
-/*
- * len bytes of the kernel variable name at its run-time address: errors
- * name the variable ("reading vm_zone_stat: ..."); a missing symbol is
- * kernel_need_symbol's error, with why.
- */
-struct lkdb_error *kernel_read_variable(const struct kernel *k,
-					const char *name, const char *why,
-					uint64_t offset, void *buf, size_t len);
-
 /* An unsigned integer of size bytes (1, 2, 4 or 8) at kernel address addr. */
 struct lkdb_error *kernel_read_uint(const struct kernel *k, uint64_t addr,
 				    size_t size, uint64_t *ret);
+
+/*
+ * An unsigned integer of size bytes at offset into the kernel variable
+ * name (its run-time address): a missing symbol is kernel_need_symbol's
+ * error with why, a failed read says "reading NAME: ...".
+ */
+struct lkdb_error *kernel_read_variable_uint(const struct kernel *k,
+					     const char *name, const char *why,
+					     uint64_t offset, size_t size,
+					     uint64_t *ret);
 
 /* The base page size in bytes. */
 static inline uint64_t kernel_page_size(const struct kernel *k)

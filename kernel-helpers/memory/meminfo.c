@@ -25,18 +25,6 @@ static void warn(struct kernel_meminfo *m, const char *what,
 	lkdb_error_destroy(err);
 }
 
-static struct lkdb_error *read_var_uint(struct kernel *k, const char *name,
-					const char *why, uint64_t offset,
-					size_t size, uint64_t *ret)
-{
-	uint64_t addr;
-	struct lkdb_error *err = kernel_need_symbol(k, name, why, &addr);
-	if (!err)
-		err = kernel_read_uint(k, addr + k->kaslr_offset + offset,
-				       size, ret);
-	return err;
-}
-
 /*
  * An item of a global vm stat array (vm_zone_stat or vm_node_stat) of
  * count atomic_long_t, as global_*_page_state() reads it: below 0 is 0
@@ -57,7 +45,7 @@ static struct lkdb_error *vm_stat(struct kernel *k, struct ktypes *t,
 					 "%s is %" PRId64 ", outside %s[%" PRId64 "]",
 					 item, index, array, n);
 	uint64_t v;
-	err = read_var_uint(k, array, "the vm statistics", (uint64_t)index * 8,
+	err = kernel_read_variable_uint(k, array, "the vm statistics", (uint64_t)index * 8,
 			    8, &v);
 	if (err)
 		return err;
@@ -84,7 +72,7 @@ static struct lkdb_error *read_total(struct kernel *k, uint64_t *ret)
 		err = NULL;
 	}
 	lkdb_error_destroy(err);
-	return read_var_uint(k, name, "the RAM the kernel manages", 0, 8, ret);
+	return kernel_read_variable_uint(k, name, "the RAM the kernel manages", 0, 8, ret);
 }
 
 /* nr_blockdev_pages(): each block device inode's i_mapping->nrpages. */
@@ -101,7 +89,7 @@ static struct lkdb_error *read_buffers(struct kernel *k, struct ktypes *t,
 				 &nrpages_size)))
 		return err;
 	uint64_t sb;
-	err = read_var_uint(k, "blockdev_superblock", "block devices", 0, 8,
+	err = kernel_read_variable_uint(k, "blockdev_superblock", "block devices", 0, 8,
 			    &sb);
 	if (err)
 		return err;
@@ -188,7 +176,7 @@ static struct lkdb_error *read_huge(struct kernel *k, struct ktypes *t,
 				 &nr_size)) ||
 	    (err = ktypes_member(t, "hstate", "free_huge_pages", &fr,
 				 &fr_size)) ||
-	    (err = read_var_uint(k, "hugetlb_max_hstate", "huge pages", 0, 4,
+	    (err = kernel_read_variable_uint(k, "hugetlb_max_hstate", "huge pages", 0, 4,
 				 &count)))
 		return err;
 	if (!size || count > hstates_size / size || count > MEMINFO_MAX_HSTATES)
@@ -217,8 +205,8 @@ static struct lkdb_error *read_swap(struct kernel *k, struct kernel_meminfo *m)
 {
 	uint64_t total, free;
 	struct lkdb_error *err;
-	if ((err = read_var_uint(k, "total_swap_pages", "swap", 0, 8, &total)) ||
-	    (err = read_var_uint(k, "nr_swap_pages", "swap", 0, 8, &free)))
+	if ((err = kernel_read_variable_uint(k, "total_swap_pages", "swap", 0, 8, &total)) ||
+	    (err = kernel_read_variable_uint(k, "nr_swap_pages", "swap", 0, 8, &free)))
 		return err;
 	m->swap_total = (int64_t)total < 0 ? 0 : total;
 	m->swap_free = (int64_t)free < 0 ? 0 : free;
@@ -242,9 +230,9 @@ static struct lkdb_error *percpu_counter_sum(struct kernel *k,
 				 &count_size)) ||
 	    (err = ktypes_member(t, "percpu_counter", "counters", &counters,
 				 NULL)) ||
-	    (err = read_var_uint(k, name, "overcommit accounting", count,
+	    (err = kernel_read_variable_uint(k, name, "overcommit accounting", count,
 				 count_size, &v)) ||
-	    (err = read_var_uint(k, name, "overcommit accounting", counters, 8,
+	    (err = kernel_read_variable_uint(k, name, "overcommit accounting", counters, 8,
 				 &base)))
 		return err;
 	int64_t sum = (int64_t)v;
@@ -276,9 +264,9 @@ static struct lkdb_error *read_commit(struct kernel *k, struct ktypes *t,
 	uint64_t kbytes, ratio;
 	int64_t committed;
 	struct lkdb_error *err;
-	if ((err = read_var_uint(k, "sysctl_overcommit_kbytes", why, 0, 8,
+	if ((err = kernel_read_variable_uint(k, "sysctl_overcommit_kbytes", why, 0, 8,
 				 &kbytes)) ||
-	    (err = read_var_uint(k, "sysctl_overcommit_ratio", why, 0, 4,
+	    (err = kernel_read_variable_uint(k, "sysctl_overcommit_ratio", why, 0, 4,
 				 &ratio)) ||
 	    (err = percpu_counter_sum(k, t, "vm_committed_as", &committed)))
 		return err;
