@@ -561,24 +561,42 @@ static struct index_slot *index_find(struct ktypes *t, const char *name,
 	return s->name ? s : NULL;
 }
 
-/* Index the named top-level types and variables of the next unit. */
-static struct lkdb_error *walk_one_unit(struct ktypes *t)
+/*
+ * Step *cursor to the next unit; *die_ret its first top-level DIE.
+ * *more_ret false when there is none (then *walked_all is set) or the
+ * unit is empty.
+ */
+static struct lkdb_error *next_unit(struct ktypes *t, Dwarf_CU **cursor,
+				    bool *walked_all, Dwarf_Die *die_ret,
+				    bool *more_ret)
 {
 	Dwarf_CU *next;
-	Dwarf_Die cudie, die;
-	int r = dwarf_get_units(t->dw, t->cursor, &next, NULL, NULL, &cudie,
+	Dwarf_Die cudie;
+	*more_ret = false;
+	int r = dwarf_get_units(t->dw, *cursor, &next, NULL, NULL, &cudie,
 				NULL);
 	if (r > 0) {
-		t->walked_all = true;
+		*walked_all = true;
 		return NULL;
 	}
 	if (r < 0)
 		return dwarf_error("reading the DWARF units of %s",
 				   t->vmlinux_path);
-	t->cursor = next;
+	*cursor = next;
 	t->stats.units_scanned++;
-	if (dwarf_child(&cudie, &die) != 0)
-		return NULL;
+	*more_ret = dwarf_child(&cudie, die_ret) == 0;
+	return NULL;
+}
+
+/* Index the named top-level types and variables of the next unit. */
+static struct lkdb_error *walk_one_unit(struct ktypes *t)
+{
+	Dwarf_Die die;
+	bool more;
+	struct lkdb_error *err = next_unit(t, &t->cursor, &t->walked_all, &die,
+					   &more);
+	if (err || !more)
+		return err;
 	do {
 		t->stats.dies_scanned++;
 		int tag = dwarf_tag(&die);
@@ -606,7 +624,7 @@ static struct lkdb_error *walk_one_unit(struct ktypes *t)
 		const char *name = dwarf_diename(&die);
 		if (!name)
 			continue;
-		struct lkdb_error *err = index_add(t, name, kind, rank,
+		err = index_add(t, name, kind, rank,
 						   dwarf_dieoffset(&die));
 		if (err)
 			return err;
@@ -1147,21 +1165,12 @@ out:
  */
 static struct lkdb_error *walk_one_unit_enums(struct ktypes *t)
 {
-	Dwarf_CU *next;
-	Dwarf_Die cudie, die, child;
-	int r = dwarf_get_units(t->dw, t->enum_cursor, &next, NULL, NULL,
-				&cudie, NULL);
-	if (r > 0) {
-		t->enum_walked_all = true;
-		return NULL;
-	}
-	if (r < 0)
-		return dwarf_error("reading the DWARF units of %s",
-				   t->vmlinux_path);
-	t->enum_cursor = next;
-	t->stats.units_scanned++;
-	if (dwarf_child(&cudie, &die) != 0)
-		return NULL;
+	Dwarf_Die die, child;
+	bool more;
+	struct lkdb_error *err = next_unit(t, &t->enum_cursor,
+					   &t->enum_walked_all, &die, &more);
+	if (err || !more)
+		return err;
 	do {
 		t->stats.dies_scanned++;
 		if (dwarf_tag(&die) != DW_TAG_enumeration_type ||
@@ -1171,8 +1180,8 @@ static struct lkdb_error *walk_one_unit_enums(struct ktypes *t)
 			const char *name = dwarf_diename(&child);
 			if (dwarf_tag(&child) != DW_TAG_enumerator || !name)
 				continue;
-			struct lkdb_error *err = index_add(
-				t, name, KIND_ENUM, 1, dwarf_dieoffset(&child));
+			err = index_add(t, name, KIND_ENUM, 1,
+					dwarf_dieoffset(&child));
 			if (err)
 				return err;
 		} while (dwarf_siblingof(&child, &child) == 0);
