@@ -14,17 +14,11 @@
 
 #include "frontend/core/commands.h"
 #include "common/json.h"
+#include "frontend/kernel/address_arg.h"
 #include "frontend/kernel/module_names.h"
 #include "kernel-helpers/symbols/symbolize.h"
 #include "kernel-helpers/core/vmlinux.h"
 #include "frontend/terminal/output.h"
-
-/* What one command's lookups share: the modules, read on first need. */
-struct sym_context {
-	struct lkdb_session *s;
-	struct module_names *modules;
-	bool modules_failed;
-};
 
 /* A lookup's answer: a module's symbol has module set. */
 struct sym_result {
@@ -33,23 +27,8 @@ struct sym_result {
 	const char *object;	/* the module's file its lines came from */
 };
 
-static struct module_names *modules(struct sym_context *c)
-{
-	struct lkdb_session *s = c->s;
-	if (c->modules || c->modules_failed || (!s->dump && !s->attached))
-		return c->modules;
-	struct lkdb_error *err = module_names_create(s, "sym", &c->modules);
-	if (err) {
-		lkdb_warn("sym", "modules: %s",
-			err->message);
-		lkdb_error_destroy(err);
-		c->modules_failed = true;
-	}
-	return c->modules;
-}
-
 /* Source lines from the module's object file, if one is found. */
-static void module_source(struct sym_context *c, const struct kmodule *m,
+static void module_source(struct address_arg_context *c, const struct kmodule *m,
 			  struct sym_result *ret)
 {
 	char *object = NULL;
@@ -75,10 +54,10 @@ static void from_modsym(struct module_names *mn, const struct kmodule *m,
 }
 
 /* addr in a module: its symbol, else the vmlinux's error stands. */
-static bool module_address(struct sym_context *c, uint64_t addr,
+static bool module_address(struct address_arg_context *c, uint64_t addr,
 			   struct sym_result *ret)
 {
-	struct module_names *mn = modules(c);
+	struct module_names *mn = address_arg_modules(c);
 	const struct kmodule *m = mn ? module_names_module_at(mn, addr) : NULL;
 	const struct modsym *sym = m ? module_names_symbol(mn, m, addr) : NULL;
 	if (!sym)
@@ -89,44 +68,11 @@ static bool module_address(struct sym_context *c, uint64_t addr,
 }
 
 /*
- * A number: hex with 0x; else hex when hex_default (addresses, as crash
- * and oopses write them), decimal otherwise (offsets, as gdb reads them).
- */
-static bool parse_number(const char *s, bool hex_default, uint64_t *ret)
-{
-	int base = hex_default ? 16 : 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!isxdigit((unsigned char)*s))
-		return false;
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, base);
-	if (errno || *end)
-		return false;
-	*ret = v;
-	return true;
-}
-
-static bool all_hex(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isxdigit((unsigned char)*s))
-			return false;
-	}
-	return true;
-}
-
-/*
  * One argument: ADDRESS or NAME, then optionally +OFFSET or -OFFSET, then
  * optionally /SIZE (ignored: an oops' "panic+0x139/0x2b0" pastes as is).
  * A bare word of hex digits is a name if the vmlinux has such a symbol.
  */
-static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
+static struct lkdb_error *lookup(struct address_arg_context *c, const char *arg,
 				 struct sym_result *result)
 {
 	struct lkdb_session *s = c->s;
@@ -139,7 +85,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 	uint64_t value;
 	char *slash = strchr(word, '/');
 	if (slash) {
-		if (!parse_number(slash + 1, false, &value)) {
+		if (!address_arg_number(slash + 1, false, &value)) {
 			err = lkdb_error_create(LKDB_ERROR_INVALID,
 						"%s: bad size \"%s\" (expected NAME+OFFSET/SIZE)",
 						arg, slash + 1);
@@ -147,18 +93,11 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 		}
 		*slash = '\0';
 	}
+	uint64_t delta;
+	bool minus;
 	char *op = strpbrk(word, "+-");
-	uint64_t delta = 0;
-	bool minus = op && *op == '-';
-	if (op) {
-		if (!parse_number(op + 1, false, &delta)) {
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"%s: bad offset \"%s\" (a number: 0x for hex)",
-						arg, op + 1);
-			goto out;
-		}
-		*op = '\0';
-	}
+	if ((err = address_arg_offset(word, arg, &minus, &delta)))
+		goto out;
 	if (!*word) {
 		err = lkdb_error_create(LKDB_ERROR_INVALID,
 					"%s: expected an address or a symbol name",
@@ -170,7 +109,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 	bool is_address = false;
 	if (!strncmp(word, "0x", 2) || !strncmp(word, "0X", 2)) {
 		is_address = true;
-	} else if (all_hex(word)) {
+	} else if (address_arg_all_hex(word)) {
 		struct lkdb_error *miss = vmlinux_symbol_info(s->kernel.vmlinux, word,
 							      &info);
 		is_address = miss != NULL;
@@ -178,7 +117,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 	}
 	uint64_t addr;
 	if (is_address) {
-		if (!parse_number(word, true, &addr)) {
+		if (!address_arg_number(word, true, &addr)) {
 			err = lkdb_error_create(LKDB_ERROR_INVALID,
 						"%s: bad address", arg);
 			goto out;
@@ -187,7 +126,7 @@ static struct lkdb_error *lookup(struct sym_context *c, const char *arg,
 		err = symbolize_name(s->kernel.vmlinux, s->kernel.kaslr_offset, word, ret);
 		if (err && err->code == LKDB_ERROR_NOT_FOUND) {
 			/* Not the vmlinux's: a loaded module's? */
-			struct module_names *mn = modules(c);
+			struct module_names *mn = address_arg_modules(c);
 			const struct kmodule *m;
 			const struct modsym *sym =
 				mn ? module_names_find(mn, word, &m) : NULL;
@@ -303,7 +242,7 @@ static struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 	struct sym_result *results = calloc(n, sizeof(*results));
 	if (!results)
 		return &lkdb_error_oom;
-	struct sym_context c = { .s = s };
+	struct address_arg_context c = { .s = s, .cmd = "sym" };
 	struct lkdb_error *err = NULL;
 	int done = 0;
 	/* text goes out as it comes; JSON only when every lookup worked */
@@ -327,7 +266,7 @@ static struct lkdb_error *cmd_sym(struct lkdb_command_context *ctx)
 		free((char *)results[i].object);
 	}
 	free(results);
-	module_names_destroy(c.modules);
+	address_arg_deinit(&c);
 	fflush(stdout);
 	return err;
 }
