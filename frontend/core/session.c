@@ -825,6 +825,15 @@ static struct lkdb_error *dump_read_cb(void *context, uint64_t addr,
 	return dump_read(context, addr, buf, len);
 }
 
+static struct lkdb_error *dump_read_phys_cb(void *context, uint64_t paddr,
+					    void *buf, size_t len)
+{
+	struct lkdb_session *s = context;
+	if (lkdb_interrupted)
+		return lkdb_error_interrupted();
+	return dump_read_phys(s->dump, paddr, buf, len);
+}
+
 /*
  * Every walk of kernel memory reads through here, so a Ctrl-C ends each
  * one at its next read (LKDB_ERROR_INTERRUPTED, which walkers pass on
@@ -870,6 +879,11 @@ struct kernel *lkdb_session_kernel(struct lkdb_session *s)
 	s->kernel.memory.context = s;
 	s->kernel.memory.read = interruptible_read;
 	s->kernel.memory.read_batch = interruptible_batch;
+	/* Live, physical memory is read through the kernel's direct map. */
+	s->kernel.phys = (struct kernel_memory_reader){
+		.context = s,
+		.read = s->dump ? dump_read_phys_cb : NULL,
+	};
 	return &s->kernel;
 }
 

@@ -93,3 +93,40 @@ struct lkdb_error *kernel_read_variable_uint(const struct kernel *k,
 	return err && err->code != LKDB_ERROR_NOT_FOUND ?
 		       lkdb_error_prefix(err, "reading %s", name) : err;
 }
+
+/*
+ * page_offset_base is a variable under CONFIG_RANDOMIZE_MEMORY (KASLR of
+ * the direct map, since 4.8: commit 021182e52fe0 "x86/mm: Enable KASLR for
+ * physical mapping memory regions"); without it the direct map is at
+ * __PAGE_OFFSET_BASE_L4, or _L5 when __pgtable_l5_enabled says 5 levels.
+ */
+struct lkdb_error *kernel_direct_map(const struct kernel *k, uint64_t *ret)
+{
+	struct lkdb_error *err = kernel_read_variable_uint(
+		k, "page_offset_base", "the direct map", 0, 8, ret);
+	if (!err || err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
+	uint64_t l5 = 0;
+	err = kernel_read_variable_uint(k, "__pgtable_l5_enabled", "5 levels",
+					0, 4, &l5);
+	if (err && err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
+	*ret = l5 ? 0xff11000000000000ULL : 0xffff888000000000ULL;
+	return NULL;
+}
+
+struct lkdb_error *kernel_read_phys(const struct kernel *k, uint64_t paddr,
+				    void *buf, size_t len)
+{
+	if (k->phys.read)
+		return k->phys.read(k->phys.context, paddr, buf, len);
+	uint64_t base;
+	struct lkdb_error *err = kernel_direct_map(k, &base);
+	if (err)
+		return err;
+	err = k->memory.read(k->memory.context, base + paddr, buf, len);
+	return err ? lkdb_error_prefix(err, "physical address 0x%" PRIx64,
+				       paddr) : NULL;
+}

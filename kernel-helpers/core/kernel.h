@@ -59,6 +59,11 @@ struct kernel {
 	bool percpu_at_zero;
 	/* The target's memory at kernel virtual addresses. */
 	struct kernel_memory_reader memory;
+	/*
+	 * Optional: its physical memory (a dump has it); without, physical
+	 * reads go through the kernel's direct map (kernel_read_phys).
+	 */
+	struct kernel_memory_reader phys;
 	const struct kernel_arch_ops *arch;
 	/* Opened on first kernel_types() (cached per build-id). */
 	struct ktypes *types;
@@ -106,6 +111,16 @@ struct lkdb_error *kernel_read_variable_uint(const struct kernel *k,
 					     const char *name, const char *why,
 					     uint64_t offset, size_t size,
 					     uint64_t *ret);
+
+/*
+ * len bytes of the target's physical memory at paddr: the phys reader, or
+ * the kernel's direct map of all RAM (page_offset_base + paddr) through
+ * the virtual one.
+ */
+struct lkdb_error *kernel_read_phys(const struct kernel *k, uint64_t paddr,
+				    void *buf, size_t len);
+/* Where the direct map of physical memory starts (page_offset_base). */
+struct lkdb_error *kernel_direct_map(const struct kernel *k, uint64_t *ret);
 
 /* The base page size in bytes. */
 static inline uint64_t kernel_page_size(const struct kernel *k)

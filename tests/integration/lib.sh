@@ -143,14 +143,16 @@ crash_memory() {
 #   vmcoreinfo yes   the kernel handed VMCOREINFO to QEMU (fw_cfg), else no
 #   present N        one line per zone of /proc/zoneinfo
 #   meminfo:KEY: N   each line of /proc/meminfo (kB, or a count), read last
+#   proc-version ... /proc/version (the kernel's linux_banner)
+#   kernel-code A-B  the physical range of the kernel's code (/proc/iomem)
 # 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
 # fixture (kernel, initrd or crashme.ko changed) is made again.
 # Use as: d=$(shared_dump) || exit 1
 shared_dump() {
     local dir=${LKDB_SHARED_DUMP_DIR:-$LKDB_GUESTS/shared-dump}
     local stamp
-    # facts-2: guest-proc gained /proc/meminfo.
-    stamp="facts-2 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+    # facts-3: guest-proc gained /proc/meminfo, /proc/version, Kernel code.
+    stamp="facts-3 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
         "$LKDB_CRASHME_KO" | tr '\n' ' ')"
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
@@ -167,6 +169,8 @@ shared_dump() {
         facts+=' if test -d /sys/firmware/qemu_fw_cfg/by_name/etc/vmcoreinfo;'
         facts+=' then echo vmcoreinfo yes; else echo vmcoreinfo no; fi;'
         facts+=' grep -w present /proc/zoneinfo;'
+        facts+=' sed "s/^/proc-version /" /proc/version;'
+        facts+=' echo kernel-code $(grep "Kernel code" /proc/iomem | cut -d" " -f1-3 | tr -d " ");'
         facts+=' sed "s/^/meminfo:/; s/ kB$//" /proc/meminfo'
         {
             "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 --mem 256 &&
