@@ -145,14 +145,17 @@ crash_memory() {
 #   meminfo:KEY: N   each line of /proc/meminfo (kB, or a count), read last
 #   proc-version ... /proc/version (the kernel's linux_banner)
 #   kernel-code A-B  the physical range of the kernel's code (/proc/iomem)
+#   user-page PID ADDR ENTRY  a sleeper's first mapped page and its
+#                    /proc/PID/pagemap entry (bit 63 present, PFN in 0..54)
 # 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
 # fixture (kernel, initrd or crashme.ko changed) is made again.
 # Use as: d=$(shared_dump) || exit 1
 shared_dump() {
     local dir=${LKDB_SHARED_DUMP_DIR:-$LKDB_GUESTS/shared-dump}
     local stamp
-    # facts-3: guest-proc gained /proc/meminfo, /proc/version, Kernel code.
-    stamp="facts-3 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+    # facts-4: guest-proc gained /proc/meminfo, /proc/version, Kernel code,
+    # a user page.
+    stamp="facts-4 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
         "$LKDB_CRASHME_KO" | tr '\n' ' ')"
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
@@ -171,6 +174,8 @@ shared_dump() {
         facts+=' grep -w present /proc/zoneinfo;'
         facts+=' sed "s/^/proc-version /" /proc/version;'
         facts+=' echo kernel-code $(grep "Kernel code" /proc/iomem | cut -d" " -f1-3 | tr -d " ");'
+        facts+=' p=$(pidof sleep | cut -d" " -f1); a=$(head -n1 /proc/$p/maps | cut -d- -f1);'
+        facts+=' echo user-page $p $a $(dd if=/proc/$p/pagemap bs=8 skip=$((0x$a / 4096)) count=1 2>/dev/null | od -An -tx8);'
         facts+=' sed "s/^/meminfo:/; s/ kB$//" /proc/meminfo'
         {
             "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 --mem 256 &&

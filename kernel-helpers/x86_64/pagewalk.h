@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * An x86_64 page-table walk that keeps every step, for vtop: the entry
+ * read at each level (its physical address and value) and where the walk
+ * ended (a 4 KiB page, a 2 MiB or 1 GiB page, or an entry that is not
+ * present).  Entries are read through kernel_read_phys(), so a dump and a
+ * live guest walk alike; nothing is cached.
+ *
+ * The kernel's tables: init_top_pgt (swapper_pg_dir), whose physical
+ * address is its link address less __START_KERNEL_map plus phys_base
+ * (__pa_symbol()); 5 levels when __pgtable_l5_enabled says so (a kernel
+ * built with CONFIG_X86_5LEVEL, since 4.17 choosing 4 or 5 levels at boot
+ * by the CPU's LA57; found by the symbol), else 4.
+ */
+#ifndef LKDB_PAGEWALK_H
+#define LKDB_PAGEWALK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct kernel;
+
+#define X86_64_PTE_PRESENT (1ULL << 0)
+#define X86_64_PTE_PSE (1ULL << 7)
+/* Bits 12..51 of an entry: the next table's or the page's address. */
+#define X86_64_PTE_ADDR_MASK 0x000ffffffffff000ULL
+
+struct x86_64_walk_step {
+	const char *level;	/* "PGD", "P4D", "PUD", "PMD", "PTE" */
+	uint64_t entry_paddr;	/* where the entry is */
+	uint64_t entry;
+};
+
+struct x86_64_walk {
+	uint64_t vaddr;
+	unsigned int nr_steps;
+	struct x86_64_walk_step steps[5];
+	bool mapped;
+	uint64_t page_paddr;	/* the page's start */
+	uint64_t page_size;	/* 4 KiB, 2 MiB or 1 GiB */
+	uint64_t paddr;		/* vaddr's physical address */
+	uint64_t leaf;		/* the last entry read */
+};
+
+/* The kernel's top-level table: its physical and virtual address, levels. */
+struct lkdb_error *x86_64_kernel_tables(const struct kernel *k,
+					uint64_t *root_paddr_ret,
+					uint64_t *root_vaddr_ret,
+					unsigned int *levels_ret);
+
+/*
+ * Walk the tables at root_paddr (levels 4 or 5) for vaddr.  Not mapped is
+ * no error (ret->mapped false; the steps say where it stopped); an entry
+ * that cannot be read is, naming its level and address.
+ */
+struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
+			       unsigned int levels, uint64_t vaddr,
+			       struct x86_64_walk *ret);
+
+/* crash's names of an entry's bits: "PRESENT|RW|ACCESSED|...". */
+void x86_64_pte_flags(uint64_t pte, char *buf, size_t size);
+
+#endif
