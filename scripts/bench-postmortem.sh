@@ -27,6 +27,8 @@
 #                   (QEMU's flattened -z file as it is)
 #   --mem MB        the guest's memory when making the dump (default 512)
 #   --steps LIST    the steps to time, of "start sys ps log" (the default)
+#                   and "kmem" (kmem -i), "rd" (rd -a linux_banner), "vtop"
+#                   (vtop of jiffies' address)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -87,9 +89,9 @@ if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem < 128)); then
     die "--mem must be an integer of at least 128 (MB), got '$mem'"
 fi
 read -r -a STEPS <<<"$steps"
-((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log"
+((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem rd vtop"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log)$ ]] || die "--steps: unknown step '$step' (start sys ps log)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|rd|vtop)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem rd vtop)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -149,6 +151,8 @@ else
 fi
 nsleepers=$(wc -w <<<"$sleepers")
 log "vmcore $vmcore ($(du -h "$vmcore" | cut -f1)), release $release, ${nsleepers} sleepers"
+# jiffies' run-time address for vtop (crash's vtop takes an address only)
+jiffies=$("$LKDB" -q "$VMLINUX" "$vmcore" -c 'sym jiffies' 2>/dev/null | awk 'NR == 1 { print $1 }')
 
 # --- one run ---------------------------------------------------------------------
 
@@ -169,6 +173,9 @@ check_output() {
             grep -qE ' sleep$' "$out" || echo "no 'sleep' task"
         fi ;;
     log) grep -q 'sysrq triggered crash' "$out" || echo "no 'sysrq triggered crash' line" ;;
+    kmem) grep -qE '^ +TOTAL MEM +[0-9]+ ' "$out" || echo "no 'TOTAL MEM' line" ;;
+    rd) grep -qF "Linux version $release" "$out" || echo "no 'Linux version $release'" ;;
+    vtop) grep -q '^PAGE DIRECTORY: ' "$out" || echo "no 'PAGE DIRECTORY' line" ;;
     esac
 }
 
@@ -224,8 +231,17 @@ run() {
     log "$(printf '%-6s %-12s %7.3fs %6d MB' "$step" "${key#*|}" "$(awk -v u=$((t1 - t0)) 'BEGIN { print u / 1e6 }')" \
         "$(($(tail -n 1 "$WORK/rss") / 1024))")"
 }
+# step_cmd STEP: the command a step runs, the same for both tools
+step_cmd() {
+    case $1 in
+    kmem) echo 'kmem -i' ;;
+    rd) echo 'rd -a linux_banner' ;;
+    vtop) echo "vtop $jiffies" ;;
+    *) echo "$1" ;;
+    esac
+}
 lkdb_cmd() { # lkdb_cmd STEP
-    if [[ $1 == start ]]; then echo 'p 1'; else echo "$1"; fi
+    if [[ $1 == start ]]; then echo 'p 1'; else step_cmd "$1"; fi
 }
 run_lkdb() { # run_lkdb STEP CACHE(cold|warm) XDG_DIR
     : >"$WORK/stdin"
@@ -233,7 +249,7 @@ run_lkdb() { # run_lkdb STEP CACHE(cold|warm) XDG_DIR
         "$LKDB" -q "$VMLINUX" "$vmcore" -c "$(lkdb_cmd "$1")"
 }
 run_crash() { # run_crash STEP
-    if [[ $1 == start ]]; then printf 'q\n' >"$WORK/stdin"; else printf '%s\nq\n' "$1" >"$WORK/stdin"; fi
+    if [[ $1 == start ]]; then printf 'q\n' >"$WORK/stdin"; else printf '%s\nq\n' "$(step_cmd "$1")" >"$WORK/stdin"; fi
     run "$1|crash" "$1" "$WORK/out.crash.$1" -- crash -s "$VMLINUX" "$vmcore"
 }
 

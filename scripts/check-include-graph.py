@@ -28,6 +28,7 @@ RANKS = {
     "kernel-helpers/core": 1,
     "kernel-helpers/memory": 2,
     "kernel-helpers/x86_64": 2,
+    "kernel-helpers/fs": 2,
     "kernel-helpers/dumps": 3,
     "kernel-helpers/symbols": 4,
     "kernel-helpers/log": 4,

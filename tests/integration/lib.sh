@@ -147,15 +147,16 @@ crash_memory() {
 #   kernel-code A-B  the physical range of the kernel's code (/proc/iomem)
 #   user-page PID ADDR ENTRY  a sleeper's first mapped page and its
 #                    /proc/PID/pagemap entry (bit 63 present, PFN in 0..54)
+#   maps LINE        each line of that sleeper's /proc/PID/maps
 # 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
 # fixture (kernel, initrd or crashme.ko changed) is made again.
 # Use as: d=$(shared_dump) || exit 1
 shared_dump() {
     local dir=${LKDB_SHARED_DUMP_DIR:-$LKDB_GUESTS/shared-dump}
     local stamp
-    # facts-4: guest-proc gained /proc/meminfo, /proc/version, Kernel code,
-    # a user page.
-    stamp="facts-4 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+    # facts-5: guest-proc gained /proc/meminfo, /proc/version, Kernel code,
+    # a user page, a task's maps.
+    stamp="facts-5 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
         "$LKDB_CRASHME_KO" | tr '\n' ' ')"
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
@@ -176,6 +177,7 @@ shared_dump() {
         facts+=' echo kernel-code $(grep "Kernel code" /proc/iomem | cut -d" " -f1-3 | tr -d " ");'
         facts+=' p=$(pidof sleep | cut -d" " -f1); a=$(head -n1 /proc/$p/maps | cut -d- -f1);'
         facts+=' echo user-page $p $a $(dd if=/proc/$p/pagemap bs=8 skip=$((0x$a / 4096)) count=1 2>/dev/null | od -An -tx8);'
+        facts+=' sed "s/^/maps /" /proc/$p/maps;'
         facts+=' sed "s/^/meminfo:/; s/ kB$//" /proc/meminfo'
         {
             "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 --mem 256 &&

@@ -286,4 +286,10 @@ enum {
 	WALKER_MODULES_VALUES
 };
 
+/* maple_tree_read: the struct maple_tree's address. */
+enum {
+	WALKER_MAPLE_TREE,
+	WALKER_MAPLE_VALUES
+};
+
 #endif
