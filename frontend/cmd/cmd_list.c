@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * list: crash's linked-list walk.  The walk is lkdb's own, in-process and
+ * bounded (kernel-helpers/core/listwalk.h); with -s each entry's struct or
+ * members are printed by gdb, which knows every type.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontend/core/commands.h"
+#include "common/json.h"
+#include "frontend/kernel/address_arg.h"
+#include "frontend/terminal/output.h"
+#include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/core/listwalk.h"
+
+/* More entries than any kernel list has; crash has no bound at all. */
+#define LIST_MAX_ENTRIES 1000000
+#define LIST_GDB_TIMEOUT_MS 60000
+
+struct list_options {
+	enum list_walk_mode mode;
+	const char *offset_arg, *end_arg, *struct_arg, *start_arg;
+};
+
+static struct lkdb_error *parse(struct lkdb_command_context *ctx,
+				struct list_options *o)
+{
+	o->mode = LIST_NEXT_STRUCT;
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		const char **value = NULL;
+		if (!strcmp(a, "-H"))
+			o->mode = LIST_HEAD;
+		else if (!strcmp(a, "-h"))
+			o->mode = LIST_EMBEDDED;
+		else if (!strcmp(a, "-o"))
+			value = &o->offset_arg;
+		else if (!strcmp(a, "-e"))
+			value = &o->end_arg;
+		else if (!strcmp(a, "-s"))
+			value = &o->struct_arg;
+		else if (a[0] == '-' && a[1])
+			return lkdb_usage_error(ctx, "unknown option %s", a);
+		else if (o->start_arg)
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"", a);
+		else
+			o->start_arg = a;
+		if (value) {
+			if (++i == ctx->argc)
+				return lkdb_usage_error(ctx, "%s needs a value", a);
+			*value = ctx->argv[i];
+		}
+	}
+	if (!o->start_arg)
+		return lkdb_usage(ctx);
+	return NULL;
+}
+
+/* -o: a number, or STRUCT.MEMBER's offset from the vmlinux's types. */
+static struct lkdb_error *parse_offset(struct lkdb_command_context *ctx,
+				       struct kernel *k, const char *arg,
+				       uint64_t *ret)
+{
+	if (address_arg_number(arg, false, ret))
+		return NULL;
+	const char *dot = strchr(arg, '.');
+	if (!dot || dot == arg || !dot[1])
+		return lkdb_usage_error(ctx, "-o takes an offset or STRUCT.MEMBER, not \"%s\"",
+					arg);
+	char *type = strndup(arg, (size_t)(dot - arg));
+	if (!type)
+		return &lkdb_error_oom;
+	struct ktypes *t;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = ktypes_member(t, type, dot + 1, ret, NULL);
+	free(type);
+	return err;
+}
+
+/* gdb's value of EXPR, "$N = " cut off; pretty-printed over lines. */
+static struct lkdb_error *gdb_value(struct lkdb_session *s, const char *expr,
+				    char **ret)
+{
+	char *cmd, *text = NULL;
+	if (asprintf(&cmd, "with print pretty on -- print %s", expr) < 0)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = gdb_driver_console_ok(
+		s->gdb, GDB_CALL_QUIET, LIST_GDB_TIMEOUT_MS, cmd, cmd, &text);
+	free(cmd);
+	if (err)
+		return err;
+	char *v = text;
+	if (v[0] == '$') {
+		char *eq = strstr(v, " = ");
+		if (eq)
+			v = eq + 3;
+	}
+	size_t n = strlen(v);
+	while (n && v[n - 1] == '\n')
+		v[--n] = '\0';
+	*ret = strdup(v);
+	free(text);
+	return *ret ? NULL : &lkdb_error_oom;
+}
+
+/* Print text with every line after the first indented by indent. */
+static void print_indented(FILE *out, const char *text, const char *indent)
+{
+	for (const char *p = text; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n' && p[1])
+			fputs(indent, out);
+	}
+}
+
+/*
+ * -s STRUCT[.MEMBER,...] for one entry: crash's "struct NAME {...}" or
+ * "  MEMBER = VALUE" lines (text), or {"MEMBER": "VALUE"} (JSON).
+ */
+static struct lkdb_error *print_struct(struct lkdb_command_context *ctx,
+				       const char *spec, uint64_t entry)
+{
+	char *type = strdup(spec);
+	if (!type)
+		return &lkdb_error_oom;
+	char *members = strchr(type, '.');
+	if (members)
+		*members++ = '\0';
+	struct lkdb_error *err = NULL;
+	char *expr = NULL, *value = NULL;
+	bool first = true;
+	if (ctx->json)
+		fputs(", \"values\": {", stdout);
+	char *save = NULL;
+	const char *m = members ? strtok_r(members, ",", &save) : NULL;
+	do {
+		if (m && asprintf(&expr, "((struct %s *)0x%" PRIx64 ")->%s", type,
+				  entry, m) < 0)
+			err = &lkdb_error_oom;
+		else if (!m && asprintf(&expr, "*(struct %s *)0x%" PRIx64, type,
+					entry) < 0)
+			err = &lkdb_error_oom;
+		if (!err)
+			err = gdb_value(ctx->session, expr, &value);
+		free(expr);
+		expr = NULL;
+		if (err)
+			break;
+		if (ctx->json) {
+			fputs(first ? "" : ", ", stdout);
+			json_write_string(stdout, m ? m : "*");
+			fputs(": ", stdout);
+			json_write_string(stdout, value);
+		} else if (m) {
+			printf("  %s = ", m);
+			print_indented(stdout, value, "  ");
+			fputs("\n", stdout);
+		} else {
+			printf("struct %s ", type);
+			print_indented(stdout, value, "");
+			fputs("\n", stdout);
+		}
+		first = false;
+		free(value);
+		value = NULL;
+	} while (m && (m = strtok_r(NULL, ",", &save)));
+	if (ctx->json)
+		fputs("}", stdout);
+	free(type);
+	return err;
+}
+
+static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
+{
+	struct list_options o = { 0 };
+	struct lkdb_error *err = parse(ctx, &o);
+	if (err)
+		return err;
+	struct lkdb_session *s = ctx->session;
+	struct kernel *k = lkdb_session_kernel(s);
+	struct address_arg_context names = { .s = s, .cmd = "list" };
+	uint64_t start, offset = 0, end = 0;
+	err = address_arg_parse(&names, o.start_arg, &start);
+	if (!err && o.offset_arg)
+		err = parse_offset(ctx, k, o.offset_arg, &offset);
+	if (!err && o.end_arg)
+		err = address_arg_parse(&names, o.end_arg, &end);
+	if (!err && o.struct_arg)
+		err = lkdb_session_need_gdb(s);
+	address_arg_deinit(&names);
+	if (err)
+		return err;
+	struct list_walk w;
+	struct lkdb_error *walk_err = kernel_list_walk(
+		kernel_memory(k), start, offset, o.mode, end, LIST_MAX_ENTRIES,
+		&w);
+	if (walk_err == &lkdb_error_oom)
+		return walk_err;
+	if (ctx->json)
+		fputs("[", stdout);
+	for (size_t i = 0; i < w.nr && !err; i++) {
+		if (ctx->json)
+			printf("%s{\"address\": \"0x%" PRIx64 "\"", i ? ",\n " : "",
+			       w.entries[i]);
+		else
+			printf("%" PRIx64 "\n", w.entries[i]);
+		if (o.struct_arg)
+			err = print_struct(ctx, o.struct_arg, w.entries[i]);
+		if (ctx->json)
+			fputs("}", stdout);
+	}
+	if (ctx->json)
+		fputs("]\n", stdout);
+	fflush(stdout);
+	list_walk_deinit(&w);
+	if (err) {
+		lkdb_error_destroy(walk_err);
+		return err;
+	}
+	return walk_err;
+}
+
+const struct lkdb_command lkdb_command_list = {
+	.name = "list",
+	.handler = cmd_list,
+	.summary = "walk a linked list: each entry's address, its struct or members",
+	.usage = "list [-H|-h] [-o OFF|STRUCT.MEMBER] [-e END] [-s STRUCT[.MEMBER,...]] [--json] START\n"
+		 "crash's list: the address of each structure of a linked list, from\n"
+		 "START (an address or SYMBOL[+OFF]) until a NULL pointer, START again,\n"
+		 "or END.  The walk is bounded and a structure met twice ends it with\n"
+		 "an error naming it (\"list loops back to ADDR after N entries\").\n"
+		 "  -o OFF  the next pointer is at OFF in each structure (a number or\n"
+		 "          STRUCT.MEMBER, as module.list); 0 by default\n"
+		 "  -h      START is a structure whose pointers point to the next\n"
+		 "          one's list_head at OFF (struct list_head lists)\n"
+		 "  -H      START is a list_head of its own (a list's head, as the\n"
+		 "          symbol modules), not printed; its entries' list_heads are\n"
+		 "          at OFF\n"
+		 "  -e END  stop before the structure at END\n"
+		 "  -s STRUCT[.MEMBER,...]  each structure, or the members, as gdb\n"
+		 "          prints them (\"  name = ...\")\n"
+		 "  --json  an array of {address (\"0x...\"), values: {MEMBER: text}\n"
+		 "          (with -s; \"*\" for the whole struct)}",
+	.man = ".BR list \" [\" \\-H | \\-h \"] [\" \\-o\n"
+	       ".IR OFF \"] [\" \\-e\n"
+	       ".IR END \"] [\" \\-s\n"
+	       ".IR STRUCT [. MEMBER ,...]] \" START\"\n"
+	       "A linked list's entries as crash's list prints them, walked in-process,\n"
+	       "bounded, a loop named; \\-s prints each entry's struct or members through gdb.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};
