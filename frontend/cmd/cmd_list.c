@@ -225,6 +225,23 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 	return walk_err;
 }
 
+/*
+ * gdb's list (source lines: "list", "list panic", "list file.c:10") stays
+ * gdb's; a line with an option or an address as START is crash's.
+ */
+static bool claims(int argc, char *const *argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (a[0] == '-' && a[1])
+			return true;
+		if (!strncmp(a, "0x", 2) || !strncmp(a, "0X", 2) ||
+		    (strlen(a) >= 12 && address_arg_all_hex(a)))
+			return true;
+	}
+	return false;
+}
+
 const struct lkdb_command lkdb_command_list = {
 	.name = "list",
 	.handler = cmd_list,
@@ -234,6 +251,8 @@ const struct lkdb_command lkdb_command_list = {
 		 "START (an address or SYMBOL[+OFF]) until a NULL pointer, START again,\n"
 		 "or END.  The walk is bounded and a structure met twice ends it with\n"
 		 "an error naming it (\"list loops back to ADDR after N entries\").\n"
+		 "A line with none of these options and no address (list, list panic,\n"
+		 "list file.c:10) is gdb's list of source lines, as before.\n"
 		 "  -o OFF  the next pointer is at OFF in each structure (a number or\n"
 		 "          STRUCT.MEMBER, as module.list); 0 by default\n"
 		 "  -h      START is a structure whose pointers point to the next\n"
@@ -251,6 +270,8 @@ const struct lkdb_command lkdb_command_list = {
 	       ".IR END \"] [\" \\-s\n"
 	       ".IR STRUCT [. MEMBER ,...]] \" START\"\n"
 	       "A linked list's entries as crash's list prints them, walked in-process,\n"
-	       "bounded, a loop named; \\-s prints each entry's struct or members through gdb.\n",
+	       "bounded, a loop named; \\-s prints each entry's struct or members through gdb.\n"
+	       "Without an option or an address, list is gdb's list of source lines.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.claims = claims,
 };

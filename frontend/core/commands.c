@@ -399,6 +399,8 @@ static bool run_command(struct lkdb_session *s, const char *line)
 	}
 	if (argc > 0)
 		cmd = lkdb_command_find(argv[0]);
+	if (cmd && cmd->claims && !cmd->claims(argc, argv))
+		cmd = NULL;
 	bool ok;
 	if (cmd) {
 		ok = run_lkdb_command(s, cmd, argc, argv);

@@ -51,6 +51,11 @@ struct lkdb_command {
 	/* Its entry in lkdb(1)'s COMMANDS section, roff after the .TP. */
 	const char *man;
 	unsigned flags;
+	/*
+	 * Optional, for a name gdb has too (list): whether this line is the
+	 * lkdb command's; false sends the line to gdb unchanged.
+	 */
+	bool (*claims)(int argc, char *const *argv);
 };
 
 #define LKDB_COMMAND(name) extern const struct lkdb_command lkdb_command_##name;

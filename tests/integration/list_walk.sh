@@ -3,7 +3,7 @@
 # the module list (list -H modules -o module.list) has the guest's
 # /proc/modules in its order, with -s module.name their names through gdb;
 # crash 8.0.2 on the same dump lists the same addresses; --json has the
-# text's content; bad arguments give one line.  (Loops, unreadable
+# text's content; bad arguments give one line; `list panic` stays gdb's.  (Loops, unreadable
 # pointers and the bound: tests/unit/test_listwalk.c.)
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
@@ -59,8 +59,14 @@ diag "$TMP/live.err"
 check "live: -s module.name gives /proc/modules' names ($lwant)" \
     test -n "$lwant" -a "$(names "$TMP/live.out")" = "$lwant"
 
-for bad in 'list' 'list -q modules' 'list no_such_symbol_here' 'list -H modules -o module.no_such_member' \
-    'list -o' 'list modules extra'; do
+# gdb's list stays gdb's: no option and no address is a source listing.
+"$LKDB" -q "$V" "$D" -c 'list panic' >"$TMP/gdb.out" 2>&1
+diag "$TMP/gdb.out"
+check "list panic (no option, no address) is gdb's source listing of panic" \
+    grep -qE '^[0-9]+\s|panic\.c' "$TMP/gdb.out"
+
+for bad in 'list -q modules' 'list -H no_such_symbol_here' 'list -H modules -o module.no_such_member' \
+    'list -o' 'list -H modules extra' 'list 0xffff0000 -e'; do
     "$LKDB" -q "$V" "$D" -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
     status=$?
     diag "$TMP/bad.err"
