@@ -12,6 +12,7 @@
 #include "frontend/core/commands.h"
 #include "common/json.h"
 #include "frontend/kernel/address_arg.h"
+#include "frontend/kernel/gdb_value.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
@@ -19,7 +20,6 @@
 
 /* More entries than any kernel list has; crash has no bound at all. */
 #define LIST_MAX_ENTRIES 1000000
-#define LIST_GDB_TIMEOUT_MS 60000
 
 struct list_options {
 	enum list_walk_mode mode;
@@ -82,32 +82,6 @@ static struct lkdb_error *parse_offset(struct lkdb_command_context *ctx,
 	return err;
 }
 
-/* gdb's value of EXPR, "$N = " cut off; pretty-printed over lines. */
-static struct lkdb_error *gdb_value(struct lkdb_session *s, const char *expr,
-				    char **ret)
-{
-	char *cmd, *text = NULL;
-	if (asprintf(&cmd, "with print pretty on -- print %s", expr) < 0)
-		return &lkdb_error_oom;
-	struct lkdb_error *err = gdb_driver_console_ok(
-		s->gdb, GDB_CALL_QUIET, LIST_GDB_TIMEOUT_MS, cmd, cmd, &text);
-	free(cmd);
-	if (err)
-		return err;
-	char *v = text;
-	if (v[0] == '$') {
-		char *eq = strstr(v, " = ");
-		if (eq)
-			v = eq + 3;
-	}
-	size_t n = strlen(v);
-	while (n && v[n - 1] == '\n')
-		v[--n] = '\0';
-	*ret = strdup(v);
-	free(text);
-	return *ret ? NULL : &lkdb_error_oom;
-}
-
 /* Print text with every line after the first indented by indent. */
 static void print_indented(FILE *out, const char *text, const char *indent)
 {
@@ -146,7 +120,7 @@ static struct lkdb_error *print_struct(struct lkdb_command_context *ctx,
 					entry) < 0)
 			err = &lkdb_error_oom;
 		if (!err)
-			err = gdb_value(ctx->session, expr, &value);
+			err = gdb_value_print(ctx->session, expr, &value);
 		free(expr);
 		expr = NULL;
 		if (err)

@@ -397,6 +397,26 @@ static bool run_command(struct lkdb_session *s, const char *line)
 		lkdb_error_destroy(err);
 		return lkdb_run_gdb_command(s, line);
 	}
+	/* crash's "*NAME ..." is "struct NAME ...". */
+	if (argc > 0 && argv[0][0] == '*' &&
+	    (isalpha((unsigned char)argv[0][1]) || argv[0][1] == '_')) {
+		char **grown = realloc(argv, (argc + 2) * sizeof(*argv));
+		char *word = grown ? strdup("struct") : NULL;
+		if (!word) {
+			if (grown)
+				argv = grown;
+			for (int i = 0; i < argc; i++)
+				free(argv[i]);
+			free(argv);
+			report(s, "struct", &lkdb_error_oom);
+			return false;
+		}
+		argv = grown;
+		memmove(argv + 1, argv, (argc + 1) * sizeof(*argv));
+		argv[0] = word;
+		memmove(argv[1], argv[1] + 1, strlen(argv[1]));
+		argc++;
+	}
 	if (argc > 0)
 		cmd = lkdb_command_find(argv[0]);
 	if (cmd && cmd->claims && !cmd->claims(argc, argv))

@@ -114,13 +114,7 @@ check "live: kmem -i exits 0 with no warning" test "$status" = 0 -a ! -s "$TMP/l
 compare live "$TMP/live.out" "$TMP/live-meminfo"
 
 # Bad input: one line naming the command and what is wrong, exit status 1.
-for bad in 'kmem -x' 'kmem 12' 'kmem'; do
-    "$LKDB" -q "$V" "$d/vmcore.elf" -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
-    status=$?
-    diag "$TMP/bad.err"
-    check "'$bad': exit status 1, an error naming kmem, no output" \
-        bash -c "test $status = 1 && grep -q 'kmem' '$TMP/bad.err' && test ! -s '$TMP/bad.out'"
-done
+one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem 12' 'kmem'
 check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
 check "help kmem gives the synopsis and the --json schema" \

@@ -209,3 +209,21 @@ shared_dump() {
 }
 # shared_fact DIR KEY: a value from a shared dump's guest-proc
 shared_fact() { awk -v k="$2" '$1 == k { print $2; exit }' "$1/guest-proc"; }
+
+# one_line_errors TARGET-ARGS... -- COMMAND...: each lkdb COMMAND (run as
+# lkdb -q TARGET-ARGS -c COMMAND) exits 1 with one line "lkdb: NAME: ..."
+# on stderr, NAME its first word, and prints nothing else.
+one_line_errors() {
+    local args=() cmd name status
+    while (($#)) && [[ $1 != -- ]]; do args+=("$1"); shift; done
+    shift
+    for cmd in "$@"; do
+        "$LKDB" -q "${args[@]}" -c "$cmd" >"$TMP/bad.out" 2>"$TMP/bad.err"
+        status=$?
+        diag "$TMP/bad.err"
+        name=${cmd%% *}
+        check "'$cmd': exit 1, one line naming $name, nothing printed" \
+            test "$status" = 1 -a "$(grep -c '' "$TMP/bad.err")" = 1 -a ! -s "$TMP/bad.out" -a \
+                 -n "$(grep "^lkdb: $name: " "$TMP/bad.err")"
+    done
+}

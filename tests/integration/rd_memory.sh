@@ -146,13 +146,6 @@ check "live: rd -p at the Kernel code start (0x$lcode) has _text's values" \
          "$(grep -c '' "$TMP/lp.out")" = 4
 
 # Bad arguments: one line naming rd and what is wrong, exit status 1.
-for bad in 'rd' 'rd -q linux_banner' 'rd -32 -s jiffies' 'rd no_such_symbol_here' 'rd jiffies 0' \
-    'rd -e 1 jiffies' 'rd -p no_hex'; do
-    "$LKDB" -q "$V" "$D" -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
-    status=$?
-    diag "$TMP/bad.err"
-    check "'$bad': exit 1, one line naming rd, nothing printed" \
-        test "$status" = 1 -a "$(grep -c '' "$TMP/bad.err")" = 1 -a ! -s "$TMP/bad.out" -a \
-             -n "$(grep '^lkdb: rd: ' "$TMP/bad.err")"
-done
+one_line_errors "$V" "$D" -- 'rd' 'rd -q linux_banner' 'rd -32 -s jiffies' 'rd no_such_symbol_here' \
+    'rd jiffies 0' 'rd -e 1 jiffies' 'rd -p no_hex'
 done_testing

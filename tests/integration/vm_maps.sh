@@ -79,11 +79,5 @@ lpid=$("$GUEST_SH" run "$g" 'pidof sleep | cut -d" " -f1' | tr -d '\r')
 diag "$TMP/live.out" "$TMP/live.err"
 check "live: vm $lpid's VMAs are its /proc/$lpid/maps'" compare "$TMP/lmaps" "$TMP/live.out"
 
-for bad in 'vm 99999' 'vm -x' 'vm zz'; do
-    "$LKDB" -q "$V" "$D" -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
-    status=$?
-    diag "$TMP/bad.err"
-    check "'$bad': exit 1, one line naming vm" \
-        test "$status" = 1 -a "$(grep -c '' "$TMP/bad.err")" = 1 -a -n "$(grep '^lkdb: vm: ' "$TMP/bad.err")"
-done
+one_line_errors "$V" "$D" -- 'vm 99999' 'vm -x' 'vm zz'
 done_testing

@@ -103,14 +103,6 @@ check "live: pid $lpid's 0x$laddr is at its pagemap's PFN, _text at Kernel code 
     test "$(phys "$TMP/live.out" | tr '\n' ' ')" = "$(printf '%x %x ' $(( (0x$lentry & ((1 << 55) - 1)) * 4096 )) $((0x$lcode)))"
 
 # Bad input: one line naming the command, exit status 1.
-for bad in 'vtop' 'vtop -u -k 1000' 'vtop -q 1000' 'vtop no_such_symbol_here' 'vtop -u -c 2 400000' \
-    'vtop -c 99999 -u 400000' 'ptov' 'ptov zz' 'ptov 10000000000000'; do
-    "$LKDB" -q "$V" "$D" -c "$bad" >"$TMP/bad.out" 2>"$TMP/bad.err"
-    status=$?
-    diag "$TMP/bad.err"
-    cmd=${bad%% *}
-    check "'$bad': exit 1, one line naming $cmd, nothing printed" \
-        test "$status" = 1 -a "$(grep -c '' "$TMP/bad.err")" = 1 -a ! -s "$TMP/bad.out" -a \
-             -n "$(grep "^lkdb: $cmd: " "$TMP/bad.err")"
-done
+one_line_errors "$V" "$D" -- 'vtop' 'vtop -u -k 1000' 'vtop -q 1000' 'vtop no_such_symbol_here' \
+    'vtop -u -c 2 400000' 'vtop -c 99999 -u 400000' 'ptov' 'ptov zz' 'ptov 10000000000000'
 done_testing
