@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# kmem -i against the guest's own /proc/meminfo: on the shared dump (read
+# kmem -i and kmem -s against the guest's own /proc/meminfo and
+# /proc/slabinfo.  kmem -i: on the shared dump (read
 # just before the panic; ELF and flattened) and on the live shared guest
 # (read just before lkdb attaches and stops it).  MemTotal, SwapTotal,
 # CommitLimit and Hugetlb must be equal; the counters that move (free,
@@ -7,7 +8,11 @@
 # figures; crash 8.0.2 on the same dump prints the same layout and the
 # same figures, except SLAB and COMMITTED, where crash is wrong (it reads
 # only the reclaimable slab counter and only vm_committed_as.count: the
-# guest's own Slab and Committed_AS are lkdb's).  Bad options: one line.
+# guest's own Slab and Committed_AS are lkdb's).  kmem -s: each cache's
+# allocated and total objects and slabs as /proc/slabinfo (read last before
+# the panic; caches its own reading used may differ by a slab or two),
+# and crash's OBJSIZE, TOTAL, SLABS, SSIZE and order of caches exactly.
+# Bad options: one line.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 d=$(shared_dump) || exit 1
@@ -113,10 +118,79 @@ diag "$TMP/live.out" "$TMP/live.err"
 check "live: kmem -i exits 0 with no warning" test "$status" = 0 -a ! -s "$TMP/live.err"
 compare live "$TMP/live.out" "$TMP/live-meminfo"
 
+# kmem -s against /proc/slabinfo: "slab NAME ACTIVE TOTAL SLABS".
+sed -n 's/^slab //p' "$d/guest-proc" >"$TMP/slabinfo"
+# slab_compare SLABINFO OUT: caches equal, or off by one slab's worth
+slab_compare() {
+    python3 - "$1" "$2" <<'PY'
+import re, sys
+info = [l.split() for l in open(sys.argv[1]) if l.strip()]
+ours = {}
+for l in open(sys.argv[2]):
+    m = re.match(r'^([0-9a-f]{16}) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)k  (.*)$', l)
+    if m:
+        ours.setdefault(m.group(7), []).append(tuple(int(m.group(i)) for i in (3, 4, 5)))
+same = moved = 0
+bad = []
+for name, act, num, slabs in info:
+    want = (int(act), int(num), int(slabs))
+    got = ours.get(name, [])
+    if want in got:
+        same += 1
+    elif got and any(abs(g[2] - want[2]) <= 2 for g in got):
+        moved += 1
+    else:
+        bad.append('%s: slabinfo %s, lkdb %s' % (name, want, got))
+print('# %d caches: %d as /proc/slabinfo, %d within two slabs (its reading), %d wrong %s'
+      % (len(info), same, moved, len(bad), bad[:3]))
+sys.exit(0 if info and not bad and moved <= max(8, len(info) // 10) else 1)
+PY
+}
+for f in elf flat; do
+    "$LKDB" -q "$V" "$d/vmcore.$f" -c 'kmem -s' >"$TMP/s$f.out" 2>"$TMP/s$f.err"
+    status=$?
+    diag "$TMP/s$f.err"
+    check "dump ($f): kmem -s exits 0 with no warning, crash's header" \
+        test "$status" = 0 -a ! -s "$TMP/s$f.err" -a \
+             "$(head -n1 "$TMP/s$f.out")" = 'CACHE             OBJSIZE  ALLOCATED     TOTAL  SLABS  SSIZE  NAME'
+    check "dump ($f): kmem -s has /proc/slabinfo's caches, counted as it counts them" \
+        slab_compare "$TMP/slabinfo" "$TMP/s$f.out"
+done
+"$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -s kmalloc-64' -c 'kmem -s --json' >"$TMP/sj.out" 2>&1
+check "kmem -s CACHE: that cache's line only; --json has the table's caches and counts" \
+    python3 - "$TMP/sj.out" "$TMP/self.out" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read().splitlines()
+one = [l for l in t if re.match(r'^[0-9a-f]{16} ', l)]
+rows = json.loads('\n'.join(l for l in t if l.startswith('[') or l.startswith(' {')))
+table = [re.match(r'^([0-9a-f]{16}) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)k  (.*)$', l).groups()
+         for l in open(sys.argv[2]) if re.match(r'^[0-9a-f]{16} ', l)]
+ok = len(one) == 1 and one[0].endswith('  kmalloc-64') and \
+     [(r['cache'], str(r['object_size']), str(r['allocated']), str(r['total']), str(r['slabs']),
+       str(r['slab_bytes'] // 1024), r['name']) for r in rows] == table
+sys.exit(0 if ok else 1)
+PY
+if command -v crash >/dev/null 2>&1; then
+    printf 'kmem -s\nquit\n' >"$TMP/crashs.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crashs.in" >"$TMP/crashs.out" 2>&1
+    check "crash: kmem -s's caches in crash's order with crash's OBJSIZE, TOTAL, SLABS, SSIZE" \
+        test -n "$(grep -cE '^[0-9a-f]{16} ' "$TMP/crashs.out")" -a \
+             "$(awk '/^[0-9a-f]{16} / { print $1, $2, $4, $5, $6, $7 }' "$TMP/crashs.out")" = \
+             "$(awk '/^[0-9a-f]{16} / { print $1, $2, $4, $5, $6, $7 }' "$TMP/self.out")"
+else
+    ok 0 "crash: kmem -s as crash's # SKIP crash not installed"
+fi
+
+# Live: the guest's /proc/slabinfo, then lkdb attaches.
+"$GUEST_SH" run "$g" 'awk "NR > 2 { print \$1, \$2, \$3, \$15 }" /proc/slabinfo' | tr -d '\r' >"$TMP/live-slabinfo"
+"$LKDB" -q -r ":$port" "$V" -c 'kmem -s' >"$TMP/lives.out" 2>"$TMP/lives.err"
+diag "$TMP/lives.err"
+check "live: kmem -s has /proc/slabinfo's caches" slab_compare "$TMP/live-slabinfo" "$TMP/lives.out"
+
 # Bad input: one line naming the command and what is wrong, exit status 1.
-one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem 12' 'kmem'
+one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem 12' 'kmem' 'kmem -i -s' 'kmem -s no_such_cache'
 check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
-check "help kmem gives the synopsis and the --json schema" \
-    bash -c "grep -qF 'Usage: kmem -i [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out'"
+check "help kmem gives the synopsis and the --json schemas" \
+    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
 done_testing

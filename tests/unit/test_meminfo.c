@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/memory/meminfo.c (kmem -i) over a stand-in
+ * Unit tests of kernel-helpers/memory/meminfo.c (kmem -i) and slab.c
+ * (kmem -s) over a stand-in
  * kernel: this test's own executable is the "vmlinux".  Its globals carry
  * the kernel's symbol names, its -g DWARF the kernel's type and enumerator
  * names (in an order of our own, so the stat indexes must come from the
@@ -16,6 +17,7 @@
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/vmlinux.h"
 #include "kernel-helpers/memory/meminfo.h"
+#include "kernel-helpers/memory/slab.h"
 #include "tap.h"
 
 /* ---- the stand-in kernel ---- */
@@ -81,6 +83,43 @@ unsigned long __cpu_possible_mask[1];
 unsigned long __cpu_online_mask[1];
 unsigned int nr_cpu_ids;
 
+/* SLUB, as 6.1 lays it out (the members kmem -s reads). */
+struct kmem_cache_order_objects {
+	unsigned int x;
+};
+struct kmem_cache {
+	void *cpu_slab;
+	unsigned int size, object_size;
+	struct kmem_cache_order_objects oo;
+	const char *name;
+	struct list_head list;
+	struct kmem_cache_node *node[2];
+};
+struct kmem_cache_node {
+	long list_lock;
+	unsigned long nr_partial;
+	struct list_head partial;
+	long nr_slabs, total_objects;
+	struct list_head full;
+};
+struct slab {
+	unsigned long __page_flags;
+	struct list_head slab_list;
+	void *slab_cache;
+	void *freelist;
+	unsigned inuse : 16;
+	unsigned objects : 15;
+	unsigned frozen : 1;
+};
+
+struct list_head slab_caches;
+unsigned int nr_node_ids;
+static struct kmem_cache caches[2];
+static struct kmem_cache_node nodes[2];
+static struct slab slabs[3];
+/* Names as the kernel keeps them; read whole (64 bytes), as lkdb does. */
+static char name64[64] = "kmalloc-64", name_dentry[64] = "dentry";
+
 static struct super_block bdev_sb;
 static struct inode inodes[3];
 static struct address_space mappings[3];
@@ -128,6 +167,55 @@ static void build(void)
 	nr_cpu_ids = 2;
 }
 
+static void list_add_tail(struct list_head *e, struct list_head *head)
+{
+	struct list_head *last = head->prev ? head->prev : head;
+	e->next = head;
+	e->prev = last;
+	last->next = e;
+	head->prev = e;
+}
+
+static void list_init(struct list_head *head)
+{
+	head->next = head->prev = head;
+}
+
+/*
+ * Two caches on slab_caches, one node each: kmalloc-64 (64 objects of 64
+ * bytes a 4 KiB slab) with 5 slabs, 320 objects, two of them partial
+ * (10 and 60 in use); dentry (order 1: 42 a slab) with 1 slab, none
+ * partial.
+ */
+static void build_slabs(void)
+{
+	memset(caches, 0, sizeof(caches));
+	memset(nodes, 0, sizeof(nodes));
+	memset(slabs, 0, sizeof(slabs));
+	list_init(&slab_caches);
+	nr_node_ids = 1;
+	const char *const names[] = { name64, name_dentry };
+	static const struct kmem_cache_order_objects oo[] = { { 64 }, { 1u << 16 | 42 } };
+	for (int i = 0; i < 2; i++) {
+		caches[i].name = names[i];
+		caches[i].object_size = i ? 192 : 64;
+		caches[i].size = i ? 192 : 64;
+		caches[i].oo = oo[i];
+		caches[i].node[0] = &nodes[i];
+		list_init(&nodes[i].partial);
+		list_add_tail(&caches[i].list, &slab_caches);
+	}
+	nodes[0].nr_slabs = 5;
+	nodes[0].total_objects = 320;
+	for (int i = 0; i < 2; i++) {
+		slabs[i].objects = 64;
+		slabs[i].inuse = i ? 60 : 10;
+		list_add_tail(&slabs[i].slab_list, &nodes[0].partial);
+	}
+	nodes[1].nr_slabs = 1;
+	nodes[1].total_objects = 42;
+}
+
 /* The process's memory, where the stand-in's objects are. */
 struct region {
 	const void *p;
@@ -144,6 +232,8 @@ static const struct region regions[] = {
 	REGION(__per_cpu_offset), REGION(__cpu_possible_mask),
 	REGION(__cpu_online_mask), REGION(nr_cpu_ids), REGION(bdev_sb),
 	REGION(inodes), REGION(mappings), REGION(deltas),
+	REGION(slab_caches), REGION(nr_node_ids), REGION(caches),
+	REGION(nodes), REGION(slabs), REGION(name64), REGION(name_dentry),
 };
 
 static unsigned long reads;
@@ -306,6 +396,54 @@ TEST(damaged_hstate_count_drops_huge_and_commit)
 	kernel_meminfo_deinit(&m);
 }
 
+TEST(slab_caches_counted_as_proc_slabinfo_counts_them)
+{
+	build();
+	build_slabs();
+	struct kernel k;
+	if (!open_self(&k))
+		return;
+	struct kernel_slab_caches c;
+	take_error(kernel_read_slab_caches(&k, &c));
+	CHECK(err_code == 0);
+	if (!err_code) {
+		CHECK(c.nr == 2 && c.nr_warnings == 0);
+		const struct kernel_slab_cache *a = &c.caches[0], *b = &c.caches[1];
+		CHECK_STR(a->name, "kmalloc-64");
+		CHECK(a->counted && a->slabs == 5 && a->objects == 320);
+		/* free: the partial slabs' 54 + 4 */
+		CHECK(a->free == 58 && a->objects_per_slab == 64 && a->order == 0);
+		CHECK_STR(b->name, "dentry");
+		CHECK(b->counted && b->slabs == 1 && b->objects == 42 && b->free == 0);
+		CHECK(b->objects_per_slab == 42 && b->order == 1);
+		CHECK(a->addr == (uintptr_t)&caches[0]);
+		kernel_slab_caches_deinit(&c);
+	}
+	kernel_close(&k);
+}
+
+/* A partial list that loops: that cache is not counted, the other is. */
+TEST(looping_partial_list_spoils_only_its_cache)
+{
+	build();
+	build_slabs();
+	slabs[1].slab_list.next = &slabs[0].slab_list;
+	struct kernel k;
+	if (!open_self(&k))
+		return;
+	struct kernel_slab_caches c;
+	take_error(kernel_read_slab_caches(&k, &c));
+	CHECK(err_code == 0);
+	if (!err_code) {
+		CHECK(c.nr == 2 && !c.caches[0].counted && c.caches[1].counted);
+		CHECK(c.nr_warnings == 1 &&
+		      strstr(c.warnings[0], "slab cache kmalloc-64") &&
+		      strstr(c.warnings[0], "list loops back"));
+		kernel_slab_caches_deinit(&c);
+	}
+	kernel_close(&k);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -319,6 +457,8 @@ int main(int argc, char **argv)
 	RUN(looping_block_device_list_is_bounded);
 	RUN(unreadable_inode_names_it);
 	RUN(damaged_hstate_count_drops_huge_and_commit);
+	RUN(slab_caches_counted_as_proc_slabinfo_counts_them);
+	RUN(looping_partial_list_spoils_only_its_cache);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", cache);
 	if (system(cmd) != 0)
