@@ -32,6 +32,8 @@
  */
 #define SYMBOL_LOAD_TIMEOUT GDB_TIMEOUT_NONE
 #define SETUP_TIMEOUT_MS 10000
+/* How long a dump's prompt waits for gdb's symbols at most. */
+#define PROMPT_HOLD_MS 1000
 
 void lkdb_note(struct lkdb_session *s, const char *fmt, ...)
 {
@@ -346,7 +348,7 @@ static struct lkdb_error *send_setup(struct lkdb_session *s)
 }
 
 static struct lkdb_error *finish_step(struct lkdb_session *s,
-				      struct setup_step *step)
+				      struct setup_step *step, int timeout_ms)
 {
 	struct gdb_call_result r;
 	struct lkdb_error *err;
@@ -357,12 +359,11 @@ static struct lkdb_error *finish_step(struct lkdb_session *s,
 	if (step->slow)
 		current_progress = &progress;
 	if (step->sent)
-		err = gdb_driver_collect(s->gdb, GDB_CALL_QUIET,
-					 SYMBOL_LOAD_TIMEOUT, step->token, &r);
+		err = gdb_driver_collect(s->gdb, GDB_CALL_QUIET, timeout_ms,
+					 step->token, &r);
 	else
-		err = gdb_driver_console(s->gdb, GDB_CALL_QUIET,
-					 SYMBOL_LOAD_TIMEOUT, step->command,
-					 &r);
+		err = gdb_driver_console(s->gdb, GDB_CALL_QUIET, timeout_ms,
+					 step->command, &r);
 	current_progress = NULL;
 	if (s->progress_shown) {
 		fputs("\n", stderr);
@@ -393,18 +394,36 @@ static struct lkdb_error *finish_step(struct lkdb_session *s,
 	return NULL;
 }
 
-struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
+/*
+ * Collect the setup steps in order: all of them, or (until_symbols) up to
+ * the one that loads the vmlinux's symbols, within timeout_ms (-1: no
+ * limit).  A timeout or a Ctrl-C leaves the rest for later.
+ */
+static struct lkdb_error *collect_setup(struct lkdb_session *s,
+					bool until_symbols, int timeout_ms)
 {
 	if (s->gdb_failed)
 		return lkdb_error_create(s->gdb_failed->code, "%s",
 					 s->gdb_failed->message);
+	double end = lkdb_now_seconds() + timeout_ms / 1000.0;
 	struct lkdb_error *err = NULL;
 	while (!err && s->setup_done < s->nr_setup) {
-		err = finish_step(s, &s->setup[s->setup_done]);
-		/* Ctrl-C: stop waiting; gdb goes on, a later command waits again. */
-		if (err && err->code == LKDB_ERROR_INTERRUPTED)
+		struct setup_step *step = &s->setup[s->setup_done];
+		int left = timeout_ms;
+		if (timeout_ms >= 0) {
+			left = (int)((end - lkdb_now_seconds()) * 1000);
+			if (left <= 0)
+				return lkdb_error_create(LKDB_ERROR_TIMEOUT,
+							 "gdb is still reading the symbols");
+		}
+		err = finish_step(s, step, left);
+		/* Ctrl-C or time: stop waiting; gdb goes on, later calls wait again. */
+		if (err && (err->code == LKDB_ERROR_INTERRUPTED ||
+			    (timeout_ms >= 0 && err->code == LKDB_ERROR_TIMEOUT)))
 			return lkdb_error_prefix(err, "gdb is still reading the symbols");
 		s->setup_done++;
+		if (!err && until_symbols && step->slow)
+			return NULL;
 	}
 	clear_steps(s);
 	if (err) {
@@ -413,6 +432,11 @@ struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
 		return lkdb_error_create(err->code, "%s", err->message);
 	}
 	return NULL;
+}
+
+struct lkdb_error *lkdb_session_need_gdb(struct lkdb_session *s)
+{
+	return collect_setup(s, false, SYMBOL_LOAD_TIMEOUT);
 }
 
 static struct lkdb_error *connect_remote(struct lkdb_session *s)
@@ -968,6 +992,21 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		err = lkdb_session_need_gdb(s);
 	if (err)
 		return err;
+	/*
+	 * At a terminal, the dump's prompt comes once gdb has the vmlinux's
+	 * symbols (~0.25 s after it starts, from the index cache), so the
+	 * first gdb command typed at once answers within ~0.3 s instead of
+	 * waiting out the load; not longer than PROMPT_HOLD_MS (a first,
+	 * uncached load takes minutes: then the prompt comes and gdb goes
+	 * on).  lkdb's own commands need none of it; a batch run never waits.
+	 */
+	if (s->dump && interactive) {
+		struct lkdb_error *e = collect_setup(s, true, PROMPT_HOLD_MS);
+		if (e && e->code != LKDB_ERROR_TIMEOUT &&
+		    e->code != LKDB_ERROR_INTERRUPTED)
+			lkdb_note(s, "warning: %s", e->message);
+		lkdb_error_destroy(e);
+	}
 	if (options->remote)
 		lkdb_note(s, "attached to %s: Linux %s, KASLR offset 0x%" PRIx64,
 			  options->remote, kernel_release(&s->kernel),
