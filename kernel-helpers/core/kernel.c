@@ -130,3 +130,32 @@ struct lkdb_error *kernel_read_phys(const struct kernel *k, uint64_t paddr,
 	return err ? lkdb_error_prefix(err, "physical address 0x%" PRIx64,
 				       paddr) : NULL;
 }
+
+struct lkdb_error *kernel_read_string(const struct kernel *k, uint64_t addr,
+				      char *buf, size_t size)
+{
+	size_t got = 0;
+	uint64_t page = kernel_page_size(k);
+	if (!size)
+		return NULL;
+	while (got + 1 < size) {
+		size_t room = page - (addr & (page - 1));
+		size_t n = size - 1 - got < room ? size - 1 - got : room;
+		struct lkdb_error *err = k->memory.read(k->memory.context, addr,
+							buf + got, n);
+		if (err && !got) {
+			buf[0] = '\0';
+			return err;
+		}
+		lkdb_error_destroy(err);
+		if (err)
+			break;
+		void *nul = memchr(buf + got, '\0', n);
+		got += n;
+		addr += n;
+		if (nul)
+			return NULL;
+	}
+	buf[got] = '\0';
+	return NULL;
+}

@@ -122,6 +122,15 @@ struct lkdb_error *kernel_read_phys(const struct kernel *k, uint64_t paddr,
 /* Where the direct map of physical memory starts (page_offset_base). */
 struct lkdb_error *kernel_direct_map(const struct kernel *k, uint64_t *ret);
 
+/*
+ * The NUL-terminated string at addr into buf (at most size - 1 bytes and a
+ * NUL), read a page at a time so that one ending before an unmapped page
+ * is still read whole.  An error only when not even its first page can be
+ * read; a later page that cannot be read ends the string there.
+ */
+struct lkdb_error *kernel_read_string(const struct kernel *k, uint64_t addr,
+				      char *buf, size_t size);
+
 /* The base page size in bytes. */
 static inline uint64_t kernel_page_size(const struct kernel *k)
 {

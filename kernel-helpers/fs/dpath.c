@@ -44,20 +44,12 @@ static void dentry_name(struct kernel *k, const struct dpath_layout *l,
 			uint64_t dentry, char *name)
 {
 	uint64_t p;
-	strcpy(name, "?");
-	if (kernel_read_uint(k, dentry + l->d_name, 8, &p))
-		return;
-	char buf[DPATH_NAME_MAX];
-	/* Byte by page: a short name may end near the end of its page. */
-	size_t in_page = 4096 - (p & 4095);
-	size_t n = in_page < sizeof(buf) ? in_page : sizeof(buf);
-	struct lkdb_error *err = k->memory.read(k->memory.context, p, buf, n);
-	if (err) {
-		lkdb_error_destroy(err);
-		return;
-	}
-	buf[n - 1] = '\0';
-	snprintf(name, DPATH_NAME_MAX, "%s", buf);
+	struct lkdb_error *err = kernel_read_uint(k, dentry + l->d_name, 8, &p);
+	if (!err)
+		err = kernel_read_string(k, p, name, DPATH_NAME_MAX);
+	if (err)
+		strcpy(name, "?");
+	lkdb_error_destroy(err);
 }
 
 struct lkdb_error *kernel_file_path(struct kernel *k, uint64_t file,

@@ -212,20 +212,11 @@ struct lkdb_error *kernel_read_slab_caches(struct kernel *k,
 			continue;
 		}
 		uint64_t name = ktypes_field_get(buf, l.name);
-		snprintf(c->name, sizeof(c->name), "?");
-		if (name) {
-			/* Up to the name's page end: the next page may be absent. */
-			char nbuf[sizeof(c->name)];
-			size_t room = 4096 - (name & 4095);
-			size_t n = room < sizeof(nbuf) ? room : sizeof(nbuf);
-			struct lkdb_error *e = k->memory.read(k->memory.context,
-							      name, nbuf, n);
-			if (!e) {
-				nbuf[n - 1] = '\0';
-				snprintf(c->name, sizeof(c->name), "%s", nbuf);
-			}
-			lkdb_error_destroy(e);
-		}
+		struct lkdb_error *e = NULL;
+		if (!name ||
+		    (e = kernel_read_string(k, name, c->name, sizeof(c->name))))
+			snprintf(c->name, sizeof(c->name), "?");
+		lkdb_error_destroy(e);
 		c->object_size = (uint32_t)ktypes_field_get(buf, l.object_size);
 		c->size = (uint32_t)ktypes_field_get(buf, l.size);
 		uint64_t oo = ktypes_field_get(buf, l.oo);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Unit tests of kernel-helpers/core/listwalk.c (crash's list) over fake
+ * Unit tests of kernel-helpers/core/listwalk.c (crash's list), and of
+ * kernel_read_string() (names across a page's end), over fake
  * memory: the three ways a list is linked, its ends (NULL, back at the
  * start or head, -e), and the damaged ones: a loop that does not come back
  * to the start, a pointer that cannot be read, a list longer than the
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "fake_memory.h"
+#include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/listwalk.h"
 #include "tap.h"
 
@@ -133,11 +135,37 @@ TEST(unreadable_pointer_and_the_bound_stop_with_what_was_read)
 	unmap_all(&m);
 }
 
+/* A name that starts 3 bytes before a page's end is read whole. */
+TEST(string_across_a_page_end)
+{
+	struct kernel k = { .arch = &kernel_arch_x86_64, .memory = reader };
+	char buf[64];
+	memset(&m, 0, sizeof(m));
+	unsigned char *a = map(&m, 0x30000, 4096);
+	memcpy(a + 4093, "ano", 3);
+	take_error(kernel_read_string(&k, 0x30000 + 4093, buf, sizeof(buf)));
+	/* the next page is not there: what was read, no error */
+	CHECK(err_code == 0);
+	CHECK_STR(buf, "ano");
+	memcpy(map(&m, 0x31000, 4096), "n_vma", 6);
+	take_error(kernel_read_string(&k, 0x30000 + 4093, buf, sizeof(buf)));
+	CHECK(err_code == 0);
+	CHECK_STR(buf, "anon_vma");
+	/* bounded by the buffer */
+	take_error(kernel_read_string(&k, 0x30000 + 4093, buf, 5));
+	CHECK_STR(buf, "anon");
+	/* nothing readable: an error, an empty string */
+	take_error(kernel_read_string(&k, 0x90000, buf, sizeof(buf)));
+	CHECK(err_code == LKDB_ERROR_FAULT && buf[0] == '\0');
+	unmap_all(&m);
+}
+
 int main(void)
 {
 	RUN(next_pointer_to_structures_ends_at_null_or_start);
 	RUN(list_heads_embedded_and_a_head_of_its_own);
 	RUN(loop_not_back_to_the_start_is_named);
 	RUN(unreadable_pointer_and_the_bound_stop_with_what_was_read);
+	RUN(string_across_a_page_end);
 	return tap_done();
 }
