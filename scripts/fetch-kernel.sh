@@ -23,6 +23,9 @@
 # Environment:
 #   LKDB_CACHE            cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/lkdb)
 #   LKDB_FETCH_KVER       use this kernel ABI version instead of resolving it
+#   LKDB_FETCH_META       the metapackage the version is resolved from (default
+#                         linux-image-amd64; linux-image-6.12-amd64 for the
+#                         other release the suite checks)
 #   LKDB_FETCH_PRUNE=1    delete the two .deb files after a successful unpack
 #   LKDB_BOOT_MODULES     modules the initramfs loads (default "binfmt_misc fat vfat qemu_fw_cfg";
 #                         qemu_fw_cfg hands VMCOREINFO to QEMU for dump-guest-memory)
@@ -53,7 +56,7 @@ need_tools() {
 
 # "VER VERSION" of the linux-image-VER that linux-image-amd64 depends on.
 query_meta() {
-    apt-cache show --no-all-versions linux-image-amd64 2>/dev/null | sed -n 's/^Depends: //p' | head -n1 |
+    apt-cache show --no-all-versions "${LKDB_FETCH_META:-linux-image-amd64}" 2>/dev/null | sed -n 's/^Depends: //p' | head -n1 |
         tr ',|' '\n' | sed -n 's/^ *linux-image-\([0-9][^ ]*\)\( (= \([^)]*\))\)\{0,1\} *$/\1 \3/p' | head -n1
 }
 

@@ -83,14 +83,19 @@ ninja -C "$BUILD" || die "build failed"
 suites=(unit fuzz)
 $integration && suites+=(integration)
 log "tests: ${suites[*]}"
-# The shared guest of the integration suite lives until we stop it.
-trap 'scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true' EXIT
+# The shared guests of the integration suite (6.1's, and 6.12's for the
+# tests on the other release) live until we stop them.
+stop_shared() {
+    scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
+    scripts/guest.sh stop "$BUILD/guests/release-6.12/shared" >/dev/null 2>&1 || true
+}
+trap stop_shared EXIT
 # The dump tests share one dump of a panicked guest (lib.sh's shared_dump),
 # made afresh in each run; the ASan pass below reads the same one.
 export LKDB_SHARED_DUMP_DIR=$BUILD/guests/shared-dump
-rm -rf "$LKDB_SHARED_DUMP_DIR"
+rm -rf "$LKDB_SHARED_DUMP_DIR" "$BUILD/guests/release-6.12/shared-dump"
 run_suites "$BUILD" "${suites[@]}"
-scripts/guest.sh stop "$BUILD/guests/shared" >/dev/null 2>&1 || true
+stop_shared
 
 log "ASan + UBSan build (clang): unit and fuzz"
 asan_opts=(-Dwerror=true -Dintegration=$integration -Db_sanitize=address,undefined

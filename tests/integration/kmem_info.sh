@@ -83,7 +83,7 @@ sys.exit(0 if ok and text else 1)
 PY
 done
 
-if command -v crash >/dev/null 2>&1; then
+if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
     printf 'kmem -i\nquit\n' >"$TMP/crash.in"
     timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crash.in" >"$TMP/crash.out" 2>&1
@@ -104,7 +104,7 @@ if command -v crash >/dev/null 2>&1; then
 else
     for t in "kmem -i has crash's items in crash's order" "the same pages as crash for every item crash reads right" \
         "TOTAL MEM and FREE lines are crash's, byte for byte"; do
-        ok 0 "crash: $t # SKIP crash not installed"
+        ok 0 "crash: $t # SKIP $crash_skip"
     done
 fi
 
@@ -170,7 +170,7 @@ ok = len(one) == 1 and one[0].endswith('  kmalloc-64') and \
        str(r['slab_bytes'] // 1024), r['name']) for r in rows] == table
 sys.exit(0 if ok else 1)
 PY
-if command -v crash >/dev/null 2>&1; then
+if have_crash; then
     printf 'kmem -s\nquit\n' >"$TMP/crashs.in"
     timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crashs.in" >"$TMP/crashs.out" 2>&1
     check "crash: kmem -s's caches in crash's order with crash's OBJSIZE, TOTAL, SLABS, SSIZE" \
@@ -178,7 +178,7 @@ if command -v crash >/dev/null 2>&1; then
              "$(awk '/^[0-9a-f]{16} / { print $1, $2, $4, $5, $6, $7 }' "$TMP/crashs.out")" = \
              "$(awk '/^[0-9a-f]{16} / { print $1, $2, $4, $5, $6, $7 }' "$TMP/self.out")"
 else
-    ok 0 "crash: kmem -s as crash's # SKIP crash not installed"
+    ok 0 "crash: kmem -s as crash's # SKIP $crash_skip"
 fi
 
 # Live: the guest's /proc/slabinfo, then lkdb attaches.

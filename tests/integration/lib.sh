@@ -229,3 +229,18 @@ one_line_errors() {
                  -n "$(grep "^lkdb: $name: " "$TMP/bad.err")"
     done
 }
+
+# have_crash: whether crash can be compared with here (installed, and not
+# said to be unable to read this kernel: LKDB_NO_CRASH gives the reason);
+# else prints the reason for the skips.
+have_crash() {
+    if [[ -n ${LKDB_NO_CRASH:-} ]]; then
+        crash_skip=$LKDB_NO_CRASH
+        return 1
+    fi
+    if ! command -v crash >/dev/null 2>&1; then
+        crash_skip="crash not installed"
+        return 1
+    fi
+    return 0
+}

@@ -40,7 +40,7 @@ ok = [int(r['address'], 16) for r in rows] == [int(a, 16) for a in addrs[len(row
 sys.exit(0 if ok and rows else 1)
 PY
 
-if command -v crash >/dev/null 2>&1; then
+if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
     printf 'list -H modules -o module.list\nquit\n' >"$TMP/crash.in"
     timeout 300 crash -s --kaslr "$kaslr" "$V" "$D" -i "$TMP/crash.in" >"$TMP/crash.out" 2>&1
@@ -48,7 +48,7 @@ if command -v crash >/dev/null 2>&1; then
     check "crash: the same addresses as crash's list -H modules -o module.list" \
         test -n "$(addrs "$TMP/crash.out")" -a "$(addrs "$TMP/crash.out")" = "$(addrs "$TMP/elf.out" | head -n "$(wc -w <<<"$want")")"
 else
-    ok 0 "crash: the same addresses as crash's list # SKIP crash not installed"
+    ok 0 "crash: the same addresses as crash's list # SKIP $crash_skip"
 fi
 
 g=$(shared_guest) || exit 1

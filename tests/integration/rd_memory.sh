@@ -94,7 +94,7 @@ fi
 forms=('rd linux_banner 6' 'rd -32 jiffies 5' 'rd -16 linux_banner 9' 'rd -8 linux_banner 20'
        "rd -p $code 4" 'rd -d jiffies 3' 'rd -D jiffies 2' 'rd -x jiffies 3' 'rd -s sys_call_table 4'
        'rd -o 8 linux_banner 2')
-if command -v crash >/dev/null 2>&1; then
+if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
     # -e with the hex end crash takes (lkdb takes SYMBOL+OFF too).
     banner=$(sed -nE '1s/^ *([0-9a-f]+):.*/\1/p' "$TMP/hex.out")
@@ -125,9 +125,9 @@ if command -v crash >/dev/null 2>&1; then
     check "rd -e takes SYMBOL+OFF as well: the same lines as crash's -e with the address" \
         test "$(cat "$TMP/esym.out")" = "$(tail -n "$(grep -c '' "$TMP/esym.out")" "$TMP/ours.out")"
 else
-    ok 0 "crash: rd prints crash's lines byte for byte # SKIP crash not installed"
-    ok 0 "crash: rd -N -32 has crash's entries # SKIP crash not installed"
-    ok 0 "rd -e takes SYMBOL+OFF as well # SKIP crash not installed"
+    ok 0 "crash: rd prints crash's lines byte for byte # SKIP $crash_skip"
+    ok 0 "crash: rd -N -32 has crash's entries # SKIP $crash_skip"
+    ok 0 "rd -e takes SYMBOL+OFF as well # SKIP $crash_skip"
 fi
 
 # Live: the guest's own /proc/version and Kernel code; physical memory

@@ -40,7 +40,7 @@ diag "$TMP/novm.out"
 check "the vmlinux alone (no target): struct list_head -o with offsets and SIZE: 16" \
     test "$(cat "$TMP/novm.out")" = "$(printf 'struct list_head {\n   [0] struct list_head *next;\n   [8] struct list_head *prev;\n}\nSIZE: 16')"
 
-if command -v crash >/dev/null 2>&1; then
+if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
     forms=("struct task_struct -o" "struct task_struct" "struct page" "struct qstr -o" "struct qstr"
            "struct file -o" "struct inode -o" "struct list_head -o $task" "*list_head"
@@ -55,7 +55,7 @@ if command -v crash >/dev/null 2>&1; then
     check "crash: ${#forms[@]} forms of struct print crash's lines ($(wc -l <"$TMP/ours.out") lines)" \
         cmp -s "$TMP/crash.out" "$TMP/ours.out"
 else
-    ok 0 "crash: struct prints crash's lines # SKIP crash not installed"
+    ok 0 "crash: struct prints crash's lines # SKIP $crash_skip"
 fi
 
 one_line_errors "$V" "$D" -- 'struct' 'struct no_such_struct_here' 'struct a-b' 'struct list_head.next' \

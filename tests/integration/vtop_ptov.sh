@@ -76,7 +76,7 @@ ok = int(r['physical'], 16) == int(phys, 16) and \
 sys.exit(0 if ok else 1)
 PY
 
-if command -v crash >/dev/null 2>&1; then
+if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
     printf 'vtop %s\nvtop %s\nvtop %x\nvtop %s\nvtop %s\nptov 1234000\nptov 5400000 1000\nquit\n' \
         "$(sym_of jiffies "$D")" "$task1" $((0x$stack + 100)) "$guard" "$direct" >"$TMP/crash.in"
@@ -89,7 +89,7 @@ if command -v crash >/dev/null 2>&1; then
     check "crash: vtop of data, a task, a stack, a guard page, the direct map, and ptov: crash's lines" \
         cmp -s "$TMP/crash.out" "$TMP/ours.out"
 else
-    ok 0 "crash: vtop and ptov print crash's lines # SKIP crash not installed"
+    ok 0 "crash: vtop and ptov print crash's lines # SKIP $crash_skip"
 fi
 
 # Live, against the guest as it is now.
