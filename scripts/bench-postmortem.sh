@@ -27,8 +27,9 @@
 #                   (QEMU's flattened -z file as it is)
 #   --mem MB        the guest's memory when making the dump (default 512)
 #   --steps LIST    the steps to time, of "start sys ps log" (the default)
-#                   and "kmem" (kmem -i), "rd" (rd -a linux_banner), "vtop"
-#                   (vtop of jiffies' address)
+#                   and "kmem" (kmem -i), "slab" (kmem -s), "rd" (rd -a
+#                   linux_banner), "vtop" (vtop of jiffies' address), "vm"
+#                   (vm of PID 1), "list" (list -H modules -o module.list)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -89,9 +90,9 @@ if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem < 128)); then
     die "--mem must be an integer of at least 128 (MB), got '$mem'"
 fi
 read -r -a STEPS <<<"$steps"
-((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem rd vtop"
+((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|rd|vtop)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem rd vtop)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -176,6 +177,9 @@ check_output() {
     kmem) grep -qE '^ +TOTAL MEM +[0-9]+ ' "$out" || echo "no 'TOTAL MEM' line" ;;
     rd) grep -qF "Linux version $release" "$out" || echo "no 'Linux version $release'" ;;
     vtop) grep -q '^PAGE DIRECTORY: ' "$out" || echo "no 'PAGE DIRECTORY' line" ;;
+    slab) grep -qE ' kmalloc-64$' "$out" || echo "no kmalloc-64 cache" ;;
+    vm) grep -qE ' /bin/busybox$' "$out" || echo "no /bin/busybox mapping" ;;
+    list) [[ $(grep -cE '^[0-9a-f]{16}$' "$out") -ge 1 ]] || echo "no module addresses" ;;
     esac
 }
 
@@ -237,6 +241,9 @@ step_cmd() {
     kmem) echo 'kmem -i' ;;
     rd) echo 'rd -a linux_banner' ;;
     vtop) echo "vtop $jiffies" ;;
+    slab) echo 'kmem -s' ;;
+    vm) echo 'vm 1' ;;
+    list) echo 'list -H modules -o module.list' ;;
     *) echo "$1" ;;
     esac
 }
