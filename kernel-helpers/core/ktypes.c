@@ -17,7 +17,8 @@
 #include "common/clock.h"
 #include "common/xdg.h"
 
-#define CACHE_HEADER "# lkdb ktypes v1"
+/* v2: enumerators of unsigned enums as unsigned (v1 sign-extended them). */
+#define CACHE_HEADER "# lkdb ktypes v2"
 /* Longest name a table line may hold; kernel paths are far shorter. */
 #define NAME_MAX_LEN 512
 /* A struct nests anonymous structs/unions a few levels deep at most. */
@@ -1157,6 +1158,33 @@ out:
 }
 
 /*
+ * An enum's signedness, for its enumerators' data1..data8 values (whose
+ * meaning DWARF leaves to the type): ENUM_SIGNED when its underlying type
+ * is a signed base type, else ENUM_UNSIGNED (6.12's enum pagetype holds
+ * 0xf5, which read as signed would be -11).  The index's rank keeps it.
+ */
+#define ENUM_SIGNED 1
+#define ENUM_UNSIGNED 2
+static uint8_t enum_signedness(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die type;
+	Dwarf_Word enc;
+	for (int i = 0; i < 8 && dwarf_attr(die, DW_AT_type, &attr) &&
+			dwarf_formref_die(&attr, &type); i++) {
+		if (dwarf_tag(&type) == DW_TAG_base_type) {
+			if (dwarf_attr(&type, DW_AT_encoding, &attr) &&
+			    dwarf_formudata(&attr, &enc) == 0 &&
+			    (enc == DW_ATE_signed || enc == DW_ATE_signed_char))
+				return ENUM_SIGNED;
+			return ENUM_UNSIGNED;
+		}
+		*die = type;
+	}
+	return ENUM_UNSIGNED;
+}
+
+/*
  * Index the enumerators of the next unit's top-level enumeration types.
  * A walk separate from walk_one_unit's: enumerators are children of their
  * type, some ten times the top-level DIEs, and most lookups never need
@@ -1176,11 +1204,12 @@ static struct lkdb_error *walk_one_unit_enums(struct ktypes *t)
 		if (dwarf_tag(&die) != DW_TAG_enumeration_type ||
 		    dwarf_child(&die, &child) != 0)
 			continue;
+		uint8_t sign = enum_signedness(&die);
 		do {
 			const char *name = dwarf_diename(&child);
 			if (dwarf_tag(&child) != DW_TAG_enumerator || !name)
 				continue;
-			err = index_add(t, name, KIND_ENUM, 1,
+			err = index_add(t, name, KIND_ENUM, sign,
 					dwarf_dieoffset(&child));
 			if (err)
 				return err;
@@ -1219,15 +1248,21 @@ struct lkdb_error *ktypes_enumerator(struct ktypes *t, const char *name,
 	Dwarf_Attribute attr;
 	Dwarf_Sword value;
 	if (s) {
+		Dwarf_Word uvalue;
+		bool is_signed = s->rank == ENUM_SIGNED ||
+				 (dwarf_offdie(t->dw, s->off, &die) &&
+				  dwarf_attr(&die, DW_AT_const_value, &attr) &&
+				  dwarf_whatform(&attr) == DW_FORM_sdata);
 		if (!dwarf_offdie(t->dw, s->off, &die) ||
 		    !dwarf_attr(&die, DW_AT_const_value, &attr) ||
-		    dwarf_formsdata(&attr, &value) != 0) {
+		    (is_signed ? dwarf_formsdata(&attr, &value) :
+				 dwarf_formudata(&attr, &uvalue)) != 0) {
 			err = dwarf_error("reading the value of enumerator %s in %s",
 					  name, t->vmlinux_path);
 			goto out;
 		}
 		computed.found = true;
-		computed.offset = (uint64_t)value;
+		computed.offset = is_signed ? (uint64_t)value : (uint64_t)uvalue;
 	}
 	if ((err = record(t, key, &computed)))
 		goto out;

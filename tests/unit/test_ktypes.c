@@ -50,6 +50,9 @@ typedef struct {
 
 enum kt_colour { KT_RED = 3, KT_GREEN, KT_BELOW = -5 };
 enum kt_colour kt_global_colour;
+/* An unsigned enum with a value above 127: DW_FORM_data1, not signed. */
+enum kt_type { KT_TYPE_HIGH = 0xf5 };
+enum kt_type kt_global_type;
 
 struct kt_outer kt_global_outer;
 kt_anon_t kt_global_anon_typedef;
@@ -161,6 +164,8 @@ static void check_all_layouts(struct ktypes *t)
 	CHECK(err_code == 0 && v == KT_GREEN);
 	take_error(ktypes_enumerator(t, "KT_BELOW", &v));
 	CHECK(err_code == 0 && v == KT_BELOW);
+	take_error(ktypes_enumerator(t, "KT_TYPE_HIGH", &v));
+	CHECK(err_code == 0 && v == 0xf5);
 	take_error(ktypes_enumerator(t, "KT_NO_SUCH", &v));
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
 	CHECK(strstr(err_message, "enumerator KT_NO_SUCH") != NULL);
@@ -219,7 +224,7 @@ TEST(cache_answers_without_dwarf)
 	char line[256];
 	bool header = false, absent = false, bits = false;
 	while (f && fgets(line, sizeof(line), f)) {
-		header |= !strcmp(line, "# lkdb ktypes v1\n");
+		header |= !strcmp(line, "# lkdb ktypes v2\n");
 		absent |= !strcmp(line, "kt_outer.nosuch -\n");
 		bits |= !strncmp(line, "kt_outer.f3 ", 12) &&
 			strlen(line) > 12 && strchr(line + 12, ' ') &&
@@ -258,7 +263,7 @@ TEST(cache_answers_without_dwarf)
 	f = fopen(path, "w");
 	CHECK(f != NULL);
 	if (f) {
-		fputs("# lkdb ktypes v1\nkt_outer.c zero one\n", f);
+		fputs("# lkdb ktypes v2\nkt_outer.c zero one\n", f);
 		fclose(f);
 	}
 	take_error(ktypes_open(self_path, "00ff00ff", &t));
