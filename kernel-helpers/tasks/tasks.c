@@ -159,8 +159,13 @@ struct layout {
 	uint64_t mm_read_start, mm_read_end;	/* the span read of an mm */
 	struct ktypes_field total_vm;
 	uint64_t mm_rss;		/* offset of count[] in mm_struct */
-	uint64_t mm_rss_elem;		/* size of one counter */
+	uint64_t mm_rss_elem;		/* from one counter to the next */
+	uint64_t mm_rss_field;		/* size of one counter's count */
+	/* 6.2+: each counter's s32 __percpu *counters, from its count. */
+	bool rss_percpu;
+	int64_t rss_counters_rel;
 	unsigned int nr_counters;
+	unsigned int swapents;		/* MM_SWAPENTS: not resident */
 	bool task_rss;			/* per-thread task->rss_stat.count */
 	uint64_t task_rss_off, task_rss_elem;
 	/* runqueues */
@@ -294,10 +299,13 @@ static void layout_thread_rss(struct ktypes *types, struct layout *l)
 }
 
 /*
- * mm_struct: total_vm, and the RSS counters in struct mm_rss_stat
- * { atomic_long_t count[NR_MM_COUNTERS]; } until commit f1a7941243c1
- * "mm: convert mm's rss stats into percpu_counter" (6.2), which this code
- * does not sum up (RSS is then unknown).  A kernel without mm_struct or
+ * mm_struct: total_vm, and the RSS counters: struct mm_rss_stat
+ * { atomic_long_t count[NR_MM_COUNTERS]; } until 6.2, then an array
+ * struct percpu_counter rss_stat[NR_MM_COUNTERS] (commit f1a7941243c1
+ * "mm: convert mm's rss stats into percpu_counter"), whose counts are
+ * what /proc/PID/status shows (get_mm_counter() reads the count alone);
+ * found by member.  MM_SWAPENTS's counter, not resident, is left out (its
+ * enumerator, 2 when the DWARF lacks it).  A kernel without mm_struct or
  * its total_vm leaves mm_size 0: no memory columns, no error.
  */
 static struct lkdb_error *layout_mm_struct(struct ktypes *types,
@@ -308,16 +316,43 @@ static struct lkdb_error *layout_mm_struct(struct ktypes *types,
 	if (!err)
 		err = ktypes_field(types, "mm_struct", "total_vm", l->mm_size,
 				   &l->total_vm);
-	if (!err && ktypes_has_member(types, "mm_rss_stat", "count") &&
-	    has(types, "mm_struct", "rss_stat.count", &l->mm_rss, &rss_size) &&
-	    has_size(types, "atomic_long_t", &elem) && elem &&
-	    rss_size % elem == 0 && rss_size / elem >= 2 &&
+	uint64_t count = 0, count_size = 8, counters = 0;
+	bool percpu = false;
+	if (!err && ktypes_has_member(types, "mm_rss_stat", "count")) {
+		if (!has(types, "mm_struct", "rss_stat.count", &l->mm_rss,
+			 &rss_size) ||
+		    !has_size(types, "atomic_long_t", &elem))
+			elem = 0;
+		count_size = elem;
+	} else if (!err && ktypes_has_member(types, "percpu_counter", "count") &&
+		   has(types, "mm_struct", "rss_stat", &l->mm_rss, &rss_size) &&
+		   has_size(types, "percpu_counter", &elem) &&
+		   has(types, "percpu_counter", "count", &count, &count_size) &&
+		   has(types, "percpu_counter", "counters", &counters, NULL)) {
+		percpu = true;
+	}
+	if (!err && elem && rss_size % elem == 0 && rss_size / elem >= 2 &&
 	    rss_size / elem <= RSS_COUNTERS_MAX &&
+	    (count_size == 4 || count_size == 8) &&
 	    l->mm_rss + rss_size <= l->mm_size) {
+		int64_t swapents = 2;
+		struct lkdb_error *e = ktypes_enumerator(types, "MM_SWAPENTS",
+							 &swapents);
+		lkdb_error_destroy(e);
 		l->rss = true;
+		l->mm_rss += count;
 		l->mm_rss_elem = elem;
+		l->mm_rss_field = count_size;
 		l->nr_counters = rss_size / elem;
-		layout_thread_rss(types, l);
+		l->swapents = (unsigned int)swapents;
+		/*
+		 * 6.2 dropped the per-thread counters with the atomics; its
+		 * per-CPU deltas are summed in, as /proc/PID/status does.
+		 */
+		l->rss_percpu = percpu;
+		l->rss_counters_rel = (int64_t)counters - (int64_t)count;
+		if (!percpu)
+			layout_thread_rss(types, l);
 	}
 	if (err) {
 		if (err->code != LKDB_ERROR_NOT_FOUND)
@@ -403,9 +438,17 @@ static void plan_mm_span(struct layout *l)
 	l->mm_read_start = l->total_vm.offset;
 	l->mm_read_end = l->total_vm.offset + l->total_vm.size;
 	if (l->rss) {
-		uint64_t end = l->mm_rss + l->nr_counters * l->mm_rss_elem;
-		if (l->mm_rss < l->mm_read_start)
-			l->mm_read_start = l->mm_rss;
+		uint64_t start = l->mm_rss, end = l->mm_rss +
+			(l->nr_counters - 1) * l->mm_rss_elem + l->mm_rss_field;
+		if (l->rss_percpu) {
+			uint64_t ptr = l->mm_rss + l->rss_counters_rel;
+			if (ptr < start)
+				start = ptr;
+			if (ptr + (l->nr_counters - 1) * l->mm_rss_elem + 8 > end)
+				end = ptr + (l->nr_counters - 1) * l->mm_rss_elem + 8;
+		}
+		if (start < l->mm_read_start)
+			l->mm_read_start = start;
 		if (end > l->mm_read_end)
 			l->mm_read_end = end;
 	}
@@ -490,6 +533,9 @@ struct walk {
 	unsigned char *buf;		/* one task_struct */
 	struct addr_set seen;		/* tasks read */
 	bool stopped;			/* TASKS_MAX reached */
+	/* Each CPU's per-CPU base (read_cpus), for per-CPU RSS deltas. */
+	uint64_t *cpu_offsets;
+	uint32_t nr_cpu_offsets;
 };
 
 static struct lkdb_error *read_mem(struct walk *w, uint64_t addr, void *buf,
@@ -636,8 +682,8 @@ static void add_thread_rss(const struct layout *l, const unsigned char *b,
 	if (!l->task_rss)
 		return;
 	for (unsigned int i = 0; i < l->nr_counters; i++) {
-		/* MM_SWAPENTS (2) is not resident. */
-		if (i == 2)
+		/* MM_SWAPENTS is not resident. */
+		if (i == l->swapents)
 			continue;
 		struct ktypes_field f = { l->task_rss_off + i * l->task_rss_elem,
 				   l->task_rss_elem };
@@ -827,7 +873,12 @@ static struct lkdb_error *read_cpus(struct walk *w,
 	if (!l->has_rq && !syms->current_task)
 		err = warn(list, "neither runqueues nor current_task: the tasks running on CPUs are unknown");
 out:
-	free(offsets);
+	if (!err && syms->per_cpu_offset) {
+		w->cpu_offsets = offsets;
+		w->nr_cpu_offsets = nr;
+	} else {
+		free(offsets);
+	}
 	if (err) {
 		free(curr);
 		free(idle);
@@ -836,6 +887,27 @@ out:
 	*curr_ret = curr;
 	*idle_ret = idle;
 	return NULL;
+}
+
+/*
+ * A percpu_counter's deltas not yet in its count: the s32 at counters on
+ * each CPU (percpu_counter_sum()).  A delta that cannot be read is left
+ * out, with the count kept.
+ */
+static void add_percpu_deltas(struct walk *w, uint64_t counters,
+			      int64_t *sum)
+{
+	if (!counters || !w->cpu_offsets)
+		return;
+	for (uint32_t cpu = 0; cpu < w->nr_cpu_offsets; cpu++) {
+		int32_t delta;
+		struct lkdb_error *err = read_mem(w, counters +
+						  w->cpu_offsets[cpu],
+						  &delta, sizeof(delta));
+		if (!err)
+			rss_add(sum, delta);
+		lkdb_error_destroy(err);
+	}
 }
 
 /* RSS of each process: one read of its mm_struct. */
@@ -925,11 +997,15 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 		if (!l->rss)
 			continue;
 		for (unsigned int c = 0; c < l->nr_counters; c++) {
-			if (c == 2)	/* MM_SWAPENTS */
+			if (c == l->swapents)
 				continue;
 			struct ktypes_field f = { l->mm_rss + c * l->mm_rss_elem,
-					   l->mm_rss_elem };
+					   l->mm_rss_field };
 			rss_add(&sums[i], ktypes_field_get_signed(buf, f));
+			if (l->rss_percpu)
+				add_percpu_deltas(w, ptr_at(buf, l->mm_rss +
+					c * l->mm_rss_elem + l->rss_counters_rel),
+					&sums[i]);
 		}
 	}
 	/* Left over after an error: the batch's unread errors. */
@@ -1153,6 +1229,7 @@ out:
 	free(idle);
 	free(w.buf);
 	addr_set_deinit(&w.seen);
+	free(w.cpu_offsets);
 	if (err) {
 		task_list_destroy(list);
 		return err;

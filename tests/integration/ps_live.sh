@@ -2,8 +2,8 @@
 # ps on a live guest: the tasks read from memory are the guest's own: the
 # thread-group leaders are exactly the PIDs in the guest's /proc, /init's
 # sleepers are there as "sleep" in state IN, init and kthreadd are where
-# they belong, every CPU has one running task ('>'), and --json has the
-# same rows as the text.
+# they belong with the RSS their /proc/PID/status shows, every CPU has
+# one running task ('>'), and --json has the same rows as the text.
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -15,6 +15,9 @@ sleepers=("${sleepers[@]:1}")
 echo "# sleepers: $nsleepers: ${sleepers[*]}"
 ncpus=$("$GUEST_SH" run "$g" 'grep -c ^processor /proc/cpuinfo' | tr -d '\r' | tail -1)
 
+# The sleepers' VmRSS just before lkdb attaches (they sleep: it holds).
+"$GUEST_SH" run "$g" "for p in ${sleepers[*]}; do echo \$p \$(awk '/^VmRSS:/ { print \$2 }' /proc/\$p/status); done" |
+    tr -d '\r' >"$TMP/vmrss"
 start=$(date +%s%N)
 "$LKDB" -q -r ":$port" "$V" -c 'ps --stats' >"$TMP/ps" 2>"$TMP/err"
 status=$?
@@ -45,6 +48,23 @@ for p in "${sleepers[@]}"; do
     check "sleeper $p: COMM sleep, state IN, PPID 1, RSS known" \
         awk -v p="$p" '$2 == p && $10 == "sleep" && $6 == "IN" && $3 == 1 && $9 ~ /^[0-9]+$/ && $9 > 0 { f = 1 } END { exit !f }' "$TMP/rows"
 done
+# Before 6.2 (SPLIT_RSS_COUNTING) each thread caches up to 64 page counts
+# that /proc's VmRSS leaves out and lkdb adds in: RSS is at least VmRSS
+# there; since 6.2 (percpu_counter, summed as /proc sums it) it is equal.
+split=0
+"$LKDB" -q "$V" -c 'p sizeof(((struct task_struct *)0)->rss_stat)' >/dev/null 2>&1 && split=1
+check "each sleeper's RSS is its /proc/PID/status VmRSS (kB$( ((split)) && echo ', or more: per-thread counts'))" \
+    python3 - "$TMP/vmrss" "$TMP/rows" "$split" <<'PY'
+import sys
+want = dict(l.split() for l in open(sys.argv[1]) if len(l.split()) == 2)
+got = {r[1]: r[8] for r in (l.split() for l in open(sys.argv[2]))}
+split = sys.argv[3] == '1'
+def fine(v, g):
+    return g is not None and g.isdigit() and (int(g) >= int(v) if split else g == v)
+bad = {p: (v, got.get(p)) for p, v in want.items() if not fine(v, got.get(p))}
+print('# %d sleepers, VmRSS vs RSS differ: %s' % (len(want), bad))
+sys.exit(0 if want and not bad else 1)
+PY
 check "%MEM is a number everywhere" test "$(awk '$7 !~ /^[0-9]+\.[0-9]$/' "$TMP/rows" | wc -l)" = 0
 
 # --json: the same rows.
