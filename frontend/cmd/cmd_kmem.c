@@ -9,6 +9,15 @@
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/memory/meminfo.h"
 #include "kernel-helpers/memory/slab.h"
+#include "kernel-helpers/memory/slabobj.h"
+#include "kernel-helpers/memory/pages.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/x86_64/pagewalk.h"
+#include "frontend/kernel/address_arg.h"
+#include "frontend/kernel/module_names.h"
+#include "frontend/kernel/task_lookup.h"
+#include <stdlib.h>
 #include "frontend/terminal/output.h"
 
 /* One line of kmem -i; of NULL: no percentage ("----"). */
@@ -207,6 +216,225 @@ static struct lkdb_error *slab_caches(struct lkdb_command_context *ctx,
 	return NULL;
 }
 
+/* vmalloc's extent: vmalloc_base (CONFIG_RANDOMIZE_MEMORY) and 32 TiB,
+ * 12.5 PiB with 5 levels (VMALLOC_SIZE_TB). */
+static bool in_vmalloc(struct kernel *k, uint64_t addr)
+{
+	uint64_t base, l5 = 0;
+	struct lkdb_error *err = kernel_read_variable_uint(
+		k, "vmalloc_base", "the vmalloc area", 0, 8, &base);
+	if (err) {
+		lkdb_error_destroy(err);
+		return false;
+	}
+	err = kernel_read_variable_uint(k, "__pgtable_l5_enabled", "5 levels", 0,
+					4, &l5);
+	lkdb_error_destroy(err);
+	uint64_t size = l5 ? 12800ULL << 40 : 32ULL << 40;
+	return addr >= base && addr - base < size;
+}
+
+/*
+ * THREAD_SIZE: the linker script puts init_task's stack between
+ * __start_init_stack and __end_init_stack (named __start_init_task and
+ * __end_init_task before 6.2), THREAD_SIZE apart; found by symbol.
+ */
+static uint64_t thread_size(struct kernel *k)
+{
+	static const char *const names[][2] = {
+		{ "__start_init_stack", "__end_init_stack" },
+		{ "__start_init_task", "__end_init_task" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint64_t start, end;
+		struct lkdb_error *err = vmlinux_symbol(k->vmlinux, names[i][0],
+							&start, NULL);
+		if (!err)
+			err = vmlinux_symbol(k->vmlinux, names[i][1], &end, NULL);
+		lkdb_error_destroy(err);
+		if (!err && end > start)
+			return end - start;
+	}
+	return 0;
+}
+
+/* The task whose kernel stack (task->stack, THREAD_SIZE long) holds addr. */
+static const struct task_info *stack_owner(struct lkdb_command_context *ctx,
+					   struct kernel *k,
+					   const struct task_list *list,
+					   uint64_t addr, uint64_t *stack_ret)
+{
+	struct ktypes *t;
+	uint64_t off, isz = thread_size(k);
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = ktypes_member(t, "task_struct", "stack", &off, NULL);
+	if (err) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	(void)ctx;
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		uint64_t stack;
+		err = kernel_read_uint(k, list->tasks[i].task + off, 8, &stack);
+		if (err) {
+			lkdb_error_destroy(err);
+			continue;
+		}
+		if (stack && addr >= stack && addr - stack < isz) {
+			*stack_ret = stack;
+			return &list->tasks[i];
+		}
+	}
+	return NULL;
+}
+
+static const char *const state_names[] = { "allocated", "free", "unknown" };
+
+static void print_slab_object(FILE *out, const struct kernel_slab_object *o,
+			      uint64_t addr, bool json)
+{
+	if (json) {
+		fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"slab\", \"cache\": \"0x%" PRIx64 "\", \"name\": ",
+			addr, o->cache);
+		json_write_string(out, o->cache_name);
+		fprintf(out, ", \"object_size\": %u, \"size\": %u, \"slab\": \"0x%" PRIx64 "\", \"slab_memory\": \"0x%" PRIx64 "\", \"objects\": %u, \"object\": ",
+			o->object_size, o->size, o->slab, o->slab_base, o->objects);
+		if (o->in_tail)
+			fputs("null, \"state\": null}\n", out);
+		else
+			fprintf(out, "\"0x%" PRIx64 "\", \"offset\": %" PRIu64 ", \"state\": \"%s\"}\n",
+				o->object, addr - o->object, state_names[o->state]);
+		return;
+	}
+	fprintf(out, "CACHE             OBJSIZE   SIZE  NAME\n%016" PRIx64 " %8u %6u  %s\n",
+		o->cache, o->object_size, o->size, o->cache_name);
+	fprintf(out, "  SLAB              MEMORY            OBJECTS\n  %016" PRIx64 "  %016" PRIx64 "  %7u\n",
+		o->slab, o->slab_base, o->objects);
+	if (o->in_tail) {
+		fprintf(out, "  %" PRIx64 " is past the slab's last object\n", addr);
+		return;
+	}
+	fprintf(out, "  OBJECT            OFFSET  STATE\n  %016" PRIx64 "  %6" PRIu64 "  %s",
+		o->object, addr - o->object, state_names[o->state]);
+	if (o->state == SLAB_OBJECT_UNKNOWN && o->state_why[0])
+		fprintf(out, " (%s)", o->state_why);
+	fputs("\n", out);
+}
+
+/* kmem ADDR: what the address is. */
+static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
+				  const char *arg)
+{
+	struct lkdb_session *s = ctx->session;
+	struct kernel *k = lkdb_session_kernel(s);
+	struct address_arg_context names = { .s = s, .cmd = "kmem" };
+	uint64_t addr, text, end;
+	struct lkdb_error *err = address_arg_parse(&names, arg, &addr);
+	if (err) {
+		address_arg_deinit(&names);
+		return err;
+	}
+	FILE *out = stdout;
+	/* The kernel image or a module: a symbol, as sym names it. */
+	struct lkdb_error *e = vmlinux_symbol(k->vmlinux, "_text", &text, NULL);
+	if (!e)
+		e = vmlinux_symbol(k->vmlinux, "_end", &end, NULL);
+	bool image = !e && addr >= text + k->kaslr_offset &&
+		     addr < end + k->kaslr_offset;
+	lkdb_error_destroy(e);
+	struct module_names *mn = image || addr >= SYMBOLIZE_MODULES_START ?
+					  address_arg_modules(&names) : NULL;
+	const struct kmodule *m = mn ? module_names_module_at(mn, addr) : NULL;
+	if (image || m) {
+		struct code_name cn = { 0 };
+		struct vmlinux_symbol_info si;
+		if (mn) {
+			module_names_name(mn, addr, false, &cn);
+		} else if (!(e = vmlinux_symbol_near(k->vmlinux,
+						     addr - k->kaslr_offset,
+						     &si, NULL))) {
+			cn.function = si.name;
+			cn.offset = addr - k->kaslr_offset - si.addr;
+		}
+		lkdb_error_destroy(e);
+		char *name = code_name_format(&cn, addr);
+		if (ctx->json) {
+			fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"%s\", \"symbol\": ",
+				addr, m ? "module" : "kernel");
+			json_write_string(out, name ? name : "");
+			fputs("}\n", out);
+		} else {
+			fprintf(out, "%" PRIx64 ": %s, in %s\n", addr,
+				name ? name : "?", m ? "a module" : "the kernel image");
+		}
+		free(name);
+		address_arg_deinit(&names);
+		return NULL;
+	}
+	address_arg_deinit(&names);
+	bool is_slab;
+	struct kernel_slab_object o;
+	if ((err = kernel_slab_object(k, addr, &is_slab, &o)))
+		return err;
+	if (is_slab) {
+		print_slab_object(out, &o, addr, ctx->json);
+		return NULL;
+	}
+	if (o.page) {
+		/* In the direct map, no slab's: its page. */
+		struct kernel_page page;
+		uint64_t base;
+		if ((err = kernel_read_page(k, o.page, &page)) ||
+		    (err = kernel_direct_map(k, &base)))
+			return err;
+		uint64_t phys = (addr - base) & ~0xfffULL;
+		if (ctx->json) {
+			fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"page\", \"page\": \"0x%" PRIx64 "\", \"physical\": \"0x%" PRIx64 "\", \"flags\": \"0x%" PRIx64 "\", \"flag_names\": ",
+				addr, page.address, phys, page.flags);
+			json_write_string(out, page.flag_names);
+			fputs("}\n", out);
+		} else {
+			fprintf(out, "%" PRIx64 ": in the direct map, a page of no slab\n"
+				"      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n"
+				"%-16" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8" PRIu64 " %2" PRId64 " %" PRIx64 "%s%s\n",
+				addr, page.address, phys, page.mapping, page.index,
+				page.refcount, page.flags,
+				page.flag_names[0] ? " " : "", page.flag_names);
+		}
+		return NULL;
+	}
+	struct task_list *list = NULL;
+	uint64_t stack = 0;
+	const struct task_info *owner = NULL;
+	struct lkdb_error *te = task_lookup_read(s, "kmem", &list);
+	if (te)
+		lkdb_warn("kmem", "no task stacks looked at: %s", te->message);
+	lkdb_error_destroy(te);
+	if (list)
+		owner = stack_owner(ctx, k, list, addr, &stack);
+	const char *kind = owner ? "stack" : in_vmalloc(k, addr) ? "vmalloc" : "unknown";
+	if (ctx->json) {
+		fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"%s\"", addr, kind);
+		if (owner)
+			fprintf(out, ", \"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64 "\", \"stack\": \"0x%" PRIx64 "\"",
+				owner->pid, owner->task, stack);
+		fputs("}\n", out);
+	} else if (owner) {
+		char comm[17];
+		task_lookup_safe_comm(owner->comm, comm);
+		fprintf(out, "%" PRIx64 ": the kernel stack of PID %" PRId32 " (%s, task %" PRIx64 "), %" PRIu64 " bytes into it at %" PRIx64 "\n",
+			addr, owner->pid, comm, owner->task, addr - stack, stack);
+	} else if (!strcmp(kind, "vmalloc")) {
+		fprintf(out, "%" PRIx64 ": in the vmalloc area (see vtop for its page)\n", addr);
+	} else {
+		fprintf(out, "%" PRIx64 ": not in the kernel image, a module, the direct map, a task's stack or the vmalloc area\n",
+			addr);
+	}
+	task_list_destroy(list);
+	return NULL;
+}
+
 static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 {
 	bool info = false, slabs = false;
@@ -214,7 +442,7 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
 		if (a[0] != '-' || !a[1]) {
-			if (slabs && !only) {
+			if (!only) {
 				only = a;
 				continue;
 			}
@@ -231,9 +459,14 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 							*c);
 		}
 	}
-	if (info == slabs)
-		return info ? lkdb_usage_error(ctx, "one of -i and -s") :
-			      lkdb_usage(ctx);
+	if (info && slabs)
+		return lkdb_usage_error(ctx, "one of -i and -s");
+	if (!info && !slabs && only)
+		return what_is(ctx, only);
+	if (info && only)
+		return lkdb_usage_error(ctx, "unexpected argument \"%s\"", only);
+	if (!info && !slabs)
+		return lkdb_usage(ctx);
 	if (slabs)
 		return slab_caches(ctx, only);
 	struct kernel_meminfo m;
@@ -253,8 +486,8 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_kmem = {
 	.name = "kmem",
 	.handler = cmd_kmem,
-	.summary = "kernel memory: -i, the memory summary; -s, the slab caches",
-	.usage = "kmem -i | -s [CACHE] [--json]\n"
+	.summary = "kernel memory: -i, the memory summary; -s, the slab caches; what an address is",
+	.usage = "kmem -i | -s [CACHE] | ADDR [--json]\n"
 		 "crash's kmem -i, from the kernel's own counters as /proc/meminfo\n"
 		 "computes them: TOTAL MEM (MemTotal), FREE (MemFree), USED, BUFFERS,\n"
 		 "CACHED, SLAB; TOTAL HUGE and HUGE FREE (every huge page size, in\n"
@@ -270,14 +503,24 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          counts them: objects of per-CPU slabs are allocated (crash\n"
 		 "          walks their freelists and may show fewer); needs\n"
 		 "          CONFIG_SLUB_DEBUG, as /proc/slabinfo does\n"
+		 "  ADDR    what the address (hex or SYMBOL[+OFF]) is: a symbol of the\n"
+		 "          kernel image or a module; a slab object (its cache, slab,\n"
+		 "          object, offset, and allocated or free from the freelists);\n"
+		 "          a page of the direct map (its struct page); a task's kernel\n"
+		 "          stack; the vmalloc area; or none of those\n"
 		 "  --json  -i: an array of {item, pages, bytes, percent, of}: percent is\n"
 		 "          of the item named by of, both null where crash prints ----;\n"
 		 "          -s: an array of {cache, name, object_size, size (the slot),\n"
-		 "          objects_per_slab, slab_bytes, allocated, total, slabs}",
-	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] [\" \\-\\-json ]\n"
+		 "          objects_per_slab, slab_bytes, allocated, total, slabs};\n"
+		 "          ADDR: {address, kind (kernel, module, slab, page, stack,\n"
+		 "          vmalloc, unknown), and symbol; cache, name, object_size,\n"
+		 "          size, slab, slab_memory, objects, object, offset, state; page,\n"
+		 "          physical, flags, flag_names; or pid, task, stack}",
+	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" ADDR \" [\" \\-\\-json ]\n"
 	       "The memory summary as crash's kmem \\-i prints it, from the kernel's own\n"
 	       "counters as /proc/meminfo computes them: total, free, used, buffers, cached,\n"
 	       "slab, huge pages, swap, commit limit and committed memory.  \\-s: the slab\n"
-	       "caches as crash's table, counted as /proc/slabinfo counts them.\n",
+	       "caches as crash's table, counted as /proc/slabinfo counts them.  ADDR: what\n"
+	       "the address is (symbol, slab object and whether it is free, page, stack).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };

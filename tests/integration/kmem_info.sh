@@ -188,9 +188,9 @@ diag "$TMP/lives.err"
 check "live: kmem -s has /proc/slabinfo's caches" slab_compare "$TMP/live-slabinfo" "$TMP/lives.out"
 
 # Bad input: one line naming the command and what is wrong, exit status 1.
-one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem 12' 'kmem' 'kmem -i -s' 'kmem -s no_such_cache'
+one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem -i 12' 'kmem' 'kmem -i -s' 'kmem -s no_such_cache'
 check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
 check "help kmem gives the synopsis and the --json schemas" \
-    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
 done_testing

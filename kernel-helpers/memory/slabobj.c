@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel-helpers/memory/slabobj.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/memory/pages.h"
+#include "kernel-helpers/memory/percpu.h"
+
+/* Whether the head page is a slab's: PG_slab, or page_type's PGTY_slab. */
+static struct lkdb_error *is_slab_page(struct kernel *k, struct ktypes *t,
+				       uint64_t head, bool *ret)
+{
+	int64_t bit, type;
+	uint64_t off, v;
+	struct lkdb_error *err = ktypes_enumerator(t, "PG_slab", &bit);
+	if (!err) {
+		if ((err = ktypes_member(t, "page", "flags", &off, NULL)) ||
+		    (err = kernel_read_uint(k, head + off, 8, &v)))
+			return err;
+		*ret = bit >= 0 && bit < 64 && (v >> bit & 1);
+		return NULL;
+	}
+	if (err->code != LKDB_ERROR_NOT_FOUND)
+		return err;
+	lkdb_error_destroy(err);
+	err = ktypes_enumerator(t, "PGTY_slab", &type);
+	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+		lkdb_error_destroy(err);
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "this kernel has neither PG_slab nor PGTY_slab: its slab pages cannot be told");
+	}
+	if (err || (err = ktypes_member(t, "page", "page_type", &off, NULL)) ||
+	    (err = kernel_read_uint(k, head + off, 4, &v)))
+		return err;
+	*ret = (int64_t)(v >> 24) == type;
+	return NULL;
+}
+
+struct slab_walk {
+	struct kernel *k;
+	uint64_t offset;	/* of the free pointer in an object */
+	bool hardened;
+	uint64_t random;
+	uint32_t objects;
+};
+
+/* Whether obj is on the freelist starting at first (bounded). */
+static struct lkdb_error *on_freelist(const struct slab_walk *w,
+				      uint64_t first, uint64_t obj, bool *ret)
+{
+	uint64_t p = first;
+	for (uint32_t n = 0; p && n <= w->objects; n++) {
+		if (p == obj) {
+			*ret = true;
+			return NULL;
+		}
+		uint64_t at = p + w->offset, stored;
+		struct lkdb_error *err = kernel_read_uint(w->k, at, 8, &stored);
+		if (err)
+			return lkdb_error_prefix(err, "the freelist at 0x%" PRIx64,
+						 p);
+		p = w->hardened ? stored ^ w->random ^ __builtin_bswap64(at) :
+				  stored;
+	}
+	*ret = false;
+	return NULL;
+}
+
+/* Allocated or free: the slab's freelist, and its CPU's if it is one's. */
+static struct lkdb_error *object_state(struct kernel *k, struct ktypes *t,
+				       struct kernel_slab_object *o)
+{
+	struct slab_walk w = { .k = k, .objects = o->objects };
+	uint64_t off, size, first, cpu_slab, c_freelist, c_slab;
+	struct lkdb_error *err;
+	if ((err = ktypes_member(t, "kmem_cache", "offset", &off, &size)) ||
+	    (err = kernel_read_uint(k, o->cache + off, size, &w.offset)))
+		return err;
+	w.hardened = ktypes_has_member(t, "kmem_cache", "random");
+	if (w.hardened &&
+	    ((err = ktypes_member(t, "kmem_cache", "random", &off, NULL)) ||
+	     (err = kernel_read_uint(k, o->cache + off, 8, &w.random))))
+		return err;
+	bool free = false;
+	if ((err = ktypes_member(t, "slab", "freelist", &off, NULL)) ||
+	    (err = kernel_read_uint(k, o->slab + off, 8, &first)) ||
+	    (err = on_freelist(&w, first, o->object, &free)))
+		return err;
+	if ((err = ktypes_member(t, "kmem_cache", "cpu_slab", &off, NULL)) ||
+	    (err = kernel_read_uint(k, o->cache + off, 8, &cpu_slab)) ||
+	    (err = ktypes_member(t, "kmem_cache_cpu", "freelist", &c_freelist,
+				 NULL)) ||
+	    (err = ktypes_member(t, "kmem_cache_cpu", "slab", &c_slab, NULL)))
+		return err;
+	struct percpu_cpus *cpus;
+	if ((err = kernel_read_cpus(k, &cpus)))
+		return err;
+	for (unsigned int cpu = 0; cpu < cpus->nr_cpu_ids && !free && !err;
+	     cpu++) {
+		uint64_t c, slab, list;
+		if (!cpus->possible[cpu] ||
+		    (err = percpu_address(cpus, cpu, cpu_slab, &c)) ||
+		    (err = kernel_read_uint(k, c + c_slab, 8, &slab)))
+			continue;
+		if (slab == o->slab &&
+		    !(err = kernel_read_uint(k, c + c_freelist, 8, &list)))
+			err = on_freelist(&w, list, o->object, &free);
+	}
+	percpu_cpus_destroy(cpus);
+	if (!err)
+		o->state = free ? SLAB_OBJECT_FREE : SLAB_OBJECT_ALLOCATED;
+	return err;
+}
+
+struct lkdb_error *kernel_slab_object(struct kernel *k, uint64_t addr,
+				      bool *is_slab,
+				      struct kernel_slab_object *o)
+{
+	memset(o, 0, sizeof(*o));
+	*is_slab = false;
+	struct ktypes *t;
+	uint64_t base, max_pfn, head_off, head, off, size, objects_bit,
+		 objects_bits, word;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = kernel_direct_map(k, &base);
+	if (!err)
+		err = kernel_read_variable_uint(k, "max_pfn", "the RAM's extent",
+						0, 8, &max_pfn);
+	if (err)
+		return err;
+	if (addr < base || (addr - base) >> 12 >= max_pfn)
+		return NULL;
+	uint64_t pfn = (addr - base) >> 12;
+	if ((err = kernel_pfn_to_page(k, pfn, &o->page)) ||
+	    (err = ktypes_member(t, "page", "compound_head", &head_off, NULL)) ||
+	    (err = kernel_read_uint(k, o->page + head_off, 8, &head)))
+		return err;
+	/* A tail page's compound_head is its head's address plus 1. */
+	head = head & 1 ? head - 1 : o->page;
+	bool slab = false;
+	if ((err = is_slab_page(k, t, head, &slab)) || !slab)
+		return err;
+	*is_slab = true;
+	o->slab = head;
+	if ((err = ktypes_size(t, "page", &size)))
+		return err;
+	uint64_t head_pfn = pfn - (o->page - head) / size;
+	o->slab_base = base + (head_pfn << 12);
+	if ((err = ktypes_member(t, "slab", "slab_cache", &off, NULL)) ||
+	    (err = kernel_read_uint(k, o->slab + off, 8, &o->cache)) ||
+	    (err = ktypes_bitfield(t, "slab", "objects", &objects_bit,
+				   &objects_bits)) ||
+	    (err = kernel_read_uint(k, o->slab + objects_bit / 64 * 8, 8, &word)))
+		return err;
+	o->objects = (uint32_t)((word >> (objects_bit % 64)) &
+				((1ULL << objects_bits) - 1));
+	uint64_t v;
+	if ((err = ktypes_member(t, "kmem_cache", "size", &off, &size)) ||
+	    (err = kernel_read_uint(k, o->cache + off, size, &v)))
+		return err;
+	o->size = (uint32_t)v;
+	if ((err = ktypes_member(t, "kmem_cache", "object_size", &off, &size)) ||
+	    (err = kernel_read_uint(k, o->cache + off, size, &v)))
+		return err;
+	o->object_size = (uint32_t)v;
+	if ((err = ktypes_member(t, "kmem_cache", "name", &off, NULL)) ||
+	    (err = kernel_read_uint(k, o->cache + off, 8, &v)))
+		return err;
+	struct lkdb_error *e = kernel_read_string(k, v, o->cache_name,
+						  sizeof(o->cache_name));
+	if (e)
+		snprintf(o->cache_name, sizeof(o->cache_name), "?");
+	lkdb_error_destroy(e);
+	if (!o->size)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "kmem_cache 0x%" PRIx64 " has objects of size 0",
+					 o->cache);
+	o->index = (uint32_t)((addr - o->slab_base) / o->size);
+	o->object = o->slab_base + (uint64_t)o->index * o->size;
+	o->in_tail = o->index >= o->objects;
+	o->state = SLAB_OBJECT_UNKNOWN;
+	if (o->in_tail)
+		return NULL;
+	e = object_state(k, t, o);
+	if (e) {
+		o->state = SLAB_OBJECT_UNKNOWN;
+		snprintf(o->state_why, sizeof(o->state_why), "%s", e->message);
+		lkdb_error_destroy(e);
+	}
+	return NULL;
+}
