@@ -64,24 +64,35 @@ struct percpu_counter {
 	int *counters;
 };
 
+/*
+ * The stand-in kernel's variables are read by their symbols' sizes: ASan
+ * (the CI's clang build) would pad them with redzones that the sizes
+ * then include, so they are left uninstrumented.
+ */
+#if defined(__clang__)
+#define KVAR __attribute__((no_sanitize("address")))
+#else
+#define KVAR
+#endif
+
 /* What makes an ELF file a kernel image for vmlinux_open(). */
-const char linux_banner[] =
+KVAR const char linux_banner[] =
 	"Linux version 6.1.0-test (lkdb@test) #1 SMP PREEMPT_DYNAMIC\n";
-long _totalram_pages;
-long vm_zone_stat[NR_VM_ZONE_STAT_ITEMS];
-long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
-struct super_block *blockdev_superblock;
-struct hstate hstates[2];
-unsigned int hugetlb_max_hstate;
-long total_swap_pages;
-long nr_swap_pages;
-unsigned long sysctl_overcommit_kbytes;
-int sysctl_overcommit_ratio;
-struct percpu_counter vm_committed_as;
-unsigned long __per_cpu_offset[2];
-unsigned long __cpu_possible_mask[1];
-unsigned long __cpu_online_mask[1];
-unsigned int nr_cpu_ids;
+KVAR long _totalram_pages;
+KVAR long vm_zone_stat[NR_VM_ZONE_STAT_ITEMS];
+KVAR long vm_node_stat[NR_VM_NODE_STAT_ITEMS];
+KVAR struct super_block *blockdev_superblock;
+KVAR struct hstate hstates[2];
+KVAR unsigned int hugetlb_max_hstate;
+KVAR long total_swap_pages;
+KVAR long nr_swap_pages;
+KVAR unsigned long sysctl_overcommit_kbytes;
+KVAR int sysctl_overcommit_ratio;
+KVAR struct percpu_counter vm_committed_as;
+KVAR unsigned long __per_cpu_offset[2];
+KVAR unsigned long __cpu_possible_mask[1];
+KVAR unsigned long __cpu_online_mask[1];
+KVAR unsigned int nr_cpu_ids;
 
 /* SLUB, as 6.1 lays it out (the members kmem -s reads). */
 struct kmem_cache_order_objects {
@@ -112,8 +123,8 @@ struct slab {
 	unsigned frozen : 1;
 };
 
-struct list_head slab_caches;
-unsigned int nr_node_ids;
+KVAR struct list_head slab_caches;
+KVAR unsigned int nr_node_ids;
 static struct kmem_cache caches[2];
 static struct kmem_cache_node nodes[2];
 static struct slab slabs[3];
