@@ -25,14 +25,15 @@ mkdir -p "$out"
 
 # One run per line; each line is the -c commands of one lkdb invocation.
 # The set first (sys ps mod bt log), then the other rows commands,
-# their options, and --json for each command that has it.
+# their options, and --json for each command that has it.  The help of
+# each command, not help's list, which grows with every new command.
 runs=(
     "sys|ps|mod|bt|log"
     "sys -t|log -m|log -T|bt -a|bt -l|pcpu runqueues|pcpu runqueues 1"
     "task|task 1|bt 1|bt -l 1|sym panic schedule+0x10|dis -l panic 8|dis panic"
     "sys --json|ps --json|mod --json|log --json|bt --json|bt -a --json"
     "pcpu --json runqueues|task --json 1|sym --json panic|dis --json panic 4"
-    "help|help ps|help bt|help mod"
+    "help ps|help bt|help mod"
     "sym 0x1"
     "bt 999999"
     "task 999999"
