@@ -18,12 +18,17 @@
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/x86_64/pagewalk.h"
 
 /* The most an unbounded -a string is read for (crash: to a non-printable). */
 #define RD_ASCII_MAX 65536
 /* The most entries one rd reads (2^24 lines of crash's output). */
 #define RD_MAX_ENTRIES (1ULL << 26)
 #define RD_ADDR_WIDTH 16
+/* Bytes read and printed at a time (a whole number of lines). */
+#define RD_CHUNK 65536
+/* The most -a reads with a COUNT or -e (held whole: its lines run on). */
+#define RD_STRING_MAX (1 << 20)
 
 enum rd_radix { RD_HEX, RD_SIGNED, RD_UNSIGNED };
 
@@ -345,6 +350,8 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 	if (err)
 		goto out;
 	addr += o.offset;
+	if (!o.physical && (err = x86_64_check_canonical(r.k, addr)))
+		goto out;
 	/* -s names what lies in the kernel image (or in a module). */
 	struct lkdb_error *e = vmlinux_symbol(r.k->vmlinux, "_text", &text, NULL);
 	if (!e)
@@ -380,32 +387,49 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 	} else if (!o.have_count) {
 		n = o.size ? 1 : RD_ASCII_MAX;
 	}
-	unsigned char *buf = malloc(n * unit);
+	if (!o.size && n > RD_STRING_MAX) {
+		err = lkdb_usage_error(ctx, "-a reads at most %d bytes", RD_STRING_MAX);
+		goto out;
+	}
+	/*
+	 * Entries a chunk at a time, printed as read: memory stays bounded,
+	 * and a Ctrl-C (the next read fails with it) or a closed pipe ends a
+	 * long rd at once.  A chunk is a whole number of 16-byte lines.
+	 */
+	bool unbounded_string = !o.size && !o.have_count && !o.end_arg;
+	uint64_t total = n * unit, done = 0;
+	size_t chunk = o.size ? RD_CHUNK : (size_t)total;
+	unsigned char *buf = malloc(chunk);
 	if (!buf) {
 		err = &lkdb_error_oom;
 		goto out;
 	}
-	uint64_t got;
-	bool unbounded_string = !o.size && !o.have_count && !o.end_arg;
-	err = read_range(&r, addr, buf, n * unit, unbounded_string, &got);
-	/* A string ends where the memory does: no error after some of it. */
-	if (err && unbounded_string && got) {
-		lkdb_error_destroy(err);
-		err = NULL;
-	}
 	if (ctx->json)
 		fputs(o.size ? "[" : "", stdout);
-	if (o.size)
-		print_entries(&r, addr, buf, got / unit);
-	else
-		print_string(&r, addr, buf, got, !unbounded_string);
+	while (done < total && !err) {
+		uint64_t len = total - done < chunk ? total - done : chunk, got;
+		err = read_range(&r, addr + done, buf, len, unbounded_string,
+				 &got);
+		/* A string ends where the memory does: no error after some of it. */
+		if (err && unbounded_string && got) {
+			lkdb_error_destroy(err);
+			err = NULL;
+		}
+		if (o.size)
+			print_entries(&r, addr + done, buf, got / unit);
+		else
+			print_string(&r, addr, buf, got, !unbounded_string);
+		done += got;
+		if (err && done)
+			err = lkdb_error_prefix(err, "after %" PRIu64 " of %" PRIu64 " bytes",
+						done, total);
+		if (!o.size || ferror(stdout) || got < len)
+			break;
+	}
 	if (ctx->json)
 		fputs(o.size ? "]\n" : "\n", stdout);
 	free(buf);
 	fflush(stdout);
-	if (err && got)
-		err = lkdb_error_prefix(err, "after %" PRIu64 " of %" PRIu64 " bytes",
-					got, n * unit);
 out:
 	address_arg_deinit(&r.names);
 	return err;

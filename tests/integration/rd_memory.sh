@@ -147,5 +147,13 @@ check "live: rd -p at the Kernel code start (0x$lcode) has _text's values" \
 
 # Bad arguments: one line naming rd and what is wrong, exit status 1.
 one_line_errors "$V" "$D" -- 'rd' 'rd -q linux_banner' 'rd -32 -s jiffies' 'rd no_such_symbol_here' \
-    'rd jiffies 0' 'rd -e 1 jiffies' 'rd -p no_hex'
+    'rd jiffies 0' 'rd -e 1 jiffies' 'rd -p no_hex' 'rd ffff000000000000' 'rd -a linux_banner 2000000'
+
+# A long rd is read and printed a chunk at a time: into a pipe that closes
+# (head) it ends with it, instead of reading all 160 MB first.
+timeout 120 "$LKDB" -q "$V" "$D" -c 'rd -p 0 20000000 | head -n 2' >"$TMP/head.out" 2>"$TMP/head.err"
+status=$?
+diag "$TMP/head.err"
+check "rd -p 0 20000000 | head -n 2: two lines, and lkdb ends with head (status $status)" \
+    test "$status" = 0 -a "$(grep -c '' "$TMP/head.out")" = 2
 done_testing
