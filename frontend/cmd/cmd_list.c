@@ -177,7 +177,8 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 		return walk_err;
 	if (ctx->json)
 		fputs("[", stdout);
-	for (size_t i = 0; i < w.nr && !err; i++) {
+	/* A closed pipe (| head) ends it: no more gdb prints for nobody. */
+	for (size_t i = 0; i < w.nr && !err && !ferror(stdout); i++) {
 		if (ctx->json)
 			printf("%s{\"address\": \"0x%" PRIx64 "\"", i ? ",\n " : "",
 			       w.entries[i]);

@@ -221,7 +221,7 @@ static struct lkdb_error *contents(struct lkdb_command_context *ctx,
 	free(size_text);
 	if (ctx->json)
 		fputs("[", stdout);
-	for (uint64_t i = 0; i < r->count && !err; i++) {
+	for (uint64_t i = 0; i < r->count && !err && !ferror(stdout); i++) {
 		uint64_t at = r->addr + i * size;
 		char *expr = NULL, *value = NULL;
 		if (ctx->json)

@@ -94,7 +94,7 @@ static struct lkdb_error *one_task(struct lkdb_command_context *ctx,
 {
 	if (!t->mm) {
 		if (ctx->json) {
-			printf("%s{\"pid\": %" PRId32 ", \"task\": \"%" PRIx64 "\", \"mm\": null, \"vmas\": []}",
+			printf("%s{\"pid\": %" PRId32 ", \"task\": \"%" PRIx64 "\", \"mm\": null, \"pgd\": null, \"rss_bytes\": null, \"total_vm_bytes\": null, \"vmas\": []}",
 			       *first ? "" : ",\n", t->pid, t->task);
 		} else {
 			task_lookup_print_header(stdout, t);
@@ -183,7 +183,8 @@ const struct lkdb_command lkdb_command_vm = {
 		 "cannot read 6.1's.\n"
 		 "  --json  an array of {pid, task, mm, pgd, rss_bytes, total_vm_bytes,\n"
 		 "          vmas: [{vma, start, end, flags (hex strings), pgoff, file\n"
-		 "          (null if anonymous)}]}; mm null for a kernel thread",
+		 "          (null if anonymous)}]}; mm, pgd, rss_bytes, total_vm_bytes\n"
+		 "          null for a kernel thread",
 	.man = ".BR vm \" [\" PID | TASK \"] ...\"\n"
 	       "A task's memory map as crash's vm prints it: the mm, page tables, RSS and\n"
 	       "total size, then each VMA with its range, flags and file path.\n",

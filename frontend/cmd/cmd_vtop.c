@@ -206,7 +206,8 @@ static struct lkdb_error *cmd_vtop(struct lkdb_command_context *ctx)
 			continue;
 		}
 		uint64_t vaddr;
-		if ((err = address_arg_parse(&names, a, &vaddr)))
+		if ((err = address_arg_parse(&names, a, &vaddr)) ||
+		    (err = x86_64_check_canonical(k, vaddr)))
 			break;
 		bool user = force_user || (!force_kernel && !(vaddr & KERNEL_HALF));
 		struct vtop_space *sp = user ? &uspace : &kspace;
@@ -293,8 +294,8 @@ const struct lkdb_command lkdb_command_vtop = {
 	.usage = "vtop [-u|-k] [-c PID|TASK] [--json] ADDR...\n"
 		 "Translate each ADDR (hex, or SYMBOL[+OFF]) through the page tables as\n"
 		 "crash's vtop shows it: the physical address (or \"not mapped\"), each\n"
-		 "level's entry (PAGE DIRECTORY is the top level's, then PUD, PMD, PTE and\n"
-		 "P4D with 5 levels), the page (2MB, 1GB pages too), the last entry's\n"
+		 "level's entry (PAGE DIRECTORY is the top level's, then P4D with 5\n"
+		 "levels, PUD, PMD, PTE), the page (2MB, 1GB pages too), the last entry's\n"
 		 "flags and the page's struct page (mapping, index, count, flags).\n"
 		 "Unlike crash, kernel-image addresses are walked too, never computed.\n"
 		 "  -u      ADDR is a user address, in the context task's page tables\n"

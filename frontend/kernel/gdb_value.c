@@ -16,8 +16,9 @@ struct lkdb_error *gdb_value_text(struct lkdb_session *s, const char *command,
 				  char **ret)
 {
 	char *text = NULL;
+	/* gdb's own message says what is wrong; the command would only hide it. */
 	struct lkdb_error *err = gdb_driver_console_ok(
-		s->gdb, GDB_CALL_QUIET, GDB_VALUE_TIMEOUT_MS, command, command,
+		s->gdb, GDB_CALL_QUIET, GDB_VALUE_TIMEOUT_MS, command, NULL,
 		&text);
 	if (err)
 		return err;

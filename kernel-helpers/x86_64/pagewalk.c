@@ -84,6 +84,22 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
 	return NULL;
 }
 
+struct lkdb_error *x86_64_check_canonical(const struct kernel *k,
+					  uint64_t addr)
+{
+	uint64_t l5 = 0;
+	struct lkdb_error *err = kernel_read_variable_uint(
+		k, "__pgtable_l5_enabled", "5-level paging", 0, 4, &l5);
+	lkdb_error_destroy(err);
+	unsigned int top = l5 ? 56 : 47;
+	uint64_t high = addr >> top;
+	if (high == 0 || high == (~0ULL >> top))
+		return NULL;
+	return lkdb_error_create(LKDB_ERROR_FAULT,
+				 "address 0x%" PRIx64 " is not canonical (bits %u to 63 must all be equal)",
+				 addr, top);
+}
+
 void x86_64_pte_flags(uint64_t pte, char *buf, size_t size)
 {
 	/* when: 0 always, 1 only on a present entry, 2 only on one not. */

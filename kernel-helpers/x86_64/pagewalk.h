@@ -60,6 +60,13 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
 			       unsigned int levels, uint64_t vaddr,
 			       struct x86_64_walk *ret);
 
+/*
+ * LKDB_ERROR_FAULT naming addr when it is not canonical (its bits from 47
+ * up, 56 with 5 levels, not all equal): no page table can map it.
+ */
+struct lkdb_error *x86_64_check_canonical(const struct kernel *k,
+					  uint64_t addr);
+
 /* crash's names of an entry's bits: "PRESENT|RW|ACCESSED|...". */
 void x86_64_pte_flags(uint64_t pte, char *buf, size_t size);
 

@@ -61,7 +61,8 @@ v = j[0]['vmas']
 ok = len(v) == len(rows) and all(
     (x['vma'], x['start'], x['end'], x['flags'], x['file'] or '') ==
     (r[0], r[1], r[2], r[3], r[4].strip() if len(r) > 4 else '') for x, r in zip(v, rows)) and \
-    j[1]['mm'] is None and j[1]['vmas'] == []
+    j[1]['mm'] is None and j[1]['vmas'] == [] and \
+    all(j[1][k] is None for k in ('pgd', 'rss_bytes', 'total_vm_bytes'))
 sys.exit(0 if ok else 1)
 PY
 

@@ -103,6 +103,6 @@ check "live: pid $lpid's 0x$laddr is at its pagemap's PFN, _text at Kernel code 
     test "$(phys "$TMP/live.out" | tr '\n' ' ')" = "$(printf '%x %x ' $(( (0x$lentry & ((1 << 55) - 1)) * 4096 )) $((0x$lcode)))"
 
 # Bad input: one line naming the command, exit status 1.
-one_line_errors "$V" "$D" -- 'vtop' 'vtop -u -k 1000' 'vtop -q 1000' 'vtop no_such_symbol_here' \
+one_line_errors "$V" "$D" -- 'vtop' 'vtop -u -k 1000' 'vtop -q 1000' 'vtop no_such_symbol_here' 'vtop ffff000000000000' \
     'vtop -u -c 2 400000' 'vtop -c 99999 -u 400000' 'ptov' 'ptov zz' 'ptov 10000000000000'
 done_testing
