@@ -12,6 +12,8 @@
 #include "kernel-helpers/core/vmlinux.h"
 
 /* More CPUs than any kernel's NR_CPUS (8192): a corrupt nr_cpu_ids. */
+/* The most per-CPU RSS deltas read (3 counters x 64 CPUs x 5000 tasks is 960k). */
+#define RSS_DELTA_READS_MAX (1u << 20)
 #define CPUS_MAX 8192
 /* A struct bigger than this is not a layout this code knows. */
 #define OBJECT_MAX (1 << 20)
@@ -536,6 +538,9 @@ struct walk {
 	/* Each CPU's per-CPU base (read_cpus), for per-CPU RSS deltas. */
 	uint64_t *cpu_offsets;
 	uint32_t nr_cpu_offsets;
+	unsigned int delta_reads;
+	bool deltas_stopped;
+	size_t thread_rss_cap;		/* of the caller's thread_rss array */
 };
 
 static struct lkdb_error *read_mem(struct walk *w, uint64_t addr, void *buf,
@@ -691,6 +696,34 @@ static void add_thread_rss(const struct layout *l, const unsigned char *b,
 	}
 }
 
+/*
+ * Remember the per-thread RSS of the task just read (the list's last).
+ * The array grows as the task list does, by doubling: a realloc per task
+ * was quadratic in a long list.
+ */
+static struct lkdb_error *note_rss(struct walk *w, int64_t **thread_rss,
+				   size_t *nthread_rss)
+{
+	int64_t rss;
+	size_t nr = w->list->nr_tasks;
+	add_thread_rss(w->l, w->buf, &rss);
+	if (nr > w->thread_rss_cap) {
+		size_t cap = w->thread_rss_cap ? 2 * w->thread_rss_cap : 64;
+		while (cap < nr)
+			cap *= 2;
+		int64_t *n = realloc(*thread_rss, cap * sizeof(*n));
+		if (!n)
+			return &lkdb_error_oom;
+		*thread_rss = n;
+		w->thread_rss_cap = cap;
+	}
+	for (size_t i = *nthread_rss; i < nr; i++)
+		(*thread_rss)[i] = 0;
+	(*thread_rss)[nr - 1] = rss;
+	*nthread_rss = nr;
+	return NULL;
+}
+
 /* Threads of the group whose leader (at addr) is in w->buf. */
 static struct lkdb_error *walk_threads(struct walk *w, uint64_t leader,
 				       int64_t **thread_rss, size_t *nthread_rss)
@@ -733,37 +766,13 @@ static struct lkdb_error *walk_threads(struct walk *w, uint64_t leader,
 		err = read_task(w, t, false, "a thread list", &ok);
 		if (err || !ok)
 			return err;
-		int64_t rss;
-		add_thread_rss(l, w->buf, &rss);
-		int64_t *n = realloc(*thread_rss, (w->list->nr_tasks) * sizeof(*n));
-		if (!n)
-			return &lkdb_error_oom;
-		for (size_t i = *nthread_rss; i < w->list->nr_tasks; i++)
-			n[i] = 0;
-		*thread_rss = n;
-		*nthread_rss = w->list->nr_tasks;
-		n[w->list->nr_tasks - 1] = rss;
+		if ((err = note_rss(w, thread_rss, nthread_rss)))
+			return err;
 		node = ptr_at(w->buf, l->thread_node);
 	}
 	return NULL;
 }
 
-/* Remember the leader's own per-thread RSS. */
-static struct lkdb_error *note_rss(struct walk *w, int64_t **thread_rss,
-				   size_t *nthread_rss)
-{
-	int64_t rss;
-	add_thread_rss(w->l, w->buf, &rss);
-	int64_t *n = realloc(*thread_rss, w->list->nr_tasks * sizeof(*n));
-	if (!n)
-		return &lkdb_error_oom;
-	for (size_t i = *nthread_rss; i < w->list->nr_tasks; i++)
-		n[i] = 0;
-	n[w->list->nr_tasks - 1] = rss;
-	*thread_rss = n;
-	*nthread_rss = w->list->nr_tasks;
-	return NULL;
-}
 
 static int compare_u64(const void *a, const void *b)
 {
@@ -900,13 +909,26 @@ static void add_percpu_deltas(struct walk *w, uint64_t counters,
 	if (!counters || !w->cpu_offsets)
 		return;
 	for (uint32_t cpu = 0; cpu < w->nr_cpu_offsets; cpu++) {
+		/* Bounded: a damaged nr_cpu_ids or task list stays cheap. */
+		if (w->delta_reads++ >= RSS_DELTA_READS_MAX) {
+			if (!w->deltas_stopped) {
+				w->deltas_stopped = true;
+				lkdb_error_destroy(warn(w->list,
+					"more than %u per-CPU RSS deltas: the rest left out (RSS may be low)",
+					RSS_DELTA_READS_MAX));
+			}
+			return;
+		}
 		int32_t delta;
 		struct lkdb_error *err = read_mem(w, counters +
 						  w->cpu_offsets[cpu],
 						  &delta, sizeof(delta));
-		if (!err)
-			rss_add(sum, delta);
-		lkdb_error_destroy(err);
+		/* An unreadable per-CPU area: this counter's deltas end there. */
+		if (err) {
+			lkdb_error_destroy(err);
+			return;
+		}
+		rss_add(sum, delta);
 	}
 }
 
