@@ -45,7 +45,9 @@ static char *history_path(void)
 /*
  * Completion candidates for the word being typed.  The first word offers
  * lkdb's commands; gdb's -complete gives its commands and symbols, as full
- * lines, of which we hand back what replaces the current word.
+ * lines, of which we hand back what replaces the current word.  An lkdb
+ * command's argument is asked of gdb as a type (struct, union) or a
+ * symbol (the others).
  */
 static char **candidates;
 static size_t ncandidates;
@@ -130,7 +132,27 @@ static void gather_candidates(const char *text, int start, int end)
 		lkdb_error_destroy(err);
 		return;
 	}
-	char *prefix = strndup(rl_line_buffer, (size_t)end);
+	/*
+	 * After an lkdb command gdb knows nothing of, ask for what its
+	 * argument is: a type after struct and union, else a symbol (rd,
+	 * vtop, kmem, sym, ...); gdb's lines then begin with that question.
+	 */
+	const char *ask = "";
+	char *prefix = NULL;
+	if (!first_word && text[0] != '-') {
+		const char *line = rl_line_buffer + strspn(rl_line_buffer, " \t");
+		size_t n = strcspn(line, " \t");
+		char word[32];
+		snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), line);
+		if (lkdb_command_find(word)) {
+			ask = !strcmp(word, "struct") ? "ptype struct " :
+			      !strcmp(word, "union") ? "ptype union " : "print ";
+			if (asprintf(&prefix, "%s%s", ask, text) < 0)
+				prefix = NULL;
+		}
+	}
+	if (!*ask)
+		prefix = strndup(rl_line_buffer, (size_t)end);
 	if (!prefix)
 		return;
 	const char *argv[] = { prefix };
@@ -147,6 +169,12 @@ static void gather_candidates(const char *text, int start, int end)
 	     m; m = m->next) {
 		if (m->kind != MI_VALUE_CONST || !m->cstring)
 			continue;
+		if (*ask) {
+			/* The answer to our question: the word after it. */
+			if (!strncmp(m->cstring, ask, strlen(ask)))
+				candidates_add(m->cstring + strlen(ask));
+			continue;
+		}
 		/* A full line: keep it only if it extends what is typed. */
 		if (strncmp(m->cstring, rl_line_buffer, (size_t)start))
 			continue;

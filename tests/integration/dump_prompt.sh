@@ -46,6 +46,19 @@ keys Tab
 check "Tab completes a kernel symbol (init_uts -> init_uts_ns)" \
     wait_last '^lkdb> p init_uts_ns$'
 clear_line
+# After lkdb's own commands too: a symbol after rd, a type after struct.
+think
+type_text 'rd linux_ban'
+keys Tab
+check "Tab after rd completes a symbol (linux_ban -> linux_banner)" \
+    wait_last '^lkdb> rd linux_banner$'
+clear_line
+think
+type_text 'struct list_he'
+keys Tab
+check "Tab after struct completes a type (list_he -> list_head)" \
+    wait_last '^lkdb> struct list_head$'
+clear_line
 
 # lkdb's commands, piped and redirected as crash users do.
 panic_pid=$(tr -d '\r' <"$d/console.log" | sed -n 's/.*CPU: [0-9]* PID: \([0-9]*\) Comm: sh .*/\1/p' | head -n 1)
