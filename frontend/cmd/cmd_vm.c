@@ -12,53 +12,37 @@
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/tasks/vma.h"
 
-/* crash's mkstring(CENTER|LJUST) in width (an odd spare column goes right). */
-static void centered(FILE *out, const char *s, int width)
-{
-	int extra = width - (int)strlen(s);
-	int left = extra > 0 ? extra / 2 : 0;
-	fprintf(out, "%*s%s%*s", left, "", s, extra > 0 ? extra - left : 0, "");
-}
-
-/* The same with an odd spare column on the left (CENTER|RJUST). */
-static void centered_right(FILE *out, const char *s, int width)
-{
-	int extra = width - (int)strlen(s);
-	int right = extra > 0 ? extra / 2 : 0;
-	fprintf(out, "%*s%s%*s", extra > 0 ? extra - right : 0, "", s, right, "");
-}
-
 static void print_text(FILE *out, const struct task_info *t, uint64_t pgd,
 		       uint64_t page_size, const struct kernel_vmas *v)
 {
 	char rss[32], total[32], buf[32];
 	task_lookup_print_header(out, t);
-	centered(out, "MM", 16);
+	output_centered(out, "MM", 16, false);
 	fputs("  ", out);
-	centered(out, "PGD", 16);
+	output_centered(out, "PGD", 16, false);
 	fputs("  ", out);
-	centered(out, "RSS", 6);
+	output_centered(out, "RSS", 6, false);
 	fputs("  ", out);
-	centered(out, "TOTAL_VM", 8);
+	output_centered(out, "TOTAL_VM", 8, false);
 	fputs("\n", out);
 	snprintf(rss, sizeof(rss), "%" PRIu64 "k", t->rss_pages * page_size / 1024);
 	snprintf(total, sizeof(total), "%" PRIu64 "k",
 		 t->vm_pages * page_size / 1024);
 	snprintf(buf, sizeof(buf), "%" PRIx64, t->mm);
-	centered(out, buf, 16);
+	output_centered(out, buf, 16, false);
 	fputs("  ", out);
 	snprintf(buf, sizeof(buf), "%" PRIx64, pgd);
-	centered(out, buf, 16);
+	output_centered(out, buf, 16, false);
 	fputs("  ", out);
-	centered(out, rss, 6);
+	output_centered(out, rss, 6, false);
 	fputs("  ", out);
-	centered(out, total, 8);
+	output_centered(out, total, 8, false);
 	fputs("\n", out);
-	centered(out, "VMA", 16);
+	output_centered(out, "VMA", 16, false);
 	fputs(" ", out);
-	centered_right(out, "START", 16);
+	output_centered(out, "START", 16, true);
 	fputs(" ", out);
-	centered_right(out, "END", 16);
+	output_centered(out, "END", 16, true);
 	fputs("  FLAGS FILE\n", out);
 	for (size_t i = 0; i < v->nr; i++) {
 		const struct kernel_vma *m = &v->vmas[i];

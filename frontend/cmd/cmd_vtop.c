@@ -28,15 +28,6 @@ struct vtop_space {
 	const struct task_info *task;	/* user: whose mm */
 };
 
-/* crash's mkstring(CENTER|LJUST): an odd spare column goes right. */
-static void centered(FILE *out, const char *s, int width)
-{
-	int extra = width - (int)strlen(s);
-	int left = extra > 0 ? extra / 2 : 0;
-	int right = extra > 0 ? extra - left : 0;
-	fprintf(out, "%*s%s%*s", left, "", s, right, "");
-}
-
 static void print_pte(FILE *out, uint64_t pte, uint64_t paddr)
 {
 	char ptebuf[32], physbuf[32], flags[128];
@@ -45,9 +36,9 @@ static void print_pte(FILE *out, uint64_t pte, uint64_t paddr)
 	int w1 = strlen(ptebuf) > 3 ? (int)strlen(ptebuf) : 3;
 	int w2 = strlen(physbuf) > 8 ? (int)strlen(physbuf) : 8;
 	x86_64_pte_flags(pte, flags, sizeof(flags));
-	centered(out, "PTE", w1);
+	output_centered(out, "PTE", w1, false);
 	fputs("  ", out);
-	centered(out, "PHYSICAL", w2);
+	output_centered(out, "PHYSICAL", w2, false);
 	fprintf(out, "  FLAGS\n%*s  %*s  (%s)\n", w1, ptebuf, w2, physbuf,
 		flags);
 }
