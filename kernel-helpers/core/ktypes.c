@@ -96,6 +96,16 @@ static struct answer *answer_find(struct ktypes *t, const char *name)
 	return NULL;
 }
 
+/* The recorded answer for key, counted in the stats; NULL if none yet. */
+static struct answer *lookup_answer(struct ktypes *t, const char *key)
+{
+	t->stats.lookups++;
+	struct answer *a = answer_find(t, key);
+	if (a)
+		t->stats.cached++;
+	return a;
+}
+
 /* Add (or replace) an answer; a copy of *a with name duplicated. */
 static struct lkdb_error *answer_add(struct ktypes *t, const char *name,
 				     const struct answer *a)
@@ -975,10 +985,8 @@ static struct lkdb_error *answer_get(struct ktypes *t, enum index_kind kind,
 		return &lkdb_error_oom;
 	}
 	struct lkdb_error *err = NULL;
-	t->stats.lookups++;
-	struct answer *a = answer_find(t, key);
+	struct answer *a = lookup_answer(t, key);
 	if (a) {
-		t->stats.cached++;
 		*ret = a;
 		goto out;
 	}
@@ -1114,10 +1122,8 @@ struct lkdb_error *ktypes_unit_has_function(struct ktypes *t, uint64_t addr,
 	if (asprintf(&key, "fn:%s@%" PRIx64, name, addr) < 0)
 		return &lkdb_error_oom;
 	struct lkdb_error *err = NULL;
-	t->stats.lookups++;
-	struct answer *a = answer_find(t, key);
+	struct answer *a = lookup_answer(t, key);
 	if (a) {
-		t->stats.cached++;
 		*ret = a->found;
 		goto out;
 	}
@@ -1225,12 +1231,9 @@ struct lkdb_error *ktypes_enumerator(struct ktypes *t, const char *name,
 	if (asprintf(&key, "enum:%s", name) < 0)
 		return &lkdb_error_oom;
 	struct lkdb_error *err = NULL;
-	t->stats.lookups++;
-	struct answer *a = answer_find(t, key);
-	if (a) {
-		t->stats.cached++;
+	struct answer *a = lookup_answer(t, key);
+	if (a)
 		goto answer;
-	}
 	if (!t->vmlinux_path)
 		goto answer;
 	if ((err = open_dwarf(t)))
