@@ -487,7 +487,7 @@ static struct lkdb_error *forward_interrupt(struct gdb_driver *d,
 		return lkdb_error_create(LKDB_ERROR_INTERRUPTED,
 					 "interrupted (Ctrl-C)%s",
 					 background ? "" :
-					 ": gdb did not stop what it was doing; its answer will be dropped");
+					 ": gdb did not stop what it was doing");
 	}
 	return NULL;
 }
@@ -1086,6 +1086,11 @@ static size_t abandoned(const struct gdb_driver *d)
 			n++;
 	}
 	return n;
+}
+
+bool gdb_driver_abandoned(const struct gdb_driver *d)
+{
+	return !d->dead && abandoned(d) > 0;
 }
 
 void gdb_driver_settle(struct gdb_driver *d, int timeout_ms)

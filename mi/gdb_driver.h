@@ -153,6 +153,12 @@ struct lkdb_error *gdb_driver_wait_stopped(struct gdb_driver *d,
  * breakpoints, detaching) run rather than queue behind them.
  */
 void gdb_driver_settle(struct gdb_driver *d, int timeout_ms);
+/*
+ * gdb is still working on a command whose wait was given up (a Ctrl-C
+ * it did not stop for): later commands queue behind it, and its answer
+ * is dropped when it comes.
+ */
+bool gdb_driver_abandoned(const struct gdb_driver *d);
 
 /* True between a *running and the next *stopped. */
 bool gdb_driver_target_running(const struct gdb_driver *d);

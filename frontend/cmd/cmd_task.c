@@ -105,11 +105,42 @@ static struct lkdb_error *select_tid(struct lkdb_session *s, long tid,
 	return task_lookup_gdb_quiet(s, cmd, NULL);
 }
 
-/* Make t's frames gdb's selected ones; *num_ret its gdb thread, or -1. */
+/*
+ * What a new gdb is given to be in t's context again: $task, the
+ * server's context thread, and (after a thread list, which `thread N`
+ * does not fetch) the same thread selected.
+ */
+static void remember_context(struct lkdb_session *s, const char *set_task,
+			     const char *context, int thread)
+{
+	const char *cmds[5];
+	size_t n = 0;
+	char select[32];
+	cmds[n++] = set_task;
+	if (context) {
+		cmds[n++] = context;
+		cmds[n++] = "maintenance flush register-cache";
+	}
+	if (thread >= 0) {
+		snprintf(select, sizeof(select), "thread %d", thread);
+		cmds[n++] = "info threads";
+		cmds[n++] = select;
+	}
+	lkdb_error_destroy(lkdb_session_gdb_state(s, "task", cmds, n));
+}
+
+/*
+ * Make t's frames gdb's selected ones; *num_ret its gdb thread, or -1;
+ * context (size CONTEXT_MAX) gets the server's context command given,
+ * or "".
+ */
+#define CONTEXT_MAX 512
 static struct lkdb_error *gdb_context(struct lkdb_session *s,
-				      const struct task_info *t, int *num_ret)
+				      const struct task_info *t, int *num_ret,
+				      char *cmd)
 {
 	*num_ret = -1;
+	cmd[0] = '\0';
 	if (t->running && t->cpu >= 0)
 		return select_tid(s, t->cpu + 1, num_ret);
 	if (!s->dump)
@@ -120,8 +151,7 @@ static struct lkdb_error *gdb_context(struct lkdb_session *s,
 		return err;
 	/* The server's context thread: one past the CPUs. */
 	long tid = (long)dump_nr_cpus(s->dump) + 1;
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd),
+	snprintf(cmd, CONTEXT_MAX,
 		 "monitor lkdb-context thread=%ld rip=%" PRIx64 " rsp=%" PRIx64
 		 " rbp=%" PRIx64 " rbx=%" PRIx64 " r12=%" PRIx64
 		 " r13=%" PRIx64 " r14=%" PRIx64 " r15=%" PRIx64,
@@ -162,10 +192,12 @@ static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 	if (err)
 		goto out;
 	int thread;
-	err = gdb_context(s, t, &thread);
+	char context[CONTEXT_MAX];
+	err = gdb_context(s, t, &thread, context);
 	if (err)
 		goto out;
 	s->context_task = t->task;
+	remember_context(s, cmd, context[0] ? context : NULL, thread);
 	if (ctx->json) {
 		print_json(t);
 	} else {

@@ -225,6 +225,11 @@ bool lkdb_run_gdb_command(struct lkdb_session *s, const char *line)
 	size_t len = first_word(line, &word);
 	s->log.keep_missing_source = len && !strncmp(word, "list", len);
 	bool ok = run_gdb_command(s, line);
+	/* What a new gdb needs to be this one (lkdb_session_recover_gdb). */
+	if (ok && len == 3 && !strncmp(word, "set", 3)) {
+		const char *cmds[] = { line };
+		lkdb_error_destroy(lkdb_session_gdb_state(s, NULL, cmds, 1));
+	}
 	lkdb_session_flush_console(s);
 	s->log.keep_missing_source = false;
 	if (sync_here)
@@ -288,6 +293,7 @@ static bool run_line(struct lkdb_session *s, const char *line);
 bool lkdb_run_line(struct lkdb_session *s, const char *line)
 {
 	bool ok = run_line(s, line);
+	lkdb_session_recover_gdb(s);
 	lkdb_session_poll_events(s);
 	return ok && !s->target_lost;
 }

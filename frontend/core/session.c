@@ -939,6 +939,57 @@ static void warn_without_dwarf(struct lkdb_session *s)
 			vmlinux_path(s->kernel.vmlinux));
 }
 
+static struct lkdb_error *start_gdb(struct lkdb_session *s)
+{
+	struct gdb_driver_options gopts = {
+		.gdb_path = s->options->gdb_path,
+		.interrupt_flag = &lkdb_interrupted,
+	};
+	struct gdb_driver_callbacks cb = {
+		.context = s,
+		.stream = on_stream,
+		.tick = on_tick,
+	};
+	return gdb_driver_create(&gopts, &cb, &s->gdb);
+}
+
+struct lkdb_error *lkdb_session_gdb_state(struct lkdb_session *s,
+					  const char *key,
+					  const char *const *commands,
+					  size_t n)
+{
+	return gdb_replay_set(&s->gdb_replay, key, commands, n);
+}
+
+void lkdb_session_recover_gdb(struct lkdb_session *s)
+{
+	if (!s->gdb || !s->dump || !gdb_driver_abandoned(s->gdb))
+		return;
+	/* The Ctrl-C that gave the command up is used up. */
+	lkdb_interrupted = 0;
+	gdb_driver_destroy(s->gdb);
+	s->gdb = NULL;
+	clear_steps(s);
+	lkdb_error_destroy(s->gdb_failed);
+	s->gdb_failed = NULL;
+	s->entry_cfi_loaded = false;
+	struct lkdb_error *err = start_gdb(s);
+	if (!err)
+		err = plan_setup(s);
+	for (size_t i = 0; !err && i < s->gdb_replay.n; i++)
+		err = add_step(s, SETUP_NOTE, false, "%s",
+			       s->gdb_replay.entries[i].command);
+	if (!err)
+		err = send_setup(s);
+	if (err) {
+		/* gdb commands fail with it; lkdb's own go on. */
+		s->gdb_failed = lkdb_error_prefix(err, "starting a new gdb");
+		fprintf(stderr, "lkdb: gdb: %s\n", s->gdb_failed->message);
+		return;
+	}
+	fprintf(stderr, "lkdb: gdb: a new gdb takes its place (its set commands, the task context and module symbols carried over)\n");
+}
+
 struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 				      const struct lkdb_options *options,
 				      const struct lkdb_session_hooks *hooks,
@@ -963,16 +1014,7 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 		if (err)
 			return err;
 	}
-	struct gdb_driver_options gopts = {
-		.gdb_path = options->gdb_path,
-		.interrupt_flag = &lkdb_interrupted,
-	};
-	struct gdb_driver_callbacks cb = {
-		.context = s,
-		.stream = on_stream,
-		.tick = on_tick,
-	};
-	err = gdb_driver_create(&gopts, &cb, &s->gdb);
+	err = start_gdb(s);
 	if (err)
 		return err;
 	if (options->remote) {
@@ -1207,6 +1249,7 @@ void lkdb_session_end(struct lkdb_session *s)
 	gdb_driver_destroy(s->gdb);
 	s->gdb = NULL;
 	clear_steps(s);
+	gdb_replay_deinit(&s->gdb_replay);
 	lkdb_error_destroy(s->gdb_failed);
 	s->gdb_failed = NULL;
 	guest_ram_destroy(s->guest_ram);

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "mi/gdb_console.h"
 #include "mi/gdb_driver.h"
+#include "mi/gdb_replay.h"
 #include "kernel-helpers/core/kernel.h"
 #include "frontend/core/options.h"
 #include "kernel-helpers/core/target.h"
@@ -92,6 +93,11 @@ struct lkdb_session {
 	size_t setup_done;	/* steps collected so far */
 	/* Why gdb could not be set up; later gdb commands fail with it. */
 	struct lkdb_error *gdb_failed;
+	/*
+	 * The commands that made gdb's state (the user's settings, the task
+	 * context, module symbols), for a new gdb: lkdb_session_gdb_state().
+	 */
+	struct gdb_replay gdb_replay;
 	/* The task `task` chose (its task_struct), 0 for the default. */
 	uint64_t context_task;
 	bool interactive;	/* a terminal is on stdin and stdout */
@@ -193,6 +199,25 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
  */
 struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
 					  struct mi_output **ret);
+/*
+ * Remember commands that set gdb's state, so that a new gdb gets them
+ * (lkdb_session_recover_gdb): the commands under key replace those
+ * given before under it (n == 0: none left); key NULL appends (the
+ * user's set commands, the oldest dropped past a cap).
+ */
+struct lkdb_error *lkdb_session_gdb_state(struct lkdb_session *s,
+					  const char *key,
+					  const char *const *commands,
+					  size_t n);
+/*
+ * After a command: on a dump, gdb still working on one it was asked to
+ * stop (a Ctrl-C it does not check for, as in `info functions .`, which
+ * reads every DWARF unit first) would hold every later gdb command for
+ * as long: it is ended, and a new one started in the background with
+ * the remembered state (lkdb_session_gdb_state).  Said on stderr.  A
+ * live target's gdb is kept: its connection to the stub is the session.
+ */
+void lkdb_session_recover_gdb(struct lkdb_session *s);
 /* Detach (the target keeps running) and stop gdb. */
 void lkdb_session_end(struct lkdb_session *s);
 

@@ -74,6 +74,12 @@ static struct lkdb_error *gdb_console(struct lkdb_session *s, const char *cmd)
 				     NULL);
 }
 
+/* The key of a module's add-symbol-file in the session's gdb state. */
+static void state_key(char *key, size_t size, uint64_t module_addr)
+{
+	snprintf(key, size, "module 0x%" PRIx64, module_addr);
+}
+
 /* Take the entry out of the table and its symbols out of gdb. */
 static struct lkdb_error *unload(struct lkdb_session *s, struct loaded_module *l)
 {
@@ -81,6 +87,9 @@ static struct lkdb_error *unload(struct lkdb_session *s, struct loaded_module *l
 	char rm[64];
 	snprintf(rm, sizeof(rm), "remove-symbol-file -a 0x%" PRIx64, l->text);
 	struct lkdb_error *err = gdb_console(s, rm);
+	char key[32];
+	state_key(key, sizeof(key), l->addr);
+	lkdb_error_destroy(lkdb_session_gdb_state(s, key, NULL, 0));
 	free(l->file);
 	*l = t->loaded[--t->n];
 	return err;
@@ -272,6 +281,16 @@ struct lkdb_error *module_symbols_load(struct lkdb_session *s,
 	err = gdb_console(s, cmd);
 	if (index_cache)
 		lkdb_error_destroy(gdb_console(s, "set index-cache enabled on"));
+	if (!err) {
+		/* A new gdb gets them the same way (lkdb_session_gdb_state). */
+		const char *cmds[] = { "set index-cache enabled off", cmd,
+				       "set index-cache enabled on" };
+		char key[32];
+		state_key(key, sizeof(key), m->addr);
+		lkdb_error_destroy(lkdb_session_gdb_state(
+			s, key, index_cache ? cmds : cmds + 1,
+			index_cache ? 3 : 1));
+	}
 	free(cmd);
 	if (err) {
 		free(copy);

@@ -74,15 +74,48 @@ check "sys >> FILE appends" poll 20 grep -q '^       PANIC: "Kernel panic - not 
 run_cmd 'log | tail -n 2'
 check "log | tail -n 2: the log's last lines" wait_output 'Kernel Offset: 0x[0-9a-f]+ from 0xffffffff81000000'
 
-# Ctrl-C breaks a long gdb command; the session goes on.
+# Ctrl-C breaks a long gdb command; the session goes on.  gdb does not
+# stop `info functions .` (it reads every DWARF unit without looking at
+# its quit flag): lkdb ends it and a new gdb takes over, given what the
+# session told the old one: a task context, module symbols, a setting.
+read -r -a sleepers < <(tr -d '\r' <"$d/console.log" | grep -a -m1 '^LKDB-SLEEPERS:' | cut -d' ' -f3-)
+s1=${sleepers[0]:-none}
+run_cmd "task $s1"
+check "task $s1 makes the sleeper the context" wait_output '^\$task = \(struct task_struct \*\)0x'
+run_cmd "mod -s crashme $LKDB_CRASHME_KO"
+check "mod -s crashme loads its symbols" wait_output 'crashme'
+run_cmd 'p &crashme_write'
+check "gdb knows crashme_write" wait_output '^\$[0-9]+ = .*<crashme_write>$'
+run_cmd 'set print pretty on'
+gdb_pid() { pgrep -x -P "$lpid" gdb | head -n 1; }
+old_gdb=$(gdb_pid)
 run_cmd 'info functions .'
 sleep 2
 mark
 keys C-c
 check "Ctrl-C breaks a long gdb command and the prompt comes back" \
-    poll 30 seen_then_prompt 'Quit|interrupted'
+    poll 30 seen_then_prompt 'interrupted \(Ctrl-C\)'
+check "... and a new gdb takes the place of the one that did not stop" \
+    seen '^lkdb: gdb: a new gdb takes its place'
+check "the old gdb is gone (pid ${old_gdb:-none})" \
+    poll 10 not kill -0 "${old_gdb:-1}"
+new_gdb=$(gdb_pid)
+check "a new gdb runs (pid ${new_gdb:-none})" test -n "$new_gdb" -a "$new_gdb" != "$old_gdb"
 run_cmd 'p 6*7'
-check "the session goes on after the interrupted command" wait_output '^\$[0-9]+ = 42$'
+check "the session goes on after the interrupted command" answered_in '^\$[0-9]+ = 42$'
+echo "# p 6*7 answered ${ANSWER_MS:-?} ms after Enter"
+run_cmd 'p $task->pid'
+check "the new gdb has \$task: the sleeper $s1" wait_output "^\\\$[0-9]+ = $s1\$"
+run_cmd 'backtrace 12'
+check "the new gdb's frames are the sleeper's (schedule, nanosleep)" \
+    wait_output '^#[0-9]+ +(0x[0-9a-f]+ in )?(do_nanosleep|hrtimer_nanosleep) '
+run_cmd 'p &crashme_write'
+check "the new gdb has crashme's symbols" wait_output '^\$[0-9]+ = .*<crashme_write>$'
+run_cmd 'show print pretty'
+check "the new gdb has the user's setting (set print pretty on)" \
+    wait_output '^Pretty formatting of structures is on\.$'
+check "nothing of the given-up command's answer reached the terminal" \
+    not in_pane '^All functions matching'
 
 think
 keys C-d
