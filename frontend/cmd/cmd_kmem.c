@@ -13,6 +13,7 @@
 #include "kernel-helpers/memory/pages.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/tasks/tasks.h"
 #include "kernel-helpers/x86_64/pagewalk.h"
 #include "frontend/kernel/address_arg.h"
 #include "frontend/kernel/module_names.h"
@@ -216,72 +217,28 @@ static struct lkdb_error *slab_caches(struct lkdb_command_context *ctx,
 	return NULL;
 }
 
-/* vmalloc's extent: vmalloc_base (CONFIG_RANDOMIZE_MEMORY) and 32 TiB,
- * 12.5 PiB with 5 levels (VMALLOC_SIZE_TB). */
 static bool in_vmalloc(struct kernel *k, uint64_t addr)
 {
-	uint64_t base, l5 = 0;
-	struct lkdb_error *err = kernel_read_variable_uint(
-		k, "vmalloc_base", "the vmalloc area", 0, 8, &base);
-	if (err) {
-		lkdb_error_destroy(err);
-		return false;
-	}
-	err = kernel_read_variable_uint(k, "__pgtable_l5_enabled", "5 levels", 0,
-					4, &l5);
+	struct x86_64_regions r;
+	struct lkdb_error *err = x86_64_kernel_regions(k, &r);
 	lkdb_error_destroy(err);
-	uint64_t size = l5 ? 12800ULL << 40 : 32ULL << 40;
-	return addr >= base && addr - base < size;
-}
-
-/*
- * THREAD_SIZE: the linker script puts init_task's stack between
- * __start_init_stack and __end_init_stack (named __start_init_task and
- * __end_init_task before 6.2), THREAD_SIZE apart; found by symbol.
- */
-static uint64_t thread_size(struct kernel *k)
-{
-	static const char *const names[][2] = {
-		{ "__start_init_stack", "__end_init_stack" },
-		{ "__start_init_task", "__end_init_task" },
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		uint64_t start, end;
-		struct lkdb_error *err = vmlinux_symbol(k->vmlinux, names[i][0],
-							&start, NULL);
-		if (!err)
-			err = vmlinux_symbol(k->vmlinux, names[i][1], &end, NULL);
-		lkdb_error_destroy(err);
-		if (!err && end > start)
-			return end - start;
-	}
-	return 0;
+	return !err && x86_64_region_of(&r, addr) == X86_64_REGION_VMALLOC;
 }
 
 /* The task whose kernel stack (task->stack, THREAD_SIZE long) holds addr. */
-static const struct task_info *stack_owner(struct lkdb_command_context *ctx,
-					   struct kernel *k,
+static const struct task_info *stack_owner(struct kernel *k,
 					   const struct task_list *list,
 					   uint64_t addr, uint64_t *stack_ret)
 {
-	struct ktypes *t;
-	uint64_t off, isz = thread_size(k);
-	struct lkdb_error *err = kernel_types(k, &t);
-	if (!err)
-		err = ktypes_member(t, "task_struct", "stack", &off, NULL);
-	if (err) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
-	(void)ctx;
 	for (size_t i = 0; i < list->nr_tasks; i++) {
-		uint64_t stack;
-		err = kernel_read_uint(k, list->tasks[i].task + off, 8, &stack);
+		uint64_t stack, size;
+		struct lkdb_error *err = kernel_task_stack(
+			k, list->tasks[i].task, &stack, &size);
 		if (err) {
 			lkdb_error_destroy(err);
 			continue;
 		}
-		if (stack && addr >= stack && addr - stack < isz) {
+		if (stack && addr >= stack && addr - stack < size) {
 			*stack_ret = stack;
 			return &list->tasks[i];
 		}
@@ -412,7 +369,7 @@ static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
 		lkdb_warn("kmem", "no task stacks looked at: %s", te->message);
 	lkdb_error_destroy(te);
 	if (list)
-		owner = stack_owner(ctx, k, list, addr, &stack);
+		owner = stack_owner(k, list, addr, &stack);
 	const char *kind = owner ? "stack" : in_vmalloc(k, addr) ? "vmalloc" : "unknown";
 	if (ctx->json) {
 		fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"%s\"", addr, kind);

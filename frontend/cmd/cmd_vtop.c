@@ -138,22 +138,12 @@ static struct lkdb_error *user_space(struct lkdb_command_context *ctx,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "PID %d (%s) is a kernel thread: it has no user address space (-c PID for another task)",
 					 sp->task->pid, sp->task->comm);
-	struct ktypes *t;
-	uint64_t off, size, pgd, base;
-	if ((err = kernel_types(k, &t)) ||
-	    (err = ktypes_member(t, "mm_struct", "pgd", &off, &size)) ||
-	    (err = kernel_read_uint(k, sp->task->mm + off, 8, &pgd)) ||
-	    (err = kernel_direct_map(k, &base)))
+	err = x86_64_mm_tables(k, sp->task->mm, &sp->root_paddr,
+			       &sp->root_vaddr, &sp->levels);
+	if (err)
 		return lkdb_error_prefix(err, "the page tables of PID %d",
 					 sp->task->pid);
-	uint64_t ignore;
-	unsigned int levels;
-	if ((err = x86_64_kernel_tables(k, &ignore, &ignore, &levels)))
-		return err;
 	sp->user = true;
-	sp->root_vaddr = pgd;
-	sp->root_paddr = pgd - base;
-	sp->levels = levels;
 	return NULL;
 }
 

@@ -88,7 +88,6 @@ kernel_memory(const struct kernel *k)
 	return &k->memory;
 }
 
-/* The kernel's release ("6.1.0-57-amd64"), from the vmlinux's banner. */
 /*
  * A symbol a reader needs, at its link address: when the vmlinux lacks
  * it, the one error a command shows, "this kernel has no NAME (WHY): ..."
@@ -96,6 +95,7 @@ kernel_memory(const struct kernel *k)
  */
 struct lkdb_error *kernel_need_symbol(const struct kernel *k, const char *name,
 				      const char *why, uint64_t *link_addr_ret);
+/* The kernel's release ("6.1.0-57-amd64"), from the vmlinux's banner. */
 const char *kernel_release(const struct kernel *k);
 
 /* An unsigned integer of size bytes (1, 2, 4 or 8) at kernel address addr. */

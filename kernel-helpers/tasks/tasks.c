@@ -1271,3 +1271,45 @@ struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret)
 	return tasks_read(kernel_memory(k), &syms, k->kaslr_offset, types,
 			  ret);
 }
+
+/*
+ * THREAD_SIZE: the linker script puts init_task's stack between
+ * __start_init_stack and __end_init_stack (named __start_init_task and
+ * __end_init_task before 6.2's commit 3c8ea5e6 "x86/mm: Rename ..."),
+ * THREAD_SIZE apart; found by symbol.
+ */
+uint64_t kernel_thread_size(const struct kernel *k)
+{
+	static const char *const names[][2] = {
+		{ "__start_init_stack", "__end_init_stack" },
+		{ "__start_init_task", "__end_init_task" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		uint64_t start, end;
+		struct lkdb_error *err = vmlinux_symbol(k->vmlinux, names[i][0],
+							&start, NULL);
+		if (!err)
+			err = vmlinux_symbol(k->vmlinux, names[i][1], &end, NULL);
+		lkdb_error_destroy(err);
+		if (!err && end > start)
+			return end - start;
+	}
+	return 0;
+}
+
+struct lkdb_error *kernel_task_stack(struct kernel *k, uint64_t task,
+				     uint64_t *base_ret, uint64_t *size_ret)
+{
+	struct ktypes *t;
+	uint64_t off;
+	*size_ret = kernel_thread_size(k);
+	if (!*size_ret)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the kernel stack size is unknown: the vmlinux has neither __start_init_stack nor __start_init_task");
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = ktypes_member(t, "task_struct", "stack", &off, NULL);
+	if (!err)
+		err = kernel_read_uint(k, task + off, 8, base_ret);
+	return err;
+}

@@ -110,5 +110,10 @@ void task_list_sort(struct task_list *list);
 
 /* tasks_read() of the kernel k. */
 struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret);
+/* The size of a task's kernel stack (THREAD_SIZE), 0 if unknown. */
+uint64_t kernel_thread_size(const struct kernel *k);
+/* A task's kernel stack: task->stack and THREAD_SIZE. */
+struct lkdb_error *kernel_task_stack(struct kernel *k, uint64_t task,
+				     uint64_t *base_ret, uint64_t *size_ret);
 
 #endif

@@ -51,6 +51,11 @@ struct lkdb_error *x86_64_kernel_tables(const struct kernel *k,
 					uint64_t *root_vaddr_ret,
 					unsigned int *levels_ret);
 
+/* A process's tables: mm->pgd (a direct-map address) of the mm_struct at mm. */
+struct lkdb_error *x86_64_mm_tables(struct kernel *k, uint64_t mm,
+				    uint64_t *root_paddr_ret,
+				    uint64_t *root_vaddr_ret,
+				    unsigned int *levels_ret);
 /*
  * Walk the tables at root_paddr (levels 4 or 5) for vaddr.  Not mapped is
  * no error (ret->mapped false; the steps say where it stopped); an entry
@@ -66,6 +71,44 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
  */
 struct lkdb_error *x86_64_check_canonical(const struct kernel *k,
 					  uint64_t addr);
+
+/*
+ * Every mapping in [start, end) (end 0: to the top of the address space)
+ * of the tables at root_paddr, in ascending virtual order, as runs that
+ * are contiguous in both virtual and physical memory: fn(context, vaddr,
+ * paddr, size) for each; fn's error ends the walk with it.  Each table is
+ * read whole, once: a table met again (shared, or a damaged tree pointing
+ * back) is not walked again.  A table that cannot be read (a filtered
+ * dump) is passed over, counted in *unreadable_ret (may be NULL); more
+ * than X86_64_MAPPED_TABLES_MAX tables is an error (a damaged tree).
+ */
+#define X86_64_MAPPED_TABLES_MAX (1u << 20)
+typedef struct lkdb_error *(*x86_64_mapped_fn)(void *context, uint64_t vaddr,
+					       uint64_t paddr, uint64_t size);
+struct lkdb_error *x86_64_mapped(const struct kernel *k, uint64_t root_paddr,
+				 unsigned int levels, uint64_t start,
+				 uint64_t end, x86_64_mapped_fn fn,
+				 void *context, uint64_t *unreadable_ret);
+
+/*
+ * The regions of x86_64's kernel address space (Documentation/x86/
+ * x86_64/mm.rst), run-time: each [start, end).
+ */
+enum x86_64_region {
+	X86_64_REGION_OTHER,	/* cpu_entry_area, fixmap, ... */
+	X86_64_REGION_DIRECT,	/* the direct map of all RAM */
+	X86_64_REGION_VMALLOC,
+	X86_64_REGION_VMEMMAP,	/* struct page array */
+	X86_64_REGION_IMAGE,	/* kernel text and static data */
+	X86_64_REGION_MODULES,
+};
+struct x86_64_regions {
+	uint64_t start[6], end[6];	/* by enum x86_64_region; OTHER unused */
+};
+struct lkdb_error *x86_64_kernel_regions(const struct kernel *k,
+					 struct x86_64_regions *ret);
+enum x86_64_region x86_64_region_of(const struct x86_64_regions *r,
+				    uint64_t addr);
 
 /* crash's names of an entry's bits: "PRESENT|RW|ACCESSED|...". */
 void x86_64_pte_flags(uint64_t pte, char *buf, size_t size);
