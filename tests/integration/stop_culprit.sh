@@ -92,14 +92,21 @@ guest_side() {
     wait_for "$1.console" 'end trace' 300 || return
     agent 'insmod /crashme.ko && cat /proc/kallsyms' >"$1.kallsyms2"
     agent --no-wait 'echo 1 > /proc/crashme'
+    # lkdb continues again: the console gets the whole second oops (its
+    # Call Trace, which a guest stopped and ended at once might not have
+    # printed yet); then a panic stops lkdb for its quit.
+    wait_for_count "$1.out" '^Continuing\.' 2 300 || return
+    wait_for_count "$1.console" 'end trace' 2 300 || return
+    agent --no-wait 'echo c > /proc/sysrq-trigger'
 }
 O=$TMP/oops
 run_lkdb "$O" -c 'bt -l' -c 'info symbol $pc' -c 'info args' -c 'up' -c continue \
-    -c 'info locals' -c 'list' -c 'up' -c 'p $pc' -c 'bt' -c 'bt -l' -c quit
+    -c 'info locals' -c 'list' -c 'up' -c 'p $pc' -c 'bt' -c 'bt -l' -c continue -c quit
 diag "$O.err"
-check "lkdb qemu ends 0 after both oopses and the commands" test "$(cat "$O.status")" = 0
+check "lkdb qemu ends 0 after both oopses, a panic and the commands" test "$(cat "$O.status")" = 0
 pokeme_part=$(sed '/^Continuing\./q' "$O.out")
-crashme_part=$(sed -n '/^Continuing\./,$p' "$O.out")
+# From the first Continuing to the second: the crashme oops and its commands.
+crashme_part=$(sed -n '/^Continuing\./,$p' "$O.out" | sed '1!{/^Continuing\./,$d}')
 sed '1,/^\*\*\*$/d' <<<"$pokeme_part" | grep -v '^ ' | diag
 
 poke=$(kallsyms_addr "$O.kallsyms" pokeme_poke)
