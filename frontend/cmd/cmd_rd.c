@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "frontend/kernel/address_arg.h"
 #include "frontend/kernel/module_names.h"
+#include "frontend/kernel/task_lookup.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/vmlinux.h"
@@ -39,6 +40,7 @@ struct rd_options {
 	bool no_ascii;		/* -x */
 	bool net_endian;	/* -N */
 	bool physical;		/* -p */
+	bool user;		/* -u */
 	bool have_count;
 	const char *end_arg;	/* -e */
 	uint64_t offset, count;
@@ -52,11 +54,17 @@ struct rd_run {
 	uint64_t image_start, image_end;	/* the vmlinux, run-time */
 	FILE *out;
 	bool first_json;
+	/* -u: the context task's page tables. */
+	uint64_t user_root;
+	unsigned int user_levels;
 };
 
 static struct lkdb_error *read_mem(struct rd_run *r, uint64_t addr, void *buf,
 				   size_t len)
 {
+	if (r->o->user)
+		return x86_64_read_virtual(r->k, r->user_root, r->user_levels,
+					   addr, buf, len);
 	return r->o->physical ? kernel_read_phys(r->k, addr, buf, len) :
 				r->k->memory.read(r->k->memory.context, addr,
 						  buf, len);
@@ -305,6 +313,7 @@ static struct lkdb_error *parse_options(struct lkdb_command_context *ctx,
 			case 'D': o->radix = RD_UNSIGNED; break;
 			case 'N': o->net_endian = true; break;
 			case 'p': o->physical = true; break;
+			case 'u': o->user = true; break;
 			default:
 				return lkdb_usage_error(ctx, "unknown option -%c",
 							*c);
@@ -313,6 +322,8 @@ static struct lkdb_error *parse_options(struct lkdb_command_context *ctx,
 	}
 	if (!*addr_arg)
 		return lkdb_usage(ctx);
+	if (o->physical && o->user)
+		return lkdb_usage_error(ctx, "-p and -u together");
 	if (o->symbols && o->size != 8)
 		return lkdb_usage_error(ctx, "-s is only allowed with 64-bit entries");
 	if (o->size == 0 && (o->symbols || o->radix != RD_HEX))
@@ -340,10 +351,16 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 		.out = stdout, .first_json = true,
 	};
 	uint64_t addr, text, image_end;
-	if (o.physical) {
+	if (o.physical || o.user) {
 		if (!address_arg_number(addr_arg, true, &addr))
-			err = lkdb_usage_error(ctx, "-p takes a physical address, not \"%s\"",
+			err = lkdb_usage_error(ctx, "-%c takes a %s address, not \"%s\"",
+					       o.user ? 'u' : 'p',
+					       o.user ? "user" : "physical",
 					       addr_arg);
+		if (!err && o.user)
+			err = task_lookup_user_tables(ctx->session, "rd",
+						      &r.user_root,
+						      &r.user_levels);
 	} else {
 		err = address_arg_parse(&r.names, addr_arg, &addr);
 	}
@@ -352,6 +369,11 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 	addr += o.offset;
 	if (!o.physical && (err = x86_64_check_canonical(r.k, addr)))
 		goto out;
+	if (o.user && addr >> 63) {
+		err = lkdb_error_create(LKDB_ERROR_INVALID,
+					"-u 0x%" PRIx64 " is a kernel address", addr);
+		goto out;
+	}
 	/* -s names what lies in the kernel image (or in a module). */
 	struct lkdb_error *e = vmlinux_symbol(r.k->vmlinux, "_text", &text, NULL);
 	if (!e)
@@ -364,10 +386,12 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 	unsigned int unit = o.size ? o.size : 1;
 	uint64_t n = o.count, end = 0;
 	if (!o.have_count && o.end_arg) {
-		if (o.physical && !address_arg_number(o.end_arg, true, &end))
-			err = lkdb_usage_error(ctx, "-e takes a physical address with -p, not \"%s\"",
-					       o.end_arg);
-		else if (!o.physical)
+		if ((o.physical || o.user) &&
+		    !address_arg_number(o.end_arg, true, &end))
+			err = lkdb_usage_error(ctx, "-e takes a %s address with -%c, not \"%s\"",
+					       o.user ? "user" : "physical",
+					       o.user ? 'u' : 'p', o.end_arg);
+		else if (!o.physical && !o.user)
 			err = address_arg_parse(&r.names, o.end_arg, &end);
 		if (!err && end <= addr)
 			err = lkdb_error_create(LKDB_ERROR_INVALID,
@@ -439,7 +463,7 @@ const struct lkdb_command lkdb_command_rd = {
 	.name = "rd",
 	.handler = cmd_rd,
 	.summary = "read memory: hex, decimal, symbols or a string, crash's layout",
-	.usage = "rd [-8|-16|-32|-64] [-a] [-s] [-x] [-d|-D] [-N] [-p] [-o OFF] [-e END] [--json] ADDR|SYMBOL [COUNT]\n"
+	.usage = "rd [-8|-16|-32|-64] [-a] [-s] [-x] [-d|-D] [-N] [-p|-u] [-o OFF] [-e END] [--json] ADDR|SYMBOL [COUNT]\n"
 		 "COUNT entries (default 1) of kernel memory at ADDR (hex, 0x optional) or\n"
 		 "SYMBOL[+OFF], as crash's rd shows them: 16 bytes a line, the address,\n"
 		 "the entries, and their characters at the end of the line.  A read\n"
@@ -454,15 +478,17 @@ const struct lkdb_command lkdb_command_rd = {
 		 "          characters stay in memory order; crash swaps them too)\n"
 		 "  -p      ADDR is physical (the dump's memory; live, through the kernel's\n"
 		 "          direct map)\n"
+		 "  -u      ADDR is a user address of the context task (task PID chooses\n"
+		 "          it), read through its page tables\n"
 		 "  -o OFF  add OFF to ADDR;  -e END  entries up to END (an address or\n"
 		 "          SYMBOL[+OFF]) instead of COUNT\n"
 		 "  --json  an array of {address (\"0x...\"), value, symbol (with -s, else\n"
 		 "          null)}; with -a, an object {address, string}",
-	.man = ".BR rd \" [\" \\-8 | \\-16 | \\-32 | \\-64 \"] [\" \\-a \"] [\" \\-s \"] [\" \\-x \"] [\" \\-d | \\-D \"] [\" \\-p \"] [\" \\-o\n"
+	.man = ".BR rd \" [\" \\-8 | \\-16 | \\-32 | \\-64 \"] [\" \\-a \"] [\" \\-s \"] [\" \\-x \"] [\" \\-d | \\-D \"] [\" \\-p | \\-u \"] [\" \\-o\n"
 	       ".IR OFF \"] [\" \\-e\n"
 	       ".IR END \"] \" ADDR | SYMBOL \" [\" COUNT ]\n"
 	       "Memory as crash's rd shows it: entries of 8 to 64 bits in hex with their\n"
 	       "characters, in decimal (\\-d, \\-D), as symbols (\\-s) or as a string (\\-a);\n"
-	       "\\-p reads physical memory.\n",
+	       "\\-p reads physical memory, \\-u the context task's user memory.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };

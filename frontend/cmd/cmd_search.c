@@ -67,25 +67,8 @@ static struct lkdb_error *read_space(struct search_run *r, uint64_t addr,
 {
 	if (r->space == SPACE_PHYSICAL)
 		return kernel_read_phys(r->k, addr, buf, len);
-	while (len) {
-		struct x86_64_walk w;
-		struct lkdb_error *err = x86_64_walk(r->k, r->root_paddr,
-						     r->levels, addr, &w);
-		if (err)
-			return err;
-		if (!w.mapped)
-			return lkdb_error_create(LKDB_ERROR_FAULT,
-						 "0x%" PRIx64 " is not mapped",
-						 addr);
-		size_t n = w.page_paddr + w.page_size - w.paddr;
-		n = n < len ? n : len;
-		if ((err = kernel_read_phys(r->k, w.paddr, buf, n)))
-			return err;
-		addr += n;
-		buf += n;
-		len -= n;
-	}
-	return NULL;
+	return x86_64_read_virtual(r->k, r->root_paddr, r->levels, addr, buf,
+				   len);
 }
 
 static uint64_t get_le(const unsigned char *p, unsigned int size)
@@ -591,7 +574,6 @@ static struct lkdb_error *cmd_search(struct lkdb_command_context *ctx)
 	struct search_run r = { .ctx = ctx, .spec.size = 8, .first_json = true };
 	struct search_options o = { .space = SPACE_KERNEL };
 	struct address_arg_context names = { .s = ctx->session, .cmd = "search" };
-	struct task_list *list = NULL;
 	struct lkdb_error *err = parse_options(ctx, &r, &o);
 	if (err)
 		return err;
@@ -602,17 +584,8 @@ static struct lkdb_error *cmd_search(struct lkdb_command_context *ctx)
 	if (!(err = parse_values(ctx, &r, &o, &names)))
 		err = mem_search_check(&r.spec);
 	if (!err && r.space == SPACE_USER) {
-		const struct task_info *t;
-		err = task_lookup_read(ctx->session, "search", &list);
-		if (!err)
-			err = task_lookup_context(ctx->session, list, &t);
-		if (!err && !t->mm)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"the context task, PID %" PRId32 " (%s), is a kernel thread: it has no user memory (task PID chooses another)",
-						t->pid, t->comm);
-		if (!err)
-			err = x86_64_mm_tables(r.k, t->mm, &r.root_paddr,
-					       &ignore, &r.levels);
+		err = task_lookup_user_tables(ctx->session, "search",
+					      &r.root_paddr, &r.levels);
 	} else if (!err && r.space != SPACE_PHYSICAL) {
 		err = x86_64_kernel_tables(r.k, &r.root_paddr, &ignore,
 					   &r.levels);
@@ -638,7 +611,6 @@ out:
 	free(r.buf);
 	for (int i = 0; i < SEARCH_MAX_ARGS; i++)
 		free(r.owned[i]);
-	task_list_destroy(list);
 	address_arg_deinit(&names);
 	return err;
 }

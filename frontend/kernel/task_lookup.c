@@ -5,6 +5,7 @@
 #include "kernel-helpers/core/ktypes.h"
 #include "common/printable.h"
 #include "kernel-helpers/tasks/sysinfo.h"
+#include "kernel-helpers/x86_64/pagewalk.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -273,3 +274,25 @@ struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 	return k->arch->task_saved_regs(kernel_memory(k), types, t->task, regs);
 }
 
+
+struct lkdb_error *task_lookup_user_tables(struct lkdb_session *s,
+					   const char *cmd,
+					   uint64_t *root_paddr_ret,
+					   unsigned int *levels_ret)
+{
+	struct task_list *list = NULL;
+	const struct task_info *t;
+	uint64_t ignore;
+	struct lkdb_error *err = task_lookup_read(s, cmd, &list);
+	if (!err)
+		err = task_lookup_context(s, list, &t);
+	if (!err && !t->mm)
+		err = lkdb_error_create(LKDB_ERROR_INVALID,
+					"the context task, PID %" PRId32 " (%s), is a kernel thread: it has no user memory (task PID chooses another)",
+					t->pid, t->comm);
+	if (!err)
+		err = x86_64_mm_tables(lkdb_session_kernel(s), t->mm,
+				       root_paddr_ret, &ignore, levels_ret);
+	task_list_destroy(list);
+	return err;
+}

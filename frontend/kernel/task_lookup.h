@@ -39,6 +39,15 @@ struct lkdb_error *task_lookup_context(struct lkdb_session *s,
 				       const struct task_info **ret);
 
 /*
+ * The context task's page tables (its mm's pgd), for a command that reads
+ * user memory; a kernel thread's context is one error saying so.
+ */
+struct lkdb_error *task_lookup_user_tables(struct lkdb_session *s,
+					   const char *cmd,
+					   uint64_t *root_paddr_ret,
+					   unsigned int *levels_ret);
+
+/*
  * A sleeping task's registers: those __switch_to_asm saved.
  * task->thread.sp points at its struct inactive_task_frame (r15 r14 r13 r12
  * bx bp ret_addr on x86_64); after the switch back, rip is ret_addr (in

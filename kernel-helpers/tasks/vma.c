@@ -172,3 +172,30 @@ void kernel_vmas_deinit(struct kernel_vmas *v)
 	lkdb_warnings_free(v->warnings, v->nr_warnings);
 	memset(v, 0, sizeof(*v));
 }
+
+struct lkdb_error *kernel_swap_file(struct kernel *k, unsigned int type,
+				    char *buf, size_t size)
+{
+	uint64_t nr, info, si, file, off;
+	struct ktypes *t;
+	struct lkdb_error *err = kernel_read_variable_uint(
+		k, "nr_swapfiles", "swap", 0, 4, &nr);
+	if (err)
+		return err;
+	if (type >= nr)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "swap type %u is not one of the %" PRIu64 " swap files",
+					 type, nr);
+	if ((err = kernel_need_symbol(k, "swap_info", "swap", &info)) ||
+	    (err = kernel_read_uint(k, info + k->kaslr_offset + 8ULL * type, 8,
+				    &si)) ||
+	    (err = kernel_types(k, &t)) ||
+	    (err = ktypes_member(t, "swap_info_struct", "swap_file", &off,
+				 NULL)) ||
+	    (err = kernel_read_uint(k, si + off, 8, &file)))
+		return err;
+	if (!file)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "swap type %u has no file", type);
+	return kernel_file_path(k, file, buf, size);
+}

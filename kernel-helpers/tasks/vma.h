@@ -43,4 +43,12 @@ struct lkdb_error *kernel_read_vmas(struct kernel *k, uint64_t mm,
 				    struct kernel_vmas *ret);
 void kernel_vmas_deinit(struct kernel_vmas *v);
 
+/*
+ * The path of swap file or device number type (swap_info[type]->swap_file),
+ * into buf; NOT_FOUND when type is not a swap file in use (nr_swapfiles),
+ * as a migration or other special entry's type is not.
+ */
+struct lkdb_error *kernel_swap_file(struct kernel *k, unsigned int type,
+				    char *buf, size_t size);
+
 #endif

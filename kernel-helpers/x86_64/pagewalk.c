@@ -109,6 +109,32 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
 	return NULL;
 }
 
+struct lkdb_error *x86_64_read_virtual(const struct kernel *k,
+				       uint64_t root_paddr, unsigned int levels,
+				       uint64_t vaddr, void *buf, size_t len)
+{
+	unsigned char *out = buf;
+	while (len) {
+		struct x86_64_walk w;
+		struct lkdb_error *err = x86_64_walk(k, root_paddr, levels,
+						     vaddr, &w);
+		if (err)
+			return err;
+		if (!w.mapped)
+			return lkdb_error_create(LKDB_ERROR_FAULT,
+						 "0x%" PRIx64 " is not mapped",
+						 vaddr);
+		size_t n = w.page_paddr + w.page_size - w.paddr;
+		n = n < len ? n : len;
+		if ((err = kernel_read_phys(k, w.paddr, out, n)))
+			return err;
+		vaddr += n;
+		out += n;
+		len -= n;
+	}
+	return NULL;
+}
+
 struct lkdb_error *x86_64_check_canonical(const struct kernel *k,
 					  uint64_t addr)
 {

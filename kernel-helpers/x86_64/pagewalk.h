@@ -66,6 +66,15 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
 			       struct x86_64_walk *ret);
 
 /*
+ * len bytes at vaddr through the tables at root_paddr (a user address
+ * space, or the kernel's walked rather than translated), a page at a time:
+ * LKDB_ERROR_FAULT naming the first address that is not mapped.
+ */
+struct lkdb_error *x86_64_read_virtual(const struct kernel *k,
+				       uint64_t root_paddr, unsigned int levels,
+				       uint64_t vaddr, void *buf, size_t len);
+
+/*
  * LKDB_ERROR_FAULT naming addr when it is not canonical (its bits from 47
  * up, 56 with 5 levels, not all equal): no page table can map it.
  */
@@ -109,6 +118,21 @@ struct lkdb_error *x86_64_kernel_regions(const struct kernel *k,
 					 struct x86_64_regions *ret);
 enum x86_64_region x86_64_region_of(const struct x86_64_regions *r,
 				    uint64_t addr);
+
+/*
+ * A page-table entry that is neither present nor empty is a swap entry (a
+ * migration or other special entry has a type past the swap files): its
+ * type in the top 5 bits and its offset inverted from bit 9 up, since
+ * 4.19's commits bcd11afa7ada ("x86/speculation/l1tf: Change order of
+ * offset/type in swap entry") and 2f22b4cd45b6 ("x86/speculation/l1tf:
+ * Protect swap entries against L1TF"); arch/x86/include/asm/pgtable_64.h.
+ */
+static inline void x86_64_swap_entry(uint64_t pte, unsigned int *type_ret,
+				     uint64_t *offset_ret)
+{
+	*type_ret = (unsigned int)(pte >> 59);
+	*offset_ret = (~pte << 5) >> 14;
+}
 
 /* crash's names of an entry's bits: "PRESENT|RW|ACCESSED|...". */
 void x86_64_pte_flags(uint64_t pte, char *buf, size_t size);

@@ -70,6 +70,19 @@ ok = [r['value'] for r in rows] == vals and \
 sys.exit(0 if ok else 1)
 PY
 
+# -u: a sleeper's first user page (its /proc/PID/maps) starts with its
+# program's ELF header; a kernel thread has no user memory.
+read -r upid uaddr _ < <(sed -n 's/^user-page //p' "$d/guest-proc")
+"$LKDB" -q "$V" "$D" -c "task $upid" -c "rd -u -32 $uaddr 2" -c "rd -u -a $(printf %x $((0x$uaddr + 1)))" >"$TMP/u.out" 2>&1
+grep -E '^ *[0-9a-f]+:  ' "$TMP/u.out" | diag
+check "rd -u in task $upid's memory: the ELF magic at its first mapping ($uaddr)" \
+    grep -qE "^ *$(printf '%x' $((0x$uaddr))):  464c457f [0-9a-f]{8} +\.ELF" "$TMP/u.out"
+check "rd -u -a: the characters after the magic's first byte" \
+    grep -qE "^ *$(printf '%x' $((0x$uaddr + 1))):  ELF\$" "$TMP/u.out"
+"$LKDB" -q "$V" "$D" -c 'task 2' -c "rd -u $uaddr" >"$TMP/ku.out" 2>"$TMP/ku.err"
+check "rd -u with a kernel thread as the context: one error saying so" \
+    bash -c "test \"\$(grep -c '' '$TMP/ku.err')\" = 1 && grep -q '^lkdb: rd: the context task, PID 2 (kthreadd), is a kernel thread' '$TMP/ku.err'"
+
 # A read into the guard page after a task's (vmalloc'ed) stack: the part
 # before it, then one error naming the guard page's address.
 task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print([t["task"] for t in json.load(sys.stdin) if t["pid"] == 1][0])')
@@ -147,7 +160,8 @@ check "live: rd -p at the Kernel code start (0x$lcode) has _text's values" \
 
 # Bad arguments: one line naming rd and what is wrong, exit status 1.
 one_line_errors "$V" "$D" -- 'rd' 'rd -q linux_banner' 'rd -32 -s jiffies' 'rd no_such_symbol_here' \
-    'rd jiffies 0' 'rd -e 1 jiffies' 'rd -p no_hex' 'rd ffff000000000000' 'rd -a linux_banner 2000000'
+    'rd jiffies 0' 'rd -e 1 jiffies' 'rd -p no_hex' 'rd ffff000000000000' 'rd -a linux_banner 2000000' \
+    'rd -u -p 1' 'rd -u ffffffff81000000' 'rd -u 8' 'rd -u zz'
 
 # A long rd is read and printed a chunk at a time: into a pipe that closes
 # (head) it ends with it, instead of reading all 160 MB first.

@@ -66,6 +66,51 @@ ok = len(v) == len(rows) and all(
 sys.exit(0 if ok else 1)
 PY
 
+# vm -p: each VMA's pages.  The sleeper's first page is where the guest's
+# /proc/PID/pagemap said (its PFN); every VMA has a line per page; a page
+# that is not present is its file's page (at the VMA's file offset) or not
+# mapped; --json has the same pages.
+read -r _ uaddr pagemap < <(sed -n 's/^user-page //p' "$d/guest-proc")
+pfn=$(printf '%x' $((0x$pagemap & ((1 << 55) - 1))))
+"$LKDB" -q "$V" "$D" -c "vm -p $upid" -c "vm -p --json $upid" >"$TMP/p.out" 2>&1
+echo "# first page $uaddr: pagemap PFN $pfn"
+check "vm -p: the first page's PHYSICAL is pagemap's PFN $pfn, in crash's columns" \
+    grep -qE "^$(printf '%-16x' $((0x$uaddr)))  +${pfn}000\$" "$TMP/p.out"
+check "vm -p: each VMA under its header, one line per page; absent pages FILE or (not mapped); --json the same" \
+    python3 - "$TMP/p.out" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read()
+text, j = t[:t.index('[{')], json.loads(t[t.index('[{'):])
+vmas, bad = [], []
+for l in text.splitlines():
+    m = re.match(r'^([0-9a-f]{16}) +([0-9a-f]+) +([0-9a-f]+) +[0-9a-f]+ ?(.*)$', l)
+    if m:
+        vmas.append((int(m.group(2), 16), int(m.group(3), 16), m.group(4), []))
+    elif vmas and re.match(r'^[0-9a-f]+ ', l):
+        vmas[-1][3].append(l)
+for start, end, path, pages in vmas:
+    if len(pages) != (end - start) // 4096:
+        bad.append('%x: %d pages for %d' % (start, len(pages), (end - start) // 4096))
+    for i, l in enumerate(pages):
+        va, rest = l.split(None, 1)
+        if int(va, 16) != start + 4096 * i:
+            bad.append('%s out of order' % va)
+        if not (re.match(r'^[0-9a-f]+$', rest) or rest == '(not mapped)' and not path or
+                path and rest.startswith('FILE: %s  OFFSET: ' % path)):
+            bad.append(l)
+jv = j[0]['vmas']
+jpages = [(int(p['virtual'], 16), p['physical']) for v in jv for p in v['pages']]
+tpages = []
+for start, end, path, pages in vmas:
+    for l in pages:
+        va, rest = l.split(None, 1)
+        tpages.append((int(va, 16), '0x' + rest if re.match(r'^[0-9a-f]+$', rest) else None))
+if jpages != tpages:
+    bad.append('json differs')
+print('# %d VMAs, %d pages, %d present; %s' % (len(vmas), len(tpages), sum(1 for p in tpages if p[1]), bad[:3]))
+sys.exit(0 if vmas and not bad else 1)
+PY
+
 # The context task by default: on a dump, the one that panicked (sh).
 "$LKDB" -q "$V" "$D" -c vm >"$TMP/ctx.out" 2>&1
 check "vm with no argument is the panicking task's (sh), mapping /bin/busybox" \
@@ -80,5 +125,5 @@ lpid=$("$GUEST_SH" run "$g" 'pidof sleep | cut -d" " -f1' | tr -d '\r')
 diag "$TMP/live.out" "$TMP/live.err"
 check "live: vm $lpid's VMAs are its /proc/$lpid/maps'" compare "$TMP/lmaps" "$TMP/live.out"
 
-one_line_errors "$V" "$D" -- 'vm 99999' 'vm -x' 'vm zz'
+one_line_errors "$V" "$D" -- 'vm 99999' 'vm -x' 'vm zz' 'vm 1 -p'
 done_testing
