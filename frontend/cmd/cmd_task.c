@@ -16,6 +16,7 @@
 #include "frontend/core/commands.h"
 #include "kernel-helpers/dumps/dump.h"
 #include "common/json.h"
+#include "frontend/kernel/gdb_value.h"
 #include "frontend/kernel/task_lookup.h"
 
 /* Fields shown through gdb ("p/x" for flags); absent ones are skipped. */
@@ -76,6 +77,7 @@ static void print_fields(struct lkdb_session *s, const struct task_info *t)
 			lkdb_error_destroy(err);
 			continue;
 		}
+		gdb_value_drop_percpu_names(s, out);
 		/* Printable bytes only: a comm cannot drive the terminal. */
 		for (char *p = out; *p; p++) {
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)

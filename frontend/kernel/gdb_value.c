@@ -66,13 +66,19 @@ struct lkdb_error *gdb_value_print(struct lkdb_session *s, const char *expr,
 		return &lkdb_error_oom;
 	struct lkdb_error *err = gdb_value_text(s, cmd, ret);
 	free(cmd);
-	if (!err && s->kernel.percpu_at_zero) {
-		uint64_t addr, size;
-		struct lkdb_error *e = vmlinux_section(
-			s->kernel.vmlinux, ".data..percpu", &addr, &size);
-		if (!e)
-			drop_percpu_names(*ret, addr + size);
-		lkdb_error_destroy(e);
-	}
+	if (!err)
+		gdb_value_drop_percpu_names(s, *ret);
 	return err;
+}
+
+void gdb_value_drop_percpu_names(struct lkdb_session *s, char *text)
+{
+	if (!s->kernel.percpu_at_zero)
+		return;
+	uint64_t addr, size;
+	struct lkdb_error *e = vmlinux_section(s->kernel.vmlinux,
+					       ".data..percpu", &addr, &size);
+	if (!e)
+		drop_percpu_names(text, addr + size);
+	lkdb_error_destroy(e);
 }

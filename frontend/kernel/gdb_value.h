@@ -19,6 +19,11 @@
 /* The value of the C expression expr (malloc'd into *ret). */
 struct lkdb_error *gdb_value_print(struct lkdb_session *s, const char *expr,
 				   char **ret);
+/*
+ * Drop gdb's <name> after values inside the per-CPU section's extent in
+ * text (in place): "0x0 <fixed_percpu_data>" becomes "0x0".
+ */
+void gdb_value_drop_percpu_names(struct lkdb_session *s, char *text);
 /* gdb's answer to a command, "$N = " or "type = " cut off, no final newline. */
 struct lkdb_error *gdb_value_text(struct lkdb_session *s, const char *command,
 				  char **ret);

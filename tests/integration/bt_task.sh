@@ -198,6 +198,12 @@ check "dump: bt -a shows the panicking sh with sysrq_handle_crash and panic" \
              grep -qE '$(frame_re sysrq_handle_crash)' '$TMP/all.out' &&
              grep -qE '$(frame_re panic)' '$TMP/all.out'"
 
+# A kernel thread's mm is NULL: "0x0", not gdb's per-CPU name for 0
+# (<fixed_percpu_data>: per-CPU symbols keep their offsets from 0).
+lkdb kthread "$V" "$D" -c 'task 2'
+check "dump: task 2's mm is 0x0 with no symbol name" \
+    grep -qE '^  mm +\(struct mm_struct \*\) 0x0$' "$TMP/kthread.out"
+
 # task makes the sleeper gdb's context: gdb's own commands in its frames.
 lkdb ctx "$V" "$D" -c "task $s1" -c 'backtrace 12' -c 'frame 1' -c 'info threads' -c 'bt'
 check "dump: task $s1 gives gdb its frames (gdb's backtrace through schedule and nanosleep)" \
