@@ -392,13 +392,134 @@ static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
 	return NULL;
 }
 
+static void page_json(const struct kernel_page *p, uint64_t paddr, bool *first)
+{
+	printf("%s{\"page\": \"0x%" PRIx64 "\", \"physical\": \"0x%" PRIx64 "\", \"mapping\": \"0x%" PRIx64 "\", \"index\": %" PRIu64 ", \"count\": %" PRId64 ", \"flags\": \"0x%" PRIx64 "\", \"flag_names\": ",
+	       *first ? "" : ",\n ", p->address, paddr, p->mapping, p->index,
+	       p->refcount, p->flags);
+	json_write_string(stdout, p->flag_names);
+	putchar('}');
+	*first = false;
+}
+
+/*
+ * The physical address arg stands for, as crash's kmem -p takes it: a
+ * struct page (in the page array), a kernel virtual address (translated),
+ * or a physical address.
+ */
+static struct lkdb_error *page_of_arg(struct lkdb_command_context *ctx,
+				      struct kernel *k, const char *arg,
+				      uint64_t *paddr_ret)
+{
+	struct address_arg_context names = { .s = ctx->session, .cmd = "kmem" };
+	uint64_t addr, root, ignore, base0, size;
+	unsigned int levels;
+	struct x86_64_regions r;
+	struct ktypes *t;
+	struct lkdb_error *err = address_arg_parse(&names, arg, &addr);
+	address_arg_deinit(&names);
+	if (!err)
+		err = x86_64_kernel_regions(k, &r);
+	if (!err)
+		err = kernel_pfn_to_page(k, 0, &base0);
+	if (!err)
+		err = kernel_types(k, &t);
+	if (!err)
+		err = ktypes_size(t, "page", &size);
+	if (err)
+		return err;
+	if (x86_64_region_of(&r, addr) == X86_64_REGION_VMEMMAP) {
+		*paddr_ret = (addr - base0) / size * kernel_page_size(k);
+		return NULL;
+	}
+	if (!(addr >> 63)) {
+		*paddr_ret = addr;
+		return NULL;
+	}
+	struct x86_64_walk w;
+	if ((err = x86_64_kernel_tables(k, &root, &ignore, &levels)) ||
+	    (err = x86_64_walk(k, root, levels, addr, &w)))
+		return err;
+	if (!w.mapped)
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "0x%" PRIx64 " is not mapped", addr);
+	*paddr_ret = w.paddr;
+	return NULL;
+}
+
+/* kmem -p: crash's line for every page of RAM, or for the pages given. */
+static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
+				     const char *const *args, int nargs)
+{
+	struct kernel *k = lkdb_session_kernel(ctx->session);
+	uint64_t page = kernel_page_size(k), max_pfn = 0, base0;
+	struct lkdb_error *err = kernel_pfn_to_page(k, 0, &base0);
+	if (!err && !nargs)
+		err = kernel_read_variable_uint(k, "max_pfn", "the extent of RAM",
+						0, 8, &max_pfn);
+	if (err)
+		return err;
+	bool first = true;
+	int width = kernel_page_phys_width(k);
+	if (ctx->json)
+		putchar('[');
+	/*
+	 * Every page of the memory sections up to max_pfn: a section's struct
+	 * pages all exist (x86_64's SECTION_SIZE_BITS 27, arch/x86/include/
+	 * asm/sparsemem.h), those past max_pfn too, as crash lists them.
+	 */
+	uint64_t per_section = (1ULL << 27) / page;
+	uint64_t n = nargs ? (uint64_t)nargs :
+		(max_pfn + per_section - 1) / per_section * per_section;
+	for (uint64_t i = 0; i < n && !lkdb_interrupted && !ferror(stdout); i++) {
+		uint64_t paddr = i * page, pg;
+		if (nargs && (err = page_of_arg(ctx, k, args[i], &paddr)))
+			break;
+		struct kernel_page p;
+		err = kernel_pfn_to_page(k, paddr / page, &pg);
+		if (!err)
+			err = kernel_read_page(k, pg, &p);
+		if (err && !nargs && err->code != LKDB_ERROR_INTERRUPTED) {
+			/* A hole in RAM: its section has no struct pages. */
+			lkdb_error_destroy(err);
+			err = NULL;
+			continue;
+		}
+		if (err)
+			break;
+		paddr &= ~(page - 1);
+		if (ctx->json) {
+			page_json(&p, paddr, &first);
+		} else {
+			char line[512];
+			if (first) {
+				kernel_page_header(width, line, sizeof(line));
+				puts(line);
+			}
+			first = false;
+			kernel_page_format(&p, paddr, width, line, sizeof(line));
+			puts(line);
+		}
+	}
+	if (ctx->json)
+		puts("]");
+	fflush(stdout);
+	return err;
+}
+
 static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 {
-	bool info = false, slabs = false;
+	bool info = false, slabs = false, pages = false;
 	const char *only = NULL;
+	const char *args[64];
+	int nargs = 0;
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
 		if (a[0] != '-' || !a[1]) {
+			if (pages && nargs < 64) {
+				args[nargs++] = a;
+				continue;
+			}
 			if (!only) {
 				only = a;
 				continue;
@@ -411,13 +532,17 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 				info = true;
 			else if (*c == 's')
 				slabs = true;
+			else if (*c == 'p' && !only)
+				pages = true;
 			else
-				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i and -s so far)",
+				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s and -p so far)",
 							*c);
 		}
 	}
-	if (info && slabs)
-		return lkdb_usage_error(ctx, "one of -i and -s");
+	if (info + slabs + pages > 1)
+		return lkdb_usage_error(ctx, "one of -i, -s and -p");
+	if (pages)
+		return page_lines(ctx, args, nargs);
 	if (!info && !slabs && only)
 		return what_is(ctx, only);
 	if (info && only)
@@ -443,8 +568,8 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_kmem = {
 	.name = "kmem",
 	.handler = cmd_kmem,
-	.summary = "kernel memory: -i, the memory summary; -s, the slab caches; what an address is",
-	.usage = "kmem -i | -s [CACHE] | ADDR [--json]\n"
+	.summary = "kernel memory: -i, the memory summary; -s, the slab caches; -p, the pages; what an address is",
+	.usage = "kmem -i | -s [CACHE] | -p [ADDR...] | ADDR [--json]\n"
 		 "crash's kmem -i, from the kernel's own counters as /proc/meminfo\n"
 		 "computes them: TOTAL MEM (MemTotal), FREE (MemFree), USED, BUFFERS,\n"
 		 "CACHED, SLAB; TOTAL HUGE and HUGE FREE (every huge page size, in\n"
@@ -460,6 +585,11 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          counts them: objects of per-CPU slabs are allocated (crash\n"
 		 "          walks their freelists and may show fewer); needs\n"
 		 "          CONFIG_SLUB_DEBUG, as /proc/slabinfo does\n"
+		 "  -p [ADDR...]  crash's line for each page of RAM (up to max_pfn): its\n"
+		 "          struct page, PHYSICAL, MAPPING, INDEX, CNT (_refcount), FLAGS\n"
+		 "          and their names; or for the pages of each ADDR: a struct page,\n"
+		 "          a kernel virtual address or a physical address.  Holes in RAM\n"
+		 "          (no struct pages) are left out\n"
 		 "  ADDR    what the address (hex or SYMBOL[+OFF]) is: a symbol of the\n"
 		 "          kernel image or a module; a slab object (its cache, slab,\n"
 		 "          object, offset, and allocated or free from the freelists);\n"
@@ -472,12 +602,15 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          ADDR: {address, kind (kernel, module, slab, page, stack,\n"
 		 "          vmalloc, unknown), and symbol; cache, name, object_size,\n"
 		 "          size, slab, slab_memory, objects, object, offset, state; page,\n"
-		 "          physical, flags, flag_names; or pid, task, stack}",
-	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" ADDR \" [\" \\-\\-json ]\n"
+		 "          physical, flags, flag_names; or pid, task, stack};\n"
+		 "          -p: an array of {page, physical, mapping, index, count, flags,\n"
+		 "          flag_names}",
+	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" ADDR \" [\" \\-\\-json ]\n"
 	       "The memory summary as crash's kmem \\-i prints it, from the kernel's own\n"
 	       "counters as /proc/meminfo computes them: total, free, used, buffers, cached,\n"
 	       "slab, huge pages, swap, commit limit and committed memory.  \\-s: the slab\n"
-	       "caches as crash's table, counted as /proc/slabinfo counts them.  ADDR: what\n"
+	       "caches as crash's table, counted as /proc/slabinfo counts them.  \\-p: each\n"
+	       "page's struct page, mapping, index, count and flags as crash lists them.  ADDR: what\n"
 	       "the address is (symbol, slab object and whether it is free, page, stack).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };

@@ -26,6 +26,7 @@ struct vtop_space {
 	uint64_t root_paddr, root_vaddr;
 	unsigned int levels;
 	const struct task_info *task;	/* user: whose mm */
+	int phys_width;		/* of the page line's PHYSICAL */
 };
 
 static void print_pte(FILE *out, uint64_t pte, uint64_t paddr)
@@ -43,12 +44,13 @@ static void print_pte(FILE *out, uint64_t pte, uint64_t paddr)
 		flags);
 }
 
-static void print_page(FILE *out, const struct kernel_page *p, uint64_t paddr)
+static void print_page(FILE *out, const struct kernel_page *p, uint64_t paddr,
+		       int phys_width)
 {
-	fprintf(out, "      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n"
-		"%-16" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8" PRIu64 " %2" PRId64 " %" PRIx64 "%s%s\n",
-		p->address, paddr, p->mapping, p->index, p->refcount, p->flags,
-		p->flag_names[0] ? " " : "", p->flag_names);
+	char header[128], line[512];
+	kernel_page_header(phys_width, header, sizeof(header));
+	kernel_page_format(p, paddr, phys_width, line, sizeof(line));
+	fprintf(out, "%s\n%s\n", header, line);
 }
 
 static void print_text(FILE *out, const struct vtop_space *sp,
@@ -82,7 +84,7 @@ static void print_text(FILE *out, const struct vtop_space *sp,
 	}
 	fputs("\n", out);
 	if (page)
-		print_page(out, page, w->paddr & ~0xfffULL);
+		print_page(out, page, w->paddr & ~0xfffULL, sp->phys_width);
 }
 
 static void print_json(FILE *out, bool *first, const struct vtop_space *sp,
@@ -176,6 +178,7 @@ static struct lkdb_error *cmd_vtop(struct lkdb_command_context *ctx)
 	struct address_arg_context names = { .s = ctx->session, .cmd = "vtop" };
 	struct task_list *list = NULL;
 	struct vtop_space kspace = { 0 }, uspace = { 0 };
+	kspace.phys_width = uspace.phys_width = kernel_page_phys_width(k);
 	bool have_k = false, have_u = false, first = true;
 	struct lkdb_error *err = NULL;
 	if (ctx->json)

@@ -114,3 +114,32 @@ struct lkdb_error *kernel_read_page(struct kernel *k, uint64_t page,
 	name_flags(t, ret->flags, ret->flag_names, sizeof(ret->flag_names));
 	return NULL;
 }
+
+int kernel_page_phys_width(struct kernel *k)
+{
+	uint64_t max_pfn;
+	struct lkdb_error *err = kernel_read_variable_uint(
+		k, "max_pfn", "the extent of RAM", 0, 8, &max_pfn);
+	lkdb_error_destroy(err);
+	if (err)
+		return 8;
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%" PRIx64,
+			 max_pfn << k->arch->page_shift);
+	return n > 8 ? n : 8;
+}
+
+void kernel_page_header(int phys_width, char *buf, size_t size)
+{
+	snprintf(buf, size, "      PAGE       %*s      MAPPING       INDEX CNT FLAGS",
+		 phys_width, "PHYSICAL");
+}
+
+void kernel_page_format(const struct kernel_page *p, uint64_t paddr,
+			int phys_width, char *buf, size_t size)
+{
+	snprintf(buf, size, "%-16" PRIx64 " %*" PRIx64 " %16" PRIx64 " %8" PRIx64 " %2" PRId64 " %" PRIx64 "%s%s",
+		 p->address, phys_width, paddr, p->mapping, p->index,
+		 p->refcount, p->flags, p->flag_names[0] ? " " : "",
+		 p->flag_names);
+}

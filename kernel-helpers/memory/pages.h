@@ -14,6 +14,7 @@
 #ifndef LKDB_PAGES_H
 #define LKDB_PAGES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -32,5 +33,15 @@ struct lkdb_error *kernel_pfn_to_page(struct kernel *k, uint64_t pfn,
 				      uint64_t *page_ret);
 struct lkdb_error *kernel_read_page(struct kernel *k, uint64_t page,
 				    struct kernel_page *ret);
+
+/*
+ * crash's page line (kmem -p, vtop): the width of its PHYSICAL column (the
+ * digits of the highest physical address, at least 8), its header, and
+ * one page at paddr (INDEX in hex, as crash).
+ */
+int kernel_page_phys_width(struct kernel *k);
+void kernel_page_header(int phys_width, char *buf, size_t size);
+void kernel_page_format(const struct kernel_page *p, uint64_t paddr,
+			int phys_width, char *buf, size_t size);
 
 #endif

@@ -5,7 +5,7 @@
 # a symbol's address is that symbol (sym), a sleeper's user page (from its
 # /proc/PID/pagemap) is a page of no slab with lru in its flags; and crash
 # 8.0.2's kmem -S, whose free and allocated objects of kmalloc-64 must be
-# lkdb's too.  --json; bad input one line.
+# lkdb's too.  kmem -p: crash's page lines.  --json; bad input one line.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 d=$(shared_dump) || exit 1
@@ -74,5 +74,54 @@ else
     ok 0 "crash: kmalloc-64's objects as crash's kmem -S # SKIP $crash_skip"
 fi
 
-one_line_errors "$V" "$D" -- 'kmem no_such_symbol_here' 'kmem -i 1234' 'kmem ffff0000 extra'
+# kmem -p: a line per page of RAM's memory sections; one page named three
+# ways (its struct page, its physical address, a kernel virtual address in
+# it) is the same line; the sleeper's user page (pagemap's PFN) is on an
+# LRU; --json has the text's pages.  crash 8.0.2 prints the same lines.
+upfn=$(( 0x$uentry & ((1 << 55) - 1) ))
+"$LKDB" -q "$V" "$D" -c 'kmem -p' >"$TMP/p.out" 2>"$TMP/p.err"
+sections=$(( ($(grep -c '^[0-9a-f]' "$TMP/p.out") * 4096 + (1 << 27) - 1) >> 27 ))
+echo "# kmem -p: $(grep -c '' "$TMP/p.out") lines, $sections memory sections"
+check "kmem -p: crash's header, then a line per page in physical order, no error" \
+    python3 - "$TMP/p.out" "$TMP/p.err" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+phys = [int(l.split()[1], 16) for l in lines[1:]]
+ok = lines[0].split() == 'PAGE PHYSICAL MAPPING INDEX CNT FLAGS'.split() and \
+     phys == sorted(phys) and len(phys) % 32768 == 0 and phys[0] == 0 and \
+     not open(sys.argv[2]).read()
+sys.exit(0 if ok else 1)
+PY
+uline=$(awk -v p="$(printf '%x' $((upfn * 4096)))" '$2 == p' "$TMP/p.out")
+echo "# pid $upid's user page: $uline"
+check "kmem -p: pid $upid's user page (pagemap PFN) is on an LRU, mapped" \
+    bash -c "grep -qE ' [a-z_,]*lru' <<<'$uline' && test \"\$(awk '{print \$3}' <<<'$uline')\" != 0"
+upg=$(awk '{print $1}' <<<"$uline")
+"$LKDB" -q "$V" "$D" -c "kmem -p $upg $(printf '%x' $((upfn * 4096 + 123))) $upage" -c "kmem -p --json $upg" >"$TMP/p3.out" 2>&1
+check "kmem -p by struct page, physical and virtual address: the same line, the whole list's" \
+    test "$(grep -cxF "$uline" "$TMP/p3.out")" = 3
+check "kmem -p --json: the text's page" \
+    python3 - "$TMP/p3.out" "$uline" <<'PY'
+import json, sys
+t = open(sys.argv[1]).read()
+j = json.loads(t[t.index('['):])[0]
+f = sys.argv[2].split(None, 6)
+ok = (j['page'], j['physical'], j['mapping'], j['index'], j['count'], j['flags']) == \
+     ('0x' + f[0], '0x' + f[1], '0x' + f[2], int(f[3], 16), int(f[4]), '0x' + f[5]) and \
+     j['flag_names'] == (f[6] if len(f) > 6 else '')
+sys.exit(0 if ok else 1)
+PY
+if have_crash; then
+    printf 'kmem -p\nquit\n' >"$TMP/crashp.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$D" -i "$TMP/crashp.in" 2>&1 |
+        grep -vE '^(WARNING|crash):|^$' >"$TMP/crashp.out"
+    diff "$TMP/crashp.out" "$TMP/p.out" | head -n 10 | diag
+    check "crash: kmem -p prints crash's $(grep -c '' "$TMP/crashp.out") lines byte for byte" \
+        cmp -s "$TMP/crashp.out" "$TMP/p.out"
+else
+    ok 0 "crash: kmem -p prints crash's lines # SKIP $crash_skip"
+fi
+
+one_line_errors "$V" "$D" -- 'kmem no_such_symbol_here' 'kmem -i 1234' 'kmem ffff0000 extra' \
+    'kmem -p no_such_symbol_here' 'kmem -i -p' 'kmem -p ffff800000000000'
 done_testing
