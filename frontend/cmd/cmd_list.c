@@ -12,7 +12,7 @@
 #include "frontend/core/commands.h"
 #include "common/json.h"
 #include "frontend/kernel/address_arg.h"
-#include "frontend/kernel/gdb_value.h"
+#include "frontend/kernel/struct_print.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
@@ -60,95 +60,6 @@ static struct lkdb_error *parse(struct lkdb_command_context *ctx,
 	return NULL;
 }
 
-/* -o: a number, or STRUCT.MEMBER's offset from the vmlinux's types. */
-static struct lkdb_error *parse_offset(struct lkdb_command_context *ctx,
-				       struct kernel *k, const char *arg,
-				       uint64_t *ret)
-{
-	if (address_arg_number(arg, false, ret))
-		return NULL;
-	const char *dot = strchr(arg, '.');
-	if (!dot || dot == arg || !dot[1])
-		return lkdb_usage_error(ctx, "-o takes an offset or STRUCT.MEMBER, not \"%s\"",
-					arg);
-	char *type = strndup(arg, (size_t)(dot - arg));
-	if (!type)
-		return &lkdb_error_oom;
-	struct ktypes *t;
-	struct lkdb_error *err = kernel_types(k, &t);
-	if (!err)
-		err = ktypes_member(t, type, dot + 1, ret, NULL);
-	free(type);
-	return err;
-}
-
-/* Print text with every line after the first indented by indent. */
-static void print_indented(FILE *out, const char *text, const char *indent)
-{
-	for (const char *p = text; *p; p++) {
-		fputc(*p, out);
-		if (*p == '\n' && p[1])
-			fputs(indent, out);
-	}
-}
-
-/*
- * -s STRUCT[.MEMBER,...] for one entry: crash's "struct NAME {...}" or
- * "  MEMBER = VALUE" lines (text), or {"MEMBER": "VALUE"} (JSON).
- */
-static struct lkdb_error *print_struct(struct lkdb_command_context *ctx,
-				       const char *spec, uint64_t entry)
-{
-	char *type = strdup(spec);
-	if (!type)
-		return &lkdb_error_oom;
-	char *members = strchr(type, '.');
-	if (members)
-		*members++ = '\0';
-	struct lkdb_error *err = NULL;
-	char *expr = NULL, *value = NULL;
-	bool first = true;
-	if (ctx->json)
-		fputs(", \"values\": {", stdout);
-	char *save = NULL;
-	const char *m = members ? strtok_r(members, ",", &save) : NULL;
-	do {
-		if (m && asprintf(&expr, "((struct %s *)0x%" PRIx64 ")->%s", type,
-				  entry, m) < 0)
-			err = &lkdb_error_oom;
-		else if (!m && asprintf(&expr, "*(struct %s *)0x%" PRIx64, type,
-					entry) < 0)
-			err = &lkdb_error_oom;
-		if (!err)
-			err = gdb_value_print(ctx->session, expr, &value);
-		free(expr);
-		expr = NULL;
-		if (err)
-			break;
-		if (ctx->json) {
-			fputs(first ? "" : ", ", stdout);
-			json_write_string(stdout, m ? m : "*");
-			fputs(": ", stdout);
-			json_write_string(stdout, value);
-		} else if (m) {
-			printf("  %s = ", m);
-			print_indented(stdout, value, "  ");
-			fputs("\n", stdout);
-		} else {
-			printf("struct %s ", type);
-			print_indented(stdout, value, "");
-			fputs("\n", stdout);
-		}
-		first = false;
-		free(value);
-		value = NULL;
-	} while (m && (m = strtok_r(NULL, ",", &save)));
-	if (ctx->json)
-		fputs("}", stdout);
-	free(type);
-	return err;
-}
-
 static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 {
 	struct list_options o = { 0 };
@@ -161,7 +72,7 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 	uint64_t start, offset = 0, end = 0;
 	err = address_arg_parse(&names, o.start_arg, &start);
 	if (!err && o.offset_arg)
-		err = parse_offset(ctx, k, o.offset_arg, &offset);
+		err = struct_print_offset(k, "-o", o.offset_arg, &offset);
 	if (!err && o.end_arg)
 		err = address_arg_parse(&names, o.end_arg, &end);
 	if (!err && o.struct_arg)
@@ -185,7 +96,8 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 		else
 			printf("%" PRIx64 "\n", w.entries[i]);
 		if (o.struct_arg)
-			err = print_struct(ctx, o.struct_arg, w.entries[i]);
+			err = struct_print_members(s, ctx->json, o.struct_arg,
+						 w.entries[i], "");
 		if (ctx->json)
 			fputs("}", stdout);
 	}

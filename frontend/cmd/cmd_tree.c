@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tree: crash's red-black tree and XArray (radix tree) dump.  The walks
+ * are lkdb's own, in-process and bounded (kernel-helpers/core/trees.h);
+ * with -s each entry's struct or members are printed by gdb.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frontend/core/commands.h"
+#include "common/json.h"
+#include "frontend/kernel/address_arg.h"
+#include "frontend/kernel/struct_print.h"
+#include "frontend/terminal/output.h"
+#include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/trees.h"
+
+struct tree_options {
+	bool xarray, linear, position, node;
+	const char *root_off_arg, *node_off_arg, *struct_arg, *start_arg;
+};
+
+static struct lkdb_error *parse(struct lkdb_command_context *ctx,
+				struct tree_options *o)
+{
+	for (int i = 1; i < ctx->argc; i++) {
+		const char *a = ctx->argv[i];
+		const char **value = NULL;
+		if (!strcmp(a, "-t")) {
+			if (++i == ctx->argc)
+				return lkdb_usage_error(ctx, "-t needs a type");
+			const char *t = ctx->argv[i];
+			if (!strcmp(t, "rbtree") || !strcmp(t, "rb"))
+				o->xarray = false;
+			else if (!strcmp(t, "xarray") || !strcmp(t, "x") ||
+				 !strcmp(t, "radix") || !strcmp(t, "ra"))
+				o->xarray = true;
+			else
+				return lkdb_usage_error(ctx, "-t %s: the types are rbtree (rb), xarray (x) and radix (ra)",
+							t);
+		} else if (!strcmp(a, "-l")) {
+			o->linear = true;
+		} else if (!strcmp(a, "-p")) {
+			o->position = true;
+		} else if (!strcmp(a, "-N")) {
+			o->node = true;
+		} else if (!strcmp(a, "-r")) {
+			value = &o->root_off_arg;
+		} else if (!strcmp(a, "-o")) {
+			value = &o->node_off_arg;
+		} else if (!strcmp(a, "-s")) {
+			value = &o->struct_arg;
+		} else if (a[0] == '-' && a[1]) {
+			return lkdb_usage_error(ctx, "unknown option %s", a);
+		} else if (o->start_arg) {
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"", a);
+		} else {
+			o->start_arg = a;
+		}
+		if (value) {
+			if (++i == ctx->argc)
+				return lkdb_usage_error(ctx, "%s needs a value", a);
+			*value = ctx->argv[i];
+		}
+	}
+	if (!o->start_arg)
+		return lkdb_usage(ctx);
+	if (o->xarray && (o->linear || o->node_off_arg))
+		return lkdb_usage_error(ctx, "-l and -o are for red-black trees");
+	if (o->node && o->root_off_arg)
+		return lkdb_usage_error(ctx, "-N starts at a node: no -r");
+	return NULL;
+}
+
+static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
+{
+	struct tree_options o = { 0 };
+	struct lkdb_error *err = parse(ctx, &o);
+	if (err)
+		return err;
+	struct lkdb_session *s = ctx->session;
+	struct kernel *k = lkdb_session_kernel(s);
+	struct address_arg_context names = { .s = s, .cmd = "tree" };
+	uint64_t start, root_off = 0, node_off = 0;
+	err = address_arg_parse(&names, o.start_arg, &start);
+	address_arg_deinit(&names);
+	if (!err && o.root_off_arg)
+		err = struct_print_offset(k, "-r", o.root_off_arg, &root_off);
+	if (!err && o.node_off_arg)
+		err = struct_print_offset(k, "-o", o.node_off_arg, &node_off);
+	if (!err && o.struct_arg)
+		err = lkdb_session_need_gdb(s);
+	if (err)
+		return err;
+	struct tree_entries t;
+	uint64_t root = start + root_off;
+	if (o.xarray) {
+		err = kernel_xarray_walk(k, root, o.node, &t);
+	} else {
+		/* An rb_root (or rb_root_cached) starts with its rb_node. */
+		uint64_t node = root;
+		if (!o.node)
+			err = kernel_read_uint(k, root, 8, &node);
+		if (err)
+			return lkdb_error_prefix(err, "the rb_root at 0x%" PRIx64,
+						 root);
+		err = kernel_rbtree_walk(k, node, o.linear, &t);
+	}
+	if (err)
+		return err;
+	for (size_t i = 0; i < t.nr_warnings; i++)
+		lkdb_warn("tree", "%s", t.warnings[i]);
+	fflush(stderr);
+	if (ctx->json)
+		fputs("[", stdout);
+	/* A closed pipe (| head) ends it: no more gdb prints for nobody. */
+	for (size_t i = 0; i < t.nr && !err && !ferror(stdout) &&
+			   !lkdb_interrupted; i++) {
+		const struct tree_entry *e = &t.entries[i];
+		uint64_t entry = o.xarray ? e->entry : e->entry - node_off;
+		char pos[4 * TREE_MAX_DEPTH + 8];
+		tree_entry_position(e, !o.xarray, pos, sizeof(pos));
+		if (ctx->json) {
+			printf("%s{\"address\": \"0x%" PRIx64 "\", \"position\": \"%s\"",
+			       i ? ",\n " : "", entry, pos);
+			if (o.xarray)
+				printf(", \"index\": %" PRIu64, e->index);
+		} else {
+			printf("%" PRIx64 "\n", entry);
+			if (o.position && o.xarray)
+				printf("  index: %" PRIu64 "  position: %s\n",
+				       e->index, pos);
+			else if (o.position)
+				printf("  position: %s\n", pos);
+		}
+		if (o.struct_arg)
+			err = struct_print_members(s, ctx->json, o.struct_arg,
+						   entry, ",");
+		if (ctx->json)
+			fputs("}", stdout);
+	}
+	if (ctx->json)
+		fputs("]\n", stdout);
+	fflush(stdout);
+	tree_entries_deinit(&t);
+	return err;
+}
+
+const struct lkdb_command lkdb_command_tree = {
+	.name = "tree",
+	.handler = cmd_tree,
+	.summary = "a red-black tree's nodes or an XArray's (radix tree's) entries, as crash's tree",
+	.usage = "tree [-t rbtree|xarray|radix] [-r OFF] [-o OFF] [-s STRUCT[.MEMBER,...]] [-l] [-p] [-N] [--json] START\n"
+		 "The entries of the tree whose root is at START (an address or SYMBOL):\n"
+		 "a red-black tree's (struct rb_root or rb_root_cached; the default)\n"
+		 "in pre-order, root first, as crash lists them; an XArray's (struct\n"
+		 "xarray, which radix_tree_root is since 4.20) in index order.  The walk\n"
+		 "is bounded; a node that cannot be read or is met twice is a warning.\n"
+		 "  -t TYPE rbtree (rb), xarray (x) or radix (ra)\n"
+		 "  -r OFF  the root is at START + OFF (a number or STRUCT.MEMBER)\n"
+		 "  -o OFF  rbtree: the rb_node is at OFF in each entry, which is shown\n"
+		 "  -N      START is a node (rb_node or xa_node), not the root\n"
+		 "  -l      rbtree: in order, the leftmost first\n"
+		 "  -p      each entry's position: root/l/r (rbtree), or its index and\n"
+		 "          slot offsets (XArray)\n"
+		 "  -s STRUCT[.MEMBER,...]  each entry as that struct, or those members\n"
+		 "          (printed by gdb; crash's lines, a comma after each member)\n"
+		 "  --json  an array of {address, position, index (XArray), values (with\n"
+		 "          -s: {MEMBER: gdb's value})}; addresses as \"0x...\" strings",
+	.man = ".BR tree \" [\" \\-t\n"
+	       ".IR TYPE \"] [\" \\-r\n"
+	       ".IR OFF \"] [\" \\-o\n"
+	       ".IR OFF \"] [\" \\-s\n"
+	       ".IR STRUCT [. MEMBER ,...]] [ \\-l ] [ \\-p ] [ \\-N ] \" START\n"
+	       "A red-black tree's nodes (pre-order, or in order with \\-l) or an\n"
+	       "XArray's (radix tree's) entries in index order, as crash's tree lists\n"
+	       "them, with their positions (\\-p) and members (\\-s).\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What crash's list and tree do with each entry: -o/-r offsets given as a
+ * number or STRUCT.MEMBER, and -s STRUCT[.MEMBER,...] printed by gdb,
+ * which knows every type.
+ */
+#ifndef LKDB_STRUCT_PRINT_H
+#define LKDB_STRUCT_PRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "frontend/core/session.h"
+
+/* arg as an offset: a number, or STRUCT.MEMBER's from the types. */
+struct lkdb_error *struct_print_offset(struct kernel *k, const char *option,
+				       const char *arg, uint64_t *ret);
+/*
+ * -s STRUCT[.MEMBER,...] for the entry at entry: crash's "struct NAME
+ * {...}" or "  MEMBER = VALUE" lines, each ended by member_end (crash's
+ * tree puts a comma there), or (json) , "values": {"MEMBER": "VALUE"}.
+ */
+struct lkdb_error *struct_print_members(struct lkdb_session *s, bool json,
+					const char *spec, uint64_t entry,
+					const char *member_end);
+
+#endif
