@@ -17,6 +17,7 @@ struct walk {
 	bool in_order, full;
 	uint64_t left_off, right_off;		/* rb_node */
 	uint64_t shift_off, slots_off, nr_slots;	/* xa_node */
+	unsigned int chunk_shift;	/* XA_CHUNK_SHIFT: 6, or 4 (BASE_SMALL) */
 };
 
 static struct lkdb_error *warn(struct walk *w, const char *fmt, uint64_t addr)
@@ -128,17 +129,20 @@ struct lkdb_error *kernel_rbtree_walk(struct kernel *k, uint64_t node,
 static bool xa_internal(uint64_t e) { return (e & 3) == 2; }
 static bool xa_node(uint64_t e) { return xa_internal(e) && e > 4096; }
 
+/* expect: the shift a child must have (its parent's less 6), -1 at the root. */
 static struct lkdb_error *xa_walk(struct walk *w, uint64_t node, uint64_t base,
-				  unsigned char *path, unsigned int depth)
+				  int expect, unsigned char *path,
+				  unsigned int depth)
 {
 	bool fresh;
 	struct lkdb_error *err = first_visit(w, node, &fresh);
 	if (err || !fresh || w->full)
 		return err;
 	uint64_t shift;
-	uint64_t slots[256];
+	uint64_t slots[64];
 	err = kernel_read_uint(w->k, node + w->shift_off, 1, &shift);
-	if (!err && shift % 6 == 0 && shift < 64)
+	unsigned int cs = w->chunk_shift;
+	if (!err && shift % cs == 0 && shift < 64)
 		err = w->k->memory.read(w->k->memory.context,
 					node + w->slots_off, slots,
 					8 * w->nr_slots);
@@ -147,20 +151,24 @@ static struct lkdb_error *xa_walk(struct walk *w, uint64_t node, uint64_t base,
 		return warn(w, "xa_node 0x%" PRIx64 " cannot be read: its entries are left out",
 			    node);
 	}
-	if (shift % 6 || shift >= 64)
-		return warn(w, "xa_node 0x%" PRIx64 " has a shift that is no level's: left out",
+	if (shift % cs || shift >= 64 || (expect >= 0 && shift != (uint64_t)expect))
+		return warn(w, "xa_node 0x%" PRIx64 " has a shift that is not its level's: left out",
 			    node);
 	for (uint64_t i = 0; i < w->nr_slots && !w->full; i++) {
 		uint64_t e = slots[i], index = base | (i << shift);
 		if (!e)
 			continue;
+		if (i > (UINT64_MAX >> shift))
+			return warn(w, "xa_node 0x%" PRIx64 " has entries past the last index: left out",
+				    node);
 		path[depth] = (unsigned char)i;
 		if (xa_node(e) && shift) {
 			if (depth + 1 >= TREE_MAX_DEPTH)
 				err = warn(w, "xa_node 0x%" PRIx64 " is too deep: left out",
 					   e - 2);
 			else
-				err = xa_walk(w, e - 2, index, path, depth + 1);
+				err = xa_walk(w, e - 2, index, (int)(shift - cs),
+					      path, depth + 1);
 		} else if (!xa_internal(e)) {
 			/* Sibling, retry and zero entries are internal. */
 			err = emit(w, e, index, path, depth + 1);
@@ -189,15 +197,18 @@ struct lkdb_error *kernel_xarray_walk(struct kernel *k, uint64_t xarray,
 	if (err)
 		return err;
 	w.nr_slots = slots_size / 8;
-	if (w.nr_slots == 0 || w.nr_slots > 256)
+	/* XA_CHUNK_SIZE: 64 slots, 16 with CONFIG_BASE_SMALL. */
+	if (w.nr_slots != 64 && w.nr_slots != 16)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "xa_node.slots has %" PRIu64 " slots", w.nr_slots);
+					 "xa_node.slots has %" PRIu64 " slots (an XArray node has 64, or 16)",
+					 w.nr_slots);
+	w.chunk_shift = w.nr_slots == 64 ? 6 : 4;
 	unsigned char path[TREE_MAX_DEPTH];
 	uint64_t head = node ? xarray + 2 : 0;
 	if (!node && (err = kernel_read_uint(k, xarray + head_off, 8, &head)))
 		return lkdb_error_prefix(err, "the XArray at 0x%" PRIx64, xarray);
 	if (xa_node(head))
-		err = xa_walk(&w, head - 2, 0, path, 0);
+		err = xa_walk(&w, head - 2, 0, -1, path, 0);
 	else if (head && !xa_internal(head))
 		err = emit(&w, head, 0, path, 0);
 	addr_set_deinit(&w.seen);

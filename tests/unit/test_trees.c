@@ -15,6 +15,7 @@
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/trees.h"
 #include "tap.h"
+#include "walker_input.h"
 
 static const char table[] =
 	"rb_node 0 24\n"
@@ -45,6 +46,18 @@ static bool setup(void)
 	take_error(ktypes_create_from_table(table, &k.types));
 	k.memory = (struct kernel_memory_reader){ &m, fake_read, NULL };
 	return err_code == 0;
+}
+
+/* With LKDB_FUZZ_SEED_DIR: the fake tree as a seed of fuzz_trees. */
+static void seed(uint64_t rb, uint64_t xa, uint64_t mode)
+{
+	uint64_t values[WALKER_TREES_VALUES] = {
+		[WALKER_TREES_RB_NODE] = rb, [WALKER_TREES_XARRAY] = xa,
+		[WALKER_TREES_MODE] = mode,
+	};
+	if (!walker_seed_save(tap_current_name, 0, table, values,
+			      WALKER_TREES_VALUES, &m))
+		printf("# cannot save a fuzz seed\n");
 }
 
 static void node(uint64_t at, uint64_t left, uint64_t right)
@@ -91,6 +104,7 @@ TEST(rbtree_in_pre_order_and_in_order_with_positions)
 {
 	struct tree_entries t;
 	build_rbtree();
+	seed(R, 0, 0);
 	take_error(kernel_rbtree_walk(&k, R, false, &t));
 	CHECK(err_code == 0 && t.nr_warnings == 0);
 	CHECK_STR(order(&t), "1000@root 1100@root/l 1200@root/l/l 1300@root/r");
@@ -109,6 +123,7 @@ TEST(rbtree_loop_and_unreadable_node_are_warnings_and_the_rest_is_kept)
 	build_rbtree();
 	put(at(&m, RR) + 16, R, 8);		/* RR's left is the root */
 	put(at(&m, L) + 8, 0x9000, 8);		/* L's right cannot be read */
+	seed(R, 0, 1);
 	take_error(kernel_rbtree_walk(&k, R, false, &t));
 	CHECK(err_code == 0 && t.nr == 4 && t.nr_warnings == 2);
 	CHECK(t.nr_warnings == 2 && strstr(t.warnings[0], "0x9000 cannot be read") &&
@@ -146,6 +161,7 @@ TEST(xarray_in_index_order_internal_entries_left_out)
 {
 	struct tree_entries t;
 	build_xarray();
+	seed(0, XA, 0);
 	take_error(kernel_xarray_walk(&k, XA, false, &t));
 	CHECK(err_code == 0 && t.nr_warnings == 0);
 	CHECK_STR(entries(&t), "64=ffff888000001000@root/1/0 69=ffff888000002000@root/1/5 "
@@ -169,6 +185,7 @@ TEST(xarray_loop_and_bad_node_are_warnings)
 	build_xarray();
 	put(at(&m, NA) + 40 + 8 * 2, NA | 2, 8);	/* back to itself */
 	at(&m, NB)[0] = 7;				/* no level's shift */
+	seed(R, XA, 0);
 	take_error(kernel_xarray_walk(&k, XA, false, &t));
 	CHECK(err_code == 0 && t.nr == 1 && t.nr_warnings == 2);
 	CHECK(t.nr_warnings == 2 && strstr(t.warnings[0], "shift") &&

@@ -292,4 +292,16 @@ enum {
 	WALKER_MAPLE_VALUES
 };
 
+/*
+ * kernel_rbtree_walk and kernel_xarray_walk: the root node of a red-black
+ * tree, an XArray's address, and which walks (bit 0: in order, bit 1: the
+ * XArray's address is a node).
+ */
+enum {
+	WALKER_TREES_RB_NODE,
+	WALKER_TREES_XARRAY,
+	WALKER_TREES_MODE,
+	WALKER_TREES_VALUES
+};
+
 #endif
