@@ -29,7 +29,10 @@
 #   --steps LIST    the steps to time, of "start sys ps log" (the default)
 #                   and "kmem" (kmem -i), "slab" (kmem -s), "rd" (rd -a
 #                   linux_banner), "vtop" (vtop of jiffies' address), "vm"
-#                   (vm of PID 1), "list" (list -H modules -o module.list)
+#                   (vm of PID 1), "list" (list -H modules -o module.list),
+#                   "search" (search -k -c of the panic message: all of
+#                   kernel memory), "pages" (kmem -p: every page), "tree"
+#                   (tree -o vmap_area.rb_node vmap_area_root)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -90,9 +93,9 @@ if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem < 128)); then
     die "--mem must be an integer of at least 128 (MB), got '$mem'"
 fi
 read -r -a STEPS <<<"$steps"
-((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list"
+((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -180,6 +183,9 @@ check_output() {
     slab) grep -qE ' kmalloc-64$' "$out" || echo "no kmalloc-64 cache" ;;
     vm) grep -qE ' /bin/busybox$' "$out" || echo "no /bin/busybox mapping" ;;
     list) [[ $(grep -cE '^[0-9a-f]{16}$' "$out") -ge 1 ]] || echo "no module addresses" ;;
+    search) grep -qE '^[0-9a-f]{16}: sysrq triggered crash' "$out" || echo "no hit of the panic message" ;;
+    pages) [[ $(grep -cE '^[0-9a-f]{16} +[0-9a-f]+ ' "$out") -ge 1000 ]] || echo "fewer than 1000 page lines" ;;
+    tree) [[ $(grep -cE '^[0-9a-f]{16}$' "$out") -ge 1 ]] || echo "no vmap_area addresses" ;;
     esac
 }
 
@@ -244,6 +250,9 @@ step_cmd() {
     slab) echo 'kmem -s' ;;
     vm) echo 'vm 1' ;;
     list) echo 'list -H modules -o module.list' ;;
+    search) echo 'search -k -c "sysrq triggered crash"' ;;
+    pages) echo 'kmem -p' ;;
+    tree) echo 'tree -o vmap_area.rb_node vmap_area_root' ;;
     *) echo "$1" ;;
     esac
 }

@@ -59,6 +59,7 @@ struct search_run {
 	unsigned int tasks_shown;
 	bool first_json;
 	uint64_t hits;
+	uint64_t unreadable;	/* pages that could not be read */
 };
 
 /* len bytes at addr of the space searched, through its page tables. */
@@ -274,6 +275,8 @@ static struct lkdb_error *search_block(struct search_run *r, uint64_t vaddr,
 					err = scan_chunk(r, vaddr + off, r->buf, m);
 				else if (e->code == LKDB_ERROR_INTERRUPTED)
 					err = e;
+				else
+					r->unreadable++;
 				if (e && !err)
 					lkdb_error_destroy(e);
 				off += m;
@@ -607,6 +610,9 @@ static struct lkdb_error *cmd_search(struct lkdb_command_context *ctx)
 	if (ctx->json)
 		puts("]");
 	fflush(stdout);
+	if (!err && r.unreadable)
+		lkdb_warn("search", "%" PRIu64 " mapped pages are not in the dump (holes in RAM, or filtered out): not searched",
+			  r.unreadable);
 out:
 	free(r.buf);
 	for (int i = 0; i < SEARCH_MAX_ARGS; i++)

@@ -127,7 +127,7 @@ struct lkdb_error *x86_64_read_virtual(const struct kernel *k,
 		size_t n = w.page_paddr + w.page_size - w.paddr;
 		n = n < len ? n : len;
 		if ((err = kernel_read_phys(k, w.paddr, out, n)))
-			return err;
+			return lkdb_error_prefix(err, "0x%" PRIx64, vaddr);
 		vaddr += n;
 		out += n;
 		len -= n;

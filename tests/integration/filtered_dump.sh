@@ -125,5 +125,32 @@ check "the error names the address" grep -qE "(access|read) memory at address $a
 check "no data is printed for it" bash -c "! grep -qE '^$addr:.*0x[0-9a-f]{16}' '$TMP/filt.out'"
 check "the next command still runs (release printed)" grep -qF "\"$release\"" "$TMP/filt.out"
 
+# --- crash's memory commands on the filtered dump ---------------------------------
+# Kernel data is kept: search finds linux_banner (System.map + KASLR), kmem
+# -p lists pages, tree walks the PID XArray.  User pages are not: a
+# sleeper's memory is not there to search or read, and lkdb says so
+# (search: a count of pages not searched; rd -u: an error naming the page)
+# instead of printing zeros.
+text=$(shared_fact "$d" text)
+banner=$(printf '%x' $((0x$(awk '$3 == "linux_banner" { print $1; exit }' "$LKDB_SYSTEM_MAP") + 0x$text - 0xffffffff81000000)))
+read -r upid uaddr _ < <(sed -n 's/^user-page //p' "$d/guest-proc")
+F=$TMP/filtered.dump
+"$LKDB" -q "$V" "$F" -c 'search -c "Linux version"' >"$TMP/fs.out" 2>"$TMP/fs.err"
+status=$?
+diag "$TMP/fs.err"
+check "search -c on the filtered dump finds linux_banner ($banner), exit 0" \
+    bash -c "test $status = 0 && grep -q '^$banner: Linux version' '$TMP/fs.out'"
+check "... and says how many mapped pages the dump left out, in one line" \
+    bash -c "test \"\$(grep -c '' '$TMP/fs.err')\" = 1 && grep -qE '^lkdb: search: warning: [0-9]{4,} mapped pages are not in the dump' '$TMP/fs.err'"
+"$LKDB" -q "$V" "$F" -c "task $upid" -c "rd -u $uaddr" -c "search -u -w 464c457f" \
+    -c 'kmem -p | tail -n 1' -c 'tree -t x -r pid_namespace.idr init_pid_ns | wc -l' >"$TMP/fu.out" 2>"$TMP/fu.err"
+diag "$TMP/fu.out" "$TMP/fu.err"
+check "rd -u of an excluded user page: one error naming the address, no zeros" \
+    bash -c "grep -qE '^lkdb: rd: .*$(printf '%x' $((0x$uaddr)))' '$TMP/fu.err' && ! grep -qE '^ *$(printf '%x' $((0x$uaddr))):' '$TMP/fu.out'"
+check "search -u finds no ELF magic at $uaddr, not in the dump (the vDSO's, a kernel page, may be), and says how many pages it could not search" \
+    bash -c "! grep -qE '^0*$(printf '%x' $((0x$uaddr))): 464c457f' '$TMP/fu.out' && grep -qE '^lkdb: search: warning: [0-9]+ mapped pages are not in the dump' '$TMP/fu.err'"
+check "kmem -p and tree still work on the filtered dump" \
+    bash -c "grep -qE '^[0-9a-f]{16} +[0-9a-f]+ ' '$TMP/fu.out' && grep -qxE '[1-9][0-9]*' '$TMP/fu.out'"
+
 rm -f "$TMP/vmcore.elf" "$TMP/filtered.dump"
 done_testing
