@@ -460,6 +460,8 @@ static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 	if (err)
 		return err;
 	bool first = true;
+	uint64_t skipped = 0;
+	struct lkdb_error *first_err = NULL;
 	int width = kernel_page_phys_width(k);
 	if (ctx->json)
 		putchar('[');
@@ -481,8 +483,12 @@ static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 			err = kernel_read_page(k, pg, &p);
 		if (err && !nargs && err->code != LKDB_ERROR_INTERRUPTED) {
 			/* A hole in RAM: its section has no struct pages. */
-			lkdb_error_destroy(err);
+			if (!first_err)
+				first_err = err;
+			else
+				lkdb_error_destroy(err);
 			err = NULL;
+			skipped++;
 			continue;
 		}
 		if (err)
@@ -504,6 +510,17 @@ static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 	if (ctx->json)
 		puts("]");
 	fflush(stdout);
+	if (!err && lkdb_interrupted)
+		err = lkdb_error_interrupted();
+	/* Not one page: not holes, the page array cannot be read. */
+	if (!err && first && !ctx->json && first_err) {
+		err = first_err;
+		first_err = NULL;
+	} else if (!err && skipped) {
+		lkdb_warn("kmem", "%" PRIu64 " struct pages could not be read (holes in RAM, or not in the dump): left out",
+			  skipped);
+	}
+	lkdb_error_destroy(first_err);
 	return err;
 }
 
@@ -516,7 +533,9 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
 		if (a[0] != '-' || !a[1]) {
-			if (pages && nargs < 64) {
+			if (pages && nargs == 64)
+				return lkdb_usage_error(ctx, "at most 64 addresses");
+			if (pages) {
 				args[nargs++] = a;
 				continue;
 			}

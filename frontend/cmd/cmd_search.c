@@ -177,11 +177,14 @@ static struct lkdb_error *on_hit(void *context, const struct mem_search_hit *h)
 	const char *as = r->shown_as[h->index];
 	unsigned char before[SEARCH_MAX_CONTEXT * 8], after[SEARCH_MAX_CONTEXT * 8];
 	bool have_before = false, have_after = false;
-	if (c) {
+	if (c && h->addr >= c * size) {
 		struct lkdb_error *e = read_space(r, h->addr - c * size, before,
 						  c * size);
 		have_before = !e;
 		lkdb_error_destroy(e);
+	}
+	if (c) {
+		struct lkdb_error *e;
 		e = read_space(r, h->addr + size, after, c * size);
 		have_after = !e;
 		lkdb_error_destroy(e);
@@ -460,12 +463,12 @@ static struct lkdb_error *bounds(struct lkdb_command_context *ctx,
 				 struct address_arg_context *names,
 				 uint64_t *start_ret, uint64_t *end_ret)
 {
-	uint64_t start = 0, end = 0, user_top = r->levels == 5 ?
-		1ULL << 56 : 1ULL << 47;
+	/* Where the space begins and ends (0: the top of the addresses). */
+	uint64_t user_top = r->levels == 5 ? 1ULL << 56 : 1ULL << 47;
+	uint64_t start = r->space == SPACE_KERNEL ? 1ULL << 63 : 0;
+	uint64_t top = r->space == SPACE_USER ? user_top : 0, end;
 	struct lkdb_error *err = NULL;
 	bool phys = r->space == SPACE_PHYSICAL;
-	if (r->space == SPACE_USER)
-		end = user_top;
 	if (phys) {
 		uint64_t max_pfn;
 		err = kernel_read_variable_uint(r->k, "max_pfn",
@@ -473,8 +476,9 @@ static struct lkdb_error *bounds(struct lkdb_command_context *ctx,
 						&max_pfn);
 		if (err)
 			return err;
-		end = max_pfn << r->k->arch->page_shift;
+		top = max_pfn << r->k->arch->page_shift;
 	}
+	end = top;
 	if (o->start_arg)
 		err = phys ? (address_arg_number(o->start_arg, true, &start) ? NULL :
 			      lkdb_usage_error(ctx, "\"%s\" is not a physical address",
@@ -490,12 +494,12 @@ static struct lkdb_error *bounds(struct lkdb_command_context *ctx,
 		if (!address_arg_number(o->length_arg, false, &len) || !len)
 			return lkdb_usage_error(ctx, "-l takes a length in bytes, not \"%s\"",
 						o->length_arg);
+		/* Past the top of the addresses: to the top. */
 		end = start + len < start ? 0 : start + len;
 	}
 	if (err)
 		return err;
-	bool kernel_start = start >> 63;
-	if (r->space == SPACE_KERNEL && o->start_arg && !kernel_start)
+	if (r->space == SPACE_KERNEL && !(start >> 63))
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "-s 0x%" PRIx64 " is a user address: search -u searches user memory",
 					 start);
@@ -503,12 +507,17 @@ static struct lkdb_error *bounds(struct lkdb_command_context *ctx,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "-s 0x%" PRIx64 " is not a user address",
 					 start);
+	if (phys && start >= top)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "-s 0x%" PRIx64 " is above the RAM's end 0x%" PRIx64 " (max_pfn)",
+					 start, top);
 	if (end && end <= start)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "the end 0x%" PRIx64 " is not above the start 0x%" PRIx64,
 					 end, start);
-	if (r->space == SPACE_KERNEL && !o->start_arg)
-		start = 1ULL << 63;
+	/* User and physical searches stop at their space's end. */
+	if (top && (!end || end > top))
+		end = top;
 	/* crash's rule: values are searched from an aligned start. */
 	if (r->spec.size)
 		start &= ~(uint64_t)(r->spec.size - 1);

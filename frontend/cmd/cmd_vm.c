@@ -54,9 +54,10 @@ static struct lkdb_error *print_pages(FILE *out, struct vm_pages *p,
 {
 	uint64_t page = kernel_page_size(p->k);
 	p->nr_runs = 0;
+	uint64_t unreadable = 0, unwalked = 0;
 	struct lkdb_error *err = x86_64_mapped(p->k, p->root_paddr, p->levels,
 					       m->start, m->end, add_run, p,
-					       NULL);
+					       &unreadable);
 	if (err)
 		return err;
 	if (!p->json)
@@ -64,7 +65,9 @@ static struct lkdb_error *print_pages(FILE *out, struct vm_pages *p,
 			"PHYSICAL");
 	size_t r = 0;
 	for (uint64_t va = m->start; va < m->end; va += page) {
-		if (lkdb_interrupted || ferror(out))
+		if (lkdb_interrupted)
+			return lkdb_error_interrupted();
+		if (ferror(out))
 			return NULL;
 		while (r < p->nr_runs && va >= p->runs[r].vaddr + p->runs[r].size)
 			r++;
@@ -87,6 +90,7 @@ static struct lkdb_error *print_pages(FILE *out, struct vm_pages *p,
 		bool swap = false;
 		struct lkdb_error *e = x86_64_walk(p->k, p->root_paddr, p->levels,
 						   va, &w);
+		unwalked += e != NULL;
 		if (!e && !w.mapped && w.nr_steps == p->levels && w.leaf) {
 			x86_64_swap_entry(w.leaf, &type, &offset);
 			e = kernel_swap_file(p->k, type, path, sizeof(path));
@@ -116,6 +120,10 @@ static struct lkdb_error *print_pages(FILE *out, struct vm_pages *p,
 			fprintf(out, "%-16" PRIx64 "  (not mapped)\n", va);
 		}
 	}
+	/* Tables the dump lacks: their pages show as not present. */
+	if (unreadable || unwalked)
+		lkdb_warn("vm", "VMA %" PRIx64 "-%" PRIx64 ": %" PRIu64 " page tables could not be read (not in the dump): their pages are shown as not present",
+			  m->start, m->end, unreadable + unwalked);
 	return NULL;
 }
 

@@ -286,10 +286,13 @@ struct lkdb_error *task_lookup_user_tables(struct lkdb_session *s,
 	struct lkdb_error *err = task_lookup_read(s, cmd, &list);
 	if (!err)
 		err = task_lookup_context(s, list, &t);
-	if (!err && !t->mm)
+	if (!err && !t->mm) {
+		char comm[17];
+		task_lookup_safe_comm(t->comm, comm);
 		err = lkdb_error_create(LKDB_ERROR_INVALID,
 					"the context task, PID %" PRId32 " (%s), is a kernel thread: it has no user memory (task PID chooses another)",
-					t->pid, t->comm);
+					t->pid, comm);
+	}
 	if (!err)
 		err = x86_64_mm_tables(lkdb_session_kernel(s), t->mm,
 				       root_paddr_ret, &ignore, levels_ret);

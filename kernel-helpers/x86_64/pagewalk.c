@@ -74,6 +74,13 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "%u page-table levels (x86_64 has 4 or 5)",
 					 levels);
+	/* Not canonical: no table maps it (the index bits would wrap). */
+	unsigned int top = 12 + 9 * levels - 1;
+	uint64_t high = vaddr >> top;
+	if (high != 0 && high != (~0ULL >> top))
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "address 0x%" PRIx64 " is not canonical",
+					 vaddr);
 	uint64_t table = root_paddr & X86_64_PTE_ADDR_MASK;
 	/* Level 5 (PGD with LA57) resolves bits 48..56, level 1 bits 12..20. */
 	for (unsigned int level = levels; level >= 1; level--) {
@@ -91,14 +98,16 @@ struct lkdb_error *x86_64_walk(const struct kernel *k, uint64_t root_paddr,
 		ret->steps[ret->nr_steps++] =
 			(struct x86_64_walk_step){ name, at, e };
 		ret->leaf = e;
-		if (!(e & X86_64_PTE_PRESENT))
+		bool leaf = level == 1 || ((level == 2 || level == 3) &&
+					   (e & X86_64_PTE_PSE));
+		uint64_t page;
+		if (!(leaf ? x86_64_leaf_present(e, &page) :
+			     (e & X86_64_PTE_PRESENT) != 0))
 			return NULL;
 		/* A PSE bit in a PUD or PMD entry maps a 1 GiB or 2 MiB page. */
-		if (level == 1 || ((level == 2 || level == 3) &&
-				   (e & X86_64_PTE_PSE))) {
+		if (leaf) {
 			ret->page_size = 1ULL << shift;
-			ret->page_paddr = e & X86_64_PTE_ADDR_MASK &
-					  ~(ret->page_size - 1);
+			ret->page_paddr = page & ~(ret->page_size - 1);
 			ret->paddr = ret->page_paddr +
 				     (vaddr & (ret->page_size - 1));
 			ret->mapped = true;
@@ -224,15 +233,16 @@ static struct lkdb_error *walk_table(struct mapped_walk *w, uint64_t paddr,
 		uint64_t va_last = va + ((1ULL << shift) - 1);
 		if (va_last < w->start || va > w->last)
 			continue;
-		uint64_t e = 0;
+		uint64_t e = 0, page;
 		for (int j = 7; j >= 0; j--)
 			e = e << 8 | b[8 * i + j];
-		if (!(e & X86_64_PTE_PRESENT))
+		bool leaf = level == 1 || ((level == 2 || level == 3) &&
+					   (e & X86_64_PTE_PSE));
+		if (!(leaf ? x86_64_leaf_present(e, &page) :
+			     (e & X86_64_PTE_PRESENT) != 0))
 			continue;
-		if (level == 1 || ((level == 2 || level == 3) &&
-				   (e & X86_64_PTE_PSE))) {
-			uint64_t page = e & X86_64_PTE_ADDR_MASK &
-					~((1ULL << shift) - 1);
+		if (leaf) {
+			page &= ~((1ULL << shift) - 1);
 			uint64_t from = va < w->start ? w->start : va;
 			uint64_t to = va_last > w->last ? w->last : va_last;
 			err = add_run(w, from, page + (from - va),
@@ -327,13 +337,25 @@ struct lkdb_error *x86_64_kernel_regions(const struct kernel *k,
 	ret->end[X86_64_REGION_IMAGE] = image_end;
 	ret->start[X86_64_REGION_MODULES] = image_end;
 	ret->end[X86_64_REGION_MODULES] = 0xffffffffff000000ULL;
+	/*
+	 * With CONFIG_RANDOMIZE_MEMORY the direct map is RAM plus padding
+	 * (arch/x86/mm/kaslr.c), and the regions after it follow closely:
+	 * it ends where the next one starts.
+	 */
+	uint64_t direct = ret->start[X86_64_REGION_DIRECT];
+	for (int i = X86_64_REGION_VMALLOC; i <= X86_64_REGION_MODULES; i++) {
+		if (ret->start[i] > direct &&
+		    ret->start[i] < ret->end[X86_64_REGION_DIRECT])
+			ret->end[X86_64_REGION_DIRECT] = ret->start[i];
+	}
 	return NULL;
 }
 
 enum x86_64_region x86_64_region_of(const struct x86_64_regions *r,
 				    uint64_t addr)
 {
-	for (int i = X86_64_REGION_DIRECT; i <= X86_64_REGION_MODULES; i++) {
+	/* The direct map last: its end is only an upper bound. */
+	for (int i = X86_64_REGION_MODULES; i >= X86_64_REGION_DIRECT; i--) {
 		if (addr >= r->start[i] && addr < r->end[i])
 			return (enum x86_64_region)i;
 	}

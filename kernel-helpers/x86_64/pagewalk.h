@@ -120,6 +120,27 @@ enum x86_64_region x86_64_region_of(const struct x86_64_regions *r,
 				    uint64_t addr);
 
 /*
+ * Whether a leaf entry (a PTE, or a PMD or PUD with PSE) maps a page, as
+ * the kernel's pte_present() says: present, or PROT_NONE (_PAGE_PROTNONE,
+ * _PAGE_GLOBAL's bit, on an entry not present), whose page frame bits the
+ * kernel keeps inverted since 4.19's commit 6b28baca9b1f
+ * ("x86/speculation/l1tf: Protect PROT_NONE PTEs against speculation");
+ * *page_ret the page's physical address.
+ */
+static inline bool x86_64_leaf_present(uint64_t e, uint64_t *page_ret)
+{
+	if (e & X86_64_PTE_PRESENT) {
+		*page_ret = e & X86_64_PTE_ADDR_MASK;
+		return true;
+	}
+	if (e & (1ULL << 8)) {
+		*page_ret = ~e & X86_64_PTE_ADDR_MASK;
+		return true;
+	}
+	return false;
+}
+
+/*
  * A page-table entry that is neither present nor empty is a swap entry (a
  * migration or other special entry has a type past the swap files): its
  * type in the top 5 bits and its offset inverted from bit 9 up, since

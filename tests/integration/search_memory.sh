@@ -51,6 +51,20 @@ uhit=$(hits "$TMP/u.out" | tail -n 1)
 check "search -u in task $upid's memory: the ELF magic at its first mapping ($uaddr)" \
     test -n "$uhit" -a "$((0x${uhit:-1}))" = "$((0x$uaddr))"
 
+# Ranges past a space's end stop at it: -u at the top of user addresses
+# (the mm's tables map the kernel above it), -p at max_pfn.
+"$LKDB" -q "$V" "$D" -c "task $upid" -c "search -u -s $uaddr -l 0xffffffffffffffff -w 464c457f" \
+    -c 'search -p -s 0 -e ffffffffffff -c "Linux version"' >"$TMP/ends.out" 2>"$TMP/ends.err"
+diag "$TMP/ends.err"
+check "search -u with an end past user space: only user addresses, the ELF magic first" \
+    python3 - "$TMP/ends.out" "$uaddr" <<'PY'
+import re, sys
+hits = [int(m.group(1), 16) for m in re.finditer(r'^([0-9a-f]+): 464c457f', open(sys.argv[1]).read(), re.M)]
+sys.exit(0 if hits and hits[0] == int(sys.argv[2], 16) and max(hits) < 1 << 47 else 1)
+PY
+check "search -p with an end past RAM stops at max_pfn: linux_banner's physical copy found, exit 0" \
+    grep -qx "$banner_phys: ${version:0:56}" "$TMP/ends.out"
+
 # --json: the same hits as the text, with the arguments' names.
 "$LKDB" -q "$V" "$D" -c 'search -s init_task -l 8192 init_task' \
     -c 'search --json -s init_task -l 8192 init_task' >"$TMP/json.out" 2>&1
@@ -89,7 +103,7 @@ if have_crash; then
     }
     run_crash "${forms[@]}" >"$TMP/crash.out"
     for form in "${forms[@]}"; do
-        "$LKDB" -q "$V" "$D" -c "$form" 2>&1 | grep -v '^$'
+        "$LKDB" -q "$V" "$D" -c "$form" 2>/dev/null | grep -v '^$'
         echo LKDB-FORM-END
     done >"$TMP/ours.out"
     # crash's lines are each form's lkdb lines in turn, some twice.

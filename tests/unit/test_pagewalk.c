@@ -149,11 +149,43 @@ TEST(the_callbacks_error_ends_the_walk)
 	lkdb_error_destroy(err);
 }
 
+/* A PROT_NONE PTE (bit 8, not present) maps its page, its frame inverted. */
+TEST(a_prot_none_pte_maps_its_page)
+{
+	build();
+	set(4, 2, (~0x12000ULL & X86_64_PTE_ADDR_MASK) | (1ULL << 8));
+	struct runs r = { "" };
+	CHECK(!x86_64_mapped(&k, 4096, 4, 0, 0x4000, collect, &r, NULL));
+	CHECK_STR(r.text, "0>10000+4000");
+	struct x86_64_walk w;
+	CHECK(!x86_64_walk(&k, 4096, 4, 0x2010, &w));
+	CHECK(w.mapped && w.paddr == 0x12010);
+	/* Not canonical: an error, not a wrapped index. */
+	struct lkdb_error *err = x86_64_walk(&k, 4096, 4, 1ULL << 47, &w);
+	CHECK(err && strstr(err->message, "not canonical"));
+	lkdb_error_destroy(err);
+}
+
+/* The direct map's extent is an upper bound: the regions inside it win. */
+TEST(regions_inside_the_direct_maps_bound_are_theirs)
+{
+	struct x86_64_regions r = { 0 };
+	r.start[X86_64_REGION_DIRECT] = 0xffff888000000000ULL;
+	r.end[X86_64_REGION_DIRECT] = 0xffffc88000000000ULL;
+	r.start[X86_64_REGION_VMALLOC] = 0xffffa00000000000ULL;
+	r.end[X86_64_REGION_VMALLOC] = 0xffffc00000000000ULL;
+	CHECK(x86_64_region_of(&r, 0xffffa00000001000ULL) == X86_64_REGION_VMALLOC);
+	CHECK(x86_64_region_of(&r, 0xffff888000001000ULL) == X86_64_REGION_DIRECT);
+	CHECK(x86_64_region_of(&r, 0x1000) == X86_64_REGION_OTHER);
+}
+
 int main(void)
 {
 	RUN(every_mapping_in_ascending_order_runs_joined);
 	RUN(start_and_end_clip_the_runs);
 	RUN(five_levels_and_bad_levels);
 	RUN(the_callbacks_error_ends_the_walk);
+	RUN(a_prot_none_pte_maps_its_page);
+	RUN(regions_inside_the_direct_maps_bound_are_theirs);
 	return tap_done();
 }
