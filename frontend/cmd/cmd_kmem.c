@@ -448,79 +448,87 @@ static struct lkdb_error *page_of_arg(struct lkdb_command_context *ctx,
 }
 
 /* kmem -p: crash's line for every page of RAM, or for the pages given. */
+/* One page's line (or JSON object); the header before the first line. */
+static void page_line(const struct kernel_page *p, uint64_t paddr, int width,
+		      bool json, bool *first)
+{
+	if (json) {
+		page_json(p, paddr, first);
+		return;
+	}
+	char line[512];
+	if (*first) {
+		kernel_page_header(width, line, sizeof(line));
+		puts(line);
+	}
+	*first = false;
+	kernel_page_format(p, paddr, width, line, sizeof(line));
+	puts(line);
+}
+
+/* Struct pages read at a time by kmem -p. */
+#define PAGES_CHUNK 256
+
 static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 				     const char *const *args, int nargs)
 {
 	struct kernel *k = lkdb_session_kernel(ctx->session);
-	uint64_t page = kernel_page_size(k), max_pfn = 0, base0;
-	struct lkdb_error *err = kernel_pfn_to_page(k, 0, &base0);
-	if (!err && !nargs)
-		err = kernel_read_variable_uint(k, "max_pfn", "the extent of RAM",
-						0, 8, &max_pfn);
-	if (err)
-		return err;
+	uint64_t page = kernel_page_size(k), max_pfn = 0;
 	bool first = true;
-	uint64_t skipped = 0;
-	struct lkdb_error *first_err = NULL;
 	int width = kernel_page_phys_width(k);
+	struct lkdb_error *err = NULL;
 	if (ctx->json)
 		putchar('[');
+	for (int i = 0; i < nargs && !err; i++) {
+		uint64_t paddr = 0, pg;
+		struct kernel_page p;
+		if (!(err = page_of_arg(ctx, k, args[i], &paddr)) &&
+		    !(err = kernel_pfn_to_page(k, paddr / page, &pg)) &&
+		    !(err = kernel_read_page(k, pg, &p)))
+			page_line(&p, paddr & ~(page - 1), width, ctx->json,
+				  &first);
+	}
+	if (!nargs)
+		err = kernel_read_variable_uint(k, "max_pfn", "the extent of RAM",
+						0, 8, &max_pfn);
 	/*
 	 * Every page of the memory sections up to max_pfn: a section's struct
 	 * pages all exist (x86_64's SECTION_SIZE_BITS 27, arch/x86/include/
-	 * asm/sparsemem.h), those past max_pfn too, as crash lists them.
+	 * asm/sparsemem.h), those past max_pfn too, as crash lists them; a
+	 * chunk of them read at once.
 	 */
-	uint64_t per_section = (1ULL << 27) / page;
-	uint64_t n = nargs ? (uint64_t)nargs :
+	uint64_t per_section = (1ULL << 27) / page, skipped = 0;
+	uint64_t n = nargs ? 0 :
 		(max_pfn + per_section - 1) / per_section * per_section;
-	for (uint64_t i = 0; i < n && !lkdb_interrupted && !ferror(stdout); i++) {
-		uint64_t paddr = i * page, pg;
-		if (nargs && (err = page_of_arg(ctx, k, args[i], &paddr)))
-			break;
-		struct kernel_page p;
-		err = kernel_pfn_to_page(k, paddr / page, &pg);
-		if (!err)
-			err = kernel_read_page(k, pg, &p);
-		if (err && !nargs && err->code != LKDB_ERROR_INTERRUPTED) {
-			/* A hole in RAM: its section has no struct pages. */
-			if (!first_err)
-				first_err = err;
+	struct kernel_page *p = malloc(PAGES_CHUNK * sizeof(*p));
+	bool valid[PAGES_CHUNK];
+	if (!p && !err)
+		err = &lkdb_error_oom;
+	for (uint64_t pfn = 0; !err && pfn < n && !lkdb_interrupted &&
+			       !ferror(stdout); pfn += PAGES_CHUNK) {
+		size_t m = n - pfn < PAGES_CHUNK ? (size_t)(n - pfn) : PAGES_CHUNK;
+		err = kernel_read_pages(k, pfn, m, p, valid);
+		for (size_t j = 0; !err && j < m; j++) {
+			if (valid[j])
+				page_line(&p[j], (pfn + j) * page, width,
+					  ctx->json, &first);
 			else
-				lkdb_error_destroy(err);
-			err = NULL;
-			skipped++;
-			continue;
-		}
-		if (err)
-			break;
-		paddr &= ~(page - 1);
-		if (ctx->json) {
-			page_json(&p, paddr, &first);
-		} else {
-			char line[512];
-			if (first) {
-				kernel_page_header(width, line, sizeof(line));
-				puts(line);
-			}
-			first = false;
-			kernel_page_format(&p, paddr, width, line, sizeof(line));
-			puts(line);
+				skipped++;	/* a hole in RAM */
 		}
 	}
+	free(p);
 	if (ctx->json)
 		puts("]");
 	fflush(stdout);
 	if (!err && lkdb_interrupted)
 		err = lkdb_error_interrupted();
 	/* Not one page: not holes, the page array cannot be read. */
-	if (!err && first && !ctx->json && first_err) {
-		err = first_err;
-		first_err = NULL;
-	} else if (!err && skipped) {
+	if (!err && n && skipped == n)
+		err = lkdb_error_create(LKDB_ERROR_FAULT,
+					"no struct page could be read (the page array at vmemmap)");
+	else if (!err && skipped)
 		lkdb_warn("kmem", "%" PRIu64 " struct pages could not be read (holes in RAM, or not in the dump): left out",
 			  skipped);
-	}
-	lkdb_error_destroy(first_err);
 	return err;
 }
 

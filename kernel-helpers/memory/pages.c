@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel-helpers/core/kernel.h"
@@ -52,28 +53,64 @@ static const char *const page_flag_names[] = {
 };
 #define NR_NAMES (sizeof(page_flag_names) / sizeof(page_flag_names[0]))
 
-static void name_flags(struct ktypes *t, uint64_t flags, char *buf,
-		       size_t size)
+/* What reading struct pages needs, looked up once per call. */
+struct page_reader {
+	uint64_t size;
+	struct ktypes_field flags, mapping, index, count;
+	const char *by_bit[64];
+	int64_t nr_flags;
+};
+
+static struct lkdb_error *page_reader_init(struct kernel *k,
+					   struct page_reader *r)
 {
-	const char *by_bit[64] = { 0 };
-	int64_t nr = 0, bit;
-	struct lkdb_error *err = ktypes_enumerator(t, "__NR_PAGEFLAGS", &nr);
+	static const char *const refcount[] = { "_refcount", "_count", NULL };
+	struct ktypes *t;
+	unsigned int which;
+	memset(r, 0, sizeof(*r));
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = ktypes_size_within(t, "page", 256, &r->size);
+	if (!err)
+		err = ktypes_field(t, "page", "flags", r->size, &r->flags);
+	if (!err)
+		err = ktypes_field(t, "page", "mapping", r->size, &r->mapping);
+	if (!err)
+		err = ktypes_field(t, "page", "index", r->size, &r->index);
+	if (!err)
+		err = ktypes_field_variant(t, "page", refcount, r->size,
+					   &r->count, &which);
+	if (err)
+		return err;
+	int64_t bit;
+	err = ktypes_enumerator(t, "__NR_PAGEFLAGS", &r->nr_flags);
 	lkdb_error_destroy(err);
-	if (err || nr <= 0 || nr > 64)
-		nr = 0;
+	if (err || r->nr_flags <= 0 || r->nr_flags > 64)
+		r->nr_flags = 0;
 	for (size_t i = 0; i < NR_NAMES; i++) {
 		err = ktypes_enumerator(t, page_flag_names[i], &bit);
-		if (!err && bit >= 0 && bit < nr && !by_bit[bit])
-			by_bit[bit] = page_flag_names[i] + 3;
+		if (!err && bit >= 0 && bit < r->nr_flags && !r->by_bit[bit])
+			r->by_bit[bit] = page_flag_names[i] + 3;
 		lkdb_error_destroy(err);
 	}
-	size_t n = 0;
-	buf[0] = '\0';
-	for (int64_t b = 0; b < nr && n + 1 < size; b++) {
-		if (!(flags >> b & 1) || !by_bit[b])
+	return NULL;
+}
+
+static void page_decode(const struct page_reader *r, uint64_t page,
+			const unsigned char *buf, struct kernel_page *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->address = page;
+	ret->flags = ktypes_field_get(buf, r->flags);
+	ret->mapping = ktypes_field_get(buf, r->mapping);
+	ret->index = ktypes_field_get(buf, r->index);
+	ret->refcount = ktypes_field_get_signed(buf, r->count);
+	size_t n = 0, size = sizeof(ret->flag_names);
+	for (int64_t b = 0; b < r->nr_flags && n + 1 < size; b++) {
+		if (!(ret->flags >> b & 1) || !r->by_bit[b])
 			continue;
-		int w = snprintf(buf + n, size - n, "%s%s", n ? "," : "",
-				 by_bit[b]);
+		int w = snprintf(ret->flag_names + n, size - n, "%s%s",
+				 n ? "," : "", r->by_bit[b]);
 		if (w < 0 || (size_t)w >= size - n)
 			break;
 		n += (size_t)w;
@@ -83,36 +120,57 @@ static void name_flags(struct ktypes *t, uint64_t flags, char *buf,
 struct lkdb_error *kernel_read_page(struct kernel *k, uint64_t page,
 				    struct kernel_page *ret)
 {
-	static const char *const refcount[] = { "_refcount", "_count", NULL };
-	struct ktypes *t;
-	uint64_t size;
-	struct ktypes_field flags, mapping, index, count;
-	unsigned int which;
+	struct page_reader r;
 	unsigned char buf[256];
 	memset(ret, 0, sizeof(*ret));
-	struct lkdb_error *err = kernel_types(k, &t);
+	struct lkdb_error *err = page_reader_init(k, &r);
 	if (!err)
-		err = ktypes_size_within(t, "page", sizeof(buf), &size);
-	if (!err)
-		err = ktypes_field(t, "page", "flags", size, &flags);
-	if (!err)
-		err = ktypes_field(t, "page", "mapping", size, &mapping);
-	if (!err)
-		err = ktypes_field(t, "page", "index", size, &index);
-	if (!err)
-		err = ktypes_field_variant(t, "page", refcount, size, &count,
-					   &which);
-	if (!err)
-		err = k->memory.read(k->memory.context, page, buf, size);
+		err = k->memory.read(k->memory.context, page, buf, r.size);
 	if (err)
 		return lkdb_error_prefix(err, "struct page at 0x%" PRIx64, page);
-	ret->address = page;
-	ret->flags = ktypes_field_get(buf, flags);
-	ret->mapping = ktypes_field_get(buf, mapping);
-	ret->index = ktypes_field_get(buf, index);
-	ret->refcount = ktypes_field_get_signed(buf, count);
-	name_flags(t, ret->flags, ret->flag_names, sizeof(ret->flag_names));
+	page_decode(&r, page, buf, ret);
 	return NULL;
+}
+
+struct lkdb_error *kernel_read_pages(struct kernel *k, uint64_t pfn, size_t n,
+				     struct kernel_page *ret, bool *valid)
+{
+	struct page_reader r;
+	uint64_t first;
+	struct lkdb_error *err = page_reader_init(k, &r);
+	if (!err)
+		err = kernel_pfn_to_page(k, pfn, &first);
+	if (err)
+		return err;
+	unsigned char *buf = malloc(n * r.size);
+	if (!buf)
+		return &lkdb_error_oom;
+	/* All in one read; where that fails, each on its own. */
+	err = k->memory.read(k->memory.context, first, buf, n * r.size);
+	bool whole = !err;
+	if (err && err->code == LKDB_ERROR_INTERRUPTED) {
+		free(buf);
+		return err;
+	}
+	lkdb_error_destroy(err);
+	err = NULL;
+	for (size_t i = 0; i < n && !err; i++) {
+		uint64_t at = first + i * r.size;
+		valid[i] = whole;
+		if (!whole) {
+			struct lkdb_error *e = k->memory.read(
+				k->memory.context, at, buf + i * r.size, r.size);
+			valid[i] = !e;
+			if (e && e->code == LKDB_ERROR_INTERRUPTED)
+				err = e;
+			else
+				lkdb_error_destroy(e);
+		}
+		if (valid[i])
+			page_decode(&r, at, buf + i * r.size, &ret[i]);
+	}
+	free(buf);
+	return err;
 }
 
 int kernel_page_phys_width(struct kernel *k)

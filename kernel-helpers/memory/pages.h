@@ -14,6 +14,7 @@
 #ifndef LKDB_PAGES_H
 #define LKDB_PAGES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,12 @@ struct lkdb_error *kernel_pfn_to_page(struct kernel *k, uint64_t pfn,
 				      uint64_t *page_ret);
 struct lkdb_error *kernel_read_page(struct kernel *k, uint64_t page,
 				    struct kernel_page *ret);
+/*
+ * The struct pages of n pages from pfn on, read at once: valid[i] says
+ * whether ret[i] could be read (a hole in RAM's page array cannot).
+ */
+struct lkdb_error *kernel_read_pages(struct kernel *k, uint64_t pfn, size_t n,
+				     struct kernel_page *ret, bool *valid);
 
 /*
  * crash's page line (kmem -p, vtop): the width of its PHYSICAL column (the
