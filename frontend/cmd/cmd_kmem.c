@@ -10,6 +10,7 @@
 #include "kernel-helpers/memory/meminfo.h"
 #include "kernel-helpers/memory/slab.h"
 #include "kernel-helpers/memory/slabobj.h"
+#include "kernel-helpers/memory/vmstat.h"
 #include "kernel-helpers/memory/pages.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/vmlinux.h"
@@ -448,6 +449,59 @@ static struct lkdb_error *page_of_arg(struct lkdb_command_context *ctx,
 }
 
 /* kmem -p: crash's line for every page of RAM, or for the pages given. */
+/* kmem -V: crash's vm statistics, names right-aligned by group. */
+static struct lkdb_error *vm_stats(struct lkdb_command_context *ctx)
+{
+	struct kernel_vmstat v;
+	struct lkdb_error *err = kernel_read_vmstat(
+		lkdb_session_kernel(ctx->session), &v);
+	if (err)
+		return err;
+	for (size_t i = 0; i < v.nr_warnings; i++)
+		lkdb_warn("kmem", "%s", v.warnings[i]);
+	fflush(stderr);
+	/* crash aligns the zone and node counters together, events apart. */
+	int width[3] = { 0 };
+	for (size_t g = 0; g < v.nr_groups; g++) {
+		int *w = &width[g < 2 ? 0 : 2];
+		for (size_t i = 0; i < v.groups[g].n; i++) {
+			const char *name = v.groups[g].names[i];
+			if (name && (int)strlen(name) > *w)
+				*w = (int)strlen(name);
+		}
+	}
+	if (ctx->json)
+		putchar('{');
+	for (size_t g = 0; g < v.nr_groups; g++) {
+		const struct kernel_vmstat_group *gr = &v.groups[g];
+		if (ctx->json)
+			printf("%s\"%s\": {", g ? ",\n " : "", gr->title);
+		else
+			printf("%s  %s:\n", g ? "\n" : "", gr->title);
+		bool first = true;
+		for (size_t i = 0; i < gr->n; i++) {
+			const char *name = gr->names[i];
+			if (!name)
+				continue;
+			if (ctx->json) {
+				printf("%s\"%s\": %" PRIu64, first ? "" : ", ",
+				       name, gr->values[i]);
+			} else {
+				printf("%*s: %" PRIu64 "\n", width[g < 2 ? 0 : 2],
+				       name, gr->values[i]);
+			}
+			first = false;
+		}
+		if (ctx->json)
+			putchar('}');
+	}
+	if (ctx->json)
+		puts("}");
+	fflush(stdout);
+	kernel_vmstat_deinit(&v);
+	return NULL;
+}
+
 /* One page's line (or JSON object); the header before the first line. */
 static void page_line(const struct kernel_page *p, uint64_t paddr, int width,
 		      bool json, bool *first)
@@ -534,7 +588,7 @@ static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 
 static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 {
-	bool info = false, slabs = false, pages = false;
+	bool info = false, slabs = false, pages = false, vm = false;
 	const char *only = NULL;
 	const char *args[64];
 	int nargs = 0;
@@ -561,13 +615,19 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 				slabs = true;
 			else if (*c == 'p' && !only)
 				pages = true;
+			else if (*c == 'V')
+				vm = true;
 			else
-				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s and -p so far)",
+				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s, -p and -V so far)",
 							*c);
 		}
 	}
-	if (info + slabs + pages > 1)
-		return lkdb_usage_error(ctx, "one of -i, -s and -p");
+	if (info + slabs + pages + vm > 1)
+		return lkdb_usage_error(ctx, "one of -i, -s, -p and -V");
+	if (vm && only)
+		return lkdb_usage_error(ctx, "unexpected argument \"%s\"", only);
+	if (vm)
+		return vm_stats(ctx);
 	if (pages)
 		return page_lines(ctx, args, nargs);
 	if (!info && !slabs && only)
@@ -595,8 +655,8 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_kmem = {
 	.name = "kmem",
 	.handler = cmd_kmem,
-	.summary = "kernel memory: -i, the memory summary; -s, the slab caches; -p, the pages; what an address is",
-	.usage = "kmem -i | -s [CACHE] | -p [ADDR...] | ADDR [--json]\n"
+	.summary = "kernel memory: -i, the memory summary; -s, the slab caches; -p, the pages; -V, the vm counters; what an address is",
+	.usage = "kmem -i | -s [CACHE] | -p [ADDR...] | -V | ADDR [--json]\n"
 		 "crash's kmem -i, from the kernel's own counters as /proc/meminfo\n"
 		 "computes them: TOTAL MEM (MemTotal), FREE (MemFree), USED, BUFFERS,\n"
 		 "CACHED, SLAB; TOTAL HUGE and HUGE FREE (every huge page size, in\n"
@@ -617,6 +677,10 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          and their names; or for the pages of each ADDR: a struct page,\n"
 		 "          a kernel virtual address or a physical address.  Holes in RAM\n"
 		 "          (no struct pages) are left out\n"
+		 "  -V      the vm counters as crash lists them: VM_ZONE_STAT and\n"
+		 "          VM_NODE_STAT (the global counters, without the per-CPU\n"
+		 "          deltas not yet folded in) and VM_EVENT_STATES (summed over\n"
+		 "          the CPUs), each item by its enumerator's name\n"
 		 "  ADDR    what the address (hex or SYMBOL[+OFF]) is: a symbol of the\n"
 		 "          kernel image or a module; a slab object (its cache, slab,\n"
 		 "          object, offset, and allocated or free from the freelists);\n"
@@ -631,13 +695,15 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          size, slab, slab_memory, objects, object, offset, state; page,\n"
 		 "          physical, flags, flag_names; or pid, task, stack};\n"
 		 "          -p: an array of {page, physical, mapping, index, count, flags,\n"
-		 "          flag_names}",
-	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" ADDR \" [\" \\-\\-json ]\n"
+		 "          flag_names}; -V: {VM_ZONE_STAT: {ITEM: value}, VM_NODE_STAT:\n"
+		 "          {...}, VM_EVENT_STATES: {...}}",
+	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" \\-V \" | \" ADDR \" [\" \\-\\-json ]\n"
 	       "The memory summary as crash's kmem \\-i prints it, from the kernel's own\n"
 	       "counters as /proc/meminfo computes them: total, free, used, buffers, cached,\n"
 	       "slab, huge pages, swap, commit limit and committed memory.  \\-s: the slab\n"
 	       "caches as crash's table, counted as /proc/slabinfo counts them.  \\-p: each\n"
-	       "page's struct page, mapping, index, count and flags as crash lists them.  ADDR: what\n"
+	       "page's struct page, mapping, index, count and flags as crash lists them.  \\-V:\n"
+	       "the vm counters and events.  ADDR: what\n"
 	       "the address is (symbol, slab object and whether it is free, page, stack).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };

@@ -1282,6 +1282,69 @@ out:
 	return err;
 }
 
+struct lkdb_error *ktypes_enumerators_from(struct ktypes *t, const char *first,
+					   size_t max, char ***names_ret,
+					   int64_t **values_ret, size_t *n_ret)
+{
+	*names_ret = NULL;
+	*values_ret = NULL;
+	*n_ret = 0;
+	if (!t->vmlinux_path)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "no enumerator list without the vmlinux's DWARF (%s)",
+					 source_name(t));
+	struct lkdb_error *err = open_dwarf(t);
+	if (err)
+		return err;
+	double t0 = lkdb_now_seconds();
+	struct index_slot *s;
+	while (!(s = index_find(t, first, KIND_ENUM)) && !t->enum_walked_all &&
+	       !(err = walk_one_unit_enums(t)))
+		;
+	t->stats.dwarf_seconds += lkdb_now_seconds() - t0;
+	if (err)
+		return err;
+	Dwarf_Die die;
+	if (!s || !dwarf_offdie(t->dw, s->off, &die))
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "no enumerator %s in %s", first,
+					 source_name(t));
+	char **names = calloc(max, sizeof(*names));
+	int64_t *values = calloc(max, sizeof(*values));
+	size_t n = 0;
+	if (!names || !values)
+		err = &lkdb_error_oom;
+	do {
+		Dwarf_Attribute attr;
+		Dwarf_Sword v;
+		const char *name = dwarf_diename(&die);
+		if (dwarf_tag(&die) != DW_TAG_enumerator || !name)
+			continue;
+		if (!dwarf_attr(&die, DW_AT_const_value, &attr) ||
+		    dwarf_formsdata(&attr, &v) != 0) {
+			err = dwarf_error("reading the value of enumerator %s in %s",
+					  name, t->vmlinux_path);
+			break;
+		}
+		if (!(names[n] = strdup(name))) {
+			err = &lkdb_error_oom;
+			break;
+		}
+		values[n++] = v;
+	} while (!err && n < max && dwarf_siblingof(&die, &die) == 0);
+	if (err) {
+		for (size_t i = 0; names && i < n; i++)
+			free(names[i]);
+		free(names);
+		free(values);
+		return err;
+	}
+	*names_ret = names;
+	*values_ret = values;
+	*n_ret = n;
+	return NULL;
+}
+
 struct lkdb_error *ktypes_field(struct ktypes *t, const char *type,
 				const char *path, uint64_t struct_size,
 				struct ktypes_field *ret)

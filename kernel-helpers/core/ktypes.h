@@ -121,6 +121,15 @@ struct lkdb_error *ktypes_unit_has_function(struct ktypes *t, uint64_t addr,
 struct lkdb_error *ktypes_enumerator(struct ktypes *t, const char *name,
 				     int64_t *value_ret);
 
+/*
+ * The enumerators of an enum in declaration order, from first on (at most
+ * max): names (malloc'd, each and the array) and values.  Read from the
+ * DWARF each time (not cached): for the few commands that list an enum.
+ */
+struct lkdb_error *ktypes_enumerators_from(struct ktypes *t, const char *first,
+					   size_t max, char ***names_ret,
+					   int64_t **values_ret, size_t *n_ret);
+
 /* Whether type has member (path); false on any error. */
 bool ktypes_has_member(struct ktypes *t, const char *type,
 		       const char *member);

@@ -108,6 +108,48 @@ else
     done
 fi
 
+# kmem -V: the vm counters.  Ground truth: /proc/meminfo's MemFree and
+# Shmem are NR_FREE_PAGES and NR_SHMEM (read just before the panic: within
+# 1 %); every item of each group named, VM_EVENT_STATES among them; --json
+# the same; crash 8.0.2 prints the same lines.
+"$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -V' -c 'kmem -V --json' >"$TMP/V.out" 2>"$TMP/V.err"
+diag "$TMP/V.err"
+check "kmem -V: NR_FREE_PAGES and NR_SHMEM are /proc/meminfo's MemFree and Shmem; three groups; --json the same" \
+    python3 - "$TMP/V.out" "$d/guest-proc" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read()
+text, j = t[:t.index('{')], json.loads(t[t.index('{'):])
+facts = dict(re.findall(r'^meminfo:(\w+): +(\d+)', open(sys.argv[2]).read(), re.M))
+groups, cur = {}, None
+for l in text.splitlines():
+    m = re.match(r'^  (VM_[A-Z_]+):$', l)
+    if m:
+        cur = groups.setdefault(m.group(1), {})
+    elif l.strip() and cur is not None:
+        k, v = l.split(':')
+        cur[k.strip()] = int(v)
+near = lambda a, b: abs(a - b) <= max(64, b // 100)
+z, n = groups.get('VM_ZONE_STAT', {}), groups.get('VM_NODE_STAT', {})
+print('# NR_FREE_PAGES %s (MemFree %s kB), NR_SHMEM %s (Shmem %s kB)' %
+      (z.get('NR_FREE_PAGES'), facts.get('MemFree'), n.get('NR_SHMEM'), facts.get('Shmem')))
+ok = list(groups) == ['VM_ZONE_STAT', 'VM_NODE_STAT', 'VM_EVENT_STATES'] and \
+     near(4 * z['NR_FREE_PAGES'], int(facts['MemFree'])) and \
+     near(4 * n['NR_SHMEM'], int(facts['Shmem'])) and \
+     groups['VM_EVENT_STATES'].get('PGFAULT', 0) > 0 and j == groups
+sys.exit(0 if ok else 1)
+PY
+if have_crash; then
+    printf 'kmem -V\nquit\n' >"$TMP/crashV.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crashV.in" 2>&1 |
+        grep -vE '^(WARNING|crash):|^$' >"$TMP/crashV.out"
+    grep -v '^$' "$TMP/V.out" | sed '/^{/,$d' >"$TMP/oursV.out"
+    diff "$TMP/crashV.out" "$TMP/oursV.out" | head -n 5 | diag
+    check "crash: kmem -V prints crash's $(grep -c '' "$TMP/crashV.out") lines byte for byte" \
+        cmp -s "$TMP/crashV.out" "$TMP/oursV.out"
+else
+    ok 0 "crash: kmem -V prints crash's lines # SKIP $crash_skip"
+fi
+
 # Live: the guest's /proc/meminfo, then lkdb attaches (the guest stops).
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -188,9 +230,10 @@ diag "$TMP/lives.err"
 check "live: kmem -s has /proc/slabinfo's caches" slab_compare "$TMP/live-slabinfo" "$TMP/lives.out"
 
 # Bad input: one line naming the command and what is wrong, exit status 1.
-one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem -i 12' 'kmem' 'kmem -i -s' 'kmem -s no_such_cache'
+one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem -i 12' 'kmem' 'kmem -i -s' 'kmem -s no_such_cache' \
+    'kmem -V 12' 'kmem -V -i'
 check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
 check "help kmem gives the synopsis and the --json schemas" \
-    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | -p [ADDR...] | -V | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
 done_testing

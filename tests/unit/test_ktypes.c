@@ -170,6 +170,7 @@ static void check_all_layouts(struct ktypes *t)
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
 	CHECK(strstr(err_message, "enumerator KT_NO_SUCH") != NULL);
 
+
 	/* absent names: NOT_FOUND naming them */
 	take_error(ktypes_member(t, "kt_outer", "nosuch", &o, &s));
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
@@ -197,6 +198,29 @@ TEST(own_dwarf_matches_compiler_layout)
 	struct ktypes_stats st;
 	ktypes_get_stats(t, &st);
 	CHECK(st.dwarf_opened);
+	/* an enum's enumerators in order, from one on (kmem -V's names) */
+	char **names = NULL;
+	int64_t *values = NULL;
+	size_t n = 0;
+	take_error(ktypes_enumerators_from(t, "KT_RED", 8, &names, &values, &n));
+	CHECK(err_code == 0 && n == 3);
+	CHECK(n == 3 && !strcmp(names[0], "KT_RED") && values[0] == KT_RED &&
+	      !strcmp(names[1], "KT_GREEN") && values[1] == KT_GREEN &&
+	      !strcmp(names[2], "KT_BELOW") && values[2] == KT_BELOW);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(values);
+	take_error(ktypes_enumerators_from(t, "KT_GREEN", 1, &names, &values, &n));
+	CHECK(err_code == 0 && n == 1 && !strcmp(names[0], "KT_GREEN"));
+	if (!err_code) {
+		free(names[0]);
+		free(names);
+		free(values);
+	}
+	take_error(ktypes_enumerators_from(t, "KT_NO_SUCH", 8, &names, &values, &n));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND && n == 0 && !names);
+
 	/* a member of a scalar: an error, not an answer */
 	uint64_t o, s;
 	take_error(ktypes_member(t, "kt_outer", "big.x", &o, &s));
