@@ -336,7 +336,7 @@ static struct lkdb_error *parse_options(struct lkdb_command_context *ctx,
 					struct search_run *r,
 					struct search_options *o)
 {
-	char space_opt = 0;
+	char space_opt = 0, kind_opt = 0;
 	int i;
 	for (i = 1; i < ctx->argc && ctx->argv[i][0] == '-' &&
 		    ctx->argv[i][1]; i++) {
@@ -375,10 +375,12 @@ static struct lkdb_error *parse_options(struct lkdb_command_context *ctx,
 				   c == 't' || c == 'T' ? SPACE_STACKS : SPACE_KERNEL;
 			o->skip = c == 'K' || c == 'V' ? c : 0;
 			o->active_only = c == 'T';
-		} else if (c == 'c') {
-			r->spec.size = 0;
-		} else if (c == 'w' || c == 'h') {
-			r->spec.size = c == 'w' ? 4 : 2;
+		} else if (c == 'c' || c == 'w' || c == 'h') {
+			if (kind_opt && kind_opt != c)
+				return lkdb_usage_error(ctx, "-%c and -%c together",
+							kind_opt, c);
+			kind_opt = c;
+			r->spec.size = c == 'c' ? 0 : c == 'w' ? 4 : 2;
 		} else {
 			return lkdb_usage_error(ctx, "unknown option %s", a);
 		}
@@ -442,10 +444,15 @@ static struct lkdb_error *parse_values(struct lkdb_command_context *ctx,
 			r->shown_as[i] = r->owned[i];
 		}
 		if (!err && r->spec.size < 8 && v >> (8 * r->spec.size))
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"%s is 0x%" PRIx64 ": more than %u bytes (-%c)",
-						a, v, r->spec.size,
-						r->spec.size == 4 ? 'w' : 'h');
+			err = r->shown_as[i] ?
+				lkdb_error_create(LKDB_ERROR_INVALID,
+						  "%s is 0x%" PRIx64 ": more than %u bytes (-%c)",
+						  a, v, r->spec.size,
+						  r->spec.size == 4 ? 'w' : 'h') :
+				lkdb_error_create(LKDB_ERROR_INVALID,
+						  "0x%" PRIx64 " is more than %u bytes (-%c)",
+						  v, r->spec.size,
+						  r->spec.size == 4 ? 'w' : 'h');
 		if (err)
 			return err;
 		r->values[i] = v;

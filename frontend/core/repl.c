@@ -122,6 +122,16 @@ static void gather_candidates(const char *text, int start, int end)
 		}
 	} else if (text[0] == '-') {
 		add_option_candidates(text);
+		/*
+		 * An lkdb command's option: its synopsis has them all (gdb
+		 * would offer symbols, for a name it has too: search).
+		 */
+		const char *line = rl_line_buffer + strspn(rl_line_buffer, " \t");
+		char word[32];
+		size_t n = strcspn(line, " \t");
+		snprintf(word, sizeof(word), "%.*s", (int)(n < 31 ? n : 31), line);
+		if (lkdb_command_find(word))
+			return;
 	}
 	struct lkdb_session *s = completion_session;
 	if (!s || !s->gdb || !gdb_driver_alive(s->gdb) ||

@@ -131,7 +131,7 @@ struct lkdb_error *x86_64_read_virtual(const struct kernel *k,
 			return err;
 		if (!w.mapped)
 			return lkdb_error_create(LKDB_ERROR_FAULT,
-						 "0x%" PRIx64 " is not mapped",
+						 "0x%" PRIx64 " is not mapped (no page there in the page tables: never touched, swapped out, or outside every mapping)",
 						 vaddr);
 		size_t n = w.page_paddr + w.page_size - w.paddr;
 		n = n < len ? n : len;

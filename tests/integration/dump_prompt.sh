@@ -59,6 +59,19 @@ keys Tab
 check "Tab after struct completes a type (list_he -> list_head)" \
     wait_last '^lkdb> struct list_head$'
 clear_line
+# An lkdb command's option: from its synopsis only (gdb has a search
+# command of its own, and offered every symbol after a '-').
+think
+mark
+type_text 'search -'
+keys Tab
+sleep 0.3
+keys Tab
+options_listed() { since_mark | grep -qE '^--json +-c +-e +-h' && ! since_mark | grep -q 'Display all'; }
+check "Tab Tab after search - lists its options only (not gdb's symbols)" \
+    poll 10 options_listed
+wait_last '^lkdb> search -$' 5
+clear_line
 
 # lkdb's commands, piped and redirected as crash users do.
 panic_pid=$(tr -d '\r' <"$d/console.log" | sed -n 's/.*CPU: [0-9]* PID: \([0-9]*\) Comm: sh .*/\1/p' | head -n 1)

@@ -84,7 +84,7 @@ PY
 
 one_line_errors "$V" "$D" -- 'search' 'search -q 1' 'search -s 0 1' 'search -w 123456789' \
     'search -x 1 -c a' 'search -l 0 1' 'search nosuchsymbol' 'search -e 1 -l 2 1' \
-    'search -t -s init_task 1' 'search -u -s ffffffff81000000 1' 'search -k -p 1'
+    'search -t -s init_task 1' 'search -u -s ffffffff81000000 1' 'search -k -p 1' 'search -c -w 1'
 
 # crash on the same dump, byte for byte ("search: rounding down" notes
 # left out: lkdb rounds without a word).  crash 8.0.2 prints a search's
