@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/json.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 bool utf8_next(const unsigned char *s, size_t n, size_t *len_ret)
@@ -77,4 +78,9 @@ void json_write_bytes(FILE *out, const char *s, size_t len)
 void json_write_string(FILE *out, const char *s)
 {
 	json_write_bytes(out, s, strlen(s));
+}
+
+void json_write_address(FILE *out, uint64_t addr)
+{
+	fprintf(out, "\"0x%" PRIx64 "\"", addr);
 }

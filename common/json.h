@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /*
@@ -33,5 +34,13 @@ bool utf8_next(const unsigned char *s, size_t n, size_t *len_ret);
 void json_write_string(FILE *out, const char *s);
 /* len bytes of any content (NULs too) as a JSON string literal. */
 void json_write_bytes(FILE *out, const char *s, size_t len);
+
+/*
+ * An address (or any value meant as hex: flags, page-table entries) as
+ * every --json output writes it: a string, "0x" and lowercase hex digits
+ * without leading zeros ("0xffffffff81000000"), so that no reader loses
+ * the top bits to a double.
+ */
+void json_write_address(FILE *out, uint64_t addr);
 
 #endif

@@ -78,7 +78,7 @@ static void print_json(FILE *out, const struct task_list *list)
 			fprintf(out, "%d", t->cpu);
 		else
 			fputs("null", out);
-		fprintf(out, ", \"task\": \"%" PRIx64 "\", \"state\": ", t->task);
+		fprintf(out, ", \"task\": \"0x%" PRIx64 "\", \"state\": ", t->task);
 		json_write_string(out, t->state);
 		fprintf(out, ", \"running\": %s, \"kernel_thread\": %s, \"mem_percent\": ",
 			t->running ? "true" : "false",

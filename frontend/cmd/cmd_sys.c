@@ -232,7 +232,7 @@ static void print_json(FILE *out, const struct lkdb_session *s,
 		fprintf(out, "{\"pid\": %" PRId32 ", \"command\": ",
 			sum->panic_task->pid);
 		json_write_string(out, comm);
-		fprintf(out, ", \"task\": \"%016" PRIx64 "\", \"cpu\": %d}",
+		fprintf(out, ", \"task\": \"0x%" PRIx64 "\", \"cpu\": %d}",
 			sum->panic_task->task, sum->panic_cpu);
 	} else {
 		fputs("null", out);

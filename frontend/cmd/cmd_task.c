@@ -44,7 +44,7 @@ static void print_json(const struct task_info *t)
 	char comm[17];
 	task_lookup_safe_comm(t->comm, comm);
 	printf("{\"pid\": %" PRId32 ", \"tgid\": %" PRId32 ", \"ppid\": %" PRId32
-	       ", \"task\": \"%" PRIx64 "\", \"cpu\": ",
+	       ", \"task\": \"0x%" PRIx64 "\", \"cpu\": ",
 	       t->pid, t->tgid, t->ppid, t->task);
 	if (t->cpu >= 0)
 		printf("%d", t->cpu);

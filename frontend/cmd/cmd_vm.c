@@ -187,12 +187,12 @@ static struct lkdb_error *print_json(FILE *out, const struct task_info *t,
 				     const struct kernel_vmas *v,
 				     struct vm_pages *pages)
 {
-	fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"%" PRIx64 "\", \"mm\": \"%" PRIx64 "\", \"pgd\": \"%" PRIx64 "\", \"rss_bytes\": %" PRIu64 ", \"total_vm_bytes\": %" PRIu64 ", \"vmas\": [",
+	fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64 "\", \"mm\": \"0x%" PRIx64 "\", \"pgd\": \"0x%" PRIx64 "\", \"rss_bytes\": %" PRIu64 ", \"total_vm_bytes\": %" PRIu64 ", \"vmas\": [",
 		t->pid, t->task, t->mm, pgd, t->rss_pages * page_size,
 		t->vm_pages * page_size);
 	for (size_t i = 0; i < v->nr; i++) {
 		const struct kernel_vma *m = &v->vmas[i];
-		fprintf(out, "%s{\"vma\": \"%" PRIx64 "\", \"start\": \"%" PRIx64 "\", \"end\": \"%" PRIx64 "\", \"flags\": \"%" PRIx64 "\", \"pgoff\": %" PRIu64 ", \"file\": ",
+		fprintf(out, "%s{\"vma\": \"0x%" PRIx64 "\", \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64 "\", \"flags\": \"0x%" PRIx64 "\", \"pgoff\": %" PRIu64 ", \"file\": ",
 			i ? ",\n  " : "\n  ", m->vma, m->start, m->end, m->flags,
 			m->pgoff);
 		if (m->path)
@@ -218,7 +218,7 @@ static struct lkdb_error *one_task(struct lkdb_command_context *ctx,
 {
 	if (!t->mm) {
 		if (ctx->json) {
-			printf("%s{\"pid\": %" PRId32 ", \"task\": \"%" PRIx64 "\", \"mm\": null, \"pgd\": null, \"rss_bytes\": null, \"total_vm_bytes\": null, \"vmas\": []}",
+			printf("%s{\"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64 "\", \"mm\": null, \"pgd\": null, \"rss_bytes\": null, \"total_vm_bytes\": null, \"vmas\": []}",
 			       *first ? "" : ",\n", t->pid, t->task);
 		} else {
 			task_lookup_print_header(stdout, t);

@@ -160,7 +160,7 @@ static void json_regs(FILE *out, const struct x86_64_regs *r, bool partial)
 	size_t n = sizeof(regs) / sizeof(regs[0]);
 	fputc('{', out);
 	for (size_t i = partial ? n - 5 : 0; i < n; i++)
-		fprintf(out, "%s\"%s\": \"%016" PRIx64 "\"",
+		fprintf(out, "%s\"%s\": \"0x%" PRIx64 "\"",
 			i == (partial ? n - 5 : 0) ? "" : ", ", regs[i].name,
 			regs[i].value);
 	fputc('}', out);
@@ -227,8 +227,8 @@ static void print_json_frames(struct backtrace_env *env,
 			continue;
 		struct code_name n;
 		frame_name(env, f, &n);
-		fprintf(out, "%s{\"level\": %u, \"sp\": \"%016" PRIx64
-			"\", \"ip\": \"%016" PRIx64 "\", \"function\": ",
+		fprintf(out, "%s{\"level\": %u, \"sp\": \"0x%" PRIx64
+			"\", \"ip\": \"0x%" PRIx64 "\", \"function\": ",
 			level ? ", " : "", level, f->sp, f->ip);
 		level++;
 		if (n.function)
@@ -352,7 +352,7 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 	if (o->json) {
 		char comm[17];
 		task_lookup_safe_comm(t->comm, comm);
-		fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"%016" PRIx64
+		fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64
 			"\", \"cpu\": ", t->pid, t->task);
 		if (t->cpu >= 0)
 			fprintf(out, "%d", t->cpu);

@@ -109,10 +109,10 @@ for l in lines:
     if m:
         text.append((m.group(1), m.group(2), m.group(3)))
 obj = json.loads(lines[-1])
-js = [(f['sp'], f['function'], f['ip']) for f in obj['frames']]
+js = [('%016x' % int(f['sp'], 16), f['function'], '%016x' % int(f['ip'], 16)) for f in obj['frames']]
 last = obj['frames'][-1]['exception']
 sys.exit(0 if js == text and obj['command'] == 'sh' and last['user']
-         and last['regs']['orig_rax'] == '0000000000000001' else 1)
+         and last['regs']['orig_rax'] == '0x1' else 1)
 PY
 
 # The kernel's own Call Trace on the console names each return address

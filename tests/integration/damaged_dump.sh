@@ -44,7 +44,7 @@ echo "# page_offset_base $page_offset phys_base $phys_base &modules $modules tas
 task_of() { # PID -> task address (hex, no 0x)
     python3 -c 'import json,sys
 for t in json.JSONDecoder().raw_decode(sys.stdin.read())[0]:
-    if t["pid"] == int(sys.argv[1]): print(t["task"]); break' "$1" <"$TMP/facts.out"
+    if t["pid"] == int(sys.argv[1]): print("%x" % int(t["task"], 16)); break' "$1" <"$TMP/facts.out"
 }
 s1=${sleepers[0]} s2=${sleepers[1]}
 t1=$(task_of "$s1") t2=$(task_of "$s2") init=$(task_of 1)

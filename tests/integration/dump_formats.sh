@@ -308,7 +308,7 @@ for l in open(sys.argv[2], encoding='utf-8', errors='replace').read().splitlines
     m = re.match(r'^([> ])\s*(\d+)\s+(\d+)\s+\S+\s+([0-9a-f]{16})\s+(\S+)\s+\S+\s+\S+\s+\S+\s+(.*)$', l)
     if m:
         text.append((m[1] == '>', int(m[2]), int(m[3]), m[4], m[5], m[6]))
-js = [(t['running'], t['pid'], t['ppid'], t['task'], t['state'],
+js = [(t['running'], t['pid'], t['ppid'], '%016x' % int(t['task'], 16), t['state'],
        '[%s]' % t['comm'] if t['kernel_thread'] else t['comm']) for t in ps]
 # log: the text's lines rebuilt from the records, as the text mode shows
 # them (a prefix on each line of a record, control bytes as \xNN)

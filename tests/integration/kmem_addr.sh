@@ -11,7 +11,7 @@ V=$LKDB_VMLINUX
 d=$(shared_dump) || exit 1
 D=$d/vmcore.elf
 read -r upid uaddr uentry < <(sed -n 's/^user-page //p' "$d/guest-proc")
-task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print([t["task"] for t in json.load(sys.stdin) if t["pid"] == 1][0])')
+task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print(["%x" % int(t["task"], 16) for t in json.load(sys.stdin) if t["pid"] == 1][0])')
 stack=$("$LKDB" -q "$V" "$D" -c "p/x ((struct task_struct *)0x$task1)->stack" | sed -n 's/^\$1 = 0x//p')
 jiffies=$("$LKDB" -q "$V" "$D" -c 'sym jiffies_64' | awk 'NR == 1 { print $1 }')
 upage=$("$LKDB" -q "$V" "$D" -c "ptov $(printf '%x' $(( (0x$uentry & ((1 << 55) - 1)) * 4096 )))" | awk 'NR == 2 { print $1 }')

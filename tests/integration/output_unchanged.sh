@@ -11,8 +11,10 @@
 # before it and say why in that commit.
 . "$(dirname "$0")/lib.sh"
 
-# The last commit before the restructure.
-BASELINE=900e2c33c3da6c73be0b1639a49d6f59be9dc487
+# Moved from 900e2c33c3da (the last commit before the restructure) to
+# 391c5e967e4f, the last before --json wrote every address as "0x..."
+# (ps, bt, task, sys and vm wrote some as bare or zero-padded hex).
+BASELINE=391c5e967e4f966454a64016a705c5576d438de5
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 

@@ -79,8 +79,8 @@ rows = [l.split() for l in open(sys.argv[2])]
 # The guest runs between the two commands: compare the rows both have.
 def key(t):
     name = "[%s]" % t["comm"] if t["kernel_thread"] else t["comm"]
-    return (str(t["pid"]), str(t["ppid"]), str(t["cpu"]), t["task"], name)
-j = {t["task"]: key(t) for t in tasks}
+    return (str(t["pid"]), str(t["ppid"]), str(t["cpu"]), "%016x" % int(t["task"], 16), name)
+j = {"%016x" % int(t["task"], 16): key(t) for t in tasks}
 r = {x[4]: (x[1], x[2], x[3], x[4], x[9]) for x in rows}
 both = set(j) & set(r)
 assert len(both) >= 0.9 * len(r), "only %d of %d tasks in both" % (len(both), len(r))

@@ -85,7 +85,7 @@ check "rd -u with a kernel thread as the context: one error saying so" \
 
 # A read into the guard page after a task's (vmalloc'ed) stack: the part
 # before it, then one error naming the guard page's address.
-task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print([t["task"] for t in json.load(sys.stdin) if t["pid"] == 1][0])')
+task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print(["%x" % int(t["task"], 16) for t in json.load(sys.stdin) if t["pid"] == 1][0])')
 stack=$("$LKDB" -q "$V" "$D" -c "p/x ((struct task_struct *)0x$task1)->stack" | sed -n 's/^\$1 = //p')
 echo "# pid 1: task 0x$task1, stack $stack"
 if [[ $stack =~ ^0x[0-9a-f]+$ ]]; then

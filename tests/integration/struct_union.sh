@@ -12,7 +12,7 @@ V=$LKDB_VMLINUX
 d=$(shared_dump) || exit 1
 D=$d/vmcore.elf
 read -r upid _ < <(sed -n 's/^user-page //p' "$d/guest-proc")
-task=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c "import json,sys; print([t['task'] for t in json.load(sys.stdin) if t['pid'] == $upid][0])")
+task=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c "import json,sys; print(['%x' % int(t['task'], 16) for t in json.load(sys.stdin) if t['pid'] == $upid][0])")
 echo "# sleeper $upid: task $task"
 
 "$LKDB" -q "$V" "$D" -c "struct task_struct.pid,comm $task" -c "*task_struct.pid 0x$task" >"$TMP/m.out" 2>"$TMP/m.err"

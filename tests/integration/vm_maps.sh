@@ -59,7 +59,7 @@ text = t[:t.index('[{')]
 rows = [l.split(None, 4) for l in text.splitlines() if re.match(r'^[0-9a-f]{16} +[0-9a-f]+ +[0-9a-f]+ +[0-9a-f]+', l)]
 v = j[0]['vmas']
 ok = len(v) == len(rows) and all(
-    (x['vma'], x['start'], x['end'], x['flags'], x['file'] or '') ==
+    ('%016x' % int(x['vma'], 16), '%x' % int(x['start'], 16), '%x' % int(x['end'], 16), '%x' % int(x['flags'], 16), x['file'] or '') ==
     (r[0], r[1], r[2], r[3], r[4].strip() if len(r) > 4 else '') for x, r in zip(v, rows)) and \
     j[1]['mm'] is None and j[1]['vmas'] == [] and \
     all(j[1][k] is None for k in ('pgd', 'rss_bytes', 'total_vm_bytes'))

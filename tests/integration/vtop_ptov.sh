@@ -43,7 +43,7 @@ done
 D=$d/vmcore.elf
 
 # The guard page after pid 1's stack: not mapped, the walk shown to the PTE.
-task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print([t["task"] for t in json.load(sys.stdin) if t["pid"] == 1][0])')
+task1=$("$LKDB" -q "$V" "$D" -c 'ps --json' | python3 -c 'import json,sys; print(["%x" % int(t["task"], 16) for t in json.load(sys.stdin) if t["pid"] == 1][0])')
 stack=$("$LKDB" -q "$V" "$D" -c "p/x ((struct task_struct *)0x$task1)->stack" | sed -n 's/^\$1 = 0x//p')
 guard=$(printf '%x' $((0x$stack + 16384)))
 "$LKDB" -q "$V" "$D" -c "vtop $guard" -c "vtop --json $guard" >"$TMP/g.out" 2>&1
