@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmem: crash's memory views: -i, the memory summary; -s, the slab caches. */
+/* kmem: crash's memory views: -i, the memory summary; -s/-S (cmd_kmem_slab.c), the slab caches; -p, -V, ADDR. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +21,7 @@
 #include "frontend/kernel/task_lookup.h"
 #include <stdlib.h>
 #include "frontend/terminal/output.h"
+#include "frontend/cmd/kmem_views.h"
 
 /* One line of kmem -i; of NULL: no percentage ("----"). */
 struct kmem_row {
@@ -148,74 +149,6 @@ static void print_meminfo(FILE *out, const struct kernel_meminfo *m,
 	}
 	if (json)
 		fputs("]\n", out);
-}
-
-static void print_cache_json(FILE *out, const struct kernel_slab_cache *c,
-			     uint64_t page_size, bool first)
-{
-	fprintf(out, "%s{\"cache\": \"%" PRIx64 "\", \"name\": ", first ? "" : ",\n ",
-		c->addr);
-	json_write_string(out, c->name);
-	fprintf(out, ", \"object_size\": %u, \"size\": %u, \"objects_per_slab\": %u, \"slab_bytes\": %" PRIu64,
-		c->object_size, c->size, c->objects_per_slab,
-		page_size << c->order);
-	if (c->counted)
-		fprintf(out, ", \"allocated\": %" PRIu64 ", \"total\": %" PRIu64 ", \"slabs\": %" PRIu64 "}",
-			c->objects - c->free, c->objects, c->slabs);
-	else
-		fputs(", \"allocated\": null, \"total\": null, \"slabs\": null}", out);
-}
-
-/* kmem -s [NAME]: crash's table of slab caches, counted as /proc/slabinfo. */
-static struct lkdb_error *slab_caches(struct lkdb_command_context *ctx,
-				      const char *only)
-{
-	struct kernel *k = lkdb_session_kernel(ctx->session);
-	struct kernel_slab_caches c;
-	struct lkdb_error *err = kernel_read_slab_caches(k, &c);
-	if (err)
-		return err;
-	for (size_t i = 0; i < c.nr_warnings; i++)
-		lkdb_warn("kmem", "%s", c.warnings[i]);
-	fflush(stderr);
-	uint64_t page = kernel_page_size(k);
-	size_t shown = 0;
-	bool found = !only;
-	for (size_t i = 0; i < c.nr && !found; i++)
-		found = !strcmp(c.caches[i].name, only);
-	if (!found) {
-		kernel_slab_caches_deinit(&c);
-		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "no slab cache named \"%s\"", only);
-	}
-	if (ctx->json)
-		fputs("[", stdout);
-	else
-		fputs("CACHE             OBJSIZE  ALLOCATED     TOTAL  SLABS  SSIZE  NAME\n",
-		      stdout);
-	for (size_t i = 0; i < c.nr; i++) {
-		const struct kernel_slab_cache *s = &c.caches[i];
-		if (only && strcmp(s->name, only))
-			continue;
-		if (ctx->json) {
-			print_cache_json(stdout, s, page, !shown);
-		} else if (s->counted) {
-			printf("%016" PRIx64 " %8u  %9" PRIu64 "  %8" PRIu64 "  %5" PRIu64 "  %4" PRIu64 "k  %s\n",
-			       s->addr, s->object_size, s->objects - s->free,
-			       s->objects, s->slabs, (page << s->order) / 1024,
-			       s->name);
-		} else {
-			printf("%016" PRIx64 " %8u  %9s  %8s  %5s  %4" PRIu64 "k  %s\n",
-			       s->addr, s->object_size, "?", "?", "?",
-			       (page << s->order) / 1024, s->name);
-		}
-		shown++;
-	}
-	if (ctx->json)
-		fputs("]\n", stdout);
-	fflush(stdout);
-	kernel_slab_caches_deinit(&c);
-	return NULL;
 }
 
 static bool in_vmalloc(struct kernel *k, uint64_t addr)
@@ -588,7 +521,8 @@ static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 
 static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 {
-	bool info = false, slabs = false, pages = false, vm = false;
+	bool info = false, slabs = false, per_slab = false, pages = false,
+	     vm = false;
 	const char *only = NULL;
 	const char *args[64];
 	int nargs = 0;
@@ -613,31 +547,33 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 				info = true;
 			else if (*c == 's')
 				slabs = true;
+			else if (*c == 'S')
+				per_slab = true;
 			else if (*c == 'p' && !only)
 				pages = true;
 			else if (*c == 'V')
 				vm = true;
 			else
-				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s, -p and -V so far)",
+				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s, -S, -p and -V so far)",
 							*c);
 		}
 	}
-	if (info + slabs + pages + vm > 1)
-		return lkdb_usage_error(ctx, "one of -i, -s, -p and -V");
+	if (info + slabs + per_slab + pages + vm > 1)
+		return lkdb_usage_error(ctx, "one of -i, -s, -S, -p and -V");
 	if (vm && only)
 		return lkdb_usage_error(ctx, "unexpected argument \"%s\"", only);
 	if (vm)
 		return vm_stats(ctx);
 	if (pages)
 		return page_lines(ctx, args, nargs);
-	if (!info && !slabs && only)
+	if (!info && !slabs && !per_slab && only)
 		return what_is(ctx, only);
 	if (info && only)
 		return lkdb_usage_error(ctx, "unexpected argument \"%s\"", only);
-	if (!info && !slabs)
+	if (!info && !slabs && !per_slab)
 		return lkdb_usage(ctx);
-	if (slabs)
-		return slab_caches(ctx, only);
+	if (slabs || per_slab)
+		return kmem_slab_caches(ctx, only, per_slab);
 	struct kernel_meminfo m;
 	struct lkdb_error *err = kernel_read_meminfo(
 		lkdb_session_kernel(ctx->session), &m);
@@ -655,8 +591,8 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_kmem = {
 	.name = "kmem",
 	.handler = cmd_kmem,
-	.summary = "kernel memory: -i, the memory summary; -s, the slab caches; -p, the pages; -V, the vm counters; what an address is",
-	.usage = "kmem -i | -s [CACHE] | -p [ADDR...] | -V | ADDR [--json]\n"
+	.summary = "kernel memory: -i, the memory summary; -s/-S, the slab caches and slabs; -p, the pages; -V, the vm counters; what an address is",
+	.usage = "kmem -i | -s [CACHE] | -S [CACHE] | -p [ADDR...] | -V | ADDR [--json]\n"
 		 "crash's kmem -i, from the kernel's own counters as /proc/meminfo\n"
 		 "computes them: TOTAL MEM (MemTotal), FREE (MemFree), USED, BUFFERS,\n"
 		 "CACHED, SLAB; TOTAL HUGE and HUGE FREE (every huge page size, in\n"
@@ -672,6 +608,15 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          counts them: objects of per-CPU slabs are allocated (crash\n"
 		 "          walks their freelists and may show fewer); needs\n"
 		 "          CONFIG_SLUB_DEBUG, as /proc/slabinfo does\n"
+		 "  -S [CACHE]  as crash's kmem -S, each cache (or one) slab by slab: its\n"
+		 "          line (ALLOCATED here counts the objects free on the CPUs'\n"
+		 "          freelists as free, as crash does), then per CPU its\n"
+		 "          KMEM_CACHE_CPU, its SLAB and its PARTIAL slabs, each with\n"
+		 "          every object, FREE or [ALLOCATED]; per node its\n"
+		 "          KMEM_CACHE_NODE (SLABS, PARTIAL, PER-CPU), its PARTIAL slabs\n"
+		 "          and its FULL ones where the cache tracks them\n"
+		 "          (SLAB_STORE_USER); a damaged list or freelist is a warning\n"
+		 "          naming the slab, the rest is printed\n"
 		 "  -p [ADDR...]  crash's line for each page of RAM (up to max_pfn): its\n"
 		 "          struct page, PHYSICAL, MAPPING, INDEX, CNT (_refcount), FLAGS\n"
 		 "          and their names; or for the pages of each ADDR: a struct page,\n"
@@ -690,6 +635,12 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          of the item named by of, both null where crash prints ----;\n"
 		 "          -s: an array of {cache, name, object_size, size (the slot),\n"
 		 "          objects_per_slab, slab_bytes, allocated, total, slabs};\n"
+		 "          -S: the same, each with cpus: [{cpu, online, kmem_cache_cpu,\n"
+		 "          slab, partial: [SLAB]}] and nodes: [{node, kmem_cache_node,\n"
+		 "          slabs, partial, per_cpu, partial_slabs: [SLAB], full_slabs:\n"
+		 "          [SLAB] or null when not tracked}], a SLAB {slab, memory,\n"
+		 "          node, total, allocated, free, and for the CPUs' slabs\n"
+		 "          objects: [{address, free}]} (slab null: the CPU has none);\n"
 		 "          ADDR: {address, kind (kernel, module, slab, page, stack,\n"
 		 "          vmalloc, unknown), and symbol; cache, name, object_size,\n"
 		 "          size, slab, slab_memory, objects, object, offset, state; page,\n"
@@ -697,11 +648,12 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          -p: an array of {page, physical, mapping, index, count, flags,\n"
 		 "          flag_names}; -V: {VM_ZONE_STAT: {ITEM: value}, VM_NODE_STAT:\n"
 		 "          {...}, VM_EVENT_STATES: {...}}",
-	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" \\-V \" | \" ADDR \" [\" \\-\\-json ]\n"
+	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-S \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" \\-V \" | \" ADDR \" [\" \\-\\-json ]\n"
 	       "The memory summary as crash's kmem \\-i prints it, from the kernel's own\n"
 	       "counters as /proc/meminfo computes them: total, free, used, buffers, cached,\n"
 	       "slab, huge pages, swap, commit limit and committed memory.  \\-s: the slab\n"
-	       "caches as crash's table, counted as /proc/slabinfo counts them.  \\-p: each\n"
+	       "caches as crash's table, counted as /proc/slabinfo counts them.  \\-S: each\n"
+	       "cache's slabs and objects, free or allocated, per CPU and node.  \\-p: each\n"
 	       "page's struct page, mapping, index, count and flags as crash lists them.  \\-V:\n"
 	       "the vm counters and events.  ADDR: what\n"
 	       "the address is (symbol, slab object and whether it is free, page, stack).\n",

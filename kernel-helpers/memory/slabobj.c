@@ -3,12 +3,14 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/memory/pages.h"
 #include "kernel-helpers/memory/percpu.h"
+#include "kernel-helpers/memory/slabwalk.h"
 
 /* Whether the head page is a slab's: PG_slab, or page_type's PGTY_slab. */
 static struct lkdb_error *is_slab_page(struct kernel *k, struct ktypes *t,
@@ -40,55 +42,45 @@ static struct lkdb_error *is_slab_page(struct kernel *k, struct ktypes *t,
 	return NULL;
 }
 
-struct slab_walk {
-	struct kernel *k;
-	uint64_t offset;	/* of the free pointer in an object */
-	bool hardened;
-	uint64_t random;
-	uint32_t objects;
-};
-
-/* Whether obj is on the freelist starting at first (bounded). */
-static struct lkdb_error *on_freelist(const struct slab_walk *w,
-				      uint64_t first, uint64_t obj, bool *ret)
+/* Whether obj is on the freelist starting at first (bounded by objects). */
+static struct lkdb_error *on_freelist(struct kernel *k,
+				      const struct slab_freelist_code *code,
+				      uint64_t first,
+				      const struct kernel_slab_object *o,
+				      bool *ret)
 {
-	uint64_t p = first;
-	for (uint32_t n = 0; p && n <= w->objects; n++) {
-		if (p == obj) {
-			*ret = true;
-			return NULL;
-		}
-		uint64_t at = p + w->offset, stored;
-		struct lkdb_error *err = kernel_read_uint(w->k, at, 8, &stored);
-		if (err)
-			return lkdb_error_prefix(err, "the freelist at 0x%" PRIx64,
-						 p);
-		p = w->hardened ? stored ^ w->random ^ __builtin_bswap64(at) :
-				  stored;
+	uint32_t objects = o->objects;
+	uint64_t *objs = calloc(objects ? objects : 1, sizeof(*objs));
+	uint32_t nr = 0;
+	if (!objs)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = kernel_slab_freelist(
+		k, code, first, o->slab_base,
+		o->slab_base + (uint64_t)objects * o->size, objects, objs, &nr);
+	for (uint32_t i = 0; i < nr && !*ret; i++)
+		*ret = objs[i] == o->object;
+	free(objs);
+	/* Found before where the list went wrong: the answer stands. */
+	if (*ret) {
+		lkdb_error_destroy(err);
+		err = NULL;
 	}
-	*ret = false;
-	return NULL;
+	return err;
 }
 
 /* Allocated or free: the slab's freelist, and its CPU's if it is one's. */
 static struct lkdb_error *object_state(struct kernel *k, struct ktypes *t,
 				       struct kernel_slab_object *o)
 {
-	struct slab_walk w = { .k = k, .objects = o->objects };
-	uint64_t off, size, first, cpu_slab, c_freelist, c_slab;
+	struct slab_freelist_code code;
+	uint64_t off, first, cpu_slab, c_freelist, c_slab;
 	struct lkdb_error *err;
-	if ((err = ktypes_member(t, "kmem_cache", "offset", &off, &size)) ||
-	    (err = kernel_read_uint(k, o->cache + off, size, &w.offset)))
-		return err;
-	w.hardened = ktypes_has_member(t, "kmem_cache", "random");
-	if (w.hardened &&
-	    ((err = ktypes_member(t, "kmem_cache", "random", &off, NULL)) ||
-	     (err = kernel_read_uint(k, o->cache + off, 8, &w.random))))
+	if ((err = kernel_slab_freelist_code(k, o->cache, &code)))
 		return err;
 	bool free = false;
 	if ((err = ktypes_member(t, "slab", "freelist", &off, NULL)) ||
 	    (err = kernel_read_uint(k, o->slab + off, 8, &first)) ||
-	    (err = on_freelist(&w, first, o->object, &free)))
+	    (err = on_freelist(k, &code, first, o, &free)))
 		return err;
 	if ((err = ktypes_member(t, "kmem_cache", "cpu_slab", &off, NULL)) ||
 	    (err = kernel_read_uint(k, o->cache + off, 8, &cpu_slab)) ||
@@ -108,7 +100,7 @@ static struct lkdb_error *object_state(struct kernel *k, struct ktypes *t,
 			continue;
 		if (slab == o->slab &&
 		    !(err = kernel_read_uint(k, c + c_freelist, 8, &list)))
-			err = on_freelist(&w, list, o->object, &free);
+			err = on_freelist(k, &code, list, o, &free);
 	}
 	percpu_cpus_destroy(cpus);
 	if (!err)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make-walker-seeds.sh BUILD-DIR: write the seed corpora of the memory
 # walkers' fuzz targets from the fake kernels the unit tests build
-# (tests/unit/walker_input.h): tests/fuzz/corpus/{tasks,modules,printk,maple,trees}.
+# (tests/unit/walker_input.h): tests/fuzz/corpus/{tasks,modules,printk,maple,trees,slabwalk}.
 set -euo pipefail
 build=${1:?usage: make-walker-seeds.sh BUILD-DIR}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,13 +14,14 @@ seed() { # seed CORPUS TEST [ARGS...]
     LKDB_FUZZ_SEED_DIR=$dir "$unit/$test" "$@" >/dev/null ||
         { echo "make-walker-seeds.sh: $test failed" >&2; exit 1; }
 }
-rm -rf "$here/corpus/tasks" "$here/corpus/modules" "$here/corpus/printk" "$here/corpus/maple" "$here/corpus/trees"
+rm -rf "$here/corpus/tasks" "$here/corpus/modules" "$here/corpus/printk" "$here/corpus/maple" "$here/corpus/trees" "$here/corpus/slabwalk"
 seed tasks test-tasks
 seed modules test-modules
 seed modules test-unwind
 seed printk test-printk
 seed maple test-mapletree
 seed trees test-trees
-for c in tasks modules printk maple trees; do
+seed slabwalk test-slabwalk
+for c in tasks modules printk maple trees slabwalk; do
     echo "$c: $(ls "$here/corpus/$c" | wc -l) seeds, $(du -sh "$here/corpus/$c" | cut -f1)"
 done

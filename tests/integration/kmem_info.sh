@@ -12,6 +12,9 @@
 # allocated and total objects and slabs as /proc/slabinfo (read last before
 # the panic; caches its own reading used may differ by a slab or two),
 # and crash's OBJSIZE, TOTAL, SLABS, SSIZE and order of caches exactly.
+# kmem -S: each cache's nodes hold /proc/slabinfo's slabs, each listed
+# slab's objects add up, --json has the text's, and crash's kmem -S is the
+# same bytes (every cache, every object).
 # Bad options: one line.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
@@ -208,7 +211,7 @@ rows = json.loads('\n'.join(l for l in t if l.startswith('[') or l.startswith(' 
 table = [re.match(r'^([0-9a-f]{16}) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)k  (.*)$', l).groups()
          for l in open(sys.argv[2]) if re.match(r'^[0-9a-f]{16} ', l)]
 ok = len(one) == 1 and one[0].endswith('  kmalloc-64') and \
-     [(r['cache'], str(r['object_size']), str(r['allocated']), str(r['total']), str(r['slabs']),
+     [('%016x' % int(r['cache'], 16), str(r['object_size']), str(r['allocated']), str(r['total']), str(r['slabs']),
        str(r['slab_bytes'] // 1024), r['name']) for r in rows] == table
 sys.exit(0 if ok else 1)
 PY
@@ -223,17 +226,106 @@ else
     ok 0 "crash: kmem -s as crash's # SKIP $crash_skip"
 fi
 
+# kmem -S: every cache slab by slab.  Against /proc/slabinfo: the nodes'
+# SLABS are the cache's slabs (within its reading's drift, as -s); each
+# listed slab's ALLOCATED and FREE add up to TOTAL, and its objects listed
+# [allocated] are ALLOCATED of them.  --json: the text's slabs and objects.
+for f in elf flat; do
+    "$LKDB" -q "$V" "$d/vmcore.$f" -c 'kmem -S' >"$TMP/S$f.out" 2>"$TMP/S$f.err"
+    status=$?
+    diag "$TMP/S$f.err"
+    check "dump ($f): kmem -S exits 0 with no warning" test "$status" = 0 -a ! -s "$TMP/S$f.err"
+done
+check "kmem -S: the same on the ELF and the flattened dump" cmp -s "$TMP/Self.out" "$TMP/Sflat.out"
+check "kmem -S: each cache's nodes hold /proc/slabinfo's slabs; each slab's objects add up" \
+    python3 - "$TMP/slabinfo" "$TMP/Self.out" <<'PY'
+import re, sys
+info = {l.split()[0]: int(l.split()[3]) for l in open(sys.argv[1]) if l.strip()}
+caches, bad, slabs_seen = {}, [], 0
+cur = slab = None
+for l in open(sys.argv[2]).read().splitlines():
+    m = re.match(r'^([0-9a-f]{16}) +\d+ +(\d+) +(\d+) +(\d+) +\d+k  (.*)$', l)
+    if m:
+        cur = m[5]
+        caches[cur] = {'slabs': int(m[4]), 'nodes': 0}
+        slab = None
+        continue
+    m = re.match(r'^[0-9a-f]+ +\d+ +(\d+) +\d+ +\d+$', l)
+    if m and cur:
+        caches[cur]['nodes'] += int(m[1])
+        continue
+    m = re.match(r'^  ([0-9a-f]{16})  ([0-9a-f]{16}) +(-?\d+) +(\d+) +(\d+) +(\d+)$', l)
+    if m:
+        slabs_seen += 1
+        total, alloc, free = int(m[4]), int(m[5]), int(m[6])
+        if alloc + free != total:
+            bad.append('%s: slab %s %d+%d != %d' % (cur, m[1], alloc, free, total))
+        slab = [m[1], alloc, 0, 0]
+        continue
+    if slab and re.match(r'^  \[[0-9a-f]+\]$', l):
+        slab[2] += 1
+    elif slab and re.match(r'^   [0-9a-f]+  ', l):
+        slab[3] += 1
+    elif slab and slab[2] + slab[3]:
+        if slab[2] != slab[1]:
+            bad.append('%s: slab %s lists %d allocated, says %d' % (cur, slab[0], slab[2], slab[1]))
+        slab = None
+moved = [n for n in info if n in caches and caches[n]['nodes'] != info[n]]
+far = [n for n in moved if abs(caches[n]['nodes'] - info[n]) > 2]
+missing = [n for n in info if n not in caches]
+own = [n for n, c in caches.items() if c['nodes'] != c['slabs']]
+print('# %d caches, %d slabs listed; %d moved since /proc/slabinfo, %d far %s, missing %s, line != nodes %s, bad %s'
+      % (len(caches), slabs_seen, len(moved), len(far), far[:3], missing[:3], own[:3], bad[:3]))
+sys.exit(0 if caches and slabs_seen > 100 and not far and not missing and not own and not bad
+         and len(moved) <= max(8, len(info) // 10) else 1)
+PY
+"$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -S kmalloc-64' -c 'kmem -S --json kmalloc-64' >"$TMP/Sj.out" 2>&1
+check "kmem -S --json CACHE: the text's CPUs, slabs, objects and nodes" \
+    python3 - "$TMP/Sj.out" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read()
+text, j = t[:t.index('[{')], json.loads(t[t.index('[{'):])[0]
+objs = [(m[1] or m[2], not m[1]) for m in re.finditer(r'(?m)^  (?:\[([0-9a-f]+)\]|\s([0-9a-f]+)  )', text)]
+jobjs = []
+for c in j['cpus']:
+    for s in ([c['slab']] if c['slab'] else []) + c['partial']:
+        jobjs += [('%x' % int(o['address'], 16), o['free']) for o in s['objects']]
+node = re.search(r'(?m)^([0-9a-f]+) +0 +(\d+) +(\d+) +(\d+)$', text)
+n = j['nodes'][0]
+ok = j['name'] == 'kmalloc-64' and objs == jobjs and len(objs) >= 64 and \
+     (int(n['kmem_cache_node'], 16), n['slabs'], n['partial'], n['per_cpu']) == \
+     (int(node[1], 16), int(node[2]), int(node[3]), int(node[4])) and \
+     re.search(r'(?m)^[0-9a-f]{16} +64 +%d +%d ' % (j['allocated'], j['total']), text)
+sys.exit(0 if ok else 1)
+PY
+if have_crash; then
+    printf 'kmem -S > %s\nquit\n' "$TMP/crashS.out" >"$TMP/crashS.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crashS.in" >/dev/null 2>&1
+    check "crash: kmem -S, every cache's slabs and objects, byte for byte as crash 8.0.2's ($(wc -l <"$TMP/crashS.out") lines)" \
+        cmp "$TMP/crashS.out" "$TMP/Self.out"
+else
+    ok 0 "crash: kmem -S as crash's # SKIP $crash_skip"
+fi
+
 # Live: the guest's /proc/slabinfo, then lkdb attaches.
 "$GUEST_SH" run "$g" 'awk "NR > 2 { print \$1, \$2, \$3, \$15 }" /proc/slabinfo' | tr -d '\r' >"$TMP/live-slabinfo"
 "$LKDB" -q -r ":$port" "$V" -c 'kmem -s' >"$TMP/lives.out" 2>"$TMP/lives.err"
 diag "$TMP/lives.err"
 check "live: kmem -s has /proc/slabinfo's caches" slab_compare "$TMP/live-slabinfo" "$TMP/lives.out"
+"$LKDB" -q -r ":$port" "$V" -c 'kmem -S kmalloc-64' >"$TMP/liveS.out" 2>"$TMP/liveS.err"
+status=$?
+diag "$TMP/liveS.err"
+want=$(awk '$1 == "kmalloc-64" { print $4 }' "$TMP/live-slabinfo")
+got=$(awk '/^KMEM_CACHE_NODE/ { getline; n += $3 } END { print n + 0 }' "$TMP/liveS.out")
+check "live: kmem -S kmalloc-64 exits 0; its nodes hold /proc/slabinfo's $want slabs ($got), objects listed" \
+    bash -c "test $status = 0 && test -n '$want' && (( $got >= $want - 2 && $got <= $want + 2 )) && grep -qE '^  \[[0-9a-f]+\]$' '$TMP/liveS.out'"
 
 # Bad input: one line naming the command and what is wrong, exit status 1.
 one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem -i 12' 'kmem' 'kmem -i -s' 'kmem -s no_such_cache' \
+    'kmem -S no_such_cache' 'kmem -S -s' 'kmem -S a b' \
     'kmem -V 12' 'kmem -V -i'
 check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
 check "help kmem gives the synopsis and the --json schemas" \
-    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | -p [ADDR...] | -V | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | -S [CACHE] | -p [ADDR...] | -V | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
 done_testing

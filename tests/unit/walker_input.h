@@ -32,6 +32,9 @@
 #include "fake_memory.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/log/printk.h"
+#include "kernel-helpers/memory/nodes.h"
+#include "kernel-helpers/memory/percpu.h"
+#include "kernel-helpers/memory/slabwalk.h"
 #include "kernel-helpers/tasks/tasks.h"
 
 #define WALKER_VALUES_MAX 16
@@ -303,5 +306,49 @@ enum {
 	WALKER_TREES_MODE,
 	WALKER_TREES_VALUES
 };
+
+/*
+ * kernel_slab_walk_in: the struct kmem_cache, the direct map's and the
+ * page array's starts, two CPUs' per-CPU offsets (bits 0 and 1 of MODE:
+ * CPU 0, CPU 1 possible), and node 0's page frames (it starts at 0).
+ */
+enum {
+	WALKER_SLAB_CACHE,
+	WALKER_SLAB_DIRECT_MAP,
+	WALKER_SLAB_PAGE_ARRAY,
+	WALKER_SLAB_CPU0,
+	WALKER_SLAB_CPU1,
+	WALKER_SLAB_MODE,
+	WALKER_SLAB_NODE_PAGES,
+	WALKER_SLAB_VALUES
+};
+
+/* The env of kernel_slab_walk_in made from those values (e.env). */
+struct walker_slab_env {
+	uint64_t offsets[2];
+	bool possible[2];
+	struct percpu_cpus cpus;
+	struct kernel_node node;
+	struct kernel_nodes nodes;
+	struct slab_walk_env env;
+};
+
+static inline void walker_slab_env(const uint64_t *v,
+				   struct walker_slab_env *e)
+{
+	e->offsets[0] = v[WALKER_SLAB_CPU0];
+	e->offsets[1] = v[WALKER_SLAB_CPU1];
+	e->possible[0] = v[WALKER_SLAB_MODE] & 1;
+	e->possible[1] = v[WALKER_SLAB_MODE] >> 1 & 1;
+	e->cpus = (struct percpu_cpus){ .nr_cpu_ids = 2, .offsets = e->offsets,
+					.possible = e->possible,
+					.online = e->possible };
+	e->node = (struct kernel_node){ .spanned = v[WALKER_SLAB_NODE_PAGES] };
+	e->nodes = (struct kernel_nodes){ .nodes = &e->node, .nr = 1 };
+	e->env = (struct slab_walk_env){
+		.direct_map = v[WALKER_SLAB_DIRECT_MAP],
+		.page_array = v[WALKER_SLAB_PAGE_ARRAY],
+		.cpus = &e->cpus, .nodes = &e->nodes };
+}
 
 #endif

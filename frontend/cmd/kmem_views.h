@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* kmem's slab views (cmd_kmem_slab.c), for cmd_kmem.c's option parsing. */
+#ifndef LKDB_KMEM_VIEWS_H
+#define LKDB_KMEM_VIEWS_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+
+struct lkdb_command_context;
+
+/*
+ * kmem -s [CACHE]: the caches' table; with slabs (kmem -S [CACHE]), each
+ * cache's slabs and objects after its line.
+ */
+struct lkdb_error *kmem_slab_caches(struct lkdb_command_context *ctx,
+				    const char *only, bool slabs);
+
+#endif
