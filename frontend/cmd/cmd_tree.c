@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tree: crash's red-black tree and XArray (radix tree) dump.  The walks
- * are lkdb's own, in-process and bounded (kernel-helpers/core/trees.h);
- * with -s each entry's struct or members are printed by gdb.
+ * tree: crash's red-black tree and XArray (radix tree) dump, and maple
+ * trees (which crash 8.0.2 cannot walk).  The walks are lkdb's own,
+ * in-process and bounded (kernel-helpers/core/trees.h, mapletree.h); with
+ * -s each entry's struct or members are printed by gdb.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,10 +15,11 @@
 #include "frontend/kernel/struct_print.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/mapletree.h"
 #include "kernel-helpers/core/trees.h"
 
 struct tree_options {
-	bool xarray, linear, position, node;
+	bool xarray, maple, linear, position, node;
 	const char *root_off_arg, *node_off_arg, *struct_arg, *start_arg;
 };
 
@@ -31,13 +33,16 @@ static struct lkdb_error *parse(struct lkdb_command_context *ctx,
 			if (++i == ctx->argc)
 				return lkdb_usage_error(ctx, "-t needs a type");
 			const char *t = ctx->argv[i];
+			o->xarray = o->maple = false;
 			if (!strcmp(t, "rbtree") || !strcmp(t, "rb"))
-				o->xarray = false;
+				;
 			else if (!strcmp(t, "xarray") || !strcmp(t, "x") ||
 				 !strcmp(t, "radix") || !strcmp(t, "ra"))
 				o->xarray = true;
+			else if (!strcmp(t, "maple") || !strcmp(t, "m"))
+				o->maple = true;
 			else
-				return lkdb_usage_error(ctx, "-t %s: the types are rbtree (rb), xarray (x) and radix (ra)",
+				return lkdb_usage_error(ctx, "-t %s: the types are rbtree (rb), xarray (x), radix (ra) and maple (m)",
 							t);
 		} else if (!strcmp(a, "-l")) {
 			o->linear = true;
@@ -66,11 +71,58 @@ static struct lkdb_error *parse(struct lkdb_command_context *ctx,
 	}
 	if (!o->start_arg)
 		return lkdb_usage(ctx);
-	if (o->xarray && (o->linear || o->node_off_arg))
+	if ((o->xarray || o->maple) && (o->linear || o->node_off_arg))
 		return lkdb_usage_error(ctx, "-l and -o are for red-black trees");
+	if (o->maple && o->node)
+		return lkdb_usage_error(ctx, "-N is for red-black trees and XArrays: a maple tree starts at its struct maple_tree");
 	if (o->node && o->root_off_arg)
 		return lkdb_usage_error(ctx, "-N starts at a node: no -r");
 	return NULL;
+}
+
+/* -t maple: each entry with the range of indexes it covers (-p). */
+static struct lkdb_error *maple_entries(struct lkdb_command_context *ctx,
+					const struct tree_options *o,
+					uint64_t root)
+{
+	struct lkdb_session *s = ctx->session;
+	struct maple_entries m;
+	struct lkdb_error *err = maple_tree_read(lkdb_session_kernel(s), root,
+						 &m);
+	if (err)
+		return err;
+	for (size_t i = 0; i < m.nr_warnings; i++)
+		lkdb_warn("tree", "%s", m.warnings[i]);
+	fflush(stderr);
+	if (ctx->json)
+		fputs("[", stdout);
+	for (size_t i = 0; i < m.nr && !err && !ferror(stdout) &&
+			   !lkdb_interrupted; i++) {
+		const struct maple_entry *e = &m.entries[i];
+		if (ctx->json) {
+			fputs(i ? ",\n {\"address\": " : "{\"address\": ", stdout);
+			json_write_address(stdout, e->value);
+			fputs(", \"first\": ", stdout);
+			json_write_address(stdout, e->first);
+			fputs(", \"last\": ", stdout);
+			json_write_address(stdout, e->last);
+		} else {
+			printf("%" PRIx64 "\n", e->value);
+			if (o->position)
+				printf("  range: %" PRIx64 "-%" PRIx64 "\n",
+				       e->first, e->last);
+		}
+		if (o->struct_arg)
+			err = struct_print_members(s, ctx->json, o->struct_arg,
+						   e->value, ",");
+		if (ctx->json)
+			fputs("}", stdout);
+	}
+	if (ctx->json)
+		fputs("]\n", stdout);
+	fflush(stdout);
+	maple_entries_deinit(&m);
+	return err;
 }
 
 static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
@@ -95,6 +147,8 @@ static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
 		return err;
 	struct tree_entries t;
 	uint64_t root = start + root_off;
+	if (o.maple)
+		return maple_entries(ctx, &o, root);
 	if (o.xarray) {
 		err = kernel_xarray_walk(k, root, o.node, &t);
 	} else {
@@ -150,31 +204,35 @@ static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_tree = {
 	.name = "tree",
 	.handler = cmd_tree,
-	.summary = "a red-black tree's nodes or an XArray's (radix tree's) entries, as crash's tree",
-	.usage = "tree [-t rbtree|xarray|radix] [-r OFF] [-o OFF] [-s STRUCT[.MEMBER,...]] [-l] [-p] [-N] [--json] START\n"
+	.summary = "a red-black tree's nodes, an XArray's (radix tree's) or a maple tree's entries, as crash's tree",
+	.usage = "tree [-t rbtree|xarray|radix|maple] [-r OFF] [-o OFF] [-s STRUCT[.MEMBER,...]] [-l] [-p] [-N] [--json] START\n"
 		 "The entries of the tree whose root is at START (an address or SYMBOL):\n"
 		 "a red-black tree's (struct rb_root or rb_root_cached; the default)\n"
 		 "in pre-order, root first, as crash lists them; an XArray's (struct\n"
-		 "xarray, which radix_tree_root is since 4.20) in index order.  The walk\n"
-		 "is bounded; a node that cannot be read or is met twice is a warning.\n"
-		 "  -t TYPE rbtree (rb), xarray (x) or radix (ra)\n"
+		 "xarray, which radix_tree_root is since 4.20) in index order; a maple\n"
+		 "tree's (struct maple_tree: a task's VMAs at mm_struct.mm_mt, 6.1+) in\n"
+		 "index order, which crash 8.0.2 cannot walk.  The walk is bounded; a\n"
+		 "node that cannot be read or is met twice is a warning.\n"
+		 "  -t TYPE rbtree (rb), xarray (x), radix (ra) or maple (m)\n"
 		 "  -r OFF  the root is at START + OFF (a number or STRUCT.MEMBER)\n"
 		 "  -o OFF  rbtree: the rb_node is at OFF in each entry, which is shown\n"
 		 "  -N      START is a node (rb_node or xa_node), not the root\n"
 		 "  -l      rbtree: in order, the leftmost first\n"
-		 "  -p      each entry's position: root/l/r (rbtree), or its index and\n"
-		 "          slot offsets (XArray)\n"
+		 "  -p      each entry's position: root/l/r (rbtree), its index and\n"
+		 "          slot offsets (XArray), or the range of indexes it covers,\n"
+		 "          FIRST-LAST in hex (maple)\n"
 		 "  -s STRUCT[.MEMBER,...]  each entry as that struct, or those members\n"
 		 "          (printed by gdb; crash's lines, a comma after each member)\n"
 		 "  --json  an array of {address, position, index (XArray), values (with\n"
-		 "          -s: {MEMBER: gdb's value})}; addresses as \"0x...\" strings",
+		 "          -s: {MEMBER: gdb's value})}; maple: {address, first, last,\n"
+		 "          values}; addresses as \"0x...\" strings",
 	.man = ".BR tree \" [\" \\-t\n"
 	       ".IR TYPE \"] [\" \\-r\n"
 	       ".IR OFF \"] [\" \\-o\n"
 	       ".IR OFF \"] [\" \\-s\n"
 	       ".IR STRUCT [. MEMBER ,...]] [ \\-l ] [ \\-p ] [ \\-N ] \" START\n"
-	       "A red-black tree's nodes (pre-order, or in order with \\-l) or an\n"
-	       "XArray's (radix tree's) entries in index order, as crash's tree lists\n"
-	       "them, with their positions (\\-p) and members (\\-s).\n",
+	       "A red-black tree's nodes (pre-order, or in order with \\-l), an\n"
+	       "XArray's (radix tree's) or a maple tree's entries in index order, as\n"
+	       "crash's tree lists them, with their positions (\\-p) and members (\\-s).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };

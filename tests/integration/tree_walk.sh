@@ -4,7 +4,8 @@
 # kernel's task list has (ps, less the idle tasks, PID 0): with -p the
 # indexes are those PIDs and each entry's pid.numbers[0].nr is its index
 # (gdb); free_vmap_area_root in order (-l) is sorted by va_start and has
-# the free_vmap_area_list's areas.  crash 8.0.2 prints the same lines byte for
+# the free_vmap_area_list's areas; a sleeper's maple tree of VMAs covers
+# its /proc/PID/maps.  crash 8.0.2 prints the same lines byte for
 # byte (pre-order, -l, -p, -s; XArray, -p).  Bad input: one line.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
@@ -63,8 +64,33 @@ ok = rows and [(int(a, 16), int(i), p) for a, i, p in rows] == \
 sys.exit(0 if ok else 1)
 PY
 
+# A maple tree: the sleeper's VMAs (mm_struct.mm_mt) cover what its
+# /proc/PID/maps said, range by range (-p), each entry a vm_area_struct
+# whose vm_start and vm_end are its range (gdb, -s); --json the same.
+upid=$(awk '$1 == "user-page" { print $2; exit }' "$d/guest-proc")
+grep '^maps ' "$d/guest-proc" | cut -d' ' -f2 >"$TMP/maps"
+mm=$("$LKDB" -q "$V" "$D" -c "vm $upid" | awk 'NR == 3 { print $1 }')
+"$LKDB" -q "$V" "$D" -c "tree -t maple -p -r mm_struct.mm_mt $mm" \
+    -c "tree -t m -r mm_struct.mm_mt -s vm_area_struct.vm_start,vm_end $mm" \
+    -c "tree -t maple --json -r mm_struct.mm_mt $mm" >"$TMP/maple.out" 2>&1
+check "tree -t maple: PID $upid's VMAs (mm $mm) cover /proc/$upid/maps's ranges; -s and --json agree" \
+    python3 - "$TMP/maps" "$TMP/maple.out" <<'PY'
+import json, re, sys
+maps = [tuple(int(x, 16) for x in l.split('-')) for l in open(sys.argv[1]) if l.strip()]
+t = open(sys.argv[2]).read()
+text, j = t[:t.index('[{')], json.loads(t[t.index('[{'):])
+ranges = [(a, int(f, 16), int(l, 16) + 1) for a, f, l in
+          re.findall(r'(?m)^([0-9a-f]+)\n  range: ([0-9a-f]+)-([0-9a-f]+)$', text)]
+members = [(a, int(s), int(e)) for a, s, e in
+           re.findall(r'(?m)^([0-9a-f]+)\n  vm_start = (\d+),\n  vm_end = (\d+),$', text)]
+js = [('%x' % int(e['address'], 16), int(e['first'], 16), int(e['last'], 16) + 1) for e in j]
+print('# %d ranges in maps, %d entries' % (len(maps), len(ranges)))
+sys.exit(0 if maps and [r[1:] for r in ranges] == maps and ranges == members == js else 1)
+PY
+
 one_line_errors "$V" "$D" -- 'tree' 'tree -t avl init_pid_ns' 'tree no_such_symbol_here' \
-    'tree -t x -l init_pid_ns' 'tree -o no_such_struct.member vmap_area_root' 'tree -N -r 8 vmap_area_root'
+    'tree -t x -l init_pid_ns' 'tree -o no_such_struct.member vmap_area_root' 'tree -N -r 8 vmap_area_root' \
+    'tree -t maple -N init_mm' 'tree -t maple -l init_mm'
 
 # crash on the same dump, byte for byte.
 forms=('tree -t rbtree -o vmap_area.rb_node vmap_area_root' 'tree -l -t rbtree -o vmap_area.rb_node vmap_area_root'
