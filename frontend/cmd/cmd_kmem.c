@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kmem: crash's memory views: -i, the memory summary; -s/-S (cmd_kmem_slab.c), the slab caches; -p, -V, ADDR. */
+/* kmem: crash's memory views; -s/-S in cmd_kmem_slab.c, -z/-f/-v in cmd_kmem_zones.c. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -522,7 +522,7 @@ static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 {
 	bool info = false, slabs = false, per_slab = false, pages = false,
-	     vm = false;
+	     vm = false, zones = false, free_lists = false, vmalloc = false;
 	const char *only = NULL;
 	const char *args[64];
 	int nargs = 0;
@@ -553,17 +553,30 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 				pages = true;
 			else if (*c == 'V')
 				vm = true;
+			else if (*c == 'z')
+				zones = true;
+			else if (*c == 'f')
+				free_lists = true;
+			else if (*c == 'v')
+				vmalloc = true;
 			else
-				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s, -S, -p and -V so far)",
+				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's kmem has -i, -s, -S, -p, -V, -z, -f and -v so far)",
 							*c);
 		}
 	}
-	if (info + slabs + per_slab + pages + vm > 1)
-		return lkdb_usage_error(ctx, "one of -i, -s, -S, -p and -V");
-	if (vm && only)
+	if (info + slabs + per_slab + pages + vm + zones + free_lists +
+	    vmalloc > 1)
+		return lkdb_usage_error(ctx, "one of -i, -s, -S, -p, -V, -z, -f and -v");
+	if ((vm || zones || free_lists || vmalloc) && only)
 		return lkdb_usage_error(ctx, "unexpected argument \"%s\"", only);
 	if (vm)
 		return vm_stats(ctx);
+	if (zones)
+		return kmem_zones(ctx);
+	if (free_lists)
+		return kmem_free_lists(ctx);
+	if (vmalloc)
+		return kmem_vmalloc(ctx);
 	if (pages)
 		return page_lines(ctx, args, nargs);
 	if (!info && !slabs && !per_slab && only)
@@ -591,8 +604,8 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_kmem = {
 	.name = "kmem",
 	.handler = cmd_kmem,
-	.summary = "kernel memory: -i, the memory summary; -s/-S, the slab caches and slabs; -p, the pages; -V, the vm counters; what an address is",
-	.usage = "kmem -i | -s [CACHE] | -S [CACHE] | -p [ADDR...] | -V | ADDR [--json]\n"
+	.summary = "kernel memory: the summary (-i), slab caches (-s, -S), zones (-z, -f), vmalloc (-v), pages (-p), vm counters (-V), what an address is",
+	.usage = "kmem -i | -s [CACHE] | -S [CACHE] | -p [ADDR...] | -V | -z | -f | -v | ADDR [--json]\n"
 		 "crash's kmem -i, from the kernel's own counters as /proc/meminfo\n"
 		 "computes them: TOTAL MEM (MemTotal), FREE (MemFree), USED, BUFFERS,\n"
 		 "CACHED, SLAB; TOTAL HUGE and HUGE FREE (every huge page size, in\n"
@@ -626,6 +639,16 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          VM_NODE_STAT (the global counters, without the per-CPU\n"
 		 "          deltas not yet folded in) and VM_EVENT_STATES (summed over\n"
 		 "          the CPUs), each item by its enumerator's name\n"
+		 "  -z      each zone of each node as crash shows it: its struct zone,\n"
+		 "          name, SIZE (spanned pages), PRESENT (when fewer),\n"
+		 "          MIN/LOW/HIGH watermarks and its vm_stat counters by name\n"
+		 "  -f      each zone's buddy allocator as crash shows it: SIZE, FREE,\n"
+		 "          MEM_MAP, START_PADDR, START_MAPNR, then per order and\n"
+		 "          migrate type its free list, BLOCKS (counted by walking\n"
+		 "          it) and PAGES; last, nr_free_pages (the zones' count),\n"
+		 "          \"(verified)\" when the walks found as many\n"
+		 "  -v      the vmalloc areas (each vmap_area with a vm_struct, in\n"
+		 "          address order): VMAP_AREA, VM_STRUCT, ADDRESS RANGE, SIZE\n"
 		 "  ADDR    what the address (hex or SYMBOL[+OFF]) is: a symbol of the\n"
 		 "          kernel image or a module; a slab object (its cache, slab,\n"
 		 "          object, offset, and allocated or free from the freelists);\n"
@@ -647,15 +670,24 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          physical, flags, flag_names; or pid, task, stack};\n"
 		 "          -p: an array of {page, physical, mapping, index, count, flags,\n"
 		 "          flag_names}; -V: {VM_ZONE_STAT: {ITEM: value}, VM_NODE_STAT:\n"
-		 "          {...}, VM_EVENT_STATES: {...}}",
-	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-S \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" \\-V \" | \" ADDR \" [\" \\-\\-json ]\n"
+		 "          {...}, VM_EVENT_STATES: {...}}; -z: an array of {node, zone,\n"
+		 "          address, name, size, present, managed, start_pfn, min,\n"
+		 "          low, high, vm_stat: {ITEM: value}}; -f: {zones: [{node,\n"
+		 "          zone, name, size, free, mem_map, start_paddr,\n"
+		 "          start_mapnr, areas: [{order, size_kb, nr_free,\n"
+		 "          free_lists: [{migrate_type, address, blocks, pages}]}]}],\n"
+		 "          nr_free_pages, found}; -v: an array of {vmap_area,\n"
+		 "          vm_struct, start, end, size}",
+	.man = ".BR kmem \" \" \\-i | \\-s \" [\" CACHE \"] | \" \\-S \" [\" CACHE \"] | \" \\-p \" [\" ADDR ...\"] | \" \\-V \" | \" \\-z \" | \" \\-f \" | \" \\-v \" | \" ADDR \" [\" \\-\\-json ]\n"
 	       "The memory summary as crash's kmem \\-i prints it, from the kernel's own\n"
 	       "counters as /proc/meminfo computes them: total, free, used, buffers, cached,\n"
 	       "slab, huge pages, swap, commit limit and committed memory.  \\-s: the slab\n"
 	       "caches as crash's table, counted as /proc/slabinfo counts them.  \\-S: each\n"
 	       "cache's slabs and objects, free or allocated, per CPU and node.  \\-p: each\n"
 	       "page's struct page, mapping, index, count and flags as crash lists them.  \\-V:\n"
-	       "the vm counters and events.  ADDR: what\n"
+	       "the vm counters and events.  \\-z: the zones with their watermarks and\n"
+	       "counters.  \\-f: each zone's free lists by order and migrate type.  \\-v: the\n"
+	       "vmalloc areas.  ADDR: what\n"
 	       "the address is (symbol, slab object and whether it is free, page, stack).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };

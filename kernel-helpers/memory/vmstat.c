@@ -140,12 +140,7 @@ struct lkdb_error *kernel_read_vmstat(struct kernel *k,
 		/* The events need CONFIG_VM_EVENT_COUNTERS: said, not fatal. */
 		bool optional = sources[i].percpu &&
 				err->code == LKDB_ERROR_NOT_FOUND;
-		struct kernel_vmstat_group failed = *g;
-		memset(g, 0, sizeof(*g));
-		for (size_t j = 0; j < failed.n; j++)
-			free(failed.names[j]);
-		free(failed.names);
-		free(failed.values);
+		kernel_vmstat_group_deinit(g);
 		if (!optional) {
 			kernel_vmstat_deinit(ret);
 			return err;
@@ -161,14 +156,32 @@ struct lkdb_error *kernel_read_vmstat(struct kernel *k,
 	return NULL;
 }
 
+struct lkdb_error *kernel_vmstat_zone_items(struct kernel *k,
+					    struct kernel_vmstat_group *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct ktypes *t;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = group_names(t, &sources[0], ret);
+	if (err)
+		kernel_vmstat_group_deinit(ret);
+	return err;
+}
+
+void kernel_vmstat_group_deinit(struct kernel_vmstat_group *g)
+{
+	for (size_t j = 0; j < g->n; j++)
+		free(g->names[j]);
+	free(g->names);
+	free(g->values);
+	memset(g, 0, sizeof(*g));
+}
+
 void kernel_vmstat_deinit(struct kernel_vmstat *v)
 {
-	for (size_t i = 0; i < v->nr_groups; i++) {
-		for (size_t j = 0; j < v->groups[i].n; j++)
-			free(v->groups[i].names[j]);
-		free(v->groups[i].names);
-		free(v->groups[i].values);
-	}
+	for (size_t i = 0; i < v->nr_groups; i++)
+		kernel_vmstat_group_deinit(&v->groups[i]);
 	lkdb_warnings_free(v->warnings, v->nr_warnings);
 	memset(v, 0, sizeof(*v));
 }

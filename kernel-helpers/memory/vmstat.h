@@ -38,4 +38,12 @@ struct lkdb_error *kernel_read_vmstat(struct kernel *k,
 				      struct kernel_vmstat *ret);
 void kernel_vmstat_deinit(struct kernel_vmstat *v);
 
+/*
+ * The names of a zone's vm_stat[] items (enum zone_stat_item, by number;
+ * a NULL name for a number no enumerator has), values zeroed.
+ */
+struct lkdb_error *kernel_vmstat_zone_items(struct kernel *k,
+					    struct kernel_vmstat_group *ret);
+void kernel_vmstat_group_deinit(struct kernel_vmstat_group *g);
+
 #endif

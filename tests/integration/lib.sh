@@ -149,7 +149,10 @@ crash_memory() {
 #                    /proc/PID/pagemap entry (bit 63 present, PFN in 0..54)
 #   maps LINE        each line of that sleeper's /proc/PID/maps
 #   module NAME      each module of /proc/modules, in its order
-#   slab NAME ACTIVE TOTAL SLABS  each cache of /proc/slabinfo, read last
+#   slab NAME ACTIVE TOTAL SLABS  each cache of /proc/slabinfo
+#   zoneinfo LINE    each line of /proc/zoneinfo
+#   buddyinfo LINE   each line of /proc/buddyinfo
+#   vmallocinfo LINE each line of /proc/vmallocinfo, read last
 # 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
 # fixture (kernel, initrd or crashme.ko changed) is made again.
 # Use as: d=$(shared_dump) || exit 1
@@ -157,8 +160,10 @@ shared_dump() {
     local dir=${LKDB_SHARED_DUMP_DIR:-$LKDB_GUESTS/shared-dump}
     local stamp
     # facts-7: guest-proc gained /proc/meminfo, /proc/version, Kernel code,
-    # a user page, a task's maps, /proc/modules, /proc/slabinfo.
-    stamp="facts-7 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+    # a user page, a task's maps, /proc/modules, /proc/slabinfo; facts-8:
+    # /proc/zoneinfo, /proc/buddyinfo, /proc/vmallocinfo (facts-9: its
+    # addresses, not hashed).
+    stamp="facts-9 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
         "$LKDB_CRASHME_KO" | tr '\n' ' ')"
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
@@ -182,7 +187,10 @@ shared_dump() {
         facts+=' sed "s/^/maps /" /proc/$p/maps;'
         facts+=' cut -d" " -f1 /proc/modules | sed "s/^/module /";'
         facts+=' sed "s/^/meminfo:/; s/ kB$//" /proc/meminfo;'
-        facts+=' awk "NR > 2 { print \"slab\", \$1, \$2, \$3, \$15 }" /proc/slabinfo'
+        facts+=' awk "NR > 2 { print \"slab\", \$1, \$2, \$3, \$15 }" /proc/slabinfo;'
+        facts+=' sed "s/^/zoneinfo /" /proc/zoneinfo; sed "s/^/buddyinfo /" /proc/buddyinfo;'
+        # %pK prints addresses to root only with kptr_restrict 1 (0 hashes them).
+        facts+=' echo 1 >/proc/sys/kernel/kptr_restrict; sed "s/^/vmallocinfo /" /proc/vmallocinfo'
         {
             "$GUEST_SH" start "$g" --lifetime 600 --sleepers 4 --mem 256 &&
                 "$GUEST_SH" run "$g" 'insmod /crashme.ko' &&
