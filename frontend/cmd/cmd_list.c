@@ -86,6 +86,7 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 		&w);
 	if (walk_err == &lkdb_error_oom)
 		return walk_err;
+	struct struct_printer printer = { .s = s, .spec = o.struct_arg };
 	if (ctx->json)
 		fputs("[", stdout);
 	/* A closed pipe (| head) ends it: no more gdb prints for nobody. */
@@ -96,8 +97,8 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 		else
 			printf("%" PRIx64 "\n", w.entries[i]);
 		if (o.struct_arg)
-			err = struct_print_members(s, ctx->json, o.struct_arg,
-						 w.entries[i], "");
+			err = struct_print_members(&printer, ctx->json,
+						   w.entries[i], "");
 		if (ctx->json)
 			fputs("}", stdout);
 	}

@@ -94,6 +94,7 @@ static struct lkdb_error *maple_entries(struct lkdb_command_context *ctx,
 	for (size_t i = 0; i < m.nr_warnings; i++)
 		lkdb_warn("tree", "%s", m.warnings[i]);
 	fflush(stderr);
+	struct struct_printer printer = { .s = s, .spec = o->struct_arg };
 	if (ctx->json)
 		fputs("[", stdout);
 	for (size_t i = 0; i < m.nr && !err && !ferror(stdout) &&
@@ -113,7 +114,7 @@ static struct lkdb_error *maple_entries(struct lkdb_command_context *ctx,
 				       e->first, e->last);
 		}
 		if (o->struct_arg)
-			err = struct_print_members(s, ctx->json, o->struct_arg,
+			err = struct_print_members(&printer, ctx->json,
 						   e->value, ",");
 		if (ctx->json)
 			fputs("}", stdout);
@@ -166,6 +167,7 @@ static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
 	for (size_t i = 0; i < t.nr_warnings; i++)
 		lkdb_warn("tree", "%s", t.warnings[i]);
 	fflush(stderr);
+	struct struct_printer printer = { .s = s, .spec = o.struct_arg };
 	if (ctx->json)
 		fputs("[", stdout);
 	/* A closed pipe (| head) ends it: no more gdb prints for nobody. */
@@ -189,8 +191,8 @@ static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
 				printf("  position: %s\n", pos);
 		}
 		if (o.struct_arg)
-			err = struct_print_members(s, ctx->json, o.struct_arg,
-						   entry, ",");
+			err = struct_print_members(&printer, ctx->json, entry,
+						   ",");
 		if (ctx->json)
 			fputs("}", stdout);
 	}

@@ -43,28 +43,42 @@ static void print_indented(FILE *out, const char *text, const char *indent)
 	}
 }
 
-struct lkdb_error *struct_print_members(struct lkdb_session *s, bool json,
-					const char *spec, uint64_t entry,
+/* $lkdb_struct_print: a NULL pointer of the struct's type. */
+static struct lkdb_error *prepare(struct struct_printer *p, const char *type)
+{
+	char *cmd = NULL, *out = NULL;
+	if (asprintf(&cmd, "set $lkdb_struct_print = (struct %s *)0", type) < 0)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = gdb_value_text(p->s, cmd, &out);
+	free(cmd);
+	free(out);
+	p->prepared = !err;
+	return err;
+}
+
+struct lkdb_error *struct_print_members(struct struct_printer *p, bool json,
+					uint64_t entry,
 					const char *member_end)
 {
-	char *type = strdup(spec);
+	struct lkdb_session *s = p->s;
+	char *type = strdup(p->spec);
 	if (!type)
 		return &lkdb_error_oom;
 	char *members = strchr(type, '.');
 	if (members)
 		*members++ = '\0';
-	struct lkdb_error *err = NULL;
+	struct lkdb_error *err = p->prepared ? NULL : prepare(p, type);
 	char *expr = NULL, *value = NULL;
 	bool first = true;
 	if (json)
 		fputs(", \"values\": {", stdout);
 	char *save = NULL;
 	const char *m = members ? strtok_r(members, ",", &save) : NULL;
-	do {
-		if (m && asprintf(&expr, "((struct %s *)0x%" PRIx64 ")->%s", type,
+	while (!err) {
+		if (m && asprintf(&expr, "((typeof($lkdb_struct_print))0x%" PRIx64 ")->%s",
 				  entry, m) < 0)
 			err = &lkdb_error_oom;
-		else if (!m && asprintf(&expr, "*(struct %s *)0x%" PRIx64, type,
+		else if (!m && asprintf(&expr, "*(typeof($lkdb_struct_print))0x%" PRIx64,
 					entry) < 0)
 			err = &lkdb_error_oom;
 		if (!err)
@@ -90,7 +104,9 @@ struct lkdb_error *struct_print_members(struct lkdb_session *s, bool json,
 		first = false;
 		free(value);
 		value = NULL;
-	} while (m && (m = strtok_r(NULL, ",", &save)));
+		if (!m || !(m = strtok_r(NULL, ",", &save)))
+			break;
+	}
 	if (json)
 		fputs("}", stdout);
 	free(type);
