@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "frontend/kernel/address_arg.h"
 #include "frontend/kernel/gdb_value.h"
+#include "frontend/kernel/struct_print.h"
 #include "frontend/terminal/output.h"
 
 /* More structures than anyone reads at once; crash has no bound. */
@@ -219,6 +220,9 @@ static struct lkdb_error *contents(struct lkdb_command_context *ctx,
 		return err;
 	uint64_t size = strtoull(size_text, NULL, 10);
 	free(size_text);
+	/* Named once: gdb looks a type's name up anew in each expression. */
+	if ((err = struct_print_set_type(ctx->session, r->keyword, r->type)))
+		return err;
 	if (ctx->json)
 		fputs("[", stdout);
 	for (uint64_t i = 0; i < r->count && !err && !ferror(stdout); i++) {
@@ -230,8 +234,8 @@ static struct lkdb_error *contents(struct lkdb_command_context *ctx,
 		else if (i)
 			fputs("\n", stdout);
 		if (!r->members) {
-			if (asprintf(&expr, "*(%s %s *)0x%" PRIx64, r->keyword,
-				     r->type, at) < 0)
+			if (asprintf(&expr, "*(typeof($lkdb_struct_print))0x%" PRIx64,
+				     at) < 0)
 				err = &lkdb_error_oom;
 			if (!err)
 				err = gdb_value_print(ctx->session, expr, &value);
@@ -248,8 +252,8 @@ static struct lkdb_error *contents(struct lkdb_command_context *ctx,
 		bool first = true;
 		for (char *m = list ? strtok_r(list, ",", &save) : NULL; m && !err;
 		     m = strtok_r(NULL, ",", &save)) {
-			if (asprintf(&expr, "((%s %s *)0x%" PRIx64 ")->%s", r->keyword,
-				     r->type, at, m) < 0) {
+			if (asprintf(&expr, "((typeof($lkdb_struct_print))0x%" PRIx64 ")->%s",
+				     at, m) < 0) {
 				err = &lkdb_error_oom;
 				break;
 			}

@@ -43,16 +43,16 @@ static void print_indented(FILE *out, const char *text, const char *indent)
 	}
 }
 
-/* $lkdb_struct_print: a NULL pointer of the struct's type. */
-static struct lkdb_error *prepare(struct struct_printer *p, const char *type)
+struct lkdb_error *struct_print_set_type(struct lkdb_session *s,
+					 const char *keyword, const char *type)
 {
 	char *cmd = NULL, *out = NULL;
-	if (asprintf(&cmd, "set $lkdb_struct_print = (struct %s *)0", type) < 0)
+	if (asprintf(&cmd, "set $lkdb_struct_print = (%s %s *)0", keyword,
+		     type) < 0)
 		return &lkdb_error_oom;
-	struct lkdb_error *err = gdb_value_text(p->s, cmd, &out);
+	struct lkdb_error *err = gdb_value_text(s, cmd, &out);
 	free(cmd);
 	free(out);
-	p->prepared = !err;
 	return err;
 }
 
@@ -67,7 +67,9 @@ struct lkdb_error *struct_print_members(struct struct_printer *p, bool json,
 	char *members = strchr(type, '.');
 	if (members)
 		*members++ = '\0';
-	struct lkdb_error *err = p->prepared ? NULL : prepare(p, type);
+	struct lkdb_error *err = p->prepared ? NULL :
+				 struct_print_set_type(s, "struct", type);
+	p->prepared = !err;
 	char *expr = NULL, *value = NULL;
 	bool first = true;
 	if (json)

@@ -36,5 +36,8 @@ struct struct_printer {
 struct lkdb_error *struct_print_members(struct struct_printer *p, bool json,
 					uint64_t entry,
 					const char *member_end);
+/* Set $lkdb_struct_print to (KEYWORD TYPE *)0 ("struct", "union"). */
+struct lkdb_error *struct_print_set_type(struct lkdb_session *s,
+					 const char *keyword, const char *type);
 
 #endif
