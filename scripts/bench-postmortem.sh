@@ -32,7 +32,11 @@
 #                   (vm of PID 1), "list" (list -H modules -o module.list),
 #                   "search" (search -k -c of the panic message: all of
 #                   kernel memory), "pages" (kmem -p: every page), "tree"
-#                   (tree -o vmap_area.rb_node vmap_area_root)
+#                   (tree -o vmap_area.rb_node vmap_area_root), "slabs"
+#                   (kmem -S: every cache's slabs and objects), "zones"
+#                   (kmem -z), "free" (kmem -f: every free list walked),
+#                   "vmalloc" (kmem -v), "members" (tree -s of each PID's
+#                   struct pid: a gdb print per entry)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -93,9 +97,9 @@ if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem < 128)); then
     die "--mem must be an integer of at least 128 (MB), got '$mem'"
 fi
 read -r -a STEPS <<<"$steps"
-((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree"
+((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -186,6 +190,11 @@ check_output() {
     search) grep -qE '^[0-9a-f]{16}: sysrq triggered crash' "$out" || echo "no hit of the panic message" ;;
     pages) [[ $(grep -cE '^[0-9a-f]{16} +[0-9a-f]+ ' "$out") -ge 1000 ]] || echo "fewer than 1000 page lines" ;;
     tree) [[ $(grep -cE '^[0-9a-f]{16}$' "$out") -ge 1 ]] || echo "no vmap_area addresses" ;;
+    slabs) [[ $(grep -cE '^  \[[0-9a-f]+\]$' "$out") -ge 1000 ]] || echo "fewer than 1000 allocated objects" ;;
+    zones) grep -qE '^NODE: 0  ZONE: 1 .*NAME: "DMA32"$' "$out" || echo "no DMA32 zone" ;;
+    free) grep -qE '^nr_free_pages: [0-9]+ ' "$out" || echo "no nr_free_pages line" ;;
+    vmalloc) [[ $(grep -cE '^[0-9a-f]{16}  [0-9a-f]{16}  ' "$out") -ge 10 ]] || echo "fewer than 10 vmalloc areas" ;;
+    members) [[ $(grep -cE '^  numbers\[0\]\.nr = [0-9]+,$' "$out") -ge 50 ]] || echo "fewer than 50 PIDs" ;;
     esac
 }
 
@@ -253,6 +262,11 @@ step_cmd() {
     search) echo 'search -k -c "sysrq triggered crash"' ;;
     pages) echo 'kmem -p' ;;
     tree) echo 'tree -o vmap_area.rb_node vmap_area_root' ;;
+    slabs) echo 'kmem -S' ;;
+    zones) echo 'kmem -z' ;;
+    free) echo 'kmem -f' ;;
+    vmalloc) echo 'kmem -v' ;;
+    members) echo 'tree -t x -r pid_namespace.idr -s pid.numbers[0].nr init_pid_ns' ;;
     *) echo "$1" ;;
     esac
 }

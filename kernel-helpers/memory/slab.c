@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/printable.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/listwalk.h"
@@ -216,6 +217,7 @@ struct lkdb_error *kernel_read_slab_caches(struct kernel *k,
 		if (!name ||
 		    (e = kernel_read_string(k, name, c->name, sizeof(c->name))))
 			snprintf(c->name, sizeof(c->name), "?");
+		lkdb_printable(c->name, c->name, sizeof(c->name), "");
 		lkdb_error_destroy(e);
 		c->object_size = (uint32_t)ktypes_field_get(buf, l.object_size);
 		c->size = (uint32_t)ktypes_field_get(buf, l.size);

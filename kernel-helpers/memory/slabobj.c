@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/printable.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/memory/pages.h"
@@ -167,6 +168,7 @@ struct lkdb_error *kernel_slab_object(struct kernel *k, uint64_t addr,
 						  sizeof(o->cache_name));
 	if (e)
 		snprintf(o->cache_name, sizeof(o->cache_name), "?");
+	lkdb_printable(o->cache_name, o->cache_name, sizeof(o->cache_name), "");
 	lkdb_error_destroy(e);
 	if (!o->size)
 		return lkdb_error_create(LKDB_ERROR_INVALID,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/printable.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/listwalk.h"
@@ -14,6 +15,7 @@
 #include "kernel-helpers/memory/percpu.h"
 
 #define SLABWALK_NODES_MAX 1024
+#define SLABWALK_OBJECTS_MAX 32767
 
 struct lkdb_error *kernel_slab_freelist_code(struct kernel *k, uint64_t cache,
 					     struct slab_freelist_code *ret)
@@ -245,6 +247,21 @@ static struct lkdb_error *read_slab(struct walker *wk, uint64_t slab, int cpu,
 		return lkdb_error_prefix(err, "slab 0x%" PRIx64, slab);
 	s->objects = (uint32_t)bits(word, wk->l.objects_bit, wk->l.objects_bits);
 	s->inuse = (uint32_t)bits(word, wk->l.inuse_bit, wk->l.inuse_bits);
+	/* SLUB's MAX_OBJS_PER_PAGE: the 15 bits of slab.objects. */
+	if (s->objects > SLABWALK_OBJECTS_MAX) {
+		uint32_t objects = s->objects;
+		s->objects = s->inuse = 0;
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "slab 0x%" PRIx64 " has %" PRIu32 " objects, more than a slab holds",
+					 slab, objects);
+	}
+	if (s->inuse > s->objects) {
+		uint32_t inuse = s->inuse;
+		s->inuse = s->objects;
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "slab 0x%" PRIx64 " has %" PRIu32 " objects in use of %" PRIu32,
+					 slab, inuse, s->objects);
+	}
 	if (!list && cpu < 0)
 		return NULL;
 	if (!s->objects)
@@ -460,6 +477,7 @@ struct lkdb_error *kernel_slab_walk_in(struct kernel *k,
 	if (e)
 		snprintf(cache_name, sizeof(cache_name), "?");
 	lkdb_error_destroy(e);
+	lkdb_printable(cache_name, cache_name, sizeof(cache_name), "");
 	wk.name = cache_name;
 	/* kmem_cache.red_left_pad (4.6+): the red zone left of an object. */
 	if ((flags & red_zone) &&

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/printable.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/listwalk.h"
@@ -16,6 +17,9 @@
 #define ZONE_BYTES_MAX 65536
 #define ZONE_ORDERS_MAX 64
 #define ZONE_TYPES_MAX 16
+#define ZONE_ITEMS_MAX 512
+/* The most blocks a free list is walked for (a zone of 256 GiB). */
+#define ZONE_FREE_LIST_MAX (1u << 26)
 
 struct zone_layout {
 	uint64_t node_zones, zone_size, nr_zones;
@@ -72,8 +76,8 @@ static struct lkdb_error *get_layout(struct ktypes *t, struct kernel_zones *zs,
 				       fa_size / zs->free_area_size : 0);
 	zs->nr_types = (unsigned int)(zs->list_head_size ?
 				      fl_size / zs->list_head_size : 0);
-	for (int i = 0; i < 3; i++)
-		if (l->wmark[i] < 0 || (uint64_t)(l->wmark[i] + 1) * 8 > wm_size)
+	for (int i = 0; i < 3 && !err; i++)
+		if (l->wmark[i] < 0 || (uint64_t)l->wmark[i] >= wm_size / 8)
 			err = lkdb_error_create(LKDB_ERROR_INVALID,
 						"%s is %" PRId64 ", past zone.%s",
 						wmarks[i], l->wmark[i],
@@ -82,6 +86,9 @@ static struct lkdb_error *get_layout(struct ktypes *t, struct kernel_zones *zs,
 		     !zs->nr_orders || zs->nr_orders > ZONE_ORDERS_MAX ||
 		     !zs->nr_types || zs->nr_types > ZONE_TYPES_MAX ||
 		     l->vm_stat + 8 * zs->nr_items > l->zone_size ||
+		     l->watermark + wm_size > l->zone_size ||
+		     l->nr_free + 8 > zs->free_area_size ||
+		     zs->free_list_offset + fl_size > zs->free_area_size ||
 		     l->free_area + fa_size > l->zone_size))
 		err = lkdb_error_create(LKDB_ERROR_INVALID,
 					"unexpected zone layout: %" PRIu64 " zones of %" PRIu64 " bytes, %u orders, %u migrate types",
@@ -115,7 +122,9 @@ static void walk_free_lists(struct kernel *k, const struct zone_layout *l,
 			uint64_t head = kernel_zone_free_list(zs, z, o, t);
 			struct lkdb_error *err = kernel_list_walk(
 				kernel_memory(k), head, l->page_list, LIST_HEAD,
-				0, (size_t)z->spanned + 1, &w);
+				0, (size_t)(z->spanned < ZONE_FREE_LIST_MAX ?
+					    z->spanned : ZONE_FREE_LIST_MAX),
+				&w);
 			z->blocks[o * zs->nr_types + t] = w.nr;
 			list_walk_deinit(&w);
 			if (err)
@@ -144,6 +153,7 @@ static struct lkdb_error *read_zone(struct kernel *k,
 	if (e || !name)
 		snprintf(z->name, sizeof(z->name), "(unknown)");
 	lkdb_error_destroy(e);
+	lkdb_printable(z->name, z->name, sizeof(z->name), "\"");
 	z->start_pfn = ktypes_field_get(buf, l->start_pfn);
 	z->spanned = ktypes_field_get(buf, l->spanned);
 	z->present = ktypes_field_get(buf, l->present);
@@ -173,45 +183,70 @@ static struct lkdb_error *read_zone(struct kernel *k,
 	return NULL;
 }
 
-struct lkdb_error *kernel_read_zones(struct kernel *k, bool walk,
-				     struct kernel_zones *ret)
+struct lkdb_error *kernel_read_zones_in(struct kernel *k,
+					const struct kernel_nodes *nodes,
+					size_t nr_items, bool walk,
+					struct kernel_zones *ret)
 {
+	char **names = ret->item_names;
 	memset(ret, 0, sizeof(*ret));
+	ret->item_names = names;
+	ret->nr_items = nr_items;
 	struct ktypes *t;
 	struct zone_layout l;
-	struct kernel_nodes nodes;
-	struct kernel_vmstat_group items;
 	struct lkdb_error *err = kernel_types(k, &t);
-	if (err || (err = kernel_vmstat_zone_items(k, &items)))
-		return err;
-	ret->item_names = items.names;
-	ret->nr_items = items.n;
-	free(items.values);
-	if ((err = get_layout(t, ret, &l)) ||
-	    (err = kernel_read_nodes(k, &nodes))) {
+	if (err) {
 		kernel_zones_deinit(ret);
 		return err;
 	}
-	ret->zones = calloc(nodes.nr * l.nr_zones, sizeof(*ret->zones));
+	if (nr_items > ZONE_ITEMS_MAX)
+		err = lkdb_error_create(LKDB_ERROR_INVALID,
+					"%zu vm_stat items in a zone", nr_items);
+	if (err || (err = get_layout(t, ret, &l))) {
+		kernel_zones_deinit(ret);
+		return err;
+	}
+	ret->zones = calloc(nodes->nr * l.nr_zones, sizeof(*ret->zones));
 	unsigned char *buf = malloc(l.zone_size);
 	if (!ret->zones || !buf)
 		err = &lkdb_error_oom;
-	for (size_t n = 0; !err && n < nodes.nr; n++) {
+	for (size_t n = 0; !err && n < nodes->nr; n++) {
 		for (unsigned int i = 0; !err && i < l.nr_zones; i++) {
 			struct kernel_zone *z = &ret->zones[ret->nr];
-			z->node = nodes.nodes[n].id;
+			z->node = nodes->nodes[n].id;
 			z->index = i;
-			z->node_start_pfn = nodes.nodes[n].start_pfn;
-			z->addr = nodes.nodes[n].pgdat + l.node_zones +
+			z->node_start_pfn = nodes->nodes[n].start_pfn;
+			z->addr = nodes->nodes[n].pgdat + l.node_zones +
 				  i * l.zone_size;
 			err = read_zone(k, &l, ret, buf, walk, z);
 			ret->nr++;
 		}
 	}
 	free(buf);
-	kernel_nodes_deinit(&nodes);
 	if (err)
 		kernel_zones_deinit(ret);
+	return err;
+}
+
+struct lkdb_error *kernel_read_zones(struct kernel *k, bool walk,
+				     struct kernel_zones *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct kernel_nodes nodes;
+	struct kernel_vmstat_group items;
+	struct lkdb_error *err = kernel_vmstat_zone_items(k, &items);
+	if (err)
+		return err;
+	free(items.values);
+	if ((err = kernel_read_nodes(k, &nodes))) {
+		for (size_t i = 0; i < items.n; i++)
+			free(items.names[i]);
+		free(items.names);
+		return err;
+	}
+	ret->item_names = items.names;
+	err = kernel_read_zones_in(k, &nodes, items.n, walk, ret);
+	kernel_nodes_deinit(&nodes);
 	return err;
 }
 
@@ -223,7 +258,7 @@ void kernel_zones_deinit(struct kernel_zones *zs)
 		free(zs->zones[i].blocks);
 	}
 	free(zs->zones);
-	for (size_t i = 0; i < zs->nr_items; i++)
+	for (size_t i = 0; zs->item_names && i < zs->nr_items; i++)
 		free(zs->item_names[i]);
 	free(zs->item_names);
 	lkdb_warnings_free(zs->warnings, zs->nr_warnings);

@@ -15,8 +15,9 @@
  * 6.8), the migrate types free_list[]'s; free pages link by
  * page.buddy_list (5.19, "mm/page_alloc: add page->buddy_list and
  * page->pcp_list"), page.lru before (the same place).  A free list walk
- * is bounded by the zone's pages; one that loops or cannot be read is a
- * warning naming the zone, order and type, its count so far kept.
+ * is bounded by the zone's pages (and 2^26); one that loops or cannot be
+ * read is a warning naming the zone, order and type, its count so far
+ * kept.
  */
 #ifndef LKDB_ZONES_H
 #define LKDB_ZONES_H
@@ -56,6 +57,16 @@ struct kernel_zones {
 /* The zones; with walk, each free list's blocks counted (blocks set). */
 struct lkdb_error *kernel_read_zones(struct kernel *k, bool walk,
 				     struct kernel_zones *ret);
+/*
+ * The same for the given nodes and number of vm_stat items, reading only
+ * k's memory and types (the fuzz target's way in).  ret->item_names, set
+ * by the caller or NULL, is kept (and freed with ret); the rest is zeroed.
+ */
+struct kernel_nodes;
+struct lkdb_error *kernel_read_zones_in(struct kernel *k,
+					const struct kernel_nodes *nodes,
+					size_t nr_items, bool walk,
+					struct kernel_zones *ret);
 /* The address of zone z's free_list[type] of order. */
 uint64_t kernel_zone_free_list(const struct kernel_zones *zs,
 			       const struct kernel_zone *z, unsigned int order,

@@ -351,4 +351,27 @@ static inline void walker_slab_env(const uint64_t *v,
 		.cpus = &e->cpus, .nodes = &e->nodes };
 }
 
+/*
+ * kernel_read_zones_in: node 0's pglist_data, the number of vm_stat
+ * items, and MODE (bit 0: walk the free lists).
+ */
+enum {
+	WALKER_ZONES_PGDAT,
+	WALKER_ZONES_ITEMS,
+	WALKER_ZONES_MODE,
+	WALKER_ZONES_VALUES
+};
+
+struct walker_zones_env {
+	struct kernel_node node;
+	struct kernel_nodes nodes;
+};
+
+static inline void walker_zones_env(const uint64_t *v,
+				    struct walker_zones_env *e)
+{
+	e->node = (struct kernel_node){ .pgdat = v[WALKER_ZONES_PGDAT] };
+	e->nodes = (struct kernel_nodes){ .nodes = &e->node, .nr = 1 };
+}
+
 #endif
