@@ -129,11 +129,13 @@ fi
 
 # Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}
-# The memory walkers (tasks, modules, printk, maple) get fake kernels: a hang is a
-# bug, so one input may take at most 10 s.
+# The memory walkers (tasks, modules, printk, maple, trees, page tables,
+# slabs, zones) get fake kernels: a hang is a bug, so one input may take
+# at most 10 s.
 fuzz_targets=(mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse
               qemu-monitor:qemu_monitor tasks:tasks modules:modules printk:printk
-              maple:maple)
+              maple:maple trees:trees pagewalk:pagewalk slabwalk:slabwalk
+              zones:zones)
 echo "1..${#fuzz_targets[@]}" >"$BUILD/libfuzzer.tap"
 for target in "${fuzz_targets[@]}"; do
     name=${target%%:*} corpus=tests/fuzz/corpus/${target#*:}
