@@ -218,7 +218,7 @@ static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
 				  const char *arg)
 {
 	struct lkdb_session *s = ctx->session;
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct address_arg_context names = { .s = s, .cmd = "kmem" };
 	uint64_t addr, text, end;
 	struct lkdb_error *err = address_arg_parse(&names, arg, &addr);
@@ -387,7 +387,7 @@ static struct lkdb_error *vm_stats(struct lkdb_command_context *ctx)
 {
 	struct kernel_vmstat v;
 	struct lkdb_error *err = kernel_read_vmstat(
-		lkdb_session_kernel(ctx->session), &v);
+		ctx->kernel, &v);
 	if (err)
 		return err;
 	for (size_t i = 0; i < v.nr_warnings; i++)
@@ -459,7 +459,7 @@ static void page_line(const struct kernel_page *p, uint64_t paddr, int width,
 static struct lkdb_error *page_lines(struct lkdb_command_context *ctx,
 				     const char *const *args, int nargs)
 {
-	struct kernel *k = lkdb_session_kernel(ctx->session);
+	struct kernel *k = ctx->kernel;
 	uint64_t page = kernel_page_size(k), max_pfn = 0;
 	bool first = true;
 	int width = kernel_page_phys_width(k);
@@ -589,7 +589,7 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 		return kmem_slab_caches(ctx, only, per_slab);
 	struct kernel_meminfo m;
 	struct lkdb_error *err = kernel_read_meminfo(
-		lkdb_session_kernel(ctx->session), &m);
+		ctx->kernel, &m);
 	if (err)
 		return err;
 	for (size_t i = 0; i < m.nr_warnings; i++)

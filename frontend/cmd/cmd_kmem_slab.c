@@ -249,7 +249,7 @@ static struct lkdb_error *cache_slabs(struct lkdb_command_context *ctx,
 struct lkdb_error *kmem_slab_caches(struct lkdb_command_context *ctx,
 				    const char *only, bool slabs)
 {
-	struct kernel *k = lkdb_session_kernel(ctx->session);
+	struct kernel *k = ctx->kernel;
 	struct kernel_slab_caches c;
 	struct lkdb_error *err = kernel_read_slab_caches(k, &c);
 	if (err)

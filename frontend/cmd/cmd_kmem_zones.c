@@ -28,7 +28,7 @@ static struct lkdb_error *read_zones(struct lkdb_command_context *ctx,
 				     bool walk, struct kernel_zones *zs)
 {
 	struct lkdb_error *err = kernel_read_zones(
-		lkdb_session_kernel(ctx->session), walk, zs);
+		ctx->kernel, walk, zs);
 	if (err)
 		return err;
 	for (size_t i = 0; i < zs->nr_warnings; i++)
@@ -186,7 +186,7 @@ static void free_zone_json(struct kernel *k, const struct kernel_zones *zs,
  */
 struct lkdb_error *kmem_free_lists(struct lkdb_command_context *ctx)
 {
-	struct kernel *k = lkdb_session_kernel(ctx->session);
+	struct kernel *k = ctx->kernel;
 	struct kernel_zones zs;
 	struct lkdb_error *err = read_zones(ctx, true, &zs);
 	if (err)
@@ -254,7 +254,7 @@ struct lkdb_error *kmem_vmalloc(struct lkdb_command_context *ctx)
 {
 	struct kernel_vmap_areas a;
 	struct lkdb_error *err = kernel_read_vmap_areas(
-		lkdb_session_kernel(ctx->session), &a);
+		ctx->kernel, &a);
 	if (err)
 		return err;
 	for (size_t i = 0; i < a.nr_warnings; i++)

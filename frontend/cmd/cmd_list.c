@@ -67,7 +67,7 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 	if (err)
 		return err;
 	struct lkdb_session *s = ctx->session;
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct address_arg_context names = { .s = s, .cmd = "list" };
 	uint64_t start, offset = 0, end = 0;
 	err = address_arg_parse(&names, o.start_arg, &start);

@@ -142,7 +142,6 @@ static void print_json(FILE *out, const struct printk_log *log,
 
 static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 {
-	struct lkdb_session *s = ctx->session;
 	struct log_options o = { 0 };
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
@@ -165,7 +164,7 @@ static struct lkdb_error *cmd_log(struct lkdb_command_context *ctx)
 	}
 
 	double t0 = lkdb_now_seconds();
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct printk_log *log = NULL;
 	struct lkdb_error *err = kernel_read_log(k, &log);
 	if (err)

@@ -104,15 +104,15 @@ static struct lkdb_error *cmd_pcpu(struct lkdb_command_context *ctx)
 		return err;
 
 	struct vmlinux_symbol_info si;
-	err = vmlinux_symbol_info(s->kernel.vmlinux, var, &si);
+	err = vmlinux_symbol_info(ctx->kernel->vmlinux, var, &si);
 	if (err)
 		return err;
-	if (!si.percpu || !s->kernel.percpu_at_zero)
+	if (!si.percpu || !ctx->kernel->percpu_at_zero)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "%s is not a per-CPU symbol", var);
 
 	struct percpu_cpus *cpus;
-	err = kernel_read_cpus(lkdb_session_kernel(s), &cpus);
+	err = kernel_read_cpus(ctx->kernel, &cpus);
 	if (err)
 		return err;
 	uint64_t addr;

@@ -116,7 +116,7 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 						ctx->argv[i]);
 	}
 	double t0 = lkdb_now_seconds();
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct guest_ram_stats ram0 = { 0 }, ram1 = { 0 };
 	if (s->guest_ram)
 		guest_ram_stats(s->guest_ram, &ram0);

@@ -346,7 +346,7 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 	if (err)
 		return err;
 	struct rd_run r = {
-		.ctx = ctx, .o = &o, .k = lkdb_session_kernel(ctx->session),
+		.ctx = ctx, .o = &o, .k = ctx->kernel,
 		.names = { .s = ctx->session, .cmd = "rd" },
 		.out = stdout, .first_json = true,
 	};

@@ -598,7 +598,7 @@ static struct lkdb_error *cmd_search(struct lkdb_command_context *ctx)
 		return err;
 	r.space = o.space;
 	r.skip = o.skip;
-	r.k = lkdb_session_kernel(ctx->session);
+	r.k = ctx->kernel;
 	uint64_t ignore, start = 0, end = 0;
 	if (!(err = parse_values(ctx, &r, &o, &names)))
 		err = mem_search_check(&r.spec);

@@ -289,7 +289,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
 						ctx->argv[i]);
 	}
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct sysinfo *info;
 	struct lkdb_error *err = kernel_read_sysinfo(k, &info);
 	if (err)

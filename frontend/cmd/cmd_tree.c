@@ -87,7 +87,7 @@ static struct lkdb_error *maple_entries(struct lkdb_command_context *ctx,
 {
 	struct lkdb_session *s = ctx->session;
 	struct maple_entries m;
-	struct lkdb_error *err = maple_tree_read(lkdb_session_kernel(s), root,
+	struct lkdb_error *err = maple_tree_read(ctx->kernel, root,
 						 &m);
 	if (err)
 		return err;
@@ -133,7 +133,7 @@ static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
 	if (err)
 		return err;
 	struct lkdb_session *s = ctx->session;
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct address_arg_context names = { .s = s, .cmd = "tree" };
 	uint64_t start, root_off = 0, node_off = 0;
 	err = address_arg_parse(&names, o.start_arg, &start);

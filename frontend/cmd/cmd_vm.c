@@ -277,7 +277,7 @@ static struct lkdb_error *cmd_vm(struct lkdb_command_context *ctx)
 		}
 	}
 	struct lkdb_session *s = ctx->session;
-	struct kernel *k = lkdb_session_kernel(s);
+	struct kernel *k = ctx->kernel;
 	struct vm_pages pages = { .k = k, .json = ctx->json, .phys_width = 8 };
 	struct task_list *list = NULL;
 	struct lkdb_error *err = NULL;

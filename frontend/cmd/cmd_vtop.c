@@ -174,7 +174,7 @@ static struct lkdb_error *cmd_vtop(struct lkdb_command_context *ctx)
 		return lkdb_usage_error(ctx, "-u and -k together");
 	if (!first_addr)
 		return lkdb_usage(ctx);
-	struct kernel *k = lkdb_session_kernel(ctx->session);
+	struct kernel *k = ctx->kernel;
 	struct address_arg_context names = { .s = ctx->session, .cmd = "vtop" };
 	struct task_list *list = NULL;
 	struct vtop_space kspace = { 0 }, uspace = { 0 };
@@ -241,7 +241,7 @@ static struct lkdb_error *cmd_ptov(struct lkdb_command_context *ctx)
 	if (ctx->argc < 2)
 		return lkdb_usage(ctx);
 	uint64_t base;
-	struct kernel *k = lkdb_session_kernel(ctx->session);
+	struct kernel *k = ctx->kernel;
 	struct lkdb_error *err = kernel_direct_map(k, &base);
 	if (err)
 		return err;

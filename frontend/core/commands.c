@@ -156,6 +156,8 @@ static bool run_lkdb_command(struct lkdb_session *s,
 					"needs a target (start lkdb with --remote HOST:PORT or a VMCORE)");
 	else if (!(cmd->flags & CMD_NO_GDB))
 		err = lkdb_session_need_gdb(s);
+	if (!err && s->attached)
+		ctx.kernel = lkdb_session_kernel(s);
 	if (!err && (!(cmd->flags & CMD_NEEDS_TARGET) || s->attached))
 		err = cmd->handler(&ctx);
 	/* Output loops stop at a Ctrl-C; the command did not finish. */

@@ -30,6 +30,13 @@ enum {
 struct lkdb_command;
 
 struct lkdb_command_context {
+	/*
+	 * The kernel program handle: the target's memory, types, symbols and
+	 * KASLR offset (NULL for a command run without a target).  What a
+	 * command reads of the kernel, it reads through this; the session is
+	 * for gdb, the task context and module symbols.
+	 */
+	struct kernel *kernel;
 	struct lkdb_session *session;
 	const struct lkdb_command *command;	/* the one running */
 	int argc;
