@@ -313,6 +313,32 @@ struct lkdb_error *module_symbols_read_modules(struct lkdb_session *s,
 	return NULL;
 }
 
+struct lkdb_error *module_symbols_load_module(struct lkdb_session *s,
+					      const struct kmodule *module)
+{
+	struct modfiles_path path = { 0 };
+	char *file = NULL;
+	struct lkdb_error *err = NULL;
+	/* Its sections are read into a copy: module stays as it is. */
+	struct kmodule copy = *module, *m = &copy;
+	copy.sections = NULL;
+	copy.nr_sections = 0;
+	if (!find_loaded(s, m->addr)) {
+		const char *name = m->name;
+		err = module_symbols_path(s, &path);
+		if (!err && path.n)
+			err = modfiles_find(&path, &name, 1, &file);
+		if (!err && !file)
+			err = module_symbols_not_found(m->name, &path);
+		if (!err)
+			err = module_symbols_load(s, m, file);
+	}
+	free(file);
+	modfiles_path_deinit(&path);
+	kmodule_sections_free(&copy);
+	return err;
+}
+
 struct lkdb_error *module_symbols_load_at(struct lkdb_session *s,
 					  uint64_t addr, char **name_ret)
 {
@@ -327,26 +353,14 @@ struct lkdb_error *module_symbols_load_at(struct lkdb_session *s,
 		if (addr >= c->text_base && addr - c->text_base < c->text_size)
 			m = c;
 	}
-	struct modfiles_path path = { 0 };
-	char *file = NULL;
-	if (!m) {
+	if (!m)
 		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					"0x%" PRIx64 " is in no module's text",
 					addr);
-	} else if (!(*name_ret = strdup(m->name))) {
+	else if (!(*name_ret = strdup(m->name)))
 		err = &lkdb_error_oom;
-	} else if (!find_loaded(s, m->addr)) {
-		const char *name = m->name;
-		err = module_symbols_path(s, &path);
-		if (!err && path.n)
-			err = modfiles_find(&path, &name, 1, &file);
-		if (!err && !file)
-			err = module_symbols_not_found(m->name, &path);
-		if (!err)
-			err = module_symbols_load(s, m, file);
-	}
-	free(file);
-	modfiles_path_deinit(&path);
+	else
+		err = module_symbols_load_module(s, m);
 	kmodule_list_destroy(list);
 	return err;
 }

@@ -61,6 +61,9 @@ struct lkdb_error *module_symbols_read_modules(struct lkdb_session *s,
  */
 struct lkdb_error *module_symbols_load_at(struct lkdb_session *s,
 					  uint64_t addr, char **name_ret);
+/* The same for module m, of a module list the caller has read already. */
+struct lkdb_error *module_symbols_load_module(struct lkdb_session *s,
+					      const struct kmodule *m);
 
 /*
  * mod -S on the search path, quietly: modules without a file are passed

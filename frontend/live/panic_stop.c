@@ -234,15 +234,15 @@ static char *describe_address(struct lkdb_session *s, uint64_t addr,
 	}
 	struct code_name n;
 	module_names_name(mn, addr, return_address, &n);
-	if (n.module) {
-		char *module = NULL;
-		err = module_symbols_load_at(s, return_address ? addr - 1 : addr,
-					     &module);
-		if (err && module)
+	/* The module list module_names read: not read again to load it. */
+	const struct kmodule *m = n.module ?
+		module_names_module_at(mn, return_address ? addr - 1 : addr) : NULL;
+	if (m) {
+		err = module_symbols_load_module(s, m);
+		if (err)
 			lkdb_note(s, "report: symbols of module %s for gdb: %s",
-				  module, err->message);
+				  m->name, err->message);
 		lkdb_error_destroy(err);
-		free(module);
 	}
 	char *name = code_name_format(&n, addr);
 	struct symbolize_frame *lines;

@@ -52,7 +52,7 @@ uint64_t kmodule_section_address(const struct kmodule *m, const char *name)
 	return 0;
 }
 
-static void free_sections(struct kmodule *m)
+void kmodule_sections_free(struct kmodule *m)
 {
 	for (size_t i = 0; i < m->nr_sections; i++)
 		free(m->sections[i].name);
@@ -66,7 +66,7 @@ void kmodule_list_destroy(struct kmodule_list *list)
 	if (!list)
 		return;
 	for (size_t i = 0; i < list->nr_modules; i++)
-		free_sections(&list->modules[i]);
+		kmodule_sections_free(&list->modules[i]);
 	free(list->modules);
 	lkdb_warnings_free(list->warnings, list->nr_warnings);
 	free(list);
@@ -525,7 +525,7 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 					 struct kmodule *m,
 					 unsigned int *reads_ret)
 {
-	free_sections(m);
+	kmodule_sections_free(m);
 	if (!m->sect_attrs)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "module %s has no section attributes (sect_attrs)",
@@ -602,7 +602,7 @@ struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 	}
 	free(buf);
 	if (err)
-		free_sections(m);
+		kmodule_sections_free(m);
 	return err;
 read_fail:
 	return lkdb_error_prefix(err, "module %s: reading sect_attrs at 0x%" PRIx64,

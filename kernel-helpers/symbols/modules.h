@@ -124,6 +124,8 @@ void kmodule_list_destroy(struct kmodule_list *list);
  * none (no CONFIG_KALLSYMS / CONFIG_SYSFS).  Replaces earlier results.
  * reads_ret (may be NULL) is incremented per read.
  */
+/* Free what kmodule_read_sections() filled in (the module stays). */
+void kmodule_sections_free(struct kmodule *m);
 struct lkdb_error *kmodule_read_sections(const struct kernel_memory_reader *mem,
 					 struct ktypes *types,
 					 struct kmodule *m,
