@@ -936,51 +936,62 @@ static void add_percpu_deltas(struct walk *w, uint64_t counters,
 /* mm_struct reads sent at once (bounded: their buffers). */
 #define MM_BATCH 256
 
-static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
-				   size_t nthread_rss)
+/* The distinct mm_structs of the tasks, sorted, into mms (nr_ret). */
+static size_t unique_mms(const struct task_list *list, struct addr_index *mms)
 {
-	const struct layout *l = w->l;
-	struct task_list *list = w->list;
-	size_t n = list->nr_tasks;
-	struct addr_index *mms = calloc(n ? n : 1, sizeof(*mms));
-	unsigned char *buf = malloc(l->mm_size);
-	int64_t *sums = calloc(n ? n : 1, sizeof(*sums));
-	bool *ok = calloc(n ? n : 1, sizeof(*ok));
-	struct lkdb_error *err = NULL;
-	if (!mms || !buf || !sums || !ok) {
-		err = &lkdb_error_oom;
-		goto out;
-	}
-	size_t nr_mms = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t nr = 0, u = 0;
+	for (size_t i = 0; i < list->nr_tasks; i++) {
 		if (list->tasks[i].mm)
-			mms[nr_mms++] = (struct addr_index){ list->tasks[i].mm, 0 };
+			mms[nr++] = (struct addr_index){ list->tasks[i].mm, 0 };
 	}
-	qsort(mms, nr_mms, sizeof(*mms), compare_index);
-	size_t u = 0;
-	for (size_t i = 0; i < nr_mms; i++) {
+	qsort(mms, nr, sizeof(*mms), compare_index);
+	for (size_t i = 0; i < nr; i++) {
 		if (!u || mms[u - 1].addr != mms[i].addr)
 			mms[u++] = mms[i];
 	}
-	nr_mms = u;
-	uint64_t *vm = calloc(nr_mms ? nr_mms : 1, sizeof(*vm));
-	if (!vm) {
-		err = &lkdb_error_oom;
-		goto out;
+	for (size_t i = 0; i < u; i++)
+		mms[i].i = i;
+	return u;
+}
+
+/* One mm_struct's span in buf: its total_vm and its RSS counters. */
+static void mm_counts(struct walk *w, const unsigned char *buf, uint64_t *vm,
+		      int64_t *sum)
+{
+	const struct layout *l = w->l;
+	*vm = ktypes_field_get(buf, l->total_vm);
+	if (!l->rss)
+		return;
+	for (unsigned int c = 0; c < l->nr_counters; c++) {
+		if (c == l->swapents)
+			continue;
+		struct ktypes_field f = { l->mm_rss + c * l->mm_rss_elem,
+					  l->mm_rss_field };
+		rss_add(sum, ktypes_field_get_signed(buf, f));
+		if (l->rss_percpu)
+			add_percpu_deltas(w, ptr_at(buf, l->mm_rss +
+				c * l->mm_rss_elem + l->rss_counters_rel), sum);
 	}
-	/* The mm_structs are independent: read MM_BATCH at a time. */
+}
+
+/*
+ * Read the mm_structs MM_BATCH at a time (they are independent): vm[i],
+ * sums[i] and ok[i] for mms[i]; one that cannot be read is a warning.
+ */
+static struct lkdb_error *read_mms(struct walk *w,
+				   const struct addr_index *mms, size_t nr_mms,
+				   uint64_t *vm, int64_t *sums, bool *ok)
+{
+	const struct layout *l = w->l;
+	struct task_list *list = w->list;
 	size_t span = l->mm_read_end - l->mm_read_start;
 	struct kernel_read_request *reqs = calloc(MM_BATCH, sizeof(*reqs));
 	unsigned char *spans = malloc(MM_BATCH * span);
-	if (!reqs || !spans) {
-		free(reqs);
-		free(spans);
-		free(vm);
+	unsigned char *buf = malloc(l->mm_size);
+	struct lkdb_error *err = NULL;
+	if (!reqs || !spans || !buf)
 		err = &lkdb_error_oom;
-		goto out;
-	}
-	for (size_t i = 0; i < nr_mms; i++) {
-		mms[i].i = i;
+	for (size_t i = 0; i < nr_mms && !err; i++) {
 		size_t slot = i % MM_BATCH;
 		if (!slot) {
 			size_t k = nr_mms - i < MM_BATCH ? nr_mms - i : MM_BATCH;
@@ -1001,40 +1012,43 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 				break;
 			}
 		}
-		err = reqs[slot].err;
+		struct lkdb_error *e = reqs[slot].err;
 		reqs[slot].err = NULL;
-		if (err) {
-			struct lkdb_error *e = warn(list, "cannot read mm_struct 0x%" PRIx64 ": %s",
-						    mms[i].addr, err->message);
-			lkdb_error_destroy(err);
-			err = e;
-			if (err)
-				break;
+		if (e) {
+			err = warn(list, "cannot read mm_struct 0x%" PRIx64 ": %s",
+				   mms[i].addr, e->message);
+			lkdb_error_destroy(e);
 			continue;
 		}
 		list->bytes_read += span;
 		memcpy(buf + l->mm_read_start, spans + slot * span, span);
 		ok[i] = true;
-		vm[i] = ktypes_field_get(buf, l->total_vm);
-		if (!l->rss)
-			continue;
-		for (unsigned int c = 0; c < l->nr_counters; c++) {
-			if (c == l->swapents)
-				continue;
-			struct ktypes_field f = { l->mm_rss + c * l->mm_rss_elem,
-					   l->mm_rss_field };
-			rss_add(&sums[i], ktypes_field_get_signed(buf, f));
-			if (l->rss_percpu)
-				add_percpu_deltas(w, ptr_at(buf, l->mm_rss +
-					c * l->mm_rss_elem + l->rss_counters_rel),
-					&sums[i]);
-		}
+		mm_counts(w, buf, &vm[i], &sums[i]);
 	}
 	/* Left over after an error: the batch's unread errors. */
-	for (size_t j = 0; j < MM_BATCH; j++)
+	for (size_t j = 0; reqs && j < MM_BATCH; j++)
 		lkdb_error_destroy(reqs[j].err);
 	free(reqs);
 	free(spans);
+	free(buf);
+	return err;
+}
+
+static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
+				   size_t nthread_rss)
+{
+	struct task_list *list = w->list;
+	size_t n = list->nr_tasks;
+	struct addr_index *mms = calloc(n ? n : 1, sizeof(*mms));
+	int64_t *sums = calloc(n ? n : 1, sizeof(*sums));
+	uint64_t *vm = calloc(n ? n : 1, sizeof(*vm));
+	bool *ok = calloc(n ? n : 1, sizeof(*ok));
+	struct lkdb_error *err = NULL;
+	if (!mms || !sums || !vm || !ok)
+		err = &lkdb_error_oom;
+	size_t nr_mms = err ? 0 : unique_mms(list, mms);
+	if (!err)
+		err = read_mms(w, mms, nr_mms, vm, sums, ok);
 	if (!err) {
 		for (size_t i = 0; i < n && i < nthread_rss; i++) {
 			const struct addr_index *m =
@@ -1052,11 +1066,9 @@ static struct lkdb_error *read_rss(struct walk *w, const int64_t *thread_rss,
 			t->rss_pages = sums[m->i] > 0 ? (uint64_t)sums[m->i] : 0;
 		}
 	}
-	free(vm);
-out:
 	free(mms);
-	free(buf);
 	free(sums);
+	free(vm);
 	free(ok);
 	return err;
 }
