@@ -751,113 +751,84 @@ static void publish_reassembled(struct lkdb_dump *dump, int flat_fd)
 	free(value);
 }
 
-struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
+/*
+ * A flattened dump: its kdump-compressed reassembly (reused when this file
+ * was reassembled before) becomes dump->fd, fd is closed; head, len and
+ * format are those of the reassembled file.
+ */
+static struct lkdb_error *open_flattened(struct lkdb_dump *dump,
+					 const char *path, int fd,
+					 uint64_t *size, unsigned char *head,
+					 size_t *len, enum dump_format *format)
 {
-	unsigned char head[HEAD_SIZE];
-	struct lkdb_dump *dump;
+	struct flattened_stats stats;
+	int kdump_fd = reuse_reassembled(fd, size);
+	bool reused = kdump_fd >= 0;
 	struct lkdb_error *err;
-	enum dump_format format;
-	bool preset_arch = false;
-	kdump_status status;
-	const char *arch;
-	kdump_num_t nr_cpus, page_size;
-	addrxlat_ctx_t *axctx;
-	addrxlat_sys_t *axsys;
-	uint64_t size;
-	size_t len;
-	int fd;
-
-	err = open_and_probe(path, &fd, &size, head, &len, &format);
+	if (!reused) {
+		err = flattened_reassemble_tmpfile(path, fd,
+				FLATTENED_DEFAULT_MAX_SIZE, &kdump_fd, &stats);
+		if (err)
+			return err;
+		*size = stats.size;
+	}
+	dump->fd = kdump_fd;
+	if (!reused)
+		publish_reassembled(dump, fd);
+	close(fd);
+	err = pread_full(path, kdump_fd, head, HEAD_SIZE, 0, len);
 	if (err)
 		return err;
-	dump = calloc(1, sizeof(*dump));
-	if (!dump || !(dump->path = strdup(path))) {
-		free(dump);
-		close(fd);
-		return &lkdb_error_oom;
-	}
-	dump->fd = fd;
-	dump->format = format;
+	*format = dump_detect_format(head, *len);
+	if (*format != DUMP_FORMAT_KDUMP && *format != DUMP_FORMAT_DISKDUMP)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+			"%s: flattened, but what it holds is not a kdump-compressed dump (unknown header)",
+			path);
+	return NULL;
+}
 
-	if (format == DUMP_FORMAT_FLATTENED) {
-		struct flattened_stats stats;
-		int kdump_fd = reuse_reassembled(fd, &size);
-		bool reused = kdump_fd >= 0;
-
-		if (!reused) {
-			err = flattened_reassemble_tmpfile(path, fd,
-					FLATTENED_DEFAULT_MAX_SIZE, &kdump_fd,
-					&stats);
-			if (err)
-				goto fail;
-			size = stats.size;
-		}
-		dump->fd = kdump_fd;
-		if (!reused)
-			publish_reassembled(dump, fd);
-		close(fd);
-		err = pread_full(path, kdump_fd, head, sizeof(head), 0, &len);
-		if (err)
-			goto fail;
-		format = dump_detect_format(head, len);
-		if (format != DUMP_FORMAT_KDUMP &&
-		    format != DUMP_FORMAT_DISKDUMP) {
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-				"%s: flattened, but what it holds is not a kdump-compressed dump (unknown header)",
-				path);
-			goto fail;
-		}
-	}
-	if (format == DUMP_FORMAT_ELF)
-		err = check_elf(path, dump->fd, size, head, len);
-	else
-		err = check_kdump(path, size, head, len, &preset_arch);
-	if (err)
-		goto fail;
-
+/* libkdumpfile opens dump->fd: a Linux x86_64 dump, else an error. */
+static struct lkdb_error *open_kdumpfile(struct lkdb_dump *dump,
+					 bool preset_arch)
+{
+	kdump_status status;
+	const char *arch;
 	dump->ctx = kdump_new();
-	if (!dump->ctx) {
-		err = &lkdb_error_oom;
-		goto fail;
-	}
+	if (!dump->ctx)
+		return &lkdb_error_oom;
 	/* Both must be known before the file is opened. */
 	status = kdump_set_string_attr(dump->ctx, KDUMP_ATTR_OSTYPE, "linux");
 	if (status == KDUMP_OK && preset_arch)
 		status = kdump_set_string_attr(dump->ctx, KDUMP_ATTR_ARCH_NAME,
 					       KDUMP_ARCH_X86_64);
-	if (status != KDUMP_OK) {
-		err = kdump_failed(dump, status, "libkdumpfile set-up");
-		goto fail;
-	}
+	if (status != KDUMP_OK)
+		return kdump_failed(dump, status, "libkdumpfile set-up");
 	errno = 0;
 	status = kdump_open_fd(dump->ctx, dump->fd);
-	if (status != KDUMP_OK) {
-		err = kdump_failed(dump, status, "libkdumpfile cannot open it");
-		goto fail;
-	}
+	if (status != KDUMP_OK)
+		return kdump_failed(dump, status, "libkdumpfile cannot open it");
 	if (kdump_get_string_attr(dump->ctx, KDUMP_ATTR_ARCH_NAME, &arch) !=
-	    KDUMP_OK || strcmp(arch, KDUMP_ARCH_X86_64) != 0) {
-		err = lkdb_error_create(LKDB_ERROR_INVALID,
+	    KDUMP_OK || strcmp(arch, KDUMP_ARCH_X86_64) != 0)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
 			"%s: not an x86_64 dump; lkdb reads x86_64 dumps only",
-			path);
-		goto fail;
-	}
-	if (format != DUMP_FORMAT_ELF) {
-		err = check_last_page(dump);
-		if (err)
-			goto fail;
-	}
-	err = read_vmcoreinfo(dump);
-	if (err)
-		goto fail;
-	status = kdump_get_number_attr(dump->ctx, KDUMP_ATTR_PAGE_SIZE,
-				       &page_size);
+			dump->path);
+	return NULL;
+}
+
+/* The page size, the page map, the address translation, the CPUs. */
+static struct lkdb_error *read_dump_facts(struct lkdb_dump *dump,
+					  enum dump_format format)
+{
+	kdump_num_t nr_cpus, page_size;
+	addrxlat_ctx_t *axctx;
+	addrxlat_sys_t *axsys;
+	kdump_status status = kdump_get_number_attr(dump->ctx,
+						    KDUMP_ATTR_PAGE_SIZE,
+						    &page_size);
 	if (status != KDUMP_OK || !page_size ||
-	    (page_size & (page_size - 1))) {
-		err = lkdb_error_create(LKDB_ERROR_INVALID,
-					"%s: no valid page size", path);
-		goto fail;
-	}
+	    (page_size & (page_size - 1)))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: no valid page size", dump->path);
 	dump->page_size = page_size;
 	if (format != DUMP_FORMAT_ELF) {
 		kdump_attr_t attr;
@@ -869,29 +840,66 @@ struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
 		}
 	}
 	status = kdump_get_addrxlat(dump->ctx, &axctx, &axsys);
-	if (status != KDUMP_OK) {
-		err = kdump_failed(dump, status,
-				   "cannot set up address translation");
-		goto fail;
-	}
-	err = kernel_xlat_wrap(axctx, axsys, "the dump's page tables",
-			       &dump->xlat);
+	if (status != KDUMP_OK)
+		return kdump_failed(dump, status,
+				    "cannot set up address translation");
+	struct lkdb_error *err = kernel_xlat_wrap(axctx, axsys,
+						  "the dump's page tables",
+						  &dump->xlat);
 	addrxlat_ctx_decref(axctx);
 	addrxlat_sys_decref(axsys);
 	if (err)
-		goto fail;
+		return err;
 	if (kdump_get_number_attr(dump->ctx, KDUMP_ATTR_NUM_CPUS, &nr_cpus) ==
 	    KDUMP_OK)
 		dump->nr_cpus = nr_cpus > UINT32_MAX ? UINT32_MAX :
 				(unsigned int)nr_cpus;
-	err = check_translation(dump);
+	return NULL;
+}
+
+struct lkdb_error *dump_open(const char *path, struct lkdb_dump **ret)
+{
+	unsigned char head[HEAD_SIZE];
+	enum dump_format format;
+	bool preset_arch = false;
+	uint64_t size;
+	size_t len;
+	int fd;
+	struct lkdb_error *err = open_and_probe(path, &fd, &size, head, &len,
+						&format);
 	if (err)
-		goto fail;
+		return err;
+	struct lkdb_dump *dump = calloc(1, sizeof(*dump));
+	if (!dump || !(dump->path = strdup(path))) {
+		free(dump);
+		close(fd);
+		return &lkdb_error_oom;
+	}
+	dump->fd = fd;
+	dump->format = format;
+	if (format == DUMP_FORMAT_FLATTENED)
+		err = open_flattened(dump, path, fd, &size, head, &len,
+				     &format);
+	if (!err && format == DUMP_FORMAT_ELF)
+		err = check_elf(path, dump->fd, size, head, len);
+	else if (!err)
+		err = check_kdump(path, size, head, len, &preset_arch);
+	if (!err)
+		err = open_kdumpfile(dump, preset_arch);
+	if (!err && format != DUMP_FORMAT_ELF)
+		err = check_last_page(dump);
+	if (!err)
+		err = read_vmcoreinfo(dump);
+	if (!err)
+		err = read_dump_facts(dump, format);
+	if (!err)
+		err = check_translation(dump);
+	if (err) {
+		dump_destroy(dump);
+		return err;
+	}
 	*ret = dump;
 	return NULL;
-fail:
-	dump_destroy(dump);
-	return err;
 }
 
 /* See dump_destroy(): contexts libkdumpfile cannot free safely. */
