@@ -94,6 +94,80 @@ static struct lkdb_error *read_full(const struct flattened_reader *in,
 	return NULL;
 }
 
+/*
+ * Record index's header at pos: its offset and size, or *end for the end
+ * marker; every way it can be wrong is an error naming the record.
+ */
+static struct lkdb_error *record_header(const char *name,
+					const struct flattened_reader *in,
+					uint64_t index, uint64_t pos,
+					uint64_t max_size, int64_t *offset_ret,
+					int64_t *size_ret, bool *end)
+{
+	unsigned char head[RECORD_HEADER_SIZE];
+	size_t got;
+	struct lkdb_error *err = read_full(in, head, sizeof(head), &got);
+	if (err)
+		return lkdb_error_prefix(err, "%s", name);
+	if (!got)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+			"%s: truncated flattened dump: no end marker after record %" PRIu64 " (file ends at 0x%" PRIx64 ")",
+			name, index, pos);
+	if (got < sizeof(head))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+			"%s: truncated flattened dump: record %" PRIu64 " at 0x%" PRIx64 " has %zu of %zu header bytes",
+			name, index, pos, got, sizeof(head));
+	int64_t offset = (int64_t)get_be64(head), size = (int64_t)get_be64(head + 8);
+	*end = offset == END_FLAG;
+	if (*end && size != END_FLAG)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+			"%s: corrupt flattened dump: end marker (record %" PRIu64 " at 0x%" PRIx64 ") has size %" PRId64 ", expected -1",
+			name, index, pos, size);
+	if (*end)
+		return NULL;
+	if (offset < 0 || size < 0)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+			"%s: corrupt flattened dump: record %" PRIu64 " at 0x%" PRIx64 " has negative %s %" PRId64,
+			name, index, pos, offset < 0 ? "offset" : "size",
+			offset < 0 ? offset : size);
+	if ((uint64_t)size > max_size ||
+	    (uint64_t)offset > max_size - (uint64_t)size)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+			"%s: corrupt flattened dump: record %" PRIu64 " at 0x%" PRIx64 " (offset 0x%" PRIx64 ", size 0x%" PRIx64 ") ends past the limit of 0x%" PRIx64 " bytes",
+			name, index, pos, (uint64_t)offset, (uint64_t)size,
+			max_size);
+	*offset_ret = offset;
+	*size_ret = size;
+	return NULL;
+}
+
+/* A record's size bytes of data, written at offset, CHUNK_SIZE at a time. */
+static struct lkdb_error *copy_record(const char *name,
+				      const struct flattened_reader *in,
+				      const struct flattened_writer *out,
+				      unsigned char *buf, uint64_t index,
+				      uint64_t record_pos, int64_t offset,
+				      int64_t size)
+{
+	for (uint64_t done = 0; done < (uint64_t)size;) {
+		uint64_t left = (uint64_t)size - done;
+		size_t want = left < CHUNK_SIZE ? (size_t)left : CHUNK_SIZE, got;
+		struct lkdb_error *err = read_full(in, buf, want, &got);
+		if (err)
+			return lkdb_error_prefix(err, "%s", name);
+		if (got && (err = out->write(out->context,
+					      (uint64_t)offset + done, buf,
+					      got)))
+			return err;
+		done += got;
+		if (got < want)
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+				"%s: truncated flattened dump: record %" PRIu64 " at 0x%" PRIx64 " has %" PRIu64 " of %" PRId64 " data bytes",
+				name, index, record_pos, done, size);
+	}
+	return NULL;
+}
+
 struct lkdb_error *flattened_reassemble(const char *name,
 					const struct flattened_reader *in,
 					const struct flattened_writer *out,
@@ -102,126 +176,46 @@ struct lkdb_error *flattened_reassemble(const char *name,
 {
 	struct flattened_stats stats = { 0 };
 	struct lkdb_error *err = NULL;
-	unsigned char head[RECORD_HEADER_SIZE];
-	unsigned char *buf;
-	uint64_t pos;		/* offset in the flattened file */
+	uint64_t pos = FLATTENED_HEADER_SIZE;	/* offset in the flattened file */
 	size_t got;
-
-	buf = malloc(CHUNK_SIZE > FLATTENED_HEADER_SIZE ?
-		     CHUNK_SIZE : FLATTENED_HEADER_SIZE);
-	if (!buf) {
+	unsigned char *buf = malloc(CHUNK_SIZE > FLATTENED_HEADER_SIZE ?
+				    CHUNK_SIZE : FLATTENED_HEADER_SIZE);
+	if (!buf)
 		err = &lkdb_error_oom;
-		goto out;
-	}
-	err = read_full(in, buf, FLATTENED_HEADER_SIZE, &got);
-	if (err) {
+	if (!err && (err = read_full(in, buf, FLATTENED_HEADER_SIZE, &got)))
 		err = lkdb_error_prefix(err, "%s", name);
-		goto out;
-	}
-	if (!got) {
+	if (!err && !got)
 		err = lkdb_error_create(LKDB_ERROR_INVALID,
 					"%s: empty file, not a flattened dump",
 					name);
-		goto out;
-	}
-	err = flattened_check_header(name, buf, got);
-	if (err)
-		goto out;
-	pos = FLATTENED_HEADER_SIZE;
-
-	for (;;) {
-		uint64_t index = stats.records, record_pos = pos;
-		int64_t offset, size;
-
-		err = read_full(in, head, sizeof(head), &got);
-		if (err) {
-			err = lkdb_error_prefix(err, "%s", name);
-			goto out;
-		}
-		if (!got) {
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-				"%s: truncated flattened dump: no end marker after record %" PRIu64 " (file ends at 0x%" PRIx64 ")",
-				name, index, pos);
-			goto out;
-		}
-		if (got < sizeof(head)) {
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-				"%s: truncated flattened dump: record %" PRIu64 " at 0x%" PRIx64 " has %zu of %zu header bytes",
-				name, index, record_pos, got, sizeof(head));
-			goto out;
-		}
-		pos += sizeof(head);
-		offset = (int64_t)get_be64(head);
-		size = (int64_t)get_be64(head + 8);
-		if (offset == END_FLAG) {
-			if (size != END_FLAG) {
-				err = lkdb_error_create(LKDB_ERROR_INVALID,
-					"%s: corrupt flattened dump: end marker (record %" PRIu64 " at 0x%" PRIx64 ") has size %" PRId64 ", expected -1",
-					name, index, record_pos, size);
-				goto out;
-			}
+	if (!err)
+		err = flattened_check_header(name, buf, got);
+	for (bool end = false; !err && !end;) {
+		int64_t offset = 0, size = 0;
+		err = record_header(name, in, stats.records, pos, max_size,
+				    &offset, &size, &end);
+		if (err || end)
 			break;
-		}
-		if (offset < 0 || size < 0) {
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-				"%s: corrupt flattened dump: record %" PRIu64 " at 0x%" PRIx64 " has negative %s %" PRId64,
-				name, index, record_pos,
-				offset < 0 ? "offset" : "size",
-				offset < 0 ? offset : size);
-			goto out;
-		}
-		if ((uint64_t)size > max_size ||
-		    (uint64_t)offset > max_size - (uint64_t)size) {
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-				"%s: corrupt flattened dump: record %" PRIu64 " at 0x%" PRIx64 " (offset 0x%" PRIx64 ", size 0x%" PRIx64 ") ends past the limit of 0x%" PRIx64 " bytes",
-				name, index, record_pos, (uint64_t)offset,
-				(uint64_t)size, max_size);
-			goto out;
-		}
-
-		for (uint64_t done = 0; done < (uint64_t)size;) {
-			uint64_t left = (uint64_t)size - done;
-			size_t want = left < CHUNK_SIZE ? (size_t)left :
-				      CHUNK_SIZE;
-
-			err = read_full(in, buf, want, &got);
-			if (err) {
-				err = lkdb_error_prefix(err, "%s", name);
-				goto out;
-			}
-			if (got) {
-				err = out->write(out->context,
-						 (uint64_t)offset + done,
-						 buf, got);
-				if (err)
-					goto out;
-			}
-			done += got;
-			if (got < want) {
-				err = lkdb_error_create(LKDB_ERROR_INVALID,
-					"%s: truncated flattened dump: record %" PRIu64 " at 0x%" PRIx64 " has %" PRIu64 " of %" PRId64 " data bytes",
-					name, index, record_pos, done, size);
-				goto out;
-			}
-		}
-		pos += (uint64_t)size;
+		err = copy_record(name, in, out, buf, stats.records, pos, offset,
+				  size);
+		if (err)
+			break;
+		pos += RECORD_HEADER_SIZE + (uint64_t)size;
 		stats.records++;
 		stats.data_bytes += (uint64_t)size;
 		if ((uint64_t)offset + (uint64_t)size > stats.size)
 			stats.size = (uint64_t)offset + (uint64_t)size;
 	}
-
-	/* Nothing may follow the end marker. */
-	err = read_full(in, buf, 1, &got);
-	if (err) {
-		err = lkdb_error_prefix(err, "%s", name);
-		goto out;
+	if (!err) {
+		/* Nothing may follow the end marker. */
+		pos += RECORD_HEADER_SIZE;
+		if ((err = read_full(in, buf, 1, &got)))
+			err = lkdb_error_prefix(err, "%s", name);
+		else if (got)
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+				"%s: corrupt flattened dump: data after the end marker at 0x%" PRIx64,
+				name, pos);
 	}
-	if (got)
-		err = lkdb_error_create(LKDB_ERROR_INVALID,
-			"%s: corrupt flattened dump: data after the end marker at 0x%" PRIx64,
-			name, pos);
-out:
 	free(buf);
 	if (stats_ret)
 		*stats_ret = stats;
