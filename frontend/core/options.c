@@ -224,6 +224,148 @@ static struct lkdb_error *parse_u64(const char *opt, const char *s,
 	return NULL;
 }
 
+/* lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS: options end at "--". */
+static struct lkdb_error *split_qemu_args(int *argc, char ***argv,
+					  struct lkdb_options *o)
+{
+	o->qemu = true;
+	int dashes = 2;
+	while (dashes < *argc && strcmp((*argv)[dashes], "--"))
+		dashes++;
+	if (dashes == *argc)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "lkdb qemu: no \"--\" before QEMU's arguments (lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS)");
+	o->qemu_args = *argv + dashes + 1;
+	o->qemu_nargs = *argc - dashes - 1;
+	(*argv)[dashes] = NULL;
+	/* getopt sees "qemu" as the program name. */
+	(*argv)++;
+	*argc = dashes - 1;
+	return NULL;
+}
+
+/* One option getopt_long returned (c) into o. */
+static struct lkdb_error *take_option(int c, char **argv,
+				      struct lkdb_options *o)
+{
+	uint64_t n = 0;
+	struct lkdb_error *err = NULL;
+	switch (c) {
+	case 'r':
+		o->remote = optarg;
+		break;
+	case 'c':
+		return add_script(o, SCRIPT_COMMAND, optarg);
+	case 'x':
+		return add_script(o, SCRIPT_FILE, optarg);
+	case OPT_GDB:
+		o->gdb_path = optarg;
+		break;
+	case OPT_FORCE:
+		o->force = true;
+		break;
+	case OPT_KASLR_OFFSET:
+		o->has_kaslr_offset = true;
+		return parse_u64("--kaslr-offset", optarg, &o->kaslr_offset);
+	case OPT_CONNECT_TIMEOUT:
+		err = parse_u64("--connect-timeout", optarg, &n);
+		if (!err && (n == 0 || n > 3600))
+			err = lkdb_error_create(LKDB_ERROR_INVALID,
+						"--connect-timeout: %s is not between 1 and 3600 seconds",
+						optarg);
+		o->connect_timeout_s = (int)n;
+		return err;
+	case OPT_NO_INDEX_CACHE:
+		o->no_index_cache = true;
+		break;
+	case OPT_NO_GUEST_RAM:
+		o->no_guest_ram = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_WAIT:
+		o->wait = true;
+		break;
+	case OPT_NO_WAIT:
+		o->no_wait = true;
+		break;
+	case OPT_BREAK_ON_WARN:
+		o->break_on_warn = true;
+		break;
+	case OPT_MODULE_PATH:
+		o->module_path = optarg;
+		break;
+	case OPT_TIMING:
+		o->timing = true;
+		break;
+	case OPT_CONSOLE_LOG:
+		o->console_log = optarg;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case 'h':
+		lkdb_print_usage(stdout);
+		o->exit_now = true;
+		break;
+	case 'V':
+		printf("lkdb %s\n", LKDB_VERSION);
+		o->exit_now = true;
+		break;
+	case ':':
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "option %s needs an argument",
+					 option_word(argv, optind));
+	default:
+		return bad_option(argv, optind);
+	}
+	return NULL;
+}
+
+/* VMLINUX [VMCORE] after the options, and the options that clash. */
+static struct lkdb_error *check_operands(int argc, char **argv,
+					 struct lkdb_options *o)
+{
+	int rest = argc - optind;
+	if (rest < 1)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "missing VMLINUX (see lkdb --help)");
+	if (rest > 2)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "too many arguments: \"%s\" (see lkdb --help)",
+					 argv[optind + 2]);
+	o->vmlinux = argv[optind];
+	o->vmcore = rest == 2 ? argv[optind + 1] : NULL;
+	if (o->vmcore && o->remote)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "give either --remote or a VMCORE, not both");
+	if (o->qemu && (o->remote || o->vmcore))
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "lkdb qemu: QEMU is the target; no --remote or VMCORE");
+	if (o->qemu && !o->qemu_nargs)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "lkdb qemu: no QEMU arguments after \"--\" (at least -kernel FILE)");
+	if (o->wait && o->no_wait)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "give either --wait or --no-wait, not both");
+	if (o->wait && !o->remote && !o->qemu)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "--wait needs a live target (--remote HOST:PORT or lkdb qemu)");
+	if (o->qemu && o->no_wait)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "lkdb qemu always waits; --no-wait does not apply");
+	if (o->console_log && !o->qemu)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "--console-log is for lkdb qemu");
+	if (o->qemu) {
+		o->wait = true;
+		if (!o->console_log)
+			o->console_log = "lkdb-console.log";
+	}
+	return NULL;
+}
+
 struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 				      struct lkdb_options *ret)
 {
@@ -232,145 +374,17 @@ struct lkdb_error *lkdb_options_parse(int argc, char **argv,
 		.connect_timeout_s = 10,
 	};
 	struct lkdb_error *err = NULL;
-	uint64_t n;
 	int c;
-	/* lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS: options end at "--". */
-	if (argc > 1 && !strcmp(argv[1], "qemu")) {
-		o.qemu = true;
-		int dashes = 2;
-		while (dashes < argc && strcmp(argv[dashes], "--"))
-			dashes++;
-		if (dashes == argc)
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "lkdb qemu: no \"--\" before QEMU's arguments (lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS)");
-		o.qemu_args = argv + dashes + 1;
-		o.qemu_nargs = argc - dashes - 1;
-		argv[dashes] = NULL;
-		/* getopt sees "qemu" as the program name. */
-		argv++;
-		argc = dashes - 1;
-	}
+	if (argc > 1 && !strcmp(argv[1], "qemu") &&
+	    (err = split_qemu_args(&argc, &argv, &o)))
+		return err;
 	opterr = 0;
 	optind = 1;
 	while (!err && (c = getopt_long(argc, argv, ":r:c:x:qhV",
-					long_options, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			o.remote = optarg;
-			break;
-		case 'c':
-			err = add_script(&o, SCRIPT_COMMAND, optarg);
-			break;
-		case 'x':
-			err = add_script(&o, SCRIPT_FILE, optarg);
-			break;
-		case OPT_GDB:
-			o.gdb_path = optarg;
-			break;
-		case OPT_FORCE:
-			o.force = true;
-			break;
-		case OPT_KASLR_OFFSET:
-			err = parse_u64("--kaslr-offset", optarg,
-					&o.kaslr_offset);
-			o.has_kaslr_offset = true;
-			break;
-		case OPT_CONNECT_TIMEOUT:
-			err = parse_u64("--connect-timeout", optarg, &n);
-			if (!err && (n == 0 || n > 3600))
-				err = lkdb_error_create(LKDB_ERROR_INVALID,
-							"--connect-timeout: %s is not between 1 and 3600 seconds",
-							optarg);
-			o.connect_timeout_s = (int)n;
-			break;
-		case OPT_NO_INDEX_CACHE:
-			o.no_index_cache = true;
-			break;
-		case OPT_NO_GUEST_RAM:
-			o.no_guest_ram = true;
-			break;
-		case OPT_JSON:
-			o.json = true;
-			break;
-		case OPT_WAIT:
-			o.wait = true;
-			break;
-		case OPT_NO_WAIT:
-			o.no_wait = true;
-			break;
-		case OPT_BREAK_ON_WARN:
-			o.break_on_warn = true;
-			break;
-		case OPT_MODULE_PATH:
-			o.module_path = optarg;
-			break;
-		case OPT_TIMING:
-			o.timing = true;
-			break;
-		case OPT_CONSOLE_LOG:
-			o.console_log = optarg;
-			break;
-		case 'q':
-			o.quiet = true;
-			break;
-		case 'h':
-			lkdb_print_usage(stdout);
-			o.exit_now = true;
-			break;
-		case 'V':
-			printf("lkdb %s\n", LKDB_VERSION);
-			o.exit_now = true;
-			break;
-		case ':':
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"option %s needs an argument",
-						option_word(argv, optind));
-			break;
-		default:
-			err = bad_option(argv, optind);
-			break;
-		}
-	}
-	if (!err && !o.exit_now) {
-		int rest = argc - optind;
-		if (rest < 1)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"missing VMLINUX (see lkdb --help)");
-		else if (rest > 2)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"too many arguments: \"%s\" (see lkdb --help)",
-						argv[optind + 2]);
-		else {
-			o.vmlinux = argv[optind];
-			o.vmcore = rest == 2 ? argv[optind + 1] : NULL;
-		}
-		if (!err && o.vmcore && o.remote)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"give either --remote or a VMCORE, not both");
-		if (!err && o.qemu && (o.remote || o.vmcore))
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"lkdb qemu: QEMU is the target; no --remote or VMCORE");
-		if (!err && o.qemu && !o.qemu_nargs)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"lkdb qemu: no QEMU arguments after \"--\" (at least -kernel FILE)");
-		if (!err && o.wait && o.no_wait)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"give either --wait or --no-wait, not both");
-		if (!err && o.wait && !o.remote && !o.qemu)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"--wait needs a live target (--remote HOST:PORT or lkdb qemu)");
-		if (!err && o.qemu && o.no_wait)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"lkdb qemu always waits; --no-wait does not apply");
-		if (!err && o.console_log && !o.qemu)
-			err = lkdb_error_create(LKDB_ERROR_INVALID,
-						"--console-log is for lkdb qemu");
-		if (o.qemu) {
-			o.wait = true;
-			if (!o.console_log)
-				o.console_log = "lkdb-console.log";
-		}
-	}
+					long_options, NULL)) != -1)
+		err = take_option(c, argv, &o);
+	if (!err && !o.exit_now)
+		err = check_operands(argc, argv, &o);
 	if (err) {
 		free(o.script);
 		return err;
