@@ -42,6 +42,9 @@ RANKS = {
     "frontend/live": 10,
     "frontend/decode": 10,
     "frontend/cmd": 11,
+    "frontend/cmd/memory": 11,
+    "frontend/cmd/tasks": 11,
+    "frontend/cmd/system": 11,
     "frontend": 12,
 }
 # Rooms that must know nothing of each other whatever their ranks:

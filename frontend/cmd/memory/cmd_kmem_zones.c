@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/json.h"
-#include "frontend/cmd/kmem_views.h"
+#include "frontend/cmd/memory/kmem_views.h"
 #include "frontend/core/commands.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/kernel.h"

@@ -21,7 +21,7 @@
 #include "frontend/kernel/task_lookup.h"
 #include <stdlib.h>
 #include "frontend/terminal/output.h"
-#include "frontend/cmd/kmem_views.h"
+#include "frontend/cmd/memory/kmem_views.h"
 
 /* One line of kmem -i; of NULL: no percentage ("----"). */
 struct kmem_row {
