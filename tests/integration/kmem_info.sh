@@ -327,5 +327,5 @@ one_line_errors "$V" "$d/vmcore.elf" -- 'kmem -x' 'kmem -i 12' 'kmem' 'kmem -i -
 check "'kmem -x' says which option" grep -q 'unknown option -x' <("$LKDB" -q "$V" "$d/vmcore.elf" -c 'kmem -x' 2>&1)
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help kmem' >"$TMP/help.out" 2>&1
 check "help kmem gives the synopsis and the --json schemas" \
-    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | -S [CACHE] | -p [ADDR...] | -V | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: kmem -i | -s [CACHE] | -S [CACHE] | -p [ADDR...] | -V | -z | -f | -v | ADDR [--json]' '$TMP/help.out' && grep -q 'item, pages, bytes, percent, of' '$TMP/help.out' && grep -q 'objects_per_slab, slab_bytes' '$TMP/help.out'"
 done_testing
