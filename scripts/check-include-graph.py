@@ -43,6 +43,7 @@ RANKS = {
     "frontend/decode": 10,
     "frontend/cmd": 11,
     "frontend/cmd/memory": 11,
+    "frontend/cmd/fs": 11,
     "frontend/cmd/tasks": 11,
     "frontend/cmd/system": 11,
     "frontend": 12,

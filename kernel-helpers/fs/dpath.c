@@ -65,8 +65,22 @@ struct lkdb_error *kernel_file_path(struct kernel *k, uint64_t file,
 		err = kernel_read_uint(k, file + l.f_mnt, 8, &mnt);
 	if (!err)
 		err = kernel_read_uint(k, file + l.f_dentry, 8, &dentry);
+	if (!err)
+		err = kernel_path(k, mnt, dentry, buf, size);
+	return err ? lkdb_error_prefix(err, "the path of file 0x%" PRIx64, file) :
+		     NULL;
+}
+
+struct lkdb_error *kernel_path(struct kernel *k, uint64_t mnt, uint64_t dentry,
+			       char *buf, size_t size)
+{
+	struct ktypes *t;
+	struct dpath_layout l;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = get_layout(t, &l);
 	if (err)
-		return lkdb_error_prefix(err, "the path of file 0x%" PRIx64, file);
+		return err;
 	char (*names)[DPATH_NAME_MAX] = malloc(DPATH_DEPTH_MAX *
 					       sizeof(*names));
 	if (!names)
@@ -99,7 +113,7 @@ struct lkdb_error *kernel_file_path(struct kernel *k, uint64_t file,
 	}
 	if (err) {
 		free(names);
-		return lkdb_error_prefix(err, "the path of file 0x%" PRIx64, file);
+		return err;
 	}
 	size_t n = 0;
 	buf[0] = '\0';

@@ -20,5 +20,8 @@ struct kernel;
 /* The path of the struct file at file into buf ("/bin/busybox"). */
 struct lkdb_error *kernel_file_path(struct kernel *k, uint64_t file,
 				    char *buf, size_t size);
+/* The path of dentry in the mount whose struct vfsmount is at mnt. */
+struct lkdb_error *kernel_path(struct kernel *k, uint64_t mnt, uint64_t dentry,
+			       char *buf, size_t size);
 
 #endif
