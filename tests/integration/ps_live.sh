@@ -3,7 +3,8 @@
 # thread-group leaders are exactly the PIDs in the guest's /proc, /init's
 # sleepers are there as "sleep" in state IN, init and kthreadd are where
 # they belong with the RSS their /proc/PID/status shows, every CPU has
-# one running task ('>'), and --json has the same rows as the text.
+# one running task ('>'), --json has the same rows as the text, and ps -S
+# counts the states as the guest's /proc does.
 . "$(dirname "$0")/lib.sh"
 g=$(shared_guest) || exit 1
 port=$(guest_port "$g") || exit 1
@@ -121,6 +122,52 @@ for try in 1 2 3; do
 done
 check "the leaders are exactly the PIDs of the guest's /proc" test $same = 0
 check "the guest's /proc has at least 20 processes" test "$(wc -l <"$TMP/guest")" -ge 20
+
+# ps -S against the guest's own count per state (/proc/PID/task/*/stat's
+# state letter; the shell that reads them and its pipeline left out), read
+# before and after lkdb's: a state's count within what moved between them;
+# the idle tasks (PID 0, not in /proc) are RU.
+states() {
+    # PID STATE PPID per thread, less this shell ($$) and its pipeline
+    "$GUEST_SH" run "$g" 'cat /proc/[0-9]*/task/[0-9]*/stat 2>/dev/null | sed "s/^\([0-9]*\) .*) /\1 /" | awk -v me=$$ "\$1 != me && \$3 != me { print \$2 }" | sort | uniq -c' |
+        tr -d '\r'
+}
+for try in 1 2 3; do
+    states >"$TMP/st.before"
+    "$LKDB" -q -r ":$port" "$V" -c 'ps -S' -c 'ps -S --json' -c ps >"$TMP/ps-S" 2>&1
+    states >"$TMP/st.after"
+    if python3 - "$TMP/st.before" "$TMP/st.after" "$TMP/ps-S" "$ncpus" <<'PY'
+import json, re, sys
+names = {'R': 'RU', 'S': 'IN', 'D': 'UN', 'I': 'ID', 'Z': 'ZO', 'T': 'ST', 't': 'TR', 'X': 'DE', 'P': 'PA'}
+def guest(path):
+    c = {}
+    for l in open(path):
+        m = re.match(r'^ *(\d+) (\S)$', l)
+        if m:
+            c[names.get(m[2], m[2])] = c.get(names.get(m[2], m[2]), 0) + int(m[1])
+    return c
+before, after = guest(sys.argv[1]), guest(sys.argv[2])
+t = open(sys.argv[3]).read()
+text = {m[1]: int(m[2]) for m in re.finditer(r'(?m)^  ([A-Z]{2}): (\d+)$', t)}
+j = json.loads(next(l for l in t.splitlines() if l.startswith('[{"state"')))
+rows = [l for l in t.splitlines() if re.match(r'^[> ] +\d+ ', l)]
+st = {}
+for l in rows:
+    s = l[1:].split()[4]
+    st[s] = st.get(s, 0) + 1
+ncpus = int(sys.argv[4])
+ok = text == {e['state']: e['count'] for e in j} == st and \
+     [e['state'] for e in j] == list(dict.fromkeys(l[1:].split()[4] for l in rows))
+for s in set(before) | set(after) | set(text):
+    lo = min(before.get(s, 0), after.get(s, 0)) - 2
+    hi = max(before.get(s, 0), after.get(s, 0)) + 2 + (ncpus if s == 'RU' else 0)
+    ok = ok and lo <= text.get(s, 0) <= hi
+print('# guest %s .. %s, lkdb ps -S %s' % (before, after, text))
+sys.exit(0 if ok and text.get('IN', 0) >= 5 else 1)
+PY
+    then same=0; break; else same=1; fi
+done
+check "ps -S: each state's count as the guest's /proc counts it (idle tasks RU); the rows' ST; --json the same" test $same = 0
 
 # Bad usage is refused.
 "$LKDB" -q -r ":$port" "$V" -c 'ps -x' >"$TMP/out" 2>&1

@@ -104,13 +104,53 @@ static void print_json(FILE *out, const struct task_list *list)
 	fputs("]\n", out);
 }
 
+/*
+ * ps -S: how many tasks are in each state, the states in the order the
+ * list (by PID) first shows them, as crash's ps -S counts them.
+ */
+static void print_states(FILE *out, const struct task_list *list, bool json)
+{
+	enum { STATES_MAX = 32 };
+	const char *names[STATES_MAX];
+	size_t counts[STATES_MAX] = { 0 }, n = 0;
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		const char *st = list->tasks[i].state;
+		size_t s = 0;
+		while (s < n && strcmp(names[s], st))
+			s++;
+		if (s == n && n == STATES_MAX)
+			continue;
+		if (s == n)
+			names[n++] = st;
+		counts[s]++;
+	}
+	if (json)
+		fputc('[', out);
+	for (size_t s = 0; s < n; s++) {
+		if (json) {
+			fputs(s ? ", {\"state\": " : "{\"state\": ", out);
+			json_write_string(out, names[s]);
+			fprintf(out, ", \"count\": %zu}", counts[s]);
+		} else {
+			fprintf(out, "  %s: %zu\n", names[s], counts[s]);
+		}
+	}
+	if (json)
+		fputs("]\n", out);
+}
+
 static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
-	bool stats = false;
+	bool stats = false, states = false;
 	for (int i = 1; i < ctx->argc; i++) {
 		if (!strcmp(ctx->argv[i], "--stats"))
 			stats = true;
+		else if (!strcmp(ctx->argv[i], "-S"))
+			states = true;
+		else if (ctx->argv[i][0] == '-')
+			return lkdb_usage_error(ctx, "unknown option %s (lkdb's ps has -S and --stats so far)",
+						ctx->argv[i]);
 		else
 			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
 						ctx->argv[i]);
@@ -133,7 +173,9 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	if (!list->rss_supported)
 		lkdb_warn("ps", "this kernel's RSS counters (mm_struct.rss_stat) are not known to lkdb: %%MEM and RSS shown as \"-\"");
 	fflush(stderr);
-	if (ctx->json)
+	if (states)
+		print_states(stdout, list, ctx->json);
+	else if (ctx->json)
 		print_json(stdout, list);
 	else
 		print_text(stdout, list);
@@ -159,7 +201,7 @@ const struct lkdb_command lkdb_command_ps = {
 	.name = "ps",
 	.handler = cmd_ps,
 	.summary = "list the kernel's tasks, like crash's ps",
-	.usage = "ps [--json] [--stats]\n"
+	.usage = "ps [-S] [--json] [--stats]\n"
 		 "Every task (threads too, and each CPU's idle task swapper/N) read\n"
 		 "from memory, sorted by PID, in crash's columns:\n"
 		 "   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n"
@@ -168,12 +210,16 @@ const struct lkdb_command lkdb_command_ps = {
 		 "PA WA NE; VSZ and RSS in KiB (RSS: file + anon + shmem pages); a\n"
 		 "kernel thread's (no mm) COMM is in brackets.  %MEM and RSS are \"-\"\n"
 		 "where the kernel's RSS counters are not known to lkdb.\n"
+		 "  -S       how many tasks are in each state (\"  IN: 52\"), the states\n"
+		 "           in the order the list shows them first, as crash's ps -S\n"
 		 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
 		 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
-		 "           (null where unknown; comm without brackets)\n"
+		 "           (null where unknown; comm without brackets); with -S an\n"
+		 "           array of {state, count}\n"
 		 "  --stats  reads, bytes and time taken, on stderr",
-	.man = ".BR ps \" [\" \\-\\-json ]\n"
+	.man = ".BR ps \" [\" \\-S \"] [\" \\-\\-json ]\n"
 	       "Every task: PID, PPID, CPU, task address, state, %MEM, VSZ, RSS, command;\n"
-	       "\\(oq>\\(cq marks the task running on each CPU, kernel threads are bracketed.\n",
+	       "\\(oq>\\(cq marks the task running on each CPU, kernel threads are bracketed;\n"
+	       "\\-S counts the tasks in each state.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };
