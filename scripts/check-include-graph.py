@@ -30,6 +30,7 @@ RANKS = {
     "kernel-helpers/x86_64": 2,
     "kernel-helpers/fs": 2,
     "kernel-helpers/dumps": 3,
+    "kernel-helpers/devices": 3,
     "kernel-helpers/symbols": 4,
     "kernel-helpers/log": 4,
     "kernel-helpers/tasks": 5,

@@ -153,6 +153,7 @@ crash_memory() {
 #   zoneinfo LINE    each line of /proc/zoneinfo
 #   buddyinfo LINE   each line of /proc/buddyinfo
 #   mounts LINE      each line of /proc/mounts
+#   interrupts LINE  each line of /proc/interrupts
 #   vmallocinfo LINE each line of /proc/vmallocinfo, read last
 # 256 MiB of RAM, 2 CPUs, 4 LKDB-SLEEPERS.  A dump made for another
 # fixture (kernel, initrd or crashme.ko changed) is made again.
@@ -163,8 +164,9 @@ shared_dump() {
     # facts-7: guest-proc gained /proc/meminfo, /proc/version, Kernel code,
     # a user page, a task's maps, /proc/modules, /proc/slabinfo; facts-8:
     # /proc/zoneinfo, /proc/buddyinfo, /proc/vmallocinfo (facts-9: its
-    # addresses, not hashed); facts-10: /proc/mounts.
-    stamp="facts-10 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
+    # addresses, not hashed); facts-10: /proc/mounts; facts-11:
+    # /proc/interrupts.
+    stamp="facts-11 $(stat -L -c '%n %s %Y' "$LKDB_VMLINUX" "$LKDB_VMLINUZ" "$LKDB_INITRD" \
         "$LKDB_CRASHME_KO" | tr '\n' ' ')"
     mkdir -p "$(dirname "$dir")"
     exec 8>"$dir.lock"
@@ -190,7 +192,7 @@ shared_dump() {
         facts+=' sed "s/^/meminfo:/; s/ kB$//" /proc/meminfo;'
         facts+=' awk "NR > 2 { print \"slab\", \$1, \$2, \$3, \$15 }" /proc/slabinfo;'
         facts+=' sed "s/^/zoneinfo /" /proc/zoneinfo; sed "s/^/buddyinfo /" /proc/buddyinfo;'
-        facts+=' sed "s/^/mounts /" /proc/mounts;'
+        facts+=' sed "s/^/mounts /" /proc/mounts; sed "s/^/interrupts /" /proc/interrupts;'
         # %pK prints addresses to root only with kptr_restrict 1 (0 hashes them).
         facts+=' echo 1 >/proc/sys/kernel/kptr_restrict; sed "s/^/vmallocinfo /" /proc/vmallocinfo'
         {
