@@ -6,6 +6,7 @@
  */
 LKDB_COMMAND(detach)
 LKDB_COMMAND(dis)
+LKDB_COMMAND(files)
 LKDB_COMMAND(bt)
 LKDB_COMMAND(help)
 LKDB_COMMAND(irq)

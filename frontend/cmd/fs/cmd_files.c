@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* files: a task's root, working directory and open files, as crash's files. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "frontend/core/commands.h"
+#include "frontend/kernel/task_lookup.h"
+#include "frontend/terminal/output.h"
+#include "kernel-helpers/fs/files.h"
+
+#define FILES_TASKS_MAX 64
+
+static void print_files(const struct task_info *t, const struct kernel_files *f)
+{
+	task_lookup_print_header(stdout, t);
+	if (f->root)
+		printf("ROOT: %s    CWD: %s\n", f->root, f->cwd);
+	if (!f->nr) {
+		puts("No open files");
+		return;
+	}
+	puts(" FD        FILE             DENTRY            INODE        TYPE  PATH");
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct kernel_open_file *o = &f->files[i];
+		printf("%3u  %16" PRIx64 "  %16" PRIx64 "  %16" PRIx64 "  %s  %s\n",
+		       o->fd, o->file, o->dentry, o->inode, o->type, o->path);
+	}
+}
+
+static void files_json(const struct task_info *t, const struct kernel_files *f,
+		       bool first)
+{
+	printf("%s{\"pid\": %" PRId32 ", \"task\": ", first ? "" : ",\n ", t->pid);
+	json_write_address(stdout, t->task);
+	fputs(", \"root\": ", stdout);
+	if (f->root)
+		json_write_string(stdout, f->root);
+	else
+		fputs("null", stdout);
+	fputs(", \"cwd\": ", stdout);
+	if (f->cwd)
+		json_write_string(stdout, f->cwd);
+	else
+		fputs("null", stdout);
+	fputs(", \"files\": [", stdout);
+	for (size_t i = 0; i < f->nr; i++) {
+		const struct kernel_open_file *o = &f->files[i];
+		printf("%s{\"fd\": %u, \"file\": ", i ? ", " : "", o->fd);
+		json_write_address(stdout, o->file);
+		fputs(", \"dentry\": ", stdout);
+		json_write_address(stdout, o->dentry);
+		fputs(", \"inode\": ", stdout);
+		json_write_address(stdout, o->inode);
+		char type[5];
+		snprintf(type, sizeof(type), "%s", o->type);
+		char *sp = strchr(type, ' ');
+		if (sp)
+			*sp = '\0';
+		fputs(", \"type\": ", stdout);
+		json_write_string(stdout, type);
+		fputs(", \"path\": ", stdout);
+		json_write_string(stdout, o->path);
+		putchar('}');
+	}
+	fputs("]}", stdout);
+}
+
+static struct lkdb_error *cmd_files(struct lkdb_command_context *ctx)
+{
+	const char *args[FILES_TASKS_MAX];
+	int nargs = 0;
+	for (int i = 1; i < ctx->argc; i++) {
+		if (ctx->argv[i][0] == '-')
+			return lkdb_usage_error(ctx, "unknown option %s (lkdb's files has none so far)",
+						ctx->argv[i]);
+		if (nargs == FILES_TASKS_MAX)
+			return lkdb_usage_error(ctx, "at most 64 tasks");
+		args[nargs++] = ctx->argv[i];
+	}
+	struct task_list *tasks;
+	struct lkdb_error *err = task_lookup_read(ctx->session, "files", &tasks);
+	if (err)
+		return err;
+	const struct task_info *chosen[FILES_TASKS_MAX];
+	int n = 0;
+	if (!nargs)
+		err = task_lookup_context(ctx->session, tasks, &chosen[n++]);
+	for (int i = 0; i < nargs && !err; i++)
+		err = task_lookup_find(tasks, args[i], &chosen[n++]);
+	if (ctx->json && !err)
+		putchar('[');
+	for (int i = 0; i < n && !err; i++) {
+		struct kernel_files f;
+		err = kernel_read_files(ctx->kernel, chosen[i]->task, &f);
+		if (err)
+			break;
+		for (size_t w = 0; w < f.nr_warnings; w++)
+			lkdb_warn("files", "%s", f.warnings[w]);
+		fflush(stderr);
+		if (ctx->json) {
+			files_json(chosen[i], &f, !i);
+		} else {
+			if (i)
+				putchar('\n');
+			print_files(chosen[i], &f);
+		}
+		kernel_files_deinit(&f);
+	}
+	if (ctx->json && !err)
+		puts("]");
+	fflush(stdout);
+	task_list_destroy(tasks);
+	return err;
+}
+
+const struct lkdb_command lkdb_command_files = {
+	.name = "files",
+	.handler = cmd_files,
+	.summary = "a task's root, working directory and open files, as crash's files",
+	.usage = "files [PID|TASK...] [--json]\n"
+		 "The context task's (or each given task's) ROOT and CWD, and its open\n"
+		 "files as crash's files lists them: FD, the struct FILE, its DENTRY and\n"
+		 "INODE, the TYPE (REG DIR CHR BLK FIFO PIPE SOCK LNK) and the PATH\n"
+		 "through the mounts; sockets, pipes and anonymous inodes are named as\n"
+		 "/proc/PID/fd names them (socket:[INODE], pipe:[INODE],\n"
+		 "anon_inode:NAME).\n"
+		 "  --json  an array of {pid, task, root, cwd, files: [{fd, file, dentry,\n"
+		 "          inode, type, path}]}",
+	.man = ".BR files \" [\"\n"
+	       ".IR PID | TASK \" ...]\"\n"
+	       "A task's root and working directory and its open files: fd, file, dentry,\n"
+	       "inode, type and path, sockets and pipes named as /proc/PID/fd names them.\n",
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+};
