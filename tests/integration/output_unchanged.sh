@@ -8,13 +8,15 @@
 # on the suite's shared dumps, ELF and flattened.
 #
 # When a later change alters output on purpose, move BASELINE to the commit
-# before it and say why in that commit.
+# that made the change (its output is the reference from then on) and say
+# why in that commit.
 . "$(dirname "$0")/lib.sh"
 
 # Moved from 900e2c33c3da (the last commit before the restructure) to
-# 391c5e967e4f, the last before --json wrote every address as "0x..."
-# (ps, bt, task, sys and vm wrote some as bare or zero-padded hex).
-BASELINE=391c5e967e4f966454a64016a705c5576d438de5
+# c1a5bea: --json writes every address as "0x..." since 1c4280a (ps, bt,
+# task, sys and vm wrote some as bare or zero-padded hex), and ps took -S
+# in c1a5bea (help ps and ps -x's message say so).
+BASELINE=c1a5beab6ebd0c62155df92da3968f7ac7c7abff
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 

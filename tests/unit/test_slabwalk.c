@@ -256,6 +256,7 @@ TEST(damaged_freelists_and_lists_are_warnings_and_the_rest_is_kept)
 	CHECK(w.cpus[0].has_slab && w.cpus[0].slab.objects == 4 &&
 	      w.nodes[0].nr_slabs == 3 && w.nodes[0].nr_partial_slabs >= 1);
 	kernel_slab_walk_deinit(&w);
+	unmap_all(&m);
 	/* A CPU's slab that is not a struct page: named, the walk goes on. */
 	build(0);
 	put(at(&m, CPU0 + PCPU) + 16, PA + 3, 8);
