@@ -9,6 +9,8 @@
  *   "2"  BUG()
  *   "3"  WARN_ON(1), then carries on
  *   "4"  panic("crashme: ...")
+ *   "5"  sleeps 15 s uninterruptibly (msleep): a task in D state, as a
+ *        driver stuck waiting on its hardware leaves one
  * Reading it prints the state and this list.
  */
 #include <linux/module.h>
@@ -18,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/bug.h>
+#include <linux/delay.h>
 
 #define CRASHME_NDEV 4
 
@@ -71,6 +74,9 @@ static ssize_t crashme_write(struct file *file, const char __user *ubuf,
 	case '4':
 		panic("crashme: panic requested (%lu writes)", crashme_total_writes);
 		break;
+	case '5':
+		msleep(15 * 1000);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -83,7 +89,7 @@ static int crashme_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "writes %lu dev0 %s writes %lu last_len %zu\n",
 		   crashme_total_writes, dev->name, dev->writes, dev->last_len);
-	seq_puts(m, "0 ok, 1 NULL dereference, 2 BUG, 3 WARN_ON, 4 panic\n");
+	seq_puts(m, "0 ok, 1 NULL dereference, 2 BUG, 3 WARN_ON, 4 panic, 5 D-state sleep\n");
 	return 0;
 }
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# foreach: on the shared dump, "foreach sleep task" runs task for exactly
+# the guest's sleepers (its console's LKDB-SLEEPERS), "foreach IN task" for
+# as many tasks as ps -S counts in IN, and each bt foreach prints is the
+# one bt PID prints.  Live: a shell the guest puts to sleep uninterruptibly
+# in crashme's write (msleep) is one of "foreach UN bt"'s tasks, in the
+# state /proc/PID/stat says (D), with the frames /proc/PID/stack lists, in
+# order.  --json: an array of the command's JSON per task.  Bad input: one
+# line.
+. "$(dirname "$0")/lib.sh"
+V=$LKDB_VMLINUX
+d=$(shared_dump) || exit 1
+D=$d/vmcore.elf
+read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$d/console.log" | tr -d '\r' | cut -d' ' -f3-)
+echo "# sleepers: ${sleepers[*]}"
+
+"$LKDB" -q "$V" "$D" -c 'foreach sleep task' >"$TMP/t.out" 2>"$TMP/t.err"
+status=$?
+diag "$TMP/t.err"
+check "foreach sleep task: exit 0, the guest's sleepers, each once" \
+    test "$status" = 0 -a -n "${sleepers[*]}" -a \
+         "$(sed -n 's/^PID: \([0-9]*\) .*/\1/p' "$TMP/t.out" | sort -n | tr '\n' ' ')" = \
+         "$(printf '%s\n' "${sleepers[@]}" | sort -n | tr '\n' ' ')"
+"$LKDB" -q "$V" "$D" -c 'foreach IN task' -c 'ps -S' >"$TMP/in.out" 2>&1
+check "foreach IN task: as many tasks as ps -S counts IN" \
+    test "$(grep -c '^PID: ' "$TMP/in.out")" = "$(sed -n 's/^  IN: //p' "$TMP/in.out")"
+p=${sleepers[0]:-1}
+"$LKDB" -q "$V" "$D" -c "foreach $p bt" >"$TMP/fb.out" 2>&1
+"$LKDB" -q "$V" "$D" -c "bt $p" >"$TMP/b.out" 2>&1
+check "foreach $p bt prints what bt $p prints" cmp -s "$TMP/fb.out" "$TMP/b.out"
+"$LKDB" -q "$V" "$D" -c 'foreach --json sleep bt' >"$TMP/j.out" 2>&1
+check "--json: one bt object per sleeper" \
+    python3 - "$TMP/j.out" "${sleepers[@]}" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if sorted(b['pid'] for b in j) == sorted(int(p) for p in sys.argv[2:]) and
+         all(b['frames'] for b in j) else 1)
+PY
+
+# Live: a task in D state, in crashme_write's msleep for 15 s.
+g=$(shared_guest) || exit 1
+port=$(guest_port "$g") || exit 1
+"$GUEST_SH" run "$g" 'grep -q "^crashme " /proc/modules || { insmod /crashme.ko && echo loaded; }; sh -c "echo 5 > /proc/crashme" & echo pid $!' |
+    tr -d '\r' >"$TMP/dpid"
+dpid=$(awk '$1 == "pid" { print $2 }' "$TMP/dpid")
+loaded=$(grep -c '^loaded' "$TMP/dpid")
+# The shell sleeps 15 s; then crashme goes if this test loaded it.
+cleanup() {
+    "$GUEST_SH" run "$g" "for i in \$(seq 30); do test -d /proc/$dpid || break; sleep 1; done; if [ $loaded = 1 ]; then rmmod crashme; fi" 60 >/dev/null 2>&1
+}
+trap cleanup EXIT
+sleep 2
+"$GUEST_SH" run "$g" "cut -d' ' -f3 /proc/$dpid/stat; sed 's/^\\[<[0-9a-f]*>\\] //; s/+.*//' /proc/$dpid/stack" | tr -d '\r' >"$TMP/dstate"
+"$LKDB" -q -r ":$port" "$V" -c 'foreach UN bt' >"$TMP/un.out" 2>"$TMP/un.err"
+status=$?
+diag "$TMP/un.err"
+echo "# PID $dpid: state and /proc/PID/stack: $(tr '\n' ' ' <"$TMP/dstate")"
+check "live: foreach UN bt exits 0" test "$status" = 0
+check "live: the D-state shell ($dpid) is in it, with /proc/$dpid/stack's frames in order (crashme_write, msleep)" \
+    python3 - "$TMP/dstate" "$TMP/un.out" "$dpid" <<'PY'
+import re, sys
+lines = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+state, stack = lines[0], lines[1:]
+t = open(sys.argv[2]).read()
+blocks = {int(b.split()[0]): b for b in t.split('PID: ')[1:]}
+b = blocks.get(int(sys.argv[3]), '')
+frames = re.findall(r'(?m)^ *#\d+ \[[0-9a-f]+\] (\S+) at ', b)
+pos, ok = 0, state == 'D' and 'crashme_write' in frames and 'msleep' in frames
+for f in stack:
+    if f in frames[pos:]:
+        pos = frames.index(f, pos) + 1
+    else:
+        ok = False
+print('# foreach UN bt: PIDs %s; %s frames %s' % (sorted(blocks), sys.argv[3], frames))
+sys.exit(0 if ok and stack else 1)
+PY
+
+one_line_errors "$V" "$D" -- 'foreach' 'foreach IN' 'foreach no_such_comm bt' 'foreach UN ps'
+"$LKDB" -q "$V" "$D" -c 'help foreach' >"$TMP/help.out" 2>&1
+check "help foreach gives the synopsis" \
+    grep -qF 'Usage: foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files [ARGS...] [--json]' "$TMP/help.out"
+done_testing
