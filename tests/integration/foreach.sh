@@ -76,7 +76,9 @@ sys.exit(0 if ok and stack else 1)
 PY
 
 one_line_errors "$V" "$D" -- 'foreach' 'foreach IN' 'foreach no_such_comm bt' 'foreach UN ps'
+"$LKDB" -q "$V" "$D" -c 'foreach sleep sig' >"$TMP/sig.out" 2>&1
+check "foreach sleep sig: a SIGNAL_STRUCT for each sleeper" test "$(grep -c '^SIGNAL_STRUCT: ' "$TMP/sig.out")" = "${#sleepers[@]}"
 "$LKDB" -q "$V" "$D" -c 'help foreach' >"$TMP/help.out" 2>&1
 check "help foreach gives the synopsis" \
-    grep -qF 'Usage: foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files [ARGS...] [--json]' "$TMP/help.out"
+    grep -qF 'Usage: foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files|sig [ARGS...] [--json]' "$TMP/help.out"
 done_testing

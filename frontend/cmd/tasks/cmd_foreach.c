@@ -16,7 +16,7 @@
 #define FOREACH_ARGS_MAX 64
 
 /* The commands foreach runs: each takes a PID as its last argument. */
-static const char *const commands[] = { "bt", "task", "vm", "files" };
+static const char *const commands[] = { "bt", "task", "vm", "files", "sig" };
 
 static const char *const states[] = { "RU", "IN", "UN", "ID", "ZO", "ST",
 				      "TR", "DE", "PA", "WA", "NE" };
@@ -67,7 +67,7 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	while (c < ctx->argc && !is_command(ctx->argv[c]))
 		c++;
 	if (c == ctx->argc)
-		return lkdb_usage_error(ctx, "no command: foreach runs bt, task, vm or files");
+		return lkdb_usage_error(ctx, "no command: foreach runs bt, task, vm, files or sig");
 	if (ctx->argc - c + 1 > FOREACH_ARGS_MAX)
 		return lkdb_usage_error(ctx, "at most %d arguments to the command",
 					FOREACH_ARGS_MAX - 2);
@@ -129,8 +129,8 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 const struct lkdb_command lkdb_command_foreach = {
 	.name = "foreach",
 	.handler = cmd_foreach,
-	.summary = "run bt, task, vm or files for every task a selection picks, as crash's foreach",
-	.usage = "foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files [ARGS...] [--json]\n"
+	.summary = "run bt, task, vm, files or sig for every task a selection picks, as crash's foreach",
+	.usage = "foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files|sig [ARGS...] [--json]\n"
 		 "The command, with its ARGS and each task's PID last, for every task\n"
 		 "(by PID) that one of the selectors picks (none: every task), as\n"
 		 "crash's foreach: \"foreach UN bt\" shows where each task in\n"
@@ -141,7 +141,7 @@ const struct lkdb_command lkdb_command_foreach = {
 		 "  active  the task running on each CPU\n"
 		 "  --json  an array of the command's --json output for each task",
 	.man = ".BR foreach \" [\"\n"
-	       ".IR PID | TASK | COMM | STATE \"|kernel|user|active ...] bt|task|vm|files [\"\n"
+	       ".IR PID | TASK | COMM | STATE \"|kernel|user|active ...] bt|task|vm|files|sig [\"\n"
 	       ".IR ARGS \"]\"\n"
 	       "Run the command for every task the selectors pick (a PID, task address,\n"
 	       "command name, state such as UN, kernel or user tasks, the active ones).\n",
