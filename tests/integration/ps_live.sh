@@ -169,6 +169,47 @@ PY
 done
 check "ps -S: each state's count as the guest's /proc counts it (idle tasks RU); the rows' ST; --json the same" test $same = 0
 
+# ps -c 1 and ps -p: init's children are the processes whose /proc/PID/stat
+# PPID is 1 (and the idle tasks init forked for the other CPUs, PID 0), a
+# sleeper's parents are swapper, init, itself; -k and -u split the rows,
+# bracketed or not; -G keeps the thread-group leaders.
+for try in 1 2 3; do
+    "$GUEST_SH" run "$g" 'for f in /proc/[0-9]*/stat; do read -r l < $f; set -- ${l##*) }; [ "$2" = 1 ] && echo ${l%% *}; done' |
+        tr -d '\r' | sort -n >"$TMP/kids.before"
+    "$LKDB" -q -r ":$port" "$V" -c 'ps -c 1' -c "ps -p ${sleepers[0]}" -c 'ps -k' -c 'ps -u' -c ps -c 'ps -G --json' >"$TMP/pc" 2>&1
+    "$GUEST_SH" run "$g" 'for f in /proc/[0-9]*/stat; do read -r l < $f; set -- ${l##*) }; [ "$2" = 1 ] && echo ${l%% *}; done' |
+        tr -d '\r' | sort -n >"$TMP/kids.after"
+    if python3 - "$TMP/kids.before" "$TMP/kids.after" "$TMP/pc" "${sleepers[0]}" <<'PY'
+import json, re, sys
+before = {int(l) for l in open(sys.argv[1]) if l.strip()}
+after = {int(l) for l in open(sys.argv[2]) if l.strip()}
+t = open(sys.argv[3]).read()
+heads = re.findall(r'(?m)^( *)PID: (\d+) ', t)
+kids = set()
+i = 1
+while i < len(heads) and heads[i][0] == '  ':
+    kids.add(int(heads[i][1]))
+    i += 1
+chain = [(len(sp), int(p)) for sp, p in heads[i:i + 3]]
+rows = [l for l in t.splitlines() if re.match(r'^[> ] +\d+ +\d+ ', l)]
+blocks = t.split('   PID    PPID')
+k = [l for l in blocks[1].splitlines()[1:] if re.match(r'^[> ] +\d+ ', l)]
+u = [l for l in blocks[2].splitlines()[1:] if re.match(r'^[> ] +\d+ ', l)]
+allrows = [l for l in blocks[3].splitlines()[1:] if re.match(r'^[> ] +\d+ ', l)]
+g = json.loads(t[t.index('[{'):])
+kids.discard(0)
+ok = heads[0][1] == '1' and before & after <= kids <= before | after and \
+     chain == [(0, 0), (1, 1), (2, int(sys.argv[4]))] and \
+     all(l.rstrip().endswith(']') for l in k) and not any(l.rstrip().endswith(']') for l in u) and \
+     len(k) + len(u) == len(allrows) and g and all(e['pid'] == e['tgid'] for e in g)
+print('# /proc children of 1 %s .. %s; ps -c 1 %s; ps -p chain %s; -k %d, -u %d of %d rows'
+      % (sorted(before), sorted(after), sorted(kids), chain, len(k), len(u), len(allrows)))
+sys.exit(0 if ok else 1)
+PY
+    then same=0; break; else same=1; fi
+done
+check "ps -c 1 has the processes whose PPID /proc says is 1; ps -p climbs from swapper; -k, -u, -G select as said" test $same = 0
+
 # Bad usage is refused.
 "$LKDB" -q -r ":$port" "$V" -c 'ps -x' >"$TMP/out" 2>&1
 status=$?
