@@ -13,10 +13,11 @@
 . "$(dirname "$0")/lib.sh"
 
 # Moved from 900e2c33c3da (the last commit before the restructure) to
-# c1a5bea: --json writes every address as "0x..." since 1c4280a (ps, bt,
-# task, sys and vm wrote some as bare or zero-padded hex), and ps took -S
-# in c1a5bea (help ps and ps -x's message say so).
-BASELINE=c1a5beab6ebd0c62155df92da3968f7ac7c7abff
+# the commit that last changed the outputs compared: --json writes every
+# address as "0x..." since 1c4280a (ps, bt, task, sys and vm wrote some as
+# bare or zero-padded hex), and ps took -S (c1a5bea), then -p, -c, -k, -u,
+# -G and task arguments (fbef0dd): help ps and ps -x's message say so.
+BASELINE=fbef0dd8095340967095cc0f73bb018f4103e96b
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
