@@ -60,4 +60,19 @@ fi
 
 one_line_errors "$V" "$D" -- 'struct' 'struct no_such_struct_here' 'struct a-b' 'struct list_head.next' \
     'struct -q list_head' "struct list_head $task 0" 'union list_head'
+# task -R: task_struct members of given tasks (gdb's values), the sleeper's
+# pid and comm as ps has them; --json the same; the context stays.
+"$LKDB" -q "$V" "$D" -c "task -R pid,comm 1 $upid" -c "task -R pid --json $upid" -c 'task --json' >"$TMP/r.out" 2>&1
+check "task -R pid,comm 1 $upid: each task's header and members; --json; the context unchanged" \
+    python3 - "$TMP/r.out" "$upid" <<'PY'
+import json, re, sys
+t = open(sys.argv[1]).read()
+u = sys.argv[2]
+pids = re.findall(r'(?m)^  pid = (\d+),$', t)
+comms = re.findall(r'(?m)^  comm = "(\w+)', t)
+docs = [json.loads(l) for l in t.splitlines() if l.startswith('[{') or l.startswith('{')]
+ok = pids == ['1', u] and comms == ['init', 'sleep'] and \
+     docs[0][0]['values'] == {'pid': u} and docs[1]['pid'] != int(u)
+sys.exit(0 if ok else 1)
+PY
 done_testing

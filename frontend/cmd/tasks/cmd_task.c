@@ -17,6 +17,7 @@
 #include "kernel-helpers/dumps/dump.h"
 #include "common/json.h"
 #include "frontend/kernel/gdb_value.h"
+#include "frontend/kernel/struct_print.h"
 #include "frontend/kernel/task_lookup.h"
 
 /* Fields shown through gdb ("p/x" for flags); absent ones are skipped. */
@@ -167,9 +168,58 @@ static struct lkdb_error *gdb_context(struct lkdb_session *s,
 	return err;
 }
 
+/*
+ * task -R MEMBER[,MEMBER...] [PID|TASK...]: those task_struct members of
+ * each task, printed by gdb in crash's lines; the context stays.
+ */
+static struct lkdb_error *task_members(struct lkdb_command_context *ctx)
+{
+	struct lkdb_session *s = ctx->session;
+	if (ctx->argc < 3)
+		return lkdb_usage_error(ctx, "-R needs task_struct members (pid,comm)");
+	char *spec = NULL;
+	if (asprintf(&spec, "task_struct.%s", ctx->argv[2]) < 0)
+		return &lkdb_error_oom;
+	struct struct_printer printer = { .s = s, .spec = spec };
+	struct task_list *list = NULL;
+	struct lkdb_error *err = task_lookup_read(s, "task", &list);
+	const struct task_info *t;
+	if (!err && ctx->argc == 3)
+		err = task_lookup_context(s, list, &t);
+	if (ctx->json && !err)
+		putchar('[');
+	for (int i = 3; !err && i <= ctx->argc && (i < ctx->argc || ctx->argc == 3);
+	     i++) {
+		if (ctx->argc > 3 && (err = task_lookup_find(list, ctx->argv[i], &t)))
+			break;
+		if (ctx->json) {
+			printf("%s{\"pid\": %" PRId32 ", \"task\": ", i > 3 ? ",\n " : "",
+			       t->pid);
+			json_write_address(stdout, t->task);
+		} else {
+			if (i > 3)
+				putchar('\n');
+			task_lookup_print_header(stdout, t);
+		}
+		err = struct_print_members(&printer, ctx->json, t->task, ",");
+		if (ctx->json)
+			putchar('}');
+		if (ctx->argc == 3)
+			break;
+	}
+	if (ctx->json && !err)
+		puts("]");
+	fflush(stdout);
+	task_list_destroy(list);
+	free(spec);
+	return err;
+}
+
 static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
+	if (ctx->argc > 1 && !strcmp(ctx->argv[1], "-R"))
+		return task_members(ctx);
 	if (ctx->argc > 2)
 		return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
 					ctx->argv[2]);
@@ -226,16 +276,22 @@ const struct lkdb_command lkdb_command_task = {
 	.name = "task",
 	.handler = cmd_task,
 	.summary = "a task's summary and fields; sets gdb's $task to it",
-	.usage = "task [--json] [PID | TASK]\n"
+	.usage = "task [--json] [PID | TASK] | -R MEMBER[,MEMBER...] [PID|TASK...]\n"
 		 "A task by PID or task_struct address (hex), by default the task\n"
 		 "running on the selected thread's CPU: crash's header, STATE, PPID,\n"
 		 "TGID, then some task_struct fields as gdb prints them.  Sets the\n"
 		 "gdb variable $task = (struct task_struct *)ADDR, so that\n"
 		 "\"p $task->files\" and the like follow.\n"
+		 "  -R MEMBER[,MEMBER...]  as crash's task -R: only those task_struct\n"
+		 "          members (printed by gdb) of the context task or each task\n"
+		 "          given; the context and $task stay as they are\n"
 		 "  --json  {pid, tgid, ppid, task (hex string), cpu, command, state,\n"
-		 "          running, kernel_thread} (no gdb fields)",
-	.man = ".BR task \" [\\fIPID\\fR|\\fITASK\\fR] [\" \\-\\-json ]\n"
+		 "          running, kernel_thread} (no gdb fields); with -R an array of\n"
+		 "          {pid, task, values: {MEMBER: gdb's value}}",
+	.man = ".BR task \" [\\fIPID\\fR|\\fITASK\\fR] [\" \\-\\-json \"] | \" \\-R\n"
+	       ".IR MEMBER [, MEMBER ...]\n"
 	       "A task's summary; sets the gdb variable $task to it and makes it the context\n"
-	       "of \\fBbt\\fR and of gdb's frame commands (on a dump, sleeping tasks too).\n",
+	       "of \\fBbt\\fR and of gdb's frame commands (on a dump, sleeping tasks too).\n"
+	       "\\-R: only those task_struct members, the context unchanged.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON,
 };
