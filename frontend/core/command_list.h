@@ -4,11 +4,11 @@
  * the entry lkdb_command_NAME its file defines.  Included with LKDB_COMMAND
  * defined (commands.h, commands.c); no include guard on purpose.
  */
+LKDB_COMMAND(bt)
 LKDB_COMMAND(detach)
 LKDB_COMMAND(dis)
 LKDB_COMMAND(files)
 LKDB_COMMAND(foreach)
-LKDB_COMMAND(bt)
 LKDB_COMMAND(help)
 LKDB_COMMAND(irq)
 LKDB_COMMAND(kmem)

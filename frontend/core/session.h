@@ -100,6 +100,8 @@ struct lkdb_session {
 	struct gdb_replay gdb_replay;
 	/* The task `task` chose (its task_struct), 0 for the default. */
 	uint64_t context_task;
+	/* Set while foreach runs task for each task: the context stays. */
+	bool keep_context;
 	bool interactive;	/* a terminal is on stdin and stdout */
 	bool quit_requested;
 	/* `detach`: lkdb qemu leaves QEMU running (else as quit). */

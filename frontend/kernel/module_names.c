@@ -68,8 +68,9 @@ struct lkdb_error *module_names_create(struct lkdb_session *s,
 			module_names_destroy(mn);
 			return err;
 		}
-		lkdb_warn(cmd, "modules: %s",
-			err->message);
+		/* Ctrl-C ends the command: no warning of its own for it. */
+		if (err->code != LKDB_ERROR_INTERRUPTED)
+			lkdb_warn(cmd, "modules: %s", err->message);
 		lkdb_error_destroy(err);
 		*ret = mn;
 		return NULL;

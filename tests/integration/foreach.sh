@@ -24,6 +24,13 @@ check "foreach sleep task: exit 0, the guest's sleepers, each once" \
 "$LKDB" -q "$V" "$D" -c 'foreach IN task' -c 'ps -S' >"$TMP/in.out" 2>&1
 check "foreach IN task: as many tasks as ps -S counts IN" \
     test "$(grep -c '^PID: ' "$TMP/in.out")" = "$(sed -n 's/^  IN: //p' "$TMP/in.out")"
+"$LKDB" -q "$V" "$D" -c 'task --json' -c 'foreach IN task' -c 'task --json' >"$TMP/ctx.out" 2>&1
+check "foreach IN task leaves the context task as it was" \
+    python3 - "$TMP/ctx.out" <<'PY'
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"pid"')]
+sys.exit(0 if len(docs) == 2 and docs[0]['pid'] == docs[1]['pid'] else 1)
+PY
 p=${sleepers[0]:-1}
 "$LKDB" -q "$V" "$D" -c "foreach $p bt" >"$TMP/fb.out" 2>&1
 "$LKDB" -q "$V" "$D" -c "bt $p" >"$TMP/b.out" 2>&1

@@ -281,17 +281,19 @@ static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
 			return err;
 		uint64_t phys = (addr - base) & ~0xfffULL;
 		if (ctx->json) {
-			fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"page\", \"page\": \"0x%" PRIx64 "\", \"physical\": \"0x%" PRIx64 "\", \"flags\": \"0x%" PRIx64 "\", \"flag_names\": ",
-				addr, page.address, phys, page.flags);
+			fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"page\", \"page\": \"0x%" PRIx64 "\", \"physical\": \"0x%" PRIx64 "\", \"mapping\": \"0x%" PRIx64 "\", \"index\": %" PRIu64 ", \"count\": %" PRId64 ", \"flags\": \"0x%" PRIx64 "\", \"flag_names\": ",
+				addr, page.address, phys, page.mapping, page.index,
+				page.refcount, page.flags);
 			json_write_string(out, page.flag_names);
 			fputs("}\n", out);
 		} else {
-			fprintf(out, "%" PRIx64 ": in the direct map, a page of no slab\n"
-				"      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS\n"
-				"%-16" PRIx64 " %8" PRIx64 " %16" PRIx64 " %8" PRIu64 " %2" PRId64 " %" PRIx64 "%s%s\n",
-				addr, page.address, phys, page.mapping, page.index,
-				page.refcount, page.flags,
-				page.flag_names[0] ? " " : "", page.flag_names);
+			/* The page line kmem -p and vtop print (INDEX in hex). */
+			char head[160], line[512];
+			int width = kernel_page_phys_width(k);
+			kernel_page_header(width, head, sizeof(head));
+			kernel_page_format(&page, phys, width, line, sizeof(line));
+			fprintf(out, "%" PRIx64 ": in the direct map, a page of no slab\n%s\n%s\n",
+				addr, head, line);
 		}
 		return NULL;
 	}

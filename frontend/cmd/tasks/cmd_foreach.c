@@ -67,7 +67,7 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	while (c < ctx->argc && !is_command(ctx->argv[c]))
 		c++;
 	if (c == ctx->argc)
-		return lkdb_usage_error(ctx, "no command: foreach runs bt, task, vm, files or sig");
+		return lkdb_usage_error(ctx, "no command among the arguments: foreach runs bt, task, vm, files or sig (every other word selects tasks)");
 	if (ctx->argc - c + 1 > FOREACH_ARGS_MAX)
 		return lkdb_usage_error(ctx, "at most %d arguments to the command",
 					FOREACH_ARGS_MAX - 2);
@@ -89,6 +89,9 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	argv[argc] = pid;
 	argv[argc + 1] = NULL;
 	size_t done = 0;
+	/* task would make each task the context in turn: it stays. */
+	bool kept = ctx->session->keep_context;
+	ctx->session->keep_context = true;
 	if (ctx->json)
 		putchar('[');
 	for (size_t i = 0; i < tasks->nr_tasks && !lkdb_interrupted; i++) {
@@ -117,12 +120,22 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 			break;
 		}
 	}
+	ctx->session->keep_context = kept;
 	if (ctx->json)
 		puts("]");
 	task_list_destroy(tasks);
-	if (!err && !done)
+	if (!err && !done) {
+		char sel[256] = "";
+		size_t len = 0;
+		for (int i = 1; i < c && len + 2 < sizeof(sel); i++) {
+			int w = snprintf(sel + len, sizeof(sel) - len, "%s%s",
+					 i > 1 ? " " : "", ctx->argv[i]);
+			len += w > 0 ? (size_t)w : 0;
+		}
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "no task is what the selection asks for");
+					 "no task matches \"%s\" (PIDs, task addresses, command names, states such as UN, kernel, user, active)",
+					 sel);
+	}
 	return err;
 }
 

@@ -223,8 +223,17 @@ static struct lkdb_error *select_tasks(const struct ps_options *o,
 				pick[i] = any = true;
 		if (any)
 			continue;
-		if ((err = task_lookup_find(list, o->args[a], &t)))
+		if ((err = task_lookup_find(list, o->args[a], &t))) {
+			/* Not a number either: it was meant as a name. */
+			if (strspn(o->args[a], "0123456789abcdefABCDEFxX") !=
+			    strlen(o->args[a])) {
+				lkdb_error_destroy(err);
+				err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+							"no task named \"%s\" (nor is it a PID or task address)",
+							o->args[a]);
+			}
 			break;
+		}
 		pick[t - list->tasks] = true;
 	}
 	return err;
@@ -351,7 +360,8 @@ const struct lkdb_command lkdb_command_ps = {
 		 "  -S       how many tasks are in each state (\"  IN: 52\"), the states\n"
 		 "           in the order the list shows them first, as crash's ps -S\n"
 		 "  -p       each task's parents from the first, one step in each\n"
-		 "  -c       each task and its children, as crash's ps -p and -c\n"
+		 "  -c       each task and its children, as crash's ps -p and -c (-p\n"
+		 "           and -c print no --json)\n"
 		 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
 		 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
 		 "           (null where unknown; comm without brackets); with -S an\n"

@@ -238,18 +238,20 @@ static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 	if (err)
 		goto out;
 	char cmd[96];
-	snprintf(cmd, sizeof(cmd), "set $task = (struct task_struct *)0x%" PRIx64,
-		 t->task);
-	err = task_lookup_gdb_quiet(s, cmd, NULL);
-	if (err)
-		goto out;
-	int thread;
-	char context[CONTEXT_MAX];
-	err = gdb_context(s, t, &thread, context);
-	if (err)
-		goto out;
-	s->context_task = t->task;
-	remember_context(s, cmd, context[0] ? context : NULL, thread);
+	int thread = -1;
+	if (!s->keep_context) {
+		snprintf(cmd, sizeof(cmd), "set $task = (struct task_struct *)0x%" PRIx64,
+			 t->task);
+		err = task_lookup_gdb_quiet(s, cmd, NULL);
+		if (err)
+			goto out;
+		char context[CONTEXT_MAX];
+		err = gdb_context(s, t, &thread, context);
+		if (err)
+			goto out;
+		s->context_task = t->task;
+		remember_context(s, cmd, context[0] ? context : NULL, thread);
+	}
 	if (ctx->json) {
 		print_json(t);
 	} else {
@@ -258,13 +260,17 @@ static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 		       t->state, t->ppid, t->tgid,
 		       t->running ? "  (running on its CPU)" : "");
 		print_fields(s, t);
-		printf("$task = (struct task_struct *)0x%" PRIx64 "\n", t->task);
-		if (thread >= 0)
-			printf("gdb's frames (frame N, info locals, up): thread %d\n",
-			       thread);
-		else
-			printf("gdb's frames stay on the selected CPU: a live stub cannot take a sleeping task's registers (bt %" PRId32 " unwinds it)\n",
-			       t->pid);
+		/* foreach task shows tasks: it leaves the context as it is. */
+		if (!s->keep_context) {
+			printf("$task = (struct task_struct *)0x%" PRIx64 "\n",
+			       t->task);
+			if (thread >= 0)
+				printf("gdb's frames (frame N, info locals, up): thread %d\n",
+				       thread);
+			else
+				printf("gdb's frames stay on the selected CPU: a live stub cannot take a sleeping task's registers (bt %" PRId32 " unwinds it)\n",
+				       t->pid);
+		}
 	}
 	fflush(stdout);
 out:
