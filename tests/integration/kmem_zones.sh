@@ -169,6 +169,14 @@ check "dump: kmem -f walks each free list to the kernel's nr_free and /proc/budd
 check "dump: kmem -v has /proc/vmallocinfo's areas" \
     vmalloc_compare "$TMP/vmallocinfo" "$TMP/velf.out" "$TMP/velf.json"
 
+# kmem ADDR inside one of kmem -v's areas names that area.
+read -r va vm vstart _ < <(grep -m1 -E '^[0-9a-f]{16}  [0-9a-f]{16}  ' "$TMP/velf.out")
+inside=$(printf '%x' $((0x$vstart + 0x10)))
+"$LKDB" -q "$V" "$d/vmcore.elf" -c "kmem $inside" -c "kmem --json $inside" >"$TMP/vaddr.out" 2>&1
+check "kmem ADDR in a vmalloc area names its VMAP_AREA $va and VM_STRUCT $vm; --json the same" \
+    bash -c "grep -qE '^$inside: in the vmalloc area, 16 bytes into VMAP_AREA $va \\(VM_STRUCT $vm, ' '$TMP/vaddr.out' &&
+             grep -qF '\"vmap_area\": \"0x$va\", \"vm_struct\": \"0x$vm\"' '$TMP/vaddr.out'"
+
 if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
     printf 'kmem -z > %s\nkmem -f > %s\nkmem -v > %s\nquit\n' \

@@ -10,6 +10,7 @@
 #include "kernel-helpers/memory/meminfo.h"
 #include "kernel-helpers/memory/slab.h"
 #include "kernel-helpers/memory/slabobj.h"
+#include "kernel-helpers/memory/vmalloc.h"
 #include "kernel-helpers/memory/vmstat.h"
 #include "kernel-helpers/memory/pages.h"
 #include "kernel-helpers/core/ktypes.h"
@@ -307,19 +308,38 @@ static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
 	if (list)
 		owner = stack_owner(k, list, addr, &stack);
 	const char *kind = owner ? "stack" : in_vmalloc(k, addr) ? "vmalloc" : "unknown";
+	/* A vmalloc address: the busy vmap area that holds it, if one does. */
+	struct kernel_vmap_area area = { 0 };
+	if (!strcmp(kind, "vmalloc")) {
+		struct kernel_vmap_areas va;
+		struct lkdb_error *ve = kernel_read_vmap_areas(k, &va);
+		for (size_t i = 0; !ve && i < va.nr; i++)
+			if (addr >= va.areas[i].start && addr < va.areas[i].end)
+				area = va.areas[i];
+		if (!ve)
+			kernel_vmap_areas_deinit(&va);
+		lkdb_error_destroy(ve);
+	}
 	if (ctx->json) {
 		fprintf(out, "{\"address\": \"0x%" PRIx64 "\", \"kind\": \"%s\"", addr, kind);
 		if (owner)
 			fprintf(out, ", \"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64 "\", \"stack\": \"0x%" PRIx64 "\"",
 				owner->pid, owner->task, stack);
+		if (area.va)
+			fprintf(out, ", \"vmap_area\": \"0x%" PRIx64 "\", \"vm_struct\": \"0x%" PRIx64 "\", \"start\": \"0x%" PRIx64 "\", \"end\": \"0x%" PRIx64 "\"",
+				area.va, area.vm, area.start, area.end);
 		fputs("}\n", out);
 	} else if (owner) {
 		char comm[17];
 		task_lookup_safe_comm(owner->comm, comm);
 		fprintf(out, "%" PRIx64 ": the kernel stack of PID %" PRId32 " (%s, task %" PRIx64 "), %" PRIu64 " bytes into it at %" PRIx64 "\n",
 			addr, owner->pid, comm, owner->task, addr - stack, stack);
+	} else if (area.va) {
+		fprintf(out, "%" PRIx64 ": in the vmalloc area, %" PRIu64 " bytes into VMAP_AREA %" PRIx64 " (VM_STRUCT %" PRIx64 ", %" PRIx64 " - %" PRIx64 ", %" PRIu64 " bytes; see vtop for its page)\n",
+			addr, addr - area.start, area.va, area.vm, area.start,
+			area.end, area.end - area.start);
 	} else if (!strcmp(kind, "vmalloc")) {
-		fprintf(out, "%" PRIx64 ": in the vmalloc area (see vtop for its page)\n", addr);
+		fprintf(out, "%" PRIx64 ": in the vmalloc area, in no busy vmap area (see vtop for its page)\n", addr);
 	} else {
 		fprintf(out, "%" PRIx64 ": not in the kernel image, a module, the direct map, a task's stack or the vmalloc area\n",
 			addr);
@@ -655,7 +675,8 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          kernel image or a module; a slab object (its cache, slab,\n"
 		 "          object, offset, and allocated or free from the freelists);\n"
 		 "          a page of the direct map (its struct page); a task's kernel\n"
-		 "          stack; the vmalloc area; or none of those\n"
+		 "          stack; a vmalloc area (its VMAP_AREA, VM_STRUCT and range, as\n"
+		 "          kmem -v lists it); or none of those\n"
 		 "  --json  -i: an array of {item, pages, bytes, percent, of}: percent is\n"
 		 "          of the item named by of, both null where crash prints ----;\n"
 		 "          -s: an array of {cache, name, object_size, size (the slot),\n"
@@ -669,7 +690,8 @@ const struct lkdb_command lkdb_command_kmem = {
 		 "          ADDR: {address, kind (kernel, module, slab, page, stack,\n"
 		 "          vmalloc, unknown), and symbol; cache, name, object_size,\n"
 		 "          size, slab, slab_memory, objects, object, offset, state; page,\n"
-		 "          physical, flags, flag_names; or pid, task, stack};\n"
+		 "          physical, mapping, index, count, flags, flag_names; or pid,\n"
+		 "          task, stack; or vmap_area, vm_struct, start, end};\n"
 		 "          -p: an array of {page, physical, mapping, index, count, flags,\n"
 		 "          flag_names}; -V: {VM_ZONE_STAT: {ITEM: value}, VM_NODE_STAT:\n"
 		 "          {...}, VM_EVENT_STATES: {...}}; -z: an array of {node, zone,\n"
