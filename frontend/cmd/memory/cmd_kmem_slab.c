@@ -133,8 +133,13 @@ static void slab_json(FILE *out, const struct kernel_slab_walk *w,
 	json_write_address(out, s->slab);
 	fputs(", \"memory\": ", out);
 	json_write_address(out, s->memory);
-	fprintf(out, ", \"node\": %d, \"total\": %u, \"allocated\": %u, \"free\": %u",
+	fprintf(out, ", \"node\": %d, \"total\": %u, \"allocated\": %u, \"free\": %u, \"cpu\": ",
 		s->node, s->objects, s->inuse, s->objects - s->inuse);
+	/* A CPU's own slab: its free objects are that CPU's cache. */
+	if (s->cpu >= 0)
+		fprintf(out, "%d", s->cpu);
+	else
+		fputs("null", out);
 	if (s->free) {
 		fputs(", \"objects\": [", out);
 		for (uint32_t i = 0; i < s->objects; i++) {
