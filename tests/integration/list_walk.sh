@@ -34,7 +34,7 @@ import json, re, sys
 rows = json.load(open(sys.argv[1]))
 text = open(sys.argv[2]).read().splitlines()
 addrs = [l for l in text if re.match(r'^[0-9a-f]{16}$', l)]
-names = [re.match(r'^  name = (.*)$', l).group(1) for l in text if l.startswith('  name = ')]
+names = [re.match(r'^  name = (.*),$', l).group(1) for l in text if l.startswith('  name = ')]
 ok = [int(r['address'], 16) for r in rows] == [int(a, 16) for a in addrs[len(rows):]] and \
      [r['values']['name'] for r in rows] == names
 sys.exit(0 if ok and rows else 1)
@@ -47,8 +47,15 @@ if have_crash; then
     diag "$TMP/crash.out"
     check "crash: the same addresses as crash's list -H modules -o module.list" \
         test -n "$(addrs "$TMP/crash.out")" -a "$(addrs "$TMP/crash.out")" = "$(addrs "$TMP/elf.out" | head -n "$(wc -w <<<"$want")")"
+    # -s: crash's member lines, a comma after each.
+    printf 'list -H modules -o module.list -s module.state > %s\nquit\n' "$TMP/crash-s.out" >"$TMP/crash-s.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$D" -i "$TMP/crash-s.in" >/dev/null 2>&1
+    "$LKDB" -q "$V" "$D" -c 'list -H modules -o module.list -s module.state' >"$TMP/ours-s.out" 2>&1
+    check "crash: list -s prints crash's lines byte for byte ($(grep -c '' "$TMP/crash-s.out") lines)" \
+        bash -c "test -s '$TMP/crash-s.out' && cmp -s '$TMP/crash-s.out' '$TMP/ours-s.out'"
 else
     ok 0 "crash: the same addresses as crash's list # SKIP $crash_skip"
+    ok 0 "crash: list -s prints crash's lines # SKIP $crash_skip"
 fi
 
 g=$(shared_guest) || exit 1

@@ -98,7 +98,7 @@ static struct lkdb_error *cmd_list(struct lkdb_command_context *ctx)
 			printf("%" PRIx64 "\n", w.entries[i]);
 		if (o.struct_arg)
 			err = struct_print_members(&printer, ctx->json,
-						   w.entries[i], "");
+						   w.entries[i], ",");
 		if (ctx->json)
 			fputs("}", stdout);
 	}
