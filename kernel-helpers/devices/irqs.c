@@ -147,6 +147,10 @@ static struct lkdb_error *read_irq(struct kernel *k,
 			return lkdb_error_prefix(err, "IRQ %u's irqaction 0x%" PRIx64,
 						 q->irq, a->action);
 	}
+	if (action)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "IRQ %u has more than %u actions (a loop?): the first shown",
+					 q->irq, KERNEL_IRQ_ACTIONS_MAX);
 	if (!cpus)
 		return NULL;
 	if ((err = kernel_read_uint(k, q->desc + l->kstat, 8, &kstat)))

@@ -174,6 +174,8 @@ struct lkdb_error *kernel_read_mounts(struct kernel *k, uint64_t task,
 		struct kernel_mount *m = &ret->mounts[ret->nr];
 		err = read_mount(k, &l, addrs[i], m);
 		if (err == &lkdb_error_oom) {
+			free(m->devname);
+			free(m->dir);
 			free(addrs);
 			kernel_mounts_deinit(ret);
 			return err;

@@ -175,7 +175,11 @@ struct lkdb_error *kernel_slab_object(struct kernel *k, uint64_t addr,
 					 "kmem_cache 0x%" PRIx64 " has objects of size 0",
 					 o->cache);
 	o->index = (uint32_t)((addr - o->slab_base) / o->size);
-	o->object = o->slab_base + (uint64_t)o->index * o->size;
+	/* With SLAB_RED_ZONE an object starts red_left_pad into its slot. */
+	uint32_t pad = 0;
+	e = kernel_slab_red_left_pad(k, o->cache, o->size, &pad);
+	lkdb_error_destroy(e);
+	o->object = o->slab_base + (uint64_t)o->index * o->size + pad;
 	o->in_tail = o->index >= o->objects;
 	o->state = SLAB_OBJECT_UNKNOWN;
 	if (o->in_tail)

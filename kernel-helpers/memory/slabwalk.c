@@ -161,6 +161,32 @@ static struct lkdb_error *cache_flag(struct ktypes *t, const char *enumerator,
 	return err;
 }
 
+struct lkdb_error *kernel_slab_red_left_pad(struct kernel *k, uint64_t cache,
+					    uint32_t size, uint32_t *pad_ret)
+{
+	struct ktypes *t;
+	uint64_t off, fsize, flags, red_zone, v;
+	*pad_ret = 0;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err || (err = ktypes_member(t, "kmem_cache", "flags", &off, &fsize)) ||
+	    (err = kernel_read_uint(k, cache + off, fsize, &flags)) ||
+	    (err = cache_flag(t, "_SLAB_RED_ZONE", 0x400, &red_zone)))
+		return err;
+	/* kmem_cache.red_left_pad (4.6+): the red zone left of an object. */
+	if (!(flags & red_zone) ||
+	    !ktypes_has_member(t, "kmem_cache", "red_left_pad"))
+		return NULL;
+	if ((err = ktypes_member(t, "kmem_cache", "red_left_pad", &off, &fsize)) ||
+	    (err = kernel_read_uint(k, cache + off, fsize, &v)))
+		return err;
+	if (v >= size)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "kmem_cache 0x%" PRIx64 "'s red_left_pad %" PRIu64 " is not within its %" PRIu32 "-byte objects",
+					 cache, v, size);
+	*pad_ret = (uint32_t)v;
+	return NULL;
+}
+
 struct walker {
 	struct kernel *k;
 	struct walk_layout l;
@@ -445,8 +471,7 @@ struct lkdb_error *kernel_slab_walk_in(struct kernel *k,
 	ret->cache = cache;
 	struct walker wk = { .k = k, .env = env, .w = ret };
 	struct ktypes *t;
-	uint64_t off, size, v, cpu_slab, flags, red_zone, store_user,
-		 name;
+	uint64_t off, size, v, cpu_slab, flags, store_user, name;
 	char cache_name[64] = "?";
 	struct lkdb_error *err = kernel_types(k, &t);
 	if (err || (err = get_walk_layout(t, &wk.l)) ||
@@ -464,7 +489,6 @@ struct lkdb_error *kernel_slab_walk_in(struct kernel *k,
 	    (err = kernel_read_uint(k, cache + off, size, &flags)) ||
 	    (err = ktypes_member(t, "kmem_cache", "name", &off, NULL)) ||
 	    (err = kernel_read_uint(k, cache + off, 8, &name)) ||
-	    (err = cache_flag(t, "_SLAB_RED_ZONE", 0x400, &red_zone)) ||
 	    (err = cache_flag(t, "_SLAB_STORE_USER", 0x10000, &store_user)))
 		return lkdb_error_prefix(err, "kmem_cache 0x%" PRIx64, cache);
 	if (!v || v > (1u << 30))
@@ -479,19 +503,9 @@ struct lkdb_error *kernel_slab_walk_in(struct kernel *k,
 	lkdb_error_destroy(e);
 	lkdb_printable(cache_name, cache_name, sizeof(cache_name), "");
 	wk.name = cache_name;
-	/* kmem_cache.red_left_pad (4.6+): the red zone left of an object. */
-	if ((flags & red_zone) &&
-	    ktypes_has_member(t, "kmem_cache", "red_left_pad")) {
-		if ((err = ktypes_member(t, "kmem_cache", "red_left_pad", &off,
-					 &size)) ||
-		    (err = kernel_read_uint(k, cache + off, size, &v)))
-			return err;
-		if (v >= ret->size)
-			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "kmem_cache 0x%" PRIx64 "'s red_left_pad %" PRIu64 " is not within its %" PRIu32 "-byte objects",
-						 cache, v, ret->size);
-		ret->red_left_pad = (uint32_t)v;
-	}
+	if ((err = kernel_slab_red_left_pad(k, cache, ret->size,
+					    &ret->red_left_pad)))
+		return err;
 	walk_cpus(&wk, cpu_slab);
 	err = walk_nodes(&wk, cache, flags & store_user);
 	free(wk.objs);

@@ -64,6 +64,13 @@ struct lkdb_error *kernel_slab_freelist(struct kernel *k,
 					uint64_t hi, uint32_t max,
 					uint64_t *objs, uint32_t *nr_ret);
 
+/*
+ * How far into its slot an object of the cache starts: kmem_cache's
+ * red_left_pad when it has SLAB_RED_ZONE, else 0 (size: its slots').
+ */
+struct lkdb_error *kernel_slab_red_left_pad(struct kernel *k, uint64_t cache,
+					    uint32_t size, uint32_t *pad_ret);
+
 struct kernel_slab {
 	uint64_t slab;		/* struct slab (struct page before 5.17) */
 	uint64_t memory;	/* its first byte, in the direct map */

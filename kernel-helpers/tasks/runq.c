@@ -33,7 +33,8 @@ struct walker {
 	struct kernel *k;
 	const struct runq_layout *l;
 	struct kernel_runqs *r;
-	struct addr_set seen;
+	struct addr_set seen;		/* tasks, per run queue */
+	struct addr_set queues;		/* cfs_rq and rt_rq walked */
 	unsigned int cpu;
 };
 
@@ -155,6 +156,12 @@ static void walk_cfs(struct walker *w, uint64_t cfs_rq, unsigned int depth,
 					  RUNQ_GROUP_DEPTH_MAX));
 		return;
 	}
+	/* A group queue met again (a damaged my_q): walked once. */
+	if (addr_set_add(&w->queues, cfs_rq) != 1) {
+		warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
+					  "cfs_rq 0x%" PRIx64 " met twice", cfs_rq));
+		return;
+	}
 	if (l->has_my_q &&
 	    !kernel_read_uint(w->k, cfs_rq + l->cfs_curr, 8, &curr) && curr &&
 	    !kernel_read_uint(w->k, curr + l->my_q, 8, &my_q) && my_q)
@@ -192,6 +199,12 @@ static void walk_rt(struct walker *w, uint64_t queue0, unsigned int depth,
 		    struct kernel_runq *q)
 {
 	const struct runq_layout *l = w->l;
+	if (addr_set_add(&w->queues, queue0) != 1) {
+		warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
+					  "rt_rq queues at 0x%" PRIx64 " met twice",
+					  queue0));
+		return;
+	}
 	for (uint64_t i = 0; i < l->rt_queues; i++) {
 		struct list_walk lw;
 		uint64_t head = queue0 + 16 * i;
@@ -251,9 +264,11 @@ struct lkdb_error *kernel_read_runqs(struct kernel *k, struct kernel_runqs *ret)
 		q->rt_array = q->rq + l.rt + l.rt_active;
 		q->cfs_root = q->rq + l.cfs + l.timeline;
 		w.seen = (struct addr_set){ 0 };
+		w.queues = (struct addr_set){ 0 };
 		walk_rt(&w, q->rq + l.rt + l.rt_queue, 0, q);
 		walk_cfs(&w, q->rq + l.cfs, 0, q);
 		addr_set_deinit(&w.seen);
+		addr_set_deinit(&w.queues);
 	}
 	percpu_cpus_destroy(cpus);
 	return NULL;

@@ -136,16 +136,26 @@ struct lkdb_error *kernel_read_signals(struct kernel *k, uint64_t task,
 			break;
 		}
 	}
-	if ((err = read_pending(k, &l, task + l.t_pending, "the private pending queue",
-				ret, &ret->private_pending)) ||
-	    (err = read_pending(k, &l, ret->signal_struct + l.shared_pending,
-				"the shared pending queue", ret,
-				&ret->shared_pending))) {
+	/* Each queue on its own: one that cannot be read hides not the other. */
+	const struct {
+		uint64_t at;
+		const char *what;
+		struct kernel_sigpending *p;
+	} queues[] = {
+		{ task + l.t_pending, "the private pending queue",
+		  &ret->private_pending },
+		{ ret->signal_struct + l.shared_pending,
+		  "the shared pending queue", &ret->shared_pending },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		err = read_pending(k, &l, queues[i].at, queues[i].what, ret,
+				   queues[i].p);
 		if (err == &lkdb_error_oom) {
 			kernel_signals_deinit(ret);
 			return err;
 		}
-		warn(ret, err);
+		if (err)
+			warn(ret, err);
 	}
 	return NULL;
 }

@@ -21,6 +21,13 @@ check "foreach sleep task: exit 0, the guest's sleepers, each once" \
     test "$status" = 0 -a -n "${sleepers[*]}" -a \
          "$(sed -n 's/^PID: \([0-9]*\) .*/\1/p' "$TMP/t.out" | sort -n | tr '\n' ' ')" = \
          "$(printf '%s\n' "${sleepers[@]}" | sort -n | tr '\n' ' ')"
+check "foreach sleep task: each task's own fields (gdb's pid under its header)" \
+    python3 - "$TMP/t.out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+pairs = re.findall(r'(?m)^PID: (\d+) .*\n(?:.*\n)*?  pid +(\d+)$', t)
+sys.exit(0 if pairs and all(a == b for a, b in pairs) else 1)
+PY
 "$LKDB" -q "$V" "$D" -c 'foreach IN task' -c 'ps -S' >"$TMP/in.out" 2>&1
 check "foreach IN task: as many tasks as ps -S counts IN" \
     test "$(grep -c '^PID: ' "$TMP/in.out")" = "$(sed -n 's/^  IN: //p' "$TMP/in.out")"

@@ -89,7 +89,9 @@ static struct lkdb_error *cmd_files(struct lkdb_command_context *ctx)
 		err = task_lookup_context(ctx->session, tasks, &chosen[n++]);
 	for (int i = 0; i < nargs && !err; i++)
 		err = task_lookup_find(tasks, args[i], &chosen[n++]);
-	if (ctx->json && !err)
+	/* Opened, the array is closed whatever happens next. */
+	bool opened = ctx->json && !err;
+	if (opened)
 		putchar('[');
 	for (int i = 0; i < n && !err; i++) {
 		struct kernel_files f;
@@ -108,7 +110,7 @@ static struct lkdb_error *cmd_files(struct lkdb_command_context *ctx)
 		}
 		kernel_files_deinit(&f);
 	}
-	if (ctx->json && !err)
+	if (opened)
 		puts("]");
 	fflush(stdout);
 	task_list_destroy(tasks);

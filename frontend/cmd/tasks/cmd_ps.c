@@ -208,12 +208,8 @@ static struct lkdb_error *select_tasks(const struct ps_options *o,
 				       const struct task_list *list, bool *pick)
 {
 	struct lkdb_error *err = NULL;
-	for (size_t i = 0; i < list->nr_tasks; i++) {
-		const struct task_info *t = &list->tasks[i];
-		pick[i] = !(o->kernel && !t->kernel_thread) &&
-			  !(o->user && t->kernel_thread) &&
-			  !(o->group && t->pid != t->tgid) && !o->nargs;
-	}
+	for (size_t i = 0; i < list->nr_tasks; i++)
+		pick[i] = !o->nargs;
 	for (int a = 0; a < o->nargs && !err; a++) {
 		const struct task_info *t;
 		bool any = false;
@@ -235,6 +231,14 @@ static struct lkdb_error *select_tasks(const struct ps_options *o,
 			break;
 		}
 		pick[t - list->tasks] = true;
+	}
+	/* -k, -u and -G narrow what the arguments picked too. */
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		const struct task_info *t = &list->tasks[i];
+		if ((o->kernel && !t->kernel_thread) ||
+		    (o->user && t->kernel_thread) ||
+		    (o->group && t->pid != t->tgid))
+			pick[i] = false;
 	}
 	return err;
 }

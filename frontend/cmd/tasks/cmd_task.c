@@ -71,7 +71,7 @@ static void print_fields(struct lkdb_session *s, const struct task_info *t)
 			continue;
 		}
 		char cmd[96], *out = NULL;
-		snprintf(cmd, sizeof(cmd), "output%s $task->%s",
+		snprintf(cmd, sizeof(cmd), "output%s $lkdb_task->%s",
 			 fields[i].format, fields[i].expr);
 		struct lkdb_error *err = task_lookup_gdb_quiet(s, cmd, &out);
 		if (err) {
@@ -186,7 +186,9 @@ static struct lkdb_error *task_members(struct lkdb_command_context *ctx)
 	const struct task_info *t;
 	if (!err && ctx->argc == 3)
 		err = task_lookup_context(s, list, &t);
-	if (ctx->json && !err)
+	/* Opened, the array is closed whatever happens next. */
+	bool opened = ctx->json && !err;
+	if (opened)
 		putchar('[');
 	for (int i = 3; !err && i <= ctx->argc && (i < ctx->argc || ctx->argc == 3);
 	     i++) {
@@ -207,7 +209,7 @@ static struct lkdb_error *task_members(struct lkdb_command_context *ctx)
 		if (ctx->argc == 3)
 			break;
 	}
-	if (ctx->json && !err)
+	if (opened)
 		puts("]");
 	fflush(stdout);
 	task_list_destroy(list);
@@ -239,6 +241,12 @@ static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 		goto out;
 	char cmd[96];
 	int thread = -1;
+	/* The fields are printed through $lkdb_task: $task is the context's. */
+	snprintf(cmd, sizeof(cmd), "set $lkdb_task = (struct task_struct *)0x%" PRIx64,
+		 t->task);
+	err = task_lookup_gdb_quiet(s, cmd, NULL);
+	if (err)
+		goto out;
 	if (!s->keep_context) {
 		snprintf(cmd, sizeof(cmd), "set $task = (struct task_struct *)0x%" PRIx64,
 			 t->task);
