@@ -16,3 +16,10 @@ bool lkdb_printable(char *out, const char *s, size_t max, const char *also)
 	out[i] = '\0';
 	return replaced;
 }
+
+void lkdb_print_centered(FILE *out, int width, const char *s, bool rjust)
+{
+	int len = (int)strlen(s), extra = width > len ? width - len : 0;
+	int left = extra / 2 + (extra % 2 && rjust);
+	fprintf(out, "%*s%s%*s", left, "", s, extra - left, "");
+}

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * s up to its NUL, max bytes of it at the most, into out (room for the
@@ -17,5 +18,11 @@
  * quotes) as '?'.  Returns whether a byte was replaced.
  */
 bool lkdb_printable(char *out, const char *s, size_t max, const char *also);
+
+/*
+ * s centered in width on out, as crash's mkstring(CENTER) places it: an odd
+ * space goes right, or left with rjust.
+ */
+void lkdb_print_centered(FILE *out, int width, const char *s, bool rjust);
 
 #endif

@@ -262,6 +262,29 @@ struct lkdb_error *task_lookup_context(struct lkdb_session *s,
 	return NULL;
 }
 
+struct lkdb_error *task_lookup_args(struct lkdb_session *s, const char *cmd,
+				    const char *const *args, int nargs,
+				    struct task_list **list_ret,
+				    const struct task_info **chosen,
+				    int *n_ret)
+{
+	*n_ret = 0;
+	struct lkdb_error *err = task_lookup_read(s, cmd, list_ret);
+	if (err)
+		return err;
+	if (!nargs) {
+		if ((err = task_lookup_context(s, *list_ret, &chosen[0])))
+			return err;
+		*n_ret = 1;
+		return NULL;
+	}
+	for (int i = 0; i < nargs; i++)
+		if ((err = task_lookup_find(*list_ret, args[i], &chosen[i])))
+			return err;
+	*n_ret = nargs;
+	return NULL;
+}
+
 struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 					    const struct task_info *t,
 					    struct x86_64_regs *regs)

@@ -25,6 +25,16 @@ struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 struct lkdb_error *task_lookup_find(const struct task_list *list,
 				    const char *arg,
 				    const struct task_info **ret);
+/*
+ * The tasks args name (PIDs or task addresses, nargs of them), or the
+ * context task when nargs is 0: chosen has room for nargs (at least 1).
+ * The list they point into is *list_ret, to destroy (also on error).
+ */
+struct lkdb_error *task_lookup_args(struct lkdb_session *s, const char *cmd,
+				    const char *const *args, int nargs,
+				    struct task_list **list_ret,
+				    const struct task_info **chosen,
+				    int *n_ret);
 /* The task running on cpu, or NULL. */
 const struct task_info *task_lookup_on_cpu(const struct task_list *list,
 					   int cpu);

@@ -6,7 +6,8 @@
 #   - a sleeper's tasks.next pointing back at init's node (a cycle),
 #   - a sleeper's tasks.next set to LIST_POISON1 (unreadable),
 #   - the modules list head's next set to LIST_POISON1,
-#   - a sleeper's saved stack pointer (thread.sp) set to an unmapped address.
+#   - a sleeper's saved stack pointer (thread.sp) set to an unmapped address,
+#   - a slab cache's object size (kmem_cache.size) set to 0.
 # Each command ends within its timeout, does not crash, prints a warning
 # naming the damage, and still shows what it could read; ground truth for
 # the rest is the intact dump and the guest's own LKDB-SLEEPERS line.
@@ -35,11 +36,18 @@ ended_cleanly() { local s; s=$(st "$1"); [[ $s == 0 || $s == 1 ]]; }
 
 lkdb facts "$intact" -c 'ps --json' -c 'p/x page_offset_base' -c 'p/x phys_base' \
     -c 'p/x &modules' -c 'p/x &((struct task_struct *)0)->tasks' \
-    -c 'p/x &((struct task_struct *)0)->thread.sp'
+    -c 'p/x &((struct task_struct *)0)->thread.sp' -c 'p/x &((struct kmem_cache *)0)->size' \
+    -c 'kmem -s --json'
 hexval() { sed -nE "s/^\\\$$1 = (0x[0-9a-f]+)$/\\1/p" "$TMP/facts.out"; }
 page_offset=$(hexval 1) phys_base=$(hexval 2) modules=$(hexval 3) tasks_off=$(hexval 4) sp_off=$(hexval 5)
+size_off=$(hexval 6)
+# The cache to damage (kmalloc-64: it has slabs) and one after it in
+# kmem -s's order that must still be walked.
+cache_of() { grep -oE "\"cache\": \"0x[0-9a-f]+\", \"name\": \"$1\"" "$TMP/facts.out" | grep -oE '0x[0-9a-f]+'; }
+bad_cache=$(cache_of kmalloc-64) good_cache=$(cache_of kmalloc-8)
 echo "# page_offset_base $page_offset phys_base $phys_base &modules $modules tasks@$tasks_off thread.sp@$sp_off"
-[[ -n $page_offset && -n $phys_base && -n $modules && -n $tasks_off && -n $sp_off ]] ||
+[[ -n $page_offset && -n $phys_base && -n $modules && -n $tasks_off && -n $sp_off &&
+   -n $size_off && -n $bad_cache && -n $good_cache ]] ||
     { echo "Bail out! could not read the layout from the intact dump"; exit 1; }
 task_of() { # PID -> task address (hex, no 0x)
     python3 -c 'import json,sys
@@ -86,6 +94,8 @@ patch "$intact" "$TMP/modules.elf" image "${modules#0x}" "$poison" ||
     bail_out "cannot patch the dump (modules list)"
 patch "$intact" "$TMP/stack.elf" direct "$(printf '%x' $((0x$t2 + sp_off)))" ffffc9ffdead0000 ||
     bail_out "cannot patch the dump (saved stack pointer)"
+patch "$intact" "$TMP/cache.elf" direct "$(printf '%x' $((bad_cache + size_off)))" 0 ||
+    bail_out "cannot patch the dump (kmem_cache.size)"
 
 lkdb intact-ps "$intact" -c ps
 n_intact=$(grep -cE '^[ >]+[0-9]+ ' "$TMP/intact-ps.out")
@@ -123,4 +133,10 @@ check "unmapped saved stack pointer: a one-line error names PID $s2 and the addr
     grep -qE "^lkdb: .*PID $s2: .*ffffc9ffdead" "$TMP/stack.err"
 check "unmapped saved stack pointer: the next bt ($s1) still works" \
     grep -qE "^PID: +$s1 " "$TMP/stack.out"
+lkdb cache "$TMP/cache.elf" -c 'kmem -S'
+check "slab cache of 0-byte objects: kmem -S ends by itself" ended_cleanly cache
+check "slab cache of 0-byte objects: a warning names kmalloc-64 and its address" \
+    grep -qE "^lkdb: kmem: warning: cache \"kmalloc-64\" \($bad_cache\): .*0 bytes" "$TMP/cache.err"
+check "slab cache of 0-byte objects: kmem -S still walks the other caches (kmalloc-8)" \
+    grep -qE "^${good_cache#0x} +[0-9]+ .* kmalloc-8\$" "$TMP/cache.out"
 done_testing

@@ -79,16 +79,11 @@ static struct lkdb_error *cmd_files(struct lkdb_command_context *ctx)
 			return lkdb_usage_error(ctx, "at most 64 tasks");
 		args[nargs++] = ctx->argv[i];
 	}
-	struct task_list *tasks;
-	struct lkdb_error *err = task_lookup_read(ctx->session, "files", &tasks);
-	if (err)
-		return err;
+	struct task_list *tasks = NULL;
 	const struct task_info *chosen[FILES_TASKS_MAX];
-	int n = 0;
-	if (!nargs)
-		err = task_lookup_context(ctx->session, tasks, &chosen[n++]);
-	for (int i = 0; i < nargs && !err; i++)
-		err = task_lookup_find(tasks, args[i], &chosen[n++]);
+	int n;
+	struct lkdb_error *err = task_lookup_args(ctx->session, "files", args, nargs,
+						  &tasks, chosen, &n);
 	/* Opened, the array is closed whatever happens next. */
 	bool opened = ctx->json && !err;
 	if (opened)

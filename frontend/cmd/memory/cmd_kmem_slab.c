@@ -280,6 +280,19 @@ struct lkdb_error *kmem_slab_caches(struct lkdb_command_context *ctx,
 			continue;
 		if (slabs) {
 			err = cache_slabs(ctx, k, s, !shown);
+			/*
+			 * Over all caches, one that cannot be walked is a
+			 * warning: the others are still shown.
+			 */
+			if (err && !only && err != &lkdb_error_oom &&
+			    err->code != LKDB_ERROR_INTERRUPTED) {
+				lkdb_warn("kmem", "cache \"%s\" (%#" PRIx64 "): %s",
+					  s->name, s->addr, err->message);
+				fflush(stderr);
+				lkdb_error_destroy(err);
+				err = NULL;
+				continue;
+			}
 		} else if (ctx->json) {
 			fputs(shown ? ",\n " : "", stdout);
 			print_cache_json(stdout, s, page);

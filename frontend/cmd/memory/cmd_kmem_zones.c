@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/printable.h"
 #include "frontend/cmd/memory/kmem_views.h"
 #include "frontend/core/commands.h"
 #include "frontend/terminal/output.h"
@@ -17,13 +18,6 @@
  * s centered in width as crash's mkstring(CENTER) does: an odd space
  * left over goes right, or left with rjust.
  */
-static void center(int width, const char *s, bool rjust)
-{
-	int len = (int)strlen(s), extra = width > len ? width - len : 0;
-	int left = extra / 2 + (extra % 2 && rjust);
-	printf("%*s%s%*s", left, "", s, extra - left, "");
-}
-
 static struct lkdb_error *read_zones(struct lkdb_command_context *ctx,
 				     bool walk, struct kernel_zones *zs)
 {
@@ -131,13 +125,13 @@ static void free_zone_line(struct kernel *k, const struct kernel_zone *z,
 	snprintf(s, sizeof(s), "%" PRIx64, mem_map);
 	printf("%3u   %-9s %6" PRIu64 "  %6" PRIu64 "  ", z->index, z->name,
 	       z->spanned, free);
-	center(16, s, false);
+	lkdb_print_centered(stdout, 16, s, false);
 	snprintf(s, sizeof(s), "%" PRIx64, z->start_pfn << k->arch->page_shift);
 	fputs("  ", stdout);
-	center(11, s, true);
+	lkdb_print_centered(stdout, 11, s, true);
 	snprintf(s, sizeof(s), "%" PRIu64, mapnr);
 	fputs("  ", stdout);
-	center(11, s, true);
+	lkdb_print_centered(stdout, 11, s, true);
 	putchar('\n');
 }
 
@@ -212,7 +206,7 @@ struct lkdb_error *kmem_free_lists(struct lkdb_command_context *ctx)
 		}
 		printf("%sZONE  NAME        SIZE    FREE  ",
 		       z->index ? "\n" : "");
-		center(16, "MEM_MAP", false);
+		lkdb_print_centered(stdout, 16, "MEM_MAP", false);
 		puts("  START_PADDR  START_MAPNR");
 		free_zone_line(k, z, free);
 		if (!free || !z->blocks)
@@ -227,7 +221,7 @@ struct lkdb_error *kmem_free_lists(struct lkdb_command_context *ctx)
 				snprintf(s, sizeof(s), "%" PRIx64,
 					 kernel_zone_free_list(&zs, z, o, t));
 				printf("%3u  %7s  ", o, size);
-				center(16, s, false);
+				lkdb_print_centered(stdout, 16, s, false);
 				printf("  %6" PRIu64 " %6" PRIu64 "\n", blocks,
 				       blocks << o);
 				found += blocks << o;
@@ -263,11 +257,11 @@ struct lkdb_error *kmem_vmalloc(struct lkdb_command_context *ctx)
 	if (ctx->json) {
 		putchar('[');
 	} else if (a.nr) {
-		center(16, "VMAP_AREA", false);
+		lkdb_print_centered(stdout, 16, "VMAP_AREA", false);
 		fputs("  ", stdout);
-		center(16, "VM_STRUCT", false);
+		lkdb_print_centered(stdout, 16, "VM_STRUCT", false);
 		fputs("  ", stdout);
-		center(35, "ADDRESS RANGE", false);
+		lkdb_print_centered(stdout, 35, "ADDRESS RANGE", false);
 		puts("     SIZE");
 	}
 	for (size_t i = 0; i < a.nr; i++) {
@@ -287,10 +281,10 @@ struct lkdb_error *kmem_vmalloc(struct lkdb_command_context *ctx)
 		}
 		char s[24];
 		snprintf(s, sizeof(s), "%" PRIx64, v->va);
-		center(16, s, false);
+		lkdb_print_centered(stdout, 16, s, false);
 		snprintf(s, sizeof(s), "%" PRIx64, v->vm);
 		fputs("  ", stdout);
-		center(16, s, false);
+		lkdb_print_centered(stdout, 16, s, false);
 		printf("  %16" PRIx64 " - %-16" PRIx64 "  %7" PRIu64 "\n",
 		       v->start, v->end, v->end - v->start);
 	}

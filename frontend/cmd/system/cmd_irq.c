@@ -6,18 +6,11 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/printable.h"
 #include "frontend/core/commands.h"
 #include "frontend/terminal/output.h"
 #include "frontend/terminal/terminal.h"
 #include "kernel-helpers/devices/irqs.h"
-
-/* s centered in width as crash's mkstring(CENTER): odd space right. */
-static void center(int width, const char *s, bool rjust)
-{
-	int len = (int)strlen(s), extra = width > len ? width - len : 0;
-	int left = extra / 2 + (extra % 2 && rjust);
-	printf("%*s%s%*s", left, "", s, extra - left, "");
-}
 
 static void center_hex(int width, uint64_t v)
 {
@@ -26,7 +19,7 @@ static void center_hex(int width, uint64_t v)
 		snprintf(s, sizeof(s), "%" PRIx64, v);
 	else
 		snprintf(s, sizeof(s), "(unused)");
-	center(width, s, false);
+	lkdb_print_centered(stdout, width, s, false);
 }
 
 /* crash's irq: every IRQ, its descriptor, actions and their names. */
@@ -34,7 +27,7 @@ static void print_irq(const struct kernel_irq *q)
 {
 	char n[16];
 	snprintf(n, sizeof(n), "%u", q->irq);
-	center(4, n, true);
+	lkdb_print_centered(stdout, 4, n, true);
 	fputs("  ", stdout);
 	center_hex(16, q->desc);
 	fputs("  ", stdout);
@@ -155,9 +148,9 @@ static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 		putchar('\n');
 	} else {
 		fputs(" IRQ  ", stdout);
-		center(16, "IRQ_DESC/_DATA", false);
+		lkdb_print_centered(stdout, 16, "IRQ_DESC/_DATA", false);
 		fputs("  ", stdout);
-		center(16, "IRQACTION", false);
+		lkdb_print_centered(stdout, 16, "IRQACTION", false);
 		puts("  NAME");
 	}
 	size_t shown = 0;

@@ -181,38 +181,41 @@ static struct lkdb_error *task_members(struct lkdb_command_context *ctx)
 	if (asprintf(&spec, "task_struct.%s", ctx->argv[2]) < 0)
 		return &lkdb_error_oom;
 	struct struct_printer printer = { .s = s, .spec = spec };
+	int nargs = ctx->argc - 3;
+	const struct task_info **chosen = calloc(nargs ? nargs : 1, sizeof(*chosen));
+	if (!chosen) {
+		free(spec);
+		return &lkdb_error_oom;
+	}
 	struct task_list *list = NULL;
-	struct lkdb_error *err = task_lookup_read(s, "task", &list);
-	const struct task_info *t;
-	if (!err && ctx->argc == 3)
-		err = task_lookup_context(s, list, &t);
+	int n;
+	struct lkdb_error *err = task_lookup_args(s, "task",
+						  (const char *const *)ctx->argv + 3,
+						  nargs, &list, chosen, &n);
 	/* Opened, the array is closed whatever happens next. */
 	bool opened = ctx->json && !err;
 	if (opened)
 		putchar('[');
-	for (int i = 3; !err && i <= ctx->argc && (i < ctx->argc || ctx->argc == 3);
-	     i++) {
-		if (ctx->argc > 3 && (err = task_lookup_find(list, ctx->argv[i], &t)))
-			break;
+	for (int i = 0; !err && i < n; i++) {
+		const struct task_info *t = chosen[i];
 		if (ctx->json) {
-			printf("%s{\"pid\": %" PRId32 ", \"task\": ", i > 3 ? ",\n " : "",
+			printf("%s{\"pid\": %" PRId32 ", \"task\": ", i ? ",\n " : "",
 			       t->pid);
 			json_write_address(stdout, t->task);
 		} else {
-			if (i > 3)
+			if (i)
 				putchar('\n');
 			task_lookup_print_header(stdout, t);
 		}
 		err = struct_print_members(&printer, ctx->json, t->task, ",");
 		if (ctx->json)
 			putchar('}');
-		if (ctx->argc == 3)
-			break;
 	}
 	if (opened)
 		puts("]");
 	fflush(stdout);
 	task_list_destroy(list);
+	free(chosen);
 	free(spec);
 	return err;
 }
