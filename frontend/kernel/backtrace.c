@@ -73,6 +73,22 @@ char *backtrace_symbol(struct backtrace_env *env, uint64_t addr)
 	return code_name_format(&n, addr);
 }
 
+char *backtrace_data_name(struct backtrace_env *env, uint64_t addr)
+{
+	struct code_name n;
+	module_names_name(env->modules, addr, false, &n);
+	if (!n.function || (n.size && n.offset >= n.size))
+		return NULL;
+	char off[24] = "";
+	if (n.offset)
+		snprintf(off, sizeof(off), "+0x%" PRIx64, n.offset);
+	char *s;
+	if (asprintf(&s, "%s%s%s%s%s", n.function, off, n.module ? " [" : "",
+		     n.module ? n.module : "", n.module ? "]" : "") < 0)
+		return NULL;
+	return s;
+}
+
 /* A frame's name: where its CPU is, or the call before a return address. */
 static void frame_name(struct backtrace_env *env, const struct unwind_frame *f,
 		       struct code_name *n)
@@ -334,10 +350,14 @@ static struct lkdb_error *cpu_regs(struct backtrace_env *env,
 	return gdb_target_thread_regs(s->gdb, num, regs);
 }
 
-struct lkdb_error *backtrace_task(struct backtrace_env *env,
-				  const struct task_info *t,
-				  const struct backtrace_options *o,
-				  FILE *out)
+/*
+ * Task t's walk: a running task from its CPU's registers, a sleeping one
+ * from those __switch_to_asm saved; *sp_ret (may be NULL) the stack
+ * pointer it started from.
+ */
+static struct lkdb_error *task_trace(struct backtrace_env *env,
+				     const struct task_info *t,
+				     struct unwind_trace *trace, uint64_t *sp_ret)
 {
 	struct x86_64_regs regs;
 	bool on_cpu = t->running && t->cpu >= 0;
@@ -345,8 +365,18 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 					  task_lookup_sleeping_regs(env->s, t, &regs);
 	if (err)
 		return lkdb_error_prefix(err, "PID %" PRId32, t->pid);
+	if (sp_ret)
+		*sp_ret = regs.rsp;
+	return walk(env, &regs, on_cpu, trace);
+}
+
+struct lkdb_error *backtrace_task(struct backtrace_env *env,
+				  const struct task_info *t,
+				  const struct backtrace_options *o,
+				  FILE *out)
+{
 	struct unwind_trace trace;
-	err = walk(env, &regs, on_cpu, &trace);
+	struct lkdb_error *err = task_trace(env, t, &trace, NULL);
 	if (err)
 		return err;
 	if (o->json) {
@@ -369,4 +399,42 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 	}
 	unwind_trace_deinit(&trace);
 	return NULL;
+}
+
+struct lkdb_error *backtrace_task_frames(struct backtrace_env *env,
+					 const struct task_info *t,
+					 struct backtrace_frames *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct unwind_trace trace;
+	struct lkdb_error *err = task_trace(env, t, &trace, &ret->sp);
+	if (err)
+		return err;
+	size_t n = trace.nr_frames ? trace.nr_frames : 1;
+	ret->functions = calloc(n, sizeof(*ret->functions));
+	ret->modules = calloc(n, sizeof(*ret->modules));
+	ret->ips = calloc(n, sizeof(*ret->ips));
+	if (!ret->functions || !ret->modules || !ret->ips) {
+		unwind_trace_deinit(&trace);
+		backtrace_frames_free(ret);
+		return &lkdb_error_oom;
+	}
+	for (size_t i = 0; i < trace.nr_frames; i++) {
+		struct code_name name;
+		frame_name(env, &trace.frames[i], &name);
+		ret->functions[i] = name.function;
+		ret->modules[i] = name.module;
+		ret->ips[i] = trace.frames[i].ip;
+	}
+	ret->nr = trace.nr_frames;
+	unwind_trace_deinit(&trace);
+	return NULL;
+}
+
+void backtrace_frames_free(struct backtrace_frames *f)
+{
+	free(f->functions);
+	free(f->modules);
+	free(f->ips);
+	memset(f, 0, sizeof(*f));
 }

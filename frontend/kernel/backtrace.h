@@ -40,6 +40,24 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 				  FILE *out);
 
 /*
+ * Task t's frames, innermost first, with each frame's function name
+ * (functions[i], NULL where no symbol holds it; the strings live as long
+ * as env) and the stack pointer it was walked from (*sp_ret: the saved
+ * one of a sleeping task).  Free with backtrace_frames_free.
+ */
+struct backtrace_frames {
+	const char **functions;
+	const char **modules;	/* NULL: the vmlinux */
+	uint64_t *ips;
+	size_t nr;
+	uint64_t sp;
+};
+struct lkdb_error *backtrace_task_frames(struct backtrace_env *env,
+					 const struct task_info *t,
+					 struct backtrace_frames *ret);
+void backtrace_frames_free(struct backtrace_frames *f);
+
+/*
  * The backtrace from a register set, e.g. an oops' struct pt_regs; exact:
  * regs->rip is where the CPU was, not a return address.  No header.
  */
@@ -54,5 +72,11 @@ struct lkdb_error *backtrace_regs(struct backtrace_env *env,
  * on OOM).
  */
 char *backtrace_symbol(struct backtrace_env *env, uint64_t addr);
+
+/*
+ * A data address named by the symbol that holds it: "name [module]" or
+ * "name+0x10 [module]"; NULL when no symbol does (or on OOM).  malloc'd.
+ */
+char *backtrace_data_name(struct backtrace_env *env, uint64_t addr);
 
 #endif
