@@ -284,3 +284,47 @@ void kernel_runqs_deinit(struct kernel_runqs *r)
 	lkdb_warnings_free(r->warnings, r->nr_warnings);
 	memset(r, 0, sizeof(*r));
 }
+
+struct lkdb_error *kernel_rq_clocks(struct kernel *k, uint64_t *clocks,
+				    unsigned int max, unsigned int *n_ret)
+{
+	struct ktypes *t;
+	uint64_t runqueues, clock_off;
+	struct percpu_cpus *cpus;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err || (err = ktypes_member(t, "rq", "clock", &clock_off, NULL)) ||
+	    (err = kernel_need_symbol(k, "runqueues", "the scheduler",
+				      &runqueues)) ||
+	    (err = kernel_read_cpus(k, &cpus)))
+		return err;
+	memset(clocks, 0, max * sizeof(*clocks));
+	for (unsigned int cpu = 0; cpu < cpus->nr_cpu_ids && cpu < max; cpu++) {
+		uint64_t rq;
+		if (!cpus->possible[cpu])
+			continue;
+		struct lkdb_error *e = percpu_address(cpus, cpu, runqueues, &rq);
+		if (!e)
+			e = kernel_read_uint(k, rq + clock_off, 8, &clocks[cpu]);
+		lkdb_error_destroy(e);
+	}
+	*n_ret = cpus->nr_cpu_ids;
+	percpu_cpus_destroy(cpus);
+	return NULL;
+}
+
+struct lkdb_error *kernel_sched_clock_now(struct kernel *k, uint64_t *ret)
+{
+	uint64_t clocks[KERNEL_RQ_CLOCKS_MAX], now = 0;
+	unsigned int n;
+	struct lkdb_error *err = kernel_rq_clocks(k, clocks, KERNEL_RQ_CLOCKS_MAX, &n);
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < n && i < KERNEL_RQ_CLOCKS_MAX; i++)
+		if (clocks[i] > now)
+			now = clocks[i];
+	if (!now)
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "no CPU's run queue clock could be read");
+	*ret = now;
+	return NULL;
+}

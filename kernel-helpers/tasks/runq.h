@@ -58,4 +58,20 @@ struct lkdb_error *kernel_read_runqs(struct kernel *k,
 				     struct kernel_runqs *ret);
 void kernel_runqs_deinit(struct kernel_runqs *r);
 
+/* CPU ids whose clocks kernel_sched_clock_now and ps -m read. */
+#define KERNEL_RQ_CLOCKS_MAX 8192
+
+/*
+ * Each possible CPU's run queue clock (rq->clock, ns), as crash's ps -m
+ * reads it: clocks[cpu] for cpu < max (0 where the CPU is not possible or
+ * its queue cannot be read); *n_ret the number of CPU ids.
+ */
+struct lkdb_error *kernel_rq_clocks(struct kernel *k, uint64_t *clocks,
+				    unsigned int max, unsigned int *n_ret);
+/*
+ * The scheduler's clock now: the latest of the run queue clocks (an idle
+ * CPU's stops).
+ */
+struct lkdb_error *kernel_sched_clock_now(struct kernel *k, uint64_t *ret);
+
 #endif

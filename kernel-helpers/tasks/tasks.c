@@ -1325,3 +1325,54 @@ struct lkdb_error *kernel_task_stack(struct kernel *k, uint64_t task,
 		err = kernel_read_uint(k, task + off, 8, base_ret);
 	return err;
 }
+
+struct lkdb_error *kernel_read_task_times(struct kernel *k, uint64_t task,
+					  struct task_times *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct ktypes *t;
+	uint64_t start, ut, st, sp;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err || (err = ktypes_member(t, "task_struct", "start_time", &start, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "utime", &ut, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "stime", &st, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "thread.sp", &sp, NULL)) ||
+	    (err = kernel_read_uint(k, task + start, 8, &ret->start_time)) ||
+	    (err = kernel_read_uint(k, task + ut, 8, &ret->utime)) ||
+	    (err = kernel_read_uint(k, task + st, 8, &ret->stime)) ||
+	    (err = kernel_read_uint(k, task + sp, 8, &ret->ksp)))
+		return err;
+	uint64_t la;
+	if (ktypes_has_member(t, "task_struct", "sched_info.last_arrival")) {
+		if ((err = ktypes_member(t, "task_struct", "sched_info.last_arrival",
+					 &la, NULL)) ||
+		    (err = kernel_read_uint(k, task + la, 8, &ret->last_arrival)))
+			return err;
+		ret->have_last_arrival = true;
+	}
+	return NULL;
+}
+
+struct lkdb_error *kernel_jiffies_since_boot(struct kernel *k,
+					     uint64_t *jiffies_ret,
+					     unsigned int *hz_ret)
+{
+	uint64_t link, initial = 0, now;
+	struct lkdb_error *err = kernel_need_symbol(k, "jiffies_64", "the timer tick",
+						    &link);
+	if (!err)
+		err = vmlinux_read(k->vmlinux, link, &initial, 8);
+	if (!err)
+		err = kernel_read_uint(k, link + k->kaslr_offset, 8, &now);
+	if (err)
+		return err;
+	/* INITIAL_JIFFIES (include/linux/jiffies.h): (u32)(-300 * HZ). */
+	uint64_t hz300 = (1ULL << 32) - initial;
+	if (initial >= (1ULL << 32) || !initial || hz300 % 300 || hz300 / 300 > 10000)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "jiffies_64 starts at 0x%" PRIx64 " in the vmlinux, not INITIAL_JIFFIES: HZ unknown",
+					 initial);
+	*hz_ret = (unsigned int)(hz300 / 300);
+	*jiffies_ret = now - initial;
+	return NULL;
+}

@@ -110,6 +110,24 @@ void task_list_sort(struct task_list *list);
 
 /* tasks_read() of the kernel k. */
 struct lkdb_error *kernel_read_tasks(struct kernel *k, struct task_list **ret);
+/* A task's times and saved stack pointer, as crash's ps -l, -m, -t, -s. */
+struct task_times {
+	bool have_last_arrival;	/* CONFIG_SCHED_INFO */
+	uint64_t last_arrival;	/* sched_info.last_arrival: rq clock, ns */
+	uint64_t start_time;	/* ns (CLOCK_MONOTONIC at fork) */
+	uint64_t utime, stime;	/* ns */
+	uint64_t ksp;		/* thread.sp: its saved kernel stack pointer */
+};
+struct lkdb_error *kernel_read_task_times(struct kernel *k, uint64_t task,
+					  struct task_times *ret);
+/*
+ * jiffies since boot and HZ: jiffies_64 in memory less its initial value,
+ * INITIAL_JIFFIES = (u32)(-300 * HZ), read from the vmlinux file (the
+ * variable's static value), which gives HZ too.
+ */
+struct lkdb_error *kernel_jiffies_since_boot(struct kernel *k,
+					     uint64_t *jiffies_ret,
+					     unsigned int *hz_ret);
 /* The size of a task's kernel stack (THREAD_SIZE), 0 if unknown. */
 uint64_t kernel_thread_size(const struct kernel *k);
 /* A task's kernel stack: task->stack and THREAD_SIZE. */

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "kernel-helpers/core/ktypes.h"
-#include "kernel-helpers/memory/percpu.h"
 #include "kernel-helpers/tasks/tasks.h"
 
 /* A wait list is walked for at most this many nodes. */
@@ -342,52 +341,4 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 		}
 	}
 	return NULL;
-}
-
-struct lkdb_error *kernel_sched_clock_now(struct kernel *k, uint64_t *ret)
-{
-	struct ktypes *t;
-	uint64_t runqueues, clock_off;
-	struct percpu_cpus *cpus;
-	struct lkdb_error *err = kernel_types(k, &t);
-	if (err || (err = ktypes_member(t, "rq", "clock", &clock_off, NULL)) ||
-	    (err = kernel_need_symbol(k, "runqueues", "the scheduler",
-				      &runqueues)) ||
-	    (err = kernel_read_cpus(k, &cpus)))
-		return err;
-	uint64_t now = 0;
-	for (unsigned int cpu = 0; cpu < cpus->nr_cpu_ids; cpu++) {
-		uint64_t rq, clock;
-		if (!cpus->possible[cpu])
-			continue;
-		struct lkdb_error *e = percpu_address(cpus, cpu, runqueues, &rq);
-		if (!e)
-			e = kernel_read_uint(k, rq + clock_off, 8, &clock);
-		if (!e && clock > now)
-			now = clock;
-		lkdb_error_destroy(e);
-	}
-	percpu_cpus_destroy(cpus);
-	if (!now)
-		return lkdb_error_create(LKDB_ERROR_FAULT,
-					 "no CPU's run queue clock could be read");
-	*ret = now;
-	return NULL;
-}
-
-struct lkdb_error *kernel_task_last_arrival(struct kernel *k, uint64_t task,
-					    uint64_t *ret)
-{
-	struct ktypes *t;
-	uint64_t off;
-	struct lkdb_error *err = kernel_types(k, &t);
-	if (err)
-		return err;
-	if (!ktypes_has_member(t, "task_struct", "sched_info.last_arrival"))
-		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "this kernel has no task_struct.sched_info.last_arrival (built without CONFIG_SCHED_INFO)");
-	if ((err = ktypes_member(t, "task_struct", "sched_info.last_arrival",
-				 &off, NULL)))
-		return err;
-	return kernel_read_uint(k, task + off, 8, ret);
 }

@@ -80,14 +80,4 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 				    uint64_t sp, enum kernel_wait_kind kind,
 				    struct kernel_wait *ret);
 
-/*
- * The scheduler's clock now, in ns: the latest of the CPUs' rq->clock
- * (an idle CPU's stops), and a task's sched_info.last_arrival, when it
- * last began to run.  NOT_FOUND when the kernel has no sched_info
- * (CONFIG_SCHED_INFO off).
- */
-struct lkdb_error *kernel_sched_clock_now(struct kernel *k, uint64_t *ret);
-struct lkdb_error *kernel_task_last_arrival(struct kernel *k, uint64_t task,
-					    uint64_t *ret);
-
 #endif

@@ -111,7 +111,7 @@ TEST(usage_error_puts_the_synopsis_after_usage)
 	char *got = message_of(lkdb_usage_error(&ctx,
 						"unexpected argument \"%s\"",
 						"x"));
-	CHECK_STR(got, "unexpected argument \"x\"; usage: ps [-S|-p|-c] [-k|-u] [-G] [PID|TASK|COMM...] [--json] [--stats]");
+	CHECK_STR(got, "unexpected argument \"x\"; usage: ps [-S|-p|-c|-l|-m|-t] [-s] [-k|-u] [-G] [PID|TASK|COMM...] [--json] [--stats]");
 	free(got);
 
 	for (size_t i = 0; i < lkdb_ncommands; i++) {

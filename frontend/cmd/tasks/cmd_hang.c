@@ -15,6 +15,7 @@
 #include "frontend/kernel/backtrace.h"
 #include "frontend/kernel/task_lookup.h"
 #include "frontend/terminal/output.h"
+#include "kernel-helpers/tasks/runq.h"
 #include "kernel-helpers/tasks/waits.h"
 
 /* A chain of owners is followed this far. */
@@ -153,13 +154,14 @@ static int chain(struct hang *h, int i, int *owners, int *n_ret)
 /* ns since t last began to run; false when unknown. */
 static bool waited(struct hang *h, const struct task_info *t, uint64_t *ns)
 {
-	uint64_t last;
+	struct task_times tt;
 	struct lkdb_error *err = h->now ?
-		kernel_task_last_arrival(h->ctx->kernel, t->task, &last) : NULL;
-	bool ok = h->now && !err && last <= h->now;
+		kernel_read_task_times(h->ctx->kernel, t->task, &tt) : NULL;
+	bool ok = h->now && !err && tt.have_last_arrival &&
+		  tt.last_arrival <= h->now;
 	lkdb_error_destroy(err);
 	if (ok)
-		*ns = h->now - last;
+		*ns = h->now - tt.last_arrival;
 	return ok;
 }
 

@@ -13,9 +13,17 @@
 #include "common/json.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "common/printable.h"
+#include "kernel-helpers/tasks/runq.h"
 #include "kernel-helpers/tasks/tasks.h"
 #include "kernel-helpers/core/vmlinux.h"
 #include "frontend/terminal/output.h"
+
+struct ps_options {
+	bool stats, states, kernel, user, group, parents, children;
+	bool last_run, msecs, times, kstackp;
+	char *args[64];
+	int nargs;
+};
 
 static bool mem_percent(const struct task_list *list,
 			const struct task_info *t, double *ret)
@@ -31,10 +39,11 @@ static bool mem_percent(const struct task_list *list,
 }
 
 static void print_text(FILE *out, const struct task_list *list,
-		       const bool *pick)
+		       const bool *pick, const struct task_times *times)
 {
-	fputs("   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n",
-	      out);
+	fputs("   PID    PPID  CPU  ", out);
+	lkdb_print_centered(out, 16, times ? "KSTACKP" : "TASK", times != NULL);
+	fputs("  ST  %MEM      VSZ      RSS  COMM\n", out);
 	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
 		const struct task_info *t = &list->tasks[i];
 		if (!pick[i])
@@ -62,14 +71,24 @@ static void print_text(FILE *out, const struct task_list *list,
 			snprintf(name, sizeof(name), "[%s]", comm);
 		else
 			snprintf(name, sizeof(name), "%s", comm);
-		fprintf(out, "%c%6" PRId32 " %7" PRId32 " %4s  %16" PRIx64 "  %2s  %4s %8s %8s  %s\n",
-			t->running ? '>' : ' ', t->pid, t->ppid, cpu, t->task,
-			t->state, mem, vsz, rss, name);
+		fprintf(out, "%c%6" PRId32 " %7" PRId32 " %4s  ",
+			t->running ? '>' : ' ', t->pid, t->ppid, cpu);
+		if (!times) {
+			fprintf(out, "%16" PRIx64, t->task);
+		} else {
+			/* crash's -s: "--" for a running task (no saved sp). */
+			char sp[24] = "--";
+			if (!t->running)
+				snprintf(sp, sizeof(sp), "%" PRIx64, times[i].ksp);
+			lkdb_print_centered(out, 16, sp, true);
+		}
+		fprintf(out, "  %2s  %4s %8s %8s  %s\n", t->state, mem, vsz,
+			rss, name);
 	}
 }
 
 static void print_json(FILE *out, const struct task_list *list,
-		       const bool *pick)
+		       const bool *pick, const struct task_times *times)
 {
 	fputs("[", out);
 	size_t shown = 0;
@@ -105,11 +124,158 @@ static void print_json(FILE *out, const struct task_list *list,
 			fprintf(out, "%" PRIu64, t->rss_pages * 4);
 		else
 			fputs("null", out);
+		if (times) {
+			fputs(", \"kstackp\": ", out);
+			if (t->running)
+				fputs("null", out);
+			else
+				json_write_address(out, times[i].ksp);
+		}
 		fputs(", \"comm\": ", out);
 		json_write_string(out, comm);
 		fputs("}", out);
 	}
 	fputs("]\n", out);
+}
+
+/* "0 00:00:06.298" as crash's ps -m translates nanoseconds. */
+static void format_ns(uint64_t ns, char *buf, size_t size)
+{
+	uint64_t ms = ns / 1000000;
+	snprintf(buf, size, "%" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
+		 ms / 86400000, ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60,
+		 ms % 1000);
+}
+
+/* "00:04:09", "3 days, 01:02:03" as crash's convert_time(). */
+static void format_ticks(uint64_t ticks, unsigned int hz, char *buf, size_t size)
+{
+	uint64_t total = ticks / hz;
+	int n = 0;
+	if (total / 86400)
+		n = snprintf(buf, size, "%" PRIu64 " days, ", total / 86400);
+	snprintf(buf + n, size - (size_t)n, "%02" PRIu64 ":%02" PRIu64 ":%02" PRIu64,
+		 total / 3600 % 24, total / 60 % 60, total % 60);
+}
+
+struct order {
+	const struct task_times *times;
+	bool by_start;
+};
+static struct order sort_by;
+
+/* -l/-m: last run first; -t: started first; ties in PID order. */
+static int compare_times(const void *a, const void *b)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct task_times *x = &sort_by.times[i], *y = &sort_by.times[j];
+	if (sort_by.by_start) {
+		if (x->start_time != y->start_time)
+			return x->start_time < y->start_time ? -1 : 1;
+	} else if (x->last_arrival != y->last_arrival) {
+		return x->last_arrival > y->last_arrival ? -1 : 1;
+	}
+	return i < j ? -1 : i > j;
+}
+
+/*
+ * ps -l, -m and -t as crash prints them: a task per line after its
+ * last-run stamp (-l), the time since then by its CPU's run queue clock
+ * (-m), both sorted by the stamp; or run, start, user and system times
+ * (-t) sorted by start time.
+ */
+static struct lkdb_error *print_times(struct lkdb_command_context *ctx,
+				      const struct ps_options *o,
+				      const struct task_list *list,
+				      const bool *pick,
+				      const struct task_times *times)
+{
+	uint64_t *clocks = NULL, jiffies = 0;
+	unsigned int nclocks = 0, hz = 0;
+	struct lkdb_error *err = NULL;
+	size_t n = 0, *idx = calloc(list->nr_tasks ? list->nr_tasks : 1, sizeof(*idx));
+	if (!idx)
+		return &lkdb_error_oom;
+	for (size_t i = 0; i < list->nr_tasks; i++)
+		if (pick[i])
+			idx[n++] = i;
+	if (o->msecs) {
+		if (!(clocks = calloc(KERNEL_RQ_CLOCKS_MAX, sizeof(*clocks))))
+			err = &lkdb_error_oom;
+		else
+			err = kernel_rq_clocks(ctx->kernel, clocks, KERNEL_RQ_CLOCKS_MAX,
+					       &nclocks);
+	}
+	if (!err && o->times)
+		err = kernel_jiffies_since_boot(ctx->kernel, &jiffies, &hz);
+	if (err)
+		goto out;
+	sort_by = (struct order){ .times = times, .by_start = o->times };
+	qsort(idx, n, sizeof(*idx), compare_times);
+	int width = 1;
+	if (n) {
+		char b[24];
+		width = snprintf(b, sizeof(b), "%" PRIu64, times[idx[0]].last_arrival);
+	}
+	if (ctx->json)
+		putchar('[');
+	for (size_t k = 0; k < n && !lkdb_interrupted; k++) {
+		const struct task_info *t = &list->tasks[idx[k]];
+		const struct task_times *tt = &times[idx[k]];
+		uint64_t clock = clocks && t->cpu >= 0 && (unsigned int)t->cpu < nclocks &&
+					 t->cpu < KERNEL_RQ_CLOCKS_MAX ? clocks[t->cpu] : 0;
+		uint64_t since = clock > tt->last_arrival ? clock - tt->last_arrival : 0;
+		uint64_t start_ticks = tt->start_time / 1000000000 * hz;
+		uint64_t run = start_ticks > jiffies ? 0 : jiffies - start_ticks;
+		char buf[64];
+		if (ctx->json) {
+			char comm[17];
+			lkdb_printable(comm, t->comm, 16, "");
+			printf("%s{\"pid\": %" PRId32 ", \"task\": ", k ? ",\n " : "", t->pid);
+			json_write_address(stdout, t->task);
+			fputs(", \"cpu\": ", stdout);
+			if (t->cpu >= 0)
+				printf("%d", t->cpu);
+			else
+				fputs("null", stdout);
+			fputs(", \"state\": ", stdout);
+			json_write_string(stdout, t->state);
+			fputs(", \"comm\": ", stdout);
+			json_write_string(stdout, comm);
+			if (o->times)
+				printf(", \"run_time_s\": %" PRIu64 ", \"start_time_ns\": %" PRIu64
+				       ", \"utime_ns\": %" PRIu64 ", \"stime_ns\": %" PRIu64 "}",
+				       run / hz, tt->start_time, tt->utime, tt->stime);
+			else if (o->msecs)
+				printf(", \"last_arrival_ns\": %" PRIu64 ", \"since_ns\": %" PRIu64 "}",
+				       tt->last_arrival, since);
+			else
+				printf(", \"last_arrival_ns\": %" PRIu64 "}", tt->last_arrival);
+			continue;
+		}
+		if (o->times) {
+			task_lookup_print_header(stdout, t);
+			format_ticks(run, hz, buf, sizeof(buf));
+			printf("    RUN TIME: %s\n  START TIME: %" PRIu64 "\n       UTIME: %" PRIu64
+			       "\n       STIME: %" PRIu64 "\n\n",
+			       buf, tt->start_time, tt->utime, tt->stime);
+			continue;
+		}
+		if (o->msecs) {
+			format_ns(since, buf, sizeof(buf));
+			printf("[%s] ", buf);
+		} else {
+			printf("[%*" PRIu64 "] ", width, tt->last_arrival);
+		}
+		printf("[%s]  ", t->state);
+		task_lookup_print_header(stdout, t);
+	}
+	if (ctx->json)
+		puts("]");
+out:
+	free(clocks);
+	free(idx);
+	return err;
 }
 
 /*
@@ -150,11 +316,6 @@ static void print_states(FILE *out, const struct task_list *list,
 		fputs("]\n", out);
 }
 
-struct ps_options {
-	bool stats, states, kernel, user, group, parents, children;
-	char *args[64];
-	int nargs;
-};
 
 /* The task at address task in the list, or NULL. */
 static const struct task_info *by_address(const struct task_list *list,
@@ -243,6 +404,40 @@ static struct lkdb_error *select_tasks(const struct ps_options *o,
 	return err;
 }
 
+/*
+ * The picked tasks' times (indexed as the list); last_run: each needs
+ * sched_info.last_arrival (crash's error when the kernel has none).
+ */
+static struct lkdb_error *read_times(struct kernel *k,
+				     const struct task_list *list,
+				     const bool *pick, bool last_run,
+				     struct task_times **ret)
+{
+	struct task_times *times = calloc(list->nr_tasks ? list->nr_tasks : 1,
+					  sizeof(*times));
+	if (!times)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = NULL;
+	for (size_t i = 0; i < list->nr_tasks && !err; i++) {
+		if (!pick[i])
+			continue;
+		err = kernel_read_task_times(k, list->tasks[i].task, &times[i]);
+		if (err)
+			err = lkdb_error_prefix(err, "PID %" PRId32, list->tasks[i].pid);
+		else if (last_run && !times[i].have_last_arrival)
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"last-run timestamps do not exist in this kernel (no task_struct.sched_info.last_arrival: CONFIG_SCHED_INFO off)");
+	}
+	if (lkdb_interrupted && !err)
+		err = lkdb_error_interrupted();
+	if (err) {
+		free(times);
+		return err;
+	}
+	*ret = times;
+	return NULL;
+}
+
 static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 {
 	struct lkdb_session *s = ctx->session;
@@ -264,17 +459,22 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 			bool *flag = *c == 'S' ? &o.states : *c == 'k' ? &o.kernel :
 				     *c == 'u' ? &o.user : *c == 'G' ? &o.group :
 				     *c == 'p' ? &o.parents : *c == 'c' ? &o.children :
+				     *c == 'l' ? &o.last_run : *c == 'm' ? &o.msecs :
+				     *c == 't' ? &o.times : *c == 's' ? &o.kstackp :
 				     NULL;
 			if (!flag)
-				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's ps has -S, -k, -u, -G, -p, -c and --stats so far)",
+				return lkdb_usage_error(ctx, "unknown option -%c (lkdb's ps has -S, -p, -c, -l, -m, -t, -s, -k, -u, -G and --stats so far)",
 							*c);
 			*flag = true;
 		}
 	}
 	if (o.kernel && o.user)
 		return lkdb_usage_error(ctx, "-k and -u: kernel threads or user tasks, not both");
-	if (o.states + o.parents + o.children > 1)
-		return lkdb_usage_error(ctx, "one of -S, -p and -c");
+	if (o.states + o.parents + o.children + o.last_run + o.msecs + o.times > 1)
+		return lkdb_usage_error(ctx, "one of -S, -p, -c, -l, -m and -t");
+	if (o.kstackp && (o.states || o.parents || o.children || o.last_run ||
+			  o.msecs || o.times))
+		return lkdb_usage_error(ctx, "-s changes the task list's TASK column: not with -S, -p, -c, -l, -m or -t");
 	if ((o.parents || o.children) && ctx->json)
 		return lkdb_usage_error(ctx, "-p and -c print no --json");
 	stats = o.stats;
@@ -307,6 +507,14 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 		task_list_destroy(list);
 		return err;
 	}
+	struct task_times *times = NULL;
+	if (o.kstackp || o.last_run || o.msecs || o.times)
+		err = read_times(k, list, pick, o.last_run || o.msecs, &times);
+	if (err) {
+		free(pick);
+		task_list_destroy(list);
+		return err;
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
 		if (!pick[i] || !(o.parents || o.children))
@@ -320,12 +528,15 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	}
 	if (o.parents || o.children)
 		;
+	else if (o.last_run || o.msecs || o.times)
+		err = print_times(ctx, &o, list, pick, times);
 	else if (states)
 		print_states(stdout, list, pick, ctx->json);
 	else if (ctx->json)
-		print_json(stdout, list, pick);
+		print_json(stdout, list, pick, times);
 	else
-		print_text(stdout, list, pick);
+		print_text(stdout, list, pick, times);
+	free(times);
 	free(pick);
 	fflush(stdout);
 	if (stats) {
@@ -342,14 +553,14 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 			list->reads, from, list->bytes_read / 1024.0);
 	}
 	task_list_destroy(list);
-	return NULL;
+	return err;
 }
 
 const struct lkdb_command lkdb_command_ps = {
 	.name = "ps",
 	.handler = cmd_ps,
 	.summary = "list the kernel's tasks, like crash's ps",
-	.usage = "ps [-S|-p|-c] [-k|-u] [-G] [PID|TASK|COMM...] [--json] [--stats]\n"
+	.usage = "ps [-S|-p|-c|-l|-m|-t] [-s] [-k|-u] [-G] [PID|TASK|COMM...] [--json] [--stats]\n"
 		 "Every task (threads too, and each CPU's idle task swapper/N) read\n"
 		 "from memory, sorted by PID, in crash's columns:\n"
 		 "   PID    PPID  CPU       TASK        ST  %MEM      VSZ      RSS  COMM\n"
@@ -366,16 +577,31 @@ const struct lkdb_command lkdb_command_ps = {
 		 "  -p       each task's parents from the first, one step in each\n"
 		 "  -c       each task and its children, as crash's ps -p and -c (-p\n"
 		 "           and -c print no --json)\n"
+		 "  -l       each task after its last-run stamp (sched_info.last_arrival,\n"
+		 "           ns of its CPU's run queue clock), the latest first:\n"
+		 "           \"[6293412641] [RU]  PID: ...\"\n"
+		 "  -m       as -l with the time since then by the task's CPU's run\n"
+		 "           queue clock (rq->clock), days hh:mm:ss.ms: \"[0 00:00:06.298]\"\n"
+		 "  -t       RUN TIME (since start, from jiffies and HZ), START TIME\n"
+		 "           (start_time, ns), UTIME and STIME (ns) of each task, the\n"
+		 "           first started first\n"
+		 "  -s       the saved kernel stack pointer (thread.sp) in a KSTACKP\n"
+		 "           column instead of TASK (\"--\" for a running task)\n"
 		 "  --json   an array of {pid, ppid, tgid, cpu, task (hex string), state,\n"
 		 "           running, kernel_thread, mem_percent, vsz_kb, rss_kb, comm}\n"
-		 "           (null where unknown; comm without brackets); with -S an\n"
-		 "           array of {state, count}\n"
+		 "           (null where unknown; comm without brackets; with -s a\n"
+		 "           kstackp, null when running); with -S an array of {state,\n"
+		 "           count}; with -l or -m of {pid, task, cpu, state, comm,\n"
+		 "           last_arrival_ns[, since_ns]}; with -t of {pid, task, cpu,\n"
+		 "           state, comm, run_time_s, start_time_ns, utime_ns, stime_ns}\n"
 		 "  --stats  reads, bytes and time taken, on stderr",
-	.man = ".BR ps \" [\" \\-S | \\-p | \\-c \"] [\" \\-k | \\-u \"] [\" \\-G \"] [\"\n"
+	.man = ".BR ps \" [\" \\-S | \\-p | \\-c | \\-l | \\-m | \\-t \"] [\" \\-s \"] [\" \\-k | \\-u \"] [\" \\-G \"] [\"\n"
 	       ".IR PID | TASK | COMM \" ...] [\" \\-\\-json ]\n"
 	       "Every task: PID, PPID, CPU, task address, state, %MEM, VSZ, RSS, command;\n"
 	       "\\(oq>\\(cq marks the task running on each CPU, kernel threads are bracketed;\n"
 	       "\\-S counts the tasks in each state; \\-p and \\-c show parents and children;\n"
+	       "\\-l and \\-m the last-run stamp and the time since, \\-t run, start, user and\n"
+	       "system times; \\-s the saved kernel stack pointer instead of the task;\n"
 	       "\\-k, \\-u and \\-G keep kernel threads, user tasks or thread-group leaders.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 };
