@@ -16,9 +16,9 @@
 # the commit that last changed the outputs compared: --json writes every
 # address as "0x..." since 1c4280a (ps, bt, task, sys and vm wrote some as
 # bare or zero-padded hex), and ps took -S (c1a5bea), then -p, -c, -k, -u,
-# -G and task arguments (fbef0dd), and help ps says -p and -c print no
-# --json (fe04458).
-BASELINE=fe044589fd7a7c54c61eb548229e4f65612e7575
+# -G and task arguments (fbef0dd), help ps says -p and -c print no
+# --json (fe04458), and ps took -l, -m, -t and -s (7a9af58, help ps).
+BASELINE=7a9af585869b5ff6f6149b61ea429ef1fb037594
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
