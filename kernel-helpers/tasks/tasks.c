@@ -45,6 +45,15 @@ void tasks_symbols_lookup(const struct vmlinux *vm, struct tasks_symbols *ret)
 #undef SYM
 }
 
+const struct task_info *task_list_find(const struct task_list *list,
+				       uint64_t task)
+{
+	for (size_t i = 0; task && i < list->nr_tasks; i++)
+		if (list->tasks[i].task == task)
+			return &list->tasks[i];
+	return NULL;
+}
+
 void task_list_destroy(struct task_list *list)
 {
 	if (!list)

@@ -105,6 +105,10 @@ struct lkdb_error *tasks_read(const struct kernel_memory_reader *mem,
 /* Accepts NULL. */
 void task_list_destroy(struct task_list *list);
 
+/* The task whose task_struct is at task, or NULL (0: NULL). */
+const struct task_info *task_list_find(const struct task_list *list,
+				       uint64_t task);
+
 /* Sort by PID, then CPU, then address, as crash's ps shows them. */
 void task_list_sort(struct task_list *list);
 

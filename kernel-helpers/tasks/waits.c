@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "kernel-helpers/tasks/waits.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/core/listwalk.h"
 #include "kernel-helpers/tasks/tasks.h"
 
 /* A wait list is walked for at most this many nodes. */
@@ -341,4 +343,71 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 		}
 	}
 	return NULL;
+}
+
+struct lkdb_error *kernel_read_waitqueue(struct kernel *k, uint64_t head,
+					 struct kernel_waitqueue *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct ktypes *t;
+	uint64_t head_off, entry_off, private_off, func_off;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err ||
+	    (err = ktypes_member(t, "wait_queue_head", "head", &head_off, NULL)) ||
+	    (err = ktypes_member(t, "wait_queue_entry", "entry", &entry_off, NULL)) ||
+	    (err = ktypes_member(t, "wait_queue_entry", "private", &private_off, NULL)) ||
+	    (err = ktypes_member(t, "wait_queue_entry", "func", &func_off, NULL)))
+		return err;
+	struct list_walk w;
+	err = kernel_list_walk(kernel_memory(k), head + head_off, entry_off,
+			       LIST_HEAD, 0, KERNEL_WAITQUEUE_MAX, &w);
+	if (err && err == &lkdb_error_oom)
+		return err;
+	/* Not one entry could be read: that is the answer, an error. */
+	bool any = false;
+	for (size_t i = 0; i < w.nr && err && !any; i++) {
+		uint64_t v;
+		struct lkdb_error *e = kernel_read_uint(k, w.entries[i] + private_off, 8, &v);
+		any = !e;
+		lkdb_error_destroy(e);
+	}
+	if (err && !any) {
+		list_walk_deinit(&w);
+		return lkdb_error_prefix(err, "wait queue 0x%" PRIx64, head);
+	}
+	if (err) {
+		struct lkdb_error *e = lkdb_warning_append(&ret->warnings,
+							   &ret->nr_warnings,
+							   "wait queue 0x%" PRIx64 ": %s",
+							   head, err->message);
+		lkdb_error_destroy(err);
+		if (e) {
+			list_walk_deinit(&w);
+			return e;
+		}
+	}
+	ret->entries = calloc(w.nr ? w.nr : 1, sizeof(*ret->entries));
+	if (!ret->entries) {
+		list_walk_deinit(&w);
+		kernel_waitqueue_deinit(ret);
+		return &lkdb_error_oom;
+	}
+	for (size_t i = 0; i < w.nr; i++) {
+		struct kernel_waitqueue_entry *e = &ret->entries[ret->nr];
+		e->entry = w.entries[i];
+		bool ok = true;
+		e->private = word(k, e->entry + private_off, &ok);
+		e->func = word(k, e->entry + func_off, &ok);
+		/* An entry that cannot be read is the walk's warning. */
+		ret->nr += ok;
+	}
+	list_walk_deinit(&w);
+	return NULL;
+}
+
+void kernel_waitqueue_deinit(struct kernel_waitqueue *q)
+{
+	free(q->entries);
+	lkdb_warnings_free(q->warnings, q->nr_warnings);
+	memset(q, 0, sizeof(*q));
 }

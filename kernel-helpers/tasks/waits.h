@@ -80,4 +80,26 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 				    uint64_t sp, enum kernel_wait_kind kind,
 				    struct kernel_wait *ret);
 
+/* A wait queue's entries, as crash's waitq lists them. */
+#define KERNEL_WAITQUEUE_MAX 65536
+struct kernel_waitqueue_entry {
+	uint64_t entry;		/* the struct wait_queue_entry */
+	uint64_t private;	/* its private: the waiting task, mostly */
+	uint64_t func;		/* its wake function */
+};
+struct kernel_waitqueue {
+	struct kernel_waitqueue_entry *entries;
+	size_t nr;
+	char **warnings;	/* a damaged list: where the walk stopped */
+	size_t nr_warnings;
+};
+/*
+ * The entries on the wait_queue_head at head (head.head, each entry's
+ * entry member), bounded by KERNEL_WAITQUEUE_MAX; a list that loops or
+ * cannot be read ends with a warning, what was read kept.
+ */
+struct lkdb_error *kernel_read_waitqueue(struct kernel *k, uint64_t head,
+					 struct kernel_waitqueue *ret);
+void kernel_waitqueue_deinit(struct kernel_waitqueue *q);
+
 #endif

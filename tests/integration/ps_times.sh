@@ -64,7 +64,7 @@ check('the same tasks in each view', len(m) == len(l) == len(t) == len(s))
 sys.exit(0 if ok else 1)
 PY
 check "live text: ps -m's line for $p" grep -qE "^\[0 00:0[0-9]:[0-9]{2}\.[0-9]{3}\] \[IN\]  PID: $p +TASK: [0-9a-f]{16}  CPU: [0-9]+ +COMMAND: \"sleep\"$" "$TMP/live.txt"
-check "live text: ps -s's header has KSTACKP" grep -qxF '   PID    PPID  CPU       KSTACKP      ST  %MEM      VSZ      RSS  COMM' "$TMP/live.txt"
+check "live text: ps -s's header has KSTACKP" grep -qxF '   PID    PPID  CPU      KSTACKP      ST  %MEM      VSZ      RSS  COMM' "$TMP/live.txt"
 check "live text: ps -t's lines" bash -c "grep -A4 '^PID: $p ' '$TMP/live.txt' | sed 1d | cut -c1-13 | tr '\n' '|' | grep -qxF '    RUN TIME:|  START TIME:|       UTIME:|       STIME:|'"
 
 d=$(shared_dump) || exit 1

@@ -37,14 +37,6 @@ struct hang {
 	uint64_t now;		/* the scheduler clock; 0 unknown */
 };
 
-static int task_index(const struct task_list *list, uint64_t task)
-{
-	for (size_t i = 0; task && i < list->nr_tasks; i++)
-		if (list->tasks[i].task == task)
-			return (int)i;
-	return -1;
-}
-
 /* What the task at index i waits on (computed once). */
 static const struct hang_info *info_of(struct hang *h, int i)
 {
@@ -87,7 +79,8 @@ static const struct hang_info *info_of(struct hang *h, int i)
 	}
 	if (guess && !in->wait.object)
 		in->wait.kind = KERNEL_WAIT_NONE;
-	in->owner = task_index(h->list, in->wait.owner);
+	const struct task_info *o = task_list_find(h->list, in->wait.owner);
+	in->owner = o ? (int)(o - h->list->tasks) : -1;
 	backtrace_frames_free(&f);
 	return in;
 }

@@ -41,7 +41,7 @@ static bool mem_percent(const struct task_list *list,
 static void print_text(FILE *out, const struct task_list *list,
 		       const bool *pick, const struct task_times *times)
 {
-	fputs("   PID    PPID  CPU  ", out);
+	fputs("   PID    PPID  CPU ", out);
 	lkdb_print_centered(out, 16, times ? "KSTACKP" : "TASK", times != NULL);
 	fputs("  ST  %MEM      VSZ      RSS  COMM\n", out);
 	for (size_t i = 0; i < list->nr_tasks && !lkdb_interrupted; i++) {
@@ -317,16 +317,6 @@ static void print_states(FILE *out, const struct task_list *list,
 }
 
 
-/* The task at address task in the list, or NULL. */
-static const struct task_info *by_address(const struct task_list *list,
-					  uint64_t task)
-{
-	for (size_t i = 0; i < list->nr_tasks; i++)
-		if (list->tasks[i].task == task)
-			return &list->tasks[i];
-	return NULL;
-}
-
 /* ps -p: the task's ancestors from the first, each a step further in. */
 static void print_parents(FILE *out, const struct task_list *list,
 			  const struct task_info *t)
@@ -338,7 +328,7 @@ static void print_parents(FILE *out, const struct task_list *list,
 		chain[n++] = c;
 		if (c->real_parent == c->task)
 			break;
-		c = by_address(list, c->real_parent);
+		c = task_list_find(list, c->real_parent);
 	}
 	for (size_t i = n; i-- > 0;) {
 		fprintf(out, "%*s", (int)(n - 1 - i), "");
