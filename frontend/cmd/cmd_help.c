@@ -80,6 +80,18 @@ static struct lkdb_error *cmd_help(struct lkdb_command_context *ctx)
 	return NULL;
 }
 
+/* help's argument: a command name. */
+static bool complete_help(const struct lkdb_command_context *ctx,
+			  const char *text, void (*add)(const char *word))
+{
+	(void)ctx;
+	size_t n = strlen(text);
+	for (size_t i = 0; i < lkdb_ncommands; i++)
+		if (!strncmp(lkdb_commands[i]->name, text, n))
+			add(lkdb_commands[i]->name);
+	return true;
+}
+
 const struct lkdb_command lkdb_command_help = {
 	.name = "help",
 	.handler = cmd_help,
@@ -91,4 +103,5 @@ const struct lkdb_command lkdb_command_help = {
 	       "List lkdb's commands, or show one command's usage (gdb's help for gdb\n"
 	       "commands).\n",
 	.flags = CMD_JSON | CMD_NO_GDB,
+	.complete = complete_help,
 };

@@ -41,6 +41,7 @@ const struct lkdb_command lkdb_command_detach = {
 	       ".B lkdb qemu\n"
 	       "QEMU keeps running and lkdb says how to attach to it again.\n",
 	.flags = CMD_NO_GDB | CMD_NO_PAGER,
+	.complete = lkdb_complete_nothing,
 };
 
 const struct lkdb_command lkdb_command_quit = {
@@ -56,4 +57,5 @@ const struct lkdb_command lkdb_command_quit = {
 	       ".BR \"lkdb qemu\" ,\n"
 	       "QEMU ends).\n",
 	.flags = CMD_NO_GDB | CMD_NO_PAGER,
+	.complete = lkdb_complete_nothing,
 };

@@ -444,3 +444,21 @@ static bool run_command(struct lkdb_session *s, const char *line)
 	free(argv);
 	return ok;
 }
+
+bool lkdb_complete_nothing(const struct lkdb_command_context *ctx,
+			   const char *text, void (*add)(const char *word))
+{
+	(void)ctx;
+	(void)text;
+	(void)add;
+	return true;
+}
+
+void lkdb_complete_words(const char *const *words, const char *text,
+			 void (*add)(const char *word))
+{
+	size_t n = strlen(text);
+	for (size_t i = 0; words[i]; i++)
+		if (!strncmp(words[i], text, n))
+			add(words[i]);
+}

@@ -63,7 +63,23 @@ struct lkdb_command {
 	 * lkdb command's; false sends the line to gdb unchanged.
 	 */
 	bool (*claims)(int argc, char *const *argv);
+	/*
+	 * Optional: Tab's candidates for the argument being typed, text, after
+	 * the words in ctx->argv (argv[0] the command; ctx->kernel NULL without
+	 * a target), each handed to add; false: this argument is an address
+	 * or a symbol, offered gdb's symbols (as without a completer).  Must
+	 * print nothing.
+	 */
+	bool (*complete)(const struct lkdb_command_context *ctx, const char *text,
+			 void (*add)(const char *word));
 };
+
+/* A completer for commands whose arguments Tab offers nothing for. */
+bool lkdb_complete_nothing(const struct lkdb_command_context *ctx,
+			   const char *text, void (*add)(const char *word));
+/* The words that start with text, handed to add (a NULL-ended list). */
+void lkdb_complete_words(const char *const *words, const char *text,
+			 void (*add)(const char *word));
 
 #define LKDB_COMMAND(name) extern const struct lkdb_command lkdb_command_##name;
 #include "frontend/core/command_list.h"

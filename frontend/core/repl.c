@@ -106,6 +106,42 @@ static void add_option_candidates(const char *text)
 	}
 }
 
+/*
+ * An lkdb command's own completer for its argument (PIDs, cache names,
+ * tree types, ...): true when the command has one, whose candidates are
+ * then the only ones (gdb's symbols would be wrong there).
+ */
+static bool command_candidates(const char *text, int start)
+{
+	struct lkdb_session *s = completion_session;
+	char *line = strndup(rl_line_buffer, (size_t)start);
+	if (!line)
+		return false;
+	char *words[64];
+	int n = 0;
+	for (char *w = strtok(line, " \t"); w && n < 63; w = strtok(NULL, " \t"))
+		words[n++] = w;
+	words[n] = NULL;
+	const struct lkdb_command *c = n ? lkdb_command_find(words[0]) : NULL;
+	bool handled = c && c->complete;
+	/* A live guest that runs is not read (its memory moves under us). */
+	bool readable = s && (!s->gdb || !gdb_driver_target_running(s->gdb));
+	if (handled && !readable)
+		handled = false;
+	if (handled) {
+		struct lkdb_command_context ctx = {
+			.session = s,
+			.command = c,
+			.argc = n,
+			.argv = words,
+			.kernel = s && s->attached ? lkdb_session_kernel(s) : NULL,
+		};
+		handled = c->complete(&ctx, text, candidates_add);
+	}
+	free(line);
+	return handled;
+}
+
 static void gather_candidates(const char *text, int start, int end)
 {
 	candidates_clear();
@@ -133,6 +169,8 @@ static void gather_candidates(const char *text, int start, int end)
 		if (lkdb_command_find(word))
 			return;
 	}
+	if (!first_word && text[0] != '-' && command_candidates(text, start))
+		return;
 	struct lkdb_session *s = completion_session;
 	if (!s || !s->gdb || !gdb_driver_alive(s->gdb) ||
 	    gdb_driver_target_running(s->gdb))

@@ -285,6 +285,48 @@ struct lkdb_error *task_lookup_args(struct lkdb_session *s, const char *cmd,
 	return NULL;
 }
 
+void task_lookup_complete(struct kernel *k, const char *text, bool comms,
+			  void (*add)(const char *word))
+{
+	struct task_list *list = NULL;
+	if (!k)
+		return;
+	struct lkdb_error *err = kernel_read_tasks(k, &list);
+	if (err) {
+		lkdb_error_destroy(err);
+		return;
+	}
+	task_list_sort(list);
+	size_t n = strlen(text);
+	for (size_t i = 0; i < list->nr_tasks; i++) {
+		const struct task_info *t = &list->tasks[i];
+		char word[24];
+		snprintf(word, sizeof(word), "%" PRId32, t->pid);
+		if (!strncmp(word, text, n))
+			add(word);
+		char comm[17];
+		if (comms && !lkdb_printable(comm, t->comm, 16, " \t") &&
+		    !strncmp(comm, text, n))
+			add(comm);
+	}
+	task_list_destroy(list);
+}
+
+bool task_lookup_complete_pids(const struct lkdb_command_context *ctx,
+			       const char *text, void (*add)(const char *word))
+{
+	task_lookup_complete(ctx->kernel, text, false, add);
+	return true;
+}
+
+bool task_lookup_complete_pids_comms(const struct lkdb_command_context *ctx,
+				     const char *text,
+				     void (*add)(const char *word))
+{
+	task_lookup_complete(ctx->kernel, text, true, add);
+	return true;
+}
+
 struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 					    const struct task_info *t,
 					    struct x86_64_regs *regs)

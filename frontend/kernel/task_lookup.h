@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "frontend/core/commands.h"
 #include "frontend/core/session.h"
 #include "kernel-helpers/core/target.h"
 #include "kernel-helpers/tasks/tasks.h"
@@ -35,6 +36,18 @@ struct lkdb_error *task_lookup_args(struct lkdb_session *s, const char *cmd,
 				    struct task_list **list_ret,
 				    const struct task_info **chosen,
 				    int *n_ret);
+/*
+ * Tab's candidates for a task argument: the PIDs that start with text, and
+ * with comms the command names too; nothing printed (k NULL: none).
+ */
+void task_lookup_complete(struct kernel *k, const char *text, bool comms,
+			  void (*add)(const char *word));
+/* As a command's completer (lkdb_command.complete): PIDs; and names. */
+bool task_lookup_complete_pids(const struct lkdb_command_context *ctx,
+			       const char *text, void (*add)(const char *word));
+bool task_lookup_complete_pids_comms(const struct lkdb_command_context *ctx,
+				     const char *text,
+				     void (*add)(const char *word));
 /* The task running on cpu, or NULL. */
 const struct task_info *task_lookup_on_cpu(const struct task_list *list,
 					   int cpu);

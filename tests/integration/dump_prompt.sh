@@ -73,6 +73,32 @@ check "Tab Tab after search - lists its options only (not gdb's symbols)" \
 wait_last '^lkdb> search -$' 5
 clear_line
 
+# An lkdb command's argument: its own candidates (cache names, tree
+# types, command names, task names, states), not gdb's symbols; none at
+# all after timer.
+tab_completes() { # TYPED WANTED
+    think
+    type_text "$1"
+    keys Tab
+    check "Tab after '$1' completes it to '$2'" wait_last "^lkdb> $2\$"
+    clear_line
+}
+tab_completes 'kmem -s kmalloc-6' 'kmem -s kmalloc-64'
+tab_completes 'tree -t ma' 'tree -t maple'
+tab_completes 'help tim' 'help timer'
+tab_completes 'ps swapp' 'ps swapper/'
+tab_completes 'foreach U' 'foreach UN'
+think
+mark
+type_text 'timer '
+keys Tab
+sleep 0.3
+keys Tab
+nothing_offered() { sleep 2; ! since_mark | grep -qE 'Display all|^[a-z_]+ +[a-z_]+ +[a-z_]+'; }
+check "Tab Tab after 'timer ' offers nothing (timer takes no symbol)" nothing_offered
+wait_last '^lkdb> timer $' 5
+clear_line
+
 # lkdb's commands, piped and redirected as crash users do.
 panic_pid=$(tr -d '\r' <"$d/console.log" | sed -n 's/.*CPU: [0-9]* PID: \([0-9]*\) Comm: sh .*/\1/p' | head -n 1)
 run_cmd 'ps | grep " sh$"'

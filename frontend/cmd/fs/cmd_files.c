@@ -130,4 +130,5 @@ const struct lkdb_command lkdb_command_files = {
 	       "A task's root and working directory and its open files: fd, file, dentry,\n"
 	       "inode, type and path, sockets and pipes named as /proc/PID/fd names them.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = task_lookup_complete_pids,
 };

@@ -127,4 +127,5 @@ const struct lkdb_command lkdb_command_mount = {
 	       "/proc/mounts' order, as crash's mount: struct mount, super block, type,\n"
 	       "device and mount point.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = lkdb_complete_nothing,
 };

@@ -623,6 +623,27 @@ static struct lkdb_error *cmd_kmem(struct lkdb_command_context *ctx)
 	return NULL;
 }
 
+/* After -s or -S, a slab cache's name; else an address or symbol. */
+static bool complete_kmem(const struct lkdb_command_context *ctx,
+			  const char *text, void (*add)(const char *word))
+{
+	const char *prev = ctx->argv[ctx->argc - 1];
+	if (strcmp(prev, "-s") && strcmp(prev, "-S"))
+		return false;
+	struct kernel_slab_caches c;
+	struct lkdb_error *err = ctx->kernel ? kernel_read_slab_caches(ctx->kernel, &c) :
+					       lkdb_error_create(LKDB_ERROR_INVALID, "no target");
+	if (err) {
+		lkdb_error_destroy(err);
+		return true;
+	}
+	for (size_t i = 0; i < c.nr; i++)
+		if (!strncmp(c.caches[i].name, text, strlen(text)))
+			add(c.caches[i].name);
+	kernel_slab_caches_deinit(&c);
+	return true;
+}
+
 const struct lkdb_command lkdb_command_kmem = {
 	.name = "kmem",
 	.handler = cmd_kmem,
@@ -716,4 +737,5 @@ const struct lkdb_command lkdb_command_kmem = {
 	       "vmalloc areas.  ADDR: what\n"
 	       "the address is (symbol, slab object and whether it is free, page, stack).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = complete_kmem,
 };

@@ -203,6 +203,17 @@ static struct lkdb_error *cmd_tree(struct lkdb_command_context *ctx)
 	return err;
 }
 
+/* After -t, the tree types; else an address or symbol. */
+static bool complete_tree(const struct lkdb_command_context *ctx,
+			  const char *text, void (*add)(const char *word))
+{
+	static const char *const types[] = { "rbtree", "xarray", "radix", "maple", NULL };
+	if (strcmp(ctx->argv[ctx->argc - 1], "-t"))
+		return false;
+	lkdb_complete_words(types, text, add);
+	return true;
+}
+
 const struct lkdb_command lkdb_command_tree = {
 	.name = "tree",
 	.handler = cmd_tree,
@@ -237,4 +248,5 @@ const struct lkdb_command lkdb_command_tree = {
 	       "XArray's (radix tree's) or a maple tree's entries in index order, as\n"
 	       "crash's tree lists them, with their positions (\\-p) and members (\\-s).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = complete_tree,
 };

@@ -346,4 +346,5 @@ const struct lkdb_command lkdb_command_vm = {
 	       "total size, then each VMA with its range, flags and file path; \\-p adds\n"
 	       "each page's physical address (or its swap or file offset).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = task_lookup_complete_pids,
 };

@@ -196,4 +196,5 @@ const struct lkdb_command lkdb_command_irq = {
 	       "The interrupt descriptors and their actions as crash's irq; \\-s: how often\n"
 	       "each fired on each CPU, with its chip and handler, as /proc/interrupts.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = lkdb_complete_nothing,
 };

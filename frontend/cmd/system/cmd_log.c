@@ -241,4 +241,5 @@ const struct lkdb_command lkdb_command_log = {
 	       "levels, before the text as crash puts them\n"
 	       ".RB ( \"[    2.571729] <0>Kernel panic ...\" ).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = lkdb_complete_nothing,
 };

@@ -304,6 +304,26 @@ static struct lkdb_error *cmd_mod(struct lkdb_command_context *ctx)
 	return mod_run(ctx, action, args, nargs, stats);
 }
 
+/* After -s, a loaded module's name; nothing else. */
+static bool complete_mod(const struct lkdb_command_context *ctx,
+			 const char *text, void (*add)(const char *word))
+{
+	const char *prev = ctx->argv[ctx->argc - 1];
+	if (strcmp(prev, "-s") || !ctx->kernel)
+		return true;
+	struct kmodule_list *list = NULL;
+	struct lkdb_error *err = kernel_read_modules(ctx->kernel, &list);
+	if (err) {
+		lkdb_error_destroy(err);
+		return true;
+	}
+	for (size_t i = 0; i < list->nr_modules; i++)
+		if (!strncmp(list->modules[i].name, text, strlen(text)))
+			add(list->modules[i].name);
+	kmodule_list_destroy(list);
+	return true;
+}
+
 const struct lkdb_command lkdb_command_mod = {
 	.name = "mod",
 	.handler = cmd_mod,
@@ -342,4 +362,5 @@ const struct lkdb_command lkdb_command_mod = {
 	       "(search path: $LKDB_MODULE_PATH, the debug and module trees next to the\n"
 	       "vmlinux, /usr/lib/debug/lib/modules and /lib/modules).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = complete_mod,
 };

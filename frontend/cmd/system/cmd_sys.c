@@ -347,4 +347,5 @@ const struct lkdb_command lkdb_command_sys = {
 	       "rounds), and on a dump the panic message.\n"
 	       "\\-t prints only crash's TAINTED_MASK line (the mask and its letters).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = lkdb_complete_nothing,
 };

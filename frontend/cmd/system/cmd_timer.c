@@ -267,4 +267,5 @@ const struct lkdb_command lkdb_command_timer = {
 	       "The timer wheel's timers of each CPU and base, or with \\-r the hrtimers of\n"
 	       "each CPU and clock, as crash's timer.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = lkdb_complete_nothing,
 };

@@ -121,4 +121,5 @@ const struct lkdb_command lkdb_command_bt = {
 	       "relative to the source tree; those of a module built outside it (no\n"
 	       "modinfo intree=Y) whole.  gdb's own backtrace is \\fBbacktrace\\fR.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = task_lookup_complete_pids,
 };

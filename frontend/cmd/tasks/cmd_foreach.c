@@ -139,6 +139,29 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	return err;
 }
 
+/*
+ * foreach's arguments: before its command, the selectors (states, kernel,
+ * user, active, PIDs and names) and the commands it runs; after, the
+ * command's own (PIDs are not: foreach gives them).
+ */
+static bool complete_foreach(const struct lkdb_command_context *ctx,
+			     const char *text, void (*add)(const char *word))
+{
+	for (int i = 1; i < ctx->argc; i++)
+		if (is_command(ctx->argv[i]))
+			return true;
+	static const char *const words[] = { "kernel", "user", "active", NULL };
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strncmp(commands[i], text, strlen(text)))
+			add(commands[i]);
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (!strncmp(states[i], text, strlen(text)))
+			add(states[i]);
+	lkdb_complete_words(words, text, add);
+	task_lookup_complete(ctx->kernel, text, true, add);
+	return true;
+}
+
 const struct lkdb_command lkdb_command_foreach = {
 	.name = "foreach",
 	.handler = cmd_foreach,
@@ -159,4 +182,5 @@ const struct lkdb_command lkdb_command_foreach = {
 	       "Run the command for every task the selectors pick (a PID, task address,\n"
 	       "command name, state such as UN, kernel or user tasks, the active ones).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	.complete = complete_foreach,
 };

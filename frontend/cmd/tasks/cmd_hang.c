@@ -389,4 +389,5 @@ const struct lkdb_command lkdb_command_hang = {
 	       "(mutex, rwsem, rt_mutex, folio, completion, wait queue), the chain of lock\n"
 	       "owners and what they wait on, deadlock cycles marked.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = task_lookup_complete_pids,
 };

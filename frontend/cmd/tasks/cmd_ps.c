@@ -594,4 +594,5 @@ const struct lkdb_command lkdb_command_ps = {
 	       "system times; \\-s the saved kernel stack pointer instead of the task;\n"
 	       "\\-k, \\-u and \\-G keep kernel threads, user tasks or thread-group leaders.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = task_lookup_complete_pids_comms,
 };

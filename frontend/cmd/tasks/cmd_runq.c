@@ -116,4 +116,5 @@ const struct lkdb_command lkdb_command_runq = {
 	       "queues and the fair class's tree in order; 6.12's delayed-dequeue tasks\n"
 	       "marked.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = lkdb_complete_nothing,
 };

@@ -180,4 +180,5 @@ const struct lkdb_command lkdb_command_sig = {
 	       "A task's signal handlers, blocked signals and pending signals, private and\n"
 	       "shared, as crash's sig.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
+	.complete = task_lookup_complete_pids,
 };

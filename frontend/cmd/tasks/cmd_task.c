@@ -311,4 +311,5 @@ const struct lkdb_command lkdb_command_task = {
 	       "of \\fBbt\\fR and of gdb's frame commands (on a dump, sleeping tasks too).\n"
 	       "\\-R: only those task_struct members, the context unchanged.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	.complete = task_lookup_complete_pids,
 };
