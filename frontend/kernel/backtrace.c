@@ -193,15 +193,50 @@ static bool interrupted(const struct unwind_trace *t, size_t i)
 	       t->frames[i].exact;
 }
 
+/* A frame's stack is read for -f up to this many bytes. */
+#define FRAME_WORDS_MAX 8192
+
+/*
+ * crash's bt -f: the stack words from just above the previous frame's
+ * return address (from) to this frame's (to), both included, two a line.
+ */
+static void print_words(struct backtrace_env *env, uint64_t from, uint64_t to,
+			FILE *out)
+{
+	if (!from || to < from || to - from >= FRAME_WORDS_MAX)
+		return;
+	size_t n = (size_t)((to - from) / 8 + 1);
+	uint64_t buf[FRAME_WORDS_MAX / 8 + 1];
+	struct lkdb_error *err = env->mem.read(env->mem.context, from, buf, n * 8);
+	if (err) {
+		fprintf(out, "    [stack at %016" PRIx64 " unreadable: %s]\n", from,
+			err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!(i & 1))
+			fprintf(out, "%s    %" PRIx64 ": ", i ? "\n" : "", from + i * 8);
+		fprintf(out, "%016" PRIx64 " ", buf[i]);
+	}
+	fputc('\n', out);
+}
+
 static void print_text(struct backtrace_env *env,
 		       const struct unwind_trace *t,
 		       const struct backtrace_options *o, FILE *out)
 {
 	unsigned int level = 0;
+	uint64_t frameptr = 0;
 	for (size_t i = 0; i < t->nr_frames; i++) {
 		const struct unwind_frame *f = &t->frames[i];
 		if (interrupted(t, i))
 			continue;
+		if (o->words) {
+			print_words(env, frameptr, f->sp, out);
+			/* Not across an exception frame or a change of stack. */
+			frameptr = f->has_regs ? 0 : f->sp + 8;
+		}
 		struct code_name n;
 		frame_name(env, f, &n);
 		fprintf(out, "%s#%u [%016" PRIx64 "] %s at %016" PRIx64 "%s%s%s\n",

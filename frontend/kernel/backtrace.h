@@ -18,6 +18,7 @@
 
 struct backtrace_options {
 	bool lines;	/* source file:line under each frame (crash's -l) */
+	bool words;	/* each frame's stack words (crash's -f) */
 	bool json;	/* one JSON object instead of text */
 };
 

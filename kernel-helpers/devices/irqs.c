@@ -11,6 +11,7 @@
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/mapletree.h"
 #include "kernel-helpers/core/trees.h"
+#include "kernel-helpers/core/vmlinux.h"
 #include "kernel-helpers/memory/percpu.h"
 
 struct irq_layout {
@@ -230,4 +231,36 @@ void kernel_irqs_deinit(struct kernel_irqs *irqs)
 	free(irqs->possible);
 	lkdb_warnings_free(irqs->warnings, irqs->nr_warnings);
 	memset(irqs, 0, sizeof(*irqs));
+}
+
+struct lkdb_error *kernel_irq_affinity(struct kernel *k, uint64_t desc,
+				       bool *mask, unsigned int n)
+{
+	struct ktypes *t;
+	uint64_t off, at, link;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err)
+		return err;
+	/* 4.3's commit 9df872faa7e1 "genirq: Move field 'affinity' from irq_data into irq_common_data". */
+	if (ktypes_has_member(t, "irq_desc", "irq_common_data.affinity"))
+		err = ktypes_member(t, "irq_desc", "irq_common_data.affinity", &off, NULL);
+	else
+		err = ktypes_member(t, "irq_desc", "irq_data.affinity", &off, NULL);
+	if (err)
+		return err;
+	at = desc + off;
+	err = vmlinux_symbol(k->vmlinux, "alloc_cpumask_var_node", &link, NULL);
+	bool pointer = !err;
+	lkdb_error_destroy(err);
+	if (pointer && (err = kernel_read_uint(k, at, 8, &at)))
+		return lkdb_error_prefix(err, "irq_desc 0x%" PRIx64 "'s affinity", desc);
+	size_t words = (n + 63) / 64;
+	uint64_t *bits = calloc(words ? words : 1, 8);
+	if (!bits)
+		return &lkdb_error_oom;
+	err = kernel_memory(k)->read(kernel_memory(k)->context, at, bits, words * 8);
+	for (unsigned int i = 0; !err && i < n; i++)
+		mask[i] = bits[i / 64] >> (i % 64) & 1;
+	free(bits);
+	return err ? lkdb_error_prefix(err, "irq_desc 0x%" PRIx64 "'s affinity", desc) : NULL;
 }

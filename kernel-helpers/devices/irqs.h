@@ -56,4 +56,13 @@ struct lkdb_error *kernel_read_irqs(struct kernel *k, bool counts,
 				    struct kernel_irqs *ret);
 void kernel_irqs_deinit(struct kernel_irqs *irqs);
 
+/*
+ * The CPUs the IRQ whose descriptor is at desc may run on (its
+ * irq_common_data.affinity; irq_data.affinity before 4.3): mask[i] for
+ * i < n.  The member is a cpumask_var_t, a pointer when the kernel has
+ * alloc_cpumask_var_node (CONFIG_CPUMASK_OFFSTACK), else the mask itself.
+ */
+struct lkdb_error *kernel_irq_affinity(struct kernel *k, uint64_t desc,
+				       bool *mask, unsigned int n);
+
 #endif

@@ -10,6 +10,7 @@
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/fs/dpath.h"
+#include "kernel-helpers/fs/mounts.h"
 
 #define FILES_PATH_MAX 4096
 
@@ -222,4 +223,53 @@ void kernel_files_deinit(struct kernel_files *f)
 	free(f->cwd);
 	lkdb_warnings_free(f->warnings, f->nr_warnings);
 	memset(f, 0, sizeof(*f));
+}
+
+struct lkdb_error *kernel_read_dentry_info(struct kernel *k, uint64_t dentry,
+					   uint64_t task,
+					   struct kernel_dentry_info *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->dentry = dentry;
+	struct ktypes *t;
+	struct files_layout l;
+	uint64_t d_sb, mount_mnt, mode = 0;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err || (err = get_layout(t, &l)) ||
+	    (err = ktypes_member(t, "dentry", "d_sb", &d_sb, NULL)) ||
+	    (err = ktypes_member(t, "mount", "mnt", &mount_mnt, NULL)))
+		return err;
+	if ((err = kernel_read_uint(k, dentry + l.d_inode, 8, &ret->inode)))
+		return lkdb_error_prefix(err, "dentry 0x%" PRIx64, dentry);
+	if (ret->inode)
+		err = kernel_read_uint(k, ret->inode + l.i_sb, 8, &ret->sb);
+	else
+		err = kernel_read_uint(k, dentry + d_sb, 8, &ret->sb);
+	if (!err && ret->inode)
+		err = kernel_read_uint(k, ret->inode + l.i_mode, 2, &mode);
+	if (err)
+		return lkdb_error_prefix(err, "dentry 0x%" PRIx64 "'s inode", dentry);
+	snprintf(ret->type, sizeof(ret->type), "%s", ret->inode ? mode_type(mode) : "N/A");
+	if (!(ret->path = calloc(1, FILES_PATH_MAX)))
+		return &lkdb_error_oom;
+	struct kernel_mounts m;
+	if (!ret->sb || (err = kernel_read_mounts(k, task, &m)))
+		return err ? lkdb_error_prefix(err, "the mounts") : NULL;
+	uint64_t mnt = 0;
+	for (size_t i = 0; i < m.nr; i++)
+		if (m.mounts[i].sb == ret->sb)
+			mnt = m.mounts[i].mount + mount_mnt;
+	kernel_mounts_deinit(&m);
+	if (mnt && (err = kernel_path(k, mnt, dentry, ret->path, FILES_PATH_MAX))) {
+		kernel_dentry_info_deinit(ret);
+		return lkdb_error_prefix(err, "dentry 0x%" PRIx64 "'s path", dentry);
+	}
+	lkdb_printable(ret->path, ret->path, FILES_PATH_MAX, "");
+	return NULL;
+}
+
+void kernel_dentry_info_deinit(struct kernel_dentry_info *d)
+{
+	free(d->path);
+	d->path = NULL;
 }

@@ -41,4 +41,20 @@ struct lkdb_error *kernel_read_files(struct kernel *k, uint64_t task,
 				     struct kernel_files *ret);
 void kernel_files_deinit(struct kernel_files *f);
 
+/*
+ * A dentry as crash's files -d shows it: its inode (0: a negative dentry),
+ * super block (the inode's, else the dentry's d_sb), type, and path
+ * through the mount of task's namespace that has that super block (the
+ * last such in the list, as crash takes it; "" when none has).
+ */
+struct kernel_dentry_info {
+	uint64_t dentry, inode, sb;
+	char type[5];		/* "REG ", "DIR " ...; "N/A" without inode */
+	char *path;
+};
+struct lkdb_error *kernel_read_dentry_info(struct kernel *k, uint64_t dentry,
+					   uint64_t task,
+					   struct kernel_dentry_info *ret);
+void kernel_dentry_info_deinit(struct kernel_dentry_info *d);
+
 #endif

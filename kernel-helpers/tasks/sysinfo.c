@@ -675,3 +675,11 @@ struct lkdb_error *kernel_panic_cpu(struct kernel *k, int *cpu_ret)
 	return sysinfo_panic_cpu(kernel_memory(k), k->vmlinux,
 				 k->kaslr_offset, cpu_ret);
 }
+
+void sysinfo_format_ns(uint64_t ns, char *buf, size_t size)
+{
+	uint64_t ms = ns / 1000000;
+	snprintf(buf, size, "%" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
+		 ms / 86400000, ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60,
+		 ms % 1000);
+}

@@ -110,6 +110,8 @@ void sysinfo_format_load(const unsigned long avenrun[3], char *buf,
  * of it, then "4 GB", "1.9 GB", "960 MB", "512.5 MB", "900 KB".
  */
 void sysinfo_format_memory(uint64_t bytes, char *buf, size_t size);
+/* "0 00:00:06.298" (days hh:mm:ss.ms) as crash's translate_nanoseconds(). */
+void sysinfo_format_ns(uint64_t ns, char *buf, size_t size);
 /* As crash: "00:04:09", "3 days, 01:02:03". */
 void sysinfo_format_uptime(uint64_t ns, char *buf, size_t size);
 /*

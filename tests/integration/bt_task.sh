@@ -233,7 +233,7 @@ check "dump: mod -s crashme with the vmlinux is refused: not a module object" \
 lkdb badopt "$V" "$D" -c 'bt -x'
 check "dump: bt -x is a one-line error naming the option" one_line_error badopt 'unknown option "-x"'
 lkdb alltask "$V" "$D" -c 'bt -a 1'
-check "dump: bt -a with a task is a one-line error" one_line_error alltask '-a and a task together'
+check "dump: bt -a with a task is a one-line error" one_line_error alltask 'one of -a, -c CPU and a task'
 lkdb nopid "$V" "$D" -c 'bt 99999'
 check "dump: bt 99999 is a one-line error naming the PID" \
     one_line_error nopid 'no task with PID 99999'
@@ -252,6 +252,46 @@ check "dump: dis of an unmapped address: one line, the address named once" \
 lkdb disnofn "$V" "$D" -c 'dis 0x1000000'
 check "dump: dis of an address in no function says so and how to go on" \
     one_line_error disnofn '0x1000000: in no function gdb knows; give COUNT'
+
+# bt -f and -c: the panicking task's stack words as crash's bt -f shows
+# them, for each frame both walks agree on (crash's walk adds stale frames
+# lkdb's ORC walk does not); bt -c 1 is CPU 1's task.
+"$LKDB" -q "$V" "$D" -c 'bt -f' >"$TMP/btf.out" 2>&1
+"$LKDB" -q "$V" "$D" -c 'bt -c 1' -c 'bt -a' >"$TMP/btc.out" 2>&1
+check "dump: bt -c 1 is bt -a's CPU 1 block" python3 - "$TMP/btc.out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+blocks = re.split(r'(?m)^(?=PID: )', t)
+first = blocks[1]
+cpu1 = [b for b in blocks[2:] if re.search(r'CPU: 1 ', b.splitlines()[0])]
+sys.exit(0 if re.search(r'CPU: 1 ', first.splitlines()[0]) and cpu1 and cpu1[0].rstrip() == first.rstrip() else 1)
+PY
+if have_crash; then
+    printf 'bt -f > %s\nquit\n' "$TMP/crash-btf.out" >"$TMP/crash-btf.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$D" -i "$TMP/crash-btf.in" >/dev/null 2>&1
+    check "dump: bt -f: the words before each frame both walks reach from the same frame are crash's" \
+        python3 - "$TMP/crash-btf.out" "$TMP/btf.out" <<'PY'
+import re, sys
+def blocks(path):
+    out, prev, words = {}, None, []
+    for l in open(path).read().splitlines():
+        m = re.match(r' ?#\d+ \[([0-9a-f]+)\] (\S+) at ', l)
+        if m:
+            out[(prev, m[1], m[2])] = words
+            prev, words = (m[1], m[2]), []
+        elif re.match(r'    [0-9a-f]+: ', l):
+            words.append(l.rstrip())
+    return out
+c, o = blocks(sys.argv[1]), blocks(sys.argv[2])
+common = [k for k in c if k in o and k[0] is not None]
+bad = [k for k in common if c[k] != o[k]]
+print('# frames both have after the same frame: %d (%d words), differing: %s'
+      % (len(common), sum(len(c[k]) for k in common), bad[:2]))
+sys.exit(0 if len(common) >= 5 and sum(len(c[k]) for k in common) > 10 and not bad else 1)
+PY
+else
+    ok 0 "dump: bt -f as crash's # SKIP $crash_skip"
+fi
 
 lkdb task "$V" "$D" -c "task $s1" -c 'task --json '"$s1"
 check "dump: task $s1 exits 0" test "$(st task)" = 0

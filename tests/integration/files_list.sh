@@ -46,6 +46,13 @@ trap stop_them EXIT
 "$LKDB" -q -r ":$port" "$V" -c "files $pids" >"$TMP/live.out" 2>"$TMP/live.err"
 status=$?
 diag "$TMP/live.err"
+# files -d for each dentry of the first process (files, not pipes or sockets).
+first=${pids%% *}
+dargs=()
+while read -r dentry; do dargs+=(-c "files -d $dentry"); done < <(
+    sed -n "/^PID: $first /,/^\$/p" "$TMP/live.out" |
+        awk '$5 ~ /^(REG|CHR|DIR)$/ { print $3 }' | sort -u)
+"$LKDB" -q -r ":$port" "$V" "${dargs[@]}" >"$TMP/dentries.out" 2>&1
 stop_them
 echo "# processes: $(tr '\n' ' ' <"$TMP/pids")"
 check "live: files exits 0 with no warning" test "$status" = 0 -a ! -s "$TMP/live.err"
@@ -74,9 +81,22 @@ print('# types: %s' % (kinds,))
 sys.exit(0 if len(want) == 3 and got == want and gcwd == cwd and
          kinds == ('REG', 'REG', 'CHR', 'PIPE', 'SOCK') else 1)
 PY
+check "live: files -d DENTRY has the inode, type and path files shows for each (the /proc links), crash's header" \
+    python3 - "$TMP/live.out" "$TMP/dentries.out" "$first" <<'PY'
+import re, sys
+block = open(sys.argv[1]).read().split('PID: %s ' % sys.argv[3])[1].split('\nPID: ')[0]
+rows = {d: (i, t, p) for d, i, t, p in re.findall(
+    r'(?m)^ *\d+  [0-9a-f]{16}  ([0-9a-f]{16})  ([0-9a-f]{16})  (REG|CHR|DIR) +(.*)$', block)}
+out = open(sys.argv[2]).read()
+heads = out.count('     DENTRY           INODE           SUPERBLK     TYPE PATH\n')
+got = {d: (i, t, p) for d, i, t, p in re.findall(
+    r'(?m)^([0-9a-f]{16}) ([0-9a-f]{16}) [0-9a-f]{16} (REG|CHR|DIR) +(.*)$', out)}
+print('# files: %s\n# files -d: %s' % (rows, got))
+sys.exit(0 if len(rows) >= 3 and got == rows and heads == len(rows) else 1)
+PY
 
-one_line_errors "$V" "$d/vmcore.elf" -- 'files -x' 'files 99999' 'files zzz'
+one_line_errors "$V" "$d/vmcore.elf" -- 'files -x' 'files 99999' 'files zzz' 'files -d' 'files -d 0'
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help files' >"$TMP/help.out" 2>&1
 check "help files gives the synopsis and the --json schema" \
-    bash -c "grep -qF 'Usage: files [PID|TASK...] [--json]' '$TMP/help.out' && grep -q 'inode, type, path}' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: files [PID|TASK...] | files -d DENTRY [--json]' '$TMP/help.out' && grep -q 'inode, type, path}' '$TMP/help.out'"
 done_testing

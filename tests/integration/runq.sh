@@ -28,13 +28,22 @@ PY
 done
 if have_crash; then
     kaslr=$(printf '0x%x' $((0x$(shared_fact "$d" text) - 0xffffffff81000000)))
-    printf 'runq > %s\nquit\n' "$TMP/crash.out" >"$TMP/crash.in"
+    printf 'runq > %s\nrunq -t > %s\nrunq -m > %s\nquit\n' "$TMP/crash.out" "$TMP/crash-t.out" \
+        "$TMP/crash-m.out" >"$TMP/crash.in"
     timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crash.in" >/dev/null 2>&1
     "$LKDB" -q "$V" "$d/vmcore.elf" -c runq >"$TMP/ours.out" 2>&1
+    "$LKDB" -q "$V" "$d/vmcore.elf" -c 'runq -t' >"$TMP/ours-t.out" 2>&1
+    "$LKDB" -q "$V" "$d/vmcore.elf" -c 'runq -m' >"$TMP/ours-m.out" 2>&1
     check "crash: runq byte for byte as crash 8.0.2's ($(grep -c '' "$TMP/crash.out") lines)" \
         cmp "$TMP/crash.out" "$TMP/ours.out"
+    check "crash: runq -t byte for byte as crash 8.0.2's ($(grep -c '' "$TMP/crash-t.out") lines)" \
+        cmp "$TMP/crash-t.out" "$TMP/ours-t.out"
+    check "crash: runq -m byte for byte as crash 8.0.2's ($(grep -c '' "$TMP/crash-m.out") lines)" \
+        cmp "$TMP/crash-m.out" "$TMP/ours-m.out"
 else
     ok 0 "crash: runq as crash's # SKIP $crash_skip"
+    ok 0 "crash: runq -t as crash's # SKIP $crash_skip"
+    ok 0 "crash: runq -m as crash's # SKIP $crash_skip"
 fi
 
 # Live: three busy loops, pinned; where the guest says each ran.
@@ -50,6 +59,7 @@ sleep 2
 "$GUEST_SH" run "$g" "for p in $busy; do echo \$p \$(cut -d' ' -f39 /proc/\$p/stat); done" | tr -d '\r' >"$TMP/where"
 "$LKDB" -q -r ":$port" "$V" -c runq -c 'runq --json' >"$TMP/live.out" 2>"$TMP/live.err"
 status=$?
+"$LKDB" -q -r ":$port" "$V" -c 'runq -m --json' >"$TMP/live-m.json" 2>>"$TMP/live.err"
 diag "$TMP/live.err"
 stop_busy
 check "live: runq exits 0" test "$status" = 0
@@ -73,9 +83,19 @@ print('# where the guest says they ran %s; on the run queues %s' % (where, {p: q
 sys.exit(0 if len(where) == 3 and all(queued.get(p) == {c} for p, c in where.items())
          and queued == jq else 1)
 PY
+check "live: runq -m: a busy loop current on its CPU began to run less than 2 s before (the queue's clock)" \
+    python3 - "$TMP/live-m.json" "$TMP/busy" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+busy = {int(l) for l in open(sys.argv[2]) if l.strip()}
+cur = [q for q in j if q['current']['pid'] in busy]
+print('# busy loops current: %s' % [(q['cpu'], q['current']['pid'], q['since_ns']) for q in cur])
+sys.exit(0 if cur and all(q['since_ns'] is not None and q['since_ns'] < 2e9 and
+                          q['clock'] >= q['last_arrival'] for q in cur) else 1)
+PY
 
-one_line_errors "$V" "$d/vmcore.elf" -- 'runq -x' 'runq 1'
+one_line_errors "$V" "$d/vmcore.elf" -- 'runq -x' 'runq 1' 'runq -t -m'
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help runq' >"$TMP/help.out" 2>&1
 check "help runq gives the synopsis and the --json schema" \
-    bash -c "grep -qF 'Usage: runq [--json]' '$TMP/help.out' && grep -q 'cfs_rb_root, cfs: \[TASK\]' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: runq [-t|-m] [--json]' '$TMP/help.out' && grep -q 'cfs_rb_root, cfs: \[TASK\]' '$TMP/help.out'"
 done_testing

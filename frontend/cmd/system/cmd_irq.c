@@ -11,6 +11,7 @@
 #include "frontend/terminal/output.h"
 #include "frontend/terminal/terminal.h"
 #include "kernel-helpers/devices/irqs.h"
+#include "kernel-helpers/memory/percpu.h"
 
 static void center_hex(int width, uint64_t v)
 {
@@ -98,9 +99,48 @@ static void irq_json(const struct kernel_irqs *r, const struct kernel_irq *q,
 	putchar('}');
 }
 
+/* irq -a, as crash's: each IRQ with actions, their names, its CPU list. */
+static void print_affinity(struct lkdb_command_context *ctx,
+			   const struct kernel_irqs *r, const struct kernel_irq *q,
+			   bool first)
+{
+	bool *mask = calloc(r->nr_cpus ? r->nr_cpus : 1, sizeof(*mask));
+	char names[256] = "", cpus[256] = "";
+	if (!mask)
+		return;
+	struct lkdb_error *err = kernel_irq_affinity(ctx->kernel, q->desc, mask, r->nr_cpus);
+	if (err) {
+		lkdb_warn("irq", "IRQ %u: %s", q->irq, err->message);
+		lkdb_error_destroy(err);
+		free(mask);
+		return;
+	}
+	for (size_t a = 0; a < q->nr_actions; a++) {
+		size_t n = strlen(names);
+		snprintf(names + n, sizeof(names) - n, "%s%s", n ? "," : "",
+			 q->actions[a].name);
+	}
+	percpu_format_cpulist(mask, r->nr_cpus, cpus, sizeof(cpus));
+	if (ctx->json) {
+		printf("%s{\"irq\": %u, \"names\": ", first ? "" : ",\n ", q->irq);
+		json_write_string(stdout, names);
+		fputs(", \"affinity\": [", stdout);
+		bool any = false;
+		for (unsigned int c = 0; c < r->nr_cpus; c++)
+			if (mask[c]) {
+				printf("%s%u", any ? ", " : "", c);
+				any = true;
+			}
+		fputs("]}", stdout);
+	} else {
+		printf("%3u %-20s %s\n", q->irq, names, cpus);
+	}
+	free(mask);
+}
+
 static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 {
-	bool counts = false;
+	bool counts = false, affinity = false;
 	unsigned long only[64];
 	size_t nr_only = 0;
 	for (int i = 1; i < ctx->argc; i++) {
@@ -110,8 +150,12 @@ static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 			counts = true;
 			continue;
 		}
+		if (!strcmp(a, "-a")) {
+			affinity = true;
+			continue;
+		}
 		if (a[0] == '-')
-			return lkdb_usage_error(ctx, "unknown option %s (lkdb's irq has -s so far)",
+			return lkdb_usage_error(ctx, "unknown option %s (lkdb's irq has -s and -a so far)",
 						a);
 		unsigned long v = strtoul(a, &end, 10);
 		if (!*a || *end)
@@ -120,8 +164,11 @@ static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 			return lkdb_usage_error(ctx, "at most 64 IRQs");
 		only[nr_only++] = v;
 	}
+	if (counts && affinity)
+		return lkdb_usage_error(ctx, "-s or -a, not both");
 	struct kernel_irqs r;
-	struct lkdb_error *err = kernel_read_irqs(ctx->kernel, counts, &r);
+	/* -a needs the CPU ids the counts come with. */
+	struct lkdb_error *err = kernel_read_irqs(ctx->kernel, counts || affinity, &r);
 	if (err)
 		return err;
 	for (size_t i = 0; i < r.nr_warnings; i++)
@@ -137,6 +184,8 @@ static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 		}
 	if (ctx->json) {
 		putchar('[');
+	} else if (affinity) {
+		puts("IRQ NAME                 AFFINITY");
 	} else if (counts) {
 		fputs("     ", stdout);
 		for (unsigned int c = 0; c < r.nr_cpus; c++) {
@@ -159,9 +208,11 @@ static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 		bool wanted = !nr_only;
 		for (size_t j = 0; j < nr_only && !wanted; j++)
 			wanted = only[j] == q->irq;
-		if (!wanted || (counts && !q->nr_actions))
+		if (!wanted || ((counts || affinity) && !q->nr_actions))
 			continue;
-		if (ctx->json)
+		if (affinity)
+			print_affinity(ctx, &r, q, !shown);
+		else if (ctx->json)
 			irq_json(&r, q, counts, !shown);
 		else if (counts)
 			print_counts(&r, q);
@@ -180,7 +231,7 @@ const struct lkdb_command lkdb_command_irq = {
 	.name = "irq",
 	.handler = cmd_irq,
 	.summary = "the interrupts: descriptors, actions and counts, as crash's irq",
-	.usage = "irq [-s] [IRQ...] [--json]\n"
+	.usage = "irq [-s|-a] [IRQ...] [--json]\n"
 		 "Each IRQ below nr_irqs (or the IRQs given) as crash's irq shows it:\n"
 		 "its struct irq_desc, each struct irqaction and its NAME, \"(unused)\"\n"
 		 "where there is none.  The descriptors are found in the maple tree\n"
@@ -189,12 +240,17 @@ const struct lkdb_command lkdb_command_irq = {
 		 "  -s      as /proc/interrupts: the IRQs with actions, how often each\n"
 		 "          fired on each CPU, the chip and flow handler (IO-APIC-edge),\n"
 		 "          the actions' names\n"
+		 "  -a      each IRQ with actions: their NAMEs and the CPUs it may run\n"
+		 "          on (its affinity: /proc/irq/N/smp_affinity_list), as crash's\n"
+		 "          irq -a\n"
 		 "  --json  an array of {irq, irq_desc (null: none), chip, handler,\n"
-		 "          actions: [{irqaction, name}], counts: [per CPU] (-s)}",
-	.man = ".BR irq \" [\" \\-s \"] [\"\n"
+		 "          actions: [{irqaction, name}], counts: [per CPU] (-s)}; with -a\n"
+		 "          {irq, names, affinity: [CPU...]}",
+	.man = ".BR irq \" [\" \\-s | \\-a \"] [\"\n"
 	       ".IR IRQ \" ...]\"\n"
 	       "The interrupt descriptors and their actions as crash's irq; \\-s: how often\n"
-	       "each fired on each CPU, with its chip and handler, as /proc/interrupts.\n",
+	       "each fired on each CPU, with its chip and handler, as /proc/interrupts;\n"
+	       "\\-a: the CPUs each may run on.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	.complete = lkdb_complete_nothing,
 };

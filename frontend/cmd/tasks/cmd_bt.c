@@ -44,13 +44,25 @@ static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 	struct lkdb_session *s = ctx->session;
 	struct backtrace_options o = { .json = ctx->json };
 	bool all = false;
+	long cpu = -1;
 	const char *which = NULL;
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *arg = ctx->argv[i];
 		if (!strcmp(arg, "-l"))
 			o.lines = true;
+		else if (!strcmp(arg, "-f"))
+			o.words = true;
 		else if (!strcmp(arg, "-a"))
 			all = true;
+		else if (!strcmp(arg, "-c")) {
+			if (++i == ctx->argc)
+				return lkdb_usage_error(ctx, "-c takes a CPU number");
+			char *end;
+			cpu = strtol(ctx->argv[i], &end, 10);
+			if (!*ctx->argv[i] || *end || cpu < 0)
+				return lkdb_usage_error(ctx, "\"%s\" is not a CPU number",
+							ctx->argv[i]);
+		}
 		else if (arg[0] == '-')
 			return lkdb_usage_error(ctx, "unknown option \"%s\"",
 						arg);
@@ -60,8 +72,10 @@ static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 		else
 			which = arg;
 	}
-	if (all && which)
-		return lkdb_usage_error(ctx, "-a and a task together");
+	if (all + (which != NULL) + (cpu >= 0) > 1)
+		return lkdb_usage_error(ctx, "one of -a, -c CPU and a task");
+	if (o.words && o.json)
+		return lkdb_usage_error(ctx, "-f prints no --json");
 	struct task_list *list = NULL;
 	struct backtrace_env *env = NULL;
 	struct lkdb_error *err = task_lookup_read(s, "bt", &list);
@@ -73,9 +87,17 @@ static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 		err = bt_all(env, list, &o);
 		goto out;
 	}
-	const struct task_info *t;
-	err = which ? task_lookup_find(list, which, &t) :
-		      task_lookup_context(s, list, &t);
+	const struct task_info *t = NULL;
+	if (cpu >= 0) {
+		t = cpu < (long)list->nr_cpus ? task_lookup_on_cpu(list, (int)cpu) : NULL;
+		if (!t)
+			err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+						"no task known to run on CPU %ld (the kernel has %u)",
+						cpu, list->nr_cpus);
+	} else {
+		err = which ? task_lookup_find(list, which, &t) :
+			      task_lookup_context(s, list, &t);
+	}
 	if (!err)
 		err = backtrace_task(env, t, &o, stdout);
 out:
@@ -89,7 +111,7 @@ const struct lkdb_command lkdb_command_bt = {
 	.name = "bt",
 	.handler = cmd_bt,
 	.summary = "backtrace of the context task, a task, or every CPU's task",
-	.usage = "bt [-l] [--json] [-a | PID | TASK]\n"
+	.usage = "bt [-l] [-f] [--json] [-a | -c CPU | PID | TASK]\n"
 		 "crash's backtrace, from lkdb's own ORC unwinder (the kernel's\n"
 		 "unwind tables), on dumps and live guests alike.  Without an\n"
 		 "argument, the context task: the one `task` chose, else on a dump\n"
@@ -100,7 +122,11 @@ const struct lkdb_command lkdb_command_bt = {
 		 "  PID | TASK  a task by PID or task_struct address (hex); a sleeping\n"
 		 "           task unwinds from the registers __switch_to_asm saved\n"
 		 "  -a       the task on every CPU, each with its header\n"
+		 "  -c CPU   the task on that CPU\n"
 		 "  -l       the source file and line under each frame\n"
+		 "  -f       each frame's stack words, from above the previous\n"
+		 "           frame's return address to its own, as crash's bt -f (no\n"
+		 "           --json)\n"
 		 "A frame is named by the call it returns to, as the kernel's own\n"
 		 "traces do (%pB: the symbol of the return address - 1, so a call\n"
 		 "that ends its function is not taken for the next one).\n"
@@ -109,7 +135,8 @@ const struct lkdb_command lkdb_command_bt = {
 		 "           function+offset/size), module, source: [{file, line}],\n"
 		 "           exception: null | {user, partial, rip, regs}}], stopped}\n"
 		 "           (an array of those with -a)",
-	.man = ".BR bt \" [\" \\-l \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a ]\n"
+	.man = ".BR bt \" [\" \\-l \"] [\" \\-f \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a | \\-c\n"
+	       ".IR CPU ]\n"
 	       "crash's backtrace from lkdb's ORC unwinder, on dumps and live guests: the\n"
 	       "context task's (the one \\fBtask\\fR chose, else a dump's panicking task, else\n"
 	       "the task on gdb's selected CPU), a task's by PID or task address (sleeping\n"

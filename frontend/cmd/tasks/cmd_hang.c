@@ -16,6 +16,7 @@
 #include "frontend/kernel/task_lookup.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/tasks/runq.h"
+#include "kernel-helpers/tasks/sysinfo.h"
 #include "kernel-helpers/tasks/waits.h"
 
 /* A chain of owners is followed this far. */
@@ -165,10 +166,9 @@ static void print_waited(struct hang *h, const struct task_info *t)
 		fputs("-", stdout);
 		return;
 	}
-	uint64_t ms = ns / 1000000;
-	printf("%" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
-	       ms / 86400000, ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60,
-	       ms % 1000);
+	char buf[48];
+	sysinfo_format_ns(ns, buf, sizeof(buf));
+	fputs(buf, stdout);
 }
 
 static void print_in(const struct hang_info *in)

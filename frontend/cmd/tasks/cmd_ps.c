@@ -14,6 +14,7 @@
 #include "kernel-helpers/core/ktypes.h"
 #include "common/printable.h"
 #include "kernel-helpers/tasks/runq.h"
+#include "kernel-helpers/tasks/sysinfo.h"
 #include "kernel-helpers/tasks/tasks.h"
 #include "kernel-helpers/core/vmlinux.h"
 #include "frontend/terminal/output.h"
@@ -138,15 +139,6 @@ static void print_json(FILE *out, const struct task_list *list,
 	fputs("]\n", out);
 }
 
-/* "0 00:00:06.298" as crash's ps -m translates nanoseconds. */
-static void format_ns(uint64_t ns, char *buf, size_t size)
-{
-	uint64_t ms = ns / 1000000;
-	snprintf(buf, size, "%" PRIu64 " %02" PRIu64 ":%02" PRIu64 ":%02" PRIu64 ".%03" PRIu64,
-		 ms / 86400000, ms / 3600000 % 24, ms / 60000 % 60, ms / 1000 % 60,
-		 ms % 1000);
-}
-
 /* "00:04:09", "3 days, 01:02:03" as crash's convert_time(). */
 static void format_ticks(uint64_t ticks, unsigned int hz, char *buf, size_t size)
 {
@@ -262,7 +254,7 @@ static struct lkdb_error *print_times(struct lkdb_command_context *ctx,
 			continue;
 		}
 		if (o->msecs) {
-			format_ns(since, buf, sizeof(buf));
+			sysinfo_format_ns(since, buf, sizeof(buf));
 			printf("[%s] ", buf);
 		} else {
 			printf("[%*" PRIu64 "] ", width, tt->last_arrival);

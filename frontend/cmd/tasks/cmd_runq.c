@@ -2,12 +2,15 @@
 /* runq: each CPU's run queue, as crash's runq. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
 #include "frontend/core/commands.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/tasks/runq.h"
+#include "kernel-helpers/tasks/tasks.h"
+#include "kernel-helpers/tasks/sysinfo.h"
 
 static void print_task(const struct kernel_runq_task *t)
 {
@@ -46,14 +49,104 @@ static void tasks_json(const struct kernel_runq_task *t, size_t n)
 	putchar(']');
 }
 
+/*
+ * runq -t and -m as crash prints them: each CPU's run queue clock and its
+ * current task's last-run stamp (-t), or the time since then (-m).
+ */
+static struct lkdb_error *print_times(struct lkdb_command_context *ctx,
+				      const struct kernel_runqs *r, bool msecs)
+{
+	uint64_t *clocks = calloc(KERNEL_RQ_CLOCKS_MAX, sizeof(*clocks));
+	unsigned int n;
+	if (!clocks)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = kernel_rq_clocks(ctx->kernel, clocks,
+						  KERNEL_RQ_CLOCKS_MAX, &n);
+	if (err) {
+		free(clocks);
+		return err;
+	}
+	/* crash's widths: the CPU numbers' and the first clock's days. */
+	int max_indent = r->nr < 10 ? 1 : r->nr < 100 ? 2 : r->nr < 1000 ? 3 : 4;
+	char buf[64];
+	int max_days = 0;
+	if (ctx->json)
+		putchar('[');
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct kernel_runq *q = &r->cpus[i];
+		uint64_t clock = q->cpu < KERNEL_RQ_CLOCKS_MAX ? clocks[q->cpu] : 0;
+		struct task_times tt = { 0 };
+		bool have = q->curr.task &&
+			    !(err = kernel_read_task_times(ctx->kernel, q->curr.task, &tt)) &&
+			    tt.have_last_arrival;
+		if (err) {
+			lkdb_warn("runq", "CPU %u: %s", q->cpu, err->message);
+			lkdb_error_destroy(err);
+			err = NULL;
+		}
+		uint64_t since = have && clock > tt.last_arrival ? clock - tt.last_arrival : 0;
+		if (ctx->json) {
+			printf("%s{\"cpu\": %u, \"clock\": %" PRIu64 ", \"current\": ",
+			       i ? ",\n " : "", q->cpu, clock);
+			task_json(&q->curr);
+			fputs(", \"last_arrival\": ", stdout);
+			if (have)
+				printf("%" PRIu64 ", \"since_ns\": %" PRIu64 "}", tt.last_arrival,
+				       since);
+			else
+				fputs("null, \"since_ns\": null}", stdout);
+			continue;
+		}
+		if (!msecs) {
+			int len = snprintf(buf, sizeof(buf), "%" PRIu64, clock);
+			printf("%sCPU %u: %s\n", q->cpu < 10 ? " " : "", q->cpu, buf);
+			if (have)
+				printf("%*s%0*" PRIu64 "  PID: %-5" PRId32 "  TASK: %" PRIx64
+				       "  COMMAND: \"%s\"\n",
+				       q->cpu < 100 ? 8 : 9, "", len, tt.last_arrival,
+				       q->curr.pid, q->curr.task, q->curr.comm);
+			continue;
+		}
+		if (!i) {
+			sysinfo_format_ns(clock, buf, sizeof(buf));
+			max_days = (int)strcspn(buf, " ");
+		}
+		int indent = q->cpu < 10 ? max_indent : q->cpu < 100 ? max_indent - 1 :
+			     max_indent - 2;
+		if (!have) {
+			printf("%*sCPU %u: [unknown]\n", indent, "", q->cpu);
+			continue;
+		}
+		sysinfo_format_ns(since, buf, sizeof(buf));
+		int days = (int)strcspn(buf, " ");
+		printf("%*sCPU %u: [%*s%s]  PID: %-5" PRId32 "  TASK: %" PRIx64
+		       "  COMMAND: \"%s\"\n",
+		       indent, "", q->cpu, max_days > days ? max_days - days : 0, "", buf,
+		       q->curr.pid, q->curr.task, q->curr.comm);
+	}
+	if (ctx->json)
+		puts("]");
+	free(clocks);
+	return NULL;
+}
+
 static struct lkdb_error *cmd_runq(struct lkdb_command_context *ctx)
 {
-	if (ctx->argc > 1 && ctx->argv[1][0] == '-')
-		return lkdb_usage_error(ctx, "unknown option %s (lkdb's runq has none so far)",
-					ctx->argv[1]);
-	if (ctx->argc > 1)
-		return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
-					ctx->argv[1]);
+	bool stamps = false, msecs = false;
+	for (int i = 1; i < ctx->argc; i++) {
+		if (!strcmp(ctx->argv[i], "-t"))
+			stamps = true;
+		else if (!strcmp(ctx->argv[i], "-m"))
+			msecs = true;
+		else if (ctx->argv[i][0] == '-')
+			return lkdb_usage_error(ctx, "unknown option %s (lkdb's runq has -t and -m so far)",
+						ctx->argv[i]);
+		else
+			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
+						ctx->argv[i]);
+	}
+	if (stamps && msecs)
+		return lkdb_usage_error(ctx, "-t or -m, not both");
 	struct kernel_runqs r;
 	struct lkdb_error *err = kernel_read_runqs(ctx->kernel, &r);
 	if (err)
@@ -61,6 +154,12 @@ static struct lkdb_error *cmd_runq(struct lkdb_command_context *ctx)
 	for (size_t i = 0; i < r.nr_warnings; i++)
 		lkdb_warn("runq", "%s", r.warnings[i]);
 	fflush(stderr);
+	if (stamps || msecs) {
+		err = print_times(ctx, &r, msecs);
+		fflush(stdout);
+		kernel_runqs_deinit(&r);
+		return err;
+	}
 	if (ctx->json)
 		putchar('[');
 	for (size_t i = 0; i < r.nr; i++) {
@@ -100,7 +199,7 @@ const struct lkdb_command lkdb_command_runq = {
 	.name = "runq",
 	.handler = cmd_runq,
 	.summary = "each CPU's run queue: current task, real-time and fair queues, as crash's runq",
-	.usage = "runq [--json]\n"
+	.usage = "runq [-t|-m] [--json]\n"
 		 "Each CPU's struct rq as crash's runq shows it: the CURRENT task, the\n"
 		 "RT PRIO_ARRAY's queued tasks by priority ([PRIO] the queue's) and the\n"
 		 "CFS RB_ROOT's in the tree's order, leftmost (next to run) first,\n"
@@ -108,9 +207,15 @@ const struct lkdb_command lkdb_command_runq = {
 		 "entity.  The tree is CFS's (vruntime) or, since 6.6, EEVDF's\n"
 		 "(deadline); a task still queued after it slept (6.12's delayed\n"
 		 "dequeue) is marked [DELAYED].\n"
+		 "  -t      each CPU's run queue clock (rq->clock, ns) and under it its\n"
+		 "          current task's last-run stamp (sched_info.last_arrival), as\n"
+		 "          crash's runq -t\n"
+		 "  -m      the time since each CPU's current task began to run, days\n"
+		 "          hh:mm:ss.ms, as crash's runq -m\n"
 		 "  --json  an array of {cpu, runqueue, current, rt_prio_array, rt: [TASK],\n"
 		 "          cfs_rb_root, cfs: [TASK]}, a TASK {pid, task, command, prio,\n"
-		 "          delayed}",
+		 "          delayed}; with -t or -m an array of {cpu, clock, current,\n"
+		 "          last_arrival, since_ns}",
 	.man = ".B runq\n"
 	       "Each CPU's run queue as crash's runq: the current task, the real-time\n"
 	       "queues and the fair class's tree in order; 6.12's delayed-dequeue tasks\n"
