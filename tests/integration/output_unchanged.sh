@@ -17,9 +17,10 @@
 # address as "0x..." since 1c4280a (ps, bt, task, sys and vm wrote some as
 # bare or zero-padded hex), and ps took -S (c1a5bea), then -p, -c, -k, -u,
 # -G and task arguments (fbef0dd), help ps says -p and -c print no
-# --json (fe04458), and ps took -l, -m, -t and -s (help ps; bbabf1f, whose
-# ps header is again the one before it: 7a9af58 had moved TASK a column).
-BASELINE=bbabf1fb9789077426bc3ac33e6b6dbcb2237ed1
+# --json (fe04458), ps took -l, -m, -t and -s (help ps; bbabf1f, whose ps
+# header is again the one before it: 7a9af58 had moved TASK a column), and
+# bt took -f and -c (help bt, 0394156).
+BASELINE=039415651853901c611cfed603e6ebd82f3e3b0d
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
