@@ -9,6 +9,8 @@
 #include "kernel-helpers/core/listwalk.h"
 #include "kernel-helpers/tasks/tasks.h"
 
+/* A kernel stack is at most this big (x86_64: 16 KiB, 32 KiB with KASAN). */
+#define WAIT_STACK_MAX (1u << 20)
 /* A wait list is walked for at most this many nodes. */
 #define WAIT_LIST_MAX 4096
 /* Below a task_struct's alignment: the flag bits of lock owner words. */
@@ -181,14 +183,12 @@ static bool find_waiter(const struct wait_scan *w, uint64_t task,
 }
 
 /* The task's stack from sp up, read a page at a time. */
-static struct lkdb_error *read_stack(struct kernel *k, uint64_t task,
-				     uint64_t sp, unsigned char **buf_ret,
-				     uint64_t *lo_ret, uint64_t *hi_ret)
+static struct lkdb_error *read_stack(struct kernel *k, uint64_t base,
+				     uint64_t size, uint64_t sp,
+				     unsigned char **buf_ret, uint64_t *lo_ret,
+				     uint64_t *hi_ret)
 {
-	uint64_t base, size;
-	struct lkdb_error *err = kernel_task_stack(k, task, &base, &size);
-	if (err)
-		return err;
+	struct lkdb_error *err;
 	uint64_t lo = sp >= base && sp < base + size ? sp & ~7ULL : base;
 	uint64_t hi = base + size;
 	unsigned char *buf = malloc(hi - lo);
@@ -302,6 +302,22 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 				    uint64_t sp, enum kernel_wait_kind kind,
 				    struct kernel_wait *ret)
 {
+	uint64_t base = 0, size = 0;
+	if (kind != KERNEL_WAIT_NONE && kind != KERNEL_WAIT_SLEEP &&
+	    kind != KERNEL_WAIT_RT_MUTEX) {
+		struct lkdb_error *err = kernel_task_stack(k, task, &base, &size);
+		if (err)
+			return err;
+	}
+	return kernel_read_wait_on_stack(k, task, base, size, sp, kind, ret);
+}
+
+struct lkdb_error *kernel_read_wait_on_stack(struct kernel *k, uint64_t task,
+					     uint64_t stack, uint64_t stack_size,
+					     uint64_t sp,
+					     enum kernel_wait_kind kind,
+					     struct kernel_wait *ret)
+{
 	memset(ret, 0, sizeof(*ret));
 	ret->kind = kind;
 	if (kind == KERNEL_WAIT_NONE || kind == KERNEL_WAIT_SLEEP)
@@ -312,7 +328,7 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 		return err;
 	if (kind == KERNEL_WAIT_RT_MUTEX)
 		return rt_mutex_wait(k, t, task, ret);
-	struct wait_scan w = { .k = k, .thread_size = kernel_thread_size(k) };
+	struct wait_scan w = { .k = k, .thread_size = stack_size };
 	uint64_t head_off, owner_off;
 	if ((err = shape(t, kind, &w, &head_off, &owner_off)) ||
 	    (err = ktypes_member(t, "task_struct", "stack", &w.task_stack_off,
@@ -320,7 +336,10 @@ struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 		return err;
 	unsigned char *buf;
 	uint64_t lo, hi, node, head;
-	if ((err = read_stack(k, task, sp, &buf, &lo, &hi)))
+	if (!stack_size || stack_size > WAIT_STACK_MAX)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "a kernel stack of %" PRIu64 " bytes", stack_size);
+	if ((err = read_stack(k, stack, stack_size, sp, &buf, &lo, &hi)))
 		return err;
 	bool found = find_waiter(&w, task, buf, lo, hi, &node, &head);
 	free(buf);

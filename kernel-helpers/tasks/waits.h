@@ -79,6 +79,12 @@ struct kernel_wait {
 struct lkdb_error *kernel_read_wait(struct kernel *k, uint64_t task,
 				    uint64_t sp, enum kernel_wait_kind kind,
 				    struct kernel_wait *ret);
+/* The same with the task's stack given: [stack, stack + stack_size). */
+struct lkdb_error *kernel_read_wait_on_stack(struct kernel *k, uint64_t task,
+					     uint64_t stack, uint64_t stack_size,
+					     uint64_t sp,
+					     enum kernel_wait_kind kind,
+					     struct kernel_wait *ret);
 
 /* A wait queue's entries, as crash's waitq lists them. */
 #define KERNEL_WAITQUEUE_MAX 65536
