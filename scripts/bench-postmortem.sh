@@ -36,7 +36,9 @@
 #                   (kmem -S: every cache's slabs and objects), "zones"
 #                   (kmem -z), "free" (kmem -f: every free list walked),
 #                   "vmalloc" (kmem -v), "members" (tree -s of each PID's
-#                   struct pid: a gdb print per entry)
+#                   struct pid: a gdb print per entry), "timer" (the wheel),
+#                   "hrtimer" (timer -r), "runqt" (runq -t), "net",
+#                   "waitq" (waitq oom_reaper_wait), "irqa" (irq -a)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -99,7 +101,7 @@ fi
 read -r -a STEPS <<<"$steps"
 ((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -195,6 +197,12 @@ check_output() {
     free) grep -qE '^nr_free_pages: [0-9]+ ' "$out" || echo "no nr_free_pages line" ;;
     vmalloc) [[ $(grep -cE '^[0-9a-f]{16}  [0-9a-f]{16}  ' "$out") -ge 10 ]] || echo "fewer than 10 vmalloc areas" ;;
     members) [[ $(grep -cE '^  numbers\[0\]\.nr = [0-9]+,$' "$out") -ge 50 ]] || echo "fewer than 50 PIDs" ;;
+    timer) grep -q '^TIMER_BASES\[0\]' "$out" || echo "no TIMER_BASES[0]" ;;
+    hrtimer) grep -q '^CPU: 0  HRTIMER_CPU_BASE: ' "$out" || echo "no HRTIMER_CPU_BASE" ;;
+    runqt) grep -qE '^ CPU 0: [0-9]+$' "$out" || echo "no CPU 0 clock" ;;
+    net) grep -qE '^[0-9a-f]{16}  lo ' "$out" || echo "no lo device" ;;
+    waitq) grep -q 'COMMAND: "oom_reaper"' "$out" || echo "no oom_reaper" ;;
+    irqa) grep -qE '^  0 timer ' "$out" || echo "no IRQ 0" ;;
     esac
 }
 
@@ -267,6 +275,10 @@ step_cmd() {
     free) echo 'kmem -f' ;;
     vmalloc) echo 'kmem -v' ;;
     members) echo 'tree -t x -r pid_namespace.idr -s pid.numbers[0].nr init_pid_ns' ;;
+    hrtimer) echo 'timer -r' ;;
+    runqt) echo 'runq -t' ;;
+    waitq) echo 'waitq oom_reaper_wait' ;;
+    irqa) echo 'irq -a' ;;
     *) echo "$1" ;;
     esac
 }

@@ -94,5 +94,5 @@ one_line_errors "$V" "$D" -- 'foreach' 'foreach IN' 'foreach no_such_comm bt' 'f
 check "foreach sleep sig: a SIGNAL_STRUCT for each sleeper" test "$(grep -c '^SIGNAL_STRUCT: ' "$TMP/sig.out")" = "${#sleepers[@]}"
 "$LKDB" -q "$V" "$D" -c 'help foreach' >"$TMP/help.out" 2>&1
 check "help foreach gives the synopsis" \
-    grep -qF 'Usage: foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files|sig [ARGS...] [--json]' "$TMP/help.out"
+    grep -qF 'Usage: foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files|sig|net [ARGS...] [--json]' "$TMP/help.out"
 done_testing

@@ -44,6 +44,7 @@ trap stop_them EXIT
     tr -d '\r' >"$TMP/tcp"
 diag "$TMP/start"
 "$LKDB" -q -r ":$port" "$V" -c 'net --json' -c "net -s --json $pids" -c "net -s $pids" >"$TMP/live.out" 2>"$TMP/live.err"
+"$LKDB" -q -r ":$port" "$V" -c "net -s --json $pids" -c 'foreach nc net --json' >"$TMP/foreach.out" 2>>"$TMP/live.err"
 status=$?
 diag "$TMP/live.err"
 stop_them
@@ -97,6 +98,12 @@ sys.exit(0 if want and got == want and states == {'LISTEN', 'ESTABLISHED'} else 
 PY
 check "live: net -s text: crash's header and a row for the listener on 4445" \
     grep -qE '^ *[0-9]+ [0-9a-f]{16} [0-9a-f]{16} INET(6)?:STREAM +(0\.0\.0\.0|0:0:0:0:0:0:0:0)-4445 ' "$TMP/live.out"
+check "live: foreach nc net: each netcat's net -s" python3 -c 'import json, sys
+t = open(sys.argv[1]).read()
+d = json.JSONDecoder()
+a, i = d.raw_decode(t)
+b, _ = d.raw_decode(t[i:].lstrip())
+sys.exit(0 if a and [x for y in b for x in y] == a else 1)' "$TMP/foreach.out"
 
 one_line_errors "$V" "$D" -- 'net -x' 'net 1' 'net -s 99999' 'net -s -n'
 "$LKDB" -q "$V" "$D" -c 'help net' >"$TMP/help.out" 2>&1

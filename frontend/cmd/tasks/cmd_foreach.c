@@ -16,7 +16,7 @@
 #define FOREACH_ARGS_MAX 64
 
 /* The commands foreach runs: each takes a PID as its last argument. */
-static const char *const commands[] = { "bt", "task", "vm", "files", "sig" };
+static const char *const commands[] = { "bt", "task", "vm", "files", "sig", "net" };
 
 static const char *const states[] = { "RU", "IN", "UN", "ID", "ZO", "ST",
 				      "TR", "DE", "PA", "WA", "NE" };
@@ -67,10 +67,11 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	while (c < ctx->argc && !is_command(ctx->argv[c]))
 		c++;
 	if (c == ctx->argc)
-		return lkdb_usage_error(ctx, "no command among the arguments: foreach runs bt, task, vm, files or sig (every other word selects tasks)");
-	if (ctx->argc - c + 1 > FOREACH_ARGS_MAX)
+		return lkdb_usage_error(ctx, "no command among the arguments: foreach runs bt, task, vm, files, sig or net (every other word selects tasks)");
+	/* Room for the command's words, net's -s, the PID and the NULL. */
+	if (ctx->argc - c + 2 > FOREACH_ARGS_MAX)
 		return lkdb_usage_error(ctx, "at most %d arguments to the command",
-					FOREACH_ARGS_MAX - 2);
+					FOREACH_ARGS_MAX - 3);
 	const struct lkdb_command *cmd = lkdb_command_find(ctx->argv[c]);
 	if (!cmd)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND, "no command %s",
@@ -85,6 +86,18 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	int argc = 0;
 	for (int i = c; i < ctx->argc; i++)
 		argv[argc++] = ctx->argv[i];
+	/* net about a task is its sockets (net -s), as crash's foreach net. */
+	char dash_s[] = "-s";
+	if (!strcmp(cmd->name, "net")) {
+		bool has_s = false;
+		for (int i = 1; i < argc; i++)
+			has_s |= !strcmp(argv[i], "-s");
+		if (!has_s) {
+			memmove(argv + 2, argv + 1, (size_t)(argc - 1) * sizeof(*argv));
+			argv[1] = dash_s;
+			argc++;
+		}
+	}
 	char pid[24];
 	argv[argc] = pid;
 	argv[argc + 1] = NULL;
@@ -165,19 +178,19 @@ static bool complete_foreach(const struct lkdb_command_context *ctx,
 const struct lkdb_command lkdb_command_foreach = {
 	.name = "foreach",
 	.handler = cmd_foreach,
-	.summary = "run bt, task, vm, files or sig for every task a selection picks, as crash's foreach",
-	.usage = "foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files|sig [ARGS...] [--json]\n"
+	.summary = "run bt, task, vm, files, sig or net for every task a selection picks, as crash's foreach",
+	.usage = "foreach [PID|TASK|COMM|STATE|kernel|user|active...] bt|task|vm|files|sig|net [ARGS...] [--json]\n"
 		 "The command, with its ARGS and each task's PID last, for every task\n"
 		 "(by PID) that one of the selectors picks (none: every task), as\n"
 		 "crash's foreach: \"foreach UN bt\" shows where each task in\n"
-		 "uninterruptible sleep waits.\n"
+		 "uninterruptible sleep waits; net is net -s (the task's sockets).\n"
 		 "  PID, TASK, COMM  a task by PID, task_struct address or command name\n"
 		 "  STATE   the tasks in a ps state: RU IN UN ID ZO ST TR DE PA WA NE\n"
 		 "  kernel, user  kernel threads, user tasks\n"
 		 "  active  the task running on each CPU\n"
 		 "  --json  an array of the command's --json output for each task",
 	.man = ".BR foreach \" [\"\n"
-	       ".IR PID | TASK | COMM | STATE \"|kernel|user|active ...] bt|task|vm|files|sig [\"\n"
+	       ".IR PID | TASK | COMM | STATE \"|kernel|user|active ...] bt|task|vm|files|sig|net [\"\n"
 	       ".IR ARGS \"]\"\n"
 	       "Run the command for every task the selectors pick (a PID, task address,\n"
 	       "command name, state such as UN, kernel or user tasks, the active ones).\n",
