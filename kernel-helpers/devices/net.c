@@ -72,18 +72,32 @@ static struct lkdb_error *read_ipv4(struct kernel *k, const struct net_layout *l
 		err = kernel_read_uint(k, in_dev + l->ifa_list, 8, &ifa);
 	if (err)
 		return warn(d, n->name, err);
-	for (size_t i = 0; in_dev && ifa && i < KERNEL_NETDEV_ADDRS_MAX; i++) {
+	if (!in_dev || !ifa)
+		return NULL;
+	struct list_walk w;
+	err = kernel_list_walk(kernel_memory(k), ifa, l->ifa_next, LIST_NEXT_STRUCT,
+			       0, KERNEL_NETDEV_ADDRS_MAX, &w);
+	if (err == &lkdb_error_oom)
+		return err;
+	if (err && (err = warn(d, n->name, err))) {
+		list_walk_deinit(&w);
+		return err;
+	}
+	for (size_t i = 0; i < w.nr && !err; i++) {
 		uint8_t a[4];
 		char s[INET_ADDRSTRLEN];
-		if ((err = kernel_memory(k)->read(kernel_memory(k)->context,
-						  ifa + l->ifa_address, a, 4)) ||
-		    (err = kernel_read_uint(k, ifa + l->ifa_next, 8, &ifa)))
-			return warn(d, n->name, err);
+		struct lkdb_error *e = kernel_memory(k)->read(kernel_memory(k)->context,
+							      w.entries[i] + l->ifa_address,
+							      a, 4);
+		if (e) {
+			err = warn(d, n->name, e);
+			break;
+		}
 		inet_ntop(AF_INET, a, s, sizeof(s));
-		if ((err = push(&n->ipv4, &n->nr_ipv4, s)))
-			return err;
+		err = push(&n->ipv4, &n->nr_ipv4, s);
 	}
-	return NULL;
+	list_walk_deinit(&w);
+	return err;
 }
 
 static struct lkdb_error *read_ipv6(struct kernel *k, const struct net_layout *l,

@@ -253,8 +253,12 @@ struct lkdb_error *kernel_read_dentry_info(struct kernel *k, uint64_t dentry,
 	if (!(ret->path = calloc(1, FILES_PATH_MAX)))
 		return &lkdb_error_oom;
 	struct kernel_mounts m;
-	if (!ret->sb || (err = kernel_read_mounts(k, task, &m)))
-		return err ? lkdb_error_prefix(err, "the mounts") : NULL;
+	if (!ret->sb)
+		return NULL;
+	if ((err = kernel_read_mounts(k, task, &m))) {
+		kernel_dentry_info_deinit(ret);
+		return lkdb_error_prefix(err, "the mounts");
+	}
 	uint64_t mnt = 0;
 	for (size_t i = 0; i < m.nr; i++)
 		if (m.mounts[i].sb == ret->sb)

@@ -28,7 +28,9 @@ static struct lkdb_error *add_timer(struct kernel_timer_base *b, size_t *cap,
 		b->timers = p;
 		*cap = n;
 	}
-	b->timers[b->nr++] = *tm;
+	b->timers[b->nr] = *tm;
+	b->timers[b->nr].seq = b->nr;
+	b->nr++;
 	return NULL;
 }
 
@@ -53,26 +55,27 @@ struct wheel_layout {
 	uint64_t entry, expires, function;	/* struct timer_list */
 };
 
-/* One bucket's hlist of timer_lists, bounded, loops and faults warned. */
+/*
+ * One bucket's hlist of timer_lists.  seen is the base's: a timer met
+ * again (a loop, or buckets whose chains merge) ends the bucket with a
+ * warning, and so does the base's KERNEL_TIMERS_MAX.
+ */
 static struct lkdb_error *walk_bucket(struct kernel *k, struct kernel_timers *t,
 				      const struct wheel_layout *l,
 				      struct kernel_timer_base *b, size_t *cap,
-				      uint64_t node)
+				      struct addr_set *seen, uint64_t node)
 {
-	struct addr_set seen = { 0 };
 	struct lkdb_error *err = NULL;
-	for (size_t n = 0; node && !err; n++) {
-		int added = n < KERNEL_TIMERS_MAX ? addr_set_add(&seen, node) : 0;
-		if (added < 0) {
-			err = &lkdb_error_oom;
-			break;
-		}
-		if (!added) {
-			err = warn(t, "timer list node 0x%" PRIx64 ": %s", node,
-				   n == KERNEL_TIMERS_MAX ? "too many timers on one bucket" :
-							    "seen twice (a loop)");
-			break;
-		}
+	while (node && !err) {
+		if (b->nr == KERNEL_TIMERS_MAX)
+			return warn(t, "timer_base 0x%" PRIx64 ": %s", b->addr,
+				    "too many timers: the walk stopped");
+		int added = addr_set_add(seen, node);
+		if (added < 0)
+			return &lkdb_error_oom;
+		if (!added)
+			return warn(t, "timer list node 0x%" PRIx64 ": %s", node,
+				    "seen twice (a loop)");
 		struct kernel_timer tm = { .addr = node - l->entry };
 		uint64_t next;
 		struct lkdb_error *e = kernel_read_uint(k, node, 8, &next);
@@ -88,7 +91,6 @@ static struct lkdb_error *walk_bucket(struct kernel *k, struct kernel_timers *t,
 		err = add_timer(b, cap, &tm);
 		node = next;
 	}
-	addr_set_deinit(&seen);
 	return err;
 }
 
@@ -159,9 +161,12 @@ struct lkdb_error *kernel_read_timer_wheel(struct kernel *k,
 				continue;
 			}
 			size_t cap = 0;
+			struct addr_set seen = { 0 };
 			for (uint64_t j = 0; j < l.nr_vectors && !err; j++)
 				if (vectors[j])
-					err = walk_bucket(k, ret, &l, b, &cap, vectors[j]);
+					err = walk_bucket(k, ret, &l, b, &cap, &seen,
+							  vectors[j]);
+			addr_set_deinit(&seen);
 		}
 	}
 	free(vectors);

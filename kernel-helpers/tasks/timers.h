@@ -27,7 +27,7 @@
 
 struct kernel;
 
-/* Timers on one wheel bucket, or one clock base, at most. */
+/* Timers on one wheel base (all its buckets), or one clock base, at most. */
 #define KERNEL_TIMERS_MAX 100000
 
 struct kernel_timer {
@@ -35,6 +35,7 @@ struct kernel_timer {
 	uint64_t expires;	/* jiffies; hrtimer: ns of its clock */
 	uint64_t softexpires;	/* hrtimer only */
 	uint64_t function;
+	size_t seq;		/* the order read: a sort's tie-break */
 };
 
 struct kernel_timer_base {

@@ -169,14 +169,26 @@ static bool find_waiter(const struct wait_scan *w, uint64_t task,
 		if (!next || !prev || word(w->k, next + 8, &ok) != node ||
 		    word(w->k, prev, &ok) != node || !ok)
 			continue;
-		uint64_t n = next;
+		/*
+		 * The head is the one node of the ring that is no task's
+		 * waiter on that task's stack.  A ring that does not come back
+		 * here, or with more than one such node (a wait queue with
+		 * epoll or poll entries), names no object: none rather than a
+		 * wrong one.
+		 */
+		uint64_t n = next, head = 0;
+		unsigned int others = 0;
 		for (size_t i = 0; i < WAIT_LIST_MAX && n != node && ok; i++) {
 			if (!is_waiter(w, n)) {
-				*node_ret = node;
-				*head_ret = n;
-				return true;
+				head = n;
+				others++;
 			}
 			n = word(w->k, n, &ok);
+		}
+		if (ok && n == node && others == 1) {
+			*node_ret = node;
+			*head_ret = head;
+			return true;
 		}
 	}
 	return false;

@@ -9,7 +9,9 @@
  *                 lkdb-abba-1, a deadlock;
  *   lkdb-abba-3   wants hangme_lock_a behind them (a waiter of the cycle);
  *   lkdb-hang-r   wants hangme_rwsem for reading (its writer is abba-1);
- *   lkdb-hang-c   waits for hangme_done, a completion nobody completes.
+ *   lkdb-hang-c   waits for hangme_done, a completion nobody completes;
+ *   lkdb-hang-rd  holds hangme_rwsem2 for reading and waits for hangme_done;
+ *   lkdb-hang-w   wants hangme_rwsem2 for writing, behind that reader.
  * All of them wait uninterruptibly (D state).  The threads' PIDs are
  * printed on the console as "hangme: NAME pid N".
  */
@@ -24,7 +26,9 @@
 static DEFINE_MUTEX(hangme_lock_a);
 static DEFINE_MUTEX(hangme_lock_b);
 static DECLARE_RWSEM(hangme_rwsem);
+static DECLARE_RWSEM(hangme_rwsem2);
 static DECLARE_COMPLETION(hangme_done);
+static DECLARE_COMPLETION(hangme_read_held);
 /* Both ABBA threads hold their first lock before either takes its second. */
 static DECLARE_COMPLETION(hangme_first_a);
 static DECLARE_COMPLETION(hangme_first_b);
@@ -70,6 +74,21 @@ static noinline int hangme_waiter(void *unused)
 	return 0;
 }
 
+static noinline int hangme_holds_read(void *unused)
+{
+	down_read(&hangme_rwsem2);
+	complete_all(&hangme_read_held);
+	wait_for_completion(&hangme_done);	/* holding it, for ever */
+	return 0;
+}
+
+static noinline int hangme_wants_write(void *unused)
+{
+	wait_for_completion(&hangme_read_held);
+	down_write(&hangme_rwsem2);	/* behind the reader */
+	return 0;
+}
+
 static int __init hangme_init(void)
 {
 	static const struct {
@@ -81,6 +100,8 @@ static int __init hangme_init(void)
 		{ hangme_abba_3, "lkdb-abba-3" },
 		{ hangme_reader, "lkdb-hang-r" },
 		{ hangme_waiter, "lkdb-hang-c" },
+		{ hangme_holds_read, "lkdb-hang-rd" },
+		{ hangme_wants_write, "lkdb-hang-w" },
 	};
 	size_t i;
 

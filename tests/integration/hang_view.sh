@@ -4,7 +4,9 @@
 # lkdb-abba-1 holds hangme_rwsem and hangme_lock_a and wants hangme_lock_b,
 # lkdb-abba-2 holds hangme_lock_b and wants hangme_lock_a, lkdb-abba-3
 # waits behind them for hangme_lock_a, lkdb-hang-r wants hangme_rwsem for
-# reading, lkdb-hang-c waits for a completion.  Ground truth from the
+# reading, lkdb-hang-c waits for a completion, lkdb-hang-w wants
+# hangme_rwsem2 for writing while lkdb-hang-rd holds it for reading (no
+# owner to follow: no deadlock claimed).  Ground truth from the
 # guest: the threads' PIDs (the module's console lines), their state
 # (/proc/PID/stat: D), every D task of the guest, and the locks' addresses
 # (/proc/kallsyms).  Checked live and on a dump of the same guest; --json;
@@ -19,12 +21,12 @@ cmd='insmod /hangme.ko && insmod /crashme.ko; sleep 2;'
 cmd+=' (echo 5 > /proc/crashme) & echo sleeper $!; sleep 1;'
 cmd+=' dmesg | sed -n "s/.*hangme: \(lkdb-[a-z0-9-]*\) pid \([0-9]*\)$/pid \1 \2/p";'
 cmd+=' for s in /proc/[0-9]*/stat; do set -- $(cat $s 2>/dev/null); [ "$3" = D ] && echo D $1; done;'
-cmd+=' grep -E " (hangme_lock_a|hangme_lock_b|hangme_rwsem|hangme_done)\b" /proc/kallsyms | sed "s/^/sym /"'
+cmd+=' grep -E " (hangme_lock_a|hangme_lock_b|hangme_rwsem|hangme_rwsem2|hangme_done)\b" /proc/kallsyms | sed "s/^/sym /"'
 "$GUEST_SH" run "$g" "$cmd" |
     tr -d '\r' >"$TMP/truth"
 diag "$TMP/truth"
-[[ $(grep -c '^pid ' "$TMP/truth") == 5 && $(grep -c '^sym ' "$TMP/truth") == 4 ]] ||
-    bail_out "hangme did not start its 5 threads or its symbols are not in /proc/kallsyms"
+[[ $(grep -c '^pid ' "$TMP/truth") == 7 && $(grep -c '^sym ' "$TMP/truth") == 5 ]] ||
+    bail_out "hangme did not start its 7 threads or its symbols are not in /proc/kallsyms"
 
 "$LKDB" -q -r ":$port" "$V" -c 'hang --json' >"$TMP/live.json" 2>"$TMP/live.err"
 check "live: hang --json exits 0" test $? = 0
@@ -46,7 +48,8 @@ for l in open(truth):
     if f[:1] == ['sym']: sym[f[3]] = '0x' + f[1].lstrip('0')
     if f[:1] == ['sleeper']: sleeper = int(f[1])
 by = {t['pid']: t for t in doc}
-a1, a2, a3, r, c = (pid[n] for n in ('lkdb-abba-1', 'lkdb-abba-2', 'lkdb-abba-3', 'lkdb-hang-r', 'lkdb-hang-c'))
+a1, a2, a3, r, c, rd, wr = (pid[n] for n in ('lkdb-abba-1', 'lkdb-abba-2', 'lkdb-abba-3', 'lkdb-hang-r',
+                                              'lkdb-hang-c', 'lkdb-hang-rd', 'lkdb-hang-w'))
 ok = True
 def check(name, cond):
     global ok
@@ -70,6 +73,10 @@ check('the object is named by its symbol', by[a1].get('object_name') == 'hangme_
 check('deadlock abba-1 <-> abba-2 for abba-1, abba-2, abba-3 and hang-r',
       all(sorted(by[p]['deadlock'] or []) == sorted([a1, a2]) for p in (a1, a2, a3, r)))
 check('no deadlock for hang-c', by[c]['deadlock'] is None and by[c]['chain'] == [])
+w = by.get(wr, {})
+check('hang-w waits on rwsem (write) hangme_rwsem2 held by readers, the last hang-rd; no chain, no deadlock',
+      w.get('kind') == 'rwsem (write)' and w.get('object') == sym['hangme_rwsem2'] and w.get('readers') is True
+      and w.get('owner_pid') == rd and w.get('chain') == [] and w.get('deadlock') is None)
 check("abba-3's chain: abba-1 waiting on hangme_lock_b, then abba-2 on hangme_lock_a",
       [(x['pid'], x['object']) for x in by[a3]['chain']] ==
       [(a1, sym['hangme_lock_b']), (a2, sym['hangme_lock_a'])])

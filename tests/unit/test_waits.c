@@ -4,7 +4,8 @@
  * in an ABBA mutex deadlock (each one's mutex_waiter on its own stack,
  * linked into the other's mutex), a task waiting for a completion
  * (swait_queue), an rwsem held by readers; then damage: a wait list of
- * waiters only (no head: it must end, nothing found), a waiter whose list
+ * waiters only (no head: it must end, nothing found), one with two nodes
+ * that are no waiters (which is the head? none named), a waiter whose list
  * points at unmapped memory, a stack size out of range.  And the blocking
  * functions' kinds by name.
  */
@@ -139,6 +140,19 @@ TEST(a_list_of_waiters_only_ends_and_finds_nothing)
 	CHECK(err_code == 0 && w.object == 0);
 }
 
+TEST(a_ring_with_two_nodes_that_are_no_waiters_names_no_object)
+{
+	build();
+	/* B's wait list: head, T1's waiter, a foreign entry (as epoll's). */
+	uint64_t other = DATA + 0x200;
+	put(at(&m, WAITER(1)), other, 8);
+	put(at(&m, other + 8), WAITER(1), 8);
+	put(at(&m, other), MB + 16, 8);
+	put(at(&m, MB + 16 + 8), other, 8);
+	struct kernel_wait w = wait_of(1, KERNEL_WAIT_MUTEX);
+	CHECK(err_code == 0 && w.object == 0);
+}
+
 TEST(a_waiter_pointing_at_unmapped_memory_is_no_waiter)
 {
 	build();
@@ -187,6 +201,7 @@ int main(void)
 	RUN(completion_found_without_an_owner);
 	RUN(rwsem_held_by_readers_names_the_last_one);
 	RUN(a_list_of_waiters_only_ends_and_finds_nothing);
+	RUN(a_ring_with_two_nodes_that_are_no_waiters_names_no_object);
 	RUN(a_waiter_pointing_at_unmapped_memory_is_no_waiter);
 	RUN(a_stack_size_out_of_range_is_an_error);
 	RUN(blocking_functions_by_name);

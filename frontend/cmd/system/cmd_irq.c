@@ -100,20 +100,20 @@ static void irq_json(const struct kernel_irqs *r, const struct kernel_irq *q,
 }
 
 /* irq -a, as crash's: each IRQ with actions, their names, its CPU list. */
-static void print_affinity(struct lkdb_command_context *ctx,
+static bool print_affinity(struct lkdb_command_context *ctx,
 			   const struct kernel_irqs *r, const struct kernel_irq *q,
 			   bool first)
 {
 	bool *mask = calloc(r->nr_cpus ? r->nr_cpus : 1, sizeof(*mask));
 	char names[256] = "", cpus[256] = "";
 	if (!mask)
-		return;
+		return false;
 	struct lkdb_error *err = kernel_irq_affinity(ctx->kernel, q->desc, mask, r->nr_cpus);
 	if (err) {
 		lkdb_warn("irq", "IRQ %u: %s", q->irq, err->message);
 		lkdb_error_destroy(err);
 		free(mask);
-		return;
+		return false;
 	}
 	for (size_t a = 0; a < q->nr_actions; a++) {
 		size_t n = strlen(names);
@@ -136,6 +136,7 @@ static void print_affinity(struct lkdb_command_context *ctx,
 		printf("%3u %-20s %s\n", q->irq, names, cpus);
 	}
 	free(mask);
+	return true;
 }
 
 static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
@@ -210,9 +211,11 @@ static struct lkdb_error *cmd_irq(struct lkdb_command_context *ctx)
 			wanted = only[j] == q->irq;
 		if (!wanted || ((counts || affinity) && !q->nr_actions))
 			continue;
-		if (affinity)
-			print_affinity(ctx, &r, q, !shown);
-		else if (ctx->json)
+		if (affinity) {
+			/* A line not printed (a warning instead) is not counted. */
+			if (!print_affinity(ctx, &r, q, !shown))
+				continue;
+		} else if (ctx->json)
 			irq_json(&r, q, counts, !shown);
 		else if (counts)
 			print_counts(&r, q);

@@ -44,7 +44,7 @@ static int by_expires(const void *a, const void *b)
 	const struct kernel_timer *x = a, *y = b;
 	if (x->expires != y->expires)
 		return x->expires < y->expires ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static void json_timer(struct module_names *mn, const struct kernel_timer *t,
@@ -232,9 +232,9 @@ static struct lkdb_error *cmd_timer(struct lkdb_command_context *ctx)
 	fflush(stderr);
 	struct module_names *mn = NULL;
 	struct lkdb_error *e = module_names_create(ctx->session, "timer", &mn);
-	lkdb_error_destroy(e);
 	if (e)
-		mn = NULL;
+		mn = NULL;	/* functions shown as addresses only */
+	lkdb_error_destroy(e);
 	if (hr)
 		print_hrtimers(ctx->kernel, mn, &t, jiffies * (1000000000 / hz), ctx->json);
 	else

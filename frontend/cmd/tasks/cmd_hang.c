@@ -121,14 +121,20 @@ static void print_owner(struct hang *h, const struct hang_info *in)
 
 /*
  * The chain from task i: owners[] (indexes), and the index in it where a
- * cycle starts (-1: none).
+ * cycle starts (-1: none; -2: back to task i itself).
  */
 static int chain(struct hang *h, int i, int *owners, int *n_ret)
 {
 	int n = 0, cycle = -1;
 	int at = i;
 	while (n < HANG_CHAIN_MAX) {
-		int o = info_of(h, at)->owner;
+		const struct hang_info *in = info_of(h, at);
+		/*
+		 * An rwsem readers hold names only the last reader to take it,
+		 * who may have let go since (up_read leaves the field): no
+		 * owner to follow, no cycle to claim.
+		 */
+		int o = in->wait.readers ? -1 : in->owner;
 		if (o < 0)
 			break;
 		for (int k = 0; k < n && cycle < 0; k++)

@@ -82,9 +82,9 @@ static struct lkdb_error *cmd_waitq(struct lkdb_command_context *ctx)
 	if (!err) {
 		/* Only to name the wake functions: without it, addresses. */
 		struct lkdb_error *e = backtrace_env_create(ctx->session, &env);
-		lkdb_error_destroy(e);
 		if (e)
 			env = NULL;
+		lkdb_error_destroy(e);
 	}
 	if (err)
 		goto out;
