@@ -162,8 +162,11 @@ wait_console() {
     done
 }
 
+# Boots tried by this start: a boot that TCG breaks is tried again, once.
+BOOT_TRY=0
+
 cmd_start() {
-    local dir=${1:-}
+    local start_args=("$@") dir=${1:-}
     [[ -n $dir ]] || usage
     shift
     local kaslr=1 sleepers=4 smp=2 mem=1024 extra='' lifetime=1200 wait_gdb=0 nowait=0
@@ -294,6 +297,19 @@ cmd_start() {
     local t0=$SECONDS
     if ! wait_console "$dir" 'LKDB-READY' "$timeout" 'Kernel panic - not syncing' >/dev/null; then
         cmd_stop "$dir" >/dev/null 2>&1 || true
+        # Under TCG with more than one vCPU a CPU can still run a stale
+        # translation of an int3 that text_poke_bp() already took back while
+        # the kernel patches static keys: "Oops: int3" from a poke that is
+        # over (seen on 6.12 in sched_clock_cpu at 2 s).  That is QEMU, not
+        # the kernel under test, so such a boot is tried once more (its
+        # console kept aside).
+        if ((BOOT_TRY == 0)) && tr -d '\r' <"$dir/console.log" | grep -aq 'Oops: int3'; then
+            BOOT_TRY=1
+            mv -f "$dir/console.log" "$dir/console.failed-boot.log"
+            log "the boot in $dir hit a stale int3 under TCG (console kept in $dir/console.failed-boot.log); booting once more"
+            cmd_start "${start_args[@]}"
+            return
+        fi
         die "guest in $dir did not boot to LKDB-READY (stopped it; console: $dir/console.log)"
     fi
     log "guest ready after $((SECONDS - t0))s: $(tr -d '\r' <"$dir/console.log" | grep -a -m1 'LKDB-RELEASE:' || true)"
