@@ -13,7 +13,7 @@
 #   guest.sh start DIR [--nokaslr] [--sleepers N] [--smp N] [--mem MB]
 #                      [--extra-append STR] [--lifetime SECONDS] [--wait-gdb]
 #                      [--no-wait] [--timeout SECONDS] [--cpu MODEL]
-#                      [--shared-ram]
+#                      [--shared-ram] [--drive FILE]
 #   guest.sh wait DIR [ERE-PATTERN [TIMEOUT]]   (default LKDB-READY, 120 s)
 #   guest.sh run DIR [--no-wait] [--timeout S] 'COMMAND' [TIMEOUT]
 #   guest.sh monitor DIR 'HMP COMMAND' [TIMEOUT]
@@ -170,7 +170,7 @@ cmd_start() {
     [[ -n $dir ]] || usage
     shift
     local kaslr=1 sleepers=4 smp=2 mem=1024 extra='' lifetime=1200 wait_gdb=0 nowait=0
-    local timeout=${LKDB_BOOT_TIMEOUT:-240} cpu='' shared_ram=0
+    local timeout=${LKDB_BOOT_TIMEOUT:-240} cpu='' shared_ram=0 drive=''
     while (($#)); do
         case $1 in
         --nokaslr) kaslr=0 ;;
@@ -184,6 +184,9 @@ cmd_start() {
         --timeout) timeout=${2:?--timeout needs SECONDS}; shift ;;
         --cpu) cpu=${2:?--cpu needs MODEL}; shift ;;
         --shared-ram) shared_ram=1 ;;
+        # A raw disk image as the guest's virtio disk (/dev/vda once
+        # virtio_pci and virtio_blk are loaded): make-kdump.sh's capture.
+        --drive) drive=${2:?--drive needs FILE}; shift ;;
         *) die "start: unknown option '$1'" ;;
         esac
         shift
@@ -193,6 +196,10 @@ cmd_start() {
         is_uint "${!v}" || die "start: --$v must be a non-negative integer, got '${!v}'"
     done
     ((smp >= 1 && mem >= 128 && lifetime >= 1)) || die "start: need --smp >= 1, --mem >= 128, --lifetime >= 1"
+    if [[ -n $drive ]]; then
+        [[ -f $drive ]] || die "start: --drive $drive: no such file"
+        drive=$(realpath "$drive")
+    fi
     need "$QEMU" qemu-system-x86
     need timeout coreutils
     need setsid util-linux
@@ -240,6 +247,7 @@ cmd_start() {
             -device vmcoreinfo
         )
         [[ -z $cpu ]] || args+=(-cpu "$cpu")
+        [[ -z $drive ]] || args+=(-drive "file=$drive,if=virtio,format=raw")
         [[ -z $ramfile ]] || args+=(
             -object "memory-backend-file,id=lkdb-ram,size=${mem}M,mem-path=$ramfile,share=on"
             -machine memory-backend=lkdb-ram)

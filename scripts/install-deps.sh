@@ -28,9 +28,10 @@ case ${1:-} in
         # pgrep and ps; socat: lkdb_qemu.sh talks to the guest's agent;
         # cpio: dump_formats.sh builds an initrd; util-linux: flock;
         # crash: bt_task.sh compares sys, mod and log -m with crash's on
-        # the same dump (skipped, not passed, without it).
+        # the same dump (skipped, not passed, without it); kexec-tools:
+        # make-kdump.sh's guest loads its capture kernel with kexec -p.
         PACKAGES+=(clang libclang-rt-dev tmux makedumpfile llvm procps socat
-                   cpio util-linux coreutils crash) ;;
+                   cpio util-linux coreutils crash kexec-tools) ;;
     --only)
         shift
         (($#)) || die "--only needs package names"
