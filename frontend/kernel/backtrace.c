@@ -11,6 +11,7 @@
 #include "kernel-helpers/core/ktypes.h"
 #include "frontend/kernel/module_names.h"
 #include "kernel-helpers/symbols/symbolize.h"
+#include "kernel-helpers/tasks/kdump.h"
 #include "frontend/kernel/task_lookup.h"
 #include "kernel-helpers/x86_64/unwind.h"
 #include "frontend/terminal/output.h"
@@ -187,10 +188,37 @@ static void json_regs(FILE *out, const struct x86_64_regs *r, bool partial)
  * "[exception RIP: ...]" line of the frame that saved the registers, not
  * as a frame of its own.
  */
-static bool interrupted(const struct unwind_trace *t, size_t i)
+/*
+ * The exception stack a walk began on (kdump's NMI stack), so that the
+ * move off it is marked as crash marks it.
+ */
+struct exception_stack {
+	uint64_t lo, hi;	/* [lo, hi); 0, 0: none */
+	const char *name;	/* "NMI" */
+};
+
+static bool on_stack(const struct exception_stack *x, uint64_t sp)
+{
+	return x && x->hi && sp >= x->lo && sp < x->hi;
+}
+
+/*
+ * Whether frame i, an exception frame on x, hands over to code on another
+ * stack: crash prints "--- <NMI exception stack> ---" there, and the
+ * interrupted function as a frame of its own.
+ */
+static bool leaves_stack(const struct unwind_trace *t, size_t i,
+			 const struct exception_stack *x)
+{
+	return t->frames[i].has_regs && on_stack(x, t->frames[i].sp) &&
+	       i + 1 < t->nr_frames && !on_stack(x, t->frames[i + 1].sp);
+}
+
+static bool interrupted(const struct unwind_trace *t, size_t i,
+			const struct exception_stack *x)
 {
 	return i > 0 && t->frames[i - 1].has_regs && !t->frames[i - 1].user &&
-	       t->frames[i].exact;
+	       t->frames[i].exact && !leaves_stack(t, i - 1, x);
 }
 
 /* A frame's stack is read for -f up to this many bytes. */
@@ -224,13 +252,14 @@ static void print_words(struct backtrace_env *env, uint64_t from, uint64_t to,
 
 static void print_text(struct backtrace_env *env,
 		       const struct unwind_trace *t,
+		       const struct exception_stack *x,
 		       const struct backtrace_options *o, FILE *out)
 {
 	unsigned int level = 0;
 	uint64_t frameptr = 0;
 	for (size_t i = 0; i < t->nr_frames; i++) {
 		const struct unwind_frame *f = &t->frames[i];
-		if (interrupted(t, i))
+		if (interrupted(t, i, x))
 			continue;
 		if (o->words) {
 			print_words(env, frameptr, f->sp, out);
@@ -262,19 +291,22 @@ static void print_text(struct backtrace_env *env,
 				print_lines(env, f->regs.rip, true, out);
 		}
 		print_regs(out, &f->regs, f->partial);
+		if (leaves_stack(t, i, x))
+			fprintf(out, "--- <%s exception stack> ---\n", x->name);
 	}
 	if (t->stop_reason)
 		fprintf(out, "    [the walk stopped: %s]\n", t->stop_reason);
 }
 
 static void print_json_frames(struct backtrace_env *env,
-			      const struct unwind_trace *t, FILE *out)
+			      const struct unwind_trace *t,
+			      const struct exception_stack *x, FILE *out)
 {
 	fputs("\"frames\": [", out);
 	unsigned int level = 0;
 	for (size_t i = 0; i < t->nr_frames; i++) {
 		const struct unwind_frame *f = &t->frames[i];
-		if (interrupted(t, i))
+		if (interrupted(t, i, x))
 			continue;
 		struct code_name n;
 		frame_name(env, f, &n);
@@ -321,6 +353,11 @@ static void print_json_frames(struct backtrace_env *env,
 			symbolize_frames_free(src, nr);
 			fputs(", \"regs\": ", out);
 			json_regs(out, &f->regs, f->partial);
+			fputs(", \"exception_stack\": ", out);
+			if (leaves_stack(t, i, x))
+				json_write_string(out, x->name);
+			else
+				fputs("null", out);
 			fputc('}', out);
 		} else {
 			fputs("null", out);
@@ -352,10 +389,10 @@ struct lkdb_error *backtrace_regs(struct backtrace_env *env,
 		return err;
 	if (o->json) {
 		fputc('{', out);
-		print_json_frames(env, &t, out);
+		print_json_frames(env, &t, NULL, out);
 		fputs("}\n", out);
 	} else {
-		print_text(env, &t, o, out);
+		print_text(env, &t, NULL, o, out);
 	}
 	unwind_trace_deinit(&t);
 	return NULL;
@@ -386,23 +423,71 @@ static struct lkdb_error *cpu_regs(struct backtrace_env *env,
 }
 
 /*
- * Task t's walk: a running task from its CPU's registers, a sleeping one
- * from those __switch_to_asm saved; *sp_ret (may be NULL) the stack
- * pointer it started from.
+ * A dump kdump wrote: its notes hold the registers at the fault (the
+ * panicking CPU) or where the crash NMI interrupted a CPU; the walk begins
+ * where kdump stopped the CPU instead (kernel-helpers/tasks/kdump.h), so
+ * that it shows crash_kexec and the exception frame, or the NMI stack.
+ * False (the note's registers stand) for any other dump.
+ */
+static bool kdump_regs(struct backtrace_env *env, const struct task_info *t,
+		       struct x86_64_regs *regs, struct exception_stack *x)
+{
+	struct kernel_kdump_start ks;
+	struct lkdb_error *err = kernel_kdump_start(lkdb_session_kernel(env->s),
+						    (unsigned int)t->cpu,
+						    t->task, &ks);
+	if (err) {
+		if (err->code != LKDB_ERROR_NOT_FOUND)
+			lkdb_warn("bt", "PID %" PRId32 ": kdump's frames not looked for: %s",
+				  t->pid, err->message);
+		lkdb_error_destroy(err);
+		return false;
+	}
+	/*
+	 * rbp stays the note's: __crash_kexec saved it as its caller left it
+	 * (panic()'s frame is rbp-based), and an exception frame further up
+	 * gives every register anew.
+	 */
+	uint64_t rbp = regs->rbp;
+	memset(regs, 0, sizeof(*regs));
+	regs->rbp = rbp;
+	regs->rip = ks.ip;
+	regs->rsp = ks.sp;
+	regs->cs = 0x10;	/* __KERNEL_CS */
+	if (ks.stack_hi)
+		*x = (struct exception_stack){ ks.stack_lo, ks.stack_hi, "NMI" };
+	return true;
+}
+
+/*
+ * Task t's walk: a running task from its CPU's registers (where kdump
+ * stopped it, in a kdump dump), a sleeping one from those __switch_to_asm
+ * saved; *sp_ret (may be NULL) the stack pointer it started from; *x the
+ * exception stack it began on (none: zeroed).
  */
 static struct lkdb_error *task_trace(struct backtrace_env *env,
 				     const struct task_info *t,
-				     struct unwind_trace *trace, uint64_t *sp_ret)
+				     struct unwind_trace *trace, uint64_t *sp_ret,
+				     struct exception_stack *x)
 {
 	struct x86_64_regs regs;
 	bool on_cpu = t->running && t->cpu >= 0;
+	memset(x, 0, sizeof(*x));
 	struct lkdb_error *err = on_cpu ? cpu_regs(env, t, &regs) :
 					  task_lookup_sleeping_regs(env->s, t, &regs);
 	if (err)
 		return lkdb_error_prefix(err, "PID %" PRId32, t->pid);
+	/* A return address, not where the CPU was: not exact. */
+	bool exact = on_cpu;
+	if (on_cpu && env->s->dump && kdump_regs(env, t, &regs, x))
+		exact = false;
 	if (sp_ret)
 		*sp_ret = regs.rsp;
-	return walk(env, &regs, on_cpu, trace);
+	err = walk(env, &regs, exact, trace);
+	/* As crash shows it: where the found return address lies. */
+	if (!err && !exact && on_cpu && trace->nr_frames)
+		trace->frames[0].sp -= 8;
+	return err;
 }
 
 struct lkdb_error *backtrace_task(struct backtrace_env *env,
@@ -411,7 +496,8 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 				  FILE *out)
 {
 	struct unwind_trace trace;
-	struct lkdb_error *err = task_trace(env, t, &trace, NULL);
+	struct exception_stack x;
+	struct lkdb_error *err = task_trace(env, t, &trace, NULL, &x);
 	if (err)
 		return err;
 	if (o->json) {
@@ -426,11 +512,11 @@ struct lkdb_error *backtrace_task(struct backtrace_env *env,
 		fputs(", \"command\": ", out);
 		json_write_string(out, comm);
 		fputs(", ", out);
-		print_json_frames(env, &trace, out);
+		print_json_frames(env, &trace, &x, out);
 		fputs("}\n", out);
 	} else {
 		task_lookup_print_header(out, t);
-		print_text(env, &trace, o, out);
+		print_text(env, &trace, &x, o, out);
 	}
 	unwind_trace_deinit(&trace);
 	return NULL;
@@ -442,7 +528,8 @@ struct lkdb_error *backtrace_task_frames(struct backtrace_env *env,
 {
 	memset(ret, 0, sizeof(*ret));
 	struct unwind_trace trace;
-	struct lkdb_error *err = task_trace(env, t, &trace, &ret->sp);
+	struct exception_stack x;
+	struct lkdb_error *err = task_trace(env, t, &trace, &ret->sp, &x);
 	if (err)
 		return err;
 	size_t n = trace.nr_frames ? trace.nr_frames : 1;

@@ -638,6 +638,30 @@ static bool after_call(struct stack_reader *r, uint64_t ret_ip)
 	return false;
 }
 
+/* A return address: code with ORC data right after a call. */
+static bool return_address(const struct unwinder *u, struct stack_reader *r,
+			   uint64_t word, struct orc_entry *e)
+{
+	const struct orc_table *t;
+	return find_entry(u, word - 1, e, &t) &&
+	       e->kind != ORC_KIND_UNDEFINED && after_call(r, word);
+}
+
+/*
+ * Whether the word at slot is the ip of a struct pt_regs rather than a
+ * return address: followed by cs and, three words on, ss of the kernel
+ * (__KERNEL_CS 0x10, __KERNEL_DS 0x18).  kdump's fixed_regs on
+ * __crash_kexec's stack is such a copy, and its ip (the faulting
+ * instruction, or __crash_kexec's own) may well follow a call.
+ */
+static bool saved_ip(struct stack_reader *r, uint64_t slot)
+{
+	uint64_t cs, ss;
+	return read_word(r, slot + 8, &cs) && read_word(r, slot + 32, &ss) &&
+	       cs == 0x10 && ss == 0x18;
+}
+
+/* The first return address at or above sp, saved registers' ip aside. */
 static bool scan_for_return(const struct unwinder *u, struct stack_reader *r,
 			    uint64_t sp, uint64_t *ip_ret, uint64_t *slot_ret)
 {
@@ -646,9 +670,7 @@ static bool scan_for_return(const struct unwinder *u, struct stack_reader *r,
 		if (!read_word(r, slot, &word))
 			return false;
 		struct orc_entry e;
-		const struct orc_table *t;
-		if (!find_entry(u, word - 1, &e, &t) ||
-		    e.kind == ORC_KIND_UNDEFINED || !after_call(r, word))
+		if (!return_address(u, r, word, &e) || saved_ip(r, slot))
 			continue;
 		*ip_ret = word;
 		*slot_ret = slot;

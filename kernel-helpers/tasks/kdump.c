@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "kernel-helpers/tasks/kdump.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel-helpers/core/ktypes.h"
+#include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/memory/percpu.h"
+#include "kernel-helpers/tasks/tasks.h"
+
+/* Whether the 5 bytes before ret are "call callee" (e8 rel32). */
+static bool calls(const struct kernel_memory_reader *mem, uint64_t ret,
+		  uint64_t callee)
+{
+	unsigned char b[5];
+	struct lkdb_error *err = mem->read(mem->context, ret - 5, b, sizeof(b));
+	if (err) {
+		lkdb_error_destroy(err);
+		return false;
+	}
+	int32_t rel = (int32_t)((uint32_t)b[1] | (uint32_t)b[2] << 8 |
+				(uint32_t)b[3] << 16 | (uint32_t)b[4] << 24);
+	return b[0] == 0xe8 && ret + (uint64_t)(int64_t)rel == callee;
+}
+
+struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
+				     uint64_t lo, uint64_t hi, uint64_t fn,
+				     uint64_t fn_end, uint64_t callee,
+				     struct kernel_kdump_start *ret,
+				     bool *found_ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	*found_ret = false;
+	if (hi <= lo || (lo & 7) || (hi & 7) || hi - lo > KDUMP_STACK_MAX)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "stack [0x%" PRIx64 ", 0x%" PRIx64 "): not a stack lkdb scans",
+					 lo, hi);
+	size_t n = (size_t)((hi - lo) / 8);
+	uint64_t *words = malloc(n * 8);
+	if (!words)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = mem->read(mem->context, lo, words, n * 8);
+	if (err) {
+		free(words);
+		return lkdb_error_prefix(err, "stack at 0x%" PRIx64, lo);
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = words[i];
+		if (w <= fn || w >= fn_end || (callee && !calls(mem, w, callee)))
+			continue;
+		ret->ip = w;
+		ret->sp = lo + 8 * (uint64_t)i + 8;
+		*found_ret = true;
+		break;
+	}
+	free(words);
+	return NULL;
+}
+
+/* A function's run-time [start, end); false when the vmlinux lacks it. */
+static bool function(struct kernel *k, const char *name, uint64_t *start,
+		     uint64_t *end)
+{
+	struct vmlinux_symbol_info info;
+	struct lkdb_error *err = vmlinux_symbol_info(k->vmlinux, name, &info);
+	if (err) {
+		lkdb_error_destroy(err);
+		return false;
+	}
+	*start = info.addr + k->kaslr_offset;
+	*end = *start + info.size;
+	return info.size > 0;
+}
+
+/* The panicking CPU: the return from machine_kexec on the task's stack. */
+static struct lkdb_error *panic_start(struct kernel *k, uint64_t task,
+				      struct kernel_kdump_start *ret,
+				      bool *found_ret)
+{
+	uint64_t fn, fn_end, callee, callee_end, base, size;
+	*found_ret = false;
+	if (!function(k, "__crash_kexec", &fn, &fn_end) ||
+	    !function(k, "machine_kexec", &callee, &callee_end))
+		return NULL;
+	struct lkdb_error *err = kernel_task_stack(k, task, &base, &size);
+	if (err)
+		return err;
+	return kernel_kdump_scan(kernel_memory(k), base, base + size, fn,
+				 fn_end, callee, ret, found_ret);
+}
+
+/* cpu's NMI stack [lo, hi). */
+static struct lkdb_error *nmi_stack(struct kernel *k, unsigned int cpu,
+				    uint64_t *lo, uint64_t *hi)
+{
+	struct ktypes *t;
+	struct percpu_cpus *cpus = NULL;
+	uint64_t var, off, size, where, stacks;
+	struct lkdb_error *err;
+	if ((err = kernel_types(k, &t)) ||
+	    (err = ktypes_member(t, "cea_exception_stacks", "NMI_stack", &off,
+				 &size)) ||
+	    (err = kernel_need_symbol(k, "cea_exception_stacks",
+				      "the NMI stacks", &var)) ||
+	    (err = kernel_read_cpus(k, &cpus)) ||
+	    (err = percpu_address(cpus, cpu, var, &where)) ||
+	    (err = kernel_read_uint(k, where, 8, &stacks))) {
+		percpu_cpus_destroy(cpus);
+		return err;
+	}
+	percpu_cpus_destroy(cpus);
+	if (!stacks)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "CPU %u has no exception stacks", cpu);
+	*lo = stacks + off;
+	*hi = *lo + size;
+	return NULL;
+}
+
+/* Any other CPU: the return into crash_nmi_callback on its NMI stack. */
+static struct lkdb_error *nmi_start(struct kernel *k, unsigned int cpu,
+				    struct kernel_kdump_start *ret,
+				    bool *found_ret)
+{
+	uint64_t fn, fn_end, lo = 0, hi = 0;
+	*found_ret = false;
+	if (!function(k, "crash_nmi_callback", &fn, &fn_end))
+		return NULL;
+	struct lkdb_error *err = nmi_stack(k, cpu, &lo, &hi);
+	if (!err)
+		err = kernel_kdump_scan(kernel_memory(k), lo, hi, fn, fn_end, 0,
+					ret, found_ret);
+	if (!err && *found_ret) {
+		ret->stack_lo = lo;
+		ret->stack_hi = hi;
+	}
+	return err;
+}
+
+struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
+				      uint64_t task,
+				      struct kernel_kdump_start *ret)
+{
+	bool found;
+	struct lkdb_error *err = panic_start(k, task, ret, &found);
+	if (!err && !found)
+		err = nmi_start(k, cpu, ret, &found);
+	if (!err && !found)
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"no kdump frame on CPU %u's stacks", cpu);
+	return err;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where a backtrace of a CPU begins in a dump that kdump wrote (kexec into
+ * a capture kernel, which saves /proc/vmcore).  The registers of such a
+ * dump's ELF notes are not that place:
+ *
+ *  - The panicking CPU: __crash_kexec() saved its own registers (from
+ *    panic()) or, from oops_end()'s crash_kexec(regs), the registers at the
+ *    fault, which point into the faulting function and hide the oops path
+ *    above them.  Then it called machine_kexec(), which never returned: the
+ *    return address of that call (a word in __crash_kexec right after a
+ *    call to machine_kexec) lies on the task's stack, and the walk begins
+ *    there: __crash_kexec, crash_kexec or panic, oops_end, page_fault_oops,
+ *    exc_page_fault, the exception frame with the registers at the fault,
+ *    the faulting function, ...
+ *  - Every other CPU: the crash NMI (nmi_shootdown_cpus) ran
+ *    crash_nmi_callback() on the CPU's NMI stack, which saved the
+ *    interrupted registers as the note and halted.  The walk begins at the
+ *    return address into crash_nmi_callback on the NMI stack:
+ *    crash_nmi_callback, nmi_handle, default_do_nmi, exc_nmi, the NMI
+ *    entry's frame with the interrupted registers, then the interrupted
+ *    code on its own stack.
+ * crash looks for the same words (x86_64_get_dumpfile_stack_frame).  The
+ * NMI stack is per CPU in struct cea_exception_stacks (NMI_stack), pointed
+ * at by the per-CPU cea_exception_stacks since 5.2 (commit 019b17b3ffe4
+ * "x86/exceptions: Add structs for exception stacks").
+ *
+ * A panic on the IRQ stack (in an interrupt) is not looked for there yet:
+ * its walk begins at the note's registers.
+ */
+#ifndef LKDB_KDUMP_H
+#define LKDB_KDUMP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/target.h"
+
+/* The largest stack scanned (a task's THREAD_SIZE or an NMI stack). */
+#define KDUMP_STACK_MAX (1u << 16)
+
+struct kernel_kdump_start {
+	uint64_t ip;		/* a return address: the walk's first frame */
+	uint64_t sp;		/* the stack pointer once it returned */
+	/* The NMI stack [lo, hi) when the walk begins there; else 0, 0. */
+	uint64_t stack_lo, stack_hi;
+};
+
+/*
+ * The lowest word of the stack [lo, hi) that is a return address inside
+ * [fn, fn_end) (not fn itself); with callee != 0, only right after a call
+ * (e8 rel32) to callee, read through mem.  *found_ret false when none.
+ * Errors: INVALID for a range that is empty, unaligned or larger than
+ * KDUMP_STACK_MAX; the reader's errors for the stack (not for the code:
+ * an unreadable call is no match).
+ */
+struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
+				     uint64_t lo, uint64_t hi, uint64_t fn,
+				     uint64_t fn_end, uint64_t callee,
+				     struct kernel_kdump_start *ret,
+				     bool *found_ret);
+
+/*
+ * Where the walk of task, the task of cpu in a dump, begins if kdump wrote
+ * the dump.  LKDB_ERROR_NOT_FOUND when nothing says kdump stopped the CPU
+ * (a QEMU dump, a kernel without kexec): the note's registers stand.
+ */
+struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
+				      uint64_t task,
+				      struct kernel_kdump_start *ret);
+
+#endif

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""kdump_check.py MODE ARGS — the checks of kdump_backtraces.sh, each
+printing what it compared as TAP diagnostics and exiting 1 when wrong.
+
+  oops CONSOLE BT_TEXT LINE   bt -l of the oopsing task against the kernel's
+                              oops report on CONSOLE; LINE is addr2line's
+                              file:line of the faulting instruction
+  sysrq CONSOLE BT_A_TEXT     bt -a against the sysrq panic's report
+  json BT_A_JSON              bt -a --json: the NMI stack named, the starts
+  crash CRASH_TEXT LKDB_TEXT  bt -a of both on the same dump
+"""
+import json
+import re
+import sys
+
+FRAME = re.compile(r'(?m)^ ?#\d+ \[([0-9a-f]+)\] (\S+) at')
+
+
+def call_trace(report):
+    """The frames of a console report's Call Trace, "?" guesses left out."""
+    trace = []
+    for line in report[report.index('Call Trace:'):].split('\n')[1:]:
+        if 'RIP: 0033' in line or '</TASK>' in line:
+            break
+        m = re.match(r'\[\s*[\d.]+\]\s+(\?\s+)?([\w.]+)\+0x', line)
+        if m and not m.group(1):
+            trace.append(m.group(2))
+    return trace
+
+
+def console(path, title):
+    text = open(path, errors='replace').read().replace('\r', '')
+    report = text[text.index(title):]
+    cpu_pid = re.search(r'CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+)', report)
+    return report, cpu_pid
+
+
+def by_cpu(text):
+    """{cpu: (pid, the task's part of bt -a)}."""
+    out = {}
+    for part in re.split(r'\n(?=PID: )', text.strip()):
+        head = re.match(r'PID: +(\d+) +TASK: \S+ +CPU: (\d+)', part)
+        if head:
+            out[head.group(2)] = (head.group(1), part)
+    return out
+
+
+class Checks:
+    def __init__(self):
+        self.ok = True
+
+    def want(self, cond, what):
+        print('# %s: %s' % ('ok' if cond else 'WRONG', what))
+        self.ok = self.ok and bool(cond)
+
+    def done(self):
+        sys.exit(0 if self.ok else 1)
+
+
+def oops(console_path, bt_path, want_line):
+    report, cpu_pid = console(console_path, 'BUG: kernel NULL pointer')
+    text = open(bt_path).read()
+    rip = re.search(r'RIP: 0010:(\S+ \[crashme\])', report).group(1)
+    regs = {}
+    for name, value in re.findall(r'\b(R[A-Z0-9]+|EFLAGS): (?:0018:)?([0-9a-f]{8,16})\b',
+                                  report[:report.index('Call Trace:')]):
+        regs.setdefault({'R08': 'R8', 'R09': 'R9', 'EFLAGS': 'RFLAGS'}.get(name, name), value)
+    trace = call_trace(report)
+    head = re.search(r'PID: (\d+)\s+TASK: \S+\s+CPU: (\d+)\s+COMMAND: "(\S+)"', text)
+    frames = [f for _, f in FRAME.findall(text)]
+    lk_rip = re.search(r'\[exception RIP: (.*)\]\n    (.*)\n', text)
+    block = text[text.index('[exception RIP'):].split('#', 1)[0] if lk_rip else ''
+    lk_regs = dict(re.findall(r'\b([A-Z0-9]+): ([0-9a-f]{8,16})\b', block))
+    c = Checks()
+    c.want(head and head.groups() == (cpu_pid.group(2), cpu_pid.group(1), cpu_pid.group(3)),
+           'header PID %s CPU %s %s' % (cpu_pid.group(2), cpu_pid.group(1), cpu_pid.group(3)))
+    path = ['__crash_kexec', 'crash_kexec', 'oops_end', 'page_fault_oops', 'exc_page_fault',
+            'asm_exc_page_fault']
+    c.want(frames[:6] == path, 'first frames %s' % frames[:6])
+    c.want(lk_rip and lk_rip.group(1).split('/')[0] == rip.split('/')[0] and
+           lk_rip.group(1).endswith('[crashme]'),
+           'exception RIP %s (console %s)' % (lk_rip.group(1) if lk_rip else None, rip))
+    c.want(lk_rip and lk_rip.group(2).strip().replace(': ', ':') == want_line,
+           'faulting line %s (addr2line %s)' % (lk_rip.group(2).strip() if lk_rip else None, want_line))
+    diff = {k: (v, lk_regs.get(k)) for k, v in regs.items() if lk_regs.get(k) != v}
+    c.want(len(regs) >= 17 and not diff,
+           "%d registers as the console's%s" % (len(regs), ', differ: %s' % diff if diff else ''))
+    c.want(frames[6:] == trace, 'below: %s (console %s)' % (frames[6:], trace))
+    c.done()
+
+
+def sysrq(console_path, bt_path):
+    report, cpu_pid = console(console_path, 'Kernel panic - not syncing: sysrq')
+    trace = call_trace(report)
+    trace = trace[min(i for i, f in enumerate(trace) if f in ('panic', 'vpanic')):]
+    tasks = by_cpu(open(bt_path).read())
+    c = Checks()
+    pid, panicking = tasks.get(cpu_pid.group(1), (None, ''))
+    frames = [f for _, f in FRAME.findall(panicking)]
+    c.want(pid == cpu_pid.group(2), 'CPU %s runs PID %s' % (cpu_pid.group(1), pid))
+    c.want(frames[:1] == ['__crash_kexec'] and frames[1:] == trace,
+           'frames %s (console %s)' % (frames, trace))
+    others = [p for cpu, (_, p) in tasks.items() if cpu != cpu_pid.group(1)]
+    c.want(len(others) == 1, 'one other CPU')
+    for part in others:
+        nmi = FRAME.findall(part)
+        marker = part.find('--- <NMI exception stack> ---')
+        rip = re.search(r'\[exception RIP: ([\w.]+)\+', part)
+        after = [f for _, f in FRAME.findall(part[marker:])] if marker >= 0 else []
+        c.want(nmi and nmi[0][1] == 'crash_nmi_callback' and nmi[0][0].startswith('fffffe'),
+               'first frame %s on the NMI stack (cpu_entry_area)' % (nmi[:1],))
+        c.want(marker > part.find('[exception RIP') > 0 and rip and after[:1] == [rip.group(1)],
+               "marker after the NMI entry's registers, then %s (interrupted: %s)"
+               % (after[:2], rip.group(1) if rip else None))
+    c.done()
+
+
+def json_check(path):
+    tasks = json.load(open(path))
+    left = [f['exception']['exception_stack'] for t in tasks for f in t['frames'] if f['exception']]
+    starts = sorted(t['frames'][0]['function'] for t in tasks)
+    c = Checks()
+    c.want('NMI' in left and starts == ['__crash_kexec', 'crash_nmi_callback'],
+           'exception stacks %s, first frames %s' % (left, starts))
+    c.done()
+
+
+def frame_lines(part):
+    keep = []
+    for line in part.split('\n'):
+        m = re.match(r' ?#\d+ (\[.*)', line)
+        if m:
+            # crash names foo.part.0 foo; the kernel's traces and lkdb do not.
+            keep.append(re.sub(r'\.part\.\d+ at ', ' at ', m.group(1)))
+        elif re.match(r'    (R[A-Z0-9 ]+:|ORIG_RAX)|--- <', line):
+            keep.append(line)
+    return keep
+
+
+def crash(crash_path, lkdb_path):
+    crash_tasks = {cpu: p for cpu, (_, p) in by_cpu(open(crash_path).read()).items()}
+    lkdb_tasks = {cpu: p for cpu, (_, p) in by_cpu(open(lkdb_path).read()).items()}
+    c = Checks()
+    c.want(sorted(crash_tasks) == sorted(lkdb_tasks) and len(lkdb_tasks) == 2,
+           'CPUs %s and %s' % (sorted(crash_tasks), sorted(lkdb_tasks)))
+    for cpu in sorted(lkdb_tasks):
+        cr, lk = frame_lines(crash_tasks.get(cpu, '')), frame_lines(lkdb_tasks[cpu])
+        if 'crash_nmi_callback' in lkdb_tasks[cpu]:
+            same = cr == lk
+            c.want(same, 'CPU %s (NMI): %d lines, %s' % (cpu, len(lk), 'equal' if same else 'differ'))
+        else:
+            upto = next((i for i, l in enumerate(lk) if l.startswith('    ORIG_RAX')), len(lk)) + 1
+            run = lk[:upto]
+            same = any(cr[i:i + len(run)] == run for i in range(len(cr)))
+            c.want(same, "CPU %s (oops): %d lines through the exception block %s in crash's"
+                   % (cpu, len(run), 'found' if same else 'NOT found'))
+        if not same:
+            print('# crash:\n# ' + '\n# '.join(cr) + '\n# lkdb:\n# ' + '\n# '.join(lk))
+    c.done()
+
+
+if __name__ == '__main__':
+    modes = {'oops': oops, 'sysrq': sysrq, 'json': json_check, 'crash': crash}
+    if len(sys.argv) < 2 or sys.argv[1] not in modes:
+        sys.exit(__doc__)
+    modes[sys.argv[1]](*sys.argv[2:])
