@@ -18,9 +18,10 @@
 # bare or zero-padded hex), and ps took -S (c1a5bea), then -p, -c, -k, -u,
 # -G and task arguments (fbef0dd), help ps says -p and -c print no
 # --json (fe04458), ps took -l, -m, -t and -s (help ps; bbabf1f, whose ps
-# header is again the one before it: 7a9af58 had moved TASK a column), and
-# bt took -f and -c (help bt, 0394156).
-BASELINE=039415651853901c611cfed603e6ebd82f3e3b0d
+# header is again the one before it: 7a9af58 had moved TASK a column),
+# bt took -f and -c (help bt, 0394156), and help bt tells where a kdump
+# dump's walks begin and its --json exception_stack (aab628b).
+BASELINE=aab628ba78071a534fd12fa4742516ad7811f490
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
