@@ -430,7 +430,8 @@ static struct lkdb_error *cpu_regs(struct backtrace_env *env,
  * False (the note's registers stand) for any other dump.
  */
 static bool kdump_regs(struct backtrace_env *env, const struct task_info *t,
-		       struct x86_64_regs *regs, struct exception_stack *x)
+		       struct x86_64_regs *regs, struct exception_stack *x,
+		       struct kernel_kdump_start *ks_ret)
 {
 	struct kernel_kdump_start ks;
 	struct lkdb_error *err = kernel_kdump_start(lkdb_session_kernel(env->s),
@@ -456,7 +457,44 @@ static bool kdump_regs(struct backtrace_env *env, const struct task_info *t,
 	regs->cs = 0x10;	/* __KERNEL_CS */
 	if (ks.stack_hi)
 		*x = (struct exception_stack){ ks.stack_lo, ks.stack_hi, "NMI" };
+	*ks_ret = ks;
 	return true;
+}
+
+/*
+ * machine_kexec's frame, which crash shows first, put before trace's
+ * first frame (__crash_kexec's) when a walk from machine_kexec's return
+ * address leads exactly there.  Nothing changes otherwise.
+ */
+static void add_machine_kexec(struct backtrace_env *env,
+			      const struct kernel_kdump_start *ks,
+			      const struct x86_64_regs *start,
+			      struct unwind_trace *trace)
+{
+	if (!ks->below_ip || !trace->nr_frames)
+		return;
+	struct x86_64_regs regs = *start;
+	regs.rip = ks->below_ip;
+	regs.rsp = ks->below_sp;
+	struct unwind_trace below;
+	struct lkdb_error *err = walk(env, &regs, false, &below);
+	if (err) {
+		lkdb_error_destroy(err);
+		return;
+	}
+	if (below.nr_frames >= 2 && below.frames[1].ip == ks->ip &&
+	    below.frames[1].sp == ks->sp - 8) {
+		struct unwind_frame *f = realloc(trace->frames,
+						 (trace->nr_frames + 1) * sizeof(*f));
+		if (f) {
+			memmove(f + 1, f, trace->nr_frames * sizeof(*f));
+			f[0] = below.frames[0];
+			f[0].sp = ks->below_sp - 8;
+			trace->frames = f;
+			trace->nr_frames++;
+		}
+	}
+	unwind_trace_deinit(&below);
 }
 
 /*
@@ -479,14 +517,17 @@ static struct lkdb_error *task_trace(struct backtrace_env *env,
 		return lkdb_error_prefix(err, "PID %" PRId32, t->pid);
 	/* A return address, not where the CPU was: not exact. */
 	bool exact = on_cpu;
-	if (on_cpu && env->s->dump && kdump_regs(env, t, &regs, x))
+	struct kernel_kdump_start ks = { 0 };
+	if (on_cpu && env->s->dump && kdump_regs(env, t, &regs, x, &ks))
 		exact = false;
 	if (sp_ret)
 		*sp_ret = regs.rsp;
 	err = walk(env, &regs, exact, trace);
-	/* As crash shows it: where the found return address lies. */
-	if (!err && !exact && on_cpu && trace->nr_frames)
+	if (!err && !exact && on_cpu && trace->nr_frames) {
+		/* As crash shows it: where the found return address lies. */
 		trace->frames[0].sp -= 8;
+		add_machine_kexec(env, &ks, &regs, trace);
+	}
 	return err;
 }
 

@@ -28,7 +28,7 @@ static bool calls(const struct kernel_memory_reader *mem, uint64_t ret,
 struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
 				     uint64_t lo, uint64_t hi, uint64_t fn,
 				     uint64_t fn_end, uint64_t callee,
-				     struct kernel_kdump_start *ret,
+				     bool highest, struct kernel_kdump_start *ret,
 				     bool *found_ret)
 {
 	memset(ret, 0, sizeof(*ret));
@@ -46,7 +46,8 @@ struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
 		free(words);
 		return lkdb_error_prefix(err, "stack at 0x%" PRIx64, lo);
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < n; k++) {
+		size_t i = highest ? n - 1 - k : k;
 		uint64_t w = words[i];
 		if (w <= fn || w >= fn_end || (callee && !calls(mem, w, callee)))
 			continue;
@@ -85,10 +86,21 @@ static struct lkdb_error *panic_start(struct kernel *k, uint64_t task,
 	    !function(k, "machine_kexec", &callee, &callee_end))
 		return NULL;
 	struct lkdb_error *err = kernel_task_stack(k, task, &base, &size);
-	if (err)
+	if (!err)
+		err = kernel_kdump_scan(kernel_memory(k), base, base + size, fn,
+					fn_end, callee, false, ret, found_ret);
+	if (err || !*found_ret || ret->sp - 8 <= base)
 		return err;
-	return kernel_kdump_scan(kernel_memory(k), base, base + size, fn,
-				 fn_end, callee, ret, found_ret);
+	/* machine_kexec's frame below: its return address nearest to ours. */
+	struct kernel_kdump_start below;
+	bool found;
+	err = kernel_kdump_scan(kernel_memory(k), base, ret->sp - 8, callee,
+				callee_end, 0, true, &below, &found);
+	if (!err && found) {
+		ret->below_ip = below.ip;
+		ret->below_sp = below.sp;
+	}
+	return err;
 }
 
 /* cpu's NMI stack [lo, hi). */
@@ -131,7 +143,7 @@ static struct lkdb_error *nmi_start(struct kernel *k, unsigned int cpu,
 	struct lkdb_error *err = nmi_stack(k, cpu, &lo, &hi);
 	if (!err)
 		err = kernel_kdump_scan(kernel_memory(k), lo, hi, fn, fn_end, 0,
-					ret, found_ret);
+					false, ret, found_ret);
 	if (!err && *found_ret) {
 		ret->stack_lo = lo;
 		ret->stack_hi = hi;

@@ -46,12 +46,21 @@ struct kernel_kdump_start {
 	uint64_t sp;		/* the stack pointer once it returned */
 	/* The NMI stack [lo, hi) when the walk begins there; else 0, 0. */
 	uint64_t stack_lo, stack_hi;
+	/*
+	 * The panicking CPU: the highest return address into machine_kexec
+	 * below __crash_kexec's (machine_kexec's own call of relocate_kernel,
+	 * a frame that never returned), and the stack pointer after it; 0, 0
+	 * when there is none.  The caller shows it as the first frame when
+	 * its walk leads to ip at sp.
+	 */
+	uint64_t below_ip, below_sp;
 };
 
 /*
- * The lowest word of the stack [lo, hi) that is a return address inside
- * [fn, fn_end) (not fn itself); with callee != 0, only right after a call
- * (e8 rel32) to callee, read through mem.  *found_ret false when none.
+ * The lowest word (the highest with highest) of the stack [lo, hi) that is
+ * a return address inside [fn, fn_end) (not fn itself); with callee != 0,
+ * only right after a call (e8 rel32) to callee, read through mem.  Sets
+ * ret's ip and sp only.  *found_ret false when none.
  * Errors: INVALID for a range that is empty, unaligned or larger than
  * KDUMP_STACK_MAX; the reader's errors for the stack (not for the code:
  * an unreadable call is no match).
@@ -59,7 +68,7 @@ struct kernel_kdump_start {
 struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
 				     uint64_t lo, uint64_t hi, uint64_t fn,
 				     uint64_t fn_end, uint64_t callee,
-				     struct kernel_kdump_start *ret,
+				     bool highest, struct kernel_kdump_start *ret,
 				     bool *found_ret);
 
 /*

@@ -3,21 +3,21 @@
 # kexec -p, the capture kernel copies /proc/vmcore; ELF as captured and
 # makedumpfile -c -d 31), as crash gives them:
 #   oops  (crashme's NULL write, panic_on_oops): bt of the oopsing task runs
-#         __crash_kexec, crash_kexec, oops_end, page_fault_oops,
+#         machine_kexec, __crash_kexec, crash_kexec, oops_end, page_fault_oops,
 #         exc_page_fault, asm_exc_page_fault, then the [exception RIP] block
 #         whose function and registers are those of the kernel's own oops
 #         report on the console, its faulting line (bt -l, mod -s) that of
 #         addr2line on crashme.ko, and below it the console's Call Trace;
-#   sysrq (echo c > /proc/sysrq-trigger): __crash_kexec, then the console's
+#   sysrq (echo c > /proc/sysrq-trigger): machine_kexec, __crash_kexec, then the console's
 #         Call Trace from panic on;
 #   bt -a: the other CPU, stopped by the crash NMI, from crash_nmi_callback
 #         on its NMI stack through the NMI entry's registers, then
 #         "--- <NMI exception stack> ---" and the code it interrupted.
 # On 6.1 also against crash 8.0.2 on the same dumps: the NMI CPU's frames,
 # registers and marker line for line (crash drops a .part.N suffix the
-# kernel's own traces keep), and lkdb's oops frames (which leave
-# out crash's machine_kexec and its stale frames below the syscall) a run
-# of crash's, with the same exception registers.
+# kernel's own traces keep), and lkdb's oops frames through the exception
+# block a run of crash's (crash goes on with stale frames below the
+# syscall that lkdb's walk does not have).
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 CHECK=$(dirname "$0")/kdump_check.py
@@ -41,20 +41,20 @@ for fmt in elf kdump; do
     "$LKDB" -q "$V" "$D" -c "mod -s crashme $LKDB_CRASHME_KO" -c 'bt -l' >"$TMP/oops-$fmt.txt" 2>"$TMP/oops-$fmt.err"
     check "oops ($fmt): bt -l exits 0, no warnings" test $? = 0 -a ! -s "$TMP/oops-$fmt.err"
     diag "$TMP/oops-$fmt.err"
-    check "oops ($fmt): crash_kexec, oops_end, page fault path, the exception block with the console's RIP and registers, its addr2line, then the console's Call Trace" \
+    check "oops ($fmt): machine_kexec, __crash_kexec, crash_kexec, oops_end, page fault path, the exception block with the console's RIP and registers, its addr2line, then the console's Call Trace" \
         python3 "$CHECK" oops "$OOPS/console.log" "$TMP/oops-$fmt.txt" "$want_line"
 
     D=$SYSRQ/vmcore.$fmt
     "$LKDB" -q "$V" "$D" -c 'bt -a' >"$TMP/sysrq-$fmt.txt" 2>"$TMP/sysrq-$fmt.err"
     check "sysrq ($fmt): bt -a exits 0" test $? = 0
     diag "$TMP/sysrq-$fmt.err"
-    check "sysrq ($fmt): the panicking task from __crash_kexec, then the console's Call Trace from panic on; the other CPU from crash_nmi_callback on its NMI stack, the marker, then the interrupted code" \
+    check "sysrq ($fmt): the panicking task from machine_kexec and __crash_kexec, then the console's Call Trace from panic on; the other CPU from crash_nmi_callback on its NMI stack, the marker, then the interrupted code" \
         python3 "$CHECK" sysrq "$SYSRQ/console.log" "$TMP/sysrq-$fmt.txt"
 done
 
 "$LKDB" -q "$V" "$SYSRQ/vmcore.kdump" -c 'bt -a --json' >"$TMP/sysrq.json" 2>"$TMP/sysrq-json.err"
 diag "$TMP/sysrq-json.err"
-check "--json: the NMI entry's exception names the NMI stack it leaves; the panicking task starts at __crash_kexec" \
+check "--json: the NMI entry's exception names the NMI stack it leaves; the panicking task starts at machine_kexec" \
     python3 "$CHECK" json "$TMP/sysrq.json"
 
 if have_crash; then

@@ -74,9 +74,9 @@ def oops(console_path, bt_path, want_line):
     c = Checks()
     c.want(head and head.groups() == (cpu_pid.group(2), cpu_pid.group(1), cpu_pid.group(3)),
            'header PID %s CPU %s %s' % (cpu_pid.group(2), cpu_pid.group(1), cpu_pid.group(3)))
-    path = ['__crash_kexec', 'crash_kexec', 'oops_end', 'page_fault_oops', 'exc_page_fault',
-            'asm_exc_page_fault']
-    c.want(frames[:6] == path, 'first frames %s' % frames[:6])
+    path = ['machine_kexec', '__crash_kexec', 'crash_kexec', 'oops_end', 'page_fault_oops',
+            'exc_page_fault', 'asm_exc_page_fault']
+    c.want(frames[:7] == path, 'first frames %s' % frames[:7])
     c.want(lk_rip and lk_rip.group(1).split('/')[0] == rip.split('/')[0] and
            lk_rip.group(1).endswith('[crashme]'),
            'exception RIP %s (console %s)' % (lk_rip.group(1) if lk_rip else None, rip))
@@ -85,7 +85,7 @@ def oops(console_path, bt_path, want_line):
     diff = {k: (v, lk_regs.get(k)) for k, v in regs.items() if lk_regs.get(k) != v}
     c.want(len(regs) >= 17 and not diff,
            "%d registers as the console's%s" % (len(regs), ', differ: %s' % diff if diff else ''))
-    c.want(frames[6:] == trace, 'below: %s (console %s)' % (frames[6:], trace))
+    c.want(frames[7:] == trace, 'below: %s (console %s)' % (frames[7:], trace))
     c.done()
 
 
@@ -98,7 +98,7 @@ def sysrq(console_path, bt_path):
     pid, panicking = tasks.get(cpu_pid.group(1), (None, ''))
     frames = [f for _, f in FRAME.findall(panicking)]
     c.want(pid == cpu_pid.group(2), 'CPU %s runs PID %s' % (cpu_pid.group(1), pid))
-    c.want(frames[:1] == ['__crash_kexec'] and frames[1:] == trace,
+    c.want(frames[:2] == ['machine_kexec', '__crash_kexec'] and frames[2:] == trace,
            'frames %s (console %s)' % (frames, trace))
     others = [p for cpu, (_, p) in tasks.items() if cpu != cpu_pid.group(1)]
     c.want(len(others) == 1, 'one other CPU')
@@ -120,7 +120,7 @@ def json_check(path):
     left = [f['exception']['exception_stack'] for t in tasks for f in t['frames'] if f['exception']]
     starts = sorted(t['frames'][0]['function'] for t in tasks)
     c = Checks()
-    c.want('NMI' in left and starts == ['__crash_kexec', 'crash_nmi_callback'],
+    c.want('NMI' in left and starts == ['crash_nmi_callback', 'machine_kexec'],
            'exception stacks %s, first frames %s' % (left, starts))
     c.done()
 

@@ -4,7 +4,8 @@
  * memory: a task stack holding, low to high, a stale word inside
  * __crash_kexec that follows no call to machine_kexec, the live return
  * from machine_kexec, and a second return higher up; the scan names the
- * lowest word after a real call, with the stack pointer above it.  An
+ * lowest word after a real call, with the stack pointer above it; asked
+ * for the highest (machine_kexec's frame below), the word nearest the top.  An
  * NMI stack where any return into crash_nmi_callback counts (no callee).
  * Nothing found on a stack without one, nor for a word equal to the
  * function's start; a call whose code cannot be read is no match; a stack
@@ -58,7 +59,7 @@ TEST(the_lowest_return_after_a_call_to_machine_kexec_is_the_start)
 	struct kernel_kdump_start ks;
 	bool found;
 	take_error(kernel_kdump_scan(&mem, STACK, STACK + STACK_SIZE, CRASH_KEXEC,
-				     CRASH_KEXEC_END, MACHINE_KEXEC, &ks, &found));
+				     CRASH_KEXEC_END, MACHINE_KEXEC, false, &ks, &found));
 	CHECK(err_code == 0);
 	CHECK(found);
 	CHECK(ks.ip == CRASH_KEXEC + 0x40);
@@ -74,9 +75,23 @@ TEST(without_a_callee_any_return_into_the_function_counts)
 	struct kernel_kdump_start ks;
 	bool found;
 	take_error(kernel_kdump_scan(&mem, STACK, STACK + 0x1000, CRASH_KEXEC,
-				     CRASH_KEXEC_END, 0, &ks, &found));
+				     CRASH_KEXEC_END, 0, false, &ks, &found));
 	CHECK(err_code == 0);
 	CHECK(found && ks.ip == CRASH_KEXEC + 0x33 && ks.sp == STACK + 0x808);
+}
+
+TEST(highest_takes_the_word_nearest_the_top)
+{
+	unsigned char *s = setup();
+	put(s + 0x800, MACHINE_KEXEC + 0x10, 8);	/* stale, lower */
+	put(s + 0x900, MACHINE_KEXEC + 0x20, 8);	/* the live frame's */
+	put(s + 0xa00, CRASH_KEXEC + 0x40, 8);		/* its caller's */
+	struct kernel_kdump_start ks;
+	bool found;
+	take_error(kernel_kdump_scan(&mem, STACK, STACK + 0xa00, MACHINE_KEXEC,
+				     MACHINE_KEXEC + 0x100, 0, true, &ks, &found));
+	CHECK(err_code == 0);
+	CHECK(found && ks.ip == MACHINE_KEXEC + 0x20 && ks.sp == STACK + 0x908);
 }
 
 TEST(no_return_into_the_function_finds_nothing)
@@ -88,7 +103,7 @@ TEST(no_return_into_the_function_finds_nothing)
 	struct kernel_kdump_start ks;
 	bool found = true;
 	take_error(kernel_kdump_scan(&mem, STACK, STACK + STACK_SIZE, CRASH_KEXEC,
-				     CRASH_KEXEC_END, MACHINE_KEXEC, &ks, &found));
+				     CRASH_KEXEC_END, MACHINE_KEXEC, false, &ks, &found));
 	CHECK(err_code == 0);
 	CHECK(!found);
 }
@@ -102,7 +117,7 @@ TEST(a_call_whose_code_cannot_be_read_is_no_match)
 	bool found = true;
 	take_error(kernel_kdump_scan(&mem, STACK, STACK + STACK_SIZE,
 				     CRASH_KEXEC + 0x10, TEXT + 0x10000,
-				     TEXT + 0x8000, &ks, &found));
+				     TEXT + 0x8000, false, &ks, &found));
 	CHECK(err_code == 0);
 	CHECK(!found);
 }
@@ -113,18 +128,18 @@ TEST(a_stack_that_cannot_be_read_or_a_bad_range_is_an_error)
 	struct kernel_kdump_start ks;
 	bool found = true;
 	take_error(kernel_kdump_scan(&mem, STACK + STACK_SIZE, STACK + 2 * STACK_SIZE,
-				     CRASH_KEXEC, CRASH_KEXEC_END, 0, &ks, &found));
+				     CRASH_KEXEC, CRASH_KEXEC_END, 0, false, &ks, &found));
 	CHECK(err_code == LKDB_ERROR_FAULT);
 	CHECK(strstr(err_message, "stack at 0xffffc90000014000") != NULL);
 	CHECK(!found);
 	take_error(kernel_kdump_scan(&mem, STACK, STACK, CRASH_KEXEC,
-				     CRASH_KEXEC_END, 0, &ks, &found));
+				     CRASH_KEXEC_END, 0, false, &ks, &found));
 	CHECK(err_code == LKDB_ERROR_INVALID);
 	take_error(kernel_kdump_scan(&mem, STACK + 4, STACK + 0x100, CRASH_KEXEC,
-				     CRASH_KEXEC_END, 0, &ks, &found));
+				     CRASH_KEXEC_END, 0, false, &ks, &found));
 	CHECK(err_code == LKDB_ERROR_INVALID);
 	take_error(kernel_kdump_scan(&mem, STACK, STACK + KDUMP_STACK_MAX + 8,
-				     CRASH_KEXEC, CRASH_KEXEC_END, 0, &ks, &found));
+				     CRASH_KEXEC, CRASH_KEXEC_END, 0, false, &ks, &found));
 	CHECK(err_code == LKDB_ERROR_INVALID);
 	CHECK(m.largest_read <= KDUMP_STACK_MAX);
 }
@@ -133,6 +148,7 @@ int main(void)
 {
 	RUN(the_lowest_return_after_a_call_to_machine_kexec_is_the_start);
 	RUN(without_a_callee_any_return_into_the_function_counts);
+	RUN(highest_takes_the_word_nearest_the_top);
 	RUN(no_return_into_the_function_finds_nothing);
 	RUN(a_call_whose_code_cannot_be_read_is_no_match);
 	RUN(a_stack_that_cannot_be_read_or_a_bad_range_is_an_error);
