@@ -20,8 +20,9 @@
 # --json (fe04458), ps took -l, -m, -t and -s (help ps; bbabf1f, whose ps
 # header is again the one before it: 7a9af58 had moved TASK a column),
 # bt took -f and -c (help bt, 0394156), and help bt tells where a kdump
-# dump's walks begin and its --json exception_stack (aab628b).
-BASELINE=aab628ba78071a534fd12fa4742516ad7811f490
+# dump's walks begin and its --json exception_stack (aab628b; with
+# machine_kexec, 73e2f3b).
+BASELINE=73e2f3b3437122194b9e6bef72fd5f6ba479f56a
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
