@@ -130,12 +130,12 @@ fi
 # Each libFuzzer target for LKDB_FUZZ_SECONDS on its corpus (plus a dict).
 seconds=${LKDB_FUZZ_SECONDS:-20}
 # The memory walkers (tasks, modules, printk, maple, trees, page tables,
-# slabs, zones) get fake kernels: a hang is a bug, so one input may take
-# at most 10 s.
+# slabs, zones, waits, timers, net) get fake kernels: a hang is a bug, so
+# one input may take at most 10 s.
 fuzz_targets=(mi-parser:mi_parser rsp:rsp flattened:flattened logparse:logparse
               qemu-monitor:qemu_monitor tasks:tasks modules:modules printk:printk
               maple:maple trees:trees pagewalk:pagewalk slabwalk:slabwalk
-              zones:zones)
+              zones:zones waits:waits timers:timers net:net)
 echo "1..${#fuzz_targets[@]}" >"$BUILD/libfuzzer.tap"
 for target in "${fuzz_targets[@]}"; do
     name=${target%%:*} corpus=tests/fuzz/corpus/${target#*:}

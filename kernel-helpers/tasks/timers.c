@@ -114,8 +114,10 @@ struct lkdb_error *kernel_read_timer_wheel(struct kernel *k,
 	    (err = kernel_read_uint(k, link + k->kaslr_offset, 8, &ret->jiffies)))
 		return err;
 	l.nr_vectors = vec_size / 8;
-	unsigned int nr_bases = (unsigned int)(bases_size / l.base_size);
-	if (!nr_bases || nr_bases > 8 || !l.nr_vectors || l.nr_vectors > 4096)
+	/* A size of 0 (a layout that is no kernel's) is no divisor. */
+	uint64_t count = l.base_size ? bases_size / l.base_size : 0;
+	unsigned int nr_bases = count <= 8 ? (unsigned int)count : 0;
+	if (!nr_bases || !l.nr_vectors || l.nr_vectors > 4096)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "timer_bases: %" PRIu64 " bytes of %" PRIu64 "-byte bases with %" PRIu64 " vectors",
 					 bases_size, l.base_size, l.nr_vectors);
@@ -217,10 +219,12 @@ struct lkdb_error *kernel_read_hrtimers(struct kernel *k,
 	    (err = kernel_need_symbol(k, "jiffies", "the timer tick", &link)) ||
 	    (err = kernel_read_uint(k, link + k->kaslr_offset, 8, &ret->jiffies)))
 		return err;
-	unsigned int nr_clocks = (unsigned int)(clock_bases_size / cb_size);
-	if (!nr_clocks || nr_clocks > 16)
+	uint64_t count = cb_size ? clock_bases_size / cb_size : 0;
+	unsigned int nr_clocks = count <= 16 ? (unsigned int)count : 0;
+	if (!nr_clocks)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "hrtimer_cpu_base.clock_base: %u clock bases", nr_clocks);
+					 "hrtimer_cpu_base.clock_base: %" PRIu64 " bytes of %" PRIu64 "-byte clock bases",
+					 clock_bases_size, cb_size);
 	if ((err = kernel_read_cpus(k, &cpus)))
 		return err;
 	size_t bcap = 0;
@@ -259,6 +263,12 @@ struct lkdb_error *kernel_read_hrtimers(struct kernel *k,
 			}
 			size_t cap = 0;
 			for (size_t j = 0; j < tree.nr && !err; j++) {
+				/* The bound timers.h promises for a clock base too. */
+				if (b->nr == KERNEL_TIMERS_MAX) {
+					err = warn(ret, "hrtimer clock base 0x%" PRIx64 ": %s",
+						   b->addr, "too many timers: the walk stopped");
+					break;
+				}
 				struct kernel_timer tm = {
 					.addr = tree.entries[j].entry - node_node - h_node,
 				};

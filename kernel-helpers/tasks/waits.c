@@ -155,9 +155,10 @@ static bool find_waiter(const struct wait_scan *w, uint64_t task,
 			const unsigned char *buf, uint64_t lo, uint64_t hi,
 			uint64_t *node_ret, uint64_t *head_ret)
 {
-	for (uint64_t node = lo; node + 16 <= hi; node += 8) {
+	/* hi may be the last byte of the address space: no sum may wrap. */
+	for (uint64_t node = lo; hi - node >= 16; node += 8) {
 		uint64_t tp = node - w->list + w->task;
-		if (tp < lo || tp + 8 > hi)
+		if (tp < lo || tp > hi || hi - tp < 8)
 			continue;
 		uint64_t v, next, prev;
 		memcpy(&v, buf + (tp - lo), 8);
@@ -209,7 +210,7 @@ static struct lkdb_error *read_stack(struct kernel *k, uint64_t base,
 	uint64_t page = kernel_page_size(k), at = lo;
 	while (at < hi) {
 		uint64_t end = (at / page + 1) * page;
-		if (end > hi)
+		if (end > hi || end < at)	/* or the last page's end wrapped */
 			end = hi;
 		if ((err = kernel_memory(k)->read(kernel_memory(k)->context, at,
 						  buf + (at - lo), end - at))) {
@@ -351,6 +352,10 @@ struct lkdb_error *kernel_read_wait_on_stack(struct kernel *k, uint64_t task,
 	if (!stack_size || stack_size > WAIT_STACK_MAX)
 		return lkdb_error_create(LKDB_ERROR_INVALID,
 					 "a kernel stack of %" PRIu64 " bytes", stack_size);
+	if (stack_size > UINT64_MAX - stack)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "a kernel stack at 0x%" PRIx64 " past the end of memory",
+					 stack);
 	if ((err = read_stack(k, stack, stack_size, sp, &buf, &lo, &hi)))
 		return err;
 	bool found = find_waiter(&w, task, buf, lo, hi, &node, &head);

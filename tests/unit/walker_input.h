@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * A fake kernel as one byte string: the input of the memory walkers' fuzz
- * targets (tests/fuzz/fuzz_{tasks,modules,printk}.c), and the writer the
+ * targets (tests/fuzz/fuzz_{tasks,modules,printk,...}.c), and the writer the
  * unit tests use to save the kernels they build as the targets' seeds
  * (run a unit test with LKDB_FUZZ_SEED_DIR=DIR).  Little-endian:
  *
@@ -373,5 +373,41 @@ static inline void walker_zones_env(const uint64_t *v,
 	e->node = (struct kernel_node){ .pgdat = v[WALKER_ZONES_PGDAT] };
 	e->nodes = (struct kernel_nodes){ .nodes = &e->node, .nr = 1 };
 }
+
+/*
+ * kernel_read_wait_on_stack: the task, its stack's start and size, its
+ * saved stack pointer and the kind of wait (taken modulo the kinds); then
+ * kernel_read_waitqueue: a wait_queue_head.
+ */
+enum {
+	WALKER_WAITS_TASK,
+	WALKER_WAITS_STACK,
+	WALKER_WAITS_STACK_SIZE,
+	WALKER_WAITS_SP,
+	WALKER_WAITS_KIND,
+	WALKER_WAITS_QUEUE,
+	WALKER_WAITS_VALUES
+};
+
+/*
+ * kernel_read_timer_wheel and kernel_read_hrtimers: the KASLR offset.
+ * Their symbols (jiffies, timer_bases, hrtimer_bases and the per-CPU
+ * ones) are the absolute symbols of the stand-in vmlinux timers-fixture
+ * (tests/unit/meson.build), which the unit test and the fuzz target share.
+ */
+enum {
+	WALKER_TIMERS_KASLR,
+	WALKER_TIMERS_VALUES
+};
+
+/*
+ * kernel_read_netdevs: a task (its nsproxy's net namespace);
+ * kernel_read_socket: a struct file.
+ */
+enum {
+	WALKER_NET_TASK,
+	WALKER_NET_FILE,
+	WALKER_NET_VALUES
+};
 
 #endif
