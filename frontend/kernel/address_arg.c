@@ -3,12 +3,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "frontend/kernel/module_names.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/symbols/symbolize.h"
 
 struct module_names *address_arg_modules(struct address_arg_context *c)
 {
@@ -135,4 +138,51 @@ struct lkdb_error *address_arg_parse(struct address_arg_context *c,
 out:
 	free(word);
 	return err;
+}
+
+bool address_arg_word_name(struct address_arg_context *c, uint64_t value,
+			   char *buf, size_t size)
+{
+	struct kernel *k = &c->s->kernel;
+	if (!c->image_known) {
+		uint64_t text, end;
+		struct lkdb_error *e = vmlinux_symbol(k->vmlinux, "_text", &text, NULL);
+		if (!e)
+			e = vmlinux_symbol(k->vmlinux, "_end", &end, NULL);
+		if (!e) {
+			c->image_start = text + k->kaslr_offset;
+			c->image_end = end + k->kaslr_offset;
+		}
+		lkdb_error_destroy(e);
+		c->image_known = true;
+	}
+	const char *name = NULL;
+	uint64_t base = 0;
+	if (value >= c->image_start && value < c->image_end) {
+		struct vmlinux_symbol_info info;
+		struct lkdb_error *err = vmlinux_symbol_near(
+			k->vmlinux, value - k->kaslr_offset, &info, NULL);
+		if (!err) {
+			name = info.name;
+			base = info.addr + k->kaslr_offset;
+		}
+		lkdb_error_destroy(err);
+	} else if (value >= SYMBOLIZE_MODULES_START) {
+		struct module_names *mn = address_arg_modules(c);
+		const struct kmodule *m = mn ? module_names_module_at(mn, value) :
+					       NULL;
+		const struct modsym *sym = m ? module_names_symbol(mn, m, value) :
+					       NULL;
+		if (sym) {
+			name = sym->name;
+			base = sym->value;
+		}
+	}
+	if (!name)
+		return false;
+	if (value == base)
+		snprintf(buf, size, "%s", name);
+	else
+		snprintf(buf, size, "%s+%" PRIu64, name, value - base);
+	return true;
 }

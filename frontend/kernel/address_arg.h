@@ -23,6 +23,9 @@ struct address_arg_context {
 	const char *cmd;
 	struct module_names *modules;
 	bool modules_failed;
+	/* The kernel image's run-time [_text, _end), for word names. */
+	uint64_t image_start, image_end;
+	bool image_known;
 };
 
 /*
@@ -53,5 +56,13 @@ struct lkdb_error *address_arg_offset(char *word, const char *arg,
  */
 struct lkdb_error *address_arg_parse(struct address_arg_context *c,
 				     const char *arg, uint64_t *ret);
+
+/*
+ * value named as crash names a memory word (rd -s, bt -F): "name" or
+ * "name+OFFSET" (decimal) of the symbol at or below it in the kernel
+ * image [_text, _end) or in a loaded module; false when it is in neither.
+ */
+bool address_arg_word_name(struct address_arg_context *c, uint64_t value,
+			   char *buf, size_t size);
 
 #endif

@@ -6,6 +6,10 @@
 #include <string.h>
 
 #include "kernel-helpers/dumps/dump.h"
+#include "frontend/kernel/address_arg.h"
+#include "kernel-helpers/memory/slabobj.h"
+#include "kernel-helpers/tasks/tasks.h"
+#include "kernel-helpers/x86_64/eframes.h"
 #include "frontend/target/gdb_target.h"
 #include "common/json.h"
 #include "kernel-helpers/core/ktypes.h"
@@ -22,6 +26,8 @@ struct backtrace_env {
 	struct kernel_memory_reader mem;
 	struct unwinder *unwinder;
 	struct module_names *modules;
+	/* -F's word names; its modules are env's own (set, never freed). */
+	struct address_arg_context names;
 };
 
 void backtrace_env_destroy(struct backtrace_env *env)
@@ -51,6 +57,8 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 		return err;
 	}
 	env->mem = *kernel_memory(lkdb_session_kernel(s));
+	env->names = (struct address_arg_context){ .s = s, .cmd = "bt",
+						   .modules = env->modules };
 	/* Modules' ORC tables: their frames unwind like the kernel's. */
 	const struct kmodule_list *list = module_names_list(env->modules);
 	for (size_t i = 0; list && i < list->nr_modules; i++) {
@@ -228,8 +236,36 @@ static bool interrupted(const struct unwind_trace *t, size_t i,
  * crash's bt -f: the stack words from just above the previous frame's
  * return address (from) to this frame's (to), both included, two a line.
  */
+/* A stack word as crash's bt -F shows it (format_stack_entry()). */
+static void print_word(struct backtrace_env *env, uint64_t v,
+		       unsigned int symbolic, FILE *out)
+{
+	char name[256];
+	if (symbolic && address_arg_word_name(&env->names, v, name, sizeof(name))) {
+		fprintf(out, "%-16s ", name);
+		return;
+	}
+	struct kernel_slab_object o;
+	bool is_slab = false;
+	struct lkdb_error *err =
+		symbolic ? kernel_slab_object(lkdb_session_kernel(env->s), v,
+					      &is_slab, &o) :
+			   NULL;
+	lkdb_error_destroy(err);
+	if (!err && is_slab) {
+		if (symbolic > 1)
+			snprintf(name, sizeof(name), "[%" PRIx64 ":%s]", v,
+				 o.cache_name);
+		else
+			snprintf(name, sizeof(name), "[%s]", o.cache_name);
+		fprintf(out, "%-16s ", name);
+		return;
+	}
+	fprintf(out, "%016" PRIx64 " ", v);
+}
+
 static void print_words(struct backtrace_env *env, uint64_t from, uint64_t to,
-			FILE *out)
+			unsigned int symbolic, FILE *out)
 {
 	if (!from || to < from || to - from >= FRAME_WORDS_MAX)
 		return;
@@ -245,7 +281,7 @@ static void print_words(struct backtrace_env *env, uint64_t from, uint64_t to,
 	for (size_t i = 0; i < n; i++) {
 		if (!(i & 1))
 			fprintf(out, "%s    %" PRIx64 ": ", i ? "\n" : "", from + i * 8);
-		fprintf(out, "%016" PRIx64 " ", buf[i]);
+		print_word(env, buf[i], symbolic, out);
 	}
 	fputc('\n', out);
 }
@@ -262,7 +298,7 @@ static void print_text(struct backtrace_env *env,
 		if (interrupted(t, i, x))
 			continue;
 		if (o->words) {
-			print_words(env, frameptr, f->sp, out);
+			print_words(env, frameptr, f->sp, o->symbolic, out);
 			/* Not across an exception frame or a change of stack. */
 			frameptr = f->has_regs ? 0 : f->sp + 8;
 		}
@@ -531,27 +567,93 @@ static struct lkdb_error *task_trace(struct backtrace_env *env,
 	return err;
 }
 
+/* A task's JSON object as far as its command: {pid, task, cpu, command */
+static void json_task_head(FILE *out, const struct task_info *t)
+{
+	char comm[17];
+	task_lookup_safe_comm(t->comm, comm);
+	fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64
+		"\", \"cpu\": ", t->pid, t->task);
+	if (t->cpu >= 0)
+		fprintf(out, "%d", t->cpu);
+	else
+		fputs("null", out);
+	fputs(", \"command\": ", out);
+	json_write_string(out, comm);
+}
+
+static bool is_text(void *ctx, uint64_t addr)
+{
+	/* ORC covers the vmlinux's text and every loaded module's. */
+	return unwinder_covers(ctx, addr);
+}
+
+/* crash's bt -e: the exception frames on t's stack. */
+static struct lkdb_error *task_eframes(struct backtrace_env *env,
+				       const struct task_info *t,
+				       const struct backtrace_options *o,
+				       FILE *out)
+{
+	uint64_t base, size;
+	struct x86_64_eframe *frames;
+	size_t nr;
+	struct lkdb_error *err = kernel_task_stack(lkdb_session_kernel(env->s),
+						   t->task, &base, &size);
+	if (!err)
+		err = x86_64_find_eframes(&env->mem, base, base + size, is_text,
+					  env->unwinder, &frames, &nr);
+	if (err)
+		return lkdb_error_prefix(err, "PID %" PRId32, t->pid);
+	if (o->json) {
+		json_task_head(out, t);
+		fputs(", \"exception_frames\": [", out);
+	} else {
+		task_lookup_print_header(out, t);
+	}
+	for (size_t i = 0; i < nr; i++) {
+		const struct x86_64_eframe *f = &frames[i];
+		char rip[256] = "";
+		if (!f->user && !address_arg_word_name(&env->names, f->regs.rip,
+							rip, sizeof(rip)))
+			snprintf(rip, sizeof(rip), "0x%" PRIx64, f->regs.rip);
+		if (o->json) {
+			fprintf(out, "%s{\"address\": \"0x%" PRIx64 "\", \"user\": %s, \"rip\": ",
+				i ? ", " : "", f->addr, f->user ? "true" : "false");
+			if (f->user)
+				fputs("null", out);
+			else
+				json_write_string(out, rip);
+			fputs(", \"regs\": ", out);
+			json_regs(out, &f->regs, false);
+			fputc('}', out);
+			continue;
+		}
+		fprintf(out, "\n  %s-MODE EXCEPTION FRAME AT: %" PRIx64 "\n",
+			f->user ? "USER" : "KERNEL", f->addr);
+		if (!f->user)
+			fprintf(out, "    [exception RIP: %s]\n", rip);
+		print_regs(out, &f->regs, false);
+	}
+	if (o->json)
+		fputs("]}\n", out);
+	free(frames);
+	return NULL;
+}
+
 struct lkdb_error *backtrace_task(struct backtrace_env *env,
 				  const struct task_info *t,
 				  const struct backtrace_options *o,
 				  FILE *out)
 {
+	if (o->eframes)
+		return task_eframes(env, t, o, out);
 	struct unwind_trace trace;
 	struct exception_stack x;
 	struct lkdb_error *err = task_trace(env, t, &trace, NULL, &x);
 	if (err)
 		return err;
 	if (o->json) {
-		char comm[17];
-		task_lookup_safe_comm(t->comm, comm);
-		fprintf(out, "{\"pid\": %" PRId32 ", \"task\": \"0x%" PRIx64
-			"\", \"cpu\": ", t->pid, t->task);
-		if (t->cpu >= 0)
-			fprintf(out, "%d", t->cpu);
-		else
-			fputs("null", out);
-		fputs(", \"command\": ", out);
-		json_write_string(out, comm);
+		json_task_head(out, t);
 		fputs(", ", out);
 		print_json_frames(env, &trace, &x, out);
 		fputs("}\n", out);

@@ -19,6 +19,14 @@
 struct backtrace_options {
 	bool lines;	/* source file:line under each frame (crash's -l) */
 	bool words;	/* each frame's stack words (crash's -f) */
+	/*
+	 * With words, each as crash's -F names it: a kernel or module symbol
+	 * (name+offset), else a slab object's cache ("[cache]"; 2, -FF:
+	 * "[address:cache]"), else hex.
+	 */
+	unsigned int symbolic;
+	/* crash's -e: the exception frames found on the stack, no walk. */
+	bool eframes;
 	bool json;	/* one JSON object instead of text */
 };
 

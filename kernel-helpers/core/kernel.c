@@ -2,6 +2,7 @@
 #include "kernel-helpers/core/kernel.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel-helpers/core/ktypes.h"
@@ -157,5 +158,29 @@ struct lkdb_error *kernel_read_string(const struct kernel *k, uint64_t addr,
 			return NULL;
 	}
 	buf[got] = '\0';
+	return NULL;
+}
+
+struct lkdb_error *kernel_read_stack_words(const struct kernel_memory_reader *mem,
+					   uint64_t lo, uint64_t hi, uint64_t max,
+					   uint64_t **words_ret, size_t *n_ret)
+{
+	*words_ret = NULL;
+	*n_ret = 0;
+	if (hi <= lo || (lo & 7) || (hi & 7) || hi - lo > max)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "stack [0x%" PRIx64 ", 0x%" PRIx64 "): empty, unaligned or over %" PRIu64 " bytes",
+					 lo, hi, max);
+	size_t n = (size_t)((hi - lo) / 8);
+	uint64_t *words = malloc(n * 8);
+	if (!words)
+		return &lkdb_error_oom;
+	struct lkdb_error *err = mem->read(mem->context, lo, words, n * 8);
+	if (err) {
+		free(words);
+		return lkdb_error_prefix(err, "stack at 0x%" PRIx64, lo);
+	}
+	*words_ret = words;
+	*n_ret = n;
 	return NULL;
 }

@@ -113,6 +113,14 @@ struct lkdb_error *kernel_read_variable_uint(const struct kernel *k,
 					     uint64_t *ret);
 
 /*
+ * The words of a stack [lo, hi) in one read, *words_ret malloc'd:
+ * INVALID for a range that is empty, unaligned or larger than max bytes;
+ * the reader's error prefixed with "stack at LO".
+ */
+struct lkdb_error *kernel_read_stack_words(const struct kernel_memory_reader *mem,
+					   uint64_t lo, uint64_t hi, uint64_t max,
+					   uint64_t **words_ret, size_t *n_ret);
+/*
  * len bytes of the target's physical memory at paddr: the phys reader, or
  * the kernel's direct map of all RAM (page_offset_base + paddr) through
  * the virtual one.

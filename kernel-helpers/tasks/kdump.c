@@ -33,19 +33,13 @@ struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
 {
 	memset(ret, 0, sizeof(*ret));
 	*found_ret = false;
-	if (hi <= lo || (lo & 7) || (hi & 7) || hi - lo > KDUMP_STACK_MAX)
-		return lkdb_error_create(LKDB_ERROR_INVALID,
-					 "stack [0x%" PRIx64 ", 0x%" PRIx64 "): not a stack lkdb scans",
-					 lo, hi);
-	size_t n = (size_t)((hi - lo) / 8);
-	uint64_t *words = malloc(n * 8);
-	if (!words)
-		return &lkdb_error_oom;
-	struct lkdb_error *err = mem->read(mem->context, lo, words, n * 8);
-	if (err) {
-		free(words);
-		return lkdb_error_prefix(err, "stack at 0x%" PRIx64, lo);
-	}
+	uint64_t *words;
+	size_t n;
+	struct lkdb_error *err = kernel_read_stack_words(mem, lo, hi,
+							 KDUMP_STACK_MAX,
+							 &words, &n);
+	if (err)
+		return err;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = highest ? n - 1 - k : k;
 		uint64_t w = words[i];

@@ -33,7 +33,7 @@ enum orc_kind {
 #define ORC_ENTRY_SIZE 6
 /* offsetof(struct pt_regs, ip): the iret frame starts there. */
 #define PT_REGS_IP_OFFSET (16 * 8)
-#define PT_REGS_SIZE (21 * 8)
+#define PT_REGS_SIZE (X86_64_PT_REGS_WORDS * 8)
 
 const struct unwind_orc_format unwind_orc_format_v1 = {
 	.sp_reg_bit = 32,
@@ -578,14 +578,9 @@ static bool read_word(struct stack_reader *r, uint64_t addr, uint64_t *ret)
 	return true;
 }
 
-static bool read_pt_regs(struct stack_reader *r, uint64_t addr,
-			 struct x86_64_regs *regs)
+void x86_64_regs_from_pt_regs(const uint64_t w[X86_64_PT_REGS_WORDS],
+			      struct x86_64_regs *regs)
 {
-	uint64_t w[21];
-	for (size_t i = 0; i < 21; i++) {
-		if (!read_word(r, addr + 8 * i, &w[i]))
-			return false;
-	}
 	/* struct x86_64_regs starts with struct pt_regs' 21 words. */
 	uint64_t *dst[] = {
 		&regs->r15, &regs->r14, &regs->r13, &regs->r12, &regs->rbp,
@@ -594,8 +589,19 @@ static bool read_pt_regs(struct stack_reader *r, uint64_t addr,
 		&regs->orig_rax, &regs->rip, &regs->cs, &regs->eflags,
 		&regs->rsp, &regs->ss,
 	};
-	for (size_t i = 0; i < 21; i++)
+	for (size_t i = 0; i < X86_64_PT_REGS_WORDS; i++)
 		*dst[i] = w[i];
+}
+
+static bool read_pt_regs(struct stack_reader *r, uint64_t addr,
+			 struct x86_64_regs *regs)
+{
+	uint64_t w[X86_64_PT_REGS_WORDS];
+	for (size_t i = 0; i < X86_64_PT_REGS_WORDS; i++) {
+		if (!read_word(r, addr + 8 * i, &w[i]))
+			return false;
+	}
+	x86_64_regs_from_pt_regs(w, regs);
 	return true;
 }
 

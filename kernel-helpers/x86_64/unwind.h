@@ -140,6 +140,12 @@ struct lkdb_error *unwinder_regs_ranges(const struct unwinder *u,
 					struct unwind_regs_range **ret,
 					size_t *nr_ret);
 
+/* struct pt_regs: 21 words, r15 first, ss last (x86_64, every release). */
+#define X86_64_PT_REGS_WORDS 21
+/* The registers of a struct pt_regs read as words (the other fields 0 as given). */
+void x86_64_regs_from_pt_regs(const uint64_t w[X86_64_PT_REGS_WORDS],
+			      struct x86_64_regs *regs);
+
 struct unwind_frame {
 	uint64_t ip;
 	/*

@@ -52,6 +52,27 @@ for fmt in elf kdump; do
         python3 "$CHECK" sysrq "$SYSRQ/console.log" "$TMP/sysrq-$fmt.txt"
 done
 
+# bt -e and bt -F of the oopsing task (the compressed dump).
+"$LKDB" -q "$V" "$OOPS/vmcore.kdump" -c 'bt -e' >"$TMP/e.txt" 2>"$TMP/e.err"
+check "bt -e exits 0, no warnings" test $? = 0 -a ! -s "$TMP/e.err"
+diag "$TMP/e.err"
+check "bt -e: the fault's exception frame with the console's RIP and registers, and the system call's user-mode frame" \
+    python3 "$CHECK" eframes "$OOPS/console.log" "$TMP/e.txt"
+"$LKDB" -q "$V" "$OOPS/vmcore.kdump" -c 'bt -e --json' >"$TMP/e.json" 2>&1
+check "bt -e --json: the text's frames (addresses, user or kernel)" python3 -c '
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+t = re.findall(r"(KERNEL|USER)-MODE EXCEPTION FRAME AT: ([0-9a-f]+)", open(sys.argv[2]).read())
+sys.exit(0 if [("USER" if f["user"] else "KERNEL", f["address"][2:]) for f in j["exception_frames"]] == t and t else 1)
+' "$TMP/e.json" "$TMP/e.txt"
+"$LKDB" -q "$V" "$OOPS/vmcore.kdump" -c 'bt -F' >"$TMP/F.txt" 2>"$TMP/F.err"
+check "bt -F exits 0, no warnings" test $? = 0 -a ! -s "$TMP/F.err"
+check "bt -F: each frame's return-address word named as that frame's function; slab objects named by cache" \
+    python3 "$CHECK" fwords "$TMP/F.txt"
+"$LKDB" -q "$V" "$OOPS/vmcore.kdump" -c 'bt -FF' >"$TMP/FF.txt" 2>&1
+check "bt -FF: slab words as [address:cache]" grep -qE '\[ffff[0-9a-f]{12}:[a-z][a-z0-9_-]*\]' "$TMP/FF.txt"
+one_line_errors "$V" "$OOPS/vmcore.kdump" -- 'bt -e -f' 'bt -e -l' 'bt -F --json'
+
 "$LKDB" -q "$V" "$SYSRQ/vmcore.kdump" -c 'bt -a --json' >"$TMP/sysrq.json" 2>"$TMP/sysrq-json.err"
 diag "$TMP/sysrq-json.err"
 check "--json: the NMI entry's exception names the NMI stack it leaves; the panicking task starts at machine_kexec" \
@@ -65,9 +86,20 @@ if have_crash; then
         check "crash ($fmt): the NMI CPU's frames, registers and marker line for line; the oops frames a run of crash's with its exception registers" \
             python3 "$CHECK" crash "$TMP/crash-oops-$fmt.txt" "$TMP/lkdb-oops-$fmt.txt"
     done
+    printf 'bt -e > %s\nbt -F > %s\nbt -FF > %s\nquit\n' "$TMP/crash-e.txt" "$TMP/crash-F.txt" "$TMP/crash-FF.txt" >"$TMP/crash.in"
+    timeout 300 crash -s "$V" "$OOPS/vmcore.kdump" -i "$TMP/crash.in" >/dev/null 2>&1
+    check "crash: bt -e byte for byte as crash's, the header line aside ($(grep -c 'EXCEPTION FRAME AT' "$TMP/crash-e.txt") frames)" \
+        cmp <(tail -n +2 "$TMP/crash-e.txt") <(tail -n +2 "$TMP/e.txt")
+    check "crash: bt -F, every stack word both print the same (symbols, [cache], hex)" \
+        python3 "$CHECK" words "$TMP/crash-F.txt" "$TMP/F.txt"
+    check "crash: bt -FF, the same ([address:cache])" \
+        python3 "$CHECK" words "$TMP/crash-FF.txt" "$TMP/FF.txt"
 else
     ok 0 "crash (elf): bt -a as crash's # SKIP $crash_skip"
     ok 0 "crash (kdump): bt -a as crash's # SKIP $crash_skip"
+    ok 0 "crash: bt -e as crash's # SKIP $crash_skip"
+    ok 0 "crash: bt -F as crash's # SKIP $crash_skip"
+    ok 0 "crash: bt -FF as crash's # SKIP $crash_skip"
 fi
 
 done_testing

@@ -8,6 +8,14 @@ printing what it compared as TAP diagnostics and exiting 1 when wrong.
   sysrq CONSOLE BT_A_TEXT     bt -a against the sysrq panic's report
   json BT_A_JSON              bt -a --json: the NMI stack named, the starts
   crash CRASH_TEXT LKDB_TEXT  bt -a of both on the same dump
+  eframes CONSOLE BT_E_TEXT   bt -e of the oopsing task: the fault's frame
+                              with the console's RIP and registers, and the
+                              system call's user-mode frame
+  fwords BT_F_TEXT            bt -F: the word each frame's return address
+                              was read from is named as that frame's
+                              function, and some words name slab caches
+  words CRASH_TEXT LKDB_TEXT  bt -F or -FF of both: every stack word
+                              both print is printed the same
 """
 import json
 import re
@@ -159,8 +167,76 @@ def crash(crash_path, lkdb_path):
     c.done()
 
 
+def console_regs(report):
+    regs = {}
+    for name, value in re.findall(r'\b(R[A-Z0-9]+|EFLAGS): (?:0018:)?([0-9a-f]{8,16})\b',
+                                  report[:report.index('Call Trace:')]):
+        regs.setdefault({'R08': 'R8', 'R09': 'R9', 'EFLAGS': 'RFLAGS'}.get(name, name), value)
+    return regs
+
+
+def eframes(console_path, text_path):
+    report, _ = console(console_path, 'BUG: kernel NULL pointer')
+    m = re.search(r'RIP: 0010:(\w+)\+0x([0-9a-f]+)/', report)
+    rip = '%s+%d' % (m.group(1), int(m.group(2), 16))
+    user_rip = re.search(r'RIP: 0033:0x([0-9a-f]+)', report).group(1)
+    regs = console_regs(report)
+    text = open(text_path).read()
+    frames = re.split(r'\n(?=  (?:KERNEL|USER)-MODE EXCEPTION FRAME AT: )', text)
+    c = Checks()
+    kernel = [f for f in frames if f.startswith('  KERNEL') and '[exception RIP: %s]' % rip in f]
+    same = [f for f in kernel
+            if all(re.search(r'\b%s: %s\b' % (k, v), f) for k, v in regs.items())]
+    c.want(same, '%d kernel-mode frames at %s, %d with the console\'s %d registers'
+           % (len(kernel), rip, len(same), len(regs)))
+    user = [f for f in frames if f.startswith('  USER') and re.search(r'RIP: 0*%s ' % user_rip, f)]
+    c.want(user, 'a user-mode frame with RIP %s' % user_rip)
+    c.done()
+
+
+def fwords(text_path):
+    text = open(text_path).read()
+    c = Checks()
+    last = None
+    named = checked = 0
+    for line in text.split('\n'):
+        f = re.match(r' ?#\d+ \[([0-9a-f]+)\] (\S+) at', line)
+        if f and last and last[0] == f.group(1):
+            checked += 1
+            named += last[1].split('+')[0] == f.group(2)
+        w = re.match(r'    ([0-9a-f]{16}): (.*)', line)
+        if w:
+            words = w.group(2).split()
+            last = ('%016x' % (int(w.group(1), 16) + 8 * (len(words) - 1)), words[-1])
+    slabs = sorted(set(re.findall(r'\[([a-z][\w-]*)\]', text)))
+    c.want(checked >= 3 and named == checked,
+           '%d of %d return-address words named as their frame\'s function' % (named, checked))
+    c.want(slabs, 'slab caches named: %s' % slabs)
+    c.done()
+
+
+def words(crash_path, lkdb_path):
+    def stack(path):
+        """{address: word as printed}; lines break where frames do."""
+        out = {}
+        for line in open(path).read().split('\n'):
+            w = re.match(r'    ([0-9a-f]{16}): (.*\S)', line)
+            if w:
+                for i, word in enumerate(w.group(2).split()):
+                    out[int(w.group(1), 16) + 8 * i] = re.sub(r'\.part\.\d+', '', word)
+        return out
+    cr, lk = stack(crash_path), stack(lkdb_path)
+    both = sorted(set(cr) & set(lk))
+    differ = [('%x' % a, cr[a], lk[a]) for a in both if cr[a] != lk[a]]
+    c = Checks()
+    c.want(len(both) >= 100 and not differ,
+           '%d stack words in both, %d differ %s' % (len(both), len(differ), differ[:3]))
+    c.done()
+
+
 if __name__ == '__main__':
-    modes = {'oops': oops, 'sysrq': sysrq, 'json': json_check, 'crash': crash}
+    modes = {'oops': oops, 'sysrq': sysrq, 'json': json_check, 'crash': crash,
+             'eframes': eframes, 'fwords': fwords, 'words': words}
     if len(sys.argv) < 2 or sys.argv[1] not in modes:
         sys.exit(__doc__)
     modes[sys.argv[1]](*sys.argv[2:])

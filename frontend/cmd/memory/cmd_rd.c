@@ -51,7 +51,6 @@ struct rd_run {
 	const struct rd_options *o;
 	struct kernel *k;
 	struct address_arg_context names;
-	uint64_t image_start, image_end;	/* the vmlinux, run-time */
 	FILE *out;
 	bool first_json;
 	/* -u: the context task's page tables. */
@@ -78,47 +77,13 @@ static uint64_t get_le(const unsigned char *p, unsigned int size)
 	return v;
 }
 
-/* value as "name+offset" (decimal, as crash), or false if no symbol has it. */
-static bool symbol_of(struct rd_run *r, uint64_t value, char *buf, size_t size)
-{
-	const char *name = NULL;
-	uint64_t base = 0;
-	struct vmlinux_symbol_info info;
-	if (value >= r->image_start && value < r->image_end) {
-		struct lkdb_error *err = vmlinux_symbol_near(
-			r->k->vmlinux, value - r->k->kaslr_offset, &info, NULL);
-		if (!err) {
-			name = info.name;
-			base = info.addr + r->k->kaslr_offset;
-		}
-		lkdb_error_destroy(err);
-	} else if (value >= SYMBOLIZE_MODULES_START) {
-		struct module_names *mn = address_arg_modules(&r->names);
-		const struct kmodule *m = mn ? module_names_module_at(mn, value) :
-					       NULL;
-		const struct modsym *sym = m ? module_names_symbol(mn, m, value) :
-					       NULL;
-		if (sym) {
-			name = sym->name;
-			base = sym->value;
-		}
-	}
-	if (!name)
-		return false;
-	if (value == base)
-		snprintf(buf, size, "%s", name);
-	else
-		snprintf(buf, size, "%s+%" PRIu64, name, value - base);
-	return true;
-}
-
 static int format_entry(struct rd_run *r, uint64_t v, char *buf, size_t size)
 {
 	const struct rd_options *o = r->o;
 	unsigned int bits = 8 * o->size;
 	if (o->radix == RD_HEX && o->symbols) {
 		char sym[256];
-		if (symbol_of(r, v, sym, sizeof(sym)))
+		if (address_arg_word_name(&r->names, v, sym, sizeof(sym)))
 			return snprintf(buf, size, "%-16s ", sym);
 	}
 	if (o->radix == RD_HEX)
@@ -144,7 +109,7 @@ static int ascii_column(unsigned int size)
 static void json_entry(struct rd_run *r, uint64_t addr, uint64_t v)
 {
 	char sym[256];
-	bool have = r->o->symbols && symbol_of(r, v, sym, sizeof(sym));
+	bool have = r->o->symbols && address_arg_word_name(&r->names, v, sym, sizeof(sym));
 	fprintf(r->out, "%s{\"address\": \"0x%" PRIx64 "\", \"value\": %" PRIu64 ", \"symbol\": ",
 		r->first_json ? "" : ",\n ", addr, v);
 	r->first_json = false;
@@ -350,7 +315,7 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 		.names = { .s = ctx->session, .cmd = "rd" },
 		.out = stdout, .first_json = true,
 	};
-	uint64_t addr, text, image_end;
+	uint64_t addr;
 	if (o.physical || o.user) {
 		if (!address_arg_number(addr_arg, true, &addr))
 			err = lkdb_usage_error(ctx, "-%c takes a %s address, not \"%s\"",
@@ -374,15 +339,6 @@ static struct lkdb_error *cmd_rd(struct lkdb_command_context *ctx)
 					"-u 0x%" PRIx64 " is a kernel address", addr);
 		goto out;
 	}
-	/* -s names what lies in the kernel image (or in a module). */
-	struct lkdb_error *e = vmlinux_symbol(r.k->vmlinux, "_text", &text, NULL);
-	if (!e)
-		e = vmlinux_symbol(r.k->vmlinux, "_end", &image_end, NULL);
-	if (!e) {
-		r.image_start = text + r.k->kaslr_offset;
-		r.image_end = image_end + r.k->kaslr_offset;
-	}
-	lkdb_error_destroy(e);
 	unsigned int unit = o.size ? o.size : 1;
 	uint64_t n = o.count, end = 0;
 	if (!o.have_count && o.end_arg) {

@@ -52,6 +52,12 @@ static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 			o.lines = true;
 		else if (!strcmp(arg, "-f"))
 			o.words = true;
+		else if (!strcmp(arg, "-F") || !strcmp(arg, "-FF")) {
+			o.words = true;
+			o.symbolic += arg[2] ? 2 : 1;
+		}
+		else if (!strcmp(arg, "-e"))
+			o.eframes = true;
 		else if (!strcmp(arg, "-a"))
 			all = true;
 		else if (!strcmp(arg, "-c")) {
@@ -75,7 +81,11 @@ static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 	if (all + (which != NULL) + (cpu >= 0) > 1)
 		return lkdb_usage_error(ctx, "one of -a, -c CPU and a task");
 	if (o.words && o.json)
-		return lkdb_usage_error(ctx, "-f prints no --json");
+		return lkdb_usage_error(ctx, "-f and -F print no --json");
+	if (o.eframes && (o.words || o.lines))
+		return lkdb_usage_error(ctx, "-e searches the stack for exception frames: not with -f, -F or -l");
+	if (o.symbolic > 2)
+		o.symbolic = 2;
 	struct task_list *list = NULL;
 	struct backtrace_env *env = NULL;
 	struct lkdb_error *err = task_lookup_read(s, "bt", &list);
@@ -111,7 +121,7 @@ const struct lkdb_command lkdb_command_bt = {
 	.name = "bt",
 	.handler = cmd_bt,
 	.summary = "backtrace of the context task, a task, or every CPU's task",
-	.usage = "bt [-l] [-f] [--json] [-a | -c CPU | PID | TASK]\n"
+	.usage = "bt [-l] [-f | -F | -FF | -e] [--json] [-a | -c CPU | PID | TASK]\n"
 		 "crash's backtrace, from lkdb's own ORC unwinder (the kernel's\n"
 		 "unwind tables), on dumps and live guests alike.  Without an\n"
 		 "argument, the context task: the one `task` chose, else on a dump\n"
@@ -133,6 +143,12 @@ const struct lkdb_command lkdb_command_bt = {
 		 "  -f       each frame's stack words, from above the previous\n"
 		 "           frame's return address to its own, as crash's bt -f (no\n"
 		 "           --json)\n"
+		 "  -F       -f with each word named as crash's -F names it: a kernel or\n"
+		 "           module symbol (name+offset), else a slab object's cache\n"
+		 "           ([cache]; -FF: [address:cache]), else hex (no --json)\n"
+		 "  -e       no walk: the exception frames found on the task's stack by\n"
+		 "           their contents (a struct pt_regs with kernel or user cs/ss,\n"
+		 "           sane flags, rip in text), as crash's bt -e prints them\n"
 		 "A frame is named by the call it returns to, as the kernel's own\n"
 		 "traces do (%pB: the symbol of the return address - 1, so a call\n"
 		 "that ends its function is not taken for the next one).\n"
@@ -142,8 +158,9 @@ const struct lkdb_command lkdb_command_bt = {
 		 "           exception: null | {user, partial, rip, source, regs,\n"
 		 "           exception_stack: the stack it leaves (\"NMI\") or null}}],\n"
 		 "           stopped}\n"
-		 "           (an array of those with -a)",
-	.man = ".BR bt \" [\" \\-l \"] [\" \\-f \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a | \\-c\n"
+		 "           (an array of those with -a); with -e {pid, task, cpu,\n"
+		 "           command, exception_frames: [{address, user, rip, regs}]}",
+	.man = ".BR bt \" [\" \\-l \"] [\" \\-f | \\-F | \\-FF | \\-e \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a | \\-c\n"
 	       ".IR CPU ]\n"
 	       "crash's backtrace from lkdb's ORC unwinder, on dumps and live guests: the\n"
 	       "context task's (the one \\fBtask\\fR chose, else a dump's panicking task, else\n"
@@ -158,7 +175,10 @@ const struct lkdb_command lkdb_command_bt = {
 	       "\\-l adds file:line under each frame and under the interrupted RIP (the\n"
 	       "faulting line).  Files of the kernel and of its in-tree modules are shown\n"
 	       "relative to the source tree; those of a module built outside it (no\n"
-	       "modinfo intree=Y) whole.  gdb's own backtrace is \\fBbacktrace\\fR.\n",
+	       "modinfo intree=Y) whole.  \\-f prints each frame's stack words, \\-F (\\-FF) names\n"
+	       "them as crash does (symbols, [cache] or [address:cache] of slab objects);\n"
+	       "\\-e lists the exception frames found on the stack by their contents instead\n"
+	       "of a walk.  gdb's own backtrace is \\fBbacktrace\\fR.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	.complete = task_lookup_complete_pids,
 };
