@@ -16,7 +16,9 @@
 #   console.log     both kernels' console: the kernel's own report of the
 #                   crash (ground truth for bt), then the capture's
 # Made once; remade when an input (kernel, initrd, crashme.ko, this script,
-# kexec) changes.  Prints the KIND directories.
+# kexec) changes.  Prints the KIND directories.  With --initrds it only
+# makes the guest's initrd (below) and prints its path: a guest booted with
+# it and a --drive has the virtio modules for its disk at hand.
 #
 # The guest's initrd is the fixture's (make-initramfs.sh) with a second
 # cpio archive after it (the kernel unpacks one after the other; a later
@@ -37,7 +39,12 @@ if [[ ${1:-} == --fixture ]]; then
     ENV_FILE=${2:?--fixture needs ENV}
     shift 2
 fi
-(($#)) || die "usage: $PROG [--fixture ENV] sysrq|oops..."
+initrds_only=0
+if [[ ${1:-} == --initrds ]]; then
+    initrds_only=1
+    shift
+fi
+((initrds_only || $#)) || die "usage: $PROG [--fixture ENV] sysrq|oops... | $PROG [--fixture ENV] --initrds"
 for kind in "$@"; do
     [[ $kind == sysrq || $kind == oops ]] || die "unknown KIND '$kind' (sysrq or oops)"
 done
@@ -220,6 +227,18 @@ make_one() {
     printf '%s\n' "$want" >"$dir/manifest"
     log "$kind: $dir/vmcore.elf ($size bytes), vmcore.kdump ($(stat -c %s "$dir/vmcore.kdump") bytes)"
 }
+
+# --initrds: only the guest's initrd (the fixture's and the capture's
+# layers: kexec, the virtio disk modules listed in
+# /etc/lkdb/capture.modules), for tests that want a disk; its path.
+if ((initrds_only)); then
+    if [[ ! -s $OUT/initrd.gz || ! -f $OUT/initrd.manifest || $(cat "$OUT/initrd.manifest") != "$want" ]]; then
+        build_initrds
+        printf '%s\n' "$want" >"$OUT/initrd.manifest"
+    fi
+    printf '%s\n' "$OUT/initrd.gz"
+    exit 0
+fi
 
 built=0
 for kind in "$@"; do
