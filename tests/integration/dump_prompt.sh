@@ -90,6 +90,22 @@ tab_completes 'ps swapp' 'ps swapper/'
 tab_completes 'foreach U' 'foreach UN'
 think
 mark
+type_text 'bt -c '
+keys Tab
+sleep 1
+# One online CPU completes the word; several are listed on a second Tab.
+if ! last_is '^lkdb> bt -c [0-9]+$'; then
+    keys Tab
+    sleep 1
+fi
+cpus_offered() {
+    last_is '^lkdb> bt -c [0-9]+$' ||
+        { since_mark | grep -qE '^[0-9] +[0-9]( +[0-9])* *$' && ! since_mark | grep -qE '[0-9]{2,}'; }
+}
+check "Tab after 'bt -c ' offers the online CPUs (not PIDs)" poll 10 cpus_offered
+clear_line
+think
+mark
 type_text 'timer '
 keys Tab
 sleep 0.3

@@ -11,6 +11,7 @@
 #include "frontend/kernel/backtrace.h"
 #include "frontend/core/commands.h"
 #include "frontend/kernel/task_lookup.h"
+#include "kernel-helpers/memory/percpu.h"
 
 static struct lkdb_error *bt_all(struct backtrace_env *env,
 				 const struct task_list *list,
@@ -117,6 +118,30 @@ out:
 	return err;
 }
 
+/* Tab: the online CPUs after -c, else PIDs. */
+static bool complete_bt(const struct lkdb_command_context *ctx,
+			const char *text, void (*add)(const char *word))
+{
+	if (ctx->argc < 2 || strcmp(ctx->argv[ctx->argc - 1], "-c"))
+		return task_lookup_complete_pids(ctx, text, add);
+	struct percpu_cpus *cpus;
+	struct lkdb_error *err;
+	if (!ctx->kernel)
+		return true;
+	if ((err = kernel_read_cpus(ctx->kernel, &cpus))) {
+		lkdb_error_destroy(err);
+		return true;
+	}
+	for (unsigned int cpu = 0; cpu < cpus->nr_cpu_ids; cpu++) {
+		char word[16];
+		snprintf(word, sizeof(word), "%u", cpu);
+		if (cpus->online[cpu] && !strncmp(word, text, strlen(text)))
+			add(word);
+	}
+	percpu_cpus_destroy(cpus);
+	return true;
+}
+
 const struct lkdb_command lkdb_command_bt = {
 	.name = "bt",
 	.handler = cmd_bt,
@@ -154,12 +179,14 @@ const struct lkdb_command lkdb_command_bt = {
 		 "that ends its function is not taken for the next one).\n"
 		 "  --json   {pid, task, cpu, command, frames: [{level, sp, ip,\n"
 		 "           function, offset, size (kallsyms': the trace's\n"
-		 "           function+offset/size), module, source: [{file, line}],\n"
+		 "           function+offset/size), scanned (no ORC data: its caller was\n"
+		 "           found by scanning the stack), module, source: [{file, line}],\n"
 		 "           exception: null | {user, partial, rip, source, regs,\n"
 		 "           exception_stack: the stack it leaves (\"NMI\") or null}}],\n"
 		 "           stopped}\n"
 		 "           (an array of those with -a); with -e {pid, task, cpu,\n"
-		 "           command, exception_frames: [{address, user, rip, regs}]}",
+		 "           command, exception_frames: [{address, user, rip (crash's\n"
+		 "           name+offset in decimal, as -e's text), regs}]}",
 	.man = ".BR bt \" [\" \\-l \"] [\" \\-f | \\-F | \\-FF | \\-e \"] [\" \\-\\-json \"] [\\fIPID\\fR|\\fITASK\\fR|\" \\-a | \\-c\n"
 	       ".IR CPU ]\n"
 	       "crash's backtrace from lkdb's ORC unwinder, on dumps and live guests: the\n"
@@ -180,5 +207,5 @@ const struct lkdb_command lkdb_command_bt = {
 	       "\\-e lists the exception frames found on the stack by their contents instead\n"
 	       "of a walk.  gdb's own backtrace is \\fBbacktrace\\fR.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
-	.complete = task_lookup_complete_pids,
+	.complete = complete_bt,
 };
