@@ -21,8 +21,9 @@
 # header is again the one before it: 7a9af58 had moved TASK a column),
 # bt took -f and -c (help bt, 0394156), and help bt tells where a kdump
 # dump's walks begin and its --json exception_stack (aab628b; with
-# machine_kexec, 73e2f3b), and bt took -F, -FF and -e (help bt, 3148ad2).
-BASELINE=3148ad23f2374f936fb93600b6371a9bd28011eb
+# machine_kexec, 73e2f3b), and bt took -F, -FF and -e (help bt, 3148ad2; its --json
+# schema since 05367bb).
+BASELINE=05367bbe226147df72d602586b2d5aa29ed501e1
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
