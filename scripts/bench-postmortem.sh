@@ -38,7 +38,9 @@
 #                   "vmalloc" (kmem -v), "members" (tree -s of each PID's
 #                   struct pid: a gdb print per entry), "timer" (the wheel),
 #                   "hrtimer" (timer -r), "runqt" (runq -t), "net",
-#                   "waitq" (waitq oom_reaper_wait), "irqa" (irq -a)
+#                   "waitq" (waitq oom_reaper_wait), "irqa" (irq -a),
+#                   "bte" (bt -e), "btF" (bt -F), "dev", "devp" (dev -p),
+#                   "swap"
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -101,7 +103,7 @@ fi
 read -r -a STEPS <<<"$steps"
 ((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa|bte|btF|dev|devp|swap)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa bte btF dev devp swap)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -203,6 +205,11 @@ check_output() {
     net) grep -qE '^[0-9a-f]{16}  lo ' "$out" || echo "no lo device" ;;
     waitq) grep -q 'COMMAND: "oom_reaper"' "$out" || echo "no oom_reaper" ;;
     irqa) grep -qE '^  0 timer ' "$out" || echo "no IRQ 0" ;;
+    bte) grep -q '^  USER-MODE EXCEPTION FRAME AT: ' "$out" || echo "no user-mode exception frame" ;;
+    btF) grep -qE '^    [0-9a-f]{16}: .*[a-z_]+\+[0-9]+ ' "$out" || echo "no symbolic stack word" ;;
+    dev) grep -qE '^ +1 +mem ' "$out" || echo "no mem major" ;;
+    devp) grep -q 'ROOT BUS' "$out" || echo "no PCI root bus" ;;
+    swap) grep -q '^SWAP_INFO_STRUCT ' "$out" || echo "no swap header" ;;
     esac
 }
 
@@ -279,6 +286,9 @@ step_cmd() {
     runqt) echo 'runq -t' ;;
     waitq) echo 'waitq oom_reaper_wait' ;;
     irqa) echo 'irq -a' ;;
+    bte) echo 'bt -e' ;;
+    btF) echo 'bt -F' ;;
+    devp) echo 'dev -p' ;;
     *) echo "$1" ;;
     esac
 }
