@@ -166,6 +166,22 @@ uint64_t module_names_symbol_size(struct module_names *mn,
 		sym->size;
 }
 
+void module_names_symstr(struct module_names *mn, uint64_t addr, char *buf,
+			 size_t size)
+{
+	struct code_name n;
+	buf[0] = '\0';
+	if (!mn || !addr)
+		return;
+	module_names_name(mn, addr, false, &n);
+	if (!n.function)
+		return;
+	if (n.offset)
+		snprintf(buf, size, "%s+%" PRIu64, n.function, n.offset);
+	else
+		snprintf(buf, size, "%s", n.function);
+}
+
 void module_names_name(struct module_names *mn, uint64_t addr,
 		       bool return_address, struct code_name *ret)
 {

@@ -68,6 +68,13 @@ struct code_name {
 void module_names_name(struct module_names *mn, uint64_t addr,
 		       bool return_address, struct code_name *ret);
 /*
+ * addr as crash's value_to_symstr() names it (timer functions, device
+ * operations): "function" or "function+OFFSET" (decimal), "" when no
+ * symbol holds it, addr is 0 or mn is NULL.
+ */
+void module_names_symstr(struct module_names *mn, uint64_t addr, char *buf,
+			 size_t size);
+/*
  * "function+0xOFF/0xSIZE [module]" (symbolize_format()), or "0xADDR
  * [module]" when no symbol holds it; malloc'd, NULL on OOM.
  */

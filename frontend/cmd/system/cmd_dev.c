@@ -13,23 +13,6 @@
 #include "frontend/terminal/terminal.h"
 #include "kernel-helpers/devices/devs.h"
 
-/* crash's value_to_symstr(): "name" or "name+OFFSET" (decimal); "" if none. */
-static void symstr(struct module_names *mn, uint64_t addr, char *buf,
-		   size_t size)
-{
-	struct code_name n;
-	buf[0] = '\0';
-	if (!mn || !addr)
-		return;
-	module_names_name(mn, addr, false, &n);
-	if (!n.function)
-		return;
-	if (n.offset)
-		snprintf(buf, size, "%s+%" PRIu64, n.function, n.offset);
-	else
-		snprintf(buf, size, "%s", n.function);
-}
-
 /* One major as crash prints it: MAJOR NAME CDEV/GENDISK OPERATIONS. */
 static void print_major(struct module_names *mn, unsigned int major,
 			const char *name, uint64_t object, uint64_t ops)
@@ -43,7 +26,7 @@ static void print_major(struct module_names *mn, unsigned int major,
 		return;
 	}
 	printf(" %16" PRIx64 "  ", object);
-	symstr(mn, ops, sym, sizeof(sym));
+	module_names_symstr(mn, ops, sym, sizeof(sym));
 	if (sym[0])
 		puts(sym);
 	else
@@ -68,7 +51,7 @@ static void json_major(struct module_names *mn, unsigned int major,
 	else
 		fputs("null", stdout);
 	fputs(", \"operations_name\": ", stdout);
-	symstr(mn, ops, sym, sizeof(sym));
+	module_names_symstr(mn, ops, sym, sizeof(sym));
 	if (sym[0])
 		json_write_string(stdout, sym);
 	else

@@ -16,22 +16,6 @@
 #include "kernel-helpers/tasks/tasks.h"
 #include "kernel-helpers/tasks/timers.h"
 
-/* crash's value_to_symstr(): "name" or "name+OFFSET" (decimal); "" if none. */
-static void symstr(struct module_names *mn, uint64_t addr, char *buf, size_t size)
-{
-	struct code_name n;
-	buf[0] = '\0';
-	if (!mn)
-		return;
-	module_names_name(mn, addr, false, &n);
-	if (!n.function)
-		return;
-	if (n.offset)
-		snprintf(buf, size, "%s+%" PRIu64, n.function, n.offset);
-	else
-		snprintf(buf, size, "%s", n.function);
-}
-
 static int digits(const char *fmt, uint64_t v)
 {
 	char b[32];
@@ -51,7 +35,7 @@ static void json_timer(struct module_names *mn, const struct kernel_timer *t,
 		       bool hr, int64_t tte, bool first)
 {
 	char name[256];
-	symstr(mn, t->function, name, sizeof(name));
+	module_names_symstr(mn, t->function, name, sizeof(name));
 	fputs(first ? "" : ", ", stdout);
 	fputs("{\"timer\": ", stdout);
 	json_write_address(stdout, t->addr);
@@ -110,7 +94,7 @@ static void print_wheel(struct module_names *mn, struct kernel_timers *t, bool j
 		       tlen, "TTE");
 		for (size_t j = 0; j < b->nr; j++) {
 			const struct kernel_timer *tm = &b->timers[j];
-			symstr(mn, tm->function, buf, sizeof(buf));
+			module_names_symstr(mn, tm->function, buf, sizeof(buf));
 			printf("  %*" PRIu64 "  %*" PRId64 "  ", flen, tm->expires, tlen,
 			       (int64_t)(tm->expires - t->jiffies));
 			char addr[24];
@@ -135,7 +119,7 @@ static void print_hrtimers(struct kernel *k, struct module_names *mn,
 		struct kernel_timer_base *b = &t->bases[i];
 		/* crash's now: jiffies since boot in ns, plus the clock's offset. */
 		uint64_t now = now_base + (uint64_t)b->offset;
-		symstr(mn, b->get_time, buf, sizeof(buf));
+		module_names_symstr(mn, b->get_time, buf, sizeof(buf));
 		if (json) {
 			printf("%s{\"cpu\": %u, \"clock\": %u, \"address\": ", i ? ",\n " : "",
 			       b->cpu, b->index);
@@ -198,7 +182,7 @@ static void print_hrtimers(struct kernel *k, struct module_names *mn,
 			fputs("  ", stdout);
 			snprintf(num, sizeof(num), "%" PRIu64, tm->expires);
 			lkdb_print_centered(stdout, elen, num, true);
-			symstr(mn, tm->function, buf, sizeof(buf));
+			module_names_symstr(mn, tm->function, buf, sizeof(buf));
 			printf("  %*" PRId64 "  %" PRIx64 "  %" PRIx64 "  <%s>\n", tlen,
 			       (int64_t)(tm->expires - now), tm->addr, tm->function, buf);
 		}
