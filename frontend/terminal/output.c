@@ -133,11 +133,3 @@ void lkdb_warn(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 }
 
-void output_centered(FILE *out, const char *s, int width, bool right)
-{
-	int extra = width - (int)strlen(s);
-	if (extra < 0)
-		extra = 0;
-	int left = right ? extra - extra / 2 : extra / 2;
-	fprintf(out, "%*s%s%*s", left, "", s, extra - left, "");
-}

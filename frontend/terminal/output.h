@@ -42,12 +42,6 @@ void output_close(struct output_sink *sink, bool interrupted);
  * stderr, one line: something a command could not read or show, said
  * while it goes on.
  */
-/*
- * s centered in width columns, as crash's mkstring(CENTER) lays out its
- * column headers: an odd spare column goes to the right, or (right) to
- * the left.
- */
-void output_centered(FILE *out, const char *s, int width, bool right);
 
 void lkdb_warn(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/printable.h"
 #include "frontend/core/commands.h"
 #include "common/json.h"
 #include "frontend/kernel/task_lookup.h"
@@ -129,11 +130,11 @@ static struct lkdb_error *print_pages(FILE *out, struct vm_pages *p,
 
 static void vma_header(FILE *out)
 {
-	output_centered(out, "VMA", 16, false);
+	lkdb_print_centered(out, 16, "VMA", false);
 	fputs(" ", out);
-	output_centered(out, "START", 16, true);
+	lkdb_print_centered(out, 16, "START", true);
 	fputs(" ", out);
-	output_centered(out, "END", 16, true);
+	lkdb_print_centered(out, 16, "END", true);
 	fputs("  FLAGS FILE\n", out);
 }
 
@@ -144,26 +145,26 @@ static struct lkdb_error *print_text(FILE *out, const struct task_info *t,
 {
 	char rss[32], total[32], buf[32];
 	task_lookup_print_header(out, t);
-	output_centered(out, "MM", 16, false);
+	lkdb_print_centered(out, 16, "MM", false);
 	fputs("  ", out);
-	output_centered(out, "PGD", 16, false);
+	lkdb_print_centered(out, 16, "PGD", false);
 	fputs("  ", out);
-	output_centered(out, "RSS", 6, false);
+	lkdb_print_centered(out, 6, "RSS", false);
 	fputs("  ", out);
-	output_centered(out, "TOTAL_VM", 8, false);
+	lkdb_print_centered(out, 8, "TOTAL_VM", false);
 	fputs("\n", out);
 	snprintf(rss, sizeof(rss), "%" PRIu64 "k", t->rss_pages * page_size / 1024);
 	snprintf(total, sizeof(total), "%" PRIu64 "k",
 		 t->vm_pages * page_size / 1024);
 	snprintf(buf, sizeof(buf), "%" PRIx64, t->mm);
-	output_centered(out, buf, 16, false);
+	lkdb_print_centered(out, 16, buf, false);
 	fputs("  ", out);
 	snprintf(buf, sizeof(buf), "%" PRIx64, pgd);
-	output_centered(out, buf, 16, false);
+	lkdb_print_centered(out, 16, buf, false);
 	fputs("  ", out);
-	output_centered(out, rss, 6, false);
+	lkdb_print_centered(out, 6, rss, false);
 	fputs("  ", out);
-	output_centered(out, total, 8, false);
+	lkdb_print_centered(out, 8, total, false);
 	fputs("\n", out);
 	if (!pages)
 		vma_header(out);

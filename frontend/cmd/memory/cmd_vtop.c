@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/printable.h"
 #include "frontend/core/commands.h"
 #include "common/json.h"
 #include "frontend/kernel/address_arg.h"
@@ -37,9 +38,9 @@ static void print_pte(FILE *out, uint64_t pte, uint64_t paddr)
 	int w1 = strlen(ptebuf) > 3 ? (int)strlen(ptebuf) : 3;
 	int w2 = strlen(physbuf) > 8 ? (int)strlen(physbuf) : 8;
 	x86_64_pte_flags(pte, flags, sizeof(flags));
-	output_centered(out, "PTE", w1, false);
+	lkdb_print_centered(out, w1, "PTE", false);
 	fputs("  ", out);
-	output_centered(out, "PHYSICAL", w2, false);
+	lkdb_print_centered(out, w2, "PHYSICAL", false);
 	fprintf(out, "  FLAGS\n%*s  %*s  (%s)\n", w1, ptebuf, w2, physbuf,
 		flags);
 }
