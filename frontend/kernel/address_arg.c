@@ -160,8 +160,8 @@ bool address_arg_word_name(struct address_arg_context *c, uint64_t value,
 	uint64_t base = 0;
 	if (value >= c->image_start && value < c->image_end) {
 		struct vmlinux_symbol_info info;
-		struct lkdb_error *err = vmlinux_symbol_near(
-			k->vmlinux, value - k->kaslr_offset, &info, NULL);
+		struct lkdb_error *err = vmlinux_symbol_near_as_crash(
+			k->vmlinux, value - k->kaslr_offset, &info);
 		if (!err) {
 			name = info.name;
 			base = info.addr + k->kaslr_offset;

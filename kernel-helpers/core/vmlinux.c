@@ -736,9 +736,10 @@ static struct lkdb_error *build_by_addr(struct vmlinux *vm)
 	return NULL;
 }
 
-struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
-				       struct vmlinux_symbol_info *ret,
-				       uint64_t *next_ret)
+static struct lkdb_error *symbol_near(struct vmlinux *vm, uint64_t link_addr,
+				      bool last_name,
+				      struct vmlinux_symbol_info *ret,
+				      uint64_t *next_ret)
 {
 	if (!vm->by_addr) {
 		struct lkdb_error *err = build_by_addr(vm);
@@ -758,10 +759,17 @@ struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "%s: no symbol at or below address 0x%" PRIx64,
 					 vm->path, link_addr);
-	size_t next = lo, best = lo - 1;
+	size_t next = lo, best = lo - 1, last = lo - 1;
 	/* the best of the symbols at that address comes first */
 	while (best > 0 && vm->by_addr[best - 1].addr == vm->by_addr[best].addr)
 		best--;
+	if (last_name) {
+		/* crash's pick: the greatest name of them */
+		for (size_t i = best + 1; i <= last; i++)
+			if (strcmp(sym_name(vm, &vm->syms[vm->by_addr[i].sym]),
+				   sym_name(vm, &vm->syms[vm->by_addr[best].sym])) > 0)
+				best = i;
+	}
 	const struct addr_entry *e = &vm->by_addr[best];
 	fill_info(vm, e->sym, ret);
 	if (next_ret) {
@@ -775,6 +783,20 @@ struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
 		*next_ret = end;
 	}
 	return NULL;
+}
+
+struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
+				       struct vmlinux_symbol_info *ret,
+				       uint64_t *next_ret)
+{
+	return symbol_near(vm, link_addr, false, ret, next_ret);
+}
+
+struct lkdb_error *vmlinux_symbol_near_as_crash(struct vmlinux *vm,
+						uint64_t link_addr,
+						struct vmlinux_symbol_info *ret)
+{
+	return symbol_near(vm, link_addr, true, ret, NULL);
 }
 
 bool vmlinux_has_dwarf(const struct vmlinux *vm)

@@ -135,6 +135,16 @@ struct lkdb_error *vmlinux_symbol_sized(struct vmlinux *vm, const char *name,
 struct lkdb_error *vmlinux_symbol_near(struct vmlinux *vm, uint64_t link_addr,
 				       struct vmlinux_symbol_info *ret,
 				       uint64_t *next_ret);
+/*
+ * As vmlinux_symbol_near(), but of several symbols at one address the one
+ * crash names a value by (value_search(): its table sorted by address then
+ * name, the symbol before the first one above): the greatest name, e.g.
+ * __x64_sys_rt_sigreturn over its aliases __ia32_sys_rt_sigreturn and
+ * __do_sys_rt_sigreturn.
+ */
+struct lkdb_error *vmlinux_symbol_near_as_crash(struct vmlinux *vm,
+						uint64_t link_addr,
+						struct vmlinux_symbol_info *ret);
 
 /*
  * Whether the file has DWARF (a .debug_info section), told by its section

@@ -297,6 +297,34 @@ TEST(nearest_symbol)
 	vmlinux_destroy(vm);
 }
 
+TEST(nearest_symbol_as_crash_names_it)
+{
+	struct vmlinux *vm = open_or_die(fixture_path);
+	uint64_t size, fn = symbol_addr(vm, "fixture_function", &size);
+	struct vmlinux_symbol_info info = { 0 };
+	/*
+	 * fixture_function, fixture_local_alias and fixture_weak_alias share
+	 * an address: crash takes the greatest name, kallsyms' rules the
+	 * global function.
+	 */
+	uint64_t probes[] = { fn, fn + 1, fn + size - 1 };
+	for (size_t i = 0; i < 3; i++) {
+		take_error(vmlinux_symbol_near_as_crash(vm, probes[i], &info));
+		CHECK_STR(err_message, "");
+		CHECK_STR(info.name, "fixture_weak_alias");
+		CHECK(info.addr == fn);
+		take_error(vmlinux_symbol_near(vm, probes[i], &info, NULL));
+		CHECK_STR(info.name, "fixture_function");
+	}
+	/* One symbol at an address: the same either way. */
+	uint64_t table = symbol_addr(vm, "fixture_table", NULL);
+	take_error(vmlinux_symbol_near_as_crash(vm, table + 12, &info));
+	CHECK_STR(info.name, "fixture_table");
+	take_error(vmlinux_symbol_near_as_crash(vm, 0, &info));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	vmlinux_destroy(vm);
+}
+
 /* The frames of every byte of fixture_function, with and without DWARF. */
 TEST(source_lines_and_inlining)
 {
@@ -755,6 +783,7 @@ int main(int argc, char **argv)
 	RUN(clean_path_whole);
 	RUN(type_letters);
 	RUN(nearest_symbol);
+	RUN(nearest_symbol_as_crash_names_it);
 	RUN(source_lines_and_inlining);
 	RUN(address_and_name);
 	RUN(kallsyms_sizes_and_return_addresses);
