@@ -109,10 +109,10 @@ static struct lkdb_error *read_file(struct kernel *k,
 				    const struct files_layout *l,
 				    struct kernel_open_file *o)
 {
-	uint64_t mnt, mode, ino, sb, type;
+	uint64_t mode, ino, sb, type;
 	char fs[32], name[256];
 	struct lkdb_error *err;
-	if ((err = kernel_read_uint(k, o->file + l->f_mnt, 8, &mnt)) ||
+	if ((err = kernel_read_uint(k, o->file + l->f_mnt, 8, &o->mnt)) ||
 	    (err = kernel_read_uint(k, o->file + l->f_dentry, 8, &o->dentry)) ||
 	    (err = kernel_read_uint(k, o->dentry + l->d_inode, 8, &o->inode)) ||
 	    (err = kernel_read_uint(k, o->inode + l->i_mode, 2, &mode)) ||
@@ -134,7 +134,7 @@ static struct lkdb_error *read_file(struct kernel *k,
 	} else if (!strcmp(fs, "anon_inodefs")) {
 		pointed(k, o->dentry + l->d_name, name, sizeof(name));
 		snprintf(o->path, FILES_PATH_MAX, "anon_inode:%s", name);
-	} else if ((err = kernel_path(k, mnt, o->dentry, o->path,
+	} else if ((err = kernel_path(k, o->mnt, o->dentry, o->path,
 				      FILES_PATH_MAX))) {
 		snprintf(o->path, FILES_PATH_MAX, "?");
 		return lkdb_error_prefix(err, "fd %u's path", o->fd);
@@ -276,4 +276,120 @@ void kernel_dentry_info_deinit(struct kernel_dentry_info *d)
 {
 	free(d->path);
 	d->path = NULL;
+}
+
+static int by_file(const void *a, const void *b)
+{
+	const struct kernel_mount_file *x = a, *y = b;
+	if (x->file.file != y->file.file)
+		return x->file.file < y->file.file ? -1 : 1;
+	return (x->found > y->found) - (x->found < y->found);
+}
+
+static int by_mount(const void *a, const void *b)
+{
+	const struct kernel_mount_file *x = a, *y = b;
+	if (x->mount != y->mount)
+		return x->mount < y->mount ? -1 : 1;
+	return (x->found > y->found) - (x->found < y->found);
+}
+
+/* Which of m's mounts has vfsmount mnt: its index, or m->nr. */
+static size_t mount_index(const struct kernel_mounts *m, uint64_t mnt)
+{
+	for (size_t i = 0; i < m->nr; i++)
+		if (m->mounts[i].vfsmount == mnt)
+			return i;
+	return m->nr;
+}
+
+struct lkdb_error *kernel_read_mount_files(struct kernel *k,
+					   const struct kernel_mounts *m,
+					   const uint64_t *tasks,
+					   const int32_t *pids, size_t nr_tasks,
+					   struct kernel_mount_files *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct ktypes *t;
+	uint64_t t_files;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = ktypes_member(t, "task_struct", "files", &t_files, NULL);
+	if (err)
+		return err;
+	size_t cap = 0;
+	uint64_t last_table = 0;
+	for (size_t i = 0; i < nr_tasks && !err; i++) {
+		/* Threads of a process share one table: read it once. */
+		uint64_t table = 0;
+		struct lkdb_error *e = kernel_read_uint(k, tasks[i] + t_files, 8,
+							&table);
+		if (!e && (!table || table == last_table))
+			continue;
+		last_table = table;
+		struct kernel_files f;
+		if (!e)
+			e = kernel_read_files(k, tasks[i], &f);
+		if (e == &lkdb_error_oom) {
+			err = e;
+			break;
+		}
+		if (e) {
+			lkdb_error_destroy(lkdb_warning_append(
+				&ret->warnings, &ret->nr_warnings,
+				"PID %" PRId32 ": %s", pids[i], e->message));
+			lkdb_error_destroy(e);
+			continue;
+		}
+		for (size_t j = 0; j < f.nr && !err; j++) {
+			size_t at = mount_index(m, f.files[j].mnt);
+			if (at == m->nr)
+				continue;
+			if (ret->nr == cap) {
+				size_t n = cap ? 2 * cap : 64;
+				void *grown = realloc(ret->files,
+						      n * sizeof(*ret->files));
+				if (!grown) {
+					err = &lkdb_error_oom;
+					break;
+				}
+				ret->files = grown;
+				cap = n;
+			}
+			struct kernel_mount_file *o = &ret->files[ret->nr++];
+			o->mount = at;
+			o->found = ret->nr - 1;
+			o->pid = pids[i];
+			o->file = f.files[j];
+			f.files[j].path = NULL;
+		}
+		kernel_files_deinit(&f);
+	}
+	if (!err && ret->nr) {
+		/* Each struct file once, the first found kept. */
+		qsort(ret->files, ret->nr, sizeof(*ret->files), by_file);
+		size_t kept = 0;
+		for (size_t i = 0; i < ret->nr; i++) {
+			if (kept && ret->files[kept - 1].file.file ==
+					    ret->files[i].file.file) {
+				free(ret->files[i].file.path);
+				continue;
+			}
+			ret->files[kept++] = ret->files[i];
+		}
+		ret->nr = kept;
+		qsort(ret->files, ret->nr, sizeof(*ret->files), by_mount);
+	}
+	if (err)
+		kernel_mount_files_deinit(ret);
+	return err;
+}
+
+void kernel_mount_files_deinit(struct kernel_mount_files *f)
+{
+	for (size_t i = 0; i < f->nr; i++)
+		free(f->files[i].file.path);
+	free(f->files);
+	lkdb_warnings_free(f->warnings, f->nr_warnings);
+	memset(f, 0, sizeof(*f));
 }

@@ -25,6 +25,7 @@ struct kernel;
 struct kernel_open_file {
 	unsigned int fd;
 	uint64_t file, dentry, inode;
+	uint64_t mnt;		/* f_path.mnt: the struct vfsmount */
 	char type[5];
 	char *path;
 };
@@ -56,5 +57,34 @@ struct lkdb_error *kernel_read_dentry_info(struct kernel *k, uint64_t dentry,
 					   uint64_t task,
 					   struct kernel_dentry_info *ret);
 void kernel_dentry_info_deinit(struct kernel_dentry_info *d);
+
+/*
+ * The open files of each mount (crash's mount -f): crash read them from
+ * super_block.s_files, which Linux 3.17 removed (commit eee5cc270292 "get
+ * rid of s_files and files_lock"); lkdb finds them in the fd tables of the
+ * tasks instead, each struct file once (threads share a table), on the
+ * mount its f_path.mnt names.  Sockets, pipes and anonymous inodes are on
+ * no mount of a namespace and are left out.  A task whose table cannot be
+ * read is a warning; its files are missed.
+ */
+struct kernel_mounts;
+struct kernel_mount_file {
+	size_t mount;		/* index into the kernel_mounts */
+	size_t found;		/* in the order the walk found them */
+	int32_t pid;		/* the first task found holding it */
+	struct kernel_open_file file;	/* fd: that task's */
+};
+struct kernel_mount_files {
+	struct kernel_mount_file *files;	/* by mount, then as found */
+	size_t nr;
+	char **warnings;
+	size_t nr_warnings;
+};
+struct lkdb_error *kernel_read_mount_files(struct kernel *k,
+					   const struct kernel_mounts *m,
+					   const uint64_t *tasks,
+					   const int32_t *pids, size_t nr_tasks,
+					   struct kernel_mount_files *ret);
+void kernel_mount_files_deinit(struct kernel_mount_files *f);
 
 #endif

@@ -98,6 +98,7 @@ static struct lkdb_error *read_mount(struct kernel *k,
 	uint64_t type, parent, mountpoint;
 	struct lkdb_error *err;
 	m->mount = mount;
+	m->vfsmount = mount + l->mnt;
 	if ((err = kernel_read_uint(k, mount + l->mnt + l->sb, 8, &m->sb)))
 		return lkdb_error_prefix(err, "struct mount 0x%" PRIx64, mount);
 	if (!m->sb)

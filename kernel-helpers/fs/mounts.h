@@ -28,6 +28,7 @@ struct kernel;
 
 struct kernel_mount {
 	uint64_t mount;		/* struct mount */
+	uint64_t vfsmount;	/* its mnt: what a file's f_path.mnt names */
 	uint64_t sb;		/* struct super_block */
 	char type[64];
 	char *devname;

@@ -72,8 +72,58 @@ check "live: mount exits 0; /mnt/lkdb-a/sub is in it" \
 check "live: mount lists /proc/mounts' devices, mount points and types in its order" \
     mount_compare "$TMP/live-mounts" "$TMP/live.out"
 
+# mount -f: two processes hold a file on each tmpfs open; each mount's
+# OPEN FILES are the guest's own /proc/PID/fd links on it, as a set.
+hold='for m in /mnt/lkdb-a /mnt/lkdb-a/sub; do echo x >$m/held; echo y >$m/held2;'
+hold+=' (exec 3<$m/held 4<$m/held2; exec sleep 600) >/dev/null 2>&1 & echo pid $!; done'
+"$GUEST_SH" run "$g" "$hold" | tr -d '\r' | awk '$1 == "pid" { print $2 }' >"$TMP/holders"
+holders=$(tr '\n' ' ' <"$TMP/holders")
+stop_holders() { [[ -n $holders ]] && "$GUEST_SH" run "$g" "kill $holders" >/dev/null 2>&1; holders=; }
+trap 'stop_holders; rm -rf "$TMP"' EXIT
+sleep 1
+"$GUEST_SH" run "$g" 'for f in /proc/[0-9]*/fd/*; do l=$(readlink $f) && echo "link $l"; done' |
+    tr -d '\r' | sed -n 's/^link //p' >"$TMP/links"
+"$LKDB" -q -r ":$port" "$V" -c 'mount -f /mnt/lkdb-a' -c 'mount -f /mnt/lkdb-a/sub' \
+    -c 'mount -f /mnt/lkdb-a --json' -c 'mount -f' >"$TMP/f.out" 2>"$TMP/f.err"
+status=$?
+diag "$TMP/f.err"
+check "live: mount -f exits 0 with no warning" test "$status" = 0 -a ! -s "$TMP/f.err"
+check "live: mount -f's OPEN FILES of each tmpfs are the /proc/PID/fd links on it; --json the same" \
+    python3 - "$TMP/links" "$TMP/f.out" <<'PY'
+import json, re, sys
+links = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+text = open(sys.argv[2]).read()
+blocks = text.split('     MOUNT           SUPERBLK     TYPE   DEVNAME   DIRNAME\n')[1:]
+def files(block):
+    # DENTRY INODE TYPE PATH, TYPE crash's four columns
+    return [m[1] for m in re.finditer(
+        r'(?m)^[0-9a-f]{16} [0-9a-f]{16} (?:REG |DIR |CHR |BLK |FIFO|PIPE|SOCK|LNK |UNKN) (.*)$', block)]
+a, sub = files(blocks[0]), files(blocks[1])
+want_sub = {l for l in links if l.startswith('/mnt/lkdb-a/sub/')}
+want_a = {l for l in links if l.startswith('/mnt/lkdb-a/') and l not in want_sub}
+j = json.loads(text[text.index('['):text.index(']}]') + 3])
+jpaths = [f['path'] for f in j[0]['open_files']]
+ok = set(a) == want_a and set(sub) == want_sub and len(want_a) == 2 and len(want_sub) == 2 and \
+     'OPEN FILES' in blocks[0] and sorted(jpaths) == sorted(a) and \
+     all(f['type'] == 'REG' and f['pid'] > 0 for f in j[0]['open_files'])
+print('# /proc fd links on /mnt/lkdb-a: %s, on sub: %s\n# lkdb: %s, %s; json %s' % (sorted(want_a), sorted(want_sub), a, sub, jpaths))
+# every file of the whole listing lies under its mount's DIRNAME
+for b in blocks[2:]:
+    head = b.splitlines()[0].split()
+    for p in files(b):
+        if not p.startswith(head[-1].rstrip('/') + '/') and head[-1] != '/':
+            ok = False
+            print('# %s listed under the mount on %s' % (p, head[-1]))
+sys.exit(0 if ok else 1)
+PY
+stop_holders
+"$LKDB" -q "$V" "$d/vmcore.elf" -c 'mount -f /proc' -c 'mount -f /sys' >"$TMP/fd.out" 2>&1
+check "dump: mount -f /proc holds the panicking shell's /proc/sysrq-trigger; /sys: No open files found" \
+    bash -c "grep -qE '^[0-9a-f]{16} [0-9a-f]{16} REG  /proc/sysrq-trigger\$' '$TMP/fd.out' &&
+             grep -qx '   OPEN FILES   ' '$TMP/fd.out' && grep -qx 'No open files found' '$TMP/fd.out'"
+
 one_line_errors "$V" "$d/vmcore.elf" -- 'mount -x' 'mount no_such_device' 'mount -n 99999' 'mount -n' 'mount a b'
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help mount' >"$TMP/help.out" 2>&1
 check "help mount gives the synopsis and the --json schema" \
-    bash -c "grep -qF 'Usage: mount [-n PID|TASK] [MOUNT|SUPERBLOCK|DEVNAME|DIRNAME] [--json]' '$TMP/help.out' && grep -q 'mount, superblock, type, devname, dirname' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: mount [-f] [-n PID|TASK] [MOUNT|SUPERBLOCK|DEVNAME|DIRNAME] [--json]' '$TMP/help.out' && grep -q 'mount, superblock, type, devname, dirname' '$TMP/help.out' && grep -q 'open_files: \[{file, dentry, inode, type,' '$TMP/help.out'"
 done_testing
