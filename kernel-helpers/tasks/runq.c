@@ -90,29 +90,49 @@ static struct lkdb_error *get_layout(struct ktypes *t, struct runq_layout *l)
 	return NULL;
 }
 
-static struct lkdb_error *read_task(struct walker *w, uint64_t task,
-				    struct kernel_runq_task *out)
+static struct lkdb_error *read_task_at(struct kernel *k,
+				       const struct runq_layout *l,
+				       uint64_t task,
+				       struct kernel_runq_task *out)
 {
-	const struct runq_layout *l = w->l;
 	uint64_t pid, prio;
 	struct lkdb_error *err;
 	memset(out, 0, sizeof(*out));
 	out->task = task;
-	if ((err = kernel_read_uint(w->k, task + l->t_pid, 4, &pid)) ||
-	    (err = kernel_read_uint(w->k, task + l->t_prio, 4, &prio)) ||
-	    (err = w->k->memory.read(w->k->memory.context, task + l->t_comm,
-				     out->comm, 15)))
+	if ((err = kernel_read_uint(k, task + l->t_pid, 4, &pid)) ||
+	    (err = kernel_read_uint(k, task + l->t_prio, 4, &prio)) ||
+	    (err = k->memory.read(k->memory.context, task + l->t_comm,
+				  out->comm, 15)))
 		return lkdb_error_prefix(err, "task 0x%" PRIx64, task);
 	out->comm[15] = '\0';
 	lkdb_printable(out->comm, out->comm, sizeof(out->comm), "\"");
 	out->pid = (int32_t)pid;
 	out->prio = (int)(int32_t)prio;
-	if (w->l->has_delayed) {
+	if (l->has_delayed) {
 		uint64_t d;
-		if (!kernel_read_uint(w->k, task + l->t_se + l->delayed, 1, &d))
+		if (!kernel_read_uint(k, task + l->t_se + l->delayed, 1, &d))
 			out->delayed = d != 0;
 	}
 	return NULL;
+}
+
+static struct lkdb_error *read_task(struct walker *w, uint64_t task,
+				    struct kernel_runq_task *out)
+{
+	return read_task_at(w->k, w->l, task, out);
+}
+
+struct lkdb_error *kernel_runq_read_task(struct kernel *k, uint64_t task,
+					 struct kernel_runq_task *ret)
+{
+	struct ktypes *t;
+	struct runq_layout l;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (!err)
+		err = get_layout(t, &l);
+	if (!err)
+		err = read_task_at(k, &l, task, ret);
+	return err;
 }
 
 /* Append task to (*list, *nr): once per run queue, bounded. */

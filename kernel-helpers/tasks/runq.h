@@ -56,6 +56,9 @@ struct kernel_runqs {
 
 struct lkdb_error *kernel_read_runqs(struct kernel *k,
 				     struct kernel_runqs *ret);
+/* The task at task as a run queue lists it (pid, prio, comm, delayed). */
+struct lkdb_error *kernel_runq_read_task(struct kernel *k, uint64_t task,
+					 struct kernel_runq_task *ret);
 void kernel_runqs_deinit(struct kernel_runqs *r);
 
 /* CPU ids whose clocks kernel_sched_clock_now and ps -m read. */

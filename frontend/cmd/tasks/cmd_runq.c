@@ -9,6 +9,7 @@
 #include "frontend/core/commands.h"
 #include "frontend/terminal/output.h"
 #include "kernel-helpers/tasks/runq.h"
+#include "kernel-helpers/tasks/runq_groups.h"
 #include "kernel-helpers/tasks/tasks.h"
 #include "kernel-helpers/tasks/sysinfo.h"
 
@@ -130,23 +131,117 @@ static struct lkdb_error *print_times(struct lkdb_command_context *ctx,
 	return NULL;
 }
 
+/* One line of runq -g as crash prints it. */
+static void print_group_line(const struct runq_line *l)
+{
+	switch (l->kind) {
+	case RUNQ_LINE_GROUP:
+		printf("%*sTASK_GROUP: %" PRIx64 "  CFS_RQ: %" PRIx64 " ",
+		       2 + 3 * (int)l->depth, "", l->group, l->cfs_rq);
+		if (l->name[0])
+			printf(" <%s>", l->name);
+		puts(l->throttled ? " (THROTTLED)" : "");
+		break;
+	case RUNQ_LINE_TASK:
+		printf("%*s[%3d] PID: %-5" PRId32 "  TASK: %" PRIx64 "  COMMAND: \"%s\"%s\n",
+		       5 + 3 * (int)l->depth, "", l->task.prio, l->task.pid,
+		       l->task.task, l->task.comm, l->current ? " [CURRENT]" : "");
+		break;
+	case RUNQ_LINE_EMPTY:
+		printf("%*s[no tasks queued]\n", 5 + 3 * (int)l->depth, "");
+		break;
+	}
+}
+
+static void group_line_json(const struct runq_line *l)
+{
+	static const char *const kinds[] = { "group", "task", "empty" };
+	printf("{\"kind\": \"%s\", \"depth\": %u", kinds[l->kind], l->depth);
+	if (l->kind == RUNQ_LINE_GROUP) {
+		fputs(", \"task_group\": ", stdout);
+		json_write_address(stdout, l->group);
+		fputs(", \"cfs_rq\": ", stdout);
+		json_write_address(stdout, l->cfs_rq);
+		fputs(", \"name\": ", stdout);
+		if (l->name[0])
+			json_write_string(stdout, l->name);
+		else
+			fputs("null", stdout);
+		printf(", \"throttled\": %s", l->throttled ? "true" : "false");
+	} else if (l->kind == RUNQ_LINE_TASK) {
+		fputs(", \"task\": ", stdout);
+		task_json(&l->task);
+		printf(", \"current\": %s", l->current ? "true" : "false");
+	}
+	putchar('}');
+}
+
+/* runq -g: each CPU's fair queue by task group, as crash's runq -g. */
+static struct lkdb_error *print_groups(struct lkdb_command_context *ctx)
+{
+	struct runq_groups g;
+	struct lkdb_error *err = kernel_read_runq_groups(ctx->kernel, &g);
+	if (err)
+		return err;
+	for (size_t i = 0; i < g.nr_warnings; i++)
+		lkdb_warn("runq", "%s", g.warnings[i]);
+	fflush(stderr);
+	if (ctx->json)
+		putchar('[');
+	for (size_t i = 0; i < g.nr; i++) {
+		const struct runq_cpu_groups *c = &g.cpus[i];
+		if (ctx->json) {
+			printf("%s{\"cpu\": %u, \"current\": ", i ? ",\n " : "",
+			       c->cpu);
+			task_json(&c->curr);
+			fputs(", \"task_group\": ", stdout);
+			json_write_address(stdout, g.root);
+			fputs(", \"cfs_rq\": ", stdout);
+			json_write_address(stdout, c->cfs_rq);
+			fputs(", \"lines\": [", stdout);
+			for (size_t j = 0; j < c->nr; j++) {
+				fputs(j ? ", " : "", stdout);
+				group_line_json(&c->lines[j]);
+			}
+			fputs("]}", stdout);
+			continue;
+		}
+		printf("%sCPU %u\n", i ? "\n" : "", c->cpu);
+		printf("  CURRENT: PID: %-5" PRId32 "  TASK: %" PRIx64 "  COMMAND: \"%s\"\n",
+		       c->curr.pid, c->curr.task, c->curr.comm);
+		printf("  %s_TASK_GROUP: %" PRIx64 "  CFS_RQ: %" PRIx64 "\n",
+		       g.root_name, g.root, c->cfs_rq);
+		for (size_t j = 0; j < c->nr; j++)
+			print_group_line(&c->lines[j]);
+	}
+	if (ctx->json)
+		puts("]");
+	fflush(stdout);
+	runq_groups_deinit(&g);
+	return NULL;
+}
+
 static struct lkdb_error *cmd_runq(struct lkdb_command_context *ctx)
 {
-	bool stamps = false, msecs = false;
+	bool stamps = false, msecs = false, groups = false;
 	for (int i = 1; i < ctx->argc; i++) {
 		if (!strcmp(ctx->argv[i], "-t"))
 			stamps = true;
 		else if (!strcmp(ctx->argv[i], "-m"))
 			msecs = true;
+		else if (!strcmp(ctx->argv[i], "-g"))
+			groups = true;
 		else if (ctx->argv[i][0] == '-')
-			return lkdb_usage_error(ctx, "unknown option %s (lkdb's runq has -t and -m so far)",
+			return lkdb_usage_error(ctx, "unknown option %s (lkdb's runq has -t, -m and -g so far)",
 						ctx->argv[i]);
 		else
 			return lkdb_usage_error(ctx, "unexpected argument \"%s\"",
 						ctx->argv[i]);
 	}
-	if (stamps && msecs)
-		return lkdb_usage_error(ctx, "-t or -m, not both");
+	if (stamps + msecs + groups > 1)
+		return lkdb_usage_error(ctx, "one of -t, -m and -g");
+	if (groups)
+		return print_groups(ctx);
 	struct kernel_runqs r;
 	struct lkdb_error *err = kernel_read_runqs(ctx->kernel, &r);
 	if (err)
@@ -199,7 +294,7 @@ const struct lkdb_command lkdb_command_runq = {
 	.name = "runq",
 	.handler = cmd_runq,
 	.summary = "each CPU's run queue: current task, real-time and fair queues, as crash's runq",
-	.usage = "runq [-t|-m] [--json]\n"
+	.usage = "runq [-t|-m|-g] [--json]\n"
 		 "Each CPU's struct rq as crash's runq shows it: the CURRENT task, the\n"
 		 "RT PRIO_ARRAY's queued tasks by priority ([PRIO] the queue's) and the\n"
 		 "CFS RB_ROOT's in the tree's order, leftmost (next to run) first,\n"
@@ -212,14 +307,25 @@ const struct lkdb_command lkdb_command_runq = {
 		 "          crash's runq -t\n"
 		 "  -m      the time since each CPU's current task began to run, days\n"
 		 "          hh:mm:ss.ms, as crash's runq -m\n"
+		 "  -g      each CPU's fair queue by task group, as crash's runq -g: the\n"
+		 "          root group's queue, and under each TASK_GROUP (a cgroup with\n"
+		 "          the cpu controller, <its name>, or an autogroup) its own queue,\n"
+		 "          indented; [CURRENT] where the CPU's current task runs; a group\n"
+		 "          held back by its cpu.max (THROTTLED) is shown too.  Real-time\n"
+		 "          groups (CONFIG_RT_GROUP_SCHED) are not shown\n"
 		 "  --json  an array of {cpu, runqueue, current, rt_prio_array, rt: [TASK],\n"
 		 "          cfs_rb_root, cfs: [TASK]}, a TASK {pid, task, command, prio,\n"
 		 "          delayed}; with -t or -m an array of {cpu, clock, current,\n"
-		 "          last_arrival, since_ns}",
+		 "          last_arrival, since_ns}; with -g an array of {cpu, current,\n"
+		 "          task_group, cfs_rq, lines: [{kind: \"group\", depth, task_group,\n"
+		 "          cfs_rq, name, throttled} | {kind: \"task\", depth, task: TASK,\n"
+		 "          current} | {kind: \"empty\", depth}]} in the text's order",
 	.man = ".B runq\n"
 	       "Each CPU's run queue as crash's runq: the current task, the real-time\n"
 	       "queues and the fair class's tree in order; 6.12's delayed-dequeue tasks\n"
-	       "marked.\n",
+	       "marked;\n"
+	       ".B \\-g\n"
+	       "by task group.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	.complete = lkdb_complete_nothing,
 };
