@@ -75,6 +75,7 @@ struct gdb_driver {
 	long stop_asked_ms;
 	bool running;
 	unsigned long resumes;	/* *running records seen */
+	unsigned long memory_writes;	/* =memory-changed records seen */
 	/*
 	 * The target was resumed by a CLI command (-interpreter-exec).  gdb
 	 * then runs it in the foreground, and -exec-interrupt makes gdb 13
@@ -327,6 +328,9 @@ static struct record_node *dispatch(struct gdb_driver *d,
 		/* fall through */
 	case MI_OUTPUT_STATUS_ASYNC:
 	case MI_OUTPUT_NOTIFY_ASYNC:
+		if (out->kind == MI_OUTPUT_NOTIFY_ASYNC && out->async_class &&
+		    !strcmp(out->async_class, "memory-changed"))
+			d->memory_writes++;
 		if (d->async.count >= ASYNC_QUEUE_MAX) {
 			struct record_node *old = queue_pop(&d->async);
 			mi_output_destroy(old->out);
@@ -848,6 +852,11 @@ bool gdb_driver_target_running(const struct gdb_driver *d)
 unsigned long gdb_driver_resumes(const struct gdb_driver *d)
 {
 	return d->resumes;
+}
+
+unsigned long gdb_driver_memory_writes(const struct gdb_driver *d)
+{
+	return d->memory_writes;
 }
 
 bool gdb_driver_alive(const struct gdb_driver *d)

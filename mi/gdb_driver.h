@@ -164,6 +164,11 @@ bool gdb_driver_abandoned(const struct gdb_driver *d);
 bool gdb_driver_target_running(const struct gdb_driver *d);
 /* How many times the target was resumed (*running) so far. */
 unsigned long gdb_driver_resumes(const struct gdb_driver *d);
+/*
+ * How many times gdb said the target's memory was written by a command
+ * (=memory-changed: `set var`, `print x = 1`) so far.
+ */
+unsigned long gdb_driver_memory_writes(const struct gdb_driver *d);
 bool gdb_driver_alive(const struct gdb_driver *d);
 pid_t gdb_driver_pid(const struct gdb_driver *d);
 /* The gdb ^error message of a result record, or NULL. */

@@ -14,7 +14,7 @@
 #
 # Usage:
 #   bench-live.sh [--tasks 'N...'] [--runs N] [--no-modules] [--gdb PATH]
-#                 [--timeout S] [--keep]
+#                 [--timeout S] [--keep] [--plain]
 #
 #   --tasks 'N...'  sleepers per guest, one guest each (default '500 5000')
 #   --runs N        timed runs per tool and measurement (default 5)
@@ -22,6 +22,8 @@
 #   --gdb PATH      gdb for both tools (lkdb gets --gdb PATH; default gdb)
 #   --timeout S     limit for a single run (default 900)
 #   --keep          keep the guests' and the runs' files
+#   --plain         guests whose RAM no file shares (plain `qemu -s`): lkdb
+#                   reads copies of it made by QEMU's monitor (pmemsave)
 #
 # The kernel's gdb scripts, prepared once and cached in
 # $CACHE/scripts-gdb/KVER/ (CACHE as in fixture.sh, ~/.cache/lkdb):
@@ -75,7 +77,7 @@ usage() {
 
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
 
-tasks_list='500 5000' runs=5 modules=1 gdb=gdb run_timeout=900 keep=0
+tasks_list='500 5000' runs=5 modules=1 gdb=gdb run_timeout=900 keep=0 plain=0
 while (($#)); do
     case $1 in
     --tasks) tasks_list=${2:?--tasks needs N...}; shift ;;
@@ -84,6 +86,7 @@ while (($#)); do
     --gdb) gdb=${2:?--gdb needs PATH}; shift ;;
     --timeout) run_timeout=${2:?--timeout needs SECONDS}; shift ;;
     --keep) keep=1 ;;
+    --plain) plain=1 ;;
     -h | --help) usage ;;
     *) die "unknown argument '$1' (--help for usage)" ;;
     esac
@@ -92,6 +95,12 @@ done
 { is_uint "$runs" && ((runs >= 1 && runs <= 100)); } || die "--runs must be an integer from 1 to 100, got '$runs'"
 { is_uint "$run_timeout" && ((run_timeout >= 1)); } || die "--timeout must be a positive integer, got '$run_timeout'"
 read -r -a TASKS <<<"$tasks_list"
+# Where lkdb's ps reads the guest's memory, as ps --stats says it.
+if ((plain)); then
+    RAM_FROM="copies of the guest's RAM (pmemsave)" COPIED_RE='; RAM copied in [0-9]+ pieces'
+else
+    RAM_FROM="the guest's RAM file" COPIED_RE=''
+fi
 ((${#TASKS[@]})) || die "--tasks needs at least one number"
 for n in "${TASKS[@]}"; do
     { is_uint "$n" && ((n >= 1 && n <= 20000)); } || die "--tasks: each N must be an integer from 1 to 20000, got '$n'"
@@ -250,7 +259,9 @@ boot_guest() { # boot_guest N
     GUEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-bench-live-guest.XXXXXX")
     log "booting a guest (nokaslr, $n sleepers, $mem MiB) in $GUEST_DIR"
     local t0=$SECONDS
-    "$HERE/guest.sh" start "$GUEST_DIR" --nokaslr --shared-ram --sleepers "$n" --mem "$mem" \
+    local ram=(--shared-ram)
+    ((plain)) && ram=()
+    "$HERE/guest.sh" start "$GUEST_DIR" --nokaslr "${ram[@]}" --sleepers "$n" --mem "$mem" \
         --timeout $((240 + n / 10)) --lifetime 7200 >&2 || die "the guest did not start"
     log "guest with $n sleepers ready after $((SECONDS - t0)) s"
     port=$("$HERE/guest.sh" port "$GUEST_DIR")
@@ -323,8 +334,8 @@ bench_ps() { # bench_ps N
                 part=$(sed -n 's/^lkdb: ps: .* in \([0-9.]*\) ms: \([0-9]*\) reads.*/\1 \2/p' "$LAST_ERR")
                 [[ -n $part ]] || fail_run "lkdb printed no 'ps --stats' line"
                 if [[ $tool == lkdb ]]; then
-                    grep -qE '^lkdb: ps: .* ([0-9]+) reads \(\1 from guest RAM, 0 through gdb\)' "$LAST_ERR" ||
-                        fail_run "lkdb did not read every task from the guest's RAM file"
+                    grep -qE "^lkdb: ps: .* ([0-9]+) reads \\(\\1 from guest RAM, 0 through gdb${COPIED_RE}\\)" "$LAST_ERR" ||
+                        fail_run "lkdb did not read every task from $RAM_FROM"
                 else
                     grep -qF '(through gdb)' "$LAST_ERR" || fail_run "lkdb --no-guest-ram did not read through gdb"
                 fi
@@ -532,13 +543,13 @@ for n in "${TASKS[@]}"; do
     key="ps-$n"
     echo "  guest '$key': LKDB-TASKS ${GUEST_TRUTH[$key]} at boot; ${GUEST_NOW[$key]} threads in /proc before the runs,"
     echo "           + idle tasks: lx-ps lists swapper/0 only, lkdb one per CPU (${GUEST_CPUS[$key]})."
-    echo "           lkdb's ps: ${READS[$key|lkdb]} memory reads (last run), all from the guest's RAM file;"
+    echo "           lkdb's ps: ${READS[$key|lkdb]} memory reads (last run), all from $RAM_FROM;"
     echo "           lkdb-stub (--no-guest-ram): the same ${READS[$key|lkdb-stub]} reads through gdb and the stub."
 done
 echo
 keys=()
 for n in "${TASKS[@]}"; do keys+=("ps-$n"); done
-table "ps: lx-ps (gdb -batch + scripts/gdb) against lkdb ps (guest RAM file) and lkdb-stub (--no-guest-ram)" lx-ps 'lkdb lkdb-stub' "${keys[@]}"
+table "ps: lx-ps (gdb -batch + scripts/gdb) against lkdb ps ($RAM_FROM) and lkdb-stub (--no-guest-ram)" lx-ps 'lkdb lkdb-stub' "${keys[@]}"
 for k in "${keys[@]}"; do
     [[ -z ${NOTES[$k]:-} ]] || echo "  $k: ${NOTES[$k]}"
 done

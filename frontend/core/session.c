@@ -1064,6 +1064,15 @@ struct lkdb_error *lkdb_session_start(struct lkdb_session *s,
 }
 
 /*
+ * Changes whenever the guest's memory may have: it ran, or a gdb command
+ * wrote to it (copies of its RAM are stale then).
+ */
+static unsigned long guest_ram_generation(const struct lkdb_session *s)
+{
+	return gdb_driver_resumes(s->gdb) + gdb_driver_memory_writes(s->gdb);
+}
+
+/*
  * The file is read only while the guest is stopped, as of this stop, and
  * once it is known to be the guest's RAM: lkdb qemu attaches before the
  * kernel's own page tables are up, so the check may have to wait for a
@@ -1074,7 +1083,7 @@ static uint64_t guest_ram_guard(void *context)
 	struct lkdb_session *s = context;
 	if (s->guest_ram_failed || gdb_driver_target_running(s->gdb))
 		return GUEST_RAM_RUNNING;
-	unsigned long now = gdb_driver_resumes(s->gdb);
+	unsigned long now = guest_ram_generation(s);
 	if (!s->guest_ram_ready && now != s->guest_ram_checked) {
 		s->guest_ram_checked = now;
 		bool ready = false;
@@ -1105,7 +1114,7 @@ static void open_guest_ram(struct lkdb_session *s)
 						     &ready);
 	if (!err) {
 		s->guest_ram_ready = ready;
-		s->guest_ram_checked = gdb_driver_resumes(s->gdb);
+		s->guest_ram_checked = guest_ram_generation(s);
 		guest_ram_set_guard(s->guest_ram, guest_ram_guard, s);
 		lkdb_note(s, "reading guest memory from %s while the guest is stopped",
 			  guest_ram_name(s->guest_ram));

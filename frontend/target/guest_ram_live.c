@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/tempfiles.h"
 #include "frontend/target/gdb_target.h"
 #include "kernel-helpers/memory/guestram.h"
 #include "kernel-helpers/core/vmlinux.h"
@@ -24,22 +25,29 @@
 static struct lkdb_error *monitor(const struct guest_ram_live *s, const char *cmd,
 				  char **text_ret)
 {
-	char line[256];
-	snprintf(line, sizeof(line), "monitor %s", cmd);
+	size_t size = strlen(cmd) + sizeof("monitor ");
+	char *line = malloc(size);
+	if (!line)
+		return &lkdb_error_oom;
+	snprintf(line, size, "monitor %s", cmd);
 	struct gdb_call_result r;
 	struct lkdb_error *err = gdb_driver_console(
 		s->gdb, GDB_CALL_QUIET | GDB_CALL_CAPTURE_TARGET,
 		MONITOR_TIMEOUT_MS, line, &r);
-	if (err)
+	if (err) {
+		free(line);
 		return err;
+	}
 	if (r.record->result_class != MI_CLASS_DONE) {
 		const char *msg = gdb_result_error_message(r.record);
 		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					"the gdb stub has no QEMU monitor (%s: %s)",
 					line, msg ? msg : "error");
+		free(line);
 		gdb_call_result_deinit(&r);
 		return err;
 	}
+	free(line);
 	*text_ret = r.console;
 	r.console = NULL;
 	gdb_call_result_deinit(&r);
@@ -234,6 +242,172 @@ out:
 	return err;
 }
 
+/*
+ * A RAM no file shares, copied a piece at a time by QEMU's own monitor:
+ * `pmemsave ADDR SIZE "FILE"` writes guest physical memory into FILE, a
+ * file of lkdb's that QEMU can write when it runs on this host as this
+ * user (or root).  One monitor round trip a 1 MiB piece, where gdb's reads
+ * take one a few bytes.
+ */
+struct pmemsave {
+	struct guest_ram_live live;
+	const char *path;	/* lkdb's temporary file, which QEMU writes */
+	int fd;			/* it, to empty and read */
+};
+
+static void pmemsave_release(void *context)
+{
+	struct pmemsave *p = context;
+	close(p->fd);
+	free(p);
+}
+
+/* The first line of text, without its end. */
+static void first_line(const char *text, char *line, size_t size)
+{
+	snprintf(line, size, "%.*s", (int)strcspn(text, "\r\n"), text);
+}
+
+static struct lkdb_error *pmemsave_copy(void *context, uint64_t paddr,
+					void *buf, size_t len)
+{
+	struct pmemsave *p = context;
+	if (ftruncate(p->fd, 0))
+		return lkdb_error_errno(errno, "%s", p->path);
+	size_t size = strlen(p->path) + 64;
+	char *cmd = malloc(size);
+	if (!cmd)
+		return &lkdb_error_oom;
+	snprintf(cmd, size, "pmemsave 0x%" PRIx64 " %zu \"%s\"", paddr, len,
+		 p->path);
+	char *text = NULL;
+	struct lkdb_error *err = monitor(&p->live, cmd, &text);
+	free(cmd);
+	if (err)
+		return err;
+	/* QEMU says nothing when it wrote the file, else why not. */
+	char why[160];
+	first_line(text ? text : "", why, sizeof(why));
+	free(text);
+	size_t got = 0;
+	while (!why[0] && got < len) {
+		ssize_t n = pread(p->fd, (char *)buf + got, len - got,
+				  (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == len)
+		return NULL;
+	return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+				 "QEMU's pmemsave did not write %zu bytes of physical 0x%" PRIx64 " into %s (%s)",
+				 len, paddr, p->path,
+				 why[0] ? why :
+				 "QEMU runs on another host, or in another mount namespace");
+}
+
+static int range_start_cmp(const void *a, const void *b)
+{
+	const struct guest_ram_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The RAM of the backends no file shares, copied through pmemsave.
+ * NOT_FOUND when QEMU cannot write lkdb's file (another host, another
+ * user): reads stay with gdb.
+ */
+static struct lkdb_error *open_copied(const struct guest_ram_live *s,
+				      const struct guest_ram_backend *backends,
+				      size_t n, const char *mtree,
+				      struct guest_ram **ret)
+{
+	struct guest_ram_range *all = NULL;
+	size_t nr_all = 0;
+	char ids[128] = "";
+	struct lkdb_error *err = NULL;
+	for (size_t i = 0; i < n && !err; i++) {
+		if (backends[i].share)
+			continue;
+		struct guest_ram_range *ranges = NULL, *grown;
+		size_t nr = 0;
+		struct lkdb_error *e = guest_ram_parse_mtree(mtree, backends[i].id,
+							     &ranges, &nr);
+		if (e) {
+			lkdb_error_destroy(e);
+			continue;
+		}
+		grown = realloc(all, (nr_all + nr) * sizeof(*all));
+		if (!grown) {
+			err = &lkdb_error_oom;
+		} else {
+			all = grown;
+			memcpy(all + nr_all, ranges, nr * sizeof(*all));
+			nr_all += nr;
+			size_t used = strlen(ids);
+			snprintf(ids + used, sizeof(ids) - used, "%s%.63s",
+				 used ? ", " : "", backends[i].id);
+		}
+		free(ranges);
+	}
+	if (!err && !nr_all)
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"QEMU's memory map has none of its memory backends");
+	if (err) {
+		free(all);
+		return err;
+	}
+	qsort(all, nr_all, sizeof(*all), range_start_cmp);
+	struct pmemsave *p = calloc(1, sizeof(*p));
+	int fd = -1;
+	const char *path = NULL;
+	if (!p) {
+		free(all);
+		return &lkdb_error_oom;
+	}
+	static unsigned opened;
+	char file[64];
+	snprintf(file, sizeof(file), "guest-ram-%u.bin", opened++);
+	err = lkdb_temp_file(file, &fd, &path);
+	if (!err && strpbrk(path, "\"\\"))
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"%s: a quote or backslash in the path, which the monitor cannot take",
+					path);
+	if (fd >= 0)
+		close(fd);
+	if (!err && (p->fd = open(path, O_RDWR | O_CLOEXEC)) < 0)
+		err = lkdb_error_errno(errno, "%s", path);
+	if (err) {
+		free(all);
+		free(p);
+		return err;
+	}
+	p->live = *s;
+	p->path = path;
+	char name[256];
+	snprintf(name, sizeof(name),
+		 "copies of QEMU's RAM (%s) made by its monitor's pmemsave",
+		 ids);
+	struct guest_ram_copier copier = { .copy = pmemsave_copy,
+					   .release = pmemsave_release,
+					   .context = p };
+	uint64_t first = all[0].start;
+	err = guest_ram_open_copied(name, all, nr_all, &copier, ret);
+	free(all);
+	if (err)
+		return err;
+	/* Can QEMU write the file?  The first page of RAM tells. */
+	unsigned char page[PAGE];
+	err = guest_ram_read_phys(*ret, first, page, sizeof(page));
+	if (err) {
+		guest_ram_destroy(*ret);
+		*ret = NULL;
+	}
+	return err;
+}
+
 struct lkdb_error *guest_ram_live_open(const struct guest_ram_live *s,
 				       struct guest_ram **ret, bool *ready_ret)
 {
@@ -296,13 +470,33 @@ struct lkdb_error *guest_ram_live_open(const struct guest_ram_live *s,
 		}
 		err = NULL;
 	}
-	free(mtree);
-	if (err) {
-		lkdb_error_destroy(last);
-		return err;
-	}
-	if (last)
+	/* A shared file that failed its check is the answer: say so. */
+	if (err || (last && last->code != LKDB_ERROR_NOT_FOUND)) {
+		free(mtree);
+		if (err) {
+			lkdb_error_destroy(last);
+			return err;
+		}
 		return last;
-	return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-				 "QEMU shares none of the guest's RAM (no memory backend with share=on)");
+	}
+	lkdb_error_destroy(last);
+	/* No RAM file: copies through the monitor. */
+	if (!mtree && (err = monitor(s, "info mtree -f", &mtree)))
+		return err;
+	struct guest_ram *g = NULL;
+	err = open_copied(s, backends, n, mtree, &g);
+	free(mtree);
+	bool ready = false;
+	if (!err) {
+		err = guest_ram_live_check(s, g, &ready);
+		if (err) {
+			err = lkdb_error_prefix(err, "%s", guest_ram_name(g));
+			guest_ram_destroy(g);
+		}
+	}
+	if (err)
+		return err;
+	*ret = g;
+	*ready_ret = ready;
+	return NULL;
 }

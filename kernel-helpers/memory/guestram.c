@@ -278,8 +278,27 @@ uint64_t guest_ram_parse_qemu_size(const char *value)
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (1ull << PAGE_SHIFT)
 
+/*
+ * Copied mode: pieces of CHUNK bytes, aligned in guest physical memory,
+ * each copied whole on its first read in an epoch (a stop) and kept until
+ * the guest runs again; at most COPY_CACHE_MAX bytes kept in all.
+ */
+#define CHUNK_SHIFT 20
+#define CHUNK (1ull << CHUNK_SHIFT)
+#define COPY_CACHE_MAX (512ull << 20)
+
+struct copied_chunk {
+	unsigned char *data;	/* CHUNK bytes, or NULL */
+	uint64_t epoch;		/* valid while it is the guest_ram's epoch */
+};
+
 struct guest_ram {
-	int fd;
+	int fd;			/* the shared file; -1 when copied */
+	struct guest_ram_copier copier;
+	struct copied_chunk *chunks;	/* by paddr >> CHUNK_SHIFT */
+	size_t nr_chunks;
+	size_t chunks_kept;
+	uint64_t epoch;
 	char *name;
 	struct guest_ram_range *ranges;
 	size_t nr_ranges;
@@ -291,6 +310,29 @@ struct guest_ram {
 	void *guard_context;
 	uint64_t generation;
 };
+
+/* A guest_ram with name and ranges, neither file nor copier yet. */
+static struct guest_ram *create(const char *name,
+				const struct guest_ram_range *ranges, size_t n)
+{
+	struct guest_ram *g = calloc(1, sizeof(*g));
+	if (g) {
+		g->fd = -1;
+		g->name = strdup(name);
+		g->ranges = malloc((n ? n : 1) * sizeof(*ranges));
+	}
+	if (!g || !g->name || !g->ranges) {
+		if (g) {
+			free(g->name);
+			free(g->ranges);
+		}
+		free(g);
+		return NULL;
+	}
+	memcpy(g->ranges, ranges, n * sizeof(*ranges));
+	g->nr_ranges = n;
+	return g;
+}
 
 struct lkdb_error *guest_ram_open(int fd, const char *name,
 				  const struct guest_ram_range *ranges,
@@ -315,23 +357,60 @@ struct lkdb_error *guest_ram_open(int fd, const char *name,
 						 (long long)st.st_size);
 		}
 	}
-	struct guest_ram *g = calloc(1, sizeof(*g));
-	if (g) {
-		g->name = strdup(name);
-		g->ranges = malloc((n ? n : 1) * sizeof(*ranges));
-	}
-	if (!g || !g->name || !g->ranges) {
-		if (g) {
-			free(g->name);
-			free(g->ranges);
-		}
-		free(g);
+	struct guest_ram *g = create(name, ranges, n);
+	if (!g) {
 		close(fd);
 		return &lkdb_error_oom;
 	}
-	memcpy(g->ranges, ranges, n * sizeof(*ranges));
-	g->nr_ranges = n;
 	g->fd = fd;
+	*ret = g;
+	return NULL;
+}
+
+/* Ranges sorted and apart (what guest_ram_parse_mtree gives, merged). */
+static bool ranges_sorted(const struct guest_ram_range *ranges, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ranges[i].start >= ranges[i].end)
+			return false;
+		if (i && ranges[i].start < ranges[i - 1].end)
+			return false;
+	}
+	return true;
+}
+
+struct lkdb_error *guest_ram_open_copied(const char *name,
+					 const struct guest_ram_range *ranges,
+					 size_t n,
+					 const struct guest_ram_copier *copier,
+					 struct guest_ram **ret)
+{
+	if (!n || !ranges_sorted(ranges, n)) {
+		if (copier->release)
+			copier->release(copier->context);
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "%s: the guest's RAM ranges are %s",
+					 name, n ? "not sorted and apart" : "empty");
+	}
+	uint64_t top = ranges[n - 1].end;
+	size_t nr_chunks = (size_t)((top - 1) >> CHUNK_SHIFT) + 1;
+	struct guest_ram *g = create(name, ranges, n);
+	if (g) {
+		g->chunks = calloc(nr_chunks, sizeof(*g->chunks));
+		if (!g->chunks) {
+			guest_ram_destroy(g);
+			g = NULL;
+		}
+	}
+	if (!g) {
+		if (copier->release)
+			copier->release(copier->context);
+		return &lkdb_error_oom;
+	}
+	g->nr_chunks = nr_chunks;
+	g->copier = *copier;
+	/* Epoch 0 marks a chunk never copied. */
+	g->epoch = 1;
 	*ret = g;
 	return NULL;
 }
@@ -340,7 +419,13 @@ void guest_ram_destroy(struct guest_ram *g)
 {
 	if (!g)
 		return;
-	close(g->fd);
+	if (g->fd >= 0)
+		close(g->fd);
+	if (g->copier.release)
+		g->copier.release(g->copier.context);
+	for (size_t i = 0; g->chunks && i < g->nr_chunks; i++)
+		free(g->chunks[i].data);
+	free(g->chunks);
 	kernel_xlat_destroy(g->xlat);
 	free(g->name);
 	free(g->ranges);
@@ -367,9 +452,97 @@ static const struct guest_ram_range *find_range(struct guest_ram *g,
 	return NULL;
 }
 
+/* Drop kept chunks: those of past epochs, or all when that is not enough. */
+static void trim_chunks(struct guest_ram *g)
+{
+	for (int pass = 0; pass < 2 && g->chunks_kept * CHUNK >= COPY_CACHE_MAX;
+	     pass++) {
+		for (size_t i = 0; i < g->nr_chunks; i++) {
+			struct copied_chunk *c = &g->chunks[i];
+			if (c->data && (pass || c->epoch != g->epoch)) {
+				free(c->data);
+				c->data = NULL;
+				c->epoch = 0;
+				g->chunks_kept--;
+			}
+		}
+	}
+}
+
+/*
+ * Chunk i as of this epoch, copied when it is not: the parts of it that
+ * are guest RAM, the rest zero (never read: reads stop at a range's end).
+ */
+static struct lkdb_error *chunk_data(struct guest_ram *g, size_t i,
+				     const unsigned char **data_ret)
+{
+	struct copied_chunk *c = &g->chunks[i];
+	if (c->data && c->epoch == g->epoch) {
+		*data_ret = c->data;
+		return NULL;
+	}
+	if (!c->data) {
+		trim_chunks(g);
+		c->data = malloc(CHUNK);
+		if (!c->data)
+			return &lkdb_error_oom;
+		g->chunks_kept++;
+	}
+	c->epoch = 0;
+	uint64_t start = (uint64_t)i << CHUNK_SHIFT, end = start + CHUNK;
+	memset(c->data, 0, CHUNK);
+	for (size_t k = 0; k < g->nr_ranges; k++) {
+		const struct guest_ram_range *r = &g->ranges[k];
+		uint64_t from = r->start > start ? r->start : start;
+		uint64_t to = r->end < end ? r->end : end;
+		if (from >= to)
+			continue;
+		struct lkdb_error *err = g->copier.copy(g->copier.context, from,
+							 c->data + (from - start),
+							 (size_t)(to - from));
+		if (err)
+			return err;
+		g->stats.copies++;
+	}
+	c->epoch = g->epoch;
+	*data_ret = c->data;
+	return NULL;
+}
+
+static struct lkdb_error *read_copied(struct guest_ram *g, uint64_t paddr,
+				      void *buf, size_t len)
+{
+	unsigned char *out = buf;
+	while (len) {
+		const struct guest_ram_range *r = find_range(g, paddr);
+		if (!r)
+			return lkdb_error_create(LKDB_ERROR_FAULT,
+						 "physical address 0x%" PRIx64 " is not guest RAM",
+						 paddr);
+		uint64_t avail = r->end - paddr;
+		uint64_t in_chunk = CHUNK - (paddr & (CHUNK - 1));
+		if (in_chunk < avail)
+			avail = in_chunk;
+		size_t piece = len < avail ? len : (size_t)avail;
+		const unsigned char *data;
+		struct lkdb_error *err = chunk_data(g, (size_t)(paddr >> CHUNK_SHIFT),
+						    &data);
+		if (err)
+			return lkdb_error_prefix(err, "%s: physical 0x%" PRIx64,
+						 g->name, paddr);
+		memcpy(out, data + (paddr & (CHUNK - 1)), piece);
+		out += piece;
+		paddr += piece;
+		len -= piece;
+	}
+	return NULL;
+}
+
 struct lkdb_error *guest_ram_read_phys(struct guest_ram *g, uint64_t paddr,
 				       void *buf, size_t len)
 {
+	if (g->chunks)
+		return read_copied(g, paddr, buf, len);
 	unsigned char *out = buf;
 	while (len) {
 		const struct guest_ram_range *r = find_range(g, paddr);
@@ -414,6 +587,7 @@ void guest_ram_flush(struct guest_ram *g)
 {
 	if (g->xlat)
 		kernel_xlat_flush(g->xlat);
+	g->epoch++;
 }
 
 struct lkdb_error *guest_ram_vtop(struct guest_ram *g, uint64_t vaddr,

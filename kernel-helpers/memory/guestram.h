@@ -4,6 +4,8 @@
  * memory-backend-file or -memfd with share=on), with the kernel's x86_64
  * page tables walked over it (by libaddrxlat, xlat.h): kernel memory without a round trip through
  * gdb and the stub (~0.1-0.3 ms each), valid while the guest is stopped.
+ * A guest whose RAM no file shares is read the same way from copies of
+ * its RAM made on demand, a piece at a time (guest_ram_open_copied).
  *
  * The QEMU side (which backend, where its pages sit in the guest's
  * physical address space) comes from the monitor's text, parsed here;
@@ -68,6 +70,28 @@ struct guest_ram;
 struct lkdb_error *guest_ram_open(int fd, const char *name,
 				  const struct guest_ram_range *ranges,
 				  size_t n, struct guest_ram **ret);
+/*
+ * Guest memory that no file shares, copied on demand (a plain QEMU's RAM,
+ * which its monitor's pmemsave writes out): copy() fills buf with guest
+ * physical [paddr, paddr + len), which lies in one range; release (may be
+ * NULL) frees context when the guest_ram goes.
+ */
+struct guest_ram_copier {
+	struct lkdb_error *(*copy)(void *context, uint64_t paddr, void *buf,
+				   size_t len);
+	void (*release)(void *context);
+	void *context;
+};
+/*
+ * Read ranges (sorted and apart; offsets unused) through copier, in
+ * aligned pieces of 1 MiB, each copied once between two
+ * guest_ram_flush() calls.  The copier is released on error too.
+ */
+struct lkdb_error *guest_ram_open_copied(const char *name,
+					 const struct guest_ram_range *ranges,
+					 size_t n,
+					 const struct guest_ram_copier *copier,
+					 struct guest_ram **ret);
 void guest_ram_destroy(struct guest_ram *g);
 const char *guest_ram_name(const struct guest_ram *g);
 
@@ -89,7 +113,10 @@ struct lkdb_error *guest_ram_set_paging(struct guest_ram *g, uint64_t root,
  */
 struct lkdb_error *guest_ram_vtop(struct guest_ram *g, uint64_t vaddr,
 				  uint64_t *paddr_ret);
-/* Forget cached translations: the guest ran, its page tables may differ. */
+/*
+ * Forget cached translations and copied memory: the guest ran (or was
+ * written to), its memory and page tables may differ.
+ */
 void guest_ram_flush(struct guest_ram *g);
 /* Kernel virtual memory through the page tables, from the file alone. */
 struct lkdb_error *guest_ram_read(struct guest_ram *g, uint64_t vaddr,
@@ -118,6 +145,7 @@ void guest_ram_set_guard(struct guest_ram *g,
 struct guest_ram_stats {
 	unsigned long direct;	/* reads answered from the file */
 	unsigned long fallback;	/* reads handed to the fallback */
+	unsigned long copies;	/* copier calls (copied mode) */
 };
 void guest_ram_stats(const struct guest_ram *g, struct guest_ram_stats *ret);
 

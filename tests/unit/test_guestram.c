@@ -541,6 +541,178 @@ TEST(a_read_past_a_shrunken_file_is_a_fault_not_a_crash)
 	guest_ram_destroy(g);
 }
 
+/* ---- copied mode: the same RAM through a copier ---- */
+
+struct fake_copier {
+	unsigned calls;
+	uint64_t last_paddr;
+	size_t last_len;
+	bool fail;
+	bool released;
+};
+
+static struct lkdb_error *fake_copy(void *context, uint64_t paddr, void *buf,
+				    size_t len)
+{
+	struct fake_copier *c = context;
+	c->calls++;
+	c->last_paddr = paddr;
+	c->last_len = len;
+	if (c->fail)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "QEMU did not write the file");
+	/* Each call must lie in one range. */
+	bool inside = false;
+	for (size_t i = 0; i < 2; i++)
+		inside |= paddr >= ranges[i].start &&
+			  paddr + len <= ranges[i].end;
+	if (!inside)
+		abort();
+	memcpy(buf, phys(paddr), len);
+	return NULL;
+}
+
+static void fake_release(void *context)
+{
+	((struct fake_copier *)context)->released = true;
+}
+
+static struct guest_ram *open_copied(struct fake_copier *c)
+{
+	struct guest_ram *g = NULL;
+	struct guest_ram_copier copier = { fake_copy, fake_release, c };
+	take_error(guest_ram_open_copied("copied-ram", ranges, 2, &copier, &g));
+	if (g)
+		take_error(guest_ram_set_paging(g, PML4, 4));
+	return g;
+}
+
+TEST(copied_reads_are_the_ram_and_each_piece_is_copied_once_a_stop)
+{
+	struct fake_copier c = { 0 };
+	memset(phys(0x1ffff8), 0x21, 8);
+	memset(phys(0x200000), 0x22, 8);
+	struct guest_ram *g = open_copied(&c);
+	CHECK(g);
+	if (!g)
+		return;
+	char buf[32];
+	take_error(guest_ram_read(g, TEXT, buf, 28));
+	CHECK(err_code == 0 && !strcmp(buf, "hello from the kernel image"));
+	/* The page tables and the text share the first MiB: one copy. */
+	CHECK(c.calls == 1 && c.last_paddr == 0 && c.last_len == 1u << 20);
+	take_error(guest_ram_read(g, DIRECT + 0x200000 + 0x1234, buf, 9));
+	CHECK(err_code == 0 && !strcmp(buf, "two megs"));
+	take_error(guest_ram_read(g, DIRECT + 0x40000000 + 0x5678, buf, 8));
+	CHECK(err_code == 0 && !strcmp(buf, "one gig"));
+	CHECK(c.calls == 3 && c.last_paddr == HIGH_GPA);
+	take_error(guest_ram_read(g, TEXT, buf, 28));
+	CHECK(err_code == 0 && c.calls == 3);
+	/* Across a piece's end: two pieces (the second kept), in order. */
+	unsigned char two[16];
+	take_error(guest_ram_read_phys(g, 0x1ffff8, two, 16));
+	CHECK(err_code == 0 && two[7] == 0x21 && two[8] == 0x22);
+	CHECK(c.calls == 4 && c.last_paddr == 0x100000);
+	/* The guest ran: what it changed is read anew, once. */
+	memcpy(phys(0x10000), "changed while it ran", 21);
+	take_error(guest_ram_read(g, TEXT, buf, 21));
+	CHECK(err_code == 0 && !strcmp(buf, "hello from the kernel image"));
+	guest_ram_flush(g);
+	take_error(guest_ram_read(g, TEXT, buf, 21));
+	CHECK(err_code == 0 && !strcmp(buf, "changed while it ran"));
+	CHECK(c.calls == 5);
+	memcpy(phys(0x10000), "hello from the kernel image", 28);
+	struct guest_ram_stats st;
+	guest_ram_stats(g, &st);
+	CHECK(st.copies == 5);
+	/* Outside the ranges: a fault, nothing copied. */
+	take_error(guest_ram_read_phys(g, FILE_SIZE / 2, buf, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT && c.calls == 5);
+	CHECK(strstr(err_message, "0x400000 is not guest RAM"));
+	guest_ram_destroy(g);
+	CHECK(c.released);
+}
+
+TEST(a_piece_across_a_range_end_copies_only_ram)
+{
+	/* Ranges that end and start inside one MiB piece (the BIOS hole). */
+	static const struct guest_ram_range holed[] = {
+		{ 0, 0xa0000, 0 },
+		{ 0x100000 - 0x1000, FILE_SIZE / 2, 0 },
+	};
+	struct fake_copier c = { 0 };
+	struct guest_ram_copier copier = { fake_copy, fake_release, &c };
+	struct guest_ram *g = NULL;
+	take_error(guest_ram_open_copied("holed", holed, 2, &copier, &g));
+	CHECK(err_code == 0 && g);
+	if (!g)
+		return;
+	memset(phys(0x9fff8), 0x31, 8);
+	memset(phys(0xff000), 0x32, 8);
+	unsigned char b[8];
+	take_error(guest_ram_read_phys(g, 0x9fff8, b, 8));
+	CHECK(err_code == 0 && b[0] == 0x31);
+	take_error(guest_ram_read_phys(g, 0xff000, b, 8));
+	CHECK(err_code == 0 && b[0] == 0x32);
+	/* Piece 0 is the two parts that are RAM, each copied once. */
+	CHECK(c.calls == 2 && c.last_paddr == 0xff000 && c.last_len == 0x1000);
+	take_error(guest_ram_read_phys(g, 0xa0000, b, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT && c.calls == 2);
+	take_error(guest_ram_read_phys(g, 0x9fffc, b, 8));
+	CHECK(err_code == LKDB_ERROR_FAULT);
+	guest_ram_destroy(g);
+}
+
+TEST(a_copier_that_fails_fails_the_read_and_the_reader_falls_back)
+{
+	struct fake_copier c = { .fail = true };
+	struct guest_ram *g = NULL;
+	struct guest_ram_copier copier = { fake_copy, fake_release, &c };
+	take_error(guest_ram_open_copied("copied-ram", ranges, 2, &copier, &g));
+	CHECK(g);
+	if (!g)
+		return;
+	char buf[16];
+	take_error(guest_ram_read_phys(g, 0x10000, buf, 8));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
+	CHECK(strstr(err_message, "copied-ram: physical 0x10000"));
+	CHECK(strstr(err_message, "QEMU did not write the file"));
+	struct fake_memory gdb = { 0 };
+	memcpy(map(&gdb, TEXT, 16), "from gdb", 9);
+	struct kernel_memory_reader fallback = { &gdb, fake_read,
+						 fake_read_batch };
+	struct kernel_memory_reader r;
+	guest_ram_reader(g, &fallback, &r);
+	take_error(guest_ram_set_paging(g, PML4, 4));
+	take_error(r.read(r.context, TEXT, buf, 9));
+	CHECK(err_code == 0 && !strcmp(buf, "from gdb") && gdb.reads == 1);
+	/* The copier works again (QEMU could write): the RAM answers. */
+	c.fail = false;
+	guest_ram_flush(g);
+	take_error(r.read(r.context, TEXT, buf, 6));
+	CHECK(err_code == 0 && !memcmp(buf, "hello ", 6) && gdb.reads == 1);
+	unmap_all(&gdb);
+	guest_ram_destroy(g);
+}
+
+TEST(copied_ranges_empty_or_out_of_order_are_refused)
+{
+	struct fake_copier c = { 0 };
+	struct guest_ram_copier copier = { fake_copy, fake_release, &c };
+	struct guest_ram *g = NULL;
+	take_error(guest_ram_open_copied("none", ranges, 0, &copier, &g));
+	CHECK(err_code == LKDB_ERROR_INVALID && !g && c.released);
+	CHECK(strstr(err_message, "none: the guest's RAM ranges are empty"));
+	static const struct guest_ram_range swapped[] = {
+		{ HIGH_GPA, HIGH_GPA + 4096, 0 },
+		{ 0, 4096, 0 },
+	};
+	c.released = false;
+	take_error(guest_ram_open_copied("swapped", swapped, 2, &copier, &g));
+	CHECK(err_code == LKDB_ERROR_INVALID && !g && c.released);
+	CHECK(strstr(err_message, "not sorted and apart"));
+}
+
 int main(void)
 {
 	build_ram();
@@ -561,5 +733,9 @@ int main(void)
 	RUN(guard_sends_reads_to_gdb_while_the_guest_runs_and_flushes_after);
 	RUN(a_file_shorter_than_the_ranges_is_refused);
 	RUN(a_read_past_a_shrunken_file_is_a_fault_not_a_crash);
+	RUN(copied_reads_are_the_ram_and_each_piece_is_copied_once_a_stop);
+	RUN(a_piece_across_a_range_end_copies_only_ram);
+	RUN(a_copier_that_fails_fails_the_read_and_the_reader_falls_back);
+	RUN(copied_ranges_empty_or_out_of_order_are_refused);
 	return tap_done();
 }

@@ -523,11 +523,16 @@ static struct lkdb_error *cmd_ps(struct lkdb_command_context *ctx)
 	fflush(stdout);
 	if (stats) {
 		char from[128] = "";
+		char copied[48] = "";
+		if (s->guest_ram && ram1.copies > ram0.copies)
+			snprintf(copied, sizeof(copied),
+				 "; RAM copied in %lu pieces",
+				 ram1.copies - ram0.copies);
 		if (s->guest_ram)
 			snprintf(from, sizeof(from),
-				 " (%lu from guest RAM, %lu through gdb)",
+				 " (%lu from guest RAM, %lu through gdb%s)",
 				 ram1.direct - ram0.direct,
-				 ram1.fallback - ram0.fallback);
+				 ram1.fallback - ram0.fallback, copied);
 		else if (!s->dump)
 			snprintf(from, sizeof(from), " (through gdb)");
 		fprintf(stderr, "lkdb: ps: %zu tasks, %u CPUs in %.1f ms: %u reads%s, %.1f KiB\n",

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Guest RAM copied through QEMU's monitor (pmemsave) on a plain guest
+# whose RAM no file shares (`qemu -s`, no memory-backend share=on): lkdb
+# says so, reads every task of ps from the copies, not through gdb, and
+# what it reads equals what gdb itself reads through the stub in the same
+# stop (gdb's own walk of the task list, in Python); bt, mod and log are
+# the same with --no-guest-ram.  The copies follow the guest: a value
+# written through gdb (`set var`) and jiffies after the guest ran and
+# stopped again read as gdb reads them.  A temporary directory QEMU's
+# monitor cannot be given (a quote in its path) leaves reads with gdb.
+. "$(dirname "$0")/lib.sh"
+g=$(own_guest ram-copied --sleepers 4 --mem 256) || exit 1
+port=$(guest_port "$g") || exit 1
+V=$LKDB_VMLINUX
+ram=$(. "$g/guest.env" && echo "${LKDB_GUEST_RAM:-}")
+check "the guest keeps its RAM in no shared file" test -z "$ram"
+
+read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '\r' | cut -d' ' -f2-)
+sleeper=${sleepers[1]:-}
+echo "# a sleeper: ${sleeper:-none}"
+
+cat >"$TMP/walk.py" <<'PY'
+import gdb
+head = gdb.parse_and_eval("&init_task.tasks")
+off = int(gdb.parse_and_eval("(unsigned long)&((struct task_struct *)0)->tasks"))
+tp = gdb.lookup_type("struct task_struct").pointer()
+node, n = head.dereference()["next"], 0
+while int(node) != int(head) and n < 100000:
+    t = gdb.Value(int(node) - off).cast(tp)
+    print("GDB-TASK %d %x %s" % (int(t["pid"]), int(t), t["comm"].string()))
+    node, n = node.dereference()["next"], n + 1
+PY
+"$LKDB" -r ":$port" "$V" -c 'ps --stats' -c 'ps --json' -c "source $TMP/walk.py" \
+    >"$TMP/out" 2>"$TMP/err"
+status=$?
+diag "$TMP/err"
+check "ps and gdb's walk exit 0" test $status = 0
+check "lkdb says it reads copies of QEMU's RAM made by pmemsave" \
+    grep -qF "reading guest memory from copies of QEMU's RAM (pc.ram) made by its monitor's pmemsave while the guest is stopped" "$TMP/err"
+check "ps read every task from the copies, none through gdb" \
+    grep -qE '^lkdb: ps: [0-9]+ tasks, .*: ([0-9]+) reads \(\1 from guest RAM, 0 through gdb; RAM copied in [0-9]+ pieces\)' "$TMP/err"
+pieces=$(sed -n 's/.*RAM copied in \([0-9]*\) pieces.*/\1/p' "$TMP/err")
+echo "# ps copied ${pieces:-?} pieces of 1 MiB (the guest has 256)"
+check "... a part of the guest's RAM, not all of it" test "${pieces:-999}" -lt 200
+grep '^GDB-TASK ' "$TMP/out" >"$TMP/gdb"
+grep -v '^GDB-TASK ' "$TMP/out" | sed -n '/^\[/,$p' >"$TMP/json"
+python3 - "$TMP/json" "$TMP/gdb" >"$TMP/py" 2>&1 <<'PY'
+import json, sys
+tasks = json.load(open(sys.argv[1]))
+lkdb = {(t["pid"], int(t["task"], 16), t["comm"])
+        for t in tasks if t["pid"] == t["tgid"] and t["pid"] > 0}
+gdb = set()
+for line in open(sys.argv[2]):
+    _, pid, addr, comm = line.rstrip("\n").split(" ", 3)
+    gdb.add((int(pid), int(addr, 16), comm))
+print("%d leaders from lkdb (copies), %d from gdb's walk" % (len(lkdb), len(gdb)))
+assert len(gdb) >= 20, "gdb's walk found only %d" % len(gdb)
+assert lkdb == gdb, ("only lkdb", sorted(lkdb - gdb), "only gdb", sorted(gdb - lkdb))
+PY
+status=$?
+diag "$TMP/py"
+check "ps's leaders (pid, task, comm) equal gdb's own walk in the same stop" test $status = 0
+
+both() {
+    "$LKDB" -q -r ":$port" "$V" -c "bt $sleeper" -c 'mod' -c 'log' >"$TMP/$1" 2>"$TMP/$1.err" "${@:2}"
+}
+both ram
+s1=$?
+both gdb --no-guest-ram
+s2=$?
+diag "$TMP/ram.err"
+check "bt, mod and log exit 0 both ways" test $s1 = 0 -a $s2 = 0
+sed -n '/^PID: /,/ORIG_RAX/p' "$TMP/ram" >"$TMP/bt.ram"
+sed -n '/^PID: /,/ORIG_RAX/p' "$TMP/gdb" >"$TMP/bt.gdb"
+check "bt of sleeper $sleeper: the same frames both ways, through schedule" \
+    bash -c "cmp -s '$TMP/bt.ram' '$TMP/bt.gdb' && grep -q ' schedule at ' '$TMP/bt.ram'"
+grep -E '^ *ffff[0-9a-f]{12} ' "$TMP/ram" >"$TMP/mod.ram" || true
+grep -E '^ *ffff[0-9a-f]{12} ' "$TMP/gdb" >"$TMP/mod.gdb" || true
+check "mod: the same modules both ways" \
+    bash -c "test -s '$TMP/mod.ram' && cmp -s '$TMP/mod.ram' '$TMP/mod.gdb'"
+grep -E '^\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/ram" >"$TMP/log.ram"
+grep -E '^\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/gdb" >"$TMP/log.gdb"
+n=$(wc -l <"$TMP/log.ram")
+check "log: what gdb read later starts with what the copies gave ($n lines)" \
+    bash -c "test $n -gt 100 && head -n $n '$TMP/log.gdb' | cmp -s - '$TMP/log.ram'"
+
+# A write through gdb, then the guest runs to a breakpoint and stops: each
+# read after it is what gdb reads through the stub in the same stop.
+"$LKDB" -q -r ":$port" "$V" -c 'rd -32 panic_timeout' -c 'set var panic_timeout = 4321' \
+    -c 'rd -32 panic_timeout' -c 'set var panic_timeout = 0' -c 'rd -64 jiffies' \
+    -c 'tbreak schedule' -c 'continue' -c 'rd -64 jiffies' -c 'p/x jiffies' >"$TMP/w.out" 2>"$TMP/w.err"
+status=$?
+diag "$TMP/w.err"
+grep -E '^ffffffff[0-9a-f]{8}: ' "$TMP/w.out" | awk '{ print $2 }' >"$TMP/w.rd"
+mapfile -t rd <"$TMP/w.rd"
+gdb_jiffies=$(sed -n 's/^\$[0-9]* = 0x\([0-9a-f]*\)$/\1/p' "$TMP/w.out" | tail -n1)
+echo "# panic_timeout ${rd[0]:-?} then ${rd[1]:-?}; jiffies ${rd[2]:-?}, after the stop ${rd[3]:-?} (gdb: ${gdb_jiffies:-?})"
+check "set var then rd: the value written (0x10e1), not the copy's" \
+    test "$status" = 0 -a "${rd[1]:-}" = 000010e1
+check "after the guest ran and stopped: jiffies as gdb reads it, not the earlier copy's" \
+    test -n "$gdb_jiffies" -a "$((16#${rd[3]:-0}))" = "$((16#$gdb_jiffies))" -a "${rd[3]:-}" != "${rd[2]:-}"
+
+# A temporary directory with a quote: the monitor cannot be given the
+# file, reads go through gdb, and nothing is said about guest RAM.
+mkdir -p "$TMP/a\"b"
+TMPDIR="$TMP/a\"b" "$LKDB" -r ":$port" "$V" -c 'ps --stats' >"$TMP/q.out" 2>"$TMP/q.err"
+status=$?
+diag "$TMP/q.err"
+check "a quote in TMPDIR: ps exits 0 and reads through gdb, without a guest RAM note" \
+    bash -c "test $status = 0 && grep -q '(through gdb)' '$TMP/q.err' && ! grep -q 'guest memory' '$TMP/q.err' &&
+             grep -qE '^ +$sleeper +1 .* sleep\$' '$TMP/q.out'"
+"$GUEST_SH" stop "$g" >/dev/null 2>&1
+done_testing
