@@ -509,24 +509,38 @@ static struct lkdb_error *chunk_data(struct guest_ram *g, size_t i,
 	return NULL;
 }
 
+/* The range holding paddr and how much of len lies in it; FAULT outside. */
+static struct lkdb_error *in_range(struct guest_ram *g, uint64_t paddr,
+				   size_t len,
+				   const struct guest_ram_range **range_ret,
+				   size_t *len_ret)
+{
+	const struct guest_ram_range *r = find_range(g, paddr);
+	if (!r)
+		return lkdb_error_create(LKDB_ERROR_FAULT,
+					 "physical address 0x%" PRIx64 " is not guest RAM",
+					 paddr);
+	uint64_t avail = r->end - paddr;
+	*range_ret = r;
+	*len_ret = len < avail ? len : (size_t)avail;
+	return NULL;
+}
+
 static struct lkdb_error *read_copied(struct guest_ram *g, uint64_t paddr,
 				      void *buf, size_t len)
 {
 	unsigned char *out = buf;
 	while (len) {
-		const struct guest_ram_range *r = find_range(g, paddr);
-		if (!r)
-			return lkdb_error_create(LKDB_ERROR_FAULT,
-						 "physical address 0x%" PRIx64 " is not guest RAM",
-						 paddr);
-		uint64_t avail = r->end - paddr;
-		uint64_t in_chunk = CHUNK - (paddr & (CHUNK - 1));
-		if (in_chunk < avail)
-			avail = in_chunk;
-		size_t piece = len < avail ? len : (size_t)avail;
+		const struct guest_ram_range *r = NULL;
+		size_t piece = 0;
+		struct lkdb_error *err = in_range(g, paddr, len, &r, &piece);
+		if (err)
+			return err;
+		size_t in_chunk = (size_t)(CHUNK - (paddr & (CHUNK - 1)));
+		if (in_chunk < piece)
+			piece = in_chunk;
 		const unsigned char *data;
-		struct lkdb_error *err = chunk_data(g, (size_t)(paddr >> CHUNK_SHIFT),
-						    &data);
+		err = chunk_data(g, (size_t)(paddr >> CHUNK_SHIFT), &data);
 		if (err)
 			return lkdb_error_prefix(err, "%s: physical 0x%" PRIx64,
 						 g->name, paddr);
@@ -545,13 +559,11 @@ struct lkdb_error *guest_ram_read_phys(struct guest_ram *g, uint64_t paddr,
 		return read_copied(g, paddr, buf, len);
 	unsigned char *out = buf;
 	while (len) {
-		const struct guest_ram_range *r = find_range(g, paddr);
-		if (!r)
-			return lkdb_error_create(LKDB_ERROR_FAULT,
-						 "physical address 0x%" PRIx64 " is not guest RAM",
-						 paddr);
-		uint64_t avail = r->end - paddr;
-		size_t chunk = len < avail ? len : (size_t)avail;
+		const struct guest_ram_range *r = NULL;
+		size_t chunk = 0;
+		struct lkdb_error *err = in_range(g, paddr, len, &r, &chunk);
+		if (err)
+			return err;
 		ssize_t got = pread(g->fd, out, chunk,
 				    (off_t)(r->offset + (paddr - r->start)));
 		if (got < 0 && errno == EINTR)

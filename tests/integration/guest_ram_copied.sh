@@ -19,18 +19,7 @@ read -r -a sleepers < <(grep -a -m1 '^LKDB-SLEEPERS:' "$g/console.log" | tr -d '
 sleeper=${sleepers[1]:-}
 echo "# a sleeper: ${sleeper:-none}"
 
-cat >"$TMP/walk.py" <<'PY'
-import gdb
-head = gdb.parse_and_eval("&init_task.tasks")
-off = int(gdb.parse_and_eval("(unsigned long)&((struct task_struct *)0)->tasks"))
-tp = gdb.lookup_type("struct task_struct").pointer()
-node, n = head.dereference()["next"], 0
-while int(node) != int(head) and n < 100000:
-    t = gdb.Value(int(node) - off).cast(tp)
-    print("GDB-TASK %d %x %s" % (int(t["pid"]), int(t), t["comm"].string()))
-    node, n = node.dereference()["next"], n + 1
-PY
-"$LKDB" -r ":$port" "$V" -c 'ps --stats' -c 'ps --json' -c "source $TMP/walk.py" \
+"$LKDB" -r ":$port" "$V" -c 'ps --stats' -c 'ps --json' -c "source $GDB_TASK_WALK" \
     >"$TMP/out" 2>"$TMP/err"
 status=$?
 diag "$TMP/err"
@@ -42,47 +31,10 @@ check "ps read every task from the copies, none through gdb" \
 pieces=$(sed -n 's/.*RAM copied in \([0-9]*\) pieces.*/\1/p' "$TMP/err")
 echo "# ps copied ${pieces:-?} pieces of 1 MiB (the guest has 256)"
 check "... a part of the guest's RAM, not all of it" test "${pieces:-999}" -lt 200
-grep '^GDB-TASK ' "$TMP/out" >"$TMP/gdb"
-grep -v '^GDB-TASK ' "$TMP/out" | sed -n '/^\[/,$p' >"$TMP/json"
-python3 - "$TMP/json" "$TMP/gdb" >"$TMP/py" 2>&1 <<'PY'
-import json, sys
-tasks = json.load(open(sys.argv[1]))
-lkdb = {(t["pid"], int(t["task"], 16), t["comm"])
-        for t in tasks if t["pid"] == t["tgid"] and t["pid"] > 0}
-gdb = set()
-for line in open(sys.argv[2]):
-    _, pid, addr, comm = line.rstrip("\n").split(" ", 3)
-    gdb.add((int(pid), int(addr, 16), comm))
-print("%d leaders from lkdb (copies), %d from gdb's walk" % (len(lkdb), len(gdb)))
-assert len(gdb) >= 20, "gdb's walk found only %d" % len(gdb)
-assert lkdb == gdb, ("only lkdb", sorted(lkdb - gdb), "only gdb", sorted(gdb - lkdb))
-PY
-status=$?
-diag "$TMP/py"
-check "ps's leaders (pid, task, comm) equal gdb's own walk in the same stop" test $status = 0
+check "ps's leaders (pid, task, comm) equal gdb's own walk in the same stop" \
+    leaders_match_gdb_walk "$TMP/out" "copies"
 
-both() {
-    "$LKDB" -q -r ":$port" "$V" -c "bt $sleeper" -c 'mod' -c 'log' >"$TMP/$1" 2>"$TMP/$1.err" "${@:2}"
-}
-both ram
-s1=$?
-both gdb --no-guest-ram
-s2=$?
-diag "$TMP/ram.err"
-check "bt, mod and log exit 0 both ways" test $s1 = 0 -a $s2 = 0
-sed -n '/^PID: /,/ORIG_RAX/p' "$TMP/ram" >"$TMP/bt.ram"
-sed -n '/^PID: /,/ORIG_RAX/p' "$TMP/gdb" >"$TMP/bt.gdb"
-check "bt of sleeper $sleeper: the same frames both ways, through schedule" \
-    bash -c "cmp -s '$TMP/bt.ram' '$TMP/bt.gdb' && grep -q ' schedule at ' '$TMP/bt.ram'"
-grep -E '^ *ffff[0-9a-f]{12} ' "$TMP/ram" >"$TMP/mod.ram" || true
-grep -E '^ *ffff[0-9a-f]{12} ' "$TMP/gdb" >"$TMP/mod.gdb" || true
-check "mod: the same modules both ways" \
-    bash -c "test -s '$TMP/mod.ram' && cmp -s '$TMP/mod.ram' '$TMP/mod.gdb'"
-grep -E '^\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/ram" >"$TMP/log.ram"
-grep -E '^\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/gdb" >"$TMP/log.gdb"
-n=$(wc -l <"$TMP/log.ram")
-check "log: what gdb read later starts with what the copies gave ($n lines)" \
-    bash -c "test $n -gt 100 && head -n $n '$TMP/log.gdb' | cmp -s - '$TMP/log.ram'"
+same_with_and_without_guest_ram "$port" "$sleeper"
 
 # A write through gdb, then the guest runs to a breakpoint and stops: each
 # read after it is what gdb reads through the stub in the same stop.

@@ -106,6 +106,58 @@ own_guest() {
     echo "$dir"
 }
 
+# gdb's own walk of the task list: lkdb ... -c "source $GDB_TASK_WALK".
+GDB_TASK_WALK=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/gdb_task_walk.py
+
+# leaders_match_gdb_walk OUT WHERE: in OUT, the output of ps --json then
+# gdb's walk (GDB_TASK_WALK) in one stop, ps's thread-group leaders (pid,
+# task, comm) are gdb's, at least 20.  WHERE says what lkdb read from.
+leaders_match_gdb_walk() {
+    grep '^GDB-TASK ' "$1" >"$TMP/gdb-walk"
+    grep -v '^GDB-TASK ' "$1" | sed -n '/^\[/,$p' >"$TMP/ps-json"
+    python3 - "$TMP/ps-json" "$TMP/gdb-walk" "$2" <<'PY'
+import json, sys
+tasks = json.load(open(sys.argv[1]))
+lkdb = {(t["pid"], int(t["task"], 16), t["comm"])
+        for t in tasks if t["pid"] == t["tgid"] and t["pid"] > 0}
+gdb = set()
+for line in open(sys.argv[2]):
+    _, pid, addr, comm = line.rstrip("\n").split(" ", 3)
+    gdb.add((int(pid), int(addr, 16), comm))
+print("# %d leaders from lkdb (%s), %d from gdb's walk" % (len(lkdb), sys.argv[3], len(gdb)))
+if len(gdb) < 20 or lkdb != gdb:
+    print("# only lkdb %s, only gdb %s" % (sorted(lkdb - gdb)[:4], sorted(gdb - lkdb)[:4]))
+    sys.exit(1)
+PY
+}
+
+# same_with_and_without_guest_ram PORT PID: bt PID, mod and log print the
+# same reading guest RAM (lkdb's fast path) and through gdb alone
+# (--no-guest-ram), as checks.
+same_with_and_without_guest_ram() {
+    local port=$1 pid=$2 s1 s2 n
+    "$LKDB" -q -r ":$port" "$LKDB_VMLINUX" -c "bt $pid" -c mod -c log >"$TMP/ram" 2>"$TMP/ram.err"
+    s1=$?
+    "$LKDB" -q -r ":$port" "$LKDB_VMLINUX" --no-guest-ram -c "bt $pid" -c mod -c log >"$TMP/gdb" 2>"$TMP/gdb.err"
+    s2=$?
+    diag "$TMP/ram.err" "$TMP/gdb.err"
+    check "bt, mod and log exit 0 both ways" test $s1 = 0 -a $s2 = 0
+    check "--no-guest-ram: no guest RAM note" bash -c "! grep -q 'reading guest memory' '$TMP/gdb.err'"
+    sed -n '/^PID: /,/ORIG_RAX/p' "$TMP/ram" >"$TMP/bt.ram"
+    sed -n '/^PID: /,/ORIG_RAX/p' "$TMP/gdb" >"$TMP/bt.gdb"
+    check "bt of PID $pid: the same frames both ways, through schedule" \
+        bash -c "cmp -s '$TMP/bt.ram' '$TMP/bt.gdb' && grep -q ' schedule at ' '$TMP/bt.ram'"
+    grep -E '^ *ffff[0-9a-f]{12} ' "$TMP/ram" >"$TMP/mod.ram" || true
+    grep -E '^ *ffff[0-9a-f]{12} ' "$TMP/gdb" >"$TMP/mod.gdb" || true
+    check "mod: the same modules both ways" \
+        bash -c "test -s '$TMP/mod.ram' && cmp -s '$TMP/mod.ram' '$TMP/mod.gdb'"
+    grep -E '^\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/ram" >"$TMP/log.ram"
+    grep -E '^\[ *[0-9]+\.[0-9]{6}\] ' "$TMP/gdb" >"$TMP/log.gdb"
+    n=$(wc -l <"$TMP/log.ram")
+    check "log: what gdb read later starts with what guest RAM gave ($n lines)" \
+        bash -c "test $n -gt 100 && head -n $n '$TMP/log.gdb' | cmp -s - '$TMP/log.ram'"
+}
+
 # Use as: port=$(guest_port "$g") || exit 1
 guest_port() {
     "$GUEST_SH" port "$1" || bail_out "no gdb port for the guest in $1"
