@@ -18,5 +18,12 @@
  */
 struct lkdb_error *lkdb_temp_file(const char *name, int *fd_ret,
 				  const char **path_ret);
+/*
+ * The same in a directory in memory (/dev/shm/lkdb.XXXXXX, a tmpfs; made
+ * on first use and removed at exit) for what another program writes fast
+ * and often, else as lkdb_temp_file when /dev/shm cannot be used.
+ */
+struct lkdb_error *lkdb_memory_temp_file(const char *name, int *fd_ret,
+					 const char **path_ret);
 
 #endif

@@ -283,7 +283,13 @@ uint64_t guest_ram_parse_qemu_size(const char *value)
  * each copied whole on its first read in an epoch (a stop) and kept until
  * the guest runs again; at most COPY_CACHE_MAX bytes kept in all.
  */
-#define CHUNK_SHIFT 20
+/*
+ * 128 KiB: QEMU's pmemsave costs ~0.1 ms a call and ~1 ms a MiB into a
+ * tmpfs; ps on 5000 tasks of a 1 GB guest took 0.21-0.27 s with 128 KiB,
+ * 0.29-0.35 s with 256 KiB, 0.36-0.41 s with 64 KiB, 0.54-0.58 s with
+ * 1 MiB.
+ */
+#define CHUNK_SHIFT GUEST_RAM_COPY_SHIFT
 #define CHUNK (1ull << CHUNK_SHIFT)
 #define COPY_CACHE_MAX (512ull << 20)
 

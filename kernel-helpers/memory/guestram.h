@@ -82,9 +82,12 @@ struct guest_ram_copier {
 	void (*release)(void *context);
 	void *context;
 };
+/* The pieces copied mode copies: 128 KiB, aligned. */
+#define GUEST_RAM_COPY_SHIFT 17
+#define GUEST_RAM_COPY_PIECE (1u << GUEST_RAM_COPY_SHIFT)
 /*
  * Read ranges (sorted and apart; offsets unused) through copier, in
- * aligned pieces of 1 MiB, each copied once between two
+ * aligned pieces of GUEST_RAM_COPY_PIECE, each copied once between two
  * guest_ram_flush() calls.  The copier is released on error too.
  */
 struct lkdb_error *guest_ram_open_copied(const char *name,

@@ -599,8 +599,9 @@ TEST(copied_reads_are_the_ram_and_each_piece_is_copied_once_a_stop)
 	char buf[32];
 	take_error(guest_ram_read(g, TEXT, buf, 28));
 	CHECK(err_code == 0 && !strcmp(buf, "hello from the kernel image"));
-	/* The page tables and the text share the first MiB: one copy. */
-	CHECK(c.calls == 1 && c.last_paddr == 0 && c.last_len == 1u << 20);
+	/* The page tables and the text share the first piece: one copy. */
+	CHECK(c.calls == 1 && c.last_paddr == 0 &&
+	      c.last_len == GUEST_RAM_COPY_PIECE);
 	take_error(guest_ram_read(g, DIRECT + 0x200000 + 0x1234, buf, 9));
 	CHECK(err_code == 0 && !strcmp(buf, "two megs"));
 	take_error(guest_ram_read(g, DIRECT + 0x40000000 + 0x5678, buf, 8));
@@ -612,7 +613,7 @@ TEST(copied_reads_are_the_ram_and_each_piece_is_copied_once_a_stop)
 	unsigned char two[16];
 	take_error(guest_ram_read_phys(g, 0x1ffff8, two, 16));
 	CHECK(err_code == 0 && two[7] == 0x21 && two[8] == 0x22);
-	CHECK(c.calls == 4 && c.last_paddr == 0x100000);
+	CHECK(c.calls == 4 && c.last_paddr == 0x200000 - GUEST_RAM_COPY_PIECE);
 	/* The guest ran: what it changed is read anew, once. */
 	memcpy(phys(0x10000), "changed while it ran", 21);
 	take_error(guest_ram_read(g, TEXT, buf, 21));
@@ -635,10 +636,11 @@ TEST(copied_reads_are_the_ram_and_each_piece_is_copied_once_a_stop)
 
 TEST(a_piece_across_a_range_end_copies_only_ram)
 {
-	/* Ranges that end and start inside one MiB piece (the BIOS hole). */
-	static const struct guest_ram_range holed[] = {
-		{ 0, 0xa0000, 0 },
-		{ 0x100000 - 0x1000, FILE_SIZE / 2, 0 },
+	/* Ranges that end and start inside one piece (as the BIOS hole). */
+	const uint64_t p = GUEST_RAM_COPY_PIECE;
+	const struct guest_ram_range holed[] = {
+		{ 0, p + p / 4, 0 },
+		{ 2 * p - 0x1000, FILE_SIZE / 2, 0 },
 	};
 	struct fake_copier c = { 0 };
 	struct guest_ram_copier copier = { fake_copy, fake_release, &c };
@@ -647,18 +649,19 @@ TEST(a_piece_across_a_range_end_copies_only_ram)
 	CHECK(err_code == 0 && g);
 	if (!g)
 		return;
-	memset(phys(0x9fff8), 0x31, 8);
-	memset(phys(0xff000), 0x32, 8);
+	memset(phys(p + p / 4 - 8), 0x31, 8);
+	memset(phys(2 * p - 0x1000), 0x32, 8);
 	unsigned char b[8];
-	take_error(guest_ram_read_phys(g, 0x9fff8, b, 8));
+	take_error(guest_ram_read_phys(g, p + p / 4 - 8, b, 8));
 	CHECK(err_code == 0 && b[0] == 0x31);
-	take_error(guest_ram_read_phys(g, 0xff000, b, 8));
+	take_error(guest_ram_read_phys(g, 2 * p - 0x1000, b, 8));
 	CHECK(err_code == 0 && b[0] == 0x32);
-	/* Piece 0 is the two parts that are RAM, each copied once. */
-	CHECK(c.calls == 2 && c.last_paddr == 0xff000 && c.last_len == 0x1000);
-	take_error(guest_ram_read_phys(g, 0xa0000, b, 8));
+	/* The piece is the two parts that are RAM, both copied at once. */
+	CHECK(c.calls == 2 && c.last_paddr == 2 * p - 0x1000 &&
+	      c.last_len == 0x1000);
+	take_error(guest_ram_read_phys(g, p + p / 4, b, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT && c.calls == 2);
-	take_error(guest_ram_read_phys(g, 0x9fffc, b, 8));
+	take_error(guest_ram_read_phys(g, p + p / 4 - 4, b, 8));
 	CHECK(err_code == LKDB_ERROR_FAULT);
 	guest_ram_destroy(g);
 }
