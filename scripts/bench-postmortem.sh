@@ -14,11 +14,11 @@
 #
 # Usage:
 #   bench-postmortem.sh [--vmcore FILE] [--runs N] [--format elf|kdump|flat]
-#                       [--mem MB] [--steps LIST] [--strict] [--timeout S]
-#                       [--keep]
+#                       [--mem MB] [--sleepers N] [--steps LIST] [--strict]
+#                       [--timeout S] [--keep]
 #
 #   --vmcore FILE   benchmark this dump (of the fixture's vmlinux) instead of
-#                   making one: a guest (--mem MB --sleepers 50) panicked
+#                   making one: a guest (--mem MB --sleepers N) panicked
 #                   with sysrq-c, dumped by QEMU as ELF and as flattened
 #                   kdump-zlib, the latter reassembled with makedumpfile -R
 #   --runs N        timed runs per tool, step and cache state (default 5)
@@ -26,6 +26,8 @@
 #                   ELF), kdump (kdump-compressed, the default) or flat
 #                   (QEMU's flattened -z file as it is)
 #   --mem MB        the guest's memory when making the dump (default 512)
+#   --sleepers N    sleeping tasks in that guest (default 50; 5000 for the
+#                   issue's foreach bt figure: give it --mem 2048)
 #   --steps LIST    the steps to time, of "start sys ps log" (the default)
 #                   and "kmem" (kmem -i), "slab" (kmem -s), "rd" (rd -a
 #                   linux_banner), "vtop" (vtop of jiffies' address), "vm"
@@ -40,7 +42,7 @@
 #                   "hrtimer" (timer -r), "runqt" (runq -t), "net",
 #                   "waitq" (waitq oom_reaper_wait), "irqa" (irq -a),
 #                   "bte" (bt -e), "btF" (bt -F), "dev", "devp" (dev -p),
-#                   "swap"
+#                   "swap", "foreachbt" (foreach bt: every task's stack)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -73,13 +75,14 @@ usage() {
     exit 2
 }
 
-vmcore='' runs=5 format=kdump mem=512 steps='start sys ps log' strict=0 run_timeout=300 keep=0
+vmcore='' runs=5 format=kdump mem=512 nsleep=50 steps='start sys ps log' strict=0 run_timeout=300 keep=0
 while (($#)); do
     case $1 in
     --vmcore) vmcore=${2:?--vmcore needs FILE}; shift ;;
     --runs) runs=${2:?--runs needs N}; shift ;;
     --format) format=${2:?--format needs elf, kdump or flat}; shift ;;
     --mem) mem=${2:?--mem needs MB}; shift ;;
+    --sleepers) nsleep=${2:?--sleepers needs N}; shift ;;
     --steps) steps=${2:?--steps needs a list}; shift ;;
     --strict) strict=1 ;;
     --timeout) run_timeout=${2:?--timeout needs SECONDS}; shift ;;
@@ -100,10 +103,13 @@ fi
 if ! [[ $mem =~ ^[0-9]+$ ]] || ((mem < 128)); then
     die "--mem must be an integer of at least 128 (MB), got '$mem'"
 fi
+if ! [[ $nsleep =~ ^[0-9]+$ ]] || ((nsleep < 1 || nsleep > 20000)); then
+    die "--sleepers must be an integer from 1 to 20000, got '$nsleep'"
+fi
 read -r -a STEPS <<<"$steps"
 ((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa|bte|btF|dev|devp|swap)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa bte btF dev devp swap)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa|bte|btF|dev|devp|swap|foreachbt)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa bte btF dev devp swap foreachbt)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -138,8 +144,9 @@ trap 'exit 130' INT
 release='' sleepers=''
 if [[ -z $vmcore ]]; then
     GUEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/lkdb-benchpm-guest.XXXXXX")
-    log "booting a guest (--mem $mem --sleepers 50) and panicking it"
-    "$HERE/guest.sh" start "$GUEST_DIR" --mem "$mem" --sleepers 50 --lifetime 900 >/dev/null ||
+    log "booting a guest (--mem $mem --sleepers $nsleep) and panicking it"
+    "$HERE/guest.sh" start "$GUEST_DIR" --mem "$mem" --sleepers "$nsleep" --lifetime 1800 \
+        --timeout $((240 + nsleep / 10)) >/dev/null ||
         die "the guest did not boot (see $GUEST_DIR/console.log)"
     "$HERE/guest.sh" run "$GUEST_DIR" --no-wait 'echo c > /proc/sysrq-trigger' >/dev/null 2>&1 || true
     "$HERE/guest.sh" wait "$GUEST_DIR" 'end Kernel panic' 60 >/dev/null ||
@@ -210,6 +217,7 @@ check_output() {
     dev) grep -qE '^ +1 +mem ' "$out" || echo "no mem major" ;;
     devp) grep -q 'ROOT BUS' "$out" || echo "no PCI root bus" ;;
     swap) grep -q '^SWAP_INFO_STRUCT ' "$out" || echo "no swap header" ;;
+    foreachbt) [[ $(grep -cE '^PID: [0-9]+ ' "$out") -ge $nsleepers ]] || echo "fewer task headers than sleepers" ;;
     esac
 }
 
@@ -289,6 +297,7 @@ step_cmd() {
     bte) echo 'bt -e' ;;
     btF) echo 'bt -F' ;;
     devp) echo 'dev -p' ;;
+    foreachbt) echo 'foreach bt' ;;
     *) echo "$1" ;;
     esac
 }
