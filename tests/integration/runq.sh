@@ -97,5 +97,5 @@ PY
 one_line_errors "$V" "$d/vmcore.elf" -- 'runq -x' 'runq 1' 'runq -t -m'
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help runq' >"$TMP/help.out" 2>&1
 check "help runq gives the synopsis and the --json schema" \
-    bash -c "grep -qF 'Usage: runq [-t|-m] [--json]' '$TMP/help.out' && grep -q 'cfs_rb_root, cfs: \[TASK\]' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: runq [-t|-m|-g] [--json]' '$TMP/help.out' && grep -q 'cfs_rb_root, cfs: \[TASK\]' '$TMP/help.out'"
 done_testing
