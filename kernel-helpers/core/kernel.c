@@ -81,6 +81,14 @@ struct lkdb_error *kernel_read_uint(const struct kernel *k, uint64_t addr,
 	return NULL;
 }
 
+bool kernel_read_uint_ok(const struct kernel *k, uint64_t addr, size_t size,
+			 uint64_t *ret)
+{
+	struct lkdb_error *err = kernel_read_uint(k, addr, size, ret);
+	lkdb_error_destroy(err);
+	return !err;
+}
+
 struct lkdb_error *kernel_read_variable_uint(const struct kernel *k,
 					     const char *name, const char *why,
 					     uint64_t offset, size_t size,

@@ -101,6 +101,12 @@ const char *kernel_release(const struct kernel *k);
 /* An unsigned integer of size bytes (1, 2, 4 or 8) at kernel address addr. */
 struct lkdb_error *kernel_read_uint(const struct kernel *k, uint64_t addr,
 				    size_t size, uint64_t *ret);
+/*
+ * The same where a walk carries on without the value: true when it was
+ * read; a failure's error is dropped (not leaked).
+ */
+bool kernel_read_uint_ok(const struct kernel *k, uint64_t addr, size_t size,
+			 uint64_t *ret);
 
 /*
  * An unsigned integer of size bytes at offset into the kernel variable

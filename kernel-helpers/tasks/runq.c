@@ -110,7 +110,7 @@ static struct lkdb_error *read_task_at(struct kernel *k,
 	out->prio = (int)(int32_t)prio;
 	if (l->has_delayed) {
 		uint64_t d;
-		if (!kernel_read_uint(k, task + l->t_se + l->delayed, 1, &d))
+		if (kernel_read_uint_ok(k, task + l->t_se + l->delayed, 1, &d))
 			out->delayed = d != 0;
 	}
 	return NULL;
@@ -183,8 +183,8 @@ static void walk_cfs(struct walker *w, uint64_t cfs_rq, unsigned int depth,
 		return;
 	}
 	if (l->has_my_q &&
-	    !kernel_read_uint(w->k, cfs_rq + l->cfs_curr, 8, &curr) && curr &&
-	    !kernel_read_uint(w->k, curr + l->my_q, 8, &my_q) && my_q)
+	    kernel_read_uint_ok(w->k, cfs_rq + l->cfs_curr, 8, &curr) && curr &&
+	    kernel_read_uint_ok(w->k, curr + l->my_q, 8, &my_q) && my_q)
 		walk_cfs(w, my_q, depth + 1, q);
 	if ((err = kernel_read_uint(w->k, cfs_rq + l->timeline, 8, &root)) ||
 	    (err = kernel_read_uint(w->k, cfs_rq + l->timeline + 8, 8,
@@ -205,7 +205,7 @@ static void walk_cfs(struct walker *w, uint64_t cfs_rq, unsigned int depth,
 	for (size_t i = 0; i < te.nr; i++) {
 		uint64_t se = te.entries[i].entry - l->run_node;
 		if (l->has_my_q &&
-		    !kernel_read_uint(w->k, se + l->my_q, 8, &my_q) && my_q) {
+		    kernel_read_uint_ok(w->k, se + l->my_q, 8, &my_q) && my_q) {
 			walk_cfs(w, my_q, depth + 1, q);
 			continue;
 		}
@@ -236,7 +236,7 @@ static void walk_rt(struct walker *w, uint64_t queue0, unsigned int depth,
 		for (size_t j = 0; j < lw.nr; j++) {
 			uint64_t my_q;
 			if (l->has_rt_my_q && depth < RUNQ_GROUP_DEPTH_MAX &&
-			    !kernel_read_uint(w->k, lw.entries[j] + l->rt_my_q, 8,
+			    kernel_read_uint_ok(w->k, lw.entries[j] + l->rt_my_q, 8,
 					      &my_q) && my_q) {
 				walk_rt(w, my_q + l->rt_queue, depth + 1,
 					q);

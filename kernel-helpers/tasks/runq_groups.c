@@ -51,6 +51,9 @@ struct walker {
 	const struct percpu_cpus *cpus;
 	struct addr_set seen;		/* tasks shown on this CPU */
 	struct addr_set queues;		/* cfs_rqs walked on this CPU */
+	struct addr_set dequeued;	/* cfs_rqs looked under, this CPU */
+	struct addr_set group_set;	/* task groups collected */
+	bool too_many;			/* collect() said so once */
 };
 
 static void warn(struct walker *w, struct lkdb_error *err)
@@ -131,9 +134,9 @@ static void group_name(struct walker *w, uint64_t tg, char *buf, size_t size)
 	uint64_t cgroup, kn, parent, name;
 	buf[0] = '\0';
 	if (!l->has_names ||
-	    kernel_read_uint(w->k, tg + l->tg_cgroup, 8, &cgroup) || !cgroup ||
-	    kernel_read_uint(w->k, cgroup + l->cg_kn, 8, &kn) || !kn ||
-	    kernel_read_uint(w->k, kn + l->kn_parent, 8, &parent))
+	    !kernel_read_uint_ok(w->k, tg + l->tg_cgroup, 8, &cgroup) ||
+	    !cgroup || !kernel_read_uint_ok(w->k, cgroup + l->cg_kn, 8, &kn) ||
+	    !kn || !kernel_read_uint_ok(w->k, kn + l->kn_parent, 8, &parent))
 		return;
 	if (!parent) {
 		snprintf(buf, size, "/");
@@ -154,10 +157,22 @@ static struct lkdb_error *collect(struct walker *w, uint64_t tg,
 				  unsigned int depth, uint64_t parent)
 {
 	const struct groups_layout *l = w->l;
+	if (w->too_many)
+		return NULL;
 	if (w->nr_groups >= GROUPS_MAX) {
+		w->too_many = true;
 		warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
 					  "more than %u task groups: the rest left out",
 					  GROUPS_MAX));
+		return NULL;
+	}
+	/* Lists that share entries (damage) would repeat groups. */
+	int added = addr_set_add(&w->group_set, tg);
+	if (added < 0)
+		return &lkdb_error_oom;
+	if (!added) {
+		warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
+					  "task group 0x%" PRIx64 " met twice", tg));
 		return NULL;
 	}
 	struct group *g = &w->groups[w->nr_groups];
@@ -167,9 +182,11 @@ static struct lkdb_error *collect(struct walker *w, uint64_t tg,
 	g->parent = parent;
 	group_name(w, tg, g->name, sizeof(g->name));
 	if (depth >= GROUP_DEPTH_MAX) {
-		warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
-					  "task groups nested deeper than %u at 0x%" PRIx64,
-					  GROUP_DEPTH_MAX, tg));
+		if (!w->too_many)
+			warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
+						  "task groups nested deeper than %u at 0x%" PRIx64,
+						  GROUP_DEPTH_MAX, tg));
+		w->too_many = true;
 		return NULL;
 	}
 	struct list_walk lw;
@@ -250,7 +267,7 @@ static void add_group_line(struct walker *w, const struct group *g,
 	snprintf(line->name, sizeof(line->name), "%s", g->name);
 	uint64_t throttled = 0;
 	if (w->l->has_throttled &&
-	    !kernel_read_uint(w->k, cfs_rq + w->l->throttled, 4, &throttled))
+	    kernel_read_uint_ok(w->k, cfs_rq + w->l->throttled, 4, &throttled))
 		line->throttled = throttled != 0;
 }
 
@@ -295,7 +312,7 @@ static size_t walk_dequeued(struct walker *w, uint64_t cfs_rq,
 	size_t total = 0;
 	uint64_t tg;
 	if (depth >= GROUP_DEPTH_MAX ||
-	    kernel_read_uint(w->k, cfs_rq + w->l->cfs_tg, 8, &tg))
+	    !kernel_read_uint_ok(w->k, cfs_rq + w->l->cfs_tg, 8, &tg))
 		return 0;
 	for (size_t i = 0; i < w->nr_groups; i++) {
 		struct group *g = &w->groups[i];
@@ -313,7 +330,9 @@ static size_t walk_dequeued(struct walker *w, uint64_t cfs_rq,
 		if (rq == cfs_rq)
 			continue;
 		if (!nr) {
-			total += walk_dequeued(w, rq, depth + 1);
+			/* Each empty queue looked under once: no exponential walk. */
+			if (addr_set_add(&w->dequeued, rq) == 1)
+				total += walk_dequeued(w, rq, depth + 1);
 			continue;
 		}
 		show_ancestors(w, g);
@@ -341,15 +360,15 @@ static size_t walk(struct walker *w, uint64_t cfs_rq, unsigned int depth)
 					  "cfs_rq 0x%" PRIx64 " met twice", cfs_rq));
 		return 0;
 	}
-	if (depth && !kernel_read_uint(w->k, cfs_rq + l->cfs_tg, 8, &tg)) {
+	if (depth && kernel_read_uint_ok(w->k, cfs_rq + l->cfs_tg, 8, &tg)) {
 		struct group *g = find_group(w, tg);
 		if (g) {
 			add_group_line(w, g, cfs_rq, depth);
 			g->in_use = false;
 		}
 	}
-	if (!kernel_read_uint(w->k, cfs_rq + l->cfs_curr, 8, &curr) && curr &&
-	    !kernel_read_uint(w->k, curr + l->my_q, 8, &curr_my_q) &&
+	if (kernel_read_uint_ok(w->k, cfs_rq + l->cfs_curr, 8, &curr) && curr &&
+	    kernel_read_uint_ok(w->k, curr + l->my_q, 8, &curr_my_q) &&
 	    curr_my_q) {
 		total++;
 		total += walk(w, curr_my_q, depth + 1);
@@ -378,7 +397,7 @@ static size_t walk(struct walker *w, uint64_t cfs_rq, unsigned int depth)
 						  cfs_rq, te.warnings[i]));
 		for (size_t i = 0; i < te.nr; i++) {
 			uint64_t se = te.entries[i].entry - l->run_node, my_q;
-			if (!kernel_read_uint(w->k, se + l->my_q, 8, &my_q) &&
+			if (kernel_read_uint_ok(w->k, se + l->my_q, 8, &my_q) &&
 			    my_q) {
 				total++;
 				total += walk(w, my_q, depth + 1);
@@ -439,6 +458,7 @@ struct lkdb_error *kernel_read_runq_groups(struct kernel *k,
 			   sizeof(*ret->cpus));
 	if (!w.groups || !ret->cpus ||
 	    (err = collect(&w, ret->root, 0, 0)) == &lkdb_error_oom) {
+		addr_set_deinit(&w.group_set);
 		free(w.groups);
 		percpu_cpus_destroy(cpus);
 		runq_groups_deinit(ret);
@@ -454,23 +474,29 @@ struct lkdb_error *kernel_read_runq_groups(struct kernel *k,
 		struct runq_cpu_groups *c = &ret->cpus[ret->nr++];
 		c->cpu = cpu;
 		w.c = c;
-		uint64_t rq, curr;
-		if ((err = percpu_address(cpus, cpu, runqueues, &rq)) ||
-		    (err = kernel_read_uint(k, rq + l.rq_curr, 8, &curr)) ||
-		    (err = kernel_runq_read_task(k, curr, &c->curr))) {
+		uint64_t rq, curr = 0;
+		if ((err = percpu_address(cpus, cpu, runqueues, &rq))) {
 			warn(&w, err);
 			continue;
 		}
+		/* Without its current task, the queue is still shown. */
+		if ((err = kernel_read_uint(k, rq + l.rq_curr, 8, &curr)) ||
+		    (err = kernel_runq_read_task(k, curr, &c->curr)))
+			warn(&w, err);
+		err = NULL;
 		c->cfs_rq = rq + l.rq_cfs;
 		for (size_t i = 0; i < w.nr_groups; i++)
 			w.groups[i].in_use = w.groups[i].depth != 0;
 		w.seen = (struct addr_set){ 0 };
 		w.queues = (struct addr_set){ 0 };
+		w.dequeued = (struct addr_set){ 0 };
 		walk(&w, c->cfs_rq, 0);
 		addr_set_deinit(&w.seen);
 		addr_set_deinit(&w.queues);
+		addr_set_deinit(&w.dequeued);
 	}
 	w.c = NULL;
+	addr_set_deinit(&w.group_set);
 	free(w.groups);
 	percpu_cpus_destroy(cpus);
 	return NULL;

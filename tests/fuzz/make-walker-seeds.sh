@@ -2,7 +2,7 @@
 # make-walker-seeds.sh BUILD-DIR: write the seed corpora of the memory
 # walkers' fuzz targets from the fake kernels the unit tests build
 # (tests/unit/walker_input.h): tests/fuzz/corpus/{tasks,modules,printk,maple,
-# trees,slabwalk,zones,waits,timers,net}.
+# trees,slabwalk,zones,waits,timers,net,runq_groups}.
 set -euo pipefail
 build=$(cd "${1:?usage: make-walker-seeds.sh BUILD-DIR}" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,7 +23,7 @@ for t in json.load(sys.stdin):
 }
 # The unit tests' seeds (TEST-N) are written again; other files (a
 # fuzzer's finds kept as regression-*) stay.
-for c in tasks modules printk maple trees slabwalk zones waits timers net; do
+for c in tasks modules printk maple trees slabwalk zones waits timers net runq_groups; do
     rm -f "$here/corpus/$c"/*-[0-9]*
 done
 seed tasks test-tasks
@@ -37,6 +37,7 @@ seed zones test-zones
 seed waits test-waits
 seed timers test-timers
 seed net test-net
-for c in tasks modules printk maple trees slabwalk zones waits timers net; do
+seed runq_groups test-runq-groups
+for c in tasks modules printk maple trees slabwalk zones waits timers net runq_groups; do
     echo "$c: $(ls "$here/corpus/$c" | wc -l) seeds, $(du -sh "$here/corpus/$c" | cut -f1)"
 done
