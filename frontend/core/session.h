@@ -25,6 +25,8 @@ struct panic_stops;
 struct module_sync;
 struct module_symbols;
 struct guest_ram;
+struct task_list;
+struct backtrace_env;
 
 /*
  * What the parts above the session (lkdb qemu's console) register to be
@@ -102,6 +104,15 @@ struct lkdb_session {
 	uint64_t context_task;
 	/* Set while foreach runs task for each task: the context stays. */
 	bool keep_context;
+	/*
+	 * While foreach runs its command for each task: the task list it
+	 * read, lent to every run (task_lookup_lend()), and bt's unwinder
+	 * made by the first run and kept for the rest
+	 * (backtrace_env_end_loan()).  The commands release them
+	 * (task_lookup_release(), backtrace_env_destroy()), never free them.
+	 */
+	struct task_list *lent_tasks;
+	struct backtrace_env *lent_bt_env;
 	bool interactive;	/* a terminal is on stdin and stdout */
 	bool quit_requested;
 	/* `detach`: lkdb qemu leaves QEMU running (else as quit). */

@@ -30,7 +30,7 @@ struct backtrace_env {
 	struct address_arg_context names;
 };
 
-void backtrace_env_destroy(struct backtrace_env *env)
+static void env_free(struct backtrace_env *env)
 {
 	if (!env)
 		return;
@@ -39,9 +39,25 @@ void backtrace_env_destroy(struct backtrace_env *env)
 	free(env);
 }
 
+void backtrace_env_destroy(struct backtrace_env *env)
+{
+	if (env && env != env->s->lent_bt_env)
+		env_free(env);
+}
+
+void backtrace_env_end_loan(struct lkdb_session *s)
+{
+	env_free(s->lent_bt_env);
+	s->lent_bt_env = NULL;
+}
+
 struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 					struct backtrace_env **ret)
 {
+	if (s->lent_bt_env) {
+		*ret = s->lent_bt_env;
+		return NULL;
+	}
 	struct backtrace_env *env = calloc(1, sizeof(*env));
 	if (!env)
 		return &lkdb_error_oom;
@@ -53,7 +69,7 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 	if (!err)
 		err = module_names_create(s, "bt", &env->modules);
 	if (err) {
-		backtrace_env_destroy(env);
+		env_free(env);
 		return err;
 	}
 	env->mem = *kernel_memory(lkdb_session_kernel(s));
@@ -71,6 +87,8 @@ struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 			lkdb_error_destroy(err);
 		}
 	}
+	if (s->lent_tasks)
+		s->lent_bt_env = env;
 	*ret = env;
 	return NULL;
 }

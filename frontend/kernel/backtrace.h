@@ -33,9 +33,17 @@ struct backtrace_options {
 /* What one or more backtraces share: tables, module symbols. */
 struct backtrace_env;
 
+/*
+ * While foreach lends its task list (task_lookup_lend()), the first env
+ * made is kept in the session and given to every later create, destroy
+ * leaving it, until backtrace_env_end_loan(): the unwinder and the
+ * modules' ORC tables are read once for `foreach bt`, not once a task.
+ */
 struct lkdb_error *backtrace_env_create(struct lkdb_session *s,
 					struct backtrace_env **ret);
 void backtrace_env_destroy(struct backtrace_env *env);
+/* Free the env kept for foreach's runs, if any. */
+void backtrace_env_end_loan(struct lkdb_session *s);
 
 /*
  * The backtrace of task t: a running task from its CPU's registers (the

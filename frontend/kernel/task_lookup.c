@@ -19,6 +19,10 @@
 struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 				    struct task_list **ret)
 {
+	if (s->lent_tasks) {
+		*ret = s->lent_tasks;
+		return NULL;
+	}
 	struct lkdb_error *err = kernel_read_tasks(lkdb_session_kernel(s), ret);
 	if (err)
 		return err;
@@ -27,6 +31,17 @@ struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 			(*ret)->warnings[i]);
 	fflush(stderr);
 	return NULL;
+}
+
+void task_lookup_release(struct lkdb_session *s, struct task_list *list)
+{
+	if (list != s->lent_tasks)
+		task_list_destroy(list);
+}
+
+void task_lookup_lend(struct lkdb_session *s, struct task_list *list)
+{
+	s->lent_tasks = list;
 }
 
 static bool all_digits(const char *s, int (*pred)(int))
@@ -361,6 +376,6 @@ struct lkdb_error *task_lookup_user_tables(struct lkdb_session *s,
 	if (!err)
 		err = x86_64_mm_tables(lkdb_session_kernel(s), t->mm,
 				       root_paddr_ret, &ignore, levels_ret);
-	task_list_destroy(list);
+	task_lookup_release(s, list);
 	return err;
 }

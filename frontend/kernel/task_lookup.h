@@ -15,9 +15,22 @@
 #include "kernel-helpers/core/target.h"
 #include "kernel-helpers/tasks/tasks.h"
 
-/* Read the task list (warnings go to stderr prefixed with "lkdb: CMD: "). */
+/*
+ * Read the task list (warnings go to stderr prefixed with "lkdb: CMD: "),
+ * or take the one lent while foreach runs; either way give it back with
+ * task_lookup_release().
+ */
 struct lkdb_error *task_lookup_read(struct lkdb_session *s, const char *cmd,
 				    struct task_list **ret);
+/* Free a list task_lookup_read() gave, unless it is the lent one. */
+void task_lookup_release(struct lkdb_session *s, struct task_list *list);
+/*
+ * foreach: the commands it runs take list (not a copy) from
+ * task_lookup_read() until task_lookup_lend(s, NULL); the caller frees it.
+ * Each run would otherwise read every task again: at 5000 tasks that is
+ * most of `foreach bt`'s time.
+ */
+void task_lookup_lend(struct lkdb_session *s, struct task_list *list);
 /*
  * arg is a decimal PID or a task_struct address (hex, 0x optional).
  * One-line errors: "no task with PID N", "0x...: not a task address",
@@ -29,7 +42,7 @@ struct lkdb_error *task_lookup_find(const struct task_list *list,
 /*
  * The tasks args name (PIDs or task addresses, nargs of them), or the
  * context task when nargs is 0: chosen has room for nargs (at least 1).
- * The list they point into is *list_ret, to destroy (also on error).
+ * The list they point into is *list_ret, to release (also on error).
  */
 struct lkdb_error *task_lookup_args(struct lkdb_session *s, const char *cmd,
 				    const char *const *args, int nargs,

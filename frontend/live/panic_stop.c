@@ -411,7 +411,7 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		       err ? err->message : "");
 	}
 	lkdb_error_destroy(err);
-	task_list_destroy(tasks);
+	task_lookup_release(s, tasks);
 
 	const struct x86_64_regs *regs = f->has_fault_regs ? &f->fault_regs :
 					 &f->cpu_regs;

@@ -2,7 +2,8 @@
 # foreach: on the shared dump, "foreach sleep task" runs task for exactly
 # the guest's sleepers (its console's LKDB-SLEEPERS), "foreach IN task" for
 # as many tasks as ps -S counts in IN, and each bt foreach prints is the
-# one bt PID prints.  Live: a shell the guest puts to sleep uninterruptibly
+# one bt PID prints (for every task: foreach reads the tasks and bt's
+# unwinder once and lends them to each run).  Live: a shell the guest puts to sleep uninterruptibly
 # in crashme's write (msleep) is one of "foreach UN bt"'s tasks, in the
 # state /proc/PID/stat says (D), with the frames /proc/PID/stack lists, in
 # order.  --json: an array of the command's JSON per task.  Bad input: one
@@ -38,6 +39,24 @@ import json, sys
 docs = [json.loads(l) for l in open(sys.argv[1]) if l.startswith('{"pid"')]
 sys.exit(0 if len(docs) == 2 and docs[0]['pid'] == docs[1]['pid'] else 1)
 PY
+# Every task: the list and unwinder foreach reads once give each task the
+# backtrace a bt of its own gives (idle tasks by task address).
+"$LKDB" -q "$V" "$D" -c 'foreach bt' >"$TMP/all.out" 2>"$TMP/all.err"
+status=$?
+diag "$TMP/all.err"
+mapfile -t ids < <(sed -n 's/^PID: \([0-9]*\) *TASK: \([0-9a-f]*\) .*/\1 \2/p' "$TMP/all.out" |
+    awk '{ print ($1 == 0 ? "0x" $2 : $1) }')
+bts=()
+for i in "${ids[@]}"; do bts+=(-c "bt $i"); done
+"$LKDB" -q "$V" "$D" "${bts[@]}" >"$TMP/each.out" 2>&1
+check "foreach bt: exit 0, every task (${#ids[@]}), each backtrace the one bt of that task prints" \
+    test "$status" = 0 -a "${#ids[@]}" -gt 20 -a ! -s "$TMP/all.err" -a \
+         "$(grep -v '^$' "$TMP/all.out")" = "$(grep -v '^$' "$TMP/each.out")"
+"$LKDB" -q "$V" "$D" -c 'foreach kernel bt' -c 'ps' -c 'bt' >"$TMP/after.out" 2>&1
+"$LKDB" -q "$V" "$D" -c 'ps' -c 'bt' >"$TMP/fresh.out" 2>&1
+check "after foreach, ps and bt read as a fresh session does" \
+    test "$(sed -n '/^ *PID  *PPID/,$p' "$TMP/after.out")" = "$(cat "$TMP/fresh.out")"
+
 p=${sleepers[0]:-1}
 "$LKDB" -q "$V" "$D" -c "foreach $p bt" >"$TMP/fb.out" 2>&1
 "$LKDB" -q "$V" "$D" -c "bt $p" >"$TMP/b.out" 2>&1

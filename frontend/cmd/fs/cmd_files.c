@@ -85,12 +85,12 @@ static struct lkdb_error *dentry_info(struct lkdb_command_context *ctx,
 	int n;
 	/* The mounts of init's namespace, as crash takes them. */
 	if ((err = task_lookup_args(ctx->session, "files", &one, 1, &tasks, &init, &n))) {
-		task_list_destroy(tasks);
+		task_lookup_release(ctx->session, tasks);
 		return err;
 	}
 	struct kernel_dentry_info d;
 	err = kernel_read_dentry_info(ctx->kernel, dentry, init->task, &d);
-	task_list_destroy(tasks);
+	task_lookup_release(ctx->session, tasks);
 	if (err)
 		return err;
 	if (ctx->json) {
@@ -172,7 +172,7 @@ static struct lkdb_error *cmd_files(struct lkdb_command_context *ctx)
 	if (opened)
 		puts("]");
 	fflush(stdout);
-	task_list_destroy(tasks);
+	task_lookup_release(ctx->session, tasks);
 	return err;
 }
 

@@ -144,7 +144,7 @@ static struct lkdb_error *cmd_mount(struct lkdb_command_context *ctx)
 		if (err)
 			kernel_mounts_deinit(&m);
 	}
-	task_list_destroy(tasks);
+	task_lookup_release(ctx->session, tasks);
 	if (err)
 		return err;
 	for (size_t i = 0; i < m.nr_warnings; i++)

@@ -344,7 +344,7 @@ static struct lkdb_error *what_is(struct lkdb_command_context *ctx,
 		fprintf(out, "%" PRIx64 ": not in the kernel image, a module, the direct map, a task's stack or the vmalloc area\n",
 			addr);
 	}
-	task_list_destroy(list);
+	task_lookup_release(s, list);
 	return NULL;
 }
 

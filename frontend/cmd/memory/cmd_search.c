@@ -566,7 +566,7 @@ static struct lkdb_error *search_stacks(struct search_run *r, bool active_only)
 				    base + size, on_mapped, r, NULL);
 	}
 	r->task = NULL;
-	task_list_destroy(list);
+	task_lookup_release(r->ctx->session, list);
 	return err;
 }
 

@@ -316,7 +316,7 @@ static struct lkdb_error *cmd_vm(struct lkdb_command_context *ctx)
 		fputs("]\n", stdout);
 	fflush(stdout);
 	free(pages.runs);
-	task_list_destroy(list);
+	task_lookup_release(s, list);
 	return err;
 }
 

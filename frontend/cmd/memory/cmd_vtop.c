@@ -232,7 +232,7 @@ static struct lkdb_error *cmd_vtop(struct lkdb_command_context *ctx)
 	if (ctx->json)
 		fputs("]\n", stdout);
 	fflush(stdout);
-	task_list_destroy(list);
+	task_lookup_release(ctx->session, list);
 	address_arg_deinit(&names);
 	return err;
 }

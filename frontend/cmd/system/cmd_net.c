@@ -277,7 +277,7 @@ static struct lkdb_error *cmd_net(struct lkdb_command_context *ctx)
 			puts("]");
 	}
 	fflush(stdout);
-	task_list_destroy(tasks);
+	task_lookup_release(ctx->session, tasks);
 	return err;
 }
 

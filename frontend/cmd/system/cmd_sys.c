@@ -312,7 +312,7 @@ static struct lkdb_error *cmd_sys(struct lkdb_command_context *ctx)
 		print_text(stdout, s, info, &sum);
 	fflush(stdout);
 	sysinfo_destroy(info);
-	task_list_destroy(sum.task_list);
+	task_lookup_release(s, sum.task_list);
 	return NULL;
 }
 

@@ -114,7 +114,7 @@ static struct lkdb_error *cmd_bt(struct lkdb_command_context *ctx)
 out:
 	fflush(stdout);
 	backtrace_env_destroy(env);
-	task_list_destroy(list);
+	task_lookup_release(s, list);
 	return err;
 }
 

@@ -10,6 +10,7 @@
 
 #include "frontend/core/commands.h"
 #include "frontend/kernel/address_arg.h"
+#include "frontend/kernel/backtrace.h"
 #include "frontend/kernel/task_lookup.h"
 #include "frontend/terminal/terminal.h"
 
@@ -76,9 +77,13 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	if (!cmd)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND, "no command %s",
 					 ctx->argv[c]);
+	/* foreach itself needs no gdb: on a dump, bt need not wait for it. */
+	struct lkdb_error *err = NULL;
+	if (!(cmd->flags & CMD_NO_GDB) &&
+	    (err = lkdb_session_need_gdb(ctx->session)))
+		return err;
 	struct task_list *tasks;
-	struct lkdb_error *err = task_lookup_read(ctx->session, "foreach",
-						  &tasks);
+	err = task_lookup_read(ctx->session, "foreach", &tasks);
 	if (err)
 		return err;
 	task_list_sort(tasks);
@@ -105,6 +110,8 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 	/* task would make each task the context in turn: it stays. */
 	bool kept = ctx->session->keep_context;
 	ctx->session->keep_context = true;
+	/* Each run reads the tasks (and bt its unwinder) once, not per task. */
+	task_lookup_lend(ctx->session, tasks);
 	if (ctx->json)
 		putchar('[');
 	for (size_t i = 0; i < tasks->nr_tasks && !lkdb_interrupted; i++) {
@@ -134,6 +141,8 @@ static struct lkdb_error *cmd_foreach(struct lkdb_command_context *ctx)
 		}
 	}
 	ctx->session->keep_context = kept;
+	backtrace_env_end_loan(ctx->session);
+	task_lookup_lend(ctx->session, NULL);
 	if (ctx->json)
 		puts("]");
 	task_list_destroy(tasks);
@@ -194,6 +203,6 @@ const struct lkdb_command lkdb_command_foreach = {
 	       ".IR ARGS \"]\"\n"
 	       "Run the command for every task the selectors pick (a PID, task address,\n"
 	       "command name, state such as UN, kernel or user tasks, the active ones).\n",
-	.flags = CMD_NEEDS_TARGET | CMD_JSON,
+	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	.complete = complete_foreach,
 };

@@ -368,7 +368,7 @@ out:
 	fflush(stdout);
 	free(h.info);
 	backtrace_env_destroy(h.env);
-	task_list_destroy(h.list);
+	task_lookup_release(ctx->session, h.list);
 	return err;
 }
 

@@ -155,7 +155,7 @@ static struct lkdb_error *cmd_sig(struct lkdb_command_context *ctx)
 	if (opened)
 		puts("]");
 	fflush(stdout);
-	task_list_destroy(tasks);
+	task_lookup_release(ctx->session, tasks);
 	return err;
 }
 

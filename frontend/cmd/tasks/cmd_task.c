@@ -214,7 +214,7 @@ static struct lkdb_error *task_members(struct lkdb_command_context *ctx)
 	if (opened)
 		puts("]");
 	fflush(stdout);
-	task_list_destroy(list);
+	task_lookup_release(s, list);
 	free(chosen);
 	free(spec);
 	return err;
@@ -285,7 +285,7 @@ static struct lkdb_error *cmd_task(struct lkdb_command_context *ctx)
 	}
 	fflush(stdout);
 out:
-	task_list_destroy(list);
+	task_lookup_release(s, list);
 	return err;
 }
 

@@ -112,7 +112,7 @@ static struct lkdb_error *cmd_waitq(struct lkdb_command_context *ctx)
 out:
 	fflush(stdout);
 	backtrace_env_destroy(env);
-	task_list_destroy(list);
+	task_lookup_release(ctx->session, list);
 	kernel_waitqueue_deinit(&q);
 	return err;
 }
