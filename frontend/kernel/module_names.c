@@ -199,12 +199,9 @@ void module_names_name(struct module_names *mn, uint64_t addr,
 		return;
 	}
 	struct symbolize_result r;
-	struct lkdb_error *err =
-		return_address ?
-			symbolize_return_address(mn->s->kernel.vmlinux,
-						 mn->s->kernel.kaslr_offset, addr, &r) :
-			symbolize_address(mn->s->kernel.vmlinux, mn->s->kernel.kaslr_offset,
-					  addr, &r);
+	struct lkdb_error *err = symbolize_symbol(mn->s->kernel.vmlinux,
+						  mn->s->kernel.kaslr_offset,
+						  addr, return_address, &r);
 	if (err) {
 		lkdb_error_destroy(err);
 		return;

@@ -365,7 +365,7 @@ static void outside_hint(uint64_t addr, uint64_t kaslr_offset,
  */
 static struct lkdb_error *symbolize_at(struct vmlinux *vm,
 				       uint64_t kaslr_offset, uint64_t addr,
-				       uint64_t look,
+				       uint64_t look, bool lines,
 				       struct symbolize_result *ret)
 {
 	memset(ret, 0, sizeof(*ret));
@@ -390,14 +390,14 @@ static struct lkdb_error *symbolize_at(struct vmlinux *vm,
 	/* kallsyms' size: up to the next symbol, padding included */
 	ret->size = next - ret->symbol.addr;
 	ret->symbol.addr += kaslr_offset;	/* in the image: it moves */
-	return source_frames(vm, link_addr, ret);
+	return lines ? source_frames(vm, link_addr, ret) : NULL;
 }
 
 struct lkdb_error *symbolize_address(struct vmlinux *vm, uint64_t kaslr_offset,
 				     uint64_t addr,
 				     struct symbolize_result *ret)
 {
-	return symbolize_at(vm, kaslr_offset, addr, addr, ret);
+	return symbolize_at(vm, kaslr_offset, addr, addr, true, ret);
 }
 
 struct lkdb_error *symbolize_return_address(struct vmlinux *vm,
@@ -405,7 +405,15 @@ struct lkdb_error *symbolize_return_address(struct vmlinux *vm,
 					    uint64_t addr,
 					    struct symbolize_result *ret)
 {
-	return symbolize_at(vm, kaslr_offset, addr, addr - 1, ret);
+	return symbolize_at(vm, kaslr_offset, addr, addr - 1, true, ret);
+}
+
+struct lkdb_error *symbolize_symbol(struct vmlinux *vm, uint64_t kaslr_offset,
+				    uint64_t addr, bool return_address,
+				    struct symbolize_result *ret)
+{
+	return symbolize_at(vm, kaslr_offset, addr,
+			    return_address ? addr - 1 : addr, false, ret);
 }
 
 char *symbolize_format(const char *name, uint64_t offset,

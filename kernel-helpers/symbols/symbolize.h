@@ -96,6 +96,15 @@ struct lkdb_error *symbolize_return_address(struct vmlinux *vm,
 					    uint64_t kaslr_offset,
 					    uint64_t addr,
 					    struct symbolize_result *ret);
+/*
+ * The symbol, offset and size only (nr_frames 0): as symbolize_address(),
+ * or symbolize_return_address() when return_address, without reading the
+ * DWARF lines — a backtrace names each frame this way and reads lines
+ * only for bt -l.
+ */
+struct lkdb_error *symbolize_symbol(struct vmlinux *vm, uint64_t kaslr_offset,
+				    uint64_t addr, bool return_address,
+				    struct symbolize_result *ret);
 
 /*
  * "name+0xOFFSET/0xSIZE", with " [module]" after it when module is not
