@@ -22,11 +22,11 @@ struct runq_layout {
 	uint64_t timeline, cfs_curr;		/* in cfs_rq */
 	uint64_t rt_active, rt_queue, rt_queues;	/* rt_rq.active.queue[] */
 	uint64_t run_node, my_q;		/* in sched_entity */
-	bool has_my_q, has_delayed;
-	uint64_t delayed;
+	bool has_my_q;
 	uint64_t rt_run_list, rt_my_q;		/* in sched_rt_entity */
 	bool has_rt_my_q;
-	uint64_t t_se, t_rt, t_pid, t_comm, t_prio;	/* in task_struct */
+	uint64_t t_rt;				/* in task_struct */
+	struct kernel_runq_task_layout task;
 };
 
 struct walker {
@@ -44,6 +44,25 @@ static void warn(struct walker *w, struct lkdb_error *err)
 					       &w->r->nr_warnings, "CPU %u: %s",
 					       w->cpu, err->message));
 	lkdb_error_destroy(err);
+}
+
+static struct lkdb_error *task_layout(struct ktypes *t,
+				      struct kernel_runq_task_layout *l)
+{
+	struct lkdb_error *err;
+	memset(l, 0, sizeof(*l));
+	if ((err = ktypes_member(t, "task_struct", "se", &l->se, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "pid", &l->pid, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "comm", &l->comm, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "prio", &l->prio, NULL)))
+		return err;
+	/* 6.12: delayed dequeue (commit 152e11f6df29 "sched/fair: Implement delayed dequeue"). */
+	l->has_delayed = ktypes_has_member(t, "sched_entity", "sched_delayed");
+	if (l->has_delayed &&
+	    (err = ktypes_member(t, "sched_entity", "sched_delayed",
+				 &l->delayed, NULL)))
+		return err;
+	return NULL;
 }
 
 static struct lkdb_error *get_layout(struct ktypes *t, struct runq_layout *l)
@@ -64,11 +83,8 @@ static struct lkdb_error *get_layout(struct ktypes *t, struct runq_layout *l)
 				 NULL)) ||
 	    (err = ktypes_member(t, "sched_rt_entity", "run_list",
 				 &l->rt_run_list, NULL)) ||
-	    (err = ktypes_member(t, "task_struct", "se", &l->t_se, NULL)) ||
 	    (err = ktypes_member(t, "task_struct", "rt", &l->t_rt, NULL)) ||
-	    (err = ktypes_member(t, "task_struct", "pid", &l->t_pid, NULL)) ||
-	    (err = ktypes_member(t, "task_struct", "comm", &l->t_comm, NULL)) ||
-	    (err = ktypes_member(t, "task_struct", "prio", &l->t_prio, NULL)))
+	    (err = task_layout(t, &l->task)))
 		return err;
 	l->rt_queues = size / 16;
 	/* Group scheduling: an entity may be a group with its own queue. */
@@ -81,27 +97,29 @@ static struct lkdb_error *get_layout(struct ktypes *t, struct runq_layout *l)
 	    (err = ktypes_member(t, "sched_rt_entity", "my_q", &l->rt_my_q,
 				 NULL)))
 		return err;
-	/* 6.12: delayed dequeue (commit 152e11f6df29 "sched/fair: Implement delayed dequeue"). */
-	l->has_delayed = ktypes_has_member(t, "sched_entity", "sched_delayed");
-	if (l->has_delayed &&
-	    (err = ktypes_member(t, "sched_entity", "sched_delayed",
-				 &l->delayed, NULL)))
-		return err;
 	return NULL;
 }
 
-static struct lkdb_error *read_task_at(struct kernel *k,
-				       const struct runq_layout *l,
-				       uint64_t task,
-				       struct kernel_runq_task *out)
+struct lkdb_error *kernel_runq_task_layout(struct kernel *k,
+					   struct kernel_runq_task_layout *ret)
+{
+	struct ktypes *t;
+	struct lkdb_error *err = kernel_types(k, &t);
+	return err ? err : task_layout(t, ret);
+}
+
+struct lkdb_error *kernel_runq_read_task(struct kernel *k,
+					 const struct kernel_runq_task_layout *l,
+					 uint64_t task,
+					 struct kernel_runq_task *out)
 {
 	uint64_t pid, prio;
 	struct lkdb_error *err;
 	memset(out, 0, sizeof(*out));
 	out->task = task;
-	if ((err = kernel_read_uint(k, task + l->t_pid, 4, &pid)) ||
-	    (err = kernel_read_uint(k, task + l->t_prio, 4, &prio)) ||
-	    (err = k->memory.read(k->memory.context, task + l->t_comm,
+	if ((err = kernel_read_uint(k, task + l->pid, 4, &pid)) ||
+	    (err = kernel_read_uint(k, task + l->prio, 4, &prio)) ||
+	    (err = k->memory.read(k->memory.context, task + l->comm,
 				  out->comm, 15)))
 		return lkdb_error_prefix(err, "task 0x%" PRIx64, task);
 	out->comm[15] = '\0';
@@ -110,7 +128,7 @@ static struct lkdb_error *read_task_at(struct kernel *k,
 	out->prio = (int)(int32_t)prio;
 	if (l->has_delayed) {
 		uint64_t d;
-		if (kernel_read_uint_ok(k, task + l->t_se + l->delayed, 1, &d))
+		if (kernel_read_uint_ok(k, task + l->se + l->delayed, 1, &d))
 			out->delayed = d != 0;
 	}
 	return NULL;
@@ -119,20 +137,7 @@ static struct lkdb_error *read_task_at(struct kernel *k,
 static struct lkdb_error *read_task(struct walker *w, uint64_t task,
 				    struct kernel_runq_task *out)
 {
-	return read_task_at(w->k, w->l, task, out);
-}
-
-struct lkdb_error *kernel_runq_read_task(struct kernel *k, uint64_t task,
-					 struct kernel_runq_task *ret)
-{
-	struct ktypes *t;
-	struct runq_layout l;
-	struct lkdb_error *err = kernel_types(k, &t);
-	if (!err)
-		err = get_layout(t, &l);
-	if (!err)
-		err = read_task_at(k, &l, task, ret);
-	return err;
+	return kernel_runq_read_task(w->k, &w->l->task, task, out);
 }
 
 /* Append task to (*list, *nr): once per run queue, bounded. */
@@ -209,7 +214,7 @@ static void walk_cfs(struct walker *w, uint64_t cfs_rq, unsigned int depth,
 			walk_cfs(w, my_q, depth + 1, q);
 			continue;
 		}
-		add(w, se - l->t_se, -1, &q->cfs, &q->nr_cfs);
+		add(w, se - l->task.se, -1, &q->cfs, &q->nr_cfs);
 	}
 	tree_entries_deinit(&te);
 }

@@ -56,8 +56,18 @@ struct kernel_runqs {
 
 struct lkdb_error *kernel_read_runqs(struct kernel *k,
 				     struct kernel_runqs *ret);
+/* The task_struct members a run queue's line reads, looked up once. */
+struct kernel_runq_task_layout {
+	uint64_t se, pid, comm, prio;
+	bool has_delayed;
+	uint64_t delayed;		/* in sched_entity */
+};
+struct lkdb_error *kernel_runq_task_layout(struct kernel *k,
+					   struct kernel_runq_task_layout *ret);
 /* The task at task as a run queue lists it (pid, prio, comm, delayed). */
-struct lkdb_error *kernel_runq_read_task(struct kernel *k, uint64_t task,
+struct lkdb_error *kernel_runq_read_task(struct kernel *k,
+					 const struct kernel_runq_task_layout *l,
+					 uint64_t task,
 					 struct kernel_runq_task *ret);
 void kernel_runqs_deinit(struct kernel_runqs *r);
 

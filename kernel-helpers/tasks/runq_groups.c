@@ -24,7 +24,7 @@ struct groups_layout {
 	uint64_t throttled;
 	bool has_throttled;
 	uint64_t run_node, my_q;			/* in sched_entity */
-	uint64_t t_se;					/* in task_struct */
+	struct kernel_runq_task_layout task;		/* in task_struct */
 	uint64_t tg_children, tg_siblings, tg_cfs_rq;	/* in task_group */
 	uint64_t tg_cgroup;		/* task_group.css.cgroup */
 	uint64_t cg_kn, kn_name, kn_parent;	/* cgroup, kernfs_node */
@@ -93,7 +93,6 @@ static struct lkdb_error *get_layout(struct ktypes *t, struct groups_layout *l)
 	    (err = ktypes_member(t, "sched_entity", "run_node", &l->run_node,
 				 NULL)) ||
 	    (err = ktypes_member(t, "sched_entity", "my_q", &l->my_q, NULL)) ||
-	    (err = ktypes_member(t, "task_struct", "se", &l->t_se, NULL)) ||
 	    (err = ktypes_member(t, "task_group", "children", &l->tg_children,
 				 NULL)) ||
 	    (err = ktypes_member(t, "task_group", "siblings", &l->tg_siblings,
@@ -235,7 +234,7 @@ static void add_task(struct walker *w, uint64_t task, unsigned int depth,
 		     bool current)
 {
 	struct kernel_runq_task t;
-	struct lkdb_error *err = kernel_runq_read_task(w->k, task, &t);
+	struct lkdb_error *err = kernel_runq_read_task(w->k, &w->l->task, task, &t);
 	if (err) {
 		warn(w, err);
 		return;
@@ -374,7 +373,7 @@ static size_t walk(struct walker *w, uint64_t cfs_rq, unsigned int depth)
 		total += walk(w, curr_my_q, depth + 1);
 	}
 	/* The current task is not in the tree: shown where its entity is curr. */
-	if (!curr_my_q && curr && curr - l->t_se == w->c->curr.task &&
+	if (!curr_my_q && curr && curr - l->task.se == w->c->curr.task &&
 	    addr_set_add(&w->seen, w->c->curr.task) == 1) {
 		total++;
 		add_task(w, w->c->curr.task, depth, true);
@@ -403,7 +402,7 @@ static size_t walk(struct walker *w, uint64_t cfs_rq, unsigned int depth)
 				total += walk(w, my_q, depth + 1);
 				continue;
 			}
-			uint64_t task = se - l->t_se;
+			uint64_t task = se - l->task.se;
 			if (addr_set_add(&w->seen, task) != 1) {
 				warn(w, lkdb_error_create(LKDB_ERROR_INVALID,
 							  "task 0x%" PRIx64 " queued twice",
@@ -430,7 +429,8 @@ struct lkdb_error *kernel_read_runq_groups(struct kernel *k,
 	struct percpu_cpus *cpus = NULL;
 	uint64_t runqueues, root;
 	struct lkdb_error *err = kernel_types(k, &t);
-	if (err || (err = get_layout(t, &l)))
+	if (err || (err = get_layout(t, &l)) ||
+	    (err = kernel_runq_task_layout(k, &l.task)))
 		return err;
 	/* root_task_group since 2.6.36, init_task_group before. */
 	ret->root_name = "ROOT";
@@ -481,7 +481,7 @@ struct lkdb_error *kernel_read_runq_groups(struct kernel *k,
 		}
 		/* Without its current task, the queue is still shown. */
 		if ((err = kernel_read_uint(k, rq + l.rq_curr, 8, &curr)) ||
-		    (err = kernel_runq_read_task(k, curr, &c->curr)))
+		    (err = kernel_runq_read_task(k, &l.task, curr, &c->curr)))
 			warn(&w, err);
 		err = NULL;
 		c->cfs_rq = rq + l.rq_cfs;

@@ -43,7 +43,7 @@ enum {
 };
 
 /*
- * Every member runq_groups.c and runq.c's kernel_runq_read_task look up;
+ * Every member runq_groups.c and runq.c's kernel_runq_task_layout look up;
  * tasks_timeline is an rb_root_cached (rb_root, then rb_leftmost), as
  * since 4.14.
  */
