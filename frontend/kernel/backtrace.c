@@ -317,8 +317,14 @@ static void print_text(struct backtrace_env *env,
 			continue;
 		if (o->words) {
 			print_words(env, frameptr, f->sp, o->symbolic, out);
-			/* Not across an exception frame or a change of stack. */
-			frameptr = f->has_regs ? 0 : f->sp + 8;
+			/*
+			 * After a kernel exception frame, as crash: its
+			 * pt_regs and the interrupted function's words, up
+			 * to the next frame's return address; not after a
+			 * user one (the stack ends) or a change of stack.
+			 */
+			frameptr = f->has_regs && (f->user || leaves_stack(t, i, x)) ?
+					   0 : f->sp + 8;
 		}
 		struct code_name n;
 		frame_name(env, f, &n);

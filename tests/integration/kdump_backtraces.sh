@@ -88,8 +88,13 @@ if have_crash; then
     done
     printf 'bt -e > %s\nbt -F > %s\nbt -FF > %s\nquit\n' "$TMP/crash-e.txt" "$TMP/crash-F.txt" "$TMP/crash-FF.txt" >"$TMP/crash.in"
     timeout 300 crash -s "$V" "$OOPS/vmcore.kdump" -i "$TMP/crash.in" >/dev/null 2>&1
-    check "crash: bt -e byte for byte as crash's, the header line aside ($(grep -c 'EXCEPTION FRAME AT' "$TMP/crash-e.txt") frames)" \
-        cmp <(tail -n +2 "$TMP/crash-e.txt") <(tail -n +2 "$TMP/e.txt")
+    check "crash: bt -e byte for byte as crash's, its header line too ($(grep -c 'EXCEPTION FRAME AT' "$TMP/crash-e.txt") frames)" \
+        cmp "$TMP/crash-e.txt" "$TMP/e.txt"
+    printf 'bt -f > %s\nquit\n' "$TMP/crash-f.txt" >"$TMP/crash.in"
+    timeout 300 crash -s "$V" "$OOPS/vmcore.kdump" -i "$TMP/crash.in" >/dev/null 2>&1
+    "$LKDB" -q "$V" "$OOPS/vmcore.kdump" -c 'bt -f' >"$TMP/f.txt" 2>&1
+    check "crash: bt -f, the words after the exception frame (its pt_regs up to the next frame) as crash's" \
+        python3 "$CHECK" eframe_words "$TMP/crash-f.txt" "$TMP/f.txt"
     check "crash: bt -F, every stack word both print the same (symbols, [cache], hex)" \
         python3 "$CHECK" words "$TMP/crash-F.txt" "$TMP/F.txt"
     check "crash: bt -FF, the same ([address:cache])" \
@@ -98,6 +103,7 @@ else
     ok 0 "crash (elf): bt -a as crash's # SKIP $crash_skip"
     ok 0 "crash (kdump): bt -a as crash's # SKIP $crash_skip"
     ok 0 "crash: bt -e as crash's # SKIP $crash_skip"
+    ok 0 "crash: bt -f after the exception frame as crash's # SKIP $crash_skip"
     ok 0 "crash: bt -F as crash's # SKIP $crash_skip"
     ok 0 "crash: bt -FF as crash's # SKIP $crash_skip"
 fi

@@ -234,9 +234,34 @@ def words(crash_path, lkdb_path):
     c.done()
 
 
+
+def eframe_words(crash_path, lkdb_path):
+    """bt -f: the words printed after the first kernel exception frame's
+    registers (its pt_regs and the interrupted function's stack, up to the
+    next frame's return address), the same addresses and values in both."""
+    def section(path):
+        out, inside = {}, False
+        for line in open(path).read().split('\n'):
+            if '[exception RIP:' in line and not out:
+                inside = True
+                continue
+            if inside and re.match(r' ?#\d+ ', line):
+                break
+            w = re.match(r'    ([0-9a-f]{16}): (.*\S)', line) if inside else None
+            if w:
+                for i, word in enumerate(w.group(2).split()):
+                    out[int(w.group(1), 16) + 8 * i] = word
+        return out
+    cr, lk = section(crash_path), section(lkdb_path)
+    c = Checks()
+    c.want(cr and cr == lk, '%d words in crash\'s section, %d in lkdb\'s, first differing: %s' % (
+        len(cr), len(lk), sorted(set(cr.items()) ^ set(lk.items()))[:3]))
+    c.done()
+
 if __name__ == '__main__':
     modes = {'oops': oops, 'sysrq': sysrq, 'json': json_check, 'crash': crash,
-             'eframes': eframes, 'fwords': fwords, 'words': words}
+             'eframes': eframes, 'fwords': fwords, 'words': words,
+             'eframe_words': eframe_words}
     if len(sys.argv) < 2 or sys.argv[1] not in modes:
         sys.exit(__doc__)
     modes[sys.argv[1]](*sys.argv[2:])
