@@ -126,7 +126,8 @@ void task_lookup_print_header(FILE *out, const struct task_info *t)
 		snprintf(cpu, sizeof(cpu), "%d", t->cpu);
 	else
 		snprintf(cpu, sizeof(cpu), "-");
-	fprintf(out, "PID: %-6" PRId32 " TASK: %016" PRIx64 "  CPU: %-3s COMMAND: \"%s\"\n",
+	/* crash 8's widths (7.x had PID %-5ld, CPU %-2s). */
+	fprintf(out, "PID: %-7" PRId32 "  TASK: %016" PRIx64 "  CPU: %-3s  COMMAND: \"%s\"\n",
 		t->pid, t->task, cpu, comm);
 }
 

@@ -94,7 +94,7 @@ struct lkdb_error *task_lookup_sleeping_regs(struct lkdb_session *s,
 					     const struct task_info *t,
 					     struct x86_64_regs *regs);
 
-/* crash's header: PID: 57  TASK: ffff...  CPU: 1  COMMAND: "sleep" */
+/* crash 8's header: PID: 57       TASK: ffff...  CPU: 1    COMMAND: "sleep" */
 void task_lookup_print_header(FILE *out, const struct task_info *t);
 /* comm with control bytes and '"' as '?', to be shown in quotes. */
 void task_lookup_safe_comm(const char *comm, char out[17]);
