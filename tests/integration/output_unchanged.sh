@@ -22,8 +22,9 @@
 # bt took -f and -c (help bt, 0394156), and help bt tells where a kdump
 # dump's walks begin and its --json exception_stack (aab628b; with
 # machine_kexec, 73e2f3b), and bt took -F, -FF and -e (help bt, 3148ad2; its --json
-# schema since 05367bb).
-BASELINE=05367bbe226147df72d602586b2d5aa29ed501e1
+# schema since 05367bb), and the task header took crash 8.0.2's widths
+# (PID %-7d, CPU %-3s: f1f7bfd).
+BASELINE=f1f7bfd8ad593db346ad3fb68b3acac6fdd89fa8
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
