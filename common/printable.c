@@ -23,3 +23,15 @@ void lkdb_print_centered(FILE *out, int width, const char *s, bool rjust)
 	int left = extra / 2 + (extra % 2 && rjust);
 	fprintf(out, "%*s%s%*s", left, "", s, extra - left, "");
 }
+
+char *lkdb_break_at_space(char *s, size_t over)
+{
+	size_t len = strlen(s);
+	for (size_t at = len ? len - 1 : 0; at > 0; at--) {
+		if (s[at] == ' ' && len - 1 - at >= over) {
+			s[at] = '\0';
+			return s + at + 1;
+		}
+	}
+	return NULL;
+}

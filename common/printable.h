@@ -25,4 +25,12 @@ bool lkdb_printable(char *out, const char *s, size_t max, const char *also);
  */
 void lkdb_print_centered(FILE *out, int width, const char *s, bool rjust);
 
+/*
+ * A name too long for its line, broken as crash breaks dev -i's: at the
+ * last space (not the first byte) with at least over bytes after it, which
+ * becomes a NUL; returns what follows it, NULL when no space qualifies (s
+ * stays whole).
+ */
+char *lkdb_break_at_space(char *s, size_t over);
+
 #endif

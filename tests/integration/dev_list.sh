@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# dev, dev -p and dev -d: on the shared dump (ELF and flattened) byte for
-# byte as crash 8.0.2 prints them; on a guest with a virtio disk, live,
-# the character and block majors and names are the guest's own
-# /proc/devices and the PCI devices its /sys/bus/pci/devices/*/{class,
-# vendor,device}, and its dump taken under O_DIRECT I/O is crash's dev,
+# dev, dev -p, dev -i and dev -d: on the shared dump (ELF and flattened)
+# byte for byte as crash 8.0.2 prints them; on a guest with a virtio disk,
+# live, the character and block majors and names are the guest's own
+# /proc/devices, the PCI devices its /sys/bus/pci/devices/*/{class,
+# vendor,device}, the resources of dev -i its /proc/ioports and /proc/iomem
+# (range, name, depth), and its dump taken under O_DIRECT I/O is crash's dev,
 # dev -p and dev -d (requests in flight) byte for byte.  --json has the
 # text's content; Tab completes dev's options and offers no symbols; bad
 # input: one line.
@@ -101,11 +102,17 @@ for f in elf flat; do
     "$LKDB" -q "$V" "$d/vmcore.$f" -c 'dev --json' >"$TMP/dj$f.out" 2>>"$TMP/$f.err"
     "$LKDB" -q "$V" "$d/vmcore.$f" -c 'dev -p' >"$TMP/p$f.out" 2>>"$TMP/$f.err"
     "$LKDB" -q "$V" "$d/vmcore.$f" -c 'dev -p --json' >"$TMP/pj$f.out" 2>>"$TMP/$f.err"
+    "$LKDB" -q "$V" "$d/vmcore.$f" -c 'dev -i' >"$TMP/i$f.out" 2>>"$TMP/$f.err"
+    "$LKDB" -q "$V" "$d/vmcore.$f" -c 'dev -i --json' >"$TMP/ij$f.out" 2>>"$TMP/$f.err"
     diag "$TMP/$f.err"
-    check "dump ($f): dev and dev -p exit with no warning" test ! -s "$TMP/$f.err"
+    check "dump ($f): dev, dev -p and dev -i exit with no warning" test ! -s "$TMP/$f.err"
     check "dump ($f): dev and dev -p have rows, --json the same" \
         dev_compare "$TMP/d$f.out" "$TMP/dj$f.out" "$TMP/p$f.out" "$TMP/pj$f.out"
+    check "dump ($f): dev -i has both trees, --json the same rows" \
+        resources_compare "$TMP/i$f.out" "$TMP/ij$f.out"
 done
+check "dump: dev -i's iomem has the kernel's code where the guest's /proc/iomem had it" \
+    grep -qE "^ffff[0-9a-f]{12}  $(shared_fact "$d" kernel-code)  Kernel code\$" "$TMP/ielf.out"
 check "dump: the ELF and flattened dumps give the same dev and dev -p" \
     bash -c "cmp -s '$TMP/delf.out' '$TMP/dflat.out' && cmp -s '$TMP/pelf.out' '$TMP/pflat.out'"
 if have_crash; then
@@ -116,10 +123,60 @@ if have_crash; then
         cmp "$TMP/crash-d.out" "$TMP/delf.out"
     check "crash: dev -p byte for byte as crash 8.0.2's ($(grep -c '' "$TMP/crash-p.out") lines)" \
         cmp "$TMP/crash-p.out" "$TMP/pelf.out"
+    printf 'dev -i > %s\nquit\n' "$TMP/crash-i.out" >"$TMP/crash.in"
+    timeout 300 crash -s --kaslr "$kaslr" "$V" "$d/vmcore.elf" -i "$TMP/crash.in" >/dev/null 2>&1
+    check "crash: dev -i byte for byte as crash 8.0.2's ($(grep -c '' "$TMP/crash-i.out") lines)" \
+        cmp "$TMP/crash-i.out" "$TMP/ielf.out"
 else
     ok 0 "crash: dev as crash's # SKIP $crash_skip"
     ok 0 "crash: dev -p as crash's # SKIP $crash_skip"
+    ok 0 "crash: dev -i as crash's # SKIP $crash_skip"
 fi
+
+# resources_compare DEV_I DEV_I_JSON [PROC]: dev -i's two trees have rows
+# and --json the same (address, range, name); with the guest's
+# /proc/ioports and /proc/iomem (after "== ioports" and "== iomem" lines),
+# the nodes below each root are the file's lines: range, name and depth
+# (two spaces of indent a level) in order.
+resources_compare() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+trees, cur = [], None
+for l in open(sys.argv[1]):
+    if re.match(r'^ +RESOURCE +RANGE +NAME$', l):
+        cur = []
+        trees.append(cur)
+    m = re.match(r'^([0-9a-f]{16})  ([0-9a-f]+)-([0-9a-f]+)  (.*)$', l.rstrip('\n'))
+    if m and cur is not None:
+        cur.append((int(m[1], 16), int(m[2], 16), int(m[3], 16), m[4]))
+j = json.load(open(sys.argv[2]))
+jt = [[(int(e['resource'], 16), int(e['start'], 16), int(e['end'], 16), e['name']) for e in j[k]]
+      for k in ('ioport', 'iomem')]
+ok = len(trees) == 2 and all(len(t) > 3 for t in trees) and trees == jt
+print('# dev -i: %d ioport and %d iomem resources; --json %s' % (
+    len(trees[0]) if trees else 0, len(trees[1]) if len(trees) > 1 else 0,
+    'the same' if trees == jt else 'differs'))
+if len(sys.argv) > 3:
+    proc, part = {'ioports': [], 'iomem': []}, None
+    for l in open(sys.argv[3]):
+        m = re.match(r'^== (\w+)$', l)
+        if m:
+            part = m[1]
+            continue
+        m = re.match(r'^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$', l.rstrip('\n'))
+        if m and part:
+            proc[part].append((len(m[1]) // 2 + 1, int(m[2], 16), int(m[3], 16), m[4]))
+    for key, jkey in (('ioports', 'ioport'), ('iomem', 'iomem')):
+        mine = [(e['depth'], int(e['start'], 16), int(e['end'], 16), e['name'])
+                for e in j[jkey] if e['depth'] > 0]
+        same = mine == proc[key] and len(mine) > 3
+        print('# /proc/%s: %d lines, lkdb %d below the root: %s' % (
+            key, len(proc[key]), len(mine), 'the same' if same else
+            [p for p in zip(mine, proc[key]) if p[0] != p[1]][:3]))
+        ok = ok and same
+sys.exit(0 if ok else 1)
+PY
+}
 
 # A guest of its own with a virtio disk (make-kdump.sh --initrds: the
 # fixture's initrd with virtio_blk and what it needs, loaded once it is up): live, dev's majors and names
@@ -141,11 +198,15 @@ diag "$TMP/insmod.out"
     tr -d '\r' >"$TMP/proc-devices"
 "$GUEST_SH" run "$g" 'for p in /sys/bus/pci/devices/*; do echo pci ${p##*/} $(cat $p/class $p/vendor $p/device); done' |
     tr -d '\r' >"$TMP/pci-sysfs"
+"$GUEST_SH" run "$g" 'echo "== ioports"; cat /proc/ioports; echo "== iomem"; cat /proc/iomem' |
+    tr -d '\r' >"$TMP/proc-resources"
 check "the guest has its disk (virtblk in /proc/devices) and printed its PCI devices" \
     bash -c "grep -q '^ *[0-9]* virtblk\$' '$TMP/proc-devices' && grep -q '^pci ' '$TMP/pci-sysfs'"
 "$LKDB" -q -r ":$port" "$V" -c 'dev' -c 'dev --json' -c 'dev -p' -c 'dev -p --json' \
     -c 'dev -d' -c 'dev -d --json' >"$TMP/live.all" 2>"$TMP/live.err"
 status=$?
+"$LKDB" -q -r ":$port" "$V" -c 'dev -i' >"$TMP/live-i.out" 2>>"$TMP/live.err"
+"$LKDB" -q -r ":$port" "$V" -c 'dev -i --json' >"$TMP/live-ij.out" 2>>"$TMP/live.err"
 diag "$TMP/live.err"
 awk -v t="$TMP/live" '/^CHRDEV / { n = 0 } /^\{"chrdevs"/ { n = 1 } /^ +ROOT BUS/ { n = 2 }
     /^\[\{"bus"/ { n = 3 } /^MAJOR / { n = 4 } /^\[\{"major"|^\[\]/ { n = 5 }
@@ -154,6 +215,8 @@ check "live: dev, dev -p and dev -d exit 0 with no warning" test "$status" = 0 -
 check "live: dev's majors and names are /proc/devices', dev -p's devices sysfs'; --json the same" \
     dev_compare "$TMP/live.0" "$TMP/live.1" "$TMP/live.2" "$TMP/live.3" "$TMP/proc-devices" "$TMP/pci-sysfs"
 blkmajor=$(awk '$2 == "virtblk" { print $1 }' "$TMP/proc-devices")
+check "live: dev -i's resources are /proc/ioports' and /proc/iomem's (range, name, depth), --json the same" \
+    resources_compare "$TMP/live-i.out" "$TMP/live-ij.out" "$TMP/proc-resources"
 check "live: dev shows virtblk's gendisk and virtblk_fops" \
     grep -qE "^ +$blkmajor +virtblk +[0-9a-f]{16}  virtblk_fops\$" "$TMP/live.0"
 # diskio_compare DEV_D DEV_D_JSON MAJOR: vda of that major, --json the same
@@ -211,10 +274,10 @@ else
 fi
 rm -f "$TMP/disk.elf"
 
-one_line_errors "$V" "$d/vmcore.elf" -- 'dev -x' 'dev -i' 'dev foo' 'dev -p 3' 'dev -p -d'
+one_line_errors "$V" "$d/vmcore.elf" -- 'dev -x' 'dev -v' 'dev -V' 'dev foo' 'dev -p 3' 'dev -p -d' 'dev -i -p'
 "$LKDB" -q "$V" "$d/vmcore.elf" -c 'help dev' >"$TMP/help.out" 2>&1
 check "help dev gives the synopsis and the --json schema" \
-    bash -c "grep -qF 'Usage: dev [-p|-d|-D] [--json]' '$TMP/help.out' && grep -q 'chrdevs: \[{major, name, cdev' '$TMP/help.out'"
+    bash -c "grep -qF 'Usage: dev [-i|-p|-d|-D] [--json]' '$TMP/help.out' && grep -q 'chrdevs: \[{major, name, cdev' '$TMP/help.out'"
 
 # Tab: dev's options; no symbols after it.
 start_pty dev "$LKDB_BIN" "$V" "$d/vmcore.elf"

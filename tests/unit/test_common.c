@@ -201,6 +201,28 @@ TEST(printable_stops_at_max_or_nul_and_may_work_in_place)
 	CHECK_STR(s, "mod?name");
 }
 
+TEST(break_at_space_leaves_enough_after_the_last_fitting_space)
+{
+	char a[] = "ACPI Tables with a rather long name";
+	char *rest = lkdb_break_at_space(a, 4);
+	CHECK_STR(a, "ACPI Tables with a rather long");
+	CHECK_STR(rest, "name");
+	char b[] = "one two three";
+	rest = lkdb_break_at_space(b, 6);
+	CHECK_STR(b, "one");
+	CHECK_STR(rest, "two three");
+	char c[] = "nospacesatall";
+	CHECK(lkdb_break_at_space(c, 1) == NULL);
+	CHECK_STR(c, "nospacesatall");
+	char d[] = " leading";
+	CHECK(lkdb_break_at_space(d, 2) == NULL);
+	char e[] = "";
+	CHECK(lkdb_break_at_space(e, 0) == NULL);
+	char f[] = "a b";
+	CHECK(lkdb_break_at_space(f, 2) == NULL);
+	CHECK_STR(f, "a b");
+}
+
 int main(void)
 {
 	RUN(valid_utf8_is_kept_as_is);
@@ -213,5 +235,6 @@ int main(void)
 	RUN(xdg_rules_absolute_variable_then_home_then_none);
 	RUN(printable_replaces_control_del_high_and_chosen_bytes);
 	RUN(printable_stops_at_max_or_nul_and_may_work_in_place);
+	RUN(break_at_space_leaves_enough_after_the_last_fitting_space);
 	return tap_done();
 }

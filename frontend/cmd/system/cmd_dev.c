@@ -12,6 +12,7 @@
 #include "frontend/terminal/output.h"
 #include "frontend/terminal/terminal.h"
 #include "kernel-helpers/devices/devs.h"
+#include "kernel-helpers/devices/resources.h"
 
 /* One major as crash prints it: MAJOR NAME CDEV/GENDISK OPERATIONS. */
 static void print_major(struct module_names *mn, unsigned int major,
@@ -304,27 +305,120 @@ static struct lkdb_error *show_diskio(struct lkdb_command_context *ctx,
 	return lkdb_interrupted ? lkdb_error_interrupted() : NULL;
 }
 
+/*
+ * One resource tree as crash's dev -i: a centered header, then each node
+ * "RESOURCE  START-END  NAME", the range 4 hex digits wide when the root
+ * ends at or below 0xffff, else 8; a name that would pass column 80 is
+ * broken at a space onto a line of its own under the first.
+ */
+static void print_resources(const struct kernel_resources *r, bool first)
+{
+	int size = r->nr && r->res[0].end > 0xffff ? 8 : 4;
+	int wrap = 16 + 2 + (size * 2 + 1) + 2;
+	if (!first)
+		putchar('\n');
+	lkdb_print_centered(stdout, 16, "RESOURCE", false);
+	fputs("  ", stdout);
+	lkdb_print_centered(stdout, size * 2 + 1, "RANGE", false);
+	fputs("  NAME\n", stdout);
+	for (size_t i = 0; i < r->nr && !lkdb_interrupted; i++) {
+		const struct kernel_resource *e = &r->res[i];
+		char name[KERNEL_RESOURCE_NAME_MAX];
+		lkdb_printable(name, e->name, sizeof(name) - 1, "");
+		printf("%8" PRIx64 "  %0*" PRIx64 "-%0*" PRIx64, e->resource, size,
+		       e->start, size, e->end);
+		size_t len = strlen(name);
+		char *rest = wrap + len > 80 ?
+			lkdb_break_at_space(name, wrap + len - 80) : NULL;
+		printf("  %s\n", name);
+		if (rest)
+			printf("%*s%s\n", wrap, "", rest);
+	}
+}
+
+static void json_resources(const char *key, const struct kernel_resources *r)
+{
+	printf("\"%s\": [", key);
+	for (size_t i = 0; i < r->nr; i++) {
+		const struct kernel_resource *e = &r->res[i];
+		fputs(i ? ",\n  {\"resource\": " : "\n  {\"resource\": ", stdout);
+		json_write_address(stdout, e->resource);
+		fputs(", \"start\": ", stdout);
+		json_write_address(stdout, e->start);
+		fputs(", \"end\": ", stdout);
+		json_write_address(stdout, e->end);
+		printf(", \"depth\": %u, \"name\": ", e->depth);
+		json_write_string(stdout, e->name);
+		putchar('}');
+	}
+	putchar(']');
+}
+
+/* dev -i: the I/O port and I/O memory trees, as crash's. */
+static struct lkdb_error *show_resources(struct lkdb_command_context *ctx)
+{
+	static const char *const roots[] = { "ioport_resource", "iomem_resource" };
+	static const char *const keys[] = { "ioport", "iomem" };
+	struct kernel_resources trees[2] = { 0 };
+	struct lkdb_error *err = NULL;
+	for (int i = 0; i < 2 && !err; i++) {
+		uint64_t root;
+		err = kernel_need_symbol(ctx->kernel, roots[i], "dev -i", &root);
+		if (!err &&
+		    (err = kernel_read_resources(ctx->kernel,
+						 root + ctx->kernel->kaslr_offset,
+						 &trees[i])))
+			err = lkdb_error_prefix(err, "%s", roots[i]);
+		for (size_t w = 0; !err && w < trees[i].nr_warnings; w++)
+			lkdb_warn("dev", "%s: %s", roots[i], trees[i].warnings[w]);
+	}
+	fflush(stderr);
+	if (!err) {
+		if (ctx->json)
+			putchar('{');
+		for (int i = 0; i < 2; i++) {
+			if (ctx->json) {
+				fputs(i ? ",\n " : "", stdout);
+				json_resources(keys[i], &trees[i]);
+			} else {
+				print_resources(&trees[i], i == 0);
+			}
+		}
+		if (ctx->json)
+			puts("}");
+	}
+	fflush(stdout);
+	kernel_resources_deinit(&trees[0]);
+	kernel_resources_deinit(&trees[1]);
+	if (!err && lkdb_interrupted)
+		err = lkdb_error_interrupted();
+	return err;
+}
+
 static struct lkdb_error *cmd_dev(struct lkdb_command_context *ctx)
 {
 	char mode = 0;
 	for (int i = 1; i < ctx->argc; i++) {
 		const char *a = ctx->argv[i];
-		if (!strcmp(a, "-p") || !strcmp(a, "-d") || !strcmp(a, "-D")) {
+		if (!strcmp(a, "-p") || !strcmp(a, "-d") || !strcmp(a, "-D") ||
+		    !strcmp(a, "-i")) {
 			if (mode && mode != a[1])
-				return lkdb_usage_error(ctx, "one of -p, -d, -D");
+				return lkdb_usage_error(ctx, "one of -i, -p, -d, -D");
 			mode = a[1];
 			continue;
 		}
-		if (!strcmp(a, "-i") || !strcmp(a, "-V") || !strcmp(a, "-v"))
-			return lkdb_usage_error(ctx, "%s is not done (lkdb's dev has -p, -d and -D so far)",
+		if (!strcmp(a, "-V") || !strcmp(a, "-v"))
+			return lkdb_usage_error(ctx, "%s is not done (lkdb's dev has -i, -p, -d and -D so far)",
 						a);
 		if (a[0] == '-')
-			return lkdb_usage_error(ctx, "unknown option %s (lkdb's dev has -p, -d and -D so far)",
+			return lkdb_usage_error(ctx, "unknown option %s (lkdb's dev has -i, -p, -d and -D so far)",
 						a);
 		return lkdb_usage_error(ctx, "unexpected argument \"%s\"", a);
 	}
 	if (mode == 'p')
 		return show_pci(ctx);
+	if (mode == 'i')
+		return show_resources(ctx);
 	if (mode)
 		return show_diskio(ctx, mode == 'D');
 	return show_majors(ctx);
@@ -334,7 +428,7 @@ const struct lkdb_command lkdb_command_dev = {
 	.name = "dev",
 	.handler = cmd_dev,
 	.summary = "the device majors and PCI devices, as crash's dev",
-	.usage = "dev [-p|-d|-D] [--json]\n"
+	.usage = "dev [-i|-p|-d|-D] [--json]\n"
 		 "The character device majors (chrdevs[]: each struct\n"
 		 "char_device_struct, its cdev and the cdev's file_operations named by\n"
 		 "symbol; a region registered without a cdev finds it in cdev_map, as\n"
@@ -343,6 +437,10 @@ const struct lkdb_command lkdb_command_dev = {
 		 "the block devices' inodes), in the kernel's hash order, as crash's dev;\n"
 		 "\"(none)\" where no operations are found.  /proc/devices lists the\n"
 		 "same majors and names, sorted.\n"
+		 "  -i      the I/O port and I/O memory resource trees (ioport_resource,\n"
+		 "          iomem_resource) as crash's dev -i: each struct resource,\n"
+		 "          depth first, with its range and name (/proc/ioports and\n"
+		 "          /proc/iomem show the same, indented)\n"
 		 "  -p      the PCI buses and devices as crash's dev -p: each root bus,\n"
 		 "          its bridge (self) and devices, then its child buses, depth\n"
 		 "          first: struct pci_dev, DO:BU:SL.FN, CLASS (class >> 8),\n"
@@ -360,13 +458,15 @@ const struct lkdb_command lkdb_command_dev = {
 		 "          an array of buses {bus, name, root, parent (null: none), self\n"
 		 "          (null: none), devices: [{pci_dev, name, class, vendor, device\n"
 		 "          (hex strings), type}]}; with -d or -D an array of {major,\n"
-		 "          gendisk, name, request_queue, total, read, write (async, sync)}\n"
-		 "crash's -i, -V and -v are not done.",
-	.man = ".BR dev \" [\" \\-p | \\-d | \\-D ]\n"
+		 "          gendisk, name, request_queue, total, read, write (async, sync)};\n"
+		 "          with -i {ioport: [...], iomem: [...]} of {resource, start, end,\n"
+		 "          depth (0: the root), name}\n"
+		 "crash's -V and -v (device dumps in the vmcore) are not done.",
+	.man = ".BR dev \" [\" \\-i | \\-p | \\-d | \\-D ]\n"
 	       "The character and block device majors with their cdev or gendisk and\n"
 	       "operations, as crash's dev; \\-p: the PCI buses and devices (bus:slot.fn,\n"
 	       "class, vendor and device); \\-d: the requests each disk has in flight\n"
-	       "(\\-D: the disks with some).\n",
+	       "(\\-D: the disks with some); \\-i: the I/O port and memory resource trees.\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	.complete = lkdb_complete_nothing,
 };
