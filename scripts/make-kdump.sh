@@ -8,6 +8,9 @@
 #   oops    kernel.panic_on_oops=1, then crashme.ko's NULL dereference
 #           ("1" to /proc/crashme): oops_end() calls crash_kexec() with the
 #           registers at the fault
+#   irq     Alt-SysRq-C on the guest's PS/2 keyboard (QEMU's sendkey, with
+#           kernel.sysrq=1): panic() from the keyboard interrupt, on the
+#           CPU's IRQ stack
 # Each KIND goes to $LKDB_KERNEL_DIR/kdump/KIND/:
 #   vmcore.elf      /proc/vmcore as the capture kernel read it (ELF)
 #   vmcore.kdump    makedumpfile -c -d 31 of it (kdump-compressed, filtered;
@@ -44,9 +47,9 @@ if [[ ${1:-} == --initrds ]]; then
     initrds_only=1
     shift
 fi
-((initrds_only || $#)) || die "usage: $PROG [--fixture ENV] sysrq|oops... | $PROG [--fixture ENV] --initrds"
+((initrds_only || $#)) || die "usage: $PROG [--fixture ENV] sysrq|oops|irq... | $PROG [--fixture ENV] --initrds"
 for kind in "$@"; do
-    [[ $kind == sysrq || $kind == oops ]] || die "unknown KIND '$kind' (sysrq or oops)"
+    [[ $kind == sysrq || $kind == oops || $kind == irq ]] || die "unknown KIND '$kind' (sysrq, oops or irq)"
 done
 [[ -f $ENV_FILE ]] || die "fixture env $ENV_FILE not found (run scripts/fixture.sh)"
 # shellcheck source=/dev/null
@@ -190,8 +193,15 @@ make_one() {
     case $kind in
     sysrq) trigger='echo c > /proc/sysrq-trigger' ;;
     oops) trigger='echo 1 > /proc/sys/kernel/panic_on_oops && insmod /crashme.ko && echo 1 > /proc/crashme' ;;
+    irq) trigger='' ;;
     esac
-    bash "$HERE/guest.sh" run "$g" --no-wait "$trigger" >&2 || true
+    if [[ -n $trigger ]]; then
+        bash "$HERE/guest.sh" run "$g" --no-wait "$trigger" >&2 || true
+    else
+        bash "$HERE/guest.sh" run "$g" 'echo 1 > /proc/sys/kernel/sysrq' 60 >&2 ||
+            die "$kind: could not enable sysrq"
+        bash "$HERE/guest.sh" monitor "$g" 'sendkey alt-sysrq-c' >&2 || true
+    fi
     if ! bash "$HERE/guest.sh" wait "$g" 'LKDB-CAPTURED|LKDB-CAPTURE-FAILED' 600 >&2 ||
         ! grep -aq 'LKDB-CAPTURED' "$g/console.log"; then
         bash "$HERE/guest.sh" stop "$g" >/dev/null 2>&1 || true

@@ -221,11 +221,30 @@ static void json_regs(FILE *out, const struct x86_64_regs *r, bool partial)
 struct exception_stack {
 	uint64_t lo, hi;	/* [lo, hi); 0, 0: none */
 	const char *name;	/* "NMI" */
+	/*
+	 * The IRQ stack of the CPU the task runs on (0, 0: none known):
+	 * crash marks the move off it with "--- <IRQ stack> ---" after its
+	 * last frame there, wherever the walk began.
+	 */
+	uint64_t irq_lo, irq_hi;
 };
 
 static bool on_stack(const struct exception_stack *x, uint64_t sp)
 {
 	return x && x->hi && sp >= x->lo && sp < x->hi;
+}
+
+static bool on_irq_stack(const struct exception_stack *x, uint64_t sp)
+{
+	return x && x->irq_hi && sp >= x->irq_lo && sp < x->irq_hi;
+}
+
+/* Whether frame i is the last on the IRQ stack before other frames. */
+static bool leaves_irq_stack(const struct unwind_trace *t, size_t i,
+			     const struct exception_stack *x)
+{
+	return on_irq_stack(x, t->frames[i].sp) && i + 1 < t->nr_frames &&
+	       !on_irq_stack(x, t->frames[i + 1].sp);
 }
 
 /*
@@ -323,7 +342,8 @@ static void print_text(struct backtrace_env *env,
 			 * to the next frame's return address; not after a
 			 * user one (the stack ends) or a change of stack.
 			 */
-			frameptr = f->has_regs && (f->user || leaves_stack(t, i, x)) ?
+			frameptr = (f->has_regs && (f->user || leaves_stack(t, i, x))) ||
+						   leaves_irq_stack(t, i, x) ?
 					   0 : f->sp + 8;
 		}
 		struct code_name n;
@@ -339,8 +359,11 @@ static void print_text(struct backtrace_env *env,
 			      out);
 		if (o->lines)
 			print_lines(env, f->ip, f->exact, out);
-		if (!f->has_regs)
+		if (!f->has_regs) {
+			if (leaves_irq_stack(t, i, x))
+				fputs("--- <IRQ stack> ---\n", out);
 			continue;
+		}
 		if (!f->user) {
 			char *rip = backtrace_symbol(env, f->regs.rip);
 			fprintf(out, "    [exception RIP: %s]\n",
@@ -353,6 +376,8 @@ static void print_text(struct backtrace_env *env,
 		print_regs(out, &f->regs, f->partial);
 		if (leaves_stack(t, i, x))
 			fprintf(out, "--- <%s exception stack> ---\n", x->name);
+		else if (leaves_irq_stack(t, i, x))
+			fputs("--- <IRQ stack> ---\n", out);
 	}
 	if (t->stop_reason)
 		fprintf(out, "    [the walk stopped: %s]\n", t->stop_reason);
@@ -378,8 +403,9 @@ static void print_json_frames(struct backtrace_env *env,
 			json_write_string(out, n.function);
 		else
 			fputs("null", out);
-		fprintf(out, ", \"offset\": %" PRIu64 ", \"size\": %" PRIu64 ", \"scanned\": %s, \"module\": ",
-			n.offset, n.size, f->scanned ? "true" : "false");
+		fprintf(out, ", \"offset\": %" PRIu64 ", \"size\": %" PRIu64 ", \"scanned\": %s, \"leaves_irq_stack\": %s, \"module\": ",
+			n.offset, n.size, f->scanned ? "true" : "false",
+			leaves_irq_stack(t, i, x) ? "true" : "false");
 		if (n.module)
 			json_write_string(out, n.module);
 		else
@@ -515,8 +541,15 @@ static bool kdump_regs(struct backtrace_env *env, const struct task_info *t,
 	regs->rip = ks.ip;
 	regs->rsp = ks.sp;
 	regs->cs = 0x10;	/* __KERNEL_CS */
-	if (ks.stack_hi)
-		*x = (struct exception_stack){ ks.stack_lo, ks.stack_hi, "NMI" };
+	/* The IRQ stack is marked where the walk leaves it, not as NMI's. */
+	if (ks.stack_hi && !strcmp(ks.stack_name, "IRQ")) {
+		x->irq_lo = ks.stack_lo;
+		x->irq_hi = ks.stack_hi;
+	} else if (ks.stack_hi) {
+		x->lo = ks.stack_lo;
+		x->hi = ks.stack_hi;
+		x->name = ks.stack_name;
+	}
 	*ks_ret = ks;
 	return true;
 }
@@ -580,6 +613,18 @@ static struct lkdb_error *task_trace(struct backtrace_env *env,
 	struct kernel_kdump_start ks = { 0 };
 	if (on_cpu && env->s->dump && kdump_regs(env, t, &regs, x, &ks))
 		exact = false;
+	/* A running task may be in an interrupt: its CPU's IRQ stack. */
+	uint64_t lo, hi;
+	if (on_cpu && !x->irq_hi) {
+		struct lkdb_error *e = kernel_cpu_irq_stack(lkdb_session_kernel(env->s),
+							    (unsigned int)t->cpu,
+							    &lo, &hi);
+		if (!e) {
+			x->irq_lo = lo;
+			x->irq_hi = hi;
+		}
+		lkdb_error_destroy(e);
+	}
 	if (sp_ret)
 		*sp_ret = regs.rsp;
 	err = walk(env, &regs, exact, trace);

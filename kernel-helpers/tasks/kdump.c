@@ -69,20 +69,60 @@ static bool function(struct kernel *k, const char *name, uint64_t *start,
 	return info.size > 0;
 }
 
-/* The panicking CPU: the return from machine_kexec on the task's stack. */
-static struct lkdb_error *panic_start(struct kernel *k, uint64_t task,
-				      struct kernel_kdump_start *ret,
-				      bool *found_ret)
+struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k, unsigned int cpu,
+					uint64_t *lo, uint64_t *hi)
 {
-	uint64_t fn, fn_end, callee, callee_end, base, size;
+	struct ktypes *t;
+	struct percpu_cpus *cpus = NULL;
+	uint64_t var, off = 0, size, where, ptr;
+	struct lkdb_error *err = kernel_types(k, &t);
+	if (err || (err = ktypes_member(t, "irq_stack", "stack", &off, &size)))
+		return err;
+	off = 0;
+	err = kernel_need_symbol(k, "hardirq_stack_ptr", "the IRQ stacks", &var);
+	if (err) {
+		struct lkdb_error *hot = kernel_need_symbol(k, "pcpu_hot",
+							    "the IRQ stacks",
+							    &var);
+		if (!hot)
+			hot = ktypes_member(t, "pcpu_hot", "hardirq_stack_ptr",
+					    &off, NULL);
+		if (hot) {
+			lkdb_error_destroy(hot);
+			return err;
+		}
+		lkdb_error_destroy(err);
+	}
+	if ((err = kernel_read_cpus(k, &cpus)) ||
+	    (err = percpu_address(cpus, cpu, var + off, &where)) ||
+	    (err = kernel_read_uint(k, where, 8, &ptr))) {
+		percpu_cpus_destroy(cpus);
+		return err;
+	}
+	percpu_cpus_destroy(cpus);
+	if (!ptr)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "CPU %u has no IRQ stack", cpu);
+	/* The top word (stack + size - 8); page-aligned in kernels before it. */
+	*hi = ptr & (kernel_page_size(k) - 1) ? ptr + 8 : ptr;
+	*lo = *hi - size;
+	return NULL;
+}
+
+/* The return from machine_kexec into __crash_kexec on the stack [lo, hi). */
+static struct lkdb_error *panic_scan(struct kernel *k, uint64_t lo, uint64_t hi,
+				     struct kernel_kdump_start *ret,
+				     bool *found_ret)
+{
+	uint64_t fn, fn_end, callee, callee_end;
 	*found_ret = false;
 	if (!function(k, "__crash_kexec", &fn, &fn_end) ||
 	    !function(k, "machine_kexec", &callee, &callee_end))
 		return NULL;
-	struct lkdb_error *err = kernel_task_stack(k, task, &base, &size);
-	if (!err)
-		err = kernel_kdump_scan(kernel_memory(k), base, base + size, fn,
-					fn_end, callee, false, ret, found_ret);
+	uint64_t base = lo;
+	struct lkdb_error *err = kernel_kdump_scan(kernel_memory(k), lo, hi, fn,
+						   fn_end, callee, false, ret,
+						   found_ret);
 	if (err || !*found_ret || ret->sp - 8 <= base)
 		return err;
 	/* machine_kexec's frame below: its return address nearest to ours. */
@@ -141,6 +181,37 @@ static struct lkdb_error *nmi_start(struct kernel *k, unsigned int cpu,
 	if (!err && *found_ret) {
 		ret->stack_lo = lo;
 		ret->stack_hi = hi;
+		ret->stack_name = "NMI";
+	}
+	return err;
+}
+
+/*
+ * The panicking CPU: the return from machine_kexec on the task's stack, or
+ * on the CPU's IRQ stack for a panic in an interrupt.
+ */
+static struct lkdb_error *panic_start(struct kernel *k, unsigned int cpu,
+				      uint64_t task,
+				      struct kernel_kdump_start *ret,
+				      bool *found_ret)
+{
+	uint64_t base, size, lo, hi;
+	struct lkdb_error *err = kernel_task_stack(k, task, &base, &size);
+	if (!err)
+		err = panic_scan(k, base, base + size, ret, found_ret);
+	if (err || *found_ret)
+		return err;
+	err = kernel_cpu_irq_stack(k, cpu, &lo, &hi);
+	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
+		lkdb_error_destroy(err);
+		return NULL;
+	}
+	if (!err)
+		err = panic_scan(k, lo, hi, ret, found_ret);
+	if (!err && *found_ret) {
+		ret->stack_lo = lo;
+		ret->stack_hi = hi;
+		ret->stack_name = "IRQ";
 	}
 	return err;
 }
@@ -150,7 +221,7 @@ struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
 				      struct kernel_kdump_start *ret)
 {
 	bool found;
-	struct lkdb_error *err = panic_start(k, task, ret, &found);
+	struct lkdb_error *err = panic_start(k, cpu, task, ret, &found);
 	if (!err && !found)
 		err = nmi_start(k, cpu, ret, &found);
 	if (!err && !found)

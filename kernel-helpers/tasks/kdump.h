@@ -25,8 +25,9 @@
  * at by the per-CPU cea_exception_stacks since 5.2 (commit 019b17b3ffe4
  * "x86/exceptions: Add structs for exception stacks").
  *
- * A panic on the IRQ stack (in an interrupt) is not looked for there yet:
- * its walk begins at the note's registers.
+ * A panic in an interrupt (sysrq from the keyboard's) ran on the CPU's
+ * IRQ stack: when the task's stack has no return into machine_kexec, the
+ * IRQ stack of the task's CPU is scanned the same way.
  */
 #ifndef LKDB_KDUMP_H
 #define LKDB_KDUMP_H
@@ -44,8 +45,13 @@
 struct kernel_kdump_start {
 	uint64_t ip;		/* a return address: the walk's first frame */
 	uint64_t sp;		/* the stack pointer once it returned */
-	/* The NMI stack [lo, hi) when the walk begins there; else 0, 0. */
+	/*
+	 * The exception stack [lo, hi) when the walk begins there (the NMI
+	 * stack, or the IRQ stack of a panic in an interrupt) and its name
+	 * as crash's marker says it ("NMI", "IRQ"); else 0, 0, NULL.
+	 */
 	uint64_t stack_lo, stack_hi;
+	const char *stack_name;
 	/*
 	 * The panicking CPU: the highest return address into machine_kexec
 	 * below __crash_kexec's (machine_kexec's own call of relocate_kernel,
@@ -76,6 +82,16 @@ struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
  * the dump.  LKDB_ERROR_NOT_FOUND when nothing says kdump stopped the CPU
  * (a QEMU dump, a kernel without kexec): the note's registers stand.
  */
+/*
+ * cpu's IRQ stack [lo, hi): the per-CPU hardirq_stack_ptr, a member of
+ * pcpu_hot since 6.2 (commit d7b6d709a76a "x86/percpu: Move irq_stack
+ * variables next to current_task"), points at its top word; its size is
+ * struct irq_stack's.  NOT_FOUND when the CPU has none (not brought up).
+ * Also where a live backtrace marks the move off the IRQ stack.
+ */
+struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k, unsigned int cpu,
+					uint64_t *lo, uint64_t *hi);
+
 struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
 				      uint64_t task,
 				      struct kernel_kdump_start *ret);

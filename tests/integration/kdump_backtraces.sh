@@ -10,6 +10,10 @@
 #         addr2line on crashme.ko, and below it the console's Call Trace;
 #   sysrq (echo c > /proc/sysrq-trigger): machine_kexec, __crash_kexec, then the console's
 #         Call Trace from panic on;
+#   irq   (Alt-SysRq-C, QEMU's sendkey): the panicking CPU from machine_kexec
+#         on its IRQ stack through the keyboard interrupt's frames as the
+#         console's <IRQ> part, "--- <IRQ stack> ---", then the interrupted
+#         code with the console's registers;
 #   bt -a: the other CPU, stopped by the crash NMI, from crash_nmi_callback
 #         on its NMI stack through the NMI entry's registers, then
 #         "--- <NMI exception stack> ---" and the code it interrupted.
@@ -22,12 +26,13 @@
 V=$LKDB_VMLINUX
 CHECK=$(dirname "$0")/kdump_check.py
 
-kd=$(bash "$LKDB_SCRIPTS/make-kdump.sh" --fixture "$FIXTURE_ENV" oops sysrq 2>"$TMP/make.log") || {
+kd=$(bash "$LKDB_SCRIPTS/make-kdump.sh" --fixture "$FIXTURE_ENV" oops sysrq irq 2>"$TMP/make.log") || {
     diag "$TMP/make.log"
     bail_out "the kdump dumps could not be made (scripts/make-kdump.sh)"
 }
 OOPS=$(sed -n 1p <<<"$kd")
 SYSRQ=$(sed -n 2p <<<"$kd")
+IRQ=$(sed -n 3p <<<"$kd")
 
 # The faulting line, from addr2line on the module (ground truth for bt -l).
 fault_sym=$(grep -a -m1 -oE 'RIP: 0010:crashme_write\+0x[0-9a-f]+' "$OOPS/console.log" | sed 's/.*://')
@@ -50,6 +55,17 @@ for fmt in elf kdump; do
     diag "$TMP/sysrq-$fmt.err"
     check "sysrq ($fmt): the panicking task from machine_kexec and __crash_kexec, then the console's Call Trace from panic on; the other CPU from crash_nmi_callback on its NMI stack, the marker, then the interrupted code" \
         python3 "$CHECK" sysrq "$SYSRQ/console.log" "$TMP/sysrq-$fmt.txt"
+done
+
+# A panic in an interrupt (Alt-SysRq-C on the keyboard): the walk begins
+# on the CPU's IRQ stack.
+for fmt in elf kdump; do
+    "$LKDB" -q "$V" "$IRQ/vmcore.$fmt" -c 'bt -a' >"$TMP/irq-$fmt.txt" 2>"$TMP/irq-$fmt.err"
+    check "irq ($fmt): bt -a exits 0, no warnings" test $? = 0 -a ! -s "$TMP/irq-$fmt.err"
+    diag "$TMP/irq-$fmt.err"
+    "$LKDB" -q "$V" "$IRQ/vmcore.$fmt" -c 'bt -a --json' >"$TMP/irq-$fmt.json" 2>&1
+    check "irq ($fmt): machine_kexec, __crash_kexec, then the console's <IRQ> frames from panic on, '--- <IRQ stack> ---', the interrupt entry with the console's RIP and registers and the frames below; --json marks the last IRQ frame" \
+        python3 "$CHECK" irq "$IRQ/console.log" "$TMP/irq-$fmt.txt" "$TMP/irq-$fmt.json"
 done
 
 # bt -e and bt -F of the oopsing task (the compressed dump).
@@ -99,6 +115,11 @@ if have_crash; then
         python3 "$CHECK" words "$TMP/crash-F.txt" "$TMP/F.txt"
     check "crash: bt -FF, the same ([address:cache])" \
         python3 "$CHECK" words "$TMP/crash-FF.txt" "$TMP/FF.txt"
+    printf 'bt > %s\nquit\n' "$TMP/crash-irq.txt" >"$TMP/crash.in"
+    timeout 300 crash -s "$V" "$IRQ/vmcore.kdump" -i "$TMP/crash.in" >/dev/null 2>&1
+    "$LKDB" -q "$V" "$IRQ/vmcore.kdump" -c 'bt' >"$TMP/lkdb-irq.txt" 2>&1
+    check "crash: bt of the panic in an interrupt, line for line through '--- <IRQ stack> ---' (below it crash reads a bogus exception frame)" \
+        python3 "$CHECK" crash_irq "$TMP/crash-irq.txt" "$TMP/lkdb-irq.txt"
 else
     ok 0 "crash (elf): bt -a as crash's # SKIP $crash_skip"
     ok 0 "crash (kdump): bt -a as crash's # SKIP $crash_skip"
@@ -106,6 +127,7 @@ else
     ok 0 "crash: bt -f after the exception frame as crash's # SKIP $crash_skip"
     ok 0 "crash: bt -F as crash's # SKIP $crash_skip"
     ok 0 "crash: bt -FF as crash's # SKIP $crash_skip"
+    ok 0 "crash: bt of the panic in an interrupt as crash's # SKIP $crash_skip"
 fi
 
 done_testing

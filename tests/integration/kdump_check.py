@@ -16,6 +16,12 @@ printing what it compared as TAP diagnostics and exiting 1 when wrong.
                               function, and some words name slab caches
   words CRASH_TEXT LKDB_TEXT  bt -F or -FF of both: every stack word
                               both print is printed the same
+  eframe_words CRASH LKDB     bt -f of both: the words after the first
+                              kernel exception frame's registers
+  irq CONSOLE BT_A BT_A_JSON  bt -a of a panic in the keyboard interrupt:
+                              the IRQ stack's frames, the marker, the
+                              interrupted code, as the console's report
+  crash_irq CRASH LKDB        bt of both on that dump, through the marker
 """
 import json
 import re
@@ -120,6 +126,47 @@ def sysrq(console_path, bt_path):
         c.want(marker > part.find('[exception RIP') > 0 and rip and after[:1] == [rip.group(1)],
                "marker after the NMI entry's registers, then %s (interrupted: %s)"
                % (after[:2], rip.group(1) if rip else None))
+    c.done()
+
+
+def irq(console_path, bt_path, json_path):
+    """bt of a panic in the keyboard interrupt: machine_kexec, __crash_kexec,
+    then the console's <IRQ> frames from panic on, the marker right after
+    the last of them, then the interrupt entry with the console's RIP and
+    registers and the console's frames below it; --json marks that last
+    IRQ frame (leaves_irq_stack) and no other."""
+    report, cpu_pid = console(console_path, 'Kernel panic - not syncing: sysrq')
+    trace = report[:report.index('</TASK>')] if '</TASK>' in report else report
+    irq_part, task_part = trace.split('</IRQ>', 1)
+    in_irq = call_trace(irq_part + '\n')
+    starts = [i for i, f in enumerate(in_irq) if f in ('panic', 'vpanic')]
+    in_irq = in_irq[min(starts):] if starts else in_irq
+    below = [m.group(2) for m in (re.match(r'\[\s*[\d.]+\]\s+(\?\s+)?([\w.]+)\+0x', l)
+                                  for l in task_part.split('\n')) if m and not m.group(1)]
+    rip = re.search(r'RIP: 0010:([\w.]+\+0x[0-9a-f]+)/', task_part)
+    regs = {}
+    for name, value in re.findall(r'\b(R[A-Z0-9]+|EFLAGS): (?:0018:)?([0-9a-f]{8,16})\b', task_part):
+        regs.setdefault({'R08': 'R8', 'R09': 'R9', 'EFLAGS': 'RFLAGS'}.get(name, name), value)
+    pid, part = by_cpu(open(bt_path).read()).get(cpu_pid.group(1), (None, ''))
+    marker = part.find('--- <IRQ stack> ---')
+    before = [f for _, f in FRAME.findall(part[:marker])] if marker >= 0 else []
+    after = [f for _, f in FRAME.findall(part[marker:])] if marker >= 0 else []
+    lk_rip = re.search(r'\[exception RIP: ([\w.]+\+0x[0-9a-f]+)/', part[marker:]) if marker >= 0 else None
+    block = part[marker:].split('[exception RIP', 1)[-1].split('#', 1)[0] if lk_rip else ''
+    lk_regs = dict(re.findall(r'\b([A-Z0-9]+): ([0-9a-f]{8,16})\b', block))
+    c = Checks()
+    c.want(pid == cpu_pid.group(2), 'CPU %s runs PID %s (console: %s)' % (cpu_pid.group(1), pid, cpu_pid.group(2)))
+    c.want(before[:2] == ['machine_kexec', '__crash_kexec'] and before[2:] == in_irq,
+           'on the IRQ stack: %s (console <IRQ>: %s)' % (before, in_irq))
+    c.want(after == below and rip and lk_rip and lk_rip.group(1) == rip.group(1),
+           'after the marker: %s at %s (console: %s at %s)' % (
+               after, lk_rip.group(1) if lk_rip else None, below, rip.group(1) if rip else None))
+    diff = {k: (v, lk_regs.get(k)) for k, v in regs.items() if lk_regs.get(k) != v}
+    c.want(len(regs) >= 16 and not diff,
+           "%d interrupted registers as the console's%s" % (len(regs), ', differ: %s' % diff if diff else ''))
+    j = [t for t in json.load(open(json_path)) if str(t['cpu']) == cpu_pid.group(1)]
+    left = [f['function'] for t in j for f in t['frames'] if f['leaves_irq_stack']]
+    c.want(left == before[-1:], '--json: leaves_irq_stack on %s' % left)
     c.done()
 
 
@@ -236,9 +283,9 @@ def words(crash_path, lkdb_path):
 
 
 def eframe_words(crash_path, lkdb_path):
-    """bt -f: the words printed after the first kernel exception frame's
+    """bt -f: the words lkdb prints after the first kernel exception frame's
     registers (its pt_regs and the interrupted function's stack, up to the
-    next frame's return address), the same addresses and values in both."""
+    next frame's return address) are all in crash's bt -f, the same."""
     def section(path):
         out, inside = {}, False
         for line in open(path).read().split('\n'):
@@ -252,16 +299,40 @@ def eframe_words(crash_path, lkdb_path):
                 for i, word in enumerate(w.group(2).split()):
                     out[int(w.group(1), 16) + 8 * i] = word
         return out
-    cr, lk = section(crash_path), section(lkdb_path)
+    def every_word(path):
+        out = {}
+        for line in open(path).read().split('\n'):
+            w = re.match(r'    ([0-9a-f]{16}): (.*\S)', line)
+            if w:
+                for i, word in enumerate(w.group(2).split()):
+                    out[int(w.group(1), 16) + 8 * i] = word
+        return out
+    # crash may cut the run with a frame of its own (the interrupted
+    # function, found by its address on the stack): its words go on after.
+    cr, lk = every_word(crash_path), section(lkdb_path)
+    differ = sorted((a, w, cr.get(a)) for a, w in lk.items() if cr.get(a) != w)
     c = Checks()
-    c.want(cr and cr == lk, '%d words in crash\'s section, %d in lkdb\'s, first differing: %s' % (
-        len(cr), len(lk), sorted(set(cr.items()) ^ set(lk.items()))[:3]))
+    c.want(lk and not differ, "%d words in lkdb's section, %d not as crash prints them: %s" % (
+        len(lk), len(differ), differ[:3]))
+    c.done()
+
+def crash_irq(crash_path, lkdb_path):
+    def upto(path):
+        lines = frame_lines(open(path).read())
+        end = next((i for i, l in enumerate(lines) if l == '--- <IRQ stack> ---'), None)
+        return lines[:end + 1] if end is not None else []
+    cr, lk = upto(crash_path), upto(lkdb_path)
+    c = Checks()
+    c.want(lk and cr == lk, "through '--- <IRQ stack> ---': %d lines in crash's, %d in lkdb's, %s" % (
+        len(cr), len(lk), 'equal' if cr == lk else 'differ'))
+    if cr != lk:
+        print('# crash:\n# ' + '\n# '.join(cr) + '\n# lkdb:\n# ' + '\n# '.join(lk))
     c.done()
 
 if __name__ == '__main__':
     modes = {'oops': oops, 'sysrq': sysrq, 'json': json_check, 'crash': crash,
              'eframes': eframes, 'fwords': fwords, 'words': words,
-             'eframe_words': eframe_words}
+             'eframe_words': eframe_words, 'irq': irq, 'crash_irq': crash_irq}
     if len(sys.argv) < 2 or sys.argv[1] not in modes:
         sys.exit(__doc__)
     modes[sys.argv[1]](*sys.argv[2:])

@@ -27,7 +27,7 @@ refused() {
     fi
 }
 refused "make-kdump.sh: an unknown KIND is named" \
-    "^make-kdump.sh: error: unknown KIND 'bogus' \(sysrq or oops\)\$" \
+    "^make-kdump.sh: error: unknown KIND 'bogus' \(sysrq, oops or irq\)\$" \
     bash "$SCRIPTS/make-kdump.sh" bogus
 refused "make-kdump.sh: no KIND gives the usage" \
     '^make-kdump.sh: error: usage: make-kdump.sh ' \
