@@ -23,8 +23,9 @@
 # dump's walks begin and its --json exception_stack (aab628b; with
 # machine_kexec, 73e2f3b), and bt took -F, -FF and -e (help bt, 3148ad2; its --json
 # schema since 05367bb), and the task header took crash 8.0.2's widths
-# (PID %-7d, CPU %-3s: f1f7bfd).
-BASELINE=f1f7bfd8ad593db346ad3fb68b3acac6fdd89fa8
+# (PID %-7d, CPU %-3s: f1f7bfd), and bt marks where a walk leaves the IRQ
+# stack (its --json leaves_irq_stack, help bt: dea8882).
+BASELINE=dea8882ce5a777dcdd7b6e178e73f62221d56dbd
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
