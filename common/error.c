@@ -124,10 +124,19 @@ void lkdb_error_destroy(struct lkdb_error *err)
 struct lkdb_error *lkdb_warning_vappend(char ***warnings, size_t *nr_warnings,
 					const char *fmt, va_list ap)
 {
-	char **grown = realloc(*warnings, (*nr_warnings + 1) * sizeof(*grown));
-	if (!grown)
-		return &lkdb_error_oom;
-	*warnings = grown;
+	/*
+	 * The array's room is the power of two at or above the count: it
+	 * grows when the count reaches one, so that a walk warning about
+	 * every one of many thousand tasks costs no quadratic copying.
+	 */
+	size_t n = *nr_warnings;
+	char **grown = *warnings;
+	if (!(n & (n - 1))) {
+		grown = realloc(*warnings, (n ? 2 * n : 1) * sizeof(*grown));
+		if (!grown)
+			return &lkdb_error_oom;
+		*warnings = grown;
+	}
 	if (vasprintf(&grown[*nr_warnings], fmt, ap) < 0)
 		return &lkdb_error_oom;
 	(*nr_warnings)++;
