@@ -14,6 +14,51 @@ V=$LKDB_VMLINUX
 d=$(shared_dump) || exit 1
 trap 'pty_cleanup; "$GUEST_SH" stop "$LKDB_GUESTS/dev-disk" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 
+# resources_compare DEV_I DEV_I_JSON [PROC]: dev -i's two trees have rows
+# and --json the same (address, range, name); with the guest's
+# /proc/ioports and /proc/iomem (after "== ioports" and "== iomem" lines),
+# the nodes below each root are the file's lines: range, name and depth
+# (two spaces of indent a level) in order.
+resources_compare() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+trees, cur = [], None
+for l in open(sys.argv[1]):
+    if re.match(r'^ +RESOURCE +RANGE +NAME$', l):
+        cur = []
+        trees.append(cur)
+    m = re.match(r'^([0-9a-f]{16})  ([0-9a-f]+)-([0-9a-f]+)  (.*)$', l.rstrip('\n'))
+    if m and cur is not None:
+        cur.append((int(m[1], 16), int(m[2], 16), int(m[3], 16), m[4]))
+j = json.load(open(sys.argv[2]))
+jt = [[(int(e['resource'], 16), int(e['start'], 16), int(e['end'], 16), e['name']) for e in j[k]]
+      for k in ('ioport', 'iomem')]
+ok = len(trees) == 2 and all(len(t) > 3 for t in trees) and trees == jt
+print('# dev -i: %d ioport and %d iomem resources; --json %s' % (
+    len(trees[0]) if trees else 0, len(trees[1]) if len(trees) > 1 else 0,
+    'the same' if trees == jt else 'differs'))
+if len(sys.argv) > 3:
+    proc, part = {'ioports': [], 'iomem': []}, None
+    for l in open(sys.argv[3]):
+        m = re.match(r'^== (\w+)$', l)
+        if m:
+            part = m[1]
+            continue
+        m = re.match(r'^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$', l.rstrip('\n'))
+        if m and part:
+            proc[part].append((len(m[1]) // 2 + 1, int(m[2], 16), int(m[3], 16), m[4]))
+    for key, jkey in (('ioports', 'ioport'), ('iomem', 'iomem')):
+        mine = [(e['depth'], int(e['start'], 16), int(e['end'], 16), e['name'])
+                for e in j[jkey] if e['depth'] > 0]
+        same = mine == proc[key] and len(mine) > 3
+        print('# /proc/%s: %d lines, lkdb %d below the root: %s' % (
+            key, len(proc[key]), len(mine), 'the same' if same else
+            [p for p in zip(mine, proc[key]) if p[0] != p[1]][:3]))
+        ok = ok and same
+sys.exit(0 if ok else 1)
+PY
+}
+
 # dev_compare DEV_TEXT DEV_JSON PCI_TEXT PCI_JSON [PROC_DEVICES PCI_SYSFS]:
 # the --json outputs have the text's rows; with the guest's files, the
 # majors and names are /proc/devices' and the PCI devices sysfs'.
@@ -132,51 +177,6 @@ else
     ok 0 "crash: dev -p as crash's # SKIP $crash_skip"
     ok 0 "crash: dev -i as crash's # SKIP $crash_skip"
 fi
-
-# resources_compare DEV_I DEV_I_JSON [PROC]: dev -i's two trees have rows
-# and --json the same (address, range, name); with the guest's
-# /proc/ioports and /proc/iomem (after "== ioports" and "== iomem" lines),
-# the nodes below each root are the file's lines: range, name and depth
-# (two spaces of indent a level) in order.
-resources_compare() {
-    python3 - "$@" <<'PY'
-import json, re, sys
-trees, cur = [], None
-for l in open(sys.argv[1]):
-    if re.match(r'^ +RESOURCE +RANGE +NAME$', l):
-        cur = []
-        trees.append(cur)
-    m = re.match(r'^([0-9a-f]{16})  ([0-9a-f]+)-([0-9a-f]+)  (.*)$', l.rstrip('\n'))
-    if m and cur is not None:
-        cur.append((int(m[1], 16), int(m[2], 16), int(m[3], 16), m[4]))
-j = json.load(open(sys.argv[2]))
-jt = [[(int(e['resource'], 16), int(e['start'], 16), int(e['end'], 16), e['name']) for e in j[k]]
-      for k in ('ioport', 'iomem')]
-ok = len(trees) == 2 and all(len(t) > 3 for t in trees) and trees == jt
-print('# dev -i: %d ioport and %d iomem resources; --json %s' % (
-    len(trees[0]) if trees else 0, len(trees[1]) if len(trees) > 1 else 0,
-    'the same' if trees == jt else 'differs'))
-if len(sys.argv) > 3:
-    proc, part = {'ioports': [], 'iomem': []}, None
-    for l in open(sys.argv[3]):
-        m = re.match(r'^== (\w+)$', l)
-        if m:
-            part = m[1]
-            continue
-        m = re.match(r'^( *)([0-9a-f]+)-([0-9a-f]+) : (.*)$', l.rstrip('\n'))
-        if m and part:
-            proc[part].append((len(m[1]) // 2 + 1, int(m[2], 16), int(m[3], 16), m[4]))
-    for key, jkey in (('ioports', 'ioport'), ('iomem', 'iomem')):
-        mine = [(e['depth'], int(e['start'], 16), int(e['end'], 16), e['name'])
-                for e in j[jkey] if e['depth'] > 0]
-        same = mine == proc[key] and len(mine) > 3
-        print('# /proc/%s: %d lines, lkdb %d below the root: %s' % (
-            key, len(proc[key]), len(mine), 'the same' if same else
-            [p for p in zip(mine, proc[key]) if p[0] != p[1]][:3]))
-        ok = ok and same
-sys.exit(0 if ok else 1)
-PY
-}
 
 # A guest of its own with a virtio disk (make-kdump.sh --initrds: the
 # fixture's initrd with virtio_blk and what it needs, loaded once it is up): live, dev's majors and names
