@@ -266,6 +266,19 @@ static bool interrupted(const struct unwind_trace *t, size_t i,
 	       t->frames[i].exact && !leaves_stack(t, i - 1, x);
 }
 
+/*
+ * Whether the marker goes after printed frame i: it is the last frame on
+ * the IRQ stack, or the exception frame whose interrupted function (not
+ * printed: its [exception RIP]) is.
+ */
+static bool marks_irq_exit(const struct unwind_trace *t, size_t i,
+			   const struct exception_stack *x)
+{
+	return leaves_irq_stack(t, i, x) ||
+	       (i + 1 < t->nr_frames && interrupted(t, i + 1, x) &&
+		leaves_irq_stack(t, i + 1, x));
+}
+
 /* A frame's stack is read for -f up to this many bytes. */
 #define FRAME_WORDS_MAX 8192
 
@@ -343,7 +356,7 @@ static void print_text(struct backtrace_env *env,
 			 * user one (the stack ends) or a change of stack.
 			 */
 			frameptr = (f->has_regs && (f->user || leaves_stack(t, i, x))) ||
-						   leaves_irq_stack(t, i, x) ?
+						   marks_irq_exit(t, i, x) ?
 					   0 : f->sp + 8;
 		}
 		struct code_name n;
@@ -376,7 +389,7 @@ static void print_text(struct backtrace_env *env,
 		print_regs(out, &f->regs, f->partial);
 		if (leaves_stack(t, i, x))
 			fprintf(out, "--- <%s exception stack> ---\n", x->name);
-		else if (leaves_irq_stack(t, i, x))
+		else if (marks_irq_exit(t, i, x))
 			fputs("--- <IRQ stack> ---\n", out);
 	}
 	if (t->stop_reason)
@@ -405,7 +418,7 @@ static void print_json_frames(struct backtrace_env *env,
 			fputs("null", out);
 		fprintf(out, ", \"offset\": %" PRIu64 ", \"size\": %" PRIu64 ", \"scanned\": %s, \"leaves_irq_stack\": %s, \"module\": ",
 			n.offset, n.size, f->scanned ? "true" : "false",
-			leaves_irq_stack(t, i, x) ? "true" : "false");
+			marks_irq_exit(t, i, x) ? "true" : "false");
 		if (n.module)
 			json_write_string(out, n.module);
 		else

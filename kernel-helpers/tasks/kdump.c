@@ -201,19 +201,25 @@ static struct lkdb_error *panic_start(struct kernel *k, unsigned int cpu,
 		err = panic_scan(k, base, base + size, ret, found_ret);
 	if (err || *found_ret)
 		return err;
+	/*
+	 * The IRQ stack is a second place to look, not a requirement: every
+	 * CPU but the panicking one comes here on its way to its NMI stack,
+	 * which an unreadable or damaged IRQ stack must not hide.
+	 */
 	err = kernel_cpu_irq_stack(k, cpu, &lo, &hi);
-	if (err && err->code == LKDB_ERROR_NOT_FOUND) {
-		lkdb_error_destroy(err);
-		return NULL;
-	}
 	if (!err)
 		err = panic_scan(k, lo, hi, ret, found_ret);
-	if (!err && *found_ret) {
+	if (err) {
+		lkdb_error_destroy(err);
+		*found_ret = false;
+		return NULL;
+	}
+	if (*found_ret) {
 		ret->stack_lo = lo;
 		ret->stack_hi = hi;
 		ret->stack_name = "IRQ";
 	}
-	return err;
+	return NULL;
 }
 
 struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
