@@ -16,6 +16,7 @@
 #include "frontend/kernel/module_names.h"
 #include "kernel-helpers/symbols/symbolize.h"
 #include "kernel-helpers/tasks/kdump.h"
+#include "kernel-helpers/tasks/waits.h"
 #include "frontend/kernel/task_lookup.h"
 #include "kernel-helpers/x86_64/unwind.h"
 #include "frontend/terminal/output.h"
@@ -28,7 +29,23 @@ struct backtrace_env {
 	struct module_names *modules;
 	/* -F's word names; its modules are env's own (set, never freed). */
 	struct address_arg_context names;
+	/* Running tasks' stacks: the CPUs read once (env_cpus). */
+	struct percpu_cpus *cpus;
+	struct lkdb_error *cpus_err;
 };
+
+/* The CPUs for the IRQ and kdump stacks; the first read's error stays. */
+static struct lkdb_error *env_cpus(struct backtrace_env *env,
+				   const struct percpu_cpus **ret)
+{
+	if (!env->cpus && !env->cpus_err)
+		env->cpus_err = kernel_read_cpus(lkdb_session_kernel(env->s),
+						 &env->cpus);
+	*ret = env->cpus;
+	return env->cpus_err ? lkdb_error_create(env->cpus_err->code, "%s",
+						 env->cpus_err->message) :
+			       NULL;
+}
 
 static void env_free(struct backtrace_env *env)
 {
@@ -36,6 +53,8 @@ static void env_free(struct backtrace_env *env)
 		return;
 	module_names_destroy(env->modules);
 	unwinder_destroy(env->unwinder);
+	percpu_cpus_destroy(env->cpus);
+	lkdb_error_destroy(env->cpus_err);
 	free(env);
 }
 
@@ -533,9 +552,11 @@ static bool kdump_regs(struct backtrace_env *env, const struct task_info *t,
 		       struct kernel_kdump_start *ks_ret)
 {
 	struct kernel_kdump_start ks;
-	struct lkdb_error *err = kernel_kdump_start(lkdb_session_kernel(env->s),
-						    (unsigned int)t->cpu,
-						    t->task, &ks);
+	const struct percpu_cpus *cpus;
+	struct lkdb_error *err = env_cpus(env, &cpus);
+	if (!err)
+		err = kernel_kdump_start(lkdb_session_kernel(env->s), cpus,
+					 (unsigned int)t->cpu, t->task, &ks);
 	if (err) {
 		if (err->code != LKDB_ERROR_NOT_FOUND)
 			lkdb_warn("bt", "PID %" PRId32 ": kdump's frames not looked for: %s",
@@ -628,10 +649,13 @@ static struct lkdb_error *task_trace(struct backtrace_env *env,
 		exact = false;
 	/* A running task may be in an interrupt: its CPU's IRQ stack. */
 	uint64_t lo, hi;
+	const struct percpu_cpus *cpus;
 	if (on_cpu && !x->irq_hi) {
-		struct lkdb_error *e = kernel_cpu_irq_stack(lkdb_session_kernel(env->s),
-							    (unsigned int)t->cpu,
-							    &lo, &hi);
+		struct lkdb_error *e = env_cpus(env, &cpus);
+		if (!e)
+			e = kernel_cpu_irq_stack(lkdb_session_kernel(env->s),
+						 cpus, (unsigned int)t->cpu,
+						 &lo, &hi);
 		if (!e) {
 			x->irq_lo = lo;
 			x->irq_hi = hi;

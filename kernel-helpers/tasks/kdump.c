@@ -69,16 +69,16 @@ static bool function(struct kernel *k, const char *name, uint64_t *start,
 	return info.size > 0;
 }
 
-struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k, unsigned int cpu,
-					uint64_t *lo, uint64_t *hi)
+struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k,
+					const struct percpu_cpus *cpus,
+					unsigned int cpu, uint64_t *lo,
+					uint64_t *hi)
 {
 	struct ktypes *t;
-	struct percpu_cpus *cpus = NULL;
-	uint64_t var, off = 0, size, where, ptr;
+	uint64_t stack_off, size, var, member = 0, where, ptr;
 	struct lkdb_error *err = kernel_types(k, &t);
-	if (err || (err = ktypes_member(t, "irq_stack", "stack", &off, &size)))
+	if (err || (err = ktypes_member(t, "irq_stack", "stack", &stack_off, &size)))
 		return err;
-	off = 0;
 	err = kernel_need_symbol(k, "hardirq_stack_ptr", "the IRQ stacks", &var);
 	if (err) {
 		struct lkdb_error *hot = kernel_need_symbol(k, "pcpu_hot",
@@ -86,20 +86,16 @@ struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k, unsigned int cpu,
 							    &var);
 		if (!hot)
 			hot = ktypes_member(t, "pcpu_hot", "hardirq_stack_ptr",
-					    &off, NULL);
+					    &member, NULL);
 		if (hot) {
 			lkdb_error_destroy(hot);
 			return err;
 		}
 		lkdb_error_destroy(err);
 	}
-	if ((err = kernel_read_cpus(k, &cpus)) ||
-	    (err = percpu_address(cpus, cpu, var + off, &where)) ||
-	    (err = kernel_read_uint(k, where, 8, &ptr))) {
-		percpu_cpus_destroy(cpus);
+	if ((err = percpu_address(cpus, cpu, var + member, &where)) ||
+	    (err = kernel_read_uint(k, where, 8, &ptr)))
 		return err;
-	}
-	percpu_cpus_destroy(cpus);
 	if (!ptr)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "CPU %u has no IRQ stack", cpu);
@@ -119,16 +115,15 @@ static struct lkdb_error *panic_scan(struct kernel *k, uint64_t lo, uint64_t hi,
 	if (!function(k, "__crash_kexec", &fn, &fn_end) ||
 	    !function(k, "machine_kexec", &callee, &callee_end))
 		return NULL;
-	uint64_t base = lo;
 	struct lkdb_error *err = kernel_kdump_scan(kernel_memory(k), lo, hi, fn,
 						   fn_end, callee, false, ret,
 						   found_ret);
-	if (err || !*found_ret || ret->sp - 8 <= base)
+	if (err || !*found_ret || ret->sp - 8 <= lo)
 		return err;
 	/* machine_kexec's frame below: its return address nearest to ours. */
 	struct kernel_kdump_start below;
 	bool found;
-	err = kernel_kdump_scan(kernel_memory(k), base, ret->sp - 8, callee,
+	err = kernel_kdump_scan(kernel_memory(k), lo, ret->sp - 8, callee,
 				callee_end, 0, true, &below, &found);
 	if (!err && found) {
 		ret->below_ip = below.ip;
@@ -138,11 +133,11 @@ static struct lkdb_error *panic_scan(struct kernel *k, uint64_t lo, uint64_t hi,
 }
 
 /* cpu's NMI stack [lo, hi). */
-static struct lkdb_error *nmi_stack(struct kernel *k, unsigned int cpu,
-				    uint64_t *lo, uint64_t *hi)
+static struct lkdb_error *nmi_stack(struct kernel *k,
+				    const struct percpu_cpus *cpus,
+				    unsigned int cpu, uint64_t *lo, uint64_t *hi)
 {
 	struct ktypes *t;
-	struct percpu_cpus *cpus = NULL;
 	uint64_t var, off, size, where, stacks;
 	struct lkdb_error *err;
 	if ((err = kernel_types(k, &t)) ||
@@ -150,13 +145,9 @@ static struct lkdb_error *nmi_stack(struct kernel *k, unsigned int cpu,
 				 &size)) ||
 	    (err = kernel_need_symbol(k, "cea_exception_stacks",
 				      "the NMI stacks", &var)) ||
-	    (err = kernel_read_cpus(k, &cpus)) ||
 	    (err = percpu_address(cpus, cpu, var, &where)) ||
-	    (err = kernel_read_uint(k, where, 8, &stacks))) {
-		percpu_cpus_destroy(cpus);
+	    (err = kernel_read_uint(k, where, 8, &stacks)))
 		return err;
-	}
-	percpu_cpus_destroy(cpus);
 	if (!stacks)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "CPU %u has no exception stacks", cpu);
@@ -166,7 +157,8 @@ static struct lkdb_error *nmi_stack(struct kernel *k, unsigned int cpu,
 }
 
 /* Any other CPU: the return into crash_nmi_callback on its NMI stack. */
-static struct lkdb_error *nmi_start(struct kernel *k, unsigned int cpu,
+static struct lkdb_error *nmi_start(struct kernel *k,
+				    const struct percpu_cpus *cpus, unsigned int cpu,
 				    struct kernel_kdump_start *ret,
 				    bool *found_ret)
 {
@@ -174,7 +166,7 @@ static struct lkdb_error *nmi_start(struct kernel *k, unsigned int cpu,
 	*found_ret = false;
 	if (!function(k, "crash_nmi_callback", &fn, &fn_end))
 		return NULL;
-	struct lkdb_error *err = nmi_stack(k, cpu, &lo, &hi);
+	struct lkdb_error *err = nmi_stack(k, cpus, cpu, &lo, &hi);
 	if (!err)
 		err = kernel_kdump_scan(kernel_memory(k), lo, hi, fn, fn_end, 0,
 					false, ret, found_ret);
@@ -190,8 +182,9 @@ static struct lkdb_error *nmi_start(struct kernel *k, unsigned int cpu,
  * The panicking CPU: the return from machine_kexec on the task's stack, or
  * on the CPU's IRQ stack for a panic in an interrupt.
  */
-static struct lkdb_error *panic_start(struct kernel *k, unsigned int cpu,
-				      uint64_t task,
+static struct lkdb_error *panic_start(struct kernel *k,
+				      const struct percpu_cpus *cpus,
+				      unsigned int cpu, uint64_t task,
 				      struct kernel_kdump_start *ret,
 				      bool *found_ret)
 {
@@ -206,7 +199,7 @@ static struct lkdb_error *panic_start(struct kernel *k, unsigned int cpu,
 	 * CPU but the panicking one comes here on its way to its NMI stack,
 	 * which an unreadable or damaged IRQ stack must not hide.
 	 */
-	err = kernel_cpu_irq_stack(k, cpu, &lo, &hi);
+	err = kernel_cpu_irq_stack(k, cpus, cpu, &lo, &hi);
 	if (!err)
 		err = panic_scan(k, lo, hi, ret, found_ret);
 	if (err) {
@@ -222,14 +215,15 @@ static struct lkdb_error *panic_start(struct kernel *k, unsigned int cpu,
 	return NULL;
 }
 
-struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
-				      uint64_t task,
+struct lkdb_error *kernel_kdump_start(struct kernel *k,
+				      const struct percpu_cpus *cpus,
+				      unsigned int cpu, uint64_t task,
 				      struct kernel_kdump_start *ret)
 {
 	bool found;
-	struct lkdb_error *err = panic_start(k, cpu, task, ret, &found);
+	struct lkdb_error *err = panic_start(k, cpus, cpu, task, ret, &found);
 	if (!err && !found)
-		err = nmi_start(k, cpu, ret, &found);
+		err = nmi_start(k, cpus, cpu, ret, &found);
 	if (!err && !found)
 		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					"no kdump frame on CPU %u's stacks", cpu);

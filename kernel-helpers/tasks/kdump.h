@@ -38,6 +38,7 @@
 #include "common/error.h"
 #include "kernel-helpers/core/kernel.h"
 #include "kernel-helpers/core/target.h"
+#include "kernel-helpers/memory/percpu.h"
 
 /* The largest stack scanned (a task's THREAD_SIZE or an NMI stack). */
 #define KDUMP_STACK_MAX (1u << 16)
@@ -78,22 +79,27 @@ struct lkdb_error *kernel_kdump_scan(const struct kernel_memory_reader *mem,
 				     bool *found_ret);
 
 /*
- * Where the walk of task, the task of cpu in a dump, begins if kdump wrote
- * the dump.  LKDB_ERROR_NOT_FOUND when nothing says kdump stopped the CPU
- * (a QEMU dump, a kernel without kexec): the note's registers stand.
- */
-/*
  * cpu's IRQ stack [lo, hi): the per-CPU hardirq_stack_ptr, a member of
  * pcpu_hot since 6.2 (commit d7b6d709a76a "x86/percpu: Move irq_stack
  * variables next to current_task"), points at its top word; its size is
  * struct irq_stack's.  NOT_FOUND when the CPU has none (not brought up).
- * Also where a live backtrace marks the move off the IRQ stack.
+ * Also where a live backtrace marks the move off the IRQ stack.  cpus:
+ * kernel_read_cpus().
  */
-struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k, unsigned int cpu,
-					uint64_t *lo, uint64_t *hi);
+struct lkdb_error *kernel_cpu_irq_stack(struct kernel *k,
+					const struct percpu_cpus *cpus,
+					unsigned int cpu, uint64_t *lo,
+					uint64_t *hi);
 
-struct lkdb_error *kernel_kdump_start(struct kernel *k, unsigned int cpu,
-				      uint64_t task,
+/*
+ * Where the walk of task, the task of cpu in a dump, begins if kdump wrote
+ * the dump.  LKDB_ERROR_NOT_FOUND when nothing says kdump stopped the CPU
+ * (a QEMU dump, a kernel without kexec): the note's registers stand.
+ * cpus: kernel_read_cpus(), read once for many walks.
+ */
+struct lkdb_error *kernel_kdump_start(struct kernel *k,
+				      const struct percpu_cpus *cpus,
+				      unsigned int cpu, uint64_t task,
 				      struct kernel_kdump_start *ret);
 
 #endif
