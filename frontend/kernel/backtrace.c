@@ -673,6 +673,43 @@ static struct lkdb_error *task_trace(struct backtrace_env *env,
 	return err;
 }
 
+struct lkdb_error *backtrace_task_wait(struct backtrace_env *env,
+				      const struct task_info *t,
+				      struct backtrace_wait *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	struct backtrace_frames f;
+	struct lkdb_error *err = backtrace_task_frames(env, t, &f);
+	if (err)
+		return err;
+	enum kernel_wait_kind kind = KERNEL_WAIT_NONE;
+	size_t k = 0;
+	for (; k < f.nr; k++) {
+		const char *fn = f.functions[k];
+		if (!fn)
+			break;
+		enum kernel_wait_kind fk = kernel_wait_kind_of(fn);
+		if (fk == KERNEL_WAIT_NONE && !kernel_wait_is_scheduler(fn))
+			break;
+		if (kind == KERNEL_WAIT_NONE)
+			kind = fk;
+	}
+	if (k < f.nr && f.functions[k]) {
+		ret->in_function = f.functions[k];
+		ret->in_module = f.modules[k];
+	}
+	/* Not a known blocking function: a wait queue, if one holds it. */
+	bool guess = kind == KERNEL_WAIT_NONE && !t->running;
+	err = kernel_read_wait(lkdb_session_kernel(env->s), t->task, f.sp,
+			       guess ? KERNEL_WAIT_QUEUE : kind, &ret->wait);
+	if (err)
+		err = lkdb_error_prefix(err, "PID %" PRId32, t->pid);
+	if (guess && !ret->wait.object)
+		ret->wait.kind = KERNEL_WAIT_NONE;
+	backtrace_frames_free(&f);
+	return err;
+}
+
 /* A task's JSON object as far as its command: {pid, task, cpu, command */
 static void json_task_head(FILE *out, const struct task_info *t)
 {

@@ -15,6 +15,7 @@
 #include "frontend/core/session.h"
 #include "kernel-helpers/core/target.h"
 #include "kernel-helpers/tasks/tasks.h"
+#include "kernel-helpers/tasks/waits.h"
 
 struct backtrace_options {
 	bool lines;	/* source file:line under each frame (crash's -l) */
@@ -73,6 +74,23 @@ struct lkdb_error *backtrace_task_frames(struct backtrace_env *env,
 					 const struct task_info *t,
 					 struct backtrace_frames *ret);
 void backtrace_frames_free(struct backtrace_frames *f);
+
+/*
+ * What blocked task t waits on (kernel-helpers/tasks/waits.h): the kind
+ * its backtrace's blocking function says, the object from the waiter on
+ * its stack, and in_function/in_module, the first frame beyond the
+ * blocking and scheduler functions (env's strings; NULL: unknown).  A
+ * task in none of the known blocking functions waits on a wait queue if
+ * one holds it, else on nothing known (KERNEL_WAIT_NONE).  An error of
+ * the wait's reading comes back with what was found kept.
+ */
+struct backtrace_wait {
+	struct kernel_wait wait;
+	const char *in_function, *in_module;
+};
+struct lkdb_error *backtrace_task_wait(struct backtrace_env *env,
+				      const struct task_info *t,
+				      struct backtrace_wait *ret);
 
 /*
  * The backtrace from a register set, e.g. an oops' struct pt_regs; exact:

@@ -47,42 +47,17 @@ static const struct hang_info *info_of(struct hang *h, int i)
 	in->done = true;
 	in->owner = -1;
 	const struct task_info *t = &h->list->tasks[i];
-	struct backtrace_frames f;
-	struct lkdb_error *err = backtrace_task_frames(h->env, t, &f);
+	struct backtrace_wait w;
+	struct lkdb_error *err = backtrace_task_wait(h->env, t, &w);
 	if (err) {
 		lkdb_warn("hang", "%s", err->message);
 		lkdb_error_destroy(err);
-		return in;
 	}
-	enum kernel_wait_kind kind = KERNEL_WAIT_NONE;
-	size_t k = 0;
-	for (; k < f.nr; k++) {
-		const char *fn = f.functions[k];
-		if (!fn)
-			break;
-		enum kernel_wait_kind fk = kernel_wait_kind_of(fn);
-		if (fk == KERNEL_WAIT_NONE && !kernel_wait_is_scheduler(fn))
-			break;
-		if (kind == KERNEL_WAIT_NONE)
-			kind = fk;
-	}
-	if (k < f.nr && f.functions[k]) {
-		in->in_function = f.functions[k];
-		in->in_module = f.modules[k];
-	}
-	/* Not a known blocking function: a wait queue, if one holds it. */
-	bool guess = kind == KERNEL_WAIT_NONE && !t->running;
-	err = kernel_read_wait(h->ctx->kernel, t->task, f.sp,
-			       guess ? KERNEL_WAIT_QUEUE : kind, &in->wait);
-	if (err) {
-		lkdb_warn("hang", "PID %" PRId32 ": %s", t->pid, err->message);
-		lkdb_error_destroy(err);
-	}
-	if (guess && !in->wait.object)
-		in->wait.kind = KERNEL_WAIT_NONE;
+	in->wait = w.wait;
+	in->in_function = w.in_function;
+	in->in_module = w.in_module;
 	const struct task_info *o = task_list_find(h->list, in->wait.owner);
 	in->owner = o ? (int)(o - h->list->tasks) : -1;
-	backtrace_frames_free(&f);
 	return in;
 }
 
