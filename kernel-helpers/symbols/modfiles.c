@@ -5,20 +5,17 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <gelf.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kernel-helpers/symbols/modules.h"
+#include "common/run.h"
 #include "common/tempfiles.h"
 #include "kernel-helpers/core/vmlinux.h"
-
-extern char **environ;
 
 /* ---- the search path ---- */
 
@@ -245,31 +242,6 @@ bool modfiles_compressed(const char *file)
 	       ends_with(file, ".gz");
 }
 
-/* Run argv with stdout to out_fd; error naming what failed. */
-static struct lkdb_error *run_to_fd(char *const argv[], int out_fd)
-{
-	posix_spawn_file_actions_t fa;
-	if (posix_spawn_file_actions_init(&fa))
-		return &lkdb_error_oom;
-	posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc)
-		return lkdb_error_errno(rc, "cannot run %s", argv[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return lkdb_error_errno(errno, "waiting for %s",
-						argv[0]);
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return lkdb_error_create(LKDB_ERROR_OS,
-					 "%s %s failed (status 0x%x)", argv[0],
-					 argv[2], status);
-	return NULL;
-}
-
 struct lkdb_error *modfiles_decompress(const char *file, const char *name,
 				       const char **ret)
 {
@@ -287,7 +259,7 @@ struct lkdb_error *modfiles_decompress(const char *file, const char *name,
 	if (err)
 		return err;
 	char *argv[] = { (char *)tool, (char *)"-dc", (char *)file, NULL };
-	err = run_to_fd(argv, fd);
+	err = lkdb_run(argv, fd);
 	close(fd);
 	if (err)
 		return lkdb_error_prefix(err, "decompressing %s", file);
