@@ -14,7 +14,8 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 # libiberty-dev: Rust/C++ demangling in lkdb decode; binutils: its objdump
 # disassembles Code: lines (and addr2line/nm are the decode tests' truth);
 # gzip, xz-utils, zstd: lkdb runs them to read compressed modules
-# (.ko.gz, .ko.xz, .ko.zst).
+# (.ko.gz, .ko.xz, .ko.zst), and tar with xz to unpack a linux-source
+# tarball for reports' source lines.
 PACKAGES=(meson ninja-build pkg-config gcc libc6-dev libedit-dev libdw-dev
           libelf-dev libkdumpfile-dev libiberty-dev binutils gdb python3
           gzip xz-utils zstd)

@@ -273,8 +273,11 @@ static bool run_gdb_command(struct lkdb_session *s, const char *line)
 		if (!live || !live->report_stop(s, stopped)) {
 			const char *signal = mi_value_string(stopped->results,
 							     "signal-name");
-			if (signal && !strcmp(signal, "SIGINT"))
+			if (signal && !strcmp(signal, "SIGINT")) {
 				fprintf(stderr, "lkdb: the guest stopped (Ctrl-C)\n");
+				if (live && live->interrupted)
+					live->interrupted(s);
+			}
 		}
 		mi_output_destroy(stopped);
 	}

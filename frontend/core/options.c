@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "kernel-helpers/decode/panic.h"
 
 void lkdb_print_usage(FILE *out)
 {
@@ -60,7 +61,15 @@ void lkdb_print_usage(FILE *out)
 "      --wait              continue a live guest, wait for a panic or oops\n"
 "                          and print its report before running commands\n"
 "      --no-wait           a terminal session gives the prompt at once\n"
-"      --break-on-warn     stop on WARN too (__warn)\n"
+"      --stop-on KINDS     stop on these kernel reports too (comma-\n"
+"                          separated), each with a report as a panic's:\n"
+"                          warn (WARN), softlockup, hung-task, rcu-stall,\n"
+"                          oom (before the kill), all\n"
+"      --break-on-warn     --stop-on warn\n"
+"      --source DIR        the kernel's source tree, where a report finds\n"
+"                          the culprit's line (default: the Debian package\n"
+"                          linux-source-X.Y of the kernel's release, unpacked\n"
+"                          once into $XDG_CACHE_HOME/lkdb/source)\n"
 "      --module-path DIR   look for module objects (.ko) in DIR first; a\n"
 "                          report loads the symbols of the faulting module,\n"
 "                          and modules inserted while the guest runs get\n"
@@ -104,6 +113,8 @@ enum {
 	OPT_WAIT,
 	OPT_NO_WAIT,
 	OPT_BREAK_ON_WARN,
+	OPT_STOP_ON,
+	OPT_SOURCE,
 	OPT_MODULE_PATH,
 	OPT_TIMING,
 	OPT_CONSOLE_LOG,
@@ -124,6 +135,8 @@ static const struct option long_options[] = {
 	{ "wait", no_argument, NULL, OPT_WAIT },
 	{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 	{ "break-on-warn", no_argument, NULL, OPT_BREAK_ON_WARN },
+	{ "stop-on", required_argument, NULL, OPT_STOP_ON },
+	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
 	{ "timing", no_argument, NULL, OPT_TIMING },
 	{ "console-log", required_argument, NULL, OPT_CONSOLE_LOG },
@@ -224,6 +237,39 @@ static struct lkdb_error *parse_u64(const char *opt, const char *s,
 	return NULL;
 }
 
+/* --stop-on KIND[,KIND...]: the words of panic_stop_sites(), or all. */
+static struct lkdb_error *parse_stop_on(const char *list, unsigned int *ret)
+{
+	size_t nr;
+	const struct panic_stop_site *sites = panic_stop_sites(&nr);
+	const char *p = list;
+	do {
+		size_t len = strcspn(p, ",");
+		bool known = false;
+		for (size_t i = 0; i < nr; i++) {
+			bool all = len == 3 && !memcmp(p, "all", 3);
+			if (all || (strlen(sites[i].option) == len &&
+				    !memcmp(p, sites[i].option, len))) {
+				*ret |= 1u << sites[i].kind;
+				known = true;
+			}
+		}
+		if (!known) {
+			char words[160] = "";
+			for (size_t i = 0; i < nr; i++) {
+				strncat(words, sites[i].option,
+					sizeof(words) - strlen(words) - 1);
+				strncat(words, ", ", sizeof(words) - strlen(words) - 1);
+			}
+			return lkdb_error_create(LKDB_ERROR_INVALID,
+						 "--stop-on: unknown kind \"%.*s\" (%sall)",
+						 (int)len, p, words);
+		}
+		p += len;
+	} while (*p++ == ',');
+	return NULL;
+}
+
 /* lkdb qemu [OPTIONS] VMLINUX -- QEMU-ARGS: options end at "--". */
 static struct lkdb_error *split_qemu_args(int *argc, char ***argv,
 					  struct lkdb_options *o)
@@ -291,7 +337,12 @@ static struct lkdb_error *take_option(int c, char **argv,
 		o->no_wait = true;
 		break;
 	case OPT_BREAK_ON_WARN:
-		o->break_on_warn = true;
+		o->stop_on |= 1u << PANIC_STOP_WARN;
+		break;
+	case OPT_STOP_ON:
+		return parse_stop_on(optarg, &o->stop_on);
+	case OPT_SOURCE:
+		o->source_dir = optarg;
 		break;
 	case OPT_MODULE_PATH:
 		o->module_path = optarg;

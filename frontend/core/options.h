@@ -37,7 +37,13 @@ struct lkdb_options {
 	 */
 	bool wait;
 	bool no_wait;
-	bool break_on_warn;
+	/*
+	 * --stop-on: the report kinds stopped at besides panic and oops, a
+	 * bit (1u << enum panic_stop_kind) each; --break-on-warn is warn's.
+	 */
+	unsigned int stop_on;
+	/* --source: the kernel's source tree, for reports' source lines. */
+	const char *source_dir;
 	/* Where module objects are looked for first (mod -S, reports). */
 	const char *module_path;
 	/* Print how long a stop's report took (stderr). */

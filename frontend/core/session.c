@@ -273,6 +273,9 @@ static struct lkdb_error *plan_setup(struct lkdb_session *s)
 	}
 	bool warm = index_cached(dir, vmlinux_build_id(s->kernel.vmlinux));
 	free(dir);
+	/* gdb's list finds the tree's files (its names are relative). */
+	if (!err && o->source_dir)
+		err = lkdb_session_source_directory(s, o->source_dir, false);
 	if (!err && s->dump) {
 		/* -target-select would quote the pipe command: the CLI form. */
 		char *server = find_dump_server();
@@ -951,6 +954,29 @@ static struct lkdb_error *start_gdb(struct lkdb_session *s)
 		.tick = on_tick,
 	};
 	return gdb_driver_create(&gopts, &cb, &s->gdb);
+}
+
+struct lkdb_error *lkdb_session_source_directory(struct lkdb_session *s,
+						const char *dir, bool now)
+{
+	/* gdb's directory splits at blanks and colons. */
+	if (strpbrk(dir, " \t:")) {
+		lkdb_note(s, "gdb's list does not look in %s: its name has a blank or a colon",
+			  dir);
+		return NULL;
+	}
+	if (!now)
+		return add_step(s, SETUP_NOTE, false, "directory %s", dir);
+	char *cmd = NULL;
+	if (asprintf(&cmd, "directory %s", dir) < 0)
+		return &lkdb_error_oom;
+	const char *cmds[] = { cmd };
+	struct lkdb_error *err = lkdb_session_gdb_state(s, "source-directory",
+							 cmds, 1);
+	if (!err)
+		err = console_ok(s, cmd, SETUP_TIMEOUT_MS);
+	free(cmd);
+	return err;
 }
 
 struct lkdb_error *lkdb_session_gdb_state(struct lkdb_session *s,

@@ -57,6 +57,8 @@ struct lkdb_live_hooks {
 	bool (*own_stop)(struct lkdb_session *s, const struct mi_output *stopped);
 	bool (*report_stop)(struct lkdb_session *s,
 			    const struct mi_output *stopped);
+	/* Ctrl-C stopped the guest: a short look at what it was doing. */
+	void (*interrupted)(struct lkdb_session *s);
 	/* Before lkdb detaches: every breakpoint of lkdb's goes. */
 	void (*end)(struct lkdb_session *s);
 };
@@ -212,6 +214,14 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
  */
 struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
 					  struct mi_output **ret);
+/*
+ * gdb's list looks for source files in dir too (gdb's directory; kept for
+ * a new gdb).  now: at once (gdb must be idle), else as a set-up step of
+ * the session.  A dir with blanks or colons is left out with a note.
+ */
+struct lkdb_error *lkdb_session_source_directory(struct lkdb_session *s,
+						const char *dir, bool now);
+
 /*
  * Remember commands that set gdb's state, so that a new gdb gets them
  * (lkdb_session_recover_gdb): the commands under key replace those

@@ -24,13 +24,15 @@ static bool resume_begin(struct lkdb_session *s)
 }
 
 /*
- * lkdb's own stops: a module inserted or removed, or a panic stop that
- * repeats the one just reported without the guest having moved.
+ * lkdb's own stops: a module inserted or removed, a panic stop that
+ * repeats the one just reported without the guest having moved, or a
+ * --stop-on site reached by another caller than its report.
  */
 static bool own_stop(struct lkdb_session *s, const struct mi_output *stopped)
 {
 	return module_sync_on_stop(s, stopped) ||
-	       panic_stops_repeated(s, stopped);
+	       panic_stops_repeated(s, stopped) ||
+	       panic_stops_not_a_report(s, stopped);
 }
 
 static void end(struct lkdb_session *s)
@@ -44,5 +46,6 @@ const struct lkdb_live_hooks lkdb_live_hooks = {
 	.resume_end = module_sync_disarm,
 	.own_stop = own_stop,
 	.report_stop = panic_stops_on_stop,
+	.interrupted = panic_stops_interrupted,
 	.end = end,
 };

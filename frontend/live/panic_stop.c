@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Panic stops: breakpoints on panic(), __die() and (--break-on-warn)
- * __warn(), and the report of a stop: reason, CPU, task, faulting frame,
- * backtrace, registers and the last log lines.
+ * Panic stops: breakpoints on panic(), __die() and the reports --stop-on
+ * asks for (__warn(), and the sites of panic_stop_sites(): soft lockup,
+ * hung task, RCU stall, OOM kill), and the report of a stop: reason, CPU,
+ * task, faulting frame, backtrace, registers and the last log lines.
  *
  * Hardware breakpoints (gdb's hbreak, the stub's Z1): QEMU never writes
  * them into guest memory, so a breakpoint cannot be left behind in the
  * kernel's text if lkdb or gdb dies, and they do not depend on gdb reading
  * the (KASLR-moved) text first.  Under TCG QEMU has no limit on them;
- * under KVM they take x86's 4 debug registers, and lkdb uses at most 4
- * (panic, __die, __warn, the one-shot stop after the panic message).
+ * under KVM they take x86's 4 debug registers: panic, __die and the
+ * one-shot stop after the panic message leave room for one --stop-on kind.
  * They are put at the functions' first instruction (*ADDRESS, not gdb's
  * after-the-prologue location), where the arguments are still in rdi,
  * rsi, ... and [rsp] is the return address.
@@ -32,6 +33,9 @@
 #include "frontend/kernel/module_names.h"
 #include "kernel-helpers/decode/panic.h"
 #include "kernel-helpers/log/printk.h"
+#include "kernel-helpers/memory/percpu.h"
+#include "kernel-helpers/tasks/runq.h"
+#include "frontend/live/source_tree.h"
 #include "frontend/live/stop_frame.h"
 #include "kernel-helpers/symbols/symbolize.h"
 #include "frontend/kernel/task_lookup.h"
@@ -49,12 +53,16 @@
 #define PANIC_MESSAGE_TIMEOUT_MS 10000
 #define MI_TIMEOUT_MS 10000
 
+#define PANIC_STOPS_MAX (2 + PANIC_STOP_NR_KINDS)
+
 struct panic_stops {
 	struct panic_symbols syms;
 	/* gdb's numbers of lkdb's breakpoints, their addresses and kinds */
-	int numbers[3];
-	uint64_t addrs[3];
-	enum panic_stop_kind kinds[3];
+	int numbers[PANIC_STOPS_MAX];
+	uint64_t addrs[PANIC_STOPS_MAX];
+	enum panic_stop_kind kinds[PANIC_STOPS_MAX];
+	/* --stop-on's: where it is, and its callers (NULL: panic, __die) */
+	const struct panic_stop_site *sites[PANIC_STOPS_MAX];
 	size_t nr_bps;
 	/*
 	 * Where the last reported stop was: its thread and registers.  Under
@@ -71,6 +79,32 @@ struct panic_stops {
 	struct x86_64_regs last_regs;
 };
 
+/* A breakpoint at the entry of the function at link address addr. */
+static struct lkdb_error *arm_one(struct lkdb_session *s,
+				  struct panic_stops *p, uint64_t addr,
+				  enum panic_stop_kind kind,
+				  const struct panic_stop_site *site)
+{
+	if (p->nr_bps >= PANIC_STOPS_MAX)
+		return lkdb_error_create(LKDB_ERROR_INVALID,
+					 "more than %d panic stops",
+					 PANIC_STOPS_MAX);
+	/* Silent: the report tells of the stop, not gdb. */
+	uint64_t at = addr + s->kernel.kaslr_offset;
+	struct lkdb_error *err = breakpoint_insert(
+		s->gdb, at, BREAK_HARDWARE | BREAK_SILENT,
+		&p->numbers[p->nr_bps]);
+	if (err)
+		return lkdb_error_prefix(err,
+					 "cannot put a breakpoint on the kernel's %s path",
+					 panic_stop_kind_name(kind));
+	p->addrs[p->nr_bps] = at;
+	p->kinds[p->nr_bps] = kind;
+	p->sites[p->nr_bps] = site;
+	p->nr_bps++;
+	return NULL;
+}
+
 struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 {
 	if (s->panic_stops)
@@ -79,40 +113,46 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 	if (!p)
 		return &lkdb_error_oom;
 	panic_symbols_lookup(s->kernel.vmlinux, &p->syms);
-	struct {
+	s->panic_stops = p;
+	const struct {
 		uint64_t addr;
 		enum panic_stop_kind kind;
-		bool wanted;
-	} want[] = {
-		{ p->syms.panic, PANIC_STOP_PANIC, true },
-		{ p->syms.die, PANIC_STOP_OOPS, true },
-		{ p->syms.warn, PANIC_STOP_WARN, s->options->break_on_warn },
+		const char *name;
+	} always[] = {
+		{ p->syms.panic, PANIC_STOP_PANIC, "panic" },
+		{ p->syms.die, PANIC_STOP_OOPS, "__die" },
 	};
-	s->panic_stops = p;
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		if (!want[i].wanted)
-			continue;
-		if (!want[i].addr) {
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
+		if (!always[i].addr) {
 			lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
-				  vmlinux_path(s->kernel.vmlinux),
-				  want[i].kind == PANIC_STOP_PANIC ? "panic" :
-				  want[i].kind == PANIC_STOP_OOPS ? "__die" :
-				  "__warn",
-				  panic_stop_kind_name(want[i].kind));
+				  vmlinux_path(s->kernel.vmlinux), always[i].name,
+				  panic_stop_kind_name(always[i].kind));
 			continue;
 		}
-		/* Silent: the report tells of the stop, not gdb. */
-		uint64_t addr = want[i].addr + s->kernel.kaslr_offset;
-		struct lkdb_error *err = breakpoint_insert(
-			s->gdb, addr, BREAK_HARDWARE | BREAK_SILENT,
-			&p->numbers[p->nr_bps]);
+		struct lkdb_error *err = arm_one(s, p, always[i].addr,
+						 always[i].kind, NULL);
 		if (err)
-			return lkdb_error_prefix(err,
-						 "cannot put a breakpoint on the kernel's %s path",
-						 panic_stop_kind_name(want[i].kind));
-		p->addrs[p->nr_bps] = addr;
-		p->kinds[p->nr_bps] = want[i].kind;
-		p->nr_bps++;
+			return err;
+	}
+	size_t nr;
+	const struct panic_stop_site *sites = panic_stop_sites(&nr);
+	for (size_t i = 0; i < nr; i++) {
+		if (!(s->options->stop_on & (1u << sites[i].kind)))
+			continue;
+		uint64_t addr = 0;
+		struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux,
+							sites[i].function,
+							&addr, NULL);
+		if (err) {
+			lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
+				  vmlinux_path(s->kernel.vmlinux),
+				  sites[i].function,
+				  panic_stop_kind_name(sites[i].kind));
+			lkdb_error_destroy(err);
+			continue;
+		}
+		if ((err = arm_one(s, p, addr, sites[i].kind, &sites[i])))
+			return err;
 	}
 	return NULL;
 }
@@ -186,6 +226,11 @@ struct stop_facts {
 	uint64_t panic_return;
 	/* __die's str, __warn's file:line: a reason if the log has none */
 	char fallback[256];
+	/*
+	 * The task the report is about when it is not the CPU's: a hung
+	 * task's blocked task (its backtrace is shown), an OOM kill's victim.
+	 */
+	uint64_t task;
 	double t_stop;		/* when lkdb saw the *stopped */
 	double t_message;	/* panic: when the message was in the log */
 };
@@ -222,7 +267,8 @@ static void read_string(struct lkdb_session *s, uint64_t addr, char *buf,
  * module's symbols are loaded into gdb too, for the commands that follow.
  */
 static char *describe_address(struct lkdb_session *s, uint64_t addr,
-			      bool return_address)
+			      bool return_address, char **file_ret,
+			      unsigned int *line_ret)
 {
 	struct module_names *mn = NULL;
 	struct lkdb_error *err = module_names_create(s, "report", &mn);
@@ -260,6 +306,10 @@ static char *describe_address(struct lkdb_session *s, uint64_t addr,
 			       name, n.module, n.module);
 	else
 		len = asprintf(&text, "%s", name);
+	if (nr && lines[0].file && lines[0].line && file_ret) {
+		*file_ret = strdup(lines[0].file);
+		*line_ret = lines[0].line;
+	}
 	symbolize_frames_free(lines, nr);
 	free(name);
 	module_names_destroy(mn);
@@ -336,6 +386,57 @@ static void print_culprit_frame(struct lkdb_session *s,
 	free(frame);
 }
 
+/* The culprit's line with two lines around it, '>' marking it. */
+#define SOURCE_CONTEXT 2
+static void print_source(struct lkdb_session *s, const char *file,
+			 unsigned int line)
+{
+	char *path = NULL;
+	/* The tree (perhaps unpacked now) only for a file not there itself. */
+	FILE *f = source_tree_open(NULL, file, &path);
+	if (!f) {
+		const char *dir = source_tree_dir(s);
+		f = source_tree_open(dir, file, &path);
+		/* gdb's list looks there too from now on (--source: already). */
+		static bool told;
+		if (f && dir && !s->options->source_dir && !told) {
+			told = true;
+			struct lkdb_error *err =
+				lkdb_session_source_directory(s, dir, true);
+			if (err)
+				lkdb_note(s, "report: gdb's directory %s: %s", dir,
+					  err->message);
+			lkdb_error_destroy(err);
+		}
+	}
+	if (!f) {
+		if (s->options->source_dir)
+			printf("--- source ---\n    (no source for %s under %s)\n",
+			       file, s->options->source_dir);
+		else
+			printf("--- source ---\n    (no source for %s: give the tree with --source DIR)\n",
+			       file);
+		return;
+	}
+	printf("--- source (%s) ---\n", path);
+	char *text = NULL;
+	size_t cap = 0;
+	unsigned int n = 0;
+	unsigned int first = line > SOURCE_CONTEXT ? line - SOURCE_CONTEXT : 1;
+	while (n < line + SOURCE_CONTEXT && getline(&text, &cap, f) >= 0) {
+		if (++n < first)
+			continue;
+		text[strcspn(text, "\n")] = '\0';
+		printf("  %c %5u  %s\n", n == line ? '>' : ' ', n, text);
+	}
+	if (n < line)
+		printf("    (%s has %u lines, not %u: not the source this kernel was built from?)\n",
+		       path, n, line);
+	free(text);
+	free(path);
+	fclose(f);
+}
+
 static void print_log_tail(const struct printk_log *log, const char *reason)
 {
 	size_t first = log->nr_records > REPORT_LOG_RECORDS ?
@@ -370,6 +471,67 @@ static struct lkdb_error *read_log(struct lkdb_session *s,
 	return kernel_read_log(lkdb_session_kernel(s), ret);
 }
 
+/* A hung task's wait, as the hang view shows it (one line). */
+static void print_wait(struct lkdb_session *s, struct backtrace_env *env,
+		       const struct task_list *tasks, const struct task_info *t)
+{
+	struct backtrace_wait w;
+	struct lkdb_error *err = backtrace_task_wait(env, t, &w);
+	if (err) {
+		lkdb_note(s, "report: %s", err->message);
+		lkdb_error_destroy(err);
+	}
+	printf("    waits");
+	if (w.in_function)
+		printf(" in %s%s%s%s", w.in_function, w.in_module ? " [" : "",
+		       w.in_module ? w.in_module : "", w.in_module ? "]" : "");
+	printf(" on: %s", w.wait.kind == KERNEL_WAIT_NONE ? "nothing known" :
+	       kernel_wait_kind_name(w.wait.kind));
+	if (w.wait.object)
+		printf(" 0x%016" PRIx64, w.wait.object);
+	const struct task_info *o = task_list_find(tasks, w.wait.owner);
+	if (o) {
+		char comm[17];
+		task_lookup_safe_comm(o->comm, comm);
+		printf(", %s %s (pid %" PRId32 ")",
+		       w.wait.readers ? "held by readers, the last" : "held by",
+		       comm, o->pid);
+	}
+	printf("  (hang: every blocked task's chain)\n");
+}
+
+/* An OOM stop: the five tasks with the largest RSS, as the kernel's list. */
+#define REPORT_LARGEST_TASKS 5
+static void print_largest_tasks(const struct task_list *tasks,
+				uint64_t page_kb)
+{
+	const struct task_info *top[REPORT_LARGEST_TASKS] = { 0 };
+	for (size_t i = 0; i < tasks->nr_tasks; i++) {
+		const struct task_info *t = &tasks->tasks[i];
+		if (!t->mm_known || !t->leader || t->kernel_thread)
+			continue;
+		for (size_t j = 0; j < REPORT_LARGEST_TASKS; j++) {
+			if (top[j] && top[j]->rss_pages >= t->rss_pages)
+				continue;
+			memmove(&top[j + 1], &top[j],
+				(REPORT_LARGEST_TASKS - 1 - j) * sizeof(top[0]));
+			top[j] = t;
+			break;
+		}
+	}
+	if (!top[0]) {
+		printf("    (no task's RSS is known)\n");
+		return;
+	}
+	printf("    largest tasks by RSS:\n");
+	for (size_t j = 0; j < REPORT_LARGEST_TASKS && top[j]; j++) {
+		char comm[17];
+		task_lookup_safe_comm(top[j]->comm, comm);
+		printf("      %7" PRId32 "  %-16s %10" PRIu64 " kB\n", top[j]->pid,
+		       comm, top[j]->rss_pages * page_kb);
+	}
+}
+
 static void print_report(struct lkdb_session *s, struct stop_facts *f)
 {
 	struct printk_log *log = NULL;
@@ -392,6 +554,10 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		[PANIC_STOP_PANIC] = "Kernel panic",
 		[PANIC_STOP_OOPS] = "Kernel oops",
 		[PANIC_STOP_WARN] = "Kernel warning",
+		[PANIC_STOP_SOFTLOCKUP] = "Soft lockup",
+		[PANIC_STOP_HUNG_TASK] = "Hung task",
+		[PANIC_STOP_RCU_STALL] = "RCU stall",
+		[PANIC_STOP_OOM] = "Out of memory",
 	};
 	fflush(stdout);
 	printf("\n*** %s on CPU %d: %.*s\n", titles[f->kind], f->cpu,
@@ -401,46 +567,104 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	struct lkdb_error *err = task_lookup_read(s, "report", &tasks);
 	const struct task_info *t = tasks && f->cpu >= 0 ?
 		task_lookup_on_cpu(tasks, f->cpu) : NULL;
+	const struct task_info *about = NULL;
+	if (tasks && f->task) {
+		char arg[24];
+		snprintf(arg, sizeof(arg), "%" PRIx64, f->task);
+		struct lkdb_error *e = task_lookup_find(tasks, arg, &about);
+		if (e)
+			printf("    (task 0x%016" PRIx64 ": %s)\n", f->task,
+			       e->message);
+		lkdb_error_destroy(e);
+	}
 	if (t) {
 		char comm[17];
 		task_lookup_safe_comm(t->comm, comm);
-		printf("    task: %s (pid %" PRId32 ")  TASK: %016" PRIx64 "\n",
-		       comm, t->pid, t->task);
+		printf("    task: %s (pid %" PRId32 ")  TASK: %016" PRIx64 "%s\n",
+		       comm, t->pid, t->task,
+		       f->kind == PANIC_STOP_HUNG_TASK ? "  (the hung-task check)" :
+		       f->kind == PANIC_STOP_OOM ? "  (allocating)" : "");
 	} else {
 		printf("    task: unknown%s%s\n", err ? ": " : "",
 		       err ? err->message : "");
 	}
+	if (about) {
+		char comm[17];
+		task_lookup_safe_comm(about->comm, comm);
+		printf("    %s: %s (pid %" PRId32 ")  TASK: %016" PRIx64 "  %s\n",
+		       f->kind == PANIC_STOP_OOM ? "victim" : "blocked",
+		       comm, about->pid, about->task, about->state);
+	}
 	lkdb_error_destroy(err);
+	if (f->kind == PANIC_STOP_OOM && tasks)
+		print_largest_tasks(tasks,
+				    kernel_page_size(lkdb_session_kernel(s)) / 1024);
+
+	/* A hung task's CPU runs the check: its stack says nothing. */
+	bool blocked_shown = about && f->kind == PANIC_STOP_HUNG_TASK;
+	if (blocked_shown) {
+		/* The blocked task's own stack: where it waits. */
+		printf("--- backtrace (blocked task, pid %" PRId32 ") ---\n",
+		       about->pid);
+		fflush(stdout);
+		struct backtrace_env *env;
+		err = backtrace_env_create(s, &env);
+		if (!err) {
+			struct backtrace_options o = { .lines = false };
+			err = backtrace_task(env, about, &o, stdout);
+			if (!err)
+				print_wait(s, env, tasks, about);
+			backtrace_env_destroy(env);
+		}
+		if (err) {
+			printf("    (no backtrace: %s)\n", err->message);
+			lkdb_error_destroy(err);
+		}
+	}
 	task_lookup_release(s, tasks);
 
 	const struct x86_64_regs *regs = f->has_fault_regs ? &f->fault_regs :
 					 &f->cpu_regs;
-	if (f->kind == PANIC_STOP_PANIC) {
-		char *caller = describe_address(s, f->panic_return, true);
+	char *src_file = NULL;
+	unsigned int src_line = 0;
+	bool cpu_parts = !blocked_shown;
+	if (cpu_parts && f->kind == PANIC_STOP_PANIC) {
+		char *caller = describe_address(s, f->panic_return, true,
+						&src_file, &src_line);
 		printf("    panic() called from: %s\n",
 		       caller ? caller : "?");
 		free(caller);
-	} else {
-		char *rip = describe_address(s, regs->rip, false);
+	} else if (cpu_parts) {
+		char *rip = describe_address(s, regs->rip, false,
+					     panic_regs_user_mode(regs) ? NULL : &src_file,
+					     &src_line);
 		printf("    RIP: %04" PRIx64 ":%s%s\n", regs->cs,
 		       rip ? rip : "?",
 		       panic_regs_user_mode(regs) ? "  (user mode)" : "");
 		free(rip);
 	}
-	printf("--- backtrace (CPU %d) ---\n", f->cpu);
-	fflush(stdout);
-	err = report_backtrace(s, f->thread);
-	if (err) {
-		printf("    (no backtrace: %s)\n", err->message);
-		lkdb_error_destroy(err);
+	if (cpu_parts) {
+		printf("--- backtrace (CPU %d) ---\n", f->cpu);
+		fflush(stdout);
+		err = report_backtrace(s, f->thread);
+		if (err) {
+			printf("    (no backtrace: %s)\n", err->message);
+			lkdb_error_destroy(err);
+		}
+		printf("--- registers (%s) ---\n",
+		       f->kind == PANIC_STOP_SOFTLOCKUP && f->has_fault_regs ?
+		       "where the CPU was stuck" :
+		       f->has_fault_regs ? "where it faulted" :
+		       f->kind == PANIC_STOP_PANIC ? "at panic() entry" :
+		       "at the stop");
+		printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs,
+		       regs->rip);
+		print_regs(regs);
+		print_culprit_frame(s, f, regs);
 	}
-	printf("--- registers (%s) ---\n",
-	       f->has_fault_regs ? "where it faulted" :
-	       f->kind == PANIC_STOP_PANIC ? "at panic() entry" :
-	       "at the stop");
-	printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs, regs->rip);
-	print_regs(regs);
-	print_culprit_frame(s, f, regs);
+	if (src_file)
+		print_source(s, src_file, src_line);
+	free(src_file);
 	printf("--- last log lines ---\n");
 	if (log)
 		print_log_tail(log, reason == f->fallback ? NULL : reason);
@@ -478,6 +702,49 @@ static void stop_thread_cpu(struct lkdb_session *s, int *thread, int *cpu)
 			*cpu = (int)threads[i].tid - 1;
 	}
 	free(threads);
+}
+
+/*
+ * Whether the breakpoint at a --stop-on site was hit by its report: the
+ * return address at the function's entry lies in one of the site's
+ * callers.  An unreadable stack counts as the report (a stop too many
+ * rather than a report lost).
+ */
+static bool called_by_report(struct lkdb_session *s,
+			     const struct panic_stop_site *site, int thread)
+{
+	if (!site || !site->callers)
+		return true;
+	struct x86_64_regs regs;
+	uint64_t ret;
+	struct kernel_memory_reader mem = *kernel_memory(lkdb_session_kernel(s));
+	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, thread, &regs);
+	if (!err)
+		err = mem.read(mem.context, regs.rsp, &ret, sizeof(ret));
+	if (err) {
+		lkdb_error_destroy(err);
+		return true;
+	}
+	struct vmlinux_symbol_info info;
+	err = vmlinux_symbol_near(s->kernel.vmlinux,
+				  ret - 1 - s->kernel.kaslr_offset, &info,
+				  NULL);
+	if (err) {
+		/* Not in the vmlinux (a module's code): not the detector. */
+		lkdb_error_destroy(err);
+		return false;
+	}
+	return panic_stop_caller_matches(site, info.name);
+}
+
+bool panic_stops_not_a_report(struct lkdb_session *s,
+			      const struct mi_output *stopped)
+{
+	struct panic_stops *p = s->panic_stops;
+	int which = p ? breakpoint_stop_index(s->gdb, stopped, p->numbers,
+					      p->addrs, p->nr_bps) : -1;
+	return which >= 0 &&
+	       !called_by_report(s, p->sites[which], stopped_thread(s, stopped));
 }
 
 bool panic_stops_repeated(struct lkdb_session *s,
@@ -557,6 +824,72 @@ static void run_panic_to_message(struct lkdb_session *s,
 	}
 }
 
+/*
+ * A soft lockup's stuck context: the timer interrupt's registers, the
+ * per-CPU __irq_regs (get_irq_regs(), set by every interrupt entry).
+ */
+static struct lkdb_error *stuck_regs(struct lkdb_session *s, int cpu,
+				     struct x86_64_regs *ret)
+{
+	struct kernel *k = lkdb_session_kernel(s);
+	struct percpu_cpus *cpus = NULL;
+	uint64_t var, where, ptr;
+	struct lkdb_error *err;
+	if (cpu < 0)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the stopped CPU is not known");
+	/* x86's per-CPU __irq_regs (asm/irq_regs.h), as the generic one. */
+	if ((err = kernel_need_symbol(k, "__irq_regs", "the interrupted registers",
+				      &var)) ||
+	    (err = kernel_read_cpus(k, &cpus)) ||
+	    (err = percpu_address(cpus, (unsigned int)cpu, var, &where)) ||
+	    (err = kernel_read_uint(k, where, 8, &ptr))) {
+		percpu_cpus_destroy(cpus);
+		return err;
+	}
+	percpu_cpus_destroy(cpus);
+	if (!ptr)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "CPU %d's irq_regs is NULL", cpu);
+	return panic_read_pt_regs(kernel_memory(k), ptr, ret);
+}
+
+/* An OOM kill's victim (oc->chosen) and the title naming it. */
+static struct lkdb_error *oom_victim(struct lkdb_session *s, uint64_t oc,
+				     uint64_t message, struct stop_facts *f)
+{
+	struct kernel *k = lkdb_session_kernel(s);
+	char msg[64];
+	read_string(s, message, msg, sizeof(msg));
+	snprintf(f->fallback, sizeof(f->fallback), "%s: a task to kill chosen",
+		 msg[0] ? msg : "Out of memory");
+	struct ktypes *t;
+	uint64_t off, victim, pid_off, comm_off;
+	struct lkdb_error *err;
+	if ((err = kernel_types(k, &t)) ||
+	    (err = ktypes_member(t, "oom_control", "chosen", &off, NULL)) ||
+	    (err = kernel_read_uint(k, oc + off, 8, &victim)))
+		return lkdb_error_prefix(err, "the OOM victim");
+	f->task = victim;
+	char comm[16];
+	uint64_t pid;
+	if (!victim)
+		return NULL;
+	if ((err = ktypes_member(t, "task_struct", "pid", &pid_off, NULL)) ||
+	    (err = ktypes_member(t, "task_struct", "comm", &comm_off, NULL)) ||
+	    (err = kernel_read_uint(k, victim + pid_off, 4, &pid)) ||
+	    (err = kernel_memory(k)->read(kernel_memory(k)->context,
+					  victim + comm_off, comm, sizeof(comm))))
+		return lkdb_error_prefix(err, "the OOM victim 0x%" PRIx64, victim);
+	comm[sizeof(comm) - 1] = '\0';
+	char safe[17];
+	task_lookup_safe_comm(comm, safe);
+	snprintf(f->fallback, sizeof(f->fallback),
+		 "%s: killing process %" PRIu64 " (%s)",
+		 msg[0] ? msg : "Out of memory", pid, safe);
+	return NULL;
+}
+
 bool panic_stops_on_stop(struct lkdb_session *s,
 			 const struct mi_output *stopped)
 {
@@ -610,6 +943,28 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		}
 		break;
 	}
+	case PANIC_STOP_SOFTLOCKUP:
+		snprintf(f.fallback, sizeof(f.fallback),
+			 "BUG: soft lockup - CPU#%d stuck", f.cpu);
+		err = stuck_regs(s, f.cpu, &f.fault_regs);
+		f.has_fault_regs = !err;
+		break;
+	case PANIC_STOP_HUNG_TASK:
+		/* sched_show_task(struct task_struct *p) */
+		f.task = r->rdi;
+		snprintf(f.fallback, sizeof(f.fallback),
+			 "INFO: task 0x%" PRIx64 " blocked for too long", r->rdi);
+		break;
+	case PANIC_STOP_RCU_STALL:
+		snprintf(f.fallback, sizeof(f.fallback),
+			 "rcu: INFO: a CPU or task stalls the RCU grace period");
+		break;
+	case PANIC_STOP_OOM:
+		/* oom_kill_process(struct oom_control *oc, const char *message) */
+		err = oom_victim(s, r->rdi, r->rsi, &f);
+		break;
+	case PANIC_STOP_NR_KINDS:
+		break;
 	}
 	if (err) {
 		lkdb_note(s, "report: %s", err->message);
@@ -630,6 +985,94 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 	return true;
 }
 
+/* The top frames of a CPU's task in the Ctrl-C summary. */
+#define SUMMARY_FRAMES 3
+/* D-state tasks whose times the summary reads, at most. */
+#define SUMMARY_D_TASKS 4096
+
+static void summary_cpu(struct backtrace_env *env, const struct task_info *t,
+			unsigned int cpu)
+{
+	char comm[17];
+	task_lookup_safe_comm(t->comm, comm);
+	printf("    CPU %u: %s (pid %" PRId32 ")", cpu, comm, t->pid);
+	struct backtrace_frames f;
+	struct lkdb_error *err = backtrace_task_frames(env, t, &f);
+	if (err) {
+		printf("  (no backtrace: %s)\n", err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	for (size_t i = 0; i < f.nr && i < SUMMARY_FRAMES; i++) {
+		printf("%s%s", i ? " <- " : "  ",
+		       f.functions[i] ? f.functions[i] : "?");
+		if (f.modules[i])
+			printf(" [%s]", f.modules[i]);
+	}
+	printf("\n");
+	backtrace_frames_free(&f);
+}
+
+void panic_stops_interrupted(struct lkdb_session *s)
+{
+	struct task_list *tasks = NULL;
+	struct lkdb_error *err = task_lookup_read(s, "summary", &tasks);
+	lkdb_session_quiesce(s);
+	printf("--- where is everyone ---\n");
+	if (err) {
+		printf("    (no tasks: %s)\n", err->message);
+		lkdb_error_destroy(err);
+		task_lookup_release(s, tasks);
+		fflush(stdout);
+		return;
+	}
+	struct backtrace_env *env = NULL;
+	err = backtrace_env_create(s, &env);
+	for (unsigned int cpu = 0; !err && cpu < tasks->nr_cpus; cpu++) {
+		const struct task_info *t = task_lookup_on_cpu(tasks, (int)cpu);
+		if (t)
+			summary_cpu(env, t, cpu);
+	}
+	if (err) {
+		printf("    (no backtraces: %s)\n", err->message);
+		lkdb_error_destroy(err);
+	}
+	backtrace_env_destroy(env);
+	struct kernel *k = lkdb_session_kernel(s);
+	uint64_t now = 0, longest = 0;
+	const struct task_info *waiter = NULL;
+	size_t nr_d = 0;
+	err = kernel_sched_clock_now(k, &now);
+	lkdb_error_destroy(err);
+	for (size_t i = 0; i < tasks->nr_tasks; i++) {
+		const struct task_info *t = &tasks->tasks[i];
+		if (strcmp(t->state, "UN"))
+			continue;
+		if (nr_d++ >= SUMMARY_D_TASKS || !now)
+			continue;
+		struct task_times tt;
+		err = kernel_read_task_times(k, t->task, &tt);
+		if (!err && tt.have_last_arrival && tt.last_arrival <= now &&
+		    (!waiter || now - tt.last_arrival > longest)) {
+			waiter = t;
+			longest = now - tt.last_arrival;
+		}
+		lkdb_error_destroy(err);
+	}
+	printf("    D state: %zu task%s", nr_d, nr_d == 1 ? "" : "s");
+	if (waiter) {
+		char comm[17];
+		task_lookup_safe_comm(waiter->comm, comm);
+		printf(", the longest %s (pid %" PRId32 ") last scheduled in %" PRIu64
+		       ".%03" PRIu64 " s ago  (hang: what each waits on)",
+		       comm, waiter->pid, longest / 1000000000,
+		       longest / 1000000 % 1000);
+	}
+	printf("\n");
+	fflush(stdout);
+	task_lookup_release(s, tasks);
+}
+
 struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
 {
 	struct lkdb_error *err = exec_continue(s);
@@ -646,9 +1089,15 @@ struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
 	if (!panic_stops_on_stop(s, stopped)) {
 		const char *reason = mi_value_string(stopped->results,
 						     "reason");
+		const char *signal = mi_value_string(stopped->results,
+						     "signal-name");
+		bool interrupted = reason && !strcmp(reason, "signal-received");
+		bool ctrl_c = interrupted && signal && !strcmp(signal, "SIGINT");
 		lkdb_note(s, "the guest stopped (%s)",
-			  reason && !strcmp(reason, "signal-received") ?
-			  "interrupted" : reason ? reason : "no reason given");
+			  interrupted ? "interrupted" :
+			  reason ? reason : "no reason given");
+		if (ctrl_c && s->attached)
+			panic_stops_interrupted(s);
 	}
 	mi_output_destroy(stopped);
 	return NULL;

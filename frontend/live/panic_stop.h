@@ -34,6 +34,20 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 			 const struct mi_output *stopped);
 
 /*
+ * After Ctrl-C stopped the guest: where is everyone — each CPU's task and
+ * its top frames, the tasks in D state and the longest waiter among them.
+ */
+void panic_stops_interrupted(struct lkdb_session *s);
+
+/*
+ * Whether stopped is at a --stop-on site but not from its report (e.g.
+ * sched_show_task() from sysrq-t rather than from the hung-task check):
+ * lkdb then continues the guest without a report.
+ */
+bool panic_stops_not_a_report(struct lkdb_session *s,
+			      const struct mi_output *stopped);
+
+/*
  * Whether stopped is the last reported panic stop once more: the same
  * breakpoint, thread and registers, the guest not having moved
  * (TCG can end gdb's step over a hardware breakpoint early).  True once

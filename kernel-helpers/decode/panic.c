@@ -33,6 +33,41 @@ void panic_symbols_lookup(const struct vmlinux *vm, struct panic_symbols *ret)
 	}
 }
 
+static const char *const softlockup_callers[] = { "watchdog_timer_fn", NULL };
+static const char *const hung_task_callers[] = {
+	"check_hung_task", "check_hung_uninterruptible_tasks", "watchdog", NULL
+};
+
+static const struct panic_stop_site sites[] = {
+	{ PANIC_STOP_WARN, "warn", "__warn", NULL },
+	{ PANIC_STOP_SOFTLOCKUP, "softlockup", "print_modules", softlockup_callers },
+	{ PANIC_STOP_HUNG_TASK, "hung-task", "sched_show_task", hung_task_callers },
+	{ PANIC_STOP_RCU_STALL, "rcu-stall", "rcu_check_gp_kthread_starvation", NULL },
+	{ PANIC_STOP_OOM, "oom", "oom_kill_process", NULL },
+};
+
+const struct panic_stop_site *panic_stop_sites(size_t *nr_ret)
+{
+	*nr_ret = sizeof(sites) / sizeof(sites[0]);
+	return sites;
+}
+
+bool panic_stop_caller_matches(const struct panic_stop_site *site,
+			       const char *caller)
+{
+	if (!site->callers)
+		return true;
+	if (!caller)
+		return false;
+	/* "name.cold", "name.part.0", "name.isra.0": the function's parts. */
+	size_t len = strcspn(caller, ".");
+	for (const char *const *c = site->callers; *c; c++) {
+		if (strlen(*c) == len && !memcmp(*c, caller, len))
+			return true;
+	}
+	return false;
+}
+
 const char *panic_stop_kind_name(enum panic_stop_kind kind)
 {
 	switch (kind) {
@@ -42,6 +77,16 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind)
 		return "oops";
 	case PANIC_STOP_WARN:
 		return "warning";
+	case PANIC_STOP_SOFTLOCKUP:
+		return "soft lockup";
+	case PANIC_STOP_HUNG_TASK:
+		return "hung task";
+	case PANIC_STOP_RCU_STALL:
+		return "RCU stall";
+	case PANIC_STOP_OOM:
+		return "OOM kill";
+	case PANIC_STOP_NR_KINDS:
+		break;
 	}
 	return "stop";
 }
@@ -58,16 +103,43 @@ static bool line_matches(enum panic_stop_kind kind, const char *line,
 		"Oops: ", "stack segment: ", "invalid opcode: ",
 		"double fault: ",
 	};
+	/* "watchdog: " is kernel/watchdog.c's pr_fmt (since 4.15). */
+	static const char *const softlockup_prefixes[] = {
+		"watchdog: BUG: soft lockup - ", "BUG: soft lockup - "
+	};
+	static const char *const hung_task_prefixes[] = { "INFO: task " };
+	static const char *const rcu_prefixes[] = { "rcu: INFO: " };
 	const char *const *prefixes = panic_prefixes;
+	const char *needle = NULL;
 	size_t n = 1;
-	if (kind == PANIC_STOP_OOPS) {
+	switch (kind) {
+	case PANIC_STOP_OOPS:
 		prefixes = oops_prefixes;
 		n = sizeof(oops_prefixes) / sizeof(oops_prefixes[0]);
+		break;
+	case PANIC_STOP_SOFTLOCKUP:
+		prefixes = softlockup_prefixes;
+		n = 2;
+		break;
+	case PANIC_STOP_HUNG_TASK:
+		prefixes = hung_task_prefixes;
+		needle = " blocked for more than ";
+		break;
+	case PANIC_STOP_RCU_STALL:
+		prefixes = rcu_prefixes;
+		needle = "stall";
+		break;
+	default:
+		break;
 	}
+	/* The soft lockup's "BUG: " line is no oops'. */
+	if (kind == PANIC_STOP_OOPS &&
+	    line_matches(PANIC_STOP_SOFTLOCKUP, line, len))
+		return false;
 	for (size_t i = 0; i < n; i++) {
 		size_t plen = strlen(prefixes[i]);
 		if (len >= plen && !memcmp(line, prefixes[i], plen))
-			return true;
+			return !needle || memmem(line, len, needle, strlen(needle));
 	}
 	return false;
 }
@@ -85,6 +157,9 @@ struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 	if (kind == PANIC_STOP_WARN)
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "a warning's line is logged after the stop, by __warn itself");
+	if (kind == PANIC_STOP_OOM)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the OOM report is logged after the stop");
 	size_t looked = 0;
 	for (size_t i = log->nr_records; i-- > 0 &&
 	     looked < PANIC_REASON_RECORDS; looked++) {

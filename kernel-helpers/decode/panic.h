@@ -17,7 +17,25 @@
  *    the "Oops:" header is printed; regs is the faulting context.
  *  - __warn(file, line, caller, taint, struct pt_regs *regs, args): WARN*
  *    (report_bug() for the ud2-based x86 WARN, warn_slowpath_fmt()), only
- *    with --break-on-warn.
+ *    with --break-on-warn (--stop-on warn).
+ * The other reports (--stop-on KIND, panic_stop_sites()) have no function
+ * of their own that every kernel keeps out of line: their code is inlined
+ * into the detector, often in its .cold part.  Each is stopped at a
+ * function the report calls, and only when that call comes from the
+ * detector (the return address at the entry lies in it):
+ *  - soft lockup: print_modules() from watchdog_timer_fn(), right after
+ *    "BUG: soft lockup - CPU#N stuck for Ns!" and before the registers
+ *    and stack; the stuck context is the CPU's __irq_regs (get_irq_regs());
+ *  - hung task: sched_show_task(task) from khungtaskd's check
+ *    (check_hung_task(), inlined into check_hung_uninterruptible_tasks()
+ *    and watchdog() in 6.1), after "INFO: task NAME:PID blocked for more
+ *    than N seconds."; rdi is the blocked task;
+ *  - RCU stall: rcu_check_gp_kthread_starvation(), which only the two
+ *    stall reports call (print_cpu_stall(), print_other_cpu_stall()),
+ *    after their "rcu: INFO: ... stall ..." line and before the stacks;
+ *  - OOM kill: oom_kill_process(struct oom_control *oc, message), before
+ *    the kernel's report (dump_header()) and the kill; oc->chosen is the
+ *    victim.
  */
 #ifndef LKDB_PANIC_H
 #define LKDB_PANIC_H
@@ -36,7 +54,30 @@ enum panic_stop_kind {
 	PANIC_STOP_PANIC,
 	PANIC_STOP_OOPS,
 	PANIC_STOP_WARN,
+	PANIC_STOP_SOFTLOCKUP,
+	PANIC_STOP_HUNG_TASK,
+	PANIC_STOP_RCU_STALL,
+	PANIC_STOP_OOM,
+	PANIC_STOP_NR_KINDS
 };
+
+/* Where the reports of --stop-on are stopped (above). */
+struct panic_stop_site {
+	enum panic_stop_kind kind;
+	const char *option;	/* --stop-on's word */
+	const char *function;	/* a breakpoint at its entry */
+	/* The return address must lie in one of these; NULL: any caller. */
+	const char *const *callers;
+};
+/* The sites, *nr_ret of them; warn's is __warn with any caller. */
+const struct panic_stop_site *panic_stop_sites(size_t *nr_ret);
+
+/*
+ * Whether a call from the function named caller (a symbol name, perhaps
+ * with a compiler suffix: "watchdog_timer_fn.cold") is site's report.
+ */
+bool panic_stop_caller_matches(const struct panic_stop_site *site,
+			       const char *caller);
 
 /* Link-time addresses; 0 where the kernel lacks the symbol. */
 struct panic_symbols {
@@ -51,7 +92,7 @@ struct panic_symbols {
 void panic_symbols_lookup(const struct vmlinux *vm,
 			  struct panic_symbols *ret);
 
-/* "panic", "oops", "warning" */
+/* "panic", "oops", "warning", "soft lockup", "hung task", ... */
 const char *panic_stop_kind_name(enum panic_stop_kind kind);
 
 /*
@@ -62,7 +103,12 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind);
  *    "general protection fault...", "Oops: ...", "stack segment: ...",
  *    "invalid opcode: ...", "double fault: ...";
  *  - warning: none (NOT_FOUND): the stop on __warn comes before the line
- *    __warn prints, and a WARNING line in the log is an earlier warning's.
+ *    __warn prints, and a WARNING line in the log is an earlier warning's;
+ *  - soft lockup: "watchdog: BUG: soft lockup - CPU#..." ("watchdog: "
+ *    is pr_fmt's);
+ *  - hung task: "INFO: task NAME:PID blocked for more than ...";
+ *  - RCU stall: "rcu: INFO: ..." with "stall" in it ("rcu: " is pr_fmt's);
+ *  - OOM kill: none (NOT_FOUND): the stop comes before the report.
  * *line_ret points into the record's text (not NUL-terminated at the line
  * end: *len_ret is the length).  NOT_FOUND when no such line is there.
  */

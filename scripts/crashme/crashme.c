@@ -11,6 +11,10 @@
  *   "4"  panic("crashme: ...")
  *   "5"  sleeps 15 s uninterruptibly (msleep): a task in D state, as a
  *        driver stuck waiting on its hardware leaves one
+ *   "6"  spins 8 s with preemption off (crashme_spin), as a driver polling
+ *        its hardware in a loop does: the watchdog's soft lockup (after
+ *        2 * kernel.watchdog_thresh s) and an RCU CPU stall (after
+ *        rcupdate.rcu_cpu_stall_timeout s)
  * Reading it prints the state and this list.
  */
 #include <linux/module.h>
@@ -21,6 +25,8 @@
 #include <linux/uaccess.h>
 #include <linux/bug.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/preempt.h>
 
 #define CRASHME_NDEV 4
 
@@ -39,6 +45,16 @@ static unsigned long crashme_total_writes;
 static noinline struct crashme_dev *crashme_lookup(unsigned int id)
 {
 	return id < CRASHME_NDEV ? READ_ONCE(crashme_devs[id]) : NULL;
+}
+
+static noinline void crashme_spin(unsigned int seconds)
+{
+	unsigned long end = jiffies + seconds * HZ;
+
+	preempt_disable();
+	while (time_before(jiffies, end))
+		cpu_relax();
+	preempt_enable();
 }
 
 static ssize_t crashme_write(struct file *file, const char __user *ubuf,
@@ -77,6 +93,9 @@ static ssize_t crashme_write(struct file *file, const char __user *ubuf,
 	case '5':
 		msleep(15 * 1000);
 		break;
+	case '6':
+		crashme_spin(8);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -89,7 +108,7 @@ static int crashme_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "writes %lu dev0 %s writes %lu last_len %zu\n",
 		   crashme_total_writes, dev->name, dev->writes, dev->last_len);
-	seq_puts(m, "0 ok, 1 NULL dereference, 2 BUG, 3 WARN_ON, 4 panic, 5 D-state sleep\n");
+	seq_puts(m, "0 ok, 1 NULL dereference, 2 BUG, 3 WARN_ON, 4 panic, 5 D-state sleep, 6 spin\n");
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "frontend/core/options.h"
+#include "kernel-helpers/decode/panic.h"
 #include "tap.h"
 
 /* argv as main() gets it: getopt permutes it, lkdb qemu cuts it. */
@@ -115,7 +116,7 @@ TEST(vmlinux_alone_is_symbols_only_with_the_defaults)
 	CHECK(o.connect_timeout_s == 10);
 	CHECK(!o.has_kaslr_offset && !o.force && !o.json && !o.quiet);
 	CHECK(!o.no_index_cache && !o.no_guest_ram && !o.timing);
-	CHECK(!o.wait && !o.no_wait && !o.break_on_warn && !o.exit_now);
+	CHECK(!o.wait && !o.no_wait && !o.stop_on && !o.exit_now);
 	CHECK(!o.module_path && !o.console_log && o.script_len == 0);
 	lkdb_options_deinit(&o);
 }
@@ -185,7 +186,7 @@ TEST(switches_and_paths)
 	CHECK(o.no_guest_ram && o.timing);
 	CHECK_STR(o.gdb_path, "/opt/gdb");
 	CHECK_STR(o.module_path, "/lib/modules/x");
-	CHECK(!o.wait && !o.break_on_warn);
+	CHECK(!o.wait && !o.stop_on);
 	lkdb_options_deinit(&o);
 	PARSE_OK(ARGV("--quiet", "--module-path=mods", "vmlinux"), &o);
 	CHECK(o.quiet);
@@ -219,11 +220,34 @@ TEST(wait_and_no_wait_for_a_live_target)
 	struct lkdb_options o;
 	PARSE_OK(ARGV("-r", ":1234", "--wait", "--break-on-warn", "vmlinux"),
 		 &o);
-	CHECK(o.wait && !o.no_wait && o.break_on_warn);
+	CHECK(o.wait && !o.no_wait && o.stop_on == 1u << PANIC_STOP_WARN);
 	lkdb_options_deinit(&o);
 	PARSE_OK(ARGV("-r", ":1234", "--no-wait", "vmlinux"), &o);
 	CHECK(!o.wait && o.no_wait);
 	lkdb_options_deinit(&o);
+}
+
+TEST(stop_on_takes_kinds_by_word_or_all)
+{
+	struct lkdb_options o;
+	PARSE_OK(ARGV("-r", ":1234", "--stop-on", "softlockup,hung-task",
+		      "--stop-on=oom", "vmlinux"), &o);
+	CHECK(o.stop_on == (1u << PANIC_STOP_SOFTLOCKUP |
+			    1u << PANIC_STOP_HUNG_TASK | 1u << PANIC_STOP_OOM));
+	lkdb_options_deinit(&o);
+	PARSE_OK(ARGV("-r", ":1234", "--stop-on", "all", "vmlinux"), &o);
+	CHECK(o.stop_on == (1u << PANIC_STOP_WARN | 1u << PANIC_STOP_SOFTLOCKUP |
+			    1u << PANIC_STOP_HUNG_TASK |
+			    1u << PANIC_STOP_RCU_STALL | 1u << PANIC_STOP_OOM));
+	lkdb_options_deinit(&o);
+	struct lkdb_error *err = parse(ARGV("-r", ":1234", "--stop-on",
+					    "oom,lockup", "vmlinux"), &o);
+	CHECK(err && strstr(err->message, "--stop-on: unknown kind \"lockup\"") &&
+	      strstr(err->message, "rcu-stall") && !strchr(err->message, '\n'));
+	lkdb_error_destroy(err);
+	err = parse(ARGV("-r", ":1234", "--stop-on", "warn,", "vmlinux"), &o);
+	CHECK(err && strstr(err->message, "unknown kind \"\""));
+	lkdb_error_destroy(err);
 }
 
 TEST(qemu_takes_lkdb_options_before_dashes_and_qemu_arguments_after)
@@ -425,6 +449,7 @@ int main(void)
 	RUN(switches_and_paths);
 	RUN(kaslr_offset_and_connect_timeout_take_numbers);
 	RUN(wait_and_no_wait_for_a_live_target);
+	RUN(stop_on_takes_kinds_by_word_or_all);
 	RUN(qemu_takes_lkdb_options_before_dashes_and_qemu_arguments_after);
 	RUN(help_and_version_print_and_exit_without_vmlinux);
 	RUN(an_unknown_option_is_named);

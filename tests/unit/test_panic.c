@@ -89,6 +89,73 @@ TEST(an_earlier_warning_line_is_not_the_reason)
 	printk_log_destroy(log);
 }
 
+TEST(report_lines_of_soft_lockup_hung_task_and_rcu_stall)
+{
+	static const char *const texts[] = {
+		"INFO: task sh:71 is not the line",
+		"INFO: task crashme:93 blocked for more than 2 seconds.",
+		"      Not tainted 6.1.0-57-amd64 #1 Debian 6.1.192-3",
+		"rcu: INFO: rcu_preempt self-detected stall on CPU",
+		"rcu: \t1-....: (5249 ticks this GP)",
+		"watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [sh:90]",
+		"Modules linked in: crashme",
+	};
+	struct printk_log *log = make_log(texts, 7);
+	char *r = reason(log, PANIC_STOP_HUNG_TASK);
+	CHECK_STR(r, "INFO: task crashme:93 blocked for more than 2 seconds.");
+	free(r);
+	r = reason(log, PANIC_STOP_RCU_STALL);
+	CHECK_STR(r, "rcu: INFO: rcu_preempt self-detected stall on CPU");
+	free(r);
+	r = reason(log, PANIC_STOP_SOFTLOCKUP);
+	CHECK_STR(r, "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [sh:90]");
+	free(r);
+	/* An OOM stop comes before the kernel's report. */
+	CHECK(reason(log, PANIC_STOP_OOM) == NULL);
+	/* "BUG: soft lockup" is no oops. */
+	r = reason(log, PANIC_STOP_OOPS);
+	CHECK(r == NULL);
+	printk_log_destroy(log);
+	static const char *const bare[] = {
+		"BUG: soft lockup - CPU#0 stuck for 23s! [sh:1]",
+	};
+	log = make_log(bare, 1);
+	r = reason(log, PANIC_STOP_SOFTLOCKUP);
+	CHECK_STR(r, "BUG: soft lockup - CPU#0 stuck for 23s! [sh:1]");
+	free(r);
+	CHECK(reason(log, PANIC_STOP_OOPS) == NULL);
+	printk_log_destroy(log);
+}
+
+TEST(a_site_is_a_report_only_from_its_detector)
+{
+	size_t nr;
+	const struct panic_stop_site *sites = panic_stop_sites(&nr);
+	const struct panic_stop_site *lockup = NULL, *hung = NULL, *oom = NULL;
+	for (size_t i = 0; i < nr; i++) {
+		if (sites[i].kind == PANIC_STOP_SOFTLOCKUP)
+			lockup = &sites[i];
+		if (sites[i].kind == PANIC_STOP_HUNG_TASK)
+			hung = &sites[i];
+		if (sites[i].kind == PANIC_STOP_OOM)
+			oom = &sites[i];
+	}
+	CHECK(lockup && hung && oom);
+	CHECK(panic_stop_caller_matches(lockup, "watchdog_timer_fn"));
+	CHECK(panic_stop_caller_matches(lockup, "watchdog_timer_fn.cold"));
+	/* print_modules() from an oops or a warning is not a lockup. */
+	CHECK(!panic_stop_caller_matches(lockup, "__warn"));
+	CHECK(!panic_stop_caller_matches(lockup, "watchdog_timer_fn_x"));
+	CHECK(!panic_stop_caller_matches(lockup, "watchdog"));
+	CHECK(!panic_stop_caller_matches(lockup, NULL));
+	/* sched_show_task() from sysrq-t is not a hung task. */
+	CHECK(panic_stop_caller_matches(hung, "watchdog.cold"));
+	CHECK(panic_stop_caller_matches(hung, "check_hung_uninterruptible_tasks"));
+	CHECK(!panic_stop_caller_matches(hung, "show_state_filter"));
+	CHECK(panic_stop_caller_matches(oom, "out_of_memory"));
+	CHECK_STR(panic_stop_kind_name(PANIC_STOP_HUNG_TASK), "hung task");
+}
+
 TEST(search_is_bounded_to_the_newest_records)
 {
 	const char **texts = calloc(PANIC_REASON_RECORDS + 1, sizeof(*texts));
@@ -142,6 +209,8 @@ int main(void)
 	RUN(oops_line_is_the_first_one_printed_for_it);
 	RUN(bug_trap_line_inside_a_multi_line_record);
 	RUN(an_earlier_warning_line_is_not_the_reason);
+	RUN(report_lines_of_soft_lockup_hung_task_and_rcu_stall);
+	RUN(a_site_is_a_report_only_from_its_detector);
 	RUN(search_is_bounded_to_the_newest_records);
 	RUN(pt_regs_in_kernel_order);
 	return tap_done();
