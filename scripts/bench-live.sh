@@ -9,6 +9,8 @@
 #            on a guest with N sleeping tasks (default 500, then 5000)
 #            whose RAM is a shared file (guest.sh --shared-ram), which
 #            lkdb reads directly; lx-ps and lkdb-stub go through the stub
+#   foreach: lkdb ... -c 'foreach bt' on the same guests, timed alone (no
+#            lx- command backtraces every task)
 #   modules: lkdb ... -c 'mod -S DIR --stats'  against  gdb ... -ex 'lx-symbols DIR'
 #            for the guest's modules (the boot modules and crashme)
 #
@@ -399,6 +401,28 @@ print("LKDB-BENCH-READ " + " ".join(out))
     [[ -n ${READ_COST[$key]} ]] || fail_run "gdb printed no LKDB-BENCH-READ line"
 }
 
+# --- foreach bt ----------------------------------------------------------------------
+
+# lkdb's foreach bt over every task (a superset of the hung-task triage's
+# `foreach UN bt`; no lx- command backtraces every task): wall time to
+# exit; each run must print one task header per task ps lists.
+bench_foreach() { # bench_foreach N
+    local n=$1 i want got key="foreach-$1"
+    run "$LKDB" --gdb "$gdb" -r ":$port" "$BENCH_VMLINUX" -c 'ps --stats'
+    want=$(pids_lkdb | wc -l)
+    log "foreach bt, $n sleepers: an untimed warm-up run"
+    run "$LKDB" --gdb "$gdb" -r ":$port" "$BENCH_VMLINUX" -c 'foreach bt'
+    for ((i = 1; i <= runs; i++)); do
+        run "$LKDB" --gdb "$gdb" -r ":$port" "$BENCH_VMLINUX" -c 'foreach bt'
+        got=$(grep -c '^PID: ' "$LAST_OUT" || true)
+        # Tasks may come and go between ps and foreach (kworkers): 1 %.
+        ((got * 100 >= want * 99)) || fail_run "foreach bt printed $got task headers, ps listed $want tasks"
+        add TIMES "$key|lkdb" "$LAST_US"
+        add ROWS "$key|lkdb" "$got"
+        log "$(printf '%-12s run %d: %8ss, %d tasks' "$key" "$i" "$(fmt_s "$LAST_US")" "$got")"
+    done
+}
+
 # --- module symbols ----------------------------------------------------------------
 
 bench_modules() {
@@ -486,6 +510,7 @@ for ((g = 0; g < ${#TASKS[@]}; g++)); do
     boot_guest "${TASKS[g]}"
     bench_ps "${TASKS[g]}"
     profile_ps "ps-${TASKS[g]}"
+    bench_foreach "${TASKS[g]}"
     if ((g == 0 && modules)); then
         bench_modules
     fi
@@ -567,6 +592,13 @@ for k in "${keys[@]}"; do
         "$(awk -v p="$lkr" -v t="$lk_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.1f each", p, p / n, t / p }')" \
         "$(awk -v p="$str" -v t="$st_us" -v n="$rows" 'BEGIN { printf "%d (%.1f/task), %.0f each", p, p / n, t / p }')" \
         "$(tr ' ' '\n' <<<"${READ_COST[$k]}" | cut -d: -f2 | paste -sd/)"
+done
+echo
+echo "foreach bt over every task (lkdb alone: no lx- command backtraces every task; target for foreach UN bt at 5000 tasks: <= 5 s):"
+for n in "${TASKS[@]}"; do
+    # shellcheck disable=SC2086  # whitespace separated numbers
+    printf '  %-14s runs %d, tasks %d, total_s median %s, min %s\n' "foreach-$n" "$runs" "$(med ${ROWS[foreach-$n|lkdb]})" \
+        "$(fmt_s "$(med ${TIMES[foreach-$n|lkdb]})")" "$(fmt_s "$(mini ${TIMES[foreach-$n|lkdb]})")"
 done
 if ((modules)); then
     echo
