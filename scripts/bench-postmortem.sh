@@ -42,7 +42,8 @@
 #                   "hrtimer" (timer -r), "runqt" (runq -t), "net",
 #                   "waitq" (waitq oom_reaper_wait), "irqa" (irq -a),
 #                   "bte" (bt -e), "btF" (bt -F), "dev", "devp" (dev -p),
-#                   "swap", "foreachbt" (foreach bt: every task's stack)
+#                   "swap", "foreachbt" (foreach bt: every task's stack),
+#                   "files" (files 1), "mount", "sig" (sig 1), "psS" (ps -S)
 #   --strict        also abort when crash's own output is incomplete (by
 #                   default that is flagged in the table: crash 8.0.2 from
 #                   Debian 12 does not find most tasks of a 6.1 kernel)
@@ -109,7 +110,7 @@ fi
 read -r -a STEPS <<<"$steps"
 ((${#STEPS[@]})) || die "--steps needs at least one of: start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members"
 for step in "${STEPS[@]}"; do
-    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa|bte|btF|dev|devp|swap|foreachbt)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa bte btF dev devp swap foreachbt)"
+    [[ $step =~ ^(start|sys|ps|log|kmem|slab|rd|vtop|vm|list|search|pages|tree|slabs|zones|free|vmalloc|members|timer|hrtimer|runqt|net|waitq|irqa|bte|btF|dev|devp|swap|foreachbt|files|mount|sig|psS)$ ]] || die "--steps: unknown step '$step' (start sys ps log kmem slab rd vtop vm list search pages tree slabs zones free vmalloc members timer hrtimer runqt net waitq irqa bte btF dev devp swap foreachbt files mount sig psS)"
 done
 if [[ -n $vmcore ]]; then
     [[ -r $vmcore ]] || die "--vmcore $vmcore: not a readable file"
@@ -218,6 +219,10 @@ check_output() {
     devp) grep -q 'ROOT BUS' "$out" || echo "no PCI root bus" ;;
     swap) grep -q '^SWAP_INFO_STRUCT ' "$out" || echo "no swap header" ;;
     foreachbt) [[ $(grep -cE '^PID: [0-9]+ ' "$out") -ge $nsleepers ]] || echo "fewer task headers than sleepers" ;;
+    files) grep -q '^ROOT: /' "$out" || echo "no ROOT line" ;;
+    mount) grep -qE ' proc +/proc *$' "$out" || echo "no /proc mount" ;;
+    sig) grep -q 'SIGNAL_STRUCT: ' "$out" || echo "no SIGNAL_STRUCT" ;;
+    psS) grep -qE '^ +IN: [0-9]+' "$out" || echo "no IN count" ;;
     esac
 }
 
@@ -298,6 +303,9 @@ step_cmd() {
     btF) echo 'bt -F' ;;
     devp) echo 'dev -p' ;;
     foreachbt) echo 'foreach bt' ;;
+    files) echo 'files 1' ;;
+    sig) echo 'sig 1' ;;
+    psS) echo 'ps -S' ;;
     *) echo "$1" ;;
     esac
 }
