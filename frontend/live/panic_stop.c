@@ -53,7 +53,7 @@
 #define PANIC_MESSAGE_TIMEOUT_MS 10000
 #define MI_TIMEOUT_MS 10000
 
-#define PANIC_STOPS_MAX (2 + PANIC_STOP_NR_KINDS)
+#define PANIC_STOPS_MAX (4 + PANIC_STOP_NR_KINDS)
 
 struct panic_stops {
 	struct panic_symbols syms;
@@ -122,6 +122,12 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 		{ p->syms.panic, PANIC_STOP_PANIC, "panic" },
 		{ p->syms.die, PANIC_STOP_OOPS, "__die" },
 	};
+	for (size_t i = 0; i < 2 && p->syms.die_inlined[i]; i++) {
+		struct lkdb_error *err = arm_one(s, p, p->syms.die_inlined[i],
+						 PANIC_STOP_OOPS, NULL);
+		if (err)
+			return err;
+	}
 	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
 		if (!always[i].addr) {
 			lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
@@ -923,7 +929,8 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		run_panic_to_message(s, &f);
 		break;
 	case PANIC_STOP_OOPS: {
-		/* __die(const char *str, struct pt_regs *regs, long err) */
+		/* __die(const char *str, struct pt_regs *regs, long err), or
+		 * die()/die_addr() with __die inlined: the same three first. */
 		char str[64];
 		read_string(s, r->rdi, str, sizeof(str));
 		snprintf(f.fallback, sizeof(f.fallback), "Oops: %s", str);

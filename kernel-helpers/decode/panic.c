@@ -17,12 +17,55 @@ static uint64_t symbol_or_zero(const struct vmlinux *vm, const char *name)
 	return addr;
 }
 
+/*
+ * Whether the function fn holds a call (e8 rel32) to target, read from
+ * the vmlinux (link addresses).  A byte e8 inside another instruction may
+ * look like one: then a breakpoint is missing where it would do no harm
+ * to have one, never the other way round.
+ */
+#define CALL_SCAN_MAX 4096
+static bool calls_function(const struct vmlinux *vm, const char *fn,
+			   uint64_t target)
+{
+	struct vmlinux_symbol_info info;
+	struct lkdb_error *err = vmlinux_symbol_info(vm, fn, &info);
+	if (err) {
+		lkdb_error_destroy(err);
+		return false;
+	}
+	size_t size = info.size < CALL_SCAN_MAX ? (size_t)info.size : CALL_SCAN_MAX;
+	unsigned char code[CALL_SCAN_MAX];
+	if (size < 5 || (err = vmlinux_read(vm, info.addr, code, size))) {
+		lkdb_error_destroy(err);
+		/* Unknown: as if it called it (no second stop on one oops). */
+		return true;
+	}
+	for (size_t i = 0; i + 5 <= size; i++) {
+		if (code[i] != 0xe8)
+			continue;
+		int32_t rel;
+		memcpy(&rel, &code[i + 1], 4);
+		if (info.addr + i + 5 + (uint64_t)(int64_t)rel == target)
+			return true;
+	}
+	return false;
+}
+
 void panic_symbols_lookup(const struct vmlinux *vm, struct panic_symbols *ret)
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->panic = symbol_or_zero(vm, "panic");
 	ret->die = symbol_or_zero(vm, "__die");
 	ret->warn = symbol_or_zero(vm, "__warn");
+	static const char *const dies[] = { "die", "die_addr" };
+	size_t n = 0;
+	for (size_t i = 0; ret->die && i < sizeof(dies) / sizeof(dies[0]); i++) {
+		uint64_t addr = symbol_or_zero(vm, dies[i]);
+		if (addr && !calls_function(vm, dies[i], ret->die)) {
+			ret->die_inlined[n] = addr;
+			ret->die_inlined_names[n++] = dies[i];
+		}
+	}
 	static const char *const after[] = { "kgdb_panic", "__crash_kexec" };
 	for (size_t i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
 		ret->after_message = symbol_or_zero(vm, after[i]);
@@ -144,6 +187,33 @@ static bool line_matches(enum panic_stop_kind kind, const char *line,
 	return false;
 }
 
+/*
+ * CONFIG_DEBUG_LIST's checks (lib/list_debug.c, CHECK_DATA_CORRUPTION)
+ * print what they found corrupt, then BUG() under
+ * CONFIG_BUG_ON_DATA_CORRUPTION: that line, in the records just before
+ * the oops' "kernel BUG at", is the report's title.
+ */
+#define CORRUPTION_RECORDS 3
+static void corruption_before(const struct printk_log *log, size_t oops,
+			      const char **line_ret, size_t *len_ret)
+{
+	static const char *const prefixes[] = {
+		"list_add corruption", "list_del corruption",
+	};
+	for (size_t back = 1; back <= CORRUPTION_RECORDS && back <= oops; back++) {
+		const struct printk_record *r = &log->records[oops - back];
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+			size_t plen = strlen(prefixes[i]);
+			if (r->text_len < plen || memcmp(r->text, prefixes[i], plen))
+				continue;
+			const char *nl = memchr(r->text, '\n', r->text_len);
+			*line_ret = r->text;
+			*len_ret = nl ? (size_t)(nl - r->text) : r->text_len;
+			return;
+		}
+	}
+}
+
 struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 				       enum panic_stop_kind kind,
 				       const char **line_ret,
@@ -181,6 +251,8 @@ struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 		if (found) {
 			*line_ret = found;
 			*len_ret = found_len;
+			if (kind == PANIC_STOP_OOPS)
+				corruption_before(log, i, line_ret, len_ret);
 			return NULL;
 		}
 	}

@@ -83,6 +83,13 @@ bool panic_stop_caller_matches(const struct panic_stop_site *site,
 struct panic_symbols {
 	uint64_t panic;
 	uint64_t die;		/* __die */
+	/*
+	 * die() and die_addr(), where they do not call __die(): the compiler
+	 * inlined it there (6.12's dumpstack.c), so BUG() and other traps
+	 * never reach the out-of-line copy.  Same arguments as __die().
+	 */
+	uint64_t die_inlined[2];
+	const char *die_inlined_names[2];
 	uint64_t warn;		/* __warn */
 	/* The first of kgdb_panic, __crash_kexec: after the message. */
 	uint64_t after_message;
@@ -101,7 +108,9 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind);
  *  - panic: "Kernel panic - not syncing: ...";
  *  - oops: the first line printed for it: "BUG: ...", "kernel BUG at ...",
  *    "general protection fault...", "Oops: ...", "stack segment: ...",
- *    "invalid opcode: ...", "double fault: ...";
+ *    "invalid opcode: ...", "double fault: ..."; for a BUG() of
+ *    CONFIG_DEBUG_LIST's checks the "list_add corruption. ..." or
+ *    "list_del corruption. ..." line they printed just before;
  *  - warning: none (NOT_FOUND): the stop on __warn comes before the line
  *    __warn prints, and a WARNING line in the log is an earlier warning's;
  *  - soft lockup: "watchdog: BUG: soft lockup - CPU#..." ("watchdog: "

@@ -15,6 +15,9 @@
  *        its hardware in a loop does: the watchdog's soft lockup (after
  *        2 * kernel.watchdog_thresh s) and an RCU CPU stall (after
  *        rcupdate.rcu_cpu_stall_timeout s)
+ *   "7"  adds to a list whose first entry's prev was overwritten:
+ *        CONFIG_DEBUG_LIST's "list_add corruption" (a BUG with
+ *        CONFIG_BUG_ON_DATA_CORRUPTION, as Debian builds, else a WARN)
  * Reading it prints the state and this list.
  */
 #include <linux/module.h>
@@ -26,6 +29,7 @@
 #include <linux/bug.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
+#include <linux/list.h>
 #include <linux/preempt.h>
 
 #define CRASHME_NDEV 4
@@ -55,6 +59,18 @@ static noinline void crashme_spin(unsigned int seconds)
 	while (time_before(jiffies, end))
 		cpu_relax();
 	preempt_enable();
+}
+
+static LIST_HEAD(crashme_list);
+static struct list_head crashme_entries[2];
+
+/* A stray write into a list entry, then a list_add() next to it. */
+static noinline void crashme_corrupt_list(void)
+{
+	INIT_LIST_HEAD(&crashme_list);
+	list_add(&crashme_entries[0], &crashme_list);
+	crashme_entries[0].prev = &crashme_entries[1];
+	list_add(&crashme_entries[1], &crashme_list);
 }
 
 static ssize_t crashme_write(struct file *file, const char __user *ubuf,
@@ -96,6 +112,9 @@ static ssize_t crashme_write(struct file *file, const char __user *ubuf,
 	case '6':
 		crashme_spin(8);
 		break;
+	case '7':
+		crashme_corrupt_list();
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -108,7 +127,7 @@ static int crashme_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "writes %lu dev0 %s writes %lu last_len %zu\n",
 		   crashme_total_writes, dev->name, dev->writes, dev->last_len);
-	seq_puts(m, "0 ok, 1 NULL dereference, 2 BUG, 3 WARN_ON, 4 panic, 5 D-state sleep, 6 spin\n");
+	seq_puts(m, "0 ok, 1 NULL dereference, 2 BUG, 3 WARN_ON, 4 panic, 5 D-state sleep, 6 spin, 7 list corruption\n");
 	return 0;
 }
 

@@ -19,6 +19,9 @@
 #    before the kill; the victim it names is the PID and name of the
 #    console's "Out of memory: Killed process PID (NAME)", the first of
 #    its largest tasks.
+#  - list corruption (crashme "7": CONFIG_DEBUG_LIST, a BUG under Debian's
+#    CONFIG_BUG_ON_DATA_CORRUPTION): the oops stop's title is the
+#    console's "list_add corruption. ..." line.
 #  Ctrl-C while lkdb waits: where is everyone (a line per CPU, the D-state
 #  count and its longest waiter: the task crashme "5" put to sleep).
 #  After each stop the guest runs on (lkdb detached).  Bad input: an
@@ -173,6 +176,21 @@ check "Ctrl-C: a line per CPU of the guest's ($cpus), each with its task and top
     test "$(grep -cE '^    CPU [0-9]+: .+ \(pid [0-9]+\)  [a-z_]' <<<"$summary")" = "${cpus:-none}"
 check "Ctrl-C: the D-state task (sh, PID ${d_pid:-none}) is the longest waiter, for 2 s or more" \
     grep -qE "^    D state: [0-9]+ tasks?, the longest sh \(pid ${d_pid:-none}\) last scheduled in ([2-9]|[1-9][0-9])\.[0-9]{3} s ago" <<<"$summary"
+
+# --- list corruption: an oops (BUG_ON_DATA_CORRUPTION), stopped as one ---
+stop_on warn 120 'echo LKDB-LIST >/dev/console; echo 7 > /proc/crashme'
+wait_for "$console" 'list_add corruption' 60
+# (the only one of this guest; the shell's marker may reach the console
+# after the kernel's first lines)
+con_title=$(con | grep -aoE 'list_add corruption\..*' | tail -n 1)
+echo "# console: $con_title"
+r=$(report 'Kernel oops' warn)
+check "list corruption: lkdb exits 0 after its report" test $status = 0 -a -n "$r"
+check "list corruption: the title is the console's list_add corruption line" \
+    test -n "$con_title" -a "$(title 'Kernel oops' warn)" = "$con_title"
+check "list corruption: the backtrace has __list_add_valid called from crashme_corrupt_list" \
+    in_order "$(sed -n '/^--- backtrace/,/^--- registers/p' <<<"$r")" __list_add_valid crashme_corrupt_list crashme_write
+check "list corruption: the guest runs on after the stop" alive
 
 # --- OOM kill ----------------------------------------------------------------
 stop_on oom 180 'echo LKDB-OOM >/dev/console; tail /dev/zero'

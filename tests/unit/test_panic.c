@@ -127,6 +127,32 @@ TEST(report_lines_of_soft_lockup_hung_task_and_rcu_stall)
 	printk_log_destroy(log);
 }
 
+TEST(list_corruption_line_is_the_title_of_its_bug)
+{
+	static const char *const texts[] = {
+		"list_add corruption. next->prev should be prev (ffffffffc0a01040), but was ffffffffc0a01060. (next=ffffffffc0a01050).",
+		"------------[ cut here ]------------",
+		"kernel BUG at lib/list_debug.c:30!",
+		"invalid opcode: 0000 [#1] PREEMPT SMP NOPTI",
+	};
+	struct printk_log *log = make_log(texts, 4);
+	char *r = reason(log, PANIC_STOP_OOPS);
+	CHECK_STR(r, texts[0]);
+	free(r);
+	printk_log_destroy(log);
+	/* Too far back: another report's. */
+	static const char *const far[] = {
+		"list_del corruption, ffff8880 is NULL",
+		"a", "b", "c",
+		"kernel BUG at crashme.c:66!",
+	};
+	log = make_log(far, 5);
+	r = reason(log, PANIC_STOP_OOPS);
+	CHECK_STR(r, "kernel BUG at crashme.c:66!");
+	free(r);
+	printk_log_destroy(log);
+}
+
 TEST(a_site_is_a_report_only_from_its_detector)
 {
 	size_t nr;
@@ -210,6 +236,7 @@ int main(void)
 	RUN(bug_trap_line_inside_a_multi_line_record);
 	RUN(an_earlier_warning_line_is_not_the_reason);
 	RUN(report_lines_of_soft_lockup_hung_task_and_rcu_stall);
+	RUN(list_corruption_line_is_the_title_of_its_bug);
 	RUN(a_site_is_a_report_only_from_its_detector);
 	RUN(search_is_bounded_to_the_newest_records);
 	RUN(pt_regs_in_kernel_order);
