@@ -311,10 +311,19 @@ cmd_start() {
         # over (seen on 6.12 in sched_clock_cpu at 2 s).  That is QEMU, not
         # the kernel under test, so such a boot is tried once more (its
         # console kept aside).
-        if ((BOOT_TRY == 0)) && tr -d '\r' <"$dir/console.log" | grep -aq 'Oops: int3'; then
+        # A boot whose console just stops, with no panic, before
+        # LKDB-READY (seen once in CI: a 6.1 guest silent after 1.1 s of
+        # boot on a loaded host) is likewise tried once more.
+        local why=''
+        if tr -d '\r' <"$dir/console.log" | grep -aq 'Oops: int3'; then
+            why='hit a stale int3 under TCG'
+        elif ! tr -d '\r' <"$dir/console.log" | grep -aq 'Kernel panic'; then
+            why="stopped before LKDB-READY with no panic in ${timeout}s (a TCG hang?)"
+        fi
+        if ((BOOT_TRY == 0)) && [[ -n $why ]]; then
             BOOT_TRY=1
             mv -f "$dir/console.log" "$dir/console.failed-boot.log"
-            log "the boot in $dir hit a stale int3 under TCG (console kept in $dir/console.failed-boot.log); booting once more"
+            log "the boot in $dir $why (console kept in $dir/console.failed-boot.log); booting once more"
             cmd_start "${start_args[@]}"
             return
         fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/guest.sh start over a fake QEMU: a boot that TCG breaks with a
-# stale int3 ("Oops: int3" then a panic) is booted once more; a second such
-# boot, or any other panic before LKDB-READY, fails at once.
+# stale int3 ("Oops: int3" then a panic), or that just stops with no panic
+# (a hang), is booted once more; a second such boot, or any other panic
+# before LKDB-READY, fails at once.
 # Args: GUEST_SH
 set -uo pipefail
 GUEST_SH=$(realpath "$1")
@@ -56,12 +57,14 @@ LKDB-READY
 '
 OTHER='[    1.000000] Kernel panic - not syncing: VFS: Unable to mount root fs on unknown-block(0,0)
 '
+HANG='[    1.109599] IP idents hash table entries: 4096 (order: 3, 32768 bytes, linear)
+'
 
 start() {
     rm -f "$TMP/boots"
     bash "$GUEST_SH" stop "$TMP/g" >/dev/null 2>&1
     FAKE_QEMU_DIR=$TMP LKDB_QEMU=$TMP/fake-qemu LKDB_VMLINUZ=$TMP/vmlinuz LKDB_INITRD=$TMP/initrd \
-        bash "$GUEST_SH" start "$TMP/g" --lifetime 60 --timeout 20 >"$TMP/out" 2>"$TMP/err"
+        bash "$GUEST_SH" start "$TMP/g" --lifetime 60 --timeout "${BOOT_TIMEOUT:-20}" >"$TMP/out" 2>"$TMP/err"
     echo $? >"$TMP/status"
 }
 status() { test "$(cat "$TMP/status")" = "$1"; }
@@ -88,6 +91,20 @@ start
 check "another panic before LKDB-READY: fails at once" status 1
 check "  one boot" boots 1
 check "  the panic is named" grep -q 'Unable to mount root fs' "$TMP/err"
+
+# A console that stops with no panic: a hang, waited for the timeout.
+printf '%s' "$HANG" >"$TMP/console.1"
+printf '%s' "$READY" >"$TMP/console.2"
+BOOT_TIMEOUT=3 start
+check "a boot that hangs with no panic: booted once more, ready" status 0
+check "  two boots" boots 2
+check "  the log says why" grep -q 'no panic in 3s (a TCG hang?)' "$TMP/err"
+check "  the hung boot's console is kept" grep -q 'IP idents' "$TMP/g/console.failed-boot.log"
+
+printf '%s' "$HANG" >"$TMP/console.2"
+BOOT_TIMEOUT=3 start
+check "a hang twice: fails" status 1
+check "  after two boots, not three" boots 2
 
 echo "1..$n"
 exit $((failed > 0))
