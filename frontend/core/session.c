@@ -1296,6 +1296,9 @@ void lkdb_session_end(struct lkdb_session *s)
 	if (s->module_symbols_destroy)
 		s->module_symbols_destroy(s->module_symbols);
 	s->module_symbols = NULL;
+	free(s->source_tree);
+	s->source_tree = NULL;
+	s->source_looked = false;
 	lkdb_session_flush_console(s);
 	gdb_console_deinit(&s->console);
 	gdb_console_deinit(&s->log);

@@ -134,6 +134,13 @@ struct lkdb_session {
 	struct panic_stops *panic_stops;
 	/* gdb has the entry code's frame information (stop_frame.h). */
 	bool entry_cfi_loaded;
+	/*
+	 * The kernel's source tree for reports (source_tree.h), looked for
+	 * once; NULL: none.  source_told: gdb's directory has it.
+	 */
+	bool source_looked;
+	char *source_tree;
+	bool source_told;
 	/* Module symbols following insmod/rmmod (module_sync.h). */
 	struct module_sync *module_sync;
 	/*

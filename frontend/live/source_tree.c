@@ -144,11 +144,10 @@ fail:
 
 const char *source_tree_dir(struct lkdb_session *s)
 {
-	static bool looked;
-	static char *dir;
-	if (looked)
-		return dir;
-	looked = true;
+	if (s->source_looked)
+		return s->source_tree;
+	s->source_looked = true;
+	char *dir = NULL;
 	const char *release = vmlinux_release(s->kernel.vmlinux);
 	if (s->options->source_dir) {
 		dir = strdup(s->options->source_dir);
@@ -191,5 +190,6 @@ const char *source_tree_dir(struct lkdb_session *s)
 			lkdb_note(s, "report: the source tree %s is Linux %s, which the kernel's banner does not name: its lines may be off",
 				  dir, tree);
 	}
+	s->source_tree = dir;
 	return dir;
 }

@@ -13,7 +13,7 @@
 #include "frontend/core/session.h"
 
 /*
- * The tree's directory (looked for once per process), or NULL with a note
+ * The tree's directory (looked for once per session: s->source_tree), or NULL with a note
  * saying why there is none.  A tree whose Makefile says another release
  * than the kernel's banner is used with a note that lines may be off.
  */

@@ -29,6 +29,7 @@
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
 g=$(own_guest reports --mem 256 --sleepers 1) || exit 1
+trap '"$GUEST_SH" stop "$g" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 port=$(guest_port "$g") || exit 1
 console=$g/console.log
 moddir=$(dirname "$LKDB_CRASHME_KO")
