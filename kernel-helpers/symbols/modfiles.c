@@ -101,6 +101,17 @@ struct lkdb_error *modfiles_default_path(struct modfiles_path *p,
 			ok = add_dir(p, d);
 		free(copy);
 	}
+	/*
+	 * The current directory when a module build left its modules.order
+	 * there (make M=DIR modules): the developer's own modules, as
+	 * lx-symbols looks for them where gdb was started.
+	 */
+	if (ok && access("modules.order", R_OK) == 0) {
+		char *cwd = realpath(".", NULL);
+		if (cwd)
+			ok = add_dir(p, cwd);
+		free(cwd);
+	}
 	char *dir = vmlinux_path ? realpath(vmlinux_path, NULL) : NULL;
 	if (dir) {
 		char *slash = strrchr(dir, '/');

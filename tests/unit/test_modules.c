@@ -756,6 +756,42 @@ TEST(kernel_without_modules_says_so)
 	kernel_close(&k);
 }
 
+/*
+ * The default search path has the current directory when an out-of-tree
+ * module was built there (make M=DIR leaves modules.order), before the
+ * kernel's trees; without modules.order it is not walked.
+ */
+TEST(default_path_has_a_module_build_directory)
+{
+	char tmpl[] = "/tmp/lkdb-modpath-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	CHECK(dir != NULL);
+	if (!dir)
+		return;
+	char *old = getcwd(NULL, 0);
+	CHECK(old && chdir(dir) == 0);
+	char *real = realpath(".", NULL);
+	unsetenv("LKDB_MODULE_PATH");
+	struct modfiles_path p = { 0 };
+	take_error(modfiles_default_path(&p, NULL, "6.1.0-lkdb"));
+	CHECK(err_code == 0);
+	for (size_t i = 0; i < p.n; i++)
+		CHECK(strcmp(p.dirs[i], real) != 0);
+	modfiles_path_deinit(&p);
+	int fd = open("modules.order", O_CREAT | O_WRONLY, 0644);
+	CHECK(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	take_error(modfiles_default_path(&p, NULL, "6.1.0-lkdb"));
+	CHECK(err_code == 0 && p.n >= 1 && !strcmp(p.dirs[0], real));
+	modfiles_path_deinit(&p);
+	unlink("modules.order");
+	CHECK(old && chdir(old) == 0);
+	rmdir(dir);
+	free(real);
+	free(old);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 5) {
@@ -783,5 +819,6 @@ int main(int argc, char **argv)
 	RUN(module_files_identified_and_checked);
 	RUN(module_built_in_tree);
 	RUN(kernel_without_modules_says_so);
+	RUN(default_path_has_a_module_build_directory);
 	return tap_done();
 }
