@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build-crashme.sh [FIXTURE_ENV] — build the test modules of scripts/crashme/
-# (crashme.ko, pokeme.ko, hangme.ko) against the fixture kernel's headers
+# (crashme.ko, pokeme.ko, hangme.ko, debugme.ko) against the fixture kernel's headers
 # ($LKDB_HEADERS_DIR).
 #
 # The sources are copied to $(dirname $LKDB_CRASHME_KO) (in the cache, never
@@ -29,14 +29,14 @@ for t in make gcc readelf modinfo flock; do
     command -v "$t" >/dev/null 2>&1 || die "missing tool '$t' (install make, gcc, binutils, kmod)"
 done
 [[ -f $LKDB_HEADERS_DIR/Makefile ]] || die "kernel headers $LKDB_HEADERS_DIR not installed (apt-get install linux-headers-$LKDB_KVER)"
-SOURCES=(crashme.c pokeme.c hangme.c Kbuild)
+SOURCES=(crashme.c pokeme.c hangme.c debugme.c Kbuild)
 for f in "${SOURCES[@]}"; do
     [[ -f $SRC_DIR/$f ]] || die "missing source $SRC_DIR/$f"
 done
 
 BUILD_DIR=$(dirname "$LKDB_CRASHME_KO")
 KO=$LKDB_CRASHME_KO
-KOS=("$KO" "$BUILD_DIR/pokeme.ko" "$BUILD_DIR/hangme.ko")
+KOS=("$KO" "$BUILD_DIR/pokeme.ko" "$BUILD_DIR/hangme.ko" "$BUILD_DIR/debugme.ko")
 mkdir -p "$BUILD_DIR"
 exec 9>"$BUILD_DIR/.build.lock"
 flock 9 || die "cannot lock $BUILD_DIR/.build.lock"

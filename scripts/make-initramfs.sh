@@ -4,7 +4,7 @@
 #
 # Contents: /bin/busybox (static) and its applet links, the modules listed in
 # $LKDB_KERNEL_DIR/boot-modules.list (and a modules.dep for just them) under
-# /lib/modules/VER, the test modules /crashme.ko, /pokeme.ko and /hangme.ko (not loaded
+# /lib/modules/VER, the test modules /crashme.ko, /pokeme.ko, /hangme.ko and /debugme.ko (not loaded
 # at boot), and /init, which:
 #   - mounts proc, sysfs, devtmpfs; enables sysrq
 #   - prints "LKDB-RELEASE: <uname -r>" on the console (ttyS0)
@@ -52,7 +52,8 @@ mapfile -t MODS <"$LIST"
 for m in "${MODS[@]}"; do
     [[ -f $LKDB_MODULES_DIR/$m ]] || die "module $LKDB_MODULES_DIR/$m is missing (re-run scripts/fetch-kernel.sh)"
 done
-TEST_KOS=("$LKDB_CRASHME_KO" "$(dirname "$LKDB_CRASHME_KO")/pokeme.ko" "$(dirname "$LKDB_CRASHME_KO")/hangme.ko")
+TEST_KOS=("$LKDB_CRASHME_KO" "$(dirname "$LKDB_CRASHME_KO")/pokeme.ko" "$(dirname "$LKDB_CRASHME_KO")/hangme.ko"
+          "$(dirname "$LKDB_CRASHME_KO")/debugme.ko")
 for ko in "${TEST_KOS[@]}"; do
     [[ -f $ko ]] || die "$ko not found (run scripts/build-crashme.sh)"
 done

@@ -64,7 +64,9 @@ void lkdb_print_usage(FILE *out)
 "      --stop-on KINDS     stop on these kernel reports too (comma-\n"
 "                          separated), each with a report as a panic's:\n"
 "                          warn (WARN), softlockup, hung-task, rcu-stall,\n"
-"                          oom (before the kill), all\n"
+"                          oom (before the kill), all; a debug kernel's\n"
+"                          kasan, kfence, ubsan and lockdep are on already\n"
+"      --no-stop-on KINDS  do not stop on these (kasan, ..., or all)\n"
 "      --break-on-warn     --stop-on warn\n"
 "      --source DIR        the kernel's source tree, where a report finds\n"
 "                          the culprit's line (default: the Debian package\n"
@@ -114,6 +116,7 @@ enum {
 	OPT_NO_WAIT,
 	OPT_BREAK_ON_WARN,
 	OPT_STOP_ON,
+	OPT_NO_STOP_ON,
 	OPT_SOURCE,
 	OPT_MODULE_PATH,
 	OPT_TIMING,
@@ -136,6 +139,7 @@ static const struct option long_options[] = {
 	{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 	{ "break-on-warn", no_argument, NULL, OPT_BREAK_ON_WARN },
 	{ "stop-on", required_argument, NULL, OPT_STOP_ON },
+	{ "no-stop-on", required_argument, NULL, OPT_NO_STOP_ON },
 	{ "source", required_argument, NULL, OPT_SOURCE },
 	{ "module-path", required_argument, NULL, OPT_MODULE_PATH },
 	{ "timing", no_argument, NULL, OPT_TIMING },
@@ -238,7 +242,8 @@ static struct lkdb_error *parse_u64(const char *opt, const char *s,
 }
 
 /* --stop-on KIND[,KIND...]: the words of panic_stop_sites(), or all. */
-static struct lkdb_error *parse_stop_on(const char *list, unsigned int *ret)
+static struct lkdb_error *parse_stop_on(const char *opt, const char *list,
+					unsigned int *ret)
 {
 	size_t nr;
 	const struct panic_stop_site *sites = panic_stop_sites(&nr);
@@ -262,8 +267,8 @@ static struct lkdb_error *parse_stop_on(const char *list, unsigned int *ret)
 				strncat(words, ", ", sizeof(words) - strlen(words) - 1);
 			}
 			return lkdb_error_create(LKDB_ERROR_INVALID,
-						 "--stop-on: unknown kind \"%.*s\" (%sall)",
-						 (int)len, p, words);
+						 "%s: unknown kind \"%.*s\" (%sall)",
+						 opt, (int)len, p, words);
 		}
 		p += len;
 	} while (*p++ == ',');
@@ -340,7 +345,9 @@ static struct lkdb_error *take_option(int c, char **argv,
 		o->stop_on |= 1u << PANIC_STOP_WARN;
 		break;
 	case OPT_STOP_ON:
-		return parse_stop_on(optarg, &o->stop_on);
+		return parse_stop_on("--stop-on", optarg, &o->stop_on);
+	case OPT_NO_STOP_ON:
+		return parse_stop_on("--no-stop-on", optarg, &o->stop_off);
 	case OPT_SOURCE:
 		o->source_dir = optarg;
 		break;

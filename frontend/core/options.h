@@ -42,6 +42,11 @@ struct lkdb_options {
 	 * bit (1u << enum panic_stop_kind) each; --break-on-warn is warn's.
 	 */
 	unsigned int stop_on;
+	/*
+	 * --no-stop-on: kinds not stopped at, even those on by default (the
+	 * sites' by_default: a debug kernel's detectors).
+	 */
+	unsigned int stop_off;
 	/* --source: the kernel's source tree, for reports' source lines. */
 	const char *source_dir;
 	/* Where module objects are looked for first (mod -S, reports). */

@@ -2,8 +2,10 @@
 /*
  * Panic stops: breakpoints on panic(), __die() and the reports --stop-on
  * asks for (__warn(), and the sites of panic_stop_sites(): soft lockup,
- * hung task, RCU stall, OOM kill), and the report of a stop: reason, CPU,
- * task, faulting frame, backtrace, registers and the last log lines.
+ * hung task, RCU stall, OOM kill; a debug kernel's KASAN, KFENCE, UBSAN
+ * and lockdep by default), and the report of a stop: reason, CPU, task,
+ * faulting (or guilty) frame, backtrace, registers, the stacks a detector
+ * recorded and the last log lines.
  *
  * Hardware breakpoints (gdb's hbreak, the stub's Z1): QEMU never writes
  * them into guest memory, so a breakpoint cannot be left behind in the
@@ -29,12 +31,11 @@
 #include "frontend/target/breakpoints.h"
 #include "frontend/kernel/module_symbols.h"
 #include "frontend/target/gdb_target.h"
-#include "kernel-helpers/core/ktypes.h"
 #include "frontend/kernel/module_names.h"
 #include "kernel-helpers/decode/panic.h"
-#include "kernel-helpers/log/printk.h"
-#include "kernel-helpers/memory/percpu.h"
+#include "kernel-helpers/log/logparse.h"
 #include "kernel-helpers/tasks/runq.h"
+#include "kernel-helpers/log/printk.h"
 #include "frontend/live/source_tree.h"
 #include "frontend/live/stop_frame.h"
 #include "kernel-helpers/symbols/symbolize.h"
@@ -64,6 +65,8 @@ struct panic_stops {
 	/* --stop-on's: where it is, and its callers (NULL: panic, __die) */
 	const struct panic_stop_site *sites[PANIC_STOPS_MAX];
 	size_t nr_bps;
+	/* The --stop-on kinds armed (1u << kind); sites may share a bp. */
+	unsigned int enabled;
 	/*
 	 * Where the last reported stop was: its thread and registers.  Under
 	 * TCG on a loaded machine gdb's step over a hardware breakpoint can
@@ -78,6 +81,14 @@ struct panic_stops {
 	int last_thread;
 	struct x86_64_regs last_regs;
 };
+
+static bool symbol_exists(const struct vmlinux *vm, const char *name)
+{
+	uint64_t addr;
+	struct lkdb_error *err = vmlinux_symbol(vm, name, &addr, NULL);
+	lkdb_error_destroy(err);
+	return !err;
+}
 
 /* A breakpoint at the entry of the function at link address addr. */
 static struct lkdb_error *arm_one(struct lkdb_session *s,
@@ -143,7 +154,28 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 	size_t nr;
 	const struct panic_stop_site *sites = panic_stop_sites(&nr);
 	for (size_t i = 0; i < nr; i++) {
-		if (!(s->options->stop_on & (1u << sites[i].kind)))
+		unsigned int bit = 1u << sites[i].kind;
+		bool asked = s->options->stop_on & bit;
+		if (!(asked || sites[i].by_default) ||
+		    (s->options->stop_off & bit))
+			continue;
+		if (sites[i].requires &&
+		    !symbol_exists(s->kernel.vmlinux, sites[i].requires)) {
+			/* No such detector in this kernel: said when asked. */
+			if (asked)
+				lkdb_note(s, "warning: %s has no %s symbol (the kernel is built without it): no stop on a %s",
+					  vmlinux_path(s->kernel.vmlinux),
+					  sites[i].requires,
+					  panic_stop_kind_name(sites[i].kind));
+			continue;
+		}
+		p->enabled |= bit;
+		/* One breakpoint for the sites that share a function. */
+		bool shared = false;
+		for (size_t j = 0; j < p->nr_bps; j++)
+			shared |= p->sites[j] &&
+				  !strcmp(p->sites[j]->function, sites[i].function);
+		if (shared)
 			continue;
 		uint64_t addr = 0;
 		struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux,
@@ -157,7 +189,17 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 			lkdb_error_destroy(err);
 			continue;
 		}
-		if ((err = arm_one(s, p, addr, sites[i].kind, &sites[i])))
+		err = arm_one(s, p, addr, sites[i].kind, &sites[i]);
+		if (err && !asked) {
+			/* A default stop: KVM's 4 debug registers may be full. */
+			lkdb_note(s, "warning: no stop on a %s: %s (--no-stop-on %s leaves its register to the others)",
+				  panic_stop_kind_name(sites[i].kind),
+				  err->message, sites[i].option);
+			lkdb_error_destroy(err);
+			p->enabled &= ~bit;
+			continue;
+		}
+		if (err)
 			return err;
 	}
 	return NULL;
@@ -237,6 +279,14 @@ struct stop_facts {
 	 * task's blocked task (its backtrace is shown), an OOM kill's victim.
 	 */
 	uint64_t task;
+	/*
+	 * A detector's report (KASAN, KFENCE, UBSAN, lockdep): the first
+	 * frame of the reporting task outside the reporting machinery
+	 * (panic_reporting_function()); exact: where the CPU was (past an
+	 * exception), else a return address.  0: not found.
+	 */
+	uint64_t guilty_pc;
+	bool guilty_exact;
 	double t_stop;		/* when lkdb saw the *stopped */
 	double t_message;	/* panic: when the message was in the log */
 };
@@ -272,12 +322,14 @@ static void read_string(struct lkdb_session *s, uint64_t addr, char *buf,
  * address (panic()'s caller) names the call before it, as %pB does.  A
  * module's symbols are loaded into gdb too, for the commands that follow.
  */
-static char *describe_address(struct lkdb_session *s, uint64_t addr,
-			      bool return_address, char **file_ret,
-			      unsigned int *line_ret)
+static char *describe_address_in(struct lkdb_session *s,
+				 struct module_names *given, uint64_t addr,
+				 bool return_address, bool outer_line,
+				 char **file_ret, unsigned int *line_ret)
 {
-	struct module_names *mn = NULL;
-	struct lkdb_error *err = module_names_create(s, "report", &mn);
+	struct module_names *mn = given;
+	struct lkdb_error *err = mn ? NULL :
+		module_names_create(s, "report", &mn);
 	if (err) {
 		lkdb_note(s, "report: modules: %s", err->message);
 		lkdb_error_destroy(err);
@@ -304,6 +356,11 @@ static char *describe_address(struct lkdb_session *s, uint64_t addr,
 	int len;
 	if (!name)
 		len = -1;
+	else if (outer_line && nr > 1 && lines[0].file && lines[nr - 1].file)
+		/* The function's own line too: a call inlined there (kmalloc). */
+		len = asprintf(&text, "%s  %s:%u (inlined into %s:%u)", name,
+			       lines[0].file, lines[0].line, lines[nr - 1].file,
+			       lines[nr - 1].line);
 	else if (nr && lines[0].file)
 		len = asprintf(&text, "%s  %s:%u", name, lines[0].file,
 			       lines[0].line);
@@ -312,14 +369,25 @@ static char *describe_address(struct lkdb_session *s, uint64_t addr,
 			       name, n.module, n.module);
 	else
 		len = asprintf(&text, "%s", name);
-	if (nr && lines[0].file && lines[0].line && file_ret) {
-		*file_ret = strdup(lines[0].file);
-		*line_ret = lines[0].line;
+	/* The source shown: the function's own line with outer_line. */
+	size_t src = outer_line && nr > 1 && lines[nr - 1].file ? nr - 1 : 0;
+	if (nr && lines[src].file && lines[src].line && file_ret) {
+		*file_ret = strdup(lines[src].file);
+		*line_ret = lines[src].line;
 	}
 	symbolize_frames_free(lines, nr);
 	free(name);
-	module_names_destroy(mn);
+	if (!given)
+		module_names_destroy(mn);
 	return len < 0 ? NULL : text;
+}
+
+static char *describe_address(struct lkdb_session *s, uint64_t addr,
+			      bool return_address, char **file_ret,
+			      unsigned int *line_ret)
+{
+	return describe_address_in(s, NULL, addr, return_address, false,
+				   file_ret, line_ret);
 }
 
 static void print_regs(const struct x86_64_regs *r)
@@ -362,6 +430,13 @@ static struct lkdb_error *report_backtrace(struct lkdb_session *s,
 	return err;
 }
 
+/* A debug kernel's detector: KASAN, KFENCE, UBSAN, lockdep. */
+static bool detector_kind(enum panic_stop_kind kind)
+{
+	return kind == PANIC_STOP_KASAN || kind == PANIC_STOP_KFENCE ||
+	       kind == PANIC_STOP_UBSAN || kind == PANIC_STOP_LOCKDEP;
+}
+
 /*
  * gdb's frame of the culprit, selected: the faulting function with the
  * registers of the fault, or panic()'s caller.
@@ -371,12 +446,14 @@ static void print_culprit_frame(struct lkdb_session *s,
 				const struct x86_64_regs *regs)
 {
 	uint64_t pc = f->kind == PANIC_STOP_PANIC ? f->panic_return :
+		      f->guilty_pc ? f->guilty_pc :
 		      f->has_fault_regs && !panic_regs_user_mode(regs) ?
 		      regs->rip : 0;
 	if (!pc)
 		return;
 	char *frame = NULL;
-	struct lkdb_error *err = stop_frame_select(s, f->thread, pc, &frame);
+	struct lkdb_error *err = stop_frame_select(s, f->thread, pc,
+						   detector_kind(f->kind), &frame);
 	printf("--- gdb's frame (info locals, list, up and down start here) ---\n");
 	if (err) {
 		printf("    (none selected: %s)\n", err->message);
@@ -404,9 +481,8 @@ static void print_source(struct lkdb_session *s, const char *file,
 		const char *dir = source_tree_dir(s);
 		f = source_tree_open(dir, file, &path);
 		/* gdb's list looks there too from now on (--source: already). */
-		static bool told;
-		if (f && dir && !s->options->source_dir && !told) {
-			told = true;
+		if (f && dir && !s->options->source_dir && !s->source_told) {
+			s->source_told = true;
 			struct lkdb_error *err =
 				lkdb_session_source_directory(s, dir, true);
 			if (err)
@@ -538,6 +614,170 @@ static void print_largest_tasks(const struct task_list *tasks,
 	}
 }
 
+/* ---- a detector's report: KASAN, KFENCE, UBSAN, lockdep ---- */
+
+/* A function name in a log line, at most (the kernel's KSYM_NAME_LEN). */
+#define LOG_FUNCTION_MAX 512
+
+/*
+ * The guilty frame of task t, the reporting task (see stop_facts): the
+ * first frame whose function is not the reporting machinery.  A frame
+ * right after an exception entry (asm_exc_*) is where the CPU was.
+ */
+static void find_guilty(struct lkdb_session *s, const struct task_info *t,
+			struct stop_facts *f)
+{
+	struct backtrace_env *env;
+	struct backtrace_frames fr;
+	struct lkdb_error *err = backtrace_env_create(s, &env);
+	if (err) {
+		lkdb_note(s, "report: the guilty frame: %s", err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	err = backtrace_task_frames(env, t, &fr);
+	if (err) {
+		lkdb_note(s, "report: the guilty frame: %s", err->message);
+		lkdb_error_destroy(err);
+		backtrace_env_destroy(env);
+		return;
+	}
+	for (size_t i = 0; i < fr.nr; i++) {
+		if (!fr.functions[i] || panic_reporting_function(fr.functions[i]))
+			continue;
+		f->guilty_pc = fr.ips[i];
+		f->guilty_exact = i > 0 && fr.functions[i - 1] &&
+				  !strncmp(fr.functions[i - 1], "asm_exc_", 8);
+		break;
+	}
+	backtrace_frames_free(&fr);
+	backtrace_env_destroy(env);
+}
+
+/*
+ * A line of a detector's report that starts a stack the detector
+ * recorded: KASAN's "Allocated by task N:", "Freed by task N:", "Last
+ * potentially related work creation:", KFENCE's "allocated by task N on
+ * cpu C at T:", lockdep's chain entries "-> #N (class){...}-{...}:".
+ */
+static bool recorded_stack_header(const char *p, size_t len)
+{
+	if (len < 2 || p[len - 1] != ':')
+		return false;
+	return memmem(p, len, " by task ", 9) ||
+	       memmem(p, len, "potentially related", 19) ||
+	       (len > 4 && !memcmp(p, "-> #", 4));
+}
+
+/* The run-time address of a log frame line's function+offset; 0: none. */
+static uint64_t log_frame_address(struct lkdb_session *s,
+				  struct module_names *mn, const char *line,
+				  const struct logline *l)
+{
+	char name[LOG_FUNCTION_MAX];
+	if (!l->func.len || l->func.len >= sizeof(name))
+		return 0;
+	memcpy(name, line + l->func.start, l->func.len);
+	name[l->func.len] = '\0';
+	if (l->module.len) {
+		const struct kmodule *m;
+		const struct modsym *sym = mn ? module_names_find(mn, name, &m) :
+					   NULL;
+		return sym ? sym->value + l->offset : 0;
+	}
+	uint64_t addr;
+	struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux, name, &addr,
+						NULL);
+	if (err) {
+		lkdb_error_destroy(err);
+		return 0;
+	}
+	return addr + s->kernel.kaslr_offset + l->offset;
+}
+
+/*
+ * The stacks the detector recorded and printed in its report (from the
+ * reason's record on): each with its frames named and their source lines
+ * (return addresses: the line of the call), as decode_stacktrace.sh would
+ * print them.  A lockdep chain entry shows the first frame that is not
+ * lockdep's or the lock's own: where the lock was taken.
+ */
+#define RECORDED_FRAMES_MAX 64
+static void print_recorded_stacks(struct lkdb_session *s,
+				  const struct printk_log *log,
+				  const char *reason, enum panic_stop_kind kind)
+{
+	size_t first = log->nr_records;
+	for (size_t i = 0; reason && i < log->nr_records; i++) {
+		const struct printk_record *r = &log->records[i];
+		if (reason >= r->text && reason < r->text + r->text_len)
+			first = i;
+	}
+	struct module_names *mn = NULL;
+	struct lkdb_error *err = module_names_create(s, "report", &mn);
+	if (err) {
+		lkdb_note(s, "report: modules: %s", err->message);
+		lkdb_error_destroy(err);
+	}
+	bool in_stack = false, taken = false;
+	size_t shown = 0;
+	for (size_t i = first; i < log->nr_records; i++) {
+		const struct printk_record *r = &log->records[i];
+		const char *p = r->text, *end = r->text + r->text_len;
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			const char *line = p;
+			p = nl ? nl + 1 : end;
+			while (len && (*line == ' ' || *line == '\t')) {
+				line++;
+				len--;
+			}
+			if (recorded_stack_header(line, len)) {
+				printf("--- %.*s ---\n", (int)(len - 1), line);
+				in_stack = true;
+				taken = false;
+				shown = 0;
+				continue;
+			}
+			if (!in_stack)
+				continue;
+			struct logline l;
+			logline_parse(line, len, &l);
+			if (l.kind != LOGLINE_FRAME) {
+				in_stack = false;
+				continue;
+			}
+			char fn[LOG_FUNCTION_MAX] = "";
+			if (l.func.len < sizeof(fn)) {
+				memcpy(fn, line + l.func.start, l.func.len);
+				fn[l.func.len] = '\0';
+			}
+			if (kind == PANIC_STOP_LOCKDEP &&
+			    (taken || panic_reporting_function(fn)))
+				continue;
+			if (shown++ >= RECORDED_FRAMES_MAX)
+				continue;
+			uint64_t addr = log_frame_address(s, mn, line, &l);
+			char *text = addr ? describe_address_in(s, mn, addr, true,
+								true, NULL, NULL) :
+				     NULL;
+			if (kind == PANIC_STOP_LOCKDEP) {
+				printf("    taken at %s\n",
+				       text ? text : "?");
+				taken = true;
+			} else if (text) {
+				printf("    %s\n", text);
+			} else {
+				printf("    %.*s  (not found in the kernel's symbols)\n",
+				       (int)len, line);
+			}
+			free(text);
+		}
+	}
+	module_names_destroy(mn);
+}
+
 static void print_report(struct lkdb_session *s, struct stop_facts *f)
 {
 	struct printk_log *log = NULL;
@@ -564,6 +804,10 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		[PANIC_STOP_HUNG_TASK] = "Hung task",
 		[PANIC_STOP_RCU_STALL] = "RCU stall",
 		[PANIC_STOP_OOM] = "Out of memory",
+		[PANIC_STOP_KASAN] = "KASAN",
+		[PANIC_STOP_KFENCE] = "KFENCE",
+		[PANIC_STOP_UBSAN] = "UBSAN",
+		[PANIC_STOP_LOCKDEP] = "lockdep",
 	};
 	fflush(stdout);
 	printf("\n*** %s on CPU %d: %.*s\n", titles[f->kind], f->cpu,
@@ -602,6 +846,8 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		       comm, about->pid, about->task, about->state);
 	}
 	lkdb_error_destroy(err);
+	if (detector_kind(f->kind) && t)
+		find_guilty(s, t, f);
 	if (f->kind == PANIC_STOP_OOM && tasks)
 		print_largest_tasks(tasks,
 				    kernel_page_size(lkdb_session_kernel(s)) / 1024);
@@ -640,6 +886,15 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		printf("    panic() called from: %s\n",
 		       caller ? caller : "?");
 		free(caller);
+	} else if (cpu_parts && detector_kind(f->kind)) {
+		/* Its own line: a lock's or an allocator's inlined call is in it. */
+		char *guilty = f->guilty_pc ?
+			describe_address_in(s, NULL, f->guilty_pc,
+					    !f->guilty_exact, true, &src_file,
+					    &src_line) : NULL;
+		printf("    guilty: %s\n", guilty ? guilty :
+		       "(no frame outside the reporting code)");
+		free(guilty);
 	} else if (cpu_parts) {
 		char *rip = describe_address(s, regs->rip, false,
 					     panic_regs_user_mode(regs) ? NULL : &src_file,
@@ -657,17 +912,23 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 			printf("    (no backtrace: %s)\n", err->message);
 			lkdb_error_destroy(err);
 		}
-		printf("--- registers (%s) ---\n",
-		       f->kind == PANIC_STOP_SOFTLOCKUP && f->has_fault_regs ?
-		       "where the CPU was stuck" :
-		       f->has_fault_regs ? "where it faulted" :
-		       f->kind == PANIC_STOP_PANIC ? "at panic() entry" :
-		       "at the stop");
-		printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs,
-		       regs->rip);
-		print_regs(regs);
+		/* A detector's stop is in its own code: no fault's registers. */
+		if (!detector_kind(f->kind)) {
+			printf("--- registers (%s) ---\n",
+			       f->kind == PANIC_STOP_SOFTLOCKUP && f->has_fault_regs ?
+			       "where the CPU was stuck" :
+			       f->has_fault_regs ? "where it faulted" :
+			       f->kind == PANIC_STOP_PANIC ? "at panic() entry" :
+			       "at the stop");
+			printf("    RIP: %04" PRIx64 ":%016" PRIx64 "\n", regs->cs,
+			       regs->rip);
+			print_regs(regs);
+		}
 		print_culprit_frame(s, f, regs);
 	}
+	if (log && detector_kind(f->kind))
+		print_recorded_stacks(s, log, reason == f->fallback ? NULL : reason,
+				      f->kind);
 	if (src_file)
 		print_source(s, src_file, src_line);
 	free(src_file);
@@ -711,36 +972,55 @@ static void stop_thread_cpu(struct lkdb_session *s, int *thread, int *cpu)
 }
 
 /*
- * Whether the breakpoint at a --stop-on site was hit by its report: the
- * return address at the function's entry lies in one of the site's
- * callers.  An unreadable stack counts as the report (a stop too many
- * rather than a report lost).
+ * The --stop-on site whose report hit breakpoint `which` (sites may share
+ * its function): one whose callers hold the return address at the
+ * function's entry and whose origin is the string rdi points to.  NULL:
+ * none, the function was called for something else.  An unreadable stack
+ * counts as the report (a stop too many rather than a report lost).
  */
-static bool called_by_report(struct lkdb_session *s,
-			     const struct panic_stop_site *site, int thread)
+static const struct panic_stop_site *stop_site(struct lkdb_session *s,
+					       int which, int thread)
 {
-	if (!site || !site->callers)
-		return true;
+	struct panic_stops *p = s->panic_stops;
+	const struct panic_stop_site *at = p->sites[which];
 	struct x86_64_regs regs;
 	uint64_t ret;
 	struct kernel_memory_reader mem = *kernel_memory(lkdb_session_kernel(s));
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, thread, &regs);
+	bool regs_known = !err;
 	if (!err)
 		err = mem.read(mem.context, regs.rsp, &ret, sizeof(ret));
-	if (err) {
-		lkdb_error_destroy(err);
-		return true;
-	}
+	bool caller_known = !err;
+	lkdb_error_destroy(err);
+	const char *caller = NULL;
 	struct vmlinux_symbol_info info;
-	err = vmlinux_symbol_near(s->kernel.vmlinux,
-				  ret - 1 - s->kernel.kaslr_offset, &info,
-				  NULL);
-	if (err) {
-		/* Not in the vmlinux (a module's code): not the detector. */
+	if (caller_known) {
+		err = vmlinux_symbol_near(s->kernel.vmlinux,
+					  ret - 1 - s->kernel.kaslr_offset,
+					  &info, NULL);
+		/* Not in the vmlinux (a module's code): no detector's. */
+		if (!err)
+			caller = info.name;
 		lkdb_error_destroy(err);
-		return false;
 	}
-	return panic_stop_caller_matches(site, info.name);
+	char origin[24] = "";
+	if (regs_known)
+		read_string(s, regs.rdi, origin, sizeof(origin));
+	size_t nr;
+	const struct panic_stop_site *sites = panic_stop_sites(&nr);
+	for (size_t i = 0; i < nr; i++) {
+		const struct panic_stop_site *site = &sites[i];
+		if (strcmp(site->function, at->function) ||
+		    !(p->enabled & (1u << site->kind)))
+			continue;
+		if (site->callers && caller_known &&
+		    !panic_stop_caller_matches(site, caller))
+			continue;
+		if (site->origin && regs_known && strcmp(site->origin, origin))
+			continue;
+		return site;
+	}
+	return NULL;
 }
 
 bool panic_stops_not_a_report(struct lkdb_session *s,
@@ -749,8 +1029,8 @@ bool panic_stops_not_a_report(struct lkdb_session *s,
 	struct panic_stops *p = s->panic_stops;
 	int which = p ? breakpoint_stop_index(s->gdb, stopped, p->numbers,
 					      p->addrs, p->nr_bps) : -1;
-	return which >= 0 &&
-	       !called_by_report(s, p->sites[which], stopped_thread(s, stopped));
+	return which >= 0 && p->sites[which] &&
+	       !stop_site(s, which, stopped_thread(s, stopped));
 }
 
 bool panic_stops_repeated(struct lkdb_session *s,
@@ -830,70 +1110,36 @@ static void run_panic_to_message(struct lkdb_session *s,
 	}
 }
 
-/*
- * A soft lockup's stuck context: the timer interrupt's registers, the
- * per-CPU __irq_regs (get_irq_regs(), set by every interrupt entry).
- */
-static struct lkdb_error *stuck_regs(struct lkdb_session *s, int cpu,
-				     struct x86_64_regs *ret)
-{
-	struct kernel *k = lkdb_session_kernel(s);
-	struct percpu_cpus *cpus = NULL;
-	uint64_t var, where, ptr;
-	struct lkdb_error *err;
-	if (cpu < 0)
-		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "the stopped CPU is not known");
-	/* x86's per-CPU __irq_regs (asm/irq_regs.h), as the generic one. */
-	if ((err = kernel_need_symbol(k, "__irq_regs", "the interrupted registers",
-				      &var)) ||
-	    (err = kernel_read_cpus(k, &cpus)) ||
-	    (err = percpu_address(cpus, (unsigned int)cpu, var, &where)) ||
-	    (err = kernel_read_uint(k, where, 8, &ptr))) {
-		percpu_cpus_destroy(cpus);
-		return err;
-	}
-	percpu_cpus_destroy(cpus);
-	if (!ptr)
-		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
-					 "CPU %d's irq_regs is NULL", cpu);
-	return panic_read_pt_regs(kernel_memory(k), ptr, ret);
-}
-
 /* An OOM kill's victim (oc->chosen) and the title naming it. */
 static struct lkdb_error *oom_victim(struct lkdb_session *s, uint64_t oc,
 				     uint64_t message, struct stop_facts *f)
 {
-	struct kernel *k = lkdb_session_kernel(s);
 	char msg[64];
 	read_string(s, message, msg, sizeof(msg));
+	const char *what = msg[0] ? msg : "Out of memory";
 	snprintf(f->fallback, sizeof(f->fallback), "%s: a task to kill chosen",
-		 msg[0] ? msg : "Out of memory");
-	struct ktypes *t;
-	uint64_t off, victim, pid_off, comm_off;
-	struct lkdb_error *err;
-	if ((err = kernel_types(k, &t)) ||
-	    (err = ktypes_member(t, "oom_control", "chosen", &off, NULL)) ||
-	    (err = kernel_read_uint(k, oc + off, 8, &victim)))
-		return lkdb_error_prefix(err, "the OOM victim");
-	f->task = victim;
-	char comm[16];
-	uint64_t pid;
-	if (!victim)
-		return NULL;
-	if ((err = ktypes_member(t, "task_struct", "pid", &pid_off, NULL)) ||
-	    (err = ktypes_member(t, "task_struct", "comm", &comm_off, NULL)) ||
-	    (err = kernel_read_uint(k, victim + pid_off, 4, &pid)) ||
-	    (err = kernel_memory(k)->read(kernel_memory(k)->context,
-					  victim + comm_off, comm, sizeof(comm))))
-		return lkdb_error_prefix(err, "the OOM victim 0x%" PRIx64, victim);
-	comm[sizeof(comm) - 1] = '\0';
-	char safe[17];
-	task_lookup_safe_comm(comm, safe);
-	snprintf(f->fallback, sizeof(f->fallback),
-		 "%s: killing process %" PRIu64 " (%s)",
-		 msg[0] ? msg : "Out of memory", pid, safe);
-	return NULL;
+		 what);
+	struct lkdb_error *err = panic_oom_victim(lkdb_session_kernel(s), oc,
+						  &f->task);
+	if (err || !f->task)
+		return err;
+	struct task_list *tasks = NULL;
+	err = task_lookup_read(s, "report", &tasks);
+	const struct task_info *v = tasks ? task_list_find(tasks, f->task) :
+				    NULL;
+	if (v) {
+		char safe[17];
+		task_lookup_safe_comm(v->comm, safe);
+		snprintf(f->fallback, sizeof(f->fallback),
+			 "%s: killing process %" PRId32 " (%s)", what, v->pid,
+			 safe);
+	} else if (!err) {
+		err = lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					"the OOM victim 0x%" PRIx64 " is not in the task list",
+					f->task);
+	}
+	task_lookup_release(s, tasks);
+	return err;
 }
 
 bool panic_stops_on_stop(struct lkdb_session *s,
@@ -909,6 +1155,11 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		.thread = stopped_thread(s, stopped),
 		.t_stop = lkdb_now_seconds(),
 	};
+	if (p->sites[which]) {
+		const struct panic_stop_site *site = stop_site(s, which, f.thread);
+		if (site)
+			f.kind = site->kind;
+	}
 	stop_thread_cpu(s, &f.thread, &f.cpu);
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,
 							&f.cpu_regs);
@@ -953,7 +1204,7 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 	case PANIC_STOP_SOFTLOCKUP:
 		snprintf(f.fallback, sizeof(f.fallback),
 			 "BUG: soft lockup - CPU#%d stuck", f.cpu);
-		err = stuck_regs(s, f.cpu, &f.fault_regs);
+		err = panic_irq_regs(lkdb_session_kernel(s), f.cpu, &f.fault_regs);
 		f.has_fault_regs = !err;
 		break;
 	case PANIC_STOP_HUNG_TASK:
@@ -969,6 +1220,14 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 	case PANIC_STOP_OOM:
 		/* oom_kill_process(struct oom_control *oc, const char *message) */
 		err = oom_victim(s, r->rdi, r->rsi, &f);
+		break;
+	case PANIC_STOP_KASAN:
+	case PANIC_STOP_KFENCE:
+	case PANIC_STOP_UBSAN:
+	case PANIC_STOP_LOCKDEP:
+		/* At the end of the report: its first line is the title. */
+		snprintf(f.fallback, sizeof(f.fallback), "a %s",
+			 panic_stop_kind_name(f.kind));
 		break;
 	case PANIC_STOP_NR_KINDS:
 		break;

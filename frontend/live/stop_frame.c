@@ -64,9 +64,14 @@ static struct lkdb_error *teach_entry(struct lkdb_session *s)
 		     NULL;
 }
 
-/* The level of the first frame above level 0 whose pc is pc, or -1. */
+/*
+ * The level of the first frame above level 0 whose pc is pc, or -1; with
+ * outermost, the last of the frames in a row with that pc (the function
+ * the calls at pc were inlined into).
+ */
 static struct lkdb_error *find_level(struct lkdb_session *s, int thread,
-				     uint64_t pc, int *level_ret)
+				     uint64_t pc, bool outermost,
+				     int *level_ret)
 {
 	*level_ret = -1;
 	char thread_arg[16], high[16];
@@ -90,6 +95,9 @@ static struct lkdb_error *find_level(struct lkdb_session *s, int thread,
 			continue;
 		if (strtoull(addr, NULL, 16) == pc) {
 			*level_ret = atoi(level);
+			if (!outermost)
+				break;
+		} else if (*level_ret >= 0) {
 			break;
 		}
 	}
@@ -98,7 +106,8 @@ static struct lkdb_error *find_level(struct lkdb_session *s, int thread,
 }
 
 struct lkdb_error *stop_frame_select(struct lkdb_session *s, int thread,
-				     uint64_t pc, char **frame_ret)
+				     uint64_t pc, bool outermost,
+				     char **frame_ret)
 {
 	*frame_ret = NULL;
 	if (!s->entry_cfi_loaded) {
@@ -108,7 +117,7 @@ struct lkdb_error *stop_frame_select(struct lkdb_session *s, int thread,
 		s->entry_cfi_loaded = true;
 	}
 	int level;
-	struct lkdb_error *err = find_level(s, thread, pc, &level);
+	struct lkdb_error *err = find_level(s, thread, pc, outermost, &level);
 	if (err)
 		return err;
 	if (level < 0)

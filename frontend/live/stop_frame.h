@@ -13,18 +13,22 @@
 #ifndef LKDB_STOP_FRAME_H
 #define LKDB_STOP_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "frontend/core/session.h"
 
 /*
- * In gdb thread `thread`, select the innermost frame above the first
+ * In gdb thread `thread`, select the first frame above the innermost
  * whose pc is pc (an exception's interrupted rip, or panic()'s return
- * address); *frame_ret (malloc'd) is gdb's `frame` text for it.  Teaches
- * gdb the entry code first if it does not know it yet.  Errors say why no
- * frame was selected (gdb's frames are then as they were).
+ * address); with outermost, the last of the frames in a row at pc (the
+ * function the calls at pc were inlined into).  *frame_ret (malloc'd) is
+ * gdb's `frame` text for it.  Teaches gdb the entry code first if it does
+ * not know it yet.  Errors say why no frame was selected (gdb's frames
+ * are then as they were).
  */
 struct lkdb_error *stop_frame_select(struct lkdb_session *s, int thread,
-				     uint64_t pc, char **frame_ret);
+				     uint64_t pc, bool outermost,
+				     char **frame_ret);
 
 #endif

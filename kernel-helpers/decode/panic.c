@@ -4,7 +4,10 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "kernel-helpers/core/kernel.h"
+#include "kernel-helpers/core/ktypes.h"
 #include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/memory/percpu.h"
 
 static uint64_t symbol_or_zero(const struct vmlinux *vm, const char *name)
 {
@@ -81,12 +84,56 @@ static const char *const hung_task_callers[] = {
 	"check_hung_task", "check_hung_uninterruptible_tasks", "watchdog", NULL
 };
 
+/*
+ * lockdep's report printers (kernel/locking/lockdep.c), each ending with
+ * dump_stack(), and the functions they are inlined into in 6.1 and 6.12
+ * (6.1.192's print_circular_bug() is inside check_noncircular()).
+ */
+static const char *const lockdep_callers[] = {
+	"print_circular_bug", "check_noncircular", "print_bfs_bug",
+	"print_bad_irq_dependency", "check_irq_usage", "check_prev_add",
+	"check_prevs_add", "print_deadlock_bug", "check_deadlock",
+	"validate_chain", "print_usage_bug", "valid_state", "mark_lock",
+	"mark_lock_irq", "print_irq_inversion_bug", "check_usage_forwards",
+	"check_usage_backwards", "print_lock_invalid_wait_context",
+	"check_wait_context", "print_unlock_imbalance_bug",
+	"print_lock_contention_bug", "__lock_contended", "__lock_acquired",
+	"print_freed_lock_bug", "debug_check_no_locks_freed",
+	"print_held_locks_bug", "debug_check_no_locks_held",
+	"lockdep_sys_exit", "print_collision", "check_no_collision",
+	"lockdep_rcu_suspicious", "__lock_acquire", "lock_acquire",
+	"lock_release", "__lock_release", "__lock_set_class",
+	"__lock_downgrade", "look_up_lock_class", "register_lock_class",
+	NULL
+};
+
+/*
+ * KASAN's reports end in end_report() (mm/kasan/report.c, static, inlined
+ * into its callers) with add_taint(TAINT_BAD_PAGE, ...), also under
+ * kasan_multi_shot, where its check_panic_on_warn("KASAN") is skipped.
+ */
+static const char *const kasan_callers[] = {
+	"end_report", "kasan_report", "kasan_report_invalid_free",
+	"kasan_report_async", "kasan_report_invalid_double_free", NULL
+};
+
 static const struct panic_stop_site sites[] = {
-	{ PANIC_STOP_WARN, "warn", "__warn", NULL },
-	{ PANIC_STOP_SOFTLOCKUP, "softlockup", "print_modules", softlockup_callers },
-	{ PANIC_STOP_HUNG_TASK, "hung-task", "sched_show_task", hung_task_callers },
-	{ PANIC_STOP_RCU_STALL, "rcu-stall", "rcu_check_gp_kthread_starvation", NULL },
-	{ PANIC_STOP_OOM, "oom", "oom_kill_process", NULL },
+	{ PANIC_STOP_WARN, "warn", "__warn", NULL, NULL, NULL, false },
+	{ PANIC_STOP_SOFTLOCKUP, "softlockup", "print_modules",
+	  softlockup_callers, NULL, NULL, false },
+	{ PANIC_STOP_HUNG_TASK, "hung-task", "sched_show_task",
+	  hung_task_callers, NULL, NULL, false },
+	{ PANIC_STOP_RCU_STALL, "rcu-stall", "rcu_check_gp_kthread_starvation",
+	  NULL, NULL, NULL, false },
+	{ PANIC_STOP_OOM, "oom", "oom_kill_process", NULL, NULL, NULL, false },
+	{ PANIC_STOP_KASAN, "kasan", "add_taint", kasan_callers, NULL,
+	  "kasan_report", true },
+	{ PANIC_STOP_KFENCE, "kfence", "check_panic_on_warn", NULL, "KFENCE",
+	  "kfence_report_error", true },
+	{ PANIC_STOP_UBSAN, "ubsan", "check_panic_on_warn", NULL, "UBSAN",
+	  "__ubsan_handle_shift_out_of_bounds", true },
+	{ PANIC_STOP_LOCKDEP, "lockdep", "dump_stack", lockdep_callers, NULL,
+	  "print_circular_bug", true },
 };
 
 const struct panic_stop_site *panic_stop_sites(size_t *nr_ret)
@@ -111,6 +158,53 @@ bool panic_stop_caller_matches(const struct panic_stop_site *site,
 	return false;
 }
 
+bool panic_reporting_function(const char *function)
+{
+	/* Prefixes: the families of the detectors and of the lock calls. */
+	static const char *const prefixes[] = {
+		"kasan_", "__kasan_", "____kasan_", "__asan_", "check_region",
+		"kfence_", "__kfence_", "ubsan_", "__ubsan_",
+		"dump_stack", "show_stack", "show_regs", "show_trace",
+		"lock_acquire", "lock_release", "__lock_acquire",
+		"__lock_release", "lockdep_", "_raw_spin_lock", "_raw_read_lock",
+		"_raw_write_lock", "do_raw_spin_lock", "do_raw_read_lock",
+		"do_raw_write_lock", "mutex_lock", "__mutex_lock", "down_read",
+		"down_write", "asm_exc_", "exc_", "asm_sysvec_",
+	};
+	/* Whole names (a ".cold" or ".isra.0" part counts as the function). */
+	static const char *const names[] = {
+		"check_panic_on_warn", "add_taint", "print_report", "end_report",
+		"start_report", "validate_chain", "check_prev_add",
+		"check_prevs_add", "check_noncircular", "check_deadlock",
+		"check_irq_usage", "mark_lock", "mark_lock_irq", "mark_usage",
+		"valid_state", "check_wait_context", "print_circular_bug",
+		"print_deadlock_bug", "print_usage_bug", "print_bad_irq_dependency",
+		"print_irq_inversion_bug", "print_lock_invalid_wait_context",
+		"print_unlock_imbalance_bug", "page_fault_oops",
+		"kernelmode_fixup_or_oops", "__bad_area_nosemaphore",
+		"bad_area_nosemaphore", "do_kern_addr_fault", "do_user_addr_fault",
+		"handle_page_fault", "spurious_kernel_fault", "report_bug",
+		"handle_bug", "__warn", "warn_slowpath_fmt", "panic", "die",
+		"die_addr", "__die", "oops_end", "do_trap", "do_error_trap",
+		"memcpy", "memset", "memmove",
+		/* where KASAN finds a double or invalid free */
+		"kfree", "kmem_cache_free", "__kmem_cache_free", "slab_free",
+		"slab_free_hook", "slab_free_freelist_hook",
+	};
+	if (!function)
+		return false;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(function, prefixes[i], strlen(prefixes[i])))
+			return true;
+	}
+	size_t len = strcspn(function, ".");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strlen(names[i]) == len && !memcmp(names[i], function, len))
+			return true;
+	}
+	return false;
+}
+
 const char *panic_stop_kind_name(enum panic_stop_kind kind)
 {
 	switch (kind) {
@@ -128,6 +222,14 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind)
 		return "RCU stall";
 	case PANIC_STOP_OOM:
 		return "OOM kill";
+	case PANIC_STOP_KASAN:
+		return "KASAN error";
+	case PANIC_STOP_KFENCE:
+		return "KFENCE error";
+	case PANIC_STOP_UBSAN:
+		return "UBSAN error";
+	case PANIC_STOP_LOCKDEP:
+		return "lockdep warning";
 	case PANIC_STOP_NR_KINDS:
 		break;
 	}
@@ -152,10 +254,35 @@ static bool line_matches(enum panic_stop_kind kind, const char *line,
 	};
 	static const char *const hung_task_prefixes[] = { "INFO: task " };
 	static const char *const rcu_prefixes[] = { "rcu: INFO: " };
+	static const char *const kasan_prefixes[] = { "BUG: KASAN: " };
+	static const char *const kfence_prefixes[] = { "BUG: KFENCE: " };
+	static const char *const ubsan_prefixes[] = { "UBSAN: " };
 	const char *const *prefixes = panic_prefixes;
 	const char *needle = NULL;
 	size_t n = 1;
 	switch (kind) {
+	case PANIC_STOP_KASAN:
+		prefixes = kasan_prefixes;
+		break;
+	case PANIC_STOP_KFENCE:
+		prefixes = kfence_prefixes;
+		break;
+	case PANIC_STOP_UBSAN:
+		prefixes = ubsan_prefixes;
+		break;
+	case PANIC_STOP_LOCKDEP: {
+		/* kernel/locking/lockdep.c's report headers */
+		static const char bug[] = "[ BUG: ", warning[] = "WARNING: ",
+				  warn_line[] = "WARNING: CPU: ";
+		if (len >= strlen(bug) && !memcmp(line, bug, strlen(bug)))
+			return true;
+		return len >= strlen(warning) &&
+		       !memcmp(line, warning, strlen(warning)) &&
+		       !(len >= strlen(warn_line) &&
+			 !memcmp(line, warn_line, strlen(warn_line))) &&
+		       (memmem(line, len, "lock", 4) ||
+			memmem(line, len, "RCU usage", 9));
+	}
 	case PANIC_STOP_OOPS:
 		prefixes = oops_prefixes;
 		n = sizeof(oops_prefixes) / sizeof(oops_prefixes[0]);
@@ -175,9 +302,11 @@ static bool line_matches(enum panic_stop_kind kind, const char *line,
 	default:
 		break;
 	}
-	/* The soft lockup's "BUG: " line is no oops'. */
+	/* The soft lockup's and the detectors' "BUG: " lines are no oops'. */
 	if (kind == PANIC_STOP_OOPS &&
-	    line_matches(PANIC_STOP_SOFTLOCKUP, line, len))
+	    (line_matches(PANIC_STOP_SOFTLOCKUP, line, len) ||
+	     line_matches(PANIC_STOP_KASAN, line, len) ||
+	     line_matches(PANIC_STOP_KFENCE, line, len)))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		size_t plen = strlen(prefixes[i]);
@@ -231,8 +360,9 @@ struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "the OOM report is logged after the stop");
 	size_t looked = 0;
-	for (size_t i = log->nr_records; i-- > 0 &&
-	     looked < PANIC_REASON_RECORDS; looked++) {
+	size_t limit = kind >= PANIC_STOP_KASAN && kind <= PANIC_STOP_LOCKDEP ?
+		       PANIC_REASON_RECORDS_LONG : PANIC_REASON_RECORDS;
+	for (size_t i = log->nr_records; i-- > 0 && looked < limit; looked++) {
 		const struct printk_record *r = &log->records[i];
 		/* A record may hold several lines; the last match wins. */
 		const char *found = NULL;
@@ -273,5 +403,43 @@ struct lkdb_error *panic_read_pt_regs(const struct kernel_memory_reader *mem,
 	memset(ret, 0, sizeof(*ret));
 	/* struct x86_64_regs starts with pt_regs' members, in its order. */
 	memcpy(ret, words, sizeof(words));
+	return NULL;
+}
+
+struct lkdb_error *panic_irq_regs(struct kernel *k, int cpu,
+				  struct x86_64_regs *ret)
+{
+	struct percpu_cpus *cpus = NULL;
+	uint64_t var, where, ptr;
+	struct lkdb_error *err;
+	if (cpu < 0)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "the stopped CPU is not known");
+	/* x86's per-CPU __irq_regs (asm/irq_regs.h), as the generic one. */
+	if ((err = kernel_need_symbol(k, "__irq_regs", "the interrupted registers",
+				      &var)) ||
+	    (err = kernel_read_cpus(k, &cpus)) ||
+	    (err = percpu_address(cpus, (unsigned int)cpu, var, &where)) ||
+	    (err = kernel_read_uint(k, where, 8, &ptr))) {
+		percpu_cpus_destroy(cpus);
+		return err;
+	}
+	percpu_cpus_destroy(cpus);
+	if (!ptr)
+		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
+					 "CPU %d's irq_regs is NULL", cpu);
+	return panic_read_pt_regs(kernel_memory(k), ptr, ret);
+}
+
+struct lkdb_error *panic_oom_victim(struct kernel *k, uint64_t oc,
+				    uint64_t *task_ret)
+{
+	struct ktypes *t;
+	uint64_t off;
+	struct lkdb_error *err;
+	if ((err = kernel_types(k, &t)) ||
+	    (err = ktypes_member(t, "oom_control", "chosen", &off, NULL)) ||
+	    (err = kernel_read_uint(k, oc + off, 8, task_ret)))
+		return lkdb_error_prefix(err, "the OOM victim");
 	return NULL;
 }

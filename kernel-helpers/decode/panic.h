@@ -58,6 +58,10 @@ enum panic_stop_kind {
 	PANIC_STOP_HUNG_TASK,
 	PANIC_STOP_RCU_STALL,
 	PANIC_STOP_OOM,
+	PANIC_STOP_KASAN,
+	PANIC_STOP_KFENCE,
+	PANIC_STOP_UBSAN,
+	PANIC_STOP_LOCKDEP,
 	PANIC_STOP_NR_KINDS
 };
 
@@ -68,8 +72,22 @@ struct panic_stop_site {
 	const char *function;	/* a breakpoint at its entry */
 	/* The return address must lie in one of these; NULL: any caller. */
 	const char *const *callers;
+	/* The string rdi points to must be this; NULL: any. */
+	const char *origin;
+	/* Armed only where the vmlinux has this symbol (the detector). */
+	const char *requires;
+	/* On unless --no-stop-on names it (else: only when --stop-on does) */
+	bool by_default;
 };
-/* The sites, *nr_ret of them; warn's is __warn with any caller. */
+/*
+ * The sites, *nr_ret of them; warn's is __warn with any caller.  Several
+ * sites may share a function (one breakpoint): check_panic_on_warn(origin)
+ * ends the reports of KASAN, KFENCE and UBSAN (kernel/panic.c, since
+ * 79cc1ba7badf "panic: Consolidate open-coded panic_on_warn checks", in
+ * 6.1.y too), after their last line and before the kernel goes on; the
+ * origin names the detector.  lockdep's reports end with dump_stack()
+ * from their print_*() functions.
+ */
 const struct panic_stop_site *panic_stop_sites(size_t *nr_ret);
 
 /*
@@ -78,6 +96,15 @@ const struct panic_stop_site *panic_stop_sites(size_t *nr_ret);
  */
 bool panic_stop_caller_matches(const struct panic_stop_site *site,
 			       const char *caller);
+
+/*
+ * Whether a frame of this function is the reporting machinery, not the
+ * culprit: the detectors and report printers (KASAN's checks, KFENCE,
+ * UBSAN's handlers, lockdep's validation, dump_stack, panic, die, __warn,
+ * report_bug), the lock functions lockdep reports from and the page fault
+ * path.  The guilty frame is the first frame that is not.
+ */
+bool panic_reporting_function(const char *function);
 
 /* Link-time addresses; 0 where the kernel lacks the symbol. */
 struct panic_symbols {
@@ -117,11 +144,20 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind);
  *    is pr_fmt's);
  *  - hung task: "INFO: task NAME:PID blocked for more than ...";
  *  - RCU stall: "rcu: INFO: ..." with "stall" in it ("rcu: " is pr_fmt's);
- *  - OOM kill: none (NOT_FOUND): the stop comes before the report.
+ *  - OOM kill: none (NOT_FOUND): the stop comes before the report;
+ *  - KASAN, KFENCE: "BUG: KASAN: ...", "BUG: KFENCE: ...";
+ *  - UBSAN: "UBSAN: ...";
+ *  - lockdep: its "WARNING: ..." line with "lock" in it ("WARNING:
+ *    possible circular locking dependency detected", "WARNING:
+ *    inconsistent lock state", "WARNING: suspicious RCU usage", ...; not
+ *    a WARN's "WARNING: CPU: ..."), or "[ BUG: Invalid wait context ]".
+ * Those reports are long: the search goes back PANIC_REASON_RECORDS_LONG
+ * records for them.
  * *line_ret points into the record's text (not NUL-terminated at the line
  * end: *len_ret is the length).  NOT_FOUND when no such line is there.
  */
 #define PANIC_REASON_RECORDS 64
+#define PANIC_REASON_RECORDS_LONG 512
 struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 				       enum panic_stop_kind kind,
 				       const char **line_ret,
@@ -133,6 +169,20 @@ struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 /* Read the struct pt_regs at addr (one read). */
 struct lkdb_error *panic_read_pt_regs(const struct kernel_memory_reader *mem,
 				      uint64_t addr, struct x86_64_regs *ret);
+
+struct kernel;
+
+/*
+ * CPU cpu's interrupted registers, the per-CPU __irq_regs (x86's
+ * get_irq_regs(), set by every interrupt entry): a soft lockup's stuck
+ * context, read while the watchdog's timer interrupt reports it.
+ */
+struct lkdb_error *panic_irq_regs(struct kernel *k, int cpu,
+				  struct x86_64_regs *ret);
+
+/* The task an OOM kill chose: oc->chosen of struct oom_control at oc. */
+struct lkdb_error *panic_oom_victim(struct kernel *k, uint64_t oc,
+				    uint64_t *task_ret);
 
 /* The context was user mode (CPL 3 in cs). */
 static inline bool panic_regs_user_mode(const struct x86_64_regs *regs)

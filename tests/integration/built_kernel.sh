@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# stop_culprit.sh on a kernel the user built: Debian's linux-source-6.1 with
+# built_kernel.sh [TEST.sh]: TEST.sh (default stop_culprit.sh) on a kernel
+# the user built: Debian's linux-source-6.1 with
 # DWARF 5, compressed debug sections and KASLR, modules of its own build
 # tree found beside its vmlinux, the test modules built out of tree against
-# it (scripts/build-kernel.sh).  Builds it when the cache lacks it (about
-# 6 min with make -j2 on 2 cores; later runs reuse it); with
+# it (scripts/build-kernel.sh); it has KASAN, KFENCE, UBSAN and lockdep
+# too.  Builds it when the cache lacks it (about 13 min with make -j2 on 2
+# cores; later runs reuse it); with
 # LKDB_BUILD_KERNEL=0 an unbuilt kernel is a skip.
 set -uo pipefail
 here=$(dirname "$0")
@@ -19,4 +21,4 @@ else
     }
 fi
 echo "# kernel: $env"
-LKDB_FIXTURE_ENV=$env exec bash "$here/stop_culprit.sh"
+LKDB_FIXTURE_ENV=$env exec bash "$here/${1:-stop_culprit.sh}"

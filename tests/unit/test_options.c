@@ -238,8 +238,22 @@ TEST(stop_on_takes_kinds_by_word_or_all)
 	PARSE_OK(ARGV("-r", ":1234", "--stop-on", "all", "vmlinux"), &o);
 	CHECK(o.stop_on == (1u << PANIC_STOP_WARN | 1u << PANIC_STOP_SOFTLOCKUP |
 			    1u << PANIC_STOP_HUNG_TASK |
-			    1u << PANIC_STOP_RCU_STALL | 1u << PANIC_STOP_OOM));
+			    1u << PANIC_STOP_RCU_STALL | 1u << PANIC_STOP_OOM |
+			    1u << PANIC_STOP_KASAN | 1u << PANIC_STOP_KFENCE |
+			    1u << PANIC_STOP_UBSAN | 1u << PANIC_STOP_LOCKDEP));
+	CHECK(o.stop_off == 0);
 	lkdb_options_deinit(&o);
+	/* The debug kernel's detectors, on by default, turned off by word. */
+	PARSE_OK(ARGV("-r", ":1234", "--no-stop-on", "kasan,lockdep", "vmlinux"),
+		 &o);
+	CHECK(o.stop_on == 0 &&
+	      o.stop_off == (1u << PANIC_STOP_KASAN | 1u << PANIC_STOP_LOCKDEP));
+	lkdb_options_deinit(&o);
+	struct lkdb_error *off = parse(ARGV("-r", ":1234", "--no-stop-on",
+					    "kasn", "vmlinux"), &o);
+	CHECK(off && strstr(off->message, "--no-stop-on: unknown kind \"kasn\"") &&
+	      strstr(off->message, "kfence"));
+	lkdb_error_destroy(off);
 	struct lkdb_error *err = parse(ARGV("-r", ":1234", "--stop-on",
 					    "oom,lockup", "vmlinux"), &o);
 	CHECK(err && strstr(err->message, "--stop-on: unknown kind \"lockup\"") &&
@@ -339,7 +353,7 @@ TEST(an_unknown_option_is_named)
 	CHECK_ERROR("option --json takes no argument", "vmlinux", "--json=1");
 	CHECK_ERROR("option --quiet takes no argument", "--quiet=yes",
 		    "vmlinux");
-	CHECK_ERROR("ambiguous option --no (--no-index-cache, --no-guest-ram, --no-wait)",
+	CHECK_ERROR("ambiguous option --no (--no-index-cache, --no-guest-ram, --no-wait, --no-stop-on)",
 		    "vmlinux", "--no");
 	/* the -c before it is freed (ASan's leak check) */
 	CHECK_ERROR("unknown option --bogus", "-c", "sys", "--bogus",

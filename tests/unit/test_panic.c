@@ -19,6 +19,20 @@ static struct printk_log *make_log(const char *const *texts, size_t n)
 	return log;
 }
 
+static char *reason(const struct printk_log *log, enum panic_stop_kind kind);
+
+/* The reason line for kind is expected (NULL: none). */
+static void check_reason(const struct printk_log *log,
+			 enum panic_stop_kind kind, const char *expected)
+{
+	char *r = reason(log, kind);
+	if (expected)
+		CHECK_STR(r, expected);
+	else
+		CHECK(r == NULL);
+	free(r);
+}
+
 static char *reason(const struct printk_log *log, enum panic_stop_kind kind)
 {
 	const char *line = NULL;
@@ -40,9 +54,7 @@ TEST(panic_line_is_the_newest_one)
 		"CPU: 1 PID: 57 Comm: sh",
 	};
 	struct printk_log *log = make_log(texts, 4);
-	char *r = reason(log, PANIC_STOP_PANIC);
-	CHECK_STR(r, "Kernel panic - not syncing: sysrq triggered crash");
-	free(r);
+	check_reason(log, PANIC_STOP_PANIC, "Kernel panic - not syncing: sysrq triggered crash");
 	printk_log_destroy(log);
 }
 
@@ -55,11 +67,8 @@ TEST(oops_line_is_the_first_one_printed_for_it)
 		"PGD 0 P4D 0 ",
 	};
 	struct printk_log *log = make_log(texts, 4);
-	char *r = reason(log, PANIC_STOP_OOPS);
-	CHECK_STR(r, "BUG: kernel NULL pointer dereference, address: 0000000000000020");
-	free(r);
-	r = reason(log, PANIC_STOP_PANIC);
-	CHECK(r == NULL);
+	check_reason(log, PANIC_STOP_OOPS, "BUG: kernel NULL pointer dereference, address: 0000000000000020");
+	check_reason(log, PANIC_STOP_PANIC, NULL);
 	printk_log_destroy(log);
 }
 
@@ -70,9 +79,7 @@ TEST(bug_trap_line_inside_a_multi_line_record)
 		"------------[ cut here ]------------\nkernel BUG at crashme.c:66!\n",
 	};
 	struct printk_log *log = make_log(texts, 2);
-	char *r = reason(log, PANIC_STOP_OOPS);
-	CHECK_STR(r, "kernel BUG at crashme.c:66!");
-	free(r);
+	check_reason(log, PANIC_STOP_OOPS, "kernel BUG at crashme.c:66!");
 	printk_log_destroy(log);
 }
 
@@ -101,29 +108,20 @@ TEST(report_lines_of_soft_lockup_hung_task_and_rcu_stall)
 		"Modules linked in: crashme",
 	};
 	struct printk_log *log = make_log(texts, 7);
-	char *r = reason(log, PANIC_STOP_HUNG_TASK);
-	CHECK_STR(r, "INFO: task crashme:93 blocked for more than 2 seconds.");
-	free(r);
-	r = reason(log, PANIC_STOP_RCU_STALL);
-	CHECK_STR(r, "rcu: INFO: rcu_preempt self-detected stall on CPU");
-	free(r);
-	r = reason(log, PANIC_STOP_SOFTLOCKUP);
-	CHECK_STR(r, "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [sh:90]");
-	free(r);
+	check_reason(log, PANIC_STOP_HUNG_TASK, "INFO: task crashme:93 blocked for more than 2 seconds.");
+	check_reason(log, PANIC_STOP_RCU_STALL, "rcu: INFO: rcu_preempt self-detected stall on CPU");
+	check_reason(log, PANIC_STOP_SOFTLOCKUP, "watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [sh:90]");
 	/* An OOM stop comes before the kernel's report. */
-	CHECK(reason(log, PANIC_STOP_OOM) == NULL);
+	check_reason(log, PANIC_STOP_OOM, NULL);
 	/* "BUG: soft lockup" is no oops. */
-	r = reason(log, PANIC_STOP_OOPS);
-	CHECK(r == NULL);
+	check_reason(log, PANIC_STOP_OOPS, NULL);
 	printk_log_destroy(log);
 	static const char *const bare[] = {
 		"BUG: soft lockup - CPU#0 stuck for 23s! [sh:1]",
 	};
 	log = make_log(bare, 1);
-	r = reason(log, PANIC_STOP_SOFTLOCKUP);
-	CHECK_STR(r, "BUG: soft lockup - CPU#0 stuck for 23s! [sh:1]");
-	free(r);
-	CHECK(reason(log, PANIC_STOP_OOPS) == NULL);
+	check_reason(log, PANIC_STOP_SOFTLOCKUP, "BUG: soft lockup - CPU#0 stuck for 23s! [sh:1]");
+	check_reason(log, PANIC_STOP_OOPS, NULL);
 	printk_log_destroy(log);
 }
 
@@ -136,9 +134,7 @@ TEST(list_corruption_line_is_the_title_of_its_bug)
 		"invalid opcode: 0000 [#1] PREEMPT SMP NOPTI",
 	};
 	struct printk_log *log = make_log(texts, 4);
-	char *r = reason(log, PANIC_STOP_OOPS);
-	CHECK_STR(r, texts[0]);
-	free(r);
+	check_reason(log, PANIC_STOP_OOPS, texts[0]);
 	printk_log_destroy(log);
 	/* Too far back: another report's. */
 	static const char *const far[] = {
@@ -147,9 +143,7 @@ TEST(list_corruption_line_is_the_title_of_its_bug)
 		"kernel BUG at crashme.c:66!",
 	};
 	log = make_log(far, 5);
-	r = reason(log, PANIC_STOP_OOPS);
-	CHECK_STR(r, "kernel BUG at crashme.c:66!");
-	free(r);
+	check_reason(log, PANIC_STOP_OOPS, "kernel BUG at crashme.c:66!");
 	printk_log_destroy(log);
 }
 
@@ -180,6 +174,125 @@ TEST(a_site_is_a_report_only_from_its_detector)
 	CHECK(!panic_stop_caller_matches(hung, "show_state_filter"));
 	CHECK(panic_stop_caller_matches(oom, "out_of_memory"));
 	CHECK_STR(panic_stop_kind_name(PANIC_STOP_HUNG_TASK), "hung task");
+}
+
+TEST(report_lines_of_kasan_kfence_ubsan_and_lockdep)
+{
+	/* As 6.1's debug kernel logs them (the test module debugme). */
+	static const char *const texts[] = {
+		"==================================================================",
+		"BUG: KASAN: use-after-free in debugme_use_after_free+0x6d/0x80 [debugme]",
+		"Read of size 1 at addr ffff888004e8c2c0 by task sh/98",
+		"==================================================================",
+		"BUG: KFENCE: use-after-free read in debugme_kfence+0x8e/0xd0 [debugme]",
+		"================================================================================",
+		"UBSAN: shift-out-of-bounds in /tmp/crashme/debugme.c:86:4",
+		"shift exponent 70 is too large for 64-bit type 'long long unsigned int'",
+		"WARNING: CPU: 0 PID: 98 at kernel/locking/lockdep.c:232 hlock_class+0x4e/0x130",
+		"======================================================",
+		"WARNING: possible circular locking dependency detected",
+		"6.1.192-lkdb #1 Tainted: G    B      O",
+	};
+	struct printk_log *log = make_log(texts, 12);
+	check_reason(log, PANIC_STOP_KASAN, texts[1]);
+	check_reason(log, PANIC_STOP_KFENCE, texts[4]);
+	check_reason(log, PANIC_STOP_UBSAN, texts[6]);
+	check_reason(log, PANIC_STOP_LOCKDEP, texts[10]);
+	/* The detectors' "BUG: " lines are no oops. */
+	check_reason(log, PANIC_STOP_OOPS, NULL);
+	printk_log_destroy(log);
+	static const char *const others[] = {
+		"WARNING: suspicious RCU usage",
+		"[ BUG: Invalid wait context ]",
+		"WARNING: CPU: 1 PID: 7 at kernel/locking/lockdep.c:232 x+0x1/0x2",
+	};
+	log = make_log(others, 1);
+	check_reason(log, PANIC_STOP_LOCKDEP, others[0]);
+	printk_log_destroy(log);
+	log = make_log(others + 1, 2);
+	/* A WARN's line is never lockdep's, even from lockdep.c. */
+	check_reason(log, PANIC_STOP_LOCKDEP, others[1]);
+	printk_log_destroy(log);
+	/* Long reports: far back, but within the long bound. */
+	const char **many = calloc(PANIC_REASON_RECORDS_LONG + 1, sizeof(*many));
+	many[0] = "WARNING: inconsistent lock state";
+	for (size_t i = 1; i <= PANIC_REASON_RECORDS_LONG; i++)
+		many[i] = " lock_acquire+0x1/0x2";
+	log = make_log(many, PANIC_REASON_RECORDS_LONG);
+	check_reason(log, PANIC_STOP_LOCKDEP, many[0]);
+	printk_log_destroy(log);
+	log = make_log(many, PANIC_REASON_RECORDS_LONG + 1);
+	check_reason(log, PANIC_STOP_LOCKDEP, NULL);
+	printk_log_destroy(log);
+	free(many);
+}
+
+TEST(detector_sites_are_told_apart_by_origin_or_caller)
+{
+	size_t nr;
+	const struct panic_stop_site *sites = panic_stop_sites(&nr);
+	unsigned int seen = 0;
+	const struct panic_stop_site *lockdep = NULL;
+	for (size_t i = 0; i < nr; i++) {
+		const struct panic_stop_site *site = &sites[i];
+		if (site->kind == PANIC_STOP_LOCKDEP)
+			lockdep = site;
+		if (site->kind == PANIC_STOP_KASAN) {
+			CHECK_STR(site->function, "add_taint");
+			CHECK(panic_stop_caller_matches(site, "kasan_report"));
+			/* a module's taint, a WARN's: not KASAN's */
+			CHECK(!panic_stop_caller_matches(site, "load_module"));
+			CHECK(!panic_stop_caller_matches(site, "__warn"));
+			continue;
+		}
+		if (site->kind < PANIC_STOP_KFENCE || site->kind > PANIC_STOP_UBSAN)
+			continue;
+		seen |= 1u << site->kind;
+		CHECK_STR(site->function, "check_panic_on_warn");
+		CHECK(site->by_default && site->requires && !site->callers);
+	}
+	CHECK(seen == (1u << PANIC_STOP_KFENCE | 1u << PANIC_STOP_UBSAN));
+	/* Each origin once: one site per detector. */
+	for (size_t i = 0; i < nr; i++)
+		for (size_t j = i + 1; j < nr; j++)
+			CHECK(!sites[i].origin || !sites[j].origin ||
+			      strcmp(sites[i].origin, sites[j].origin));
+	CHECK(lockdep && lockdep->by_default);
+	CHECK(panic_stop_caller_matches(lockdep, "print_circular_bug"));
+	CHECK(panic_stop_caller_matches(lockdep, "print_usage_bug.part.0"));
+	/* 6.1.192: print_circular_bug() inlined, dump_stack() tail-called */
+	CHECK(panic_stop_caller_matches(lockdep, "check_noncircular"));
+	/* dump_stack() from sysrq or a driver is not lockdep's. */
+	CHECK(!panic_stop_caller_matches(lockdep, "sysrq_handle_showstate"));
+	/* The older kinds stay off unless asked for. */
+	for (size_t i = 0; i < nr; i++)
+		if (sites[i].kind <= PANIC_STOP_OOM)
+			CHECK(!sites[i].by_default);
+}
+
+TEST(guilty_frame_skips_the_reporting_machinery)
+{
+	static const char *const machinery[] = {
+		"check_panic_on_warn", "add_taint", "kasan_report", "__asan_load1",
+		"__asan_store8_noabort", "kfence_report_error",
+		"kfence_handle_page_fault", "__ubsan_handle_shift_out_of_bounds",
+		"ubsan_epilogue", "dump_stack_lvl", "print_circular_bug",
+		"check_noncircular", "validate_chain", "__lock_acquire",
+		"lock_acquire", "_raw_spin_lock", "_raw_spin_lock_irqsave",
+		"page_fault_oops", "exc_page_fault", "asm_exc_page_fault",
+		"print_usage_bug.part.0", "mark_lock.cold", "__warn", "panic",
+		"kfree", "____kasan_slab_free",
+	};
+	for (size_t i = 0; i < sizeof(machinery) / sizeof(machinery[0]); i++)
+		CHECK(panic_reporting_function(machinery[i]));
+	static const char *const culprits[] = {
+		"debugme_use_after_free", "debugme_abba", "crashme_write",
+		"vfs_write", "kmalloc_trace", "panicky", "dieter", "kfree_rcu_work",
+		"proc_reg_write", "lockref_get",
+	};
+	for (size_t i = 0; i < sizeof(culprits) / sizeof(culprits[0]); i++)
+		CHECK(!panic_reporting_function(culprits[i]));
+	CHECK(!panic_reporting_function(NULL));
 }
 
 TEST(search_is_bounded_to_the_newest_records)
@@ -238,6 +351,9 @@ int main(void)
 	RUN(report_lines_of_soft_lockup_hung_task_and_rcu_stall);
 	RUN(list_corruption_line_is_the_title_of_its_bug);
 	RUN(a_site_is_a_report_only_from_its_detector);
+	RUN(report_lines_of_kasan_kfence_ubsan_and_lockdep);
+	RUN(detector_sites_are_told_apart_by_origin_or_caller);
+	RUN(guilty_frame_skips_the_reporting_machinery);
 	RUN(search_is_bounded_to_the_newest_records);
 	RUN(pt_regs_in_kernel_order);
 	return tap_done();
