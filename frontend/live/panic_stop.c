@@ -12,7 +12,9 @@
  * kernel's text if lkdb or gdb dies, and they do not depend on gdb reading
  * the (KASLR-moved) text first.  Under TCG QEMU has no limit on them;
  * under KVM they take x86's 4 debug registers: panic, __die and the
- * one-shot stop after the panic message leave room for one --stop-on kind.
+ * one-shot stop after the panic message leave room for one --stop-on kind,
+ * and a debug kernel's default stops are dropped when the stub refuses
+ * them at the resume (shed_default_stops()).
  * They are put at the functions' first instruction (*ADDRESS, not gdb's
  * after-the-prologue location), where the arguments are still in rdi,
  * rsi, ... and [rsp] is the return address.
@@ -67,6 +69,8 @@ struct panic_stops {
 	size_t nr_bps;
 	/* The --stop-on kinds armed (1u << kind); sites may share a bp. */
 	unsigned int enabled;
+	/* Those of them --stop-on asked for (the others are defaults). */
+	unsigned int asked;
 	/*
 	 * Where the last reported stop was: its thread and registers.  Under
 	 * TCG on a loaded machine gdb's step over a hardware breakpoint can
@@ -170,6 +174,8 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 			continue;
 		}
 		p->enabled |= bit;
+		if (asked)
+			p->asked |= bit;
 		/* One breakpoint for the sites that share a function. */
 		bool shared = false;
 		for (size_t j = 0; j < p->nr_bps; j++)
@@ -182,16 +188,20 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 							sites[i].function,
 							&addr, NULL);
 		if (err) {
-			lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
-				  vmlinux_path(s->kernel.vmlinux),
-				  sites[i].function,
-				  panic_stop_kind_name(sites[i].kind));
+			if (asked)
+				lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",
+					  vmlinux_path(s->kernel.vmlinux),
+					  sites[i].function,
+					  panic_stop_kind_name(sites[i].kind));
 			lkdb_error_destroy(err);
+			p->enabled &= ~bit;
 			continue;
 		}
 		err = arm_one(s, p, addr, sites[i].kind, &sites[i]);
 		if (err && !asked) {
-			/* A default stop: KVM's 4 debug registers may be full. */
+			/* A default stop is never worth failing for (KVM's
+			 * registers are refused later, at the resume:
+			 * shed_default_stops()). */
 			lkdb_note(s, "warning: no stop on a %s: %s (--no-stop-on %s leaves its register to the others)",
 				  panic_stop_kind_name(sites[i].kind),
 				  err->message, sites[i].option);
@@ -248,6 +258,56 @@ static int stopped_thread(struct lkdb_session *s,
 	return (int)thread;
 }
 
+/*
+ * Under KVM the stub refuses, at the resume, more hardware breakpoints
+ * than x86's 4 debug registers (gdb inserts them only then): drop the
+ * breakpoints that serve default stops alone (a debug kernel's
+ * detectors), say so, and *shed_ret says whether any went.
+ */
+static void shed_default_stops(struct lkdb_session *s, bool *shed_ret)
+{
+	struct panic_stops *p = s->panic_stops;
+	*shed_ret = false;
+	if (!p)
+		return;
+	char kinds[160] = "";
+	size_t kept = 0;
+	for (size_t i = 0; i < p->nr_bps; i++) {
+		const struct panic_stop_site *site = p->sites[i];
+		bool asked = !site;
+		size_t nr;
+		const struct panic_stop_site *all = panic_stop_sites(&nr);
+		for (size_t j = 0; site && j < nr; j++) {
+			if (!strcmp(all[j].function, site->function) &&
+			    (p->asked & (1u << all[j].kind)))
+				asked = true;
+		}
+		if (asked) {
+			p->numbers[kept] = p->numbers[i];
+			p->addrs[kept] = p->addrs[i];
+			p->kinds[kept] = p->kinds[i];
+			p->sites[kept++] = site;
+			continue;
+		}
+		breakpoint_delete(s->gdb, p->numbers[i]);
+		for (size_t j = 0; j < nr; j++) {
+			unsigned int bit = 1u << all[j].kind;
+			if (strcmp(all[j].function, site->function) ||
+			    !(p->enabled & bit))
+				continue;
+			p->enabled &= ~bit;
+			if (kinds[0])
+				strncat(kinds, ",", sizeof(kinds) - strlen(kinds) - 1);
+			strncat(kinds, all[j].option, sizeof(kinds) - strlen(kinds) - 1);
+		}
+		*shed_ret = true;
+	}
+	p->nr_bps = kept;
+	if (*shed_ret)
+		lkdb_note(s, "warning: the target refused lkdb's hardware breakpoints (KVM has 4 debug registers): no default stops on %s (--no-stop-on %s says so at the start)",
+			  kinds, kinds);
+}
+
 static struct lkdb_error *exec_continue(struct lkdb_session *s)
 {
 	struct gdb_call_result r;
@@ -255,6 +315,14 @@ static struct lkdb_error *exec_continue(struct lkdb_session *s)
 						    MI_TIMEOUT_MS,
 						    "-exec-continue", NULL, 0,
 						    &r);
+	bool shed = false;
+	if (err && strstr(err->message, "hardware breakpoint"))
+		shed_default_stops(s, &shed);
+	if (shed) {
+		lkdb_error_destroy(err);
+		err = gdb_driver_call_ok(s->gdb, GDB_CALL_QUIET, MI_TIMEOUT_MS,
+					 "-exec-continue", NULL, 0, &r);
+	}
 	if (!err)
 		gdb_call_result_deinit(&r);
 	return err;
@@ -287,6 +355,9 @@ struct stop_facts {
 	 */
 	uint64_t guilty_pc;
 	bool guilty_exact;
+	/* Why there is none (static text, or in guilty_why_buf). */
+	const char *guilty_why;
+	char guilty_why_buf[160];
 	double t_stop;		/* when lkdb saw the *stopped */
 	double t_message;	/* panic: when the message was in the log */
 };
@@ -430,11 +501,12 @@ static struct lkdb_error *report_backtrace(struct lkdb_session *s,
 	return err;
 }
 
-/* A debug kernel's detector: KASAN, KFENCE, UBSAN, lockdep. */
+/* A debug kernel's detector: KASAN, KFENCE, UBSAN, lockdep, SLUB's checks. */
 static bool detector_kind(enum panic_stop_kind kind)
 {
 	return kind == PANIC_STOP_KASAN || kind == PANIC_STOP_KFENCE ||
-	       kind == PANIC_STOP_UBSAN || kind == PANIC_STOP_LOCKDEP;
+	       kind == PANIC_STOP_UBSAN || kind == PANIC_STOP_LOCKDEP ||
+	       kind == PANIC_STOP_SLAB;
 }
 
 /*
@@ -627,21 +699,20 @@ static void print_largest_tasks(const struct task_list *tasks,
 static void find_guilty(struct lkdb_session *s, const struct task_info *t,
 			struct stop_facts *f)
 {
-	struct backtrace_env *env;
+	struct backtrace_env *env = NULL;
 	struct backtrace_frames fr;
 	struct lkdb_error *err = backtrace_env_create(s, &env);
+	if (!err)
+		err = backtrace_task_frames(env, t, &fr);
 	if (err) {
-		lkdb_note(s, "report: the guilty frame: %s", err->message);
-		lkdb_error_destroy(err);
-		return;
-	}
-	err = backtrace_task_frames(env, t, &fr);
-	if (err) {
-		lkdb_note(s, "report: the guilty frame: %s", err->message);
+		snprintf(f->guilty_why_buf, sizeof(f->guilty_why_buf),
+			 "no backtrace: %s", err->message);
+		f->guilty_why = f->guilty_why_buf;
 		lkdb_error_destroy(err);
 		backtrace_env_destroy(env);
 		return;
 	}
+	f->guilty_why = "every frame is the reporting code's";
 	for (size_t i = 0; i < fr.nr; i++) {
 		if (!fr.functions[i] || panic_reporting_function(fr.functions[i]))
 			continue;
@@ -658,10 +729,16 @@ static void find_guilty(struct lkdb_session *s, const struct task_info *t,
  * A line of a detector's report that starts a stack the detector
  * recorded: KASAN's "Allocated by task N:", "Freed by task N:", "Last
  * potentially related work creation:", KFENCE's "allocated by task N on
- * cpu C at T:", lockdep's chain entries "-> #N (class){...}-{...}:".
+ * cpu C at T:", SLUB's "Allocated in FUNC+OFF/SIZE age=A cpu=C pid=P",
+ * lockdep's chain entries "-> #N (class){...}-{...}:".
  */
 static bool recorded_stack_header(const char *p, size_t len)
 {
+	/* SLUB's tracks: "Allocated in FUNC+0x../0x.. age=N cpu=C pid=P" */
+	static const char alloc[] = "Allocated in ", freed[] = "Freed in ";
+	if ((len > strlen(alloc) && !memcmp(p, alloc, strlen(alloc))) ||
+	    (len > strlen(freed) && !memcmp(p, freed, strlen(freed))))
+		return memmem(p, len, " pid=", 5) != NULL;
 	if (len < 2 || p[len - 1] != ':')
 		return false;
 	return memmem(p, len, " by task ", 9) ||
@@ -680,10 +757,14 @@ static uint64_t log_frame_address(struct lkdb_session *s,
 	memcpy(name, line + l->func.start, l->func.len);
 	name[l->func.len] = '\0';
 	if (l->module.len) {
-		const struct kmodule *m;
+		const struct kmodule *m = NULL;
 		const struct modsym *sym = mn ? module_names_find(mn, name, &m) :
 					   NULL;
-		return sym ? sym->value + l->offset : 0;
+		/* The symbol of the module the line names, not a namesake. */
+		if (!sym || !m || strlen(m->name) != l->module.len ||
+		    memcmp(m->name, line + l->module.start, l->module.len))
+			return 0;
+		return sym->value + l->offset;
 	}
 	uint64_t addr;
 	struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux, name, &addr,
@@ -734,7 +815,8 @@ static void print_recorded_stacks(struct lkdb_session *s,
 				len--;
 			}
 			if (recorded_stack_header(line, len)) {
-				printf("--- %.*s ---\n", (int)(len - 1), line);
+				printf("--- %.*s ---\n",
+				       (int)(len - (line[len - 1] == ':')), line);
 				in_stack = true;
 				taken = false;
 				shown = 0;
@@ -763,8 +845,11 @@ static void print_recorded_stacks(struct lkdb_session *s,
 								true, NULL, NULL) :
 				     NULL;
 			if (kind == PANIC_STOP_LOCKDEP) {
-				printf("    taken at %s\n",
-				       text ? text : "?");
+				if (text)
+					printf("    taken at %s\n", text);
+				else
+					printf("    taken at %.*s  (not found in the kernel's symbols)\n",
+					       (int)len, line);
 				taken = true;
 			} else if (text) {
 				printf("    %s\n", text);
@@ -808,6 +893,7 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		[PANIC_STOP_KFENCE] = "KFENCE",
 		[PANIC_STOP_UBSAN] = "UBSAN",
 		[PANIC_STOP_LOCKDEP] = "lockdep",
+		[PANIC_STOP_SLAB] = "Slab corruption",
 	};
 	fflush(stdout);
 	printf("\n*** %s on CPU %d: %.*s\n", titles[f->kind], f->cpu,
@@ -848,6 +934,8 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	lkdb_error_destroy(err);
 	if (detector_kind(f->kind) && t)
 		find_guilty(s, t, f);
+	else if (detector_kind(f->kind))
+		f->guilty_why = "the CPU's task is not known";
 	if (f->kind == PANIC_STOP_OOM && tasks)
 		print_largest_tasks(tasks,
 				    kernel_page_size(lkdb_session_kernel(s)) / 1024);
@@ -892,8 +980,11 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 			describe_address_in(s, NULL, f->guilty_pc,
 					    !f->guilty_exact, true, &src_file,
 					    &src_line) : NULL;
-		printf("    guilty: %s\n", guilty ? guilty :
-		       "(no frame outside the reporting code)");
+		if (guilty)
+			printf("    guilty: %s\n", guilty);
+		else
+			printf("    guilty: none (%s)\n",
+			       f->guilty_why ? f->guilty_why : "?");
 		free(guilty);
 	} else if (cpu_parts) {
 		char *rip = describe_address(s, regs->rip, false,
@@ -1006,6 +1097,8 @@ static const struct panic_stop_site *stop_site(struct lkdb_session *s,
 	char origin[24] = "";
 	if (regs_known)
 		read_string(s, regs.rdi, origin, sizeof(origin));
+	/* Unreadable: unknown, as an unreadable caller is. */
+	bool origin_known = origin[0] != '\0';
 	size_t nr;
 	const struct panic_stop_site *sites = panic_stop_sites(&nr);
 	for (size_t i = 0; i < nr; i++) {
@@ -1016,7 +1109,7 @@ static const struct panic_stop_site *stop_site(struct lkdb_session *s,
 		if (site->callers && caller_known &&
 		    !panic_stop_caller_matches(site, caller))
 			continue;
-		if (site->origin && regs_known && strcmp(site->origin, origin))
+		if (site->origin && origin_known && strcmp(site->origin, origin))
 			continue;
 		return site;
 	}
@@ -1073,13 +1166,16 @@ static void run_panic_to_message(struct lkdb_session *s,
 	struct mi_output *stopped = NULL;
 	double deadline = lkdb_now_seconds() + PANIC_MESSAGE_TIMEOUT_MS / 1000.0;
 	/* Again when the stop repeats panic()'s entry (panic_stops_repeated). */
-	for (int tries = 0; !err && tries < 2; tries++) {
+	for (int tries = 0; !err && tries < 8; tries++) {
 		err = exec_continue(s);
 		int left = (int)((deadline - lkdb_now_seconds()) * 1000);
 		if (!err)
 			err = lkdb_session_next_stop(s, left > 0 ? left : 1,
 						     &stopped);
-		if (err || !stopped || !panic_stops_repeated(s, stopped))
+		/* Also past a --stop-on site's call that is no report
+		 * (panic() calls dump_stack(), lockdep's site). */
+		if (err || !stopped || (!panic_stops_repeated(s, stopped) &&
+					!panic_stops_not_a_report(s, stopped)))
 			break;
 		mi_output_destroy(stopped);
 		stopped = NULL;
@@ -1155,12 +1251,12 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 		.thread = stopped_thread(s, stopped),
 		.t_stop = lkdb_now_seconds(),
 	};
+	stop_thread_cpu(s, &f.thread, &f.cpu);
 	if (p->sites[which]) {
 		const struct panic_stop_site *site = stop_site(s, which, f.thread);
 		if (site)
 			f.kind = site->kind;
 	}
-	stop_thread_cpu(s, &f.thread, &f.cpu);
 	struct lkdb_error *err = gdb_target_thread_regs(s->gdb, f.thread,
 							&f.cpu_regs);
 	if (err) {
@@ -1225,6 +1321,7 @@ bool panic_stops_on_stop(struct lkdb_session *s,
 	case PANIC_STOP_KFENCE:
 	case PANIC_STOP_UBSAN:
 	case PANIC_STOP_LOCKDEP:
+	case PANIC_STOP_SLAB:
 		/* At the end of the report: its first line is the title. */
 		snprintf(f.fallback, sizeof(f.fallback), "a %s",
 			 panic_stop_kind_name(f.kind));

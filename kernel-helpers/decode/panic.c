@@ -117,6 +117,15 @@ static const char *const kasan_callers[] = {
 	"kasan_report_async", "kasan_report_invalid_double_free", NULL
 };
 
+/* mm/slub.c's reporters and the checks they are inlined into (6.1, 6.12). */
+static const char *const slab_callers[] = {
+	"object_err", "slab_err", "check_bytes_and_report", "check_object",
+	"check_pad_bytes", "slab_pad_check", "check_slab", "on_freelist",
+	"free_consistency_checks", "alloc_consistency_checks",
+	"free_debug_processing", "alloc_debug_processing",
+	"free_to_partial_list", "validate_slab", "__slab_free", NULL
+};
+
 static const struct panic_stop_site sites[] = {
 	{ PANIC_STOP_WARN, "warn", "__warn", NULL, NULL, NULL, false },
 	{ PANIC_STOP_SOFTLOCKUP, "softlockup", "print_modules",
@@ -132,8 +141,13 @@ static const struct panic_stop_site sites[] = {
 	  "kfence_report_error", true },
 	{ PANIC_STOP_UBSAN, "ubsan", "check_panic_on_warn", NULL, "UBSAN",
 	  "__ubsan_handle_shift_out_of_bounds", true },
+	/* lockdep_rcu_suspicious: global, built with PROVE_LOCKING (PROVE_RCU) */
 	{ PANIC_STOP_LOCKDEP, "lockdep", "dump_stack", lockdep_callers, NULL,
-	  "print_circular_bug", true },
+	  "lockdep_rcu_suspicious", true },
+	/* Off unless asked: slub_debug is off by default, and distro
+	 * kernels have SLUB_DEBUG (KVM's debug registers are few). */
+	{ PANIC_STOP_SLAB, "slab", "add_taint", slab_callers, NULL,
+	  "check_bytes_and_report", false },
 };
 
 const struct panic_stop_site *panic_stop_sites(size_t *nr_ret)
@@ -189,7 +203,13 @@ bool panic_reporting_function(const char *function)
 		"memcpy", "memset", "memmove",
 		/* where KASAN finds a double or invalid free */
 		"kfree", "kmem_cache_free", "__kmem_cache_free", "slab_free",
-		"slab_free_hook", "slab_free_freelist_hook",
+		"slab_free_hook", "slab_free_freelist_hook", "do_slab_free",
+		"__slab_free", "free_to_partial_list", "free_debug_processing",
+		"check_object", "check_bytes_and_report", "object_err",
+		"slab_err", "on_freelist", "alloc_debug_processing",
+		"___slab_alloc", "__slab_alloc", "slab_alloc_node",
+		"__kmem_cache_alloc_node", "kmalloc_trace", "__kmalloc",
+		"kmem_cache_alloc",
 	};
 	if (!function)
 		return false;
@@ -230,6 +250,8 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind)
 		return "UBSAN error";
 	case PANIC_STOP_LOCKDEP:
 		return "lockdep warning";
+	case PANIC_STOP_SLAB:
+		return "slab corruption";
 	case PANIC_STOP_NR_KINDS:
 		break;
 	}
@@ -270,6 +292,12 @@ static bool line_matches(enum panic_stop_kind kind, const char *line,
 	case PANIC_STOP_UBSAN:
 		prefixes = ubsan_prefixes;
 		break;
+	case PANIC_STOP_SLAB: {
+		/* mm/slub.c's slab_bug(): "BUG %s (%s): %pV" (no colon after BUG) */
+		static const char bug[] = "BUG ";
+		return len > strlen(bug) && !memcmp(line, bug, strlen(bug)) &&
+		       line[strlen(bug)] != ':' && memmem(line, len, "): ", 3);
+	}
 	case PANIC_STOP_LOCKDEP: {
 		/* kernel/locking/lockdep.c's report headers */
 		static const char bug[] = "[ BUG: ", warning[] = "WARNING: ",
@@ -360,7 +388,7 @@ struct lkdb_error *panic_reason_in_log(const struct printk_log *log,
 		return lkdb_error_create(LKDB_ERROR_NOT_FOUND,
 					 "the OOM report is logged after the stop");
 	size_t looked = 0;
-	size_t limit = kind >= PANIC_STOP_KASAN && kind <= PANIC_STOP_LOCKDEP ?
+	size_t limit = kind >= PANIC_STOP_KASAN && kind <= PANIC_STOP_SLAB ?
 		       PANIC_REASON_RECORDS_LONG : PANIC_REASON_RECORDS;
 	for (size_t i = log->nr_records; i-- > 0 && looked < limit; looked++) {
 		const struct printk_record *r = &log->records[i];

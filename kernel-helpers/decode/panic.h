@@ -62,6 +62,7 @@ enum panic_stop_kind {
 	PANIC_STOP_KFENCE,
 	PANIC_STOP_UBSAN,
 	PANIC_STOP_LOCKDEP,
+	PANIC_STOP_SLAB,
 	PANIC_STOP_NR_KINDS
 };
 
@@ -147,6 +148,7 @@ const char *panic_stop_kind_name(enum panic_stop_kind kind);
  *  - OOM kill: none (NOT_FOUND): the stop comes before the report;
  *  - KASAN, KFENCE: "BUG: KASAN: ...", "BUG: KFENCE: ...";
  *  - UBSAN: "UBSAN: ...";
+ *  - slab corruption: SLUB's "BUG CACHE (Tainted: ...): WHAT" line;
  *  - lockdep: its "WARNING: ..." line with "lock" in it ("WARNING:
  *    possible circular locking dependency detected", "WARNING:
  *    inconsistent lock state", "WARNING: suspicious RCU usage", ...; not

@@ -101,17 +101,6 @@ struct lkdb_error *modfiles_default_path(struct modfiles_path *p,
 			ok = add_dir(p, d);
 		free(copy);
 	}
-	/*
-	 * The current directory when a module build left its modules.order
-	 * there (make M=DIR modules): the developer's own modules, as
-	 * lx-symbols looks for them where gdb was started.
-	 */
-	if (ok && access("modules.order", R_OK) == 0) {
-		char *cwd = realpath(".", NULL);
-		if (cwd)
-			ok = add_dir(p, cwd);
-		free(cwd);
-	}
 	char *dir = vmlinux_path ? realpath(vmlinux_path, NULL) : NULL;
 	if (dir) {
 		char *slash = strrchr(dir, '/');
@@ -138,6 +127,18 @@ struct lkdb_error *modfiles_default_path(struct modfiles_path *p,
 	if (ok && rel)
 		ok = add_dirf(p, "/usr/lib/debug/lib/modules/%s", rel) &&
 		     add_dirf(p, "/lib/modules/%s", rel);
+	/*
+	 * Last, the current directory when a module build left its
+	 * modules.order there (make M=DIR modules): the developer's own
+	 * out-of-tree modules, as lx-symbols looks where gdb was started;
+	 * last, so that a build there never hides the kernel's own modules.
+	 */
+	if (ok && access("modules.order", R_OK) == 0) {
+		char *cwd = realpath(".", NULL);
+		if (cwd)
+			ok = add_dir(p, cwd);
+		free(cwd);
+	}
 	return ok ? NULL : &lkdb_error_oom;
 }
 

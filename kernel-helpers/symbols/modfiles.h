@@ -37,13 +37,13 @@ struct lkdb_error *modfiles_path_add(struct modfiles_path *p, const char *dir,
  * The default path for a kernel whose vmlinux is vmlinux_path (may be
  * NULL) and release is release (may be NULL), first match wins:
  *  1. $LKDB_MODULE_PATH (directories separated by ':');
- *  2. the current directory if it has a modules.order (an out-of-tree
- *     module's build directory: make M=DIR);
- *  3. beside the vmlinux: for PREFIX/usr/lib/debug/boot/vmlinux-R or
+ *  2. beside the vmlinux: for PREFIX/usr/lib/debug/boot/vmlinux-R or
  *     PREFIX/boot/vmlinux-R (an unpacked package tree),
  *     PREFIX/usr/lib/debug/lib/modules/R and PREFIX/lib/modules/R; a
  *     kernel build tree (modules.order beside the vmlinux) itself;
- *  4. /usr/lib/debug/lib/modules/R, /lib/modules/R.
+ *  3. /usr/lib/debug/lib/modules/R, /lib/modules/R;
+ *  4. the current directory if it has a modules.order (an out-of-tree
+ *     module's build directory: make M=DIR).
  */
 struct lkdb_error *modfiles_default_path(struct modfiles_path *p,
 					 const char *vmlinux_path,

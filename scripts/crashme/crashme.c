@@ -18,6 +18,9 @@
  *   "7"  adds to a list whose first entry's prev was overwritten:
  *        CONFIG_DEBUG_LIST's "list_add corruption" (a BUG with
  *        CONFIG_BUG_ON_DATA_CORRUPTION, as Debian builds, else a WARN)
+ *   "8"  writes one byte past a 32-byte kmalloc object, then frees it:
+ *        with slub_debug=FZPU, SLUB's "Right Redzone overwritten" report
+ *        at the kfree (crashme_corrupt_slab), with its alloc/free tracks
  * Reading it prints the state and this list.
  */
 #include <linux/module.h>
@@ -73,6 +76,20 @@ static noinline void crashme_corrupt_list(void)
 	list_add(&crashme_entries[1], &crashme_list);
 }
 
+/* Not a constant: the compiler's bounds checks do not see the bug. */
+static volatile size_t crashme_slab_size = 32;
+
+static noinline void crashme_corrupt_slab(void)
+{
+	char *buf = kmalloc(crashme_slab_size, GFP_KERNEL);
+
+	if (!buf)
+		return;
+	buf[crashme_slab_size] = 'x';	/* the bug: into the right redzone */
+	kfree(buf);
+	barrier();	/* no tail call: this frame stays in the backtrace */
+}
+
 static ssize_t crashme_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
@@ -114,6 +131,9 @@ static ssize_t crashme_write(struct file *file, const char __user *ubuf,
 		break;
 	case '7':
 		crashme_corrupt_list();
+		break;
+	case '8':
+		crashme_corrupt_slab();
 		break;
 	default:
 		return -EINVAL;

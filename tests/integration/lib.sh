@@ -308,3 +308,35 @@ have_crash() {
     fi
     return 0
 }
+
+# bug_under_lkdb NAME PID GUEST GUEST-CMD [until-report|until-marker]:
+# lkdb (PID, started with --wait, its output in $TMP/NAME.{out,err}) waits;
+# the guest runs GUEST-CMD, then writes LKDB-AFTER-NAME to its console.
+# until-report (the default): lkdb's report ("***") is waited for, else lkdb
+# is ended; until-marker: lkdb gets Ctrl-C once the marker is on the
+# console.  The console ($GUEST/console.log) before the run goes in
+# $TMP/NAME.before, at the stop in $TMP/NAME.at-stop, once the guest went
+# on in $TMP/NAME.con (whole: the kernel's lines may reach it before a
+# marker written first; console_since gives the run's own); lkdb's status
+# in $status.
+bug_under_lkdb() {
+    local name=$1 pid=$2 guest=$3 cmd=$4 mode=${5:-until-report}
+    local log=$guest/console.log
+    wait_for "$TMP/$name.err" 'waiting for a panic' 60
+    tr -d '\r' <"$log" >"$TMP/$name.before"
+    "$GUEST_SH" run --no-wait "$guest" "$cmd; echo LKDB-AFTER-$name >/dev/console"
+    if [[ $mode == until-marker ]]; then
+        wait_for "$log" "LKDB-AFTER-$name" 120
+        kill -INT "$pid"
+    else
+        wait_for "$TMP/$name.out" '^\*\*\*$' 120 || kill "$pid"
+        tr -d '\r' <"$log" >"$TMP/$name.at-stop"
+    fi
+    wait "$pid"
+    status=$?
+    diag "$TMP/$name.out" "$TMP/$name.err"
+    wait_for "$log" "LKDB-AFTER-$name" 120
+    tr -d '\r' <"$log" >"$TMP/$name.con"
+}
+# console_since NAME: the console lines that came with bug_under_lkdb NAME.
+console_since() { tail -n +"$(($(wc -l <"$TMP/$1.before") + 1))" "$TMP/$1.con"; }

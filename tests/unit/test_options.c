@@ -240,7 +240,8 @@ TEST(stop_on_takes_kinds_by_word_or_all)
 			    1u << PANIC_STOP_HUNG_TASK |
 			    1u << PANIC_STOP_RCU_STALL | 1u << PANIC_STOP_OOM |
 			    1u << PANIC_STOP_KASAN | 1u << PANIC_STOP_KFENCE |
-			    1u << PANIC_STOP_UBSAN | 1u << PANIC_STOP_LOCKDEP));
+			    1u << PANIC_STOP_UBSAN | 1u << PANIC_STOP_LOCKDEP |
+			    1u << PANIC_STOP_SLAB));
 	CHECK(o.stop_off == 0);
 	lkdb_options_deinit(&o);
 	/* The debug kernel's detectors, on by default, turned off by word. */

@@ -200,6 +200,18 @@ TEST(report_lines_of_kasan_kfence_ubsan_and_lockdep)
 	check_reason(log, PANIC_STOP_LOCKDEP, texts[10]);
 	/* The detectors' "BUG: " lines are no oops. */
 	check_reason(log, PANIC_STOP_OOPS, NULL);
+	check_reason(log, PANIC_STOP_SLAB, NULL);
+	printk_log_destroy(log);
+	static const char *const slab[] = {
+		"=============================================================================",
+		"BUG kmalloc-32 (Tainted: G           O      ): Right Redzone overwritten",
+		"-----------------------------------------------------------------------------",
+		"0xffff8880041b1820-0xffff8880041b1820 @offset=2080. First byte 0x78 instead of 0xcc",
+		"Allocated in crashme_corrupt_slab+0x1c/0x40 [crashme] age=0 cpu=1 pid=96",
+	};
+	log = make_log(slab, 5);
+	check_reason(log, PANIC_STOP_SLAB, slab[1]);
+	check_reason(log, PANIC_STOP_OOPS, NULL);
 	printk_log_destroy(log);
 	static const char *const others[] = {
 		"WARNING: suspicious RCU usage",
@@ -281,13 +293,14 @@ TEST(guilty_frame_skips_the_reporting_machinery)
 		"lock_acquire", "_raw_spin_lock", "_raw_spin_lock_irqsave",
 		"page_fault_oops", "exc_page_fault", "asm_exc_page_fault",
 		"print_usage_bug.part.0", "mark_lock.cold", "__warn", "panic",
-		"kfree", "____kasan_slab_free",
+		"kfree", "____kasan_slab_free", "check_bytes_and_report",
+		"free_to_partial_list", "kmalloc_trace",
 	};
 	for (size_t i = 0; i < sizeof(machinery) / sizeof(machinery[0]); i++)
 		CHECK(panic_reporting_function(machinery[i]));
 	static const char *const culprits[] = {
 		"debugme_use_after_free", "debugme_abba", "crashme_write",
-		"vfs_write", "kmalloc_trace", "panicky", "dieter", "kfree_rcu_work",
+		"vfs_write", "crashme_corrupt_slab", "panicky", "dieter", "kfree_rcu_work",
 		"proc_reg_write", "lockref_get",
 	};
 	for (size_t i = 0; i < sizeof(culprits) / sizeof(culprits[0]); i++)

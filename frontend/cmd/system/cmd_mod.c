@@ -345,11 +345,12 @@ const struct lkdb_command lkdb_command_mod = {
 		 "  -S [DIR]  the same for every loaded module found in DIR (default:\n"
 		 "           the search path)\n"
 		 "Search path, first match wins: $LKDB_MODULE_PATH (':'-separated),\n"
-		 "the current directory if a module was built there (make M=: it has\n"
-		 "a modules.order), PREFIX/usr/lib/debug/lib/modules/RELEASE and PREFIX/lib/modules/RELEASE\n"
+		 "PREFIX/usr/lib/debug/lib/modules/RELEASE and PREFIX/lib/modules/RELEASE\n"
 		 "for a vmlinux in PREFIX/usr/lib/debug/boot or PREFIX/boot, the\n"
 		 "vmlinux's directory if it is a build tree, then\n"
-		 "/usr/lib/debug/lib/modules/RELEASE and /lib/modules/RELEASE.\n"
+		 "/usr/lib/debug/lib/modules/RELEASE and /lib/modules/RELEASE, and\n"
+		 "last the current directory if a module was built there (make M=:\n"
+		 "it has a modules.order).\n"
 		 "  --json  an array of {module, name, base (hex strings), size,\n"
 		 "          text_size, init_size, state, refcount, object_file (null\n"
 		 "          if not loaded)}\n"
@@ -360,10 +361,10 @@ const struct lkdb_command lkdb_command_mod = {
 	       "module's symbols into gdb at its section addresses (the file must be that\n"
 	       "module's .ko, built for this kernel, and the loaded build where the kernel\n"
 	       "keeps its srcversion or build id), \\-S all that are found\n"
-	       "(search path: $LKDB_MODULE_PATH, the current directory when an\n"
-	       "out-of-tree module was built there (it has a modules.order), the debug\n"
-	       "and module trees next to the vmlinux, /usr/lib/debug/lib/modules and\n"
-	       "/lib/modules).\n",
+	       "(search path: $LKDB_MODULE_PATH, the debug and module trees next to the\n"
+	       "vmlinux, /usr/lib/debug/lib/modules, /lib/modules, and the current\n"
+	       "directory when an out-of-tree module was built there: it has a\n"
+	       "modules.order).\n",
 	.flags = CMD_NEEDS_TARGET | CMD_JSON | CMD_NO_GDB,
 	.complete = complete_mod,
 };
