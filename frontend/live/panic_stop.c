@@ -184,9 +184,14 @@ struct lkdb_error *panic_stops_arm(struct lkdb_session *s)
 		if (shared)
 			continue;
 		uint64_t addr = 0;
-		struct lkdb_error *err = vmlinux_symbol(s->kernel.vmlinux,
-							sites[i].function,
-							&addr, NULL);
+		char found[256];
+		struct lkdb_error *err = panic_site_symbol(s->kernel.vmlinux,
+							   sites[i].function,
+							   &addr, found,
+							   sizeof(found));
+		if (!err && strcmp(found, sites[i].function) && s->options->timing)
+			fprintf(stderr, "lkdb: timing: the %s stop is on %s (the compiler's copy of %s)\n",
+				sites[i].option, found, sites[i].function);
 		if (err) {
 			if (asked)
 				lkdb_note(s, "warning: %s has no %s symbol: no stop on a kernel %s",

@@ -2,6 +2,7 @@
 #include "kernel-helpers/decode/panic.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kernel-helpers/core/kernel.h"
@@ -149,6 +150,37 @@ static const struct panic_stop_site sites[] = {
 	{ PANIC_STOP_SLAB, "slab", "add_taint", slab_callers, NULL,
 	  "check_bytes_and_report", false },
 };
+
+#define CLONE_NUMBERS 4
+struct lkdb_error *panic_site_symbol(const struct vmlinux *vm,
+				     const char *name, uint64_t *addr_ret,
+				     char *found, size_t size)
+{
+	static const char *const kinds[] = { "constprop", "isra", "part" };
+	snprintf(found, size, "%s", name);
+	struct lkdb_error *err = vmlinux_symbol(vm, name, addr_ret, NULL);
+	char cand[256];
+	if (!err || strlen(name) + 32 > sizeof(cand))
+		return err;
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		for (int n = 0; n < CLONE_NUMBERS; n++) {
+			snprintf(cand, sizeof(cand), "%s.%s.%d", name, kinds[k], n);
+			uint64_t addr = symbol_or_zero(vm, cand);
+			for (int m = 0; !addr && k == 0 && m < CLONE_NUMBERS; m++) {
+				snprintf(cand, sizeof(cand), "%s.constprop.%d.isra.%d",
+					 name, n, m);
+				addr = symbol_or_zero(vm, cand);
+			}
+			if (addr) {
+				lkdb_error_destroy(err);
+				*addr_ret = addr;
+				snprintf(found, size, "%s", cand);
+				return NULL;
+			}
+		}
+	}
+	return err;
+}
 
 const struct panic_stop_site *panic_stop_sites(size_t *nr_ret)
 {

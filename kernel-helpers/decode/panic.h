@@ -92,6 +92,17 @@ struct panic_stop_site {
 const struct panic_stop_site *panic_stop_sites(size_t *nr_ret);
 
 /*
+ * The link address of function name in vm, or of the copy the compiler
+ * made of it under another name when the vmlinux has no plain one
+ * (name.constprop.N, name.isra.N, name.part.N, name.constprop.N.isra.M,
+ * N and M below 4: gcc's interprocedural clones); found (size bytes) gets
+ * the symbol's name.  NOT_FOUND naming name when there is none.
+ */
+struct lkdb_error *panic_site_symbol(const struct vmlinux *vm,
+				     const char *name, uint64_t *addr_ret,
+				     char *found, size_t size);
+
+/*
  * Whether a call from the function named caller (a symbol name, perhaps
  * with a compiler suffix: "watchdog_timer_fn.cold") is site's report.
  */

@@ -20,8 +20,15 @@ const char fixture_rodata[256] = "not a banner";
 /* in .bss, which has no contents in the file */
 char fixture_bss[4096];
 
+/* gcc's clone of a function, named as gcc names it (panic_site_symbol) */
+void fixture_oom_clone(void) __asm__("oom_kill_process.constprop.0");
+void fixture_oom_clone(void)
+{
+}
+
 int main(void)
 {
+	fixture_oom_clone();
 	return fixture_bss[0];
 }
 
@@ -35,6 +42,7 @@ int main(void)
 
 #include "tap.h"
 #include "kernel-helpers/core/vmlinux.h"
+#include "kernel-helpers/decode/panic.h"
 
 static const char *fixture_path, *stripped_path, *real_path;
 
@@ -127,6 +135,33 @@ TEST(symbol)
 	CHECK(err_code == LKDB_ERROR_NOT_FOUND);
 	CHECK(strstr(err_message, "\"no_such_symbol\"") != NULL);
 	CHECK(strstr(err_message, fixture_path) == err_message);
+	vmlinux_destroy(vm);
+}
+
+/* A --stop-on site renamed by gcc (oom_kill_process.constprop.0) is found. */
+TEST(site_function_found_under_its_clone_name)
+{
+	struct vmlinux *vm = NULL;
+	take_error(vmlinux_open(fixture_path, &vm));
+	if (!vm) {
+		CHECK(0);
+		return;
+	}
+	uint64_t addr = 0, clone = 0;
+	char found[64];
+	CHECK(!vmlinux_symbol(vm, "oom_kill_process.constprop.0", &clone, NULL));
+	take_error(panic_site_symbol(vm, "oom_kill_process", &addr, found,
+				     sizeof(found)));
+	CHECK(err_code == 0 && addr == clone && addr != 0);
+	CHECK(!strcmp(found, "oom_kill_process.constprop.0"));
+	/* the plain name first */
+	take_error(panic_site_symbol(vm, "linux_banner", &addr, found,
+				     sizeof(found)));
+	CHECK(err_code == 0 && !strcmp(found, "linux_banner"));
+	take_error(panic_site_symbol(vm, "sched_show_task", &addr, found,
+				     sizeof(found)));
+	CHECK(err_code == LKDB_ERROR_NOT_FOUND &&
+	      strstr(err_message, "\"sched_show_task\""));
 	vmlinux_destroy(vm);
 }
 
@@ -343,6 +378,7 @@ int main(int argc, char **argv)
 
 	RUN(open_fixture);
 	RUN(symbol);
+	RUN(site_function_found_under_its_clone_name);
 	RUN(read);
 	RUN(text_range);
 	RUN(section_lookup);
