@@ -506,6 +506,8 @@ static struct lkdb_error *report_backtrace(struct lkdb_session *s,
 	return err;
 }
 
+static void print_everyone(struct lkdb_session *s, const char *heading);
+
 /* A debug kernel's detector: KASAN, KFENCE, UBSAN, lockdep, SLUB's checks. */
 static bool detector_kind(enum panic_stop_kind kind)
 {
@@ -1025,6 +1027,14 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 	if (log && detector_kind(f->kind))
 		print_recorded_stacks(s, log, reason == f->fallback ? NULL : reason,
 				      f->kind);
+	/*
+	 * A watchdog's panic (softdog's "Software Watchdog Timer expired",
+	 * a hard lockup's "Watchdog detected ..."): the panicking CPU runs
+	 * the watchdog's timer; what every CPU was running says more.
+	 */
+	if (f->kind == PANIC_STOP_PANIC &&
+	    memmem(reason, reason_len, "atchdog", 7))
+		print_everyone(s, "what each CPU was running when the watchdog fired");
 	if (src_file)
 		print_source(s, src_file, src_line);
 	free(src_file);
@@ -1381,12 +1391,16 @@ static void summary_cpu(struct backtrace_env *env, const struct task_info *t,
 	backtrace_frames_free(&f);
 }
 
-void panic_stops_interrupted(struct lkdb_session *s)
+/*
+ * Each CPU's task and top frames, the D-state count and the longest
+ * waiter, under the heading given (Ctrl-C's "where is everyone", a
+ * watchdog's panic).
+ */
+static void print_everyone(struct lkdb_session *s, const char *heading)
 {
 	struct task_list *tasks = NULL;
 	struct lkdb_error *err = task_lookup_read(s, "summary", &tasks);
-	lkdb_session_quiesce(s);
-	printf("--- where is everyone ---\n");
+	printf("--- %s ---\n", heading);
 	if (err) {
 		printf("    (no tasks: %s)\n", err->message);
 		lkdb_error_destroy(err);
@@ -1439,6 +1453,12 @@ void panic_stops_interrupted(struct lkdb_session *s)
 	printf("\n");
 	fflush(stdout);
 	task_lookup_release(s, tasks);
+}
+
+void panic_stops_interrupted(struct lkdb_session *s)
+{
+	lkdb_session_quiesce(s);
+	print_everyone(s, "where is everyone");
 }
 
 struct lkdb_error *panic_stops_continue_and_wait(struct lkdb_session *s)
