@@ -48,7 +48,7 @@ const struct lkdb_command lkdb_command_quit = {
 	.name = "quit",
 	.aliases = "q exit",
 	.handler = cmd_quit,
-	.summary = "detach (the target keeps running) and leave lkdb",
+	.summary = "detach and leave lkdb (the target keeps running; lkdb qemu ends QEMU)",
 	.usage = "quit\n"
 		 "Detach from the target, which goes on running, and exit.\n"
 		 "No breakpoint lkdb or you set is left in the target.",

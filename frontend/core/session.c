@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -1200,6 +1202,18 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
 	}
 }
 
+/* Characters typed at the terminal while the guest ran (see wait_stop). */
+static void drop_typeahead(struct lkdb_session *s)
+{
+	int pending = 0;
+	if (!s->interactive || ioctl(STDIN_FILENO, FIONREAD, &pending) ||
+	    pending <= 0)
+		return;
+	tcflush(STDIN_FILENO, TCIFLUSH);
+	lkdb_note(s, "dropped %d character%s typed while the guest ran: its console takes no input from here, and they would have run as commands",
+		  pending, pending == 1 ? "" : "s");
+}
+
 struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
 					  struct mi_output **ret)
 {
@@ -1207,6 +1221,8 @@ struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
 	for (;;) {
 		struct lkdb_error *err = lkdb_session_next_stop(
 			s, GDB_TIMEOUT_NONE, ret);
+		if (!err)
+			drop_typeahead(s);
 		if (err || !live || !live->own_stop(s, *ret))
 			return err;
 		mi_output_destroy(*ret);
@@ -1267,10 +1283,12 @@ void lkdb_session_end(struct lkdb_session *s)
 		struct lkdb_error *err = gdb_driver_call(s->gdb, GDB_CALL_QUIET,
 							 5000, "-target-detach",
 							 NULL, 0, &r);
+		/* lkdb qemu ends its QEMU after this, unless `detach`. */
+		bool qemu_ends = s->options->qemu && !s->detach_requested;
 		if (!err && r.record->result_class == MI_CLASS_DONE &&
 		    s->options->remote)
-			lkdb_note(s, "detached from %s; the target keeps running",
-				  s->options->remote);
+			lkdb_note(s, "detached from %s%s", s->options->remote,
+				  qemu_ends ? "" : "; the target keeps running");
 		if (!err)
 			gdb_call_result_deinit(&r);
 		lkdb_error_destroy(err);

@@ -217,7 +217,10 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
  * The one loop after the guest was resumed: wait for its stop, and pass
  * over lkdb's own (the live hooks' own_stop: a module inserted or
  * removed, handled there), continuing the guest after each; *ret is the
- * first stop that is not lkdb's own.
+ * first stop that is not lkdb's own.  At a terminal, what was typed while
+ * the guest ran is dropped with a note: the guest's console takes no
+ * input from lkdb's terminal, and those lines would run as commands at
+ * the prompt (gdb's `clear` deletes breakpoints).
  */
 struct lkdb_error *lkdb_session_wait_stop(struct lkdb_session *s,
 					  struct mi_output **ret);

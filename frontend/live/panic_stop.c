@@ -1039,8 +1039,10 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		print_source(s, src_file, src_line);
 	free(src_file);
 	printf("--- last log lines ---\n");
+	/* A detector's whole report is above, decoded: only the last lines. */
 	if (log)
-		print_log_tail(log, reason == f->fallback ? NULL : reason);
+		print_log_tail(log, reason == f->fallback || detector_kind(f->kind) ?
+				    NULL : reason);
 	else
 		printf("    (log not readable: %s)\n", log_err->message);
 	printf("***\n");

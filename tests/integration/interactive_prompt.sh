@@ -111,6 +111,19 @@ think; keys h e; think; keys Tab
 check "after Ctrl-C at the prompt Tab still completes" wait_last '^lkdb> help$'
 clear_line
 
+# A line typed while the guest runs (gdb's clear would delete
+# breakpoints) is dropped at the next stop, a breakpoint's here (Ctrl-C's
+# SIGINT flushes the terminal's input itself), with one note.
+run_cmd 'tbreak ksys_sync'
+wait_output '^Temporary breakpoint [0-9]+ at '
+run_cmd 'continue'
+poll 15 seen '^Continuing\.$'
+think; type_text clear; keys Enter; think
+"$GUEST_SH" run --no-wait "$g" sync
+check "text typed while the guest ran is dropped at the stop, with a note" \
+    poll 60 seen_then_prompt '^lkdb: dropped 6 characters typed while the guest ran'
+check "... and was not run as a command" \
+    bash -c "! grep -q 'No breakpoint at this line' <<<\"\$1\"" _ "$(since_mark)"
 # continue, then Ctrl-C: the guest stops, the prompt comes back, bt works.
 run_cmd 'p jiffies'
 wait_output '^\$[0-9]+ = [0-9]+$'

@@ -58,4 +58,6 @@ check "ps after the panic: every read from guest RAM, the panicking shell listed
 qpid=$(cat "$TMP/qemu.pid" 2>/dev/null)
 echo "# QEMU was PID ${qpid:-?}"
 check "QEMU ended with lkdb" bash -c "test -n '$qpid' && ! kill -0 '$qpid' 2>/dev/null"
+check "leaving says QEMU was stopped, not that the target keeps running" \
+    bash -c "grep -q '^lkdb: detached from ' '$TMP/err' && ! grep -q 'keeps running' '$TMP/err' && grep -q '^lkdb: stopped QEMU' '$TMP/err'"
 done_testing
