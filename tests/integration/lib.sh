@@ -340,3 +340,27 @@ bug_under_lkdb() {
 }
 # console_since NAME: the console lines that came with bug_under_lkdb NAME.
 console_since() { tail -n +"$(($(wc -l <"$TMP/$1.before") + 1))" "$TMP/$1.con"; }
+
+# initrd_with_modules BASE LIST MODULE...: BASE (an initrd) with a cpio
+# layer after it holding the fixture's MODULEs and what modprobe
+# --show-depends names for them, in load order, listed in the guest's
+# /etc/lkdb/LIST.modules (paths under /lib/modules/$(uname -r)); prints
+# the new initrd's path.
+initrd_with_modules() {
+    local base=$1 list=$2 verb path rel
+    shift 2
+    local layer=$TMP/$list-layer
+    mkdir -p "$layer/etc/lkdb"
+    : >"$layer/etc/lkdb/$list.modules"
+    modprobe -a -d "$LKDB_KERNEL_DIR" -S "$LKDB_KVER" --show-depends "$@" >"$TMP/$list.deps" 2>&1 ||
+        { diag "$TMP/$list.deps"; bail_out "modprobe --show-depends $* failed in $LKDB_KERNEL_DIR"; }
+    while read -r verb path _; do
+        [[ $verb == insmod ]] || continue
+        rel=${path#"$LKDB_MODULES_DIR"/}
+        mkdir -p "$layer/lib/modules/$LKDB_KVER/$(dirname "$rel")"
+        cp "$path" "$layer/lib/modules/$LKDB_KVER/$rel"
+        printf '%s\n' "$rel" >>"$layer/etc/lkdb/$list.modules"
+    done <"$TMP/$list.deps"
+    { cat "$base"; (cd "$layer" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n); } >"$TMP/$list-initrd.gz"
+    echo "$TMP/$list-initrd.gz"
+}

@@ -10,21 +10,9 @@
 # when the watchdog fired, a line per CPU of the guest.
 . "$(dirname "$0")/lib.sh"
 V=$LKDB_VMLINUX
-layer=$TMP/layer
-mkdir -p "$layer/etc/lkdb"
-: >"$layer/etc/lkdb/softdog.modules"
-modprobe -d "$LKDB_KERNEL_DIR" -S "$LKDB_KVER" --show-depends softdog >"$TMP/deps" 2>&1 ||
-    { diag "$TMP/deps"; bail_out "modprobe --show-depends softdog failed in $LKDB_KERNEL_DIR"; }
-while read -r verb path _; do
-    [[ $verb == insmod ]] || continue
-    rel=${path#"$LKDB_MODULES_DIR"/}
-    mkdir -p "$layer/lib/modules/$LKDB_KVER/$(dirname "$rel")"
-    cp "$path" "$layer/lib/modules/$LKDB_KVER/$rel"
-    printf '%s\n' "$rel" >>"$layer/etc/lkdb/softdog.modules"
-done <"$TMP/deps"
-grep -q softdog "$layer/etc/lkdb/softdog.modules" || bail_out "no softdog.ko under $LKDB_MODULES_DIR"
-{ cat "$LKDB_INITRD"; (cd "$layer" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n); } >"$TMP/initrd.gz"
-g=$(LKDB_INITRD=$TMP/initrd.gz own_guest softdog --mem 256) || exit 1
+initrd=$(initrd_with_modules "$LKDB_INITRD" softdog softdog) || exit 1
+grep -q softdog "$TMP/softdog-layer/etc/lkdb/softdog.modules" || bail_out "no softdog.ko under $LKDB_MODULES_DIR"
+g=$(LKDB_INITRD=$initrd own_guest softdog --mem 256) || exit 1
 trap '"$GUEST_SH" stop "$g" >/dev/null 2>&1; rm -rf "$TMP"' EXIT
 port=$(guest_port "$g") || exit 1
 # All but the last with no parameters; softdog with its own.

@@ -18,20 +18,7 @@ initrd=$(bash "$LKDB_SCRIPTS/make-kdump.sh" --fixture "$FIXTURE_ENV" --initrds 2
     bail_out "the disk guest's initrd could not be made (scripts/make-kdump.sh --initrds)"
 }
 # The swap file's modules, in load order, in a cpio layer after the rest.
-layer=$TMP/layer
-mkdir -p "$layer/etc/lkdb"
-: >"$layer/etc/lkdb/swapfile.modules"
-modprobe -a -d "$LKDB_KERNEL_DIR" -S "$LKDB_KVER" --show-depends ext4 loop >"$TMP/deps" 2>&1 ||
-    { diag "$TMP/deps"; bail_out "modprobe --show-depends ext4 loop failed in $LKDB_KERNEL_DIR"; }
-while read -r verb path; do
-    [[ $verb == insmod ]] || continue
-    rel=${path#"$LKDB_MODULES_DIR"/}
-    mkdir -p "$layer/lib/modules/$LKDB_KVER/$(dirname "$rel")"
-    cp "$path" "$layer/lib/modules/$LKDB_KVER/$rel"
-    printf '%s\n' "$rel" >>"$layer/etc/lkdb/swapfile.modules"
-done <"$TMP/deps"
-{ cat "$initrd"; (cd "$layer" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -9n); } >"$TMP/initrd.gz"
-initrd=$TMP/initrd.gz
+initrd=$(initrd_with_modules "$initrd" swapfile ext4 loop) || exit 1
 
 disk=$LKDB_GUESTS/swap.raw
 rm -f "$disk"
