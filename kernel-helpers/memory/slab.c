@@ -196,7 +196,16 @@ struct lkdb_error *kernel_read_slab_caches(struct kernel *k,
 	if (err)
 		warn(ret, lkdb_error_prefix(err, "slab_caches"));
 	ret->caches = calloc(w.nr ? w.nr : 1, sizeof(*ret->caches));
-	unsigned char *buf = malloc(l.cache_size);
+	/*
+	 * SLUB allocates struct kmem_cache with node[] cut to nr_node_ids
+	 * (kmem_cache_init(): offsetof(node) + nr_node_ids pointers): reading
+	 * all of node[MAX_NUMNODES] runs into whatever follows the object, a
+	 * page a filtered dump may lack.
+	 */
+	uint64_t read_size = l.cache_size;
+	if (l.node + l.node_size == l.cache_size)
+		read_size = l.node + nr_nodes * 8;
+	unsigned char *buf = calloc(1, l.cache_size);
 	if (!ret->caches || !buf) {
 		free(buf);
 		list_walk_deinit(&w);
@@ -206,7 +215,7 @@ struct lkdb_error *kernel_read_slab_caches(struct kernel *k,
 	for (size_t i = 0; i < w.nr; i++) {
 		struct kernel_slab_cache *c = &ret->caches[ret->nr];
 		c->addr = w.entries[i];
-		err = k->memory.read(k->memory.context, c->addr, buf, l.cache_size);
+		err = k->memory.read(k->memory.context, c->addr, buf, read_size);
 		if (err) {
 			warn(ret, lkdb_error_prefix(err, "struct kmem_cache 0x%" PRIx64,
 						    c->addr));
