@@ -50,7 +50,8 @@ const struct lkdb_command lkdb_command_quit = {
 	.handler = cmd_quit,
 	.summary = "detach and leave lkdb (the target keeps running; lkdb qemu ends QEMU)",
 	.usage = "quit\n"
-		 "Detach from the target, which goes on running, and exit.\n"
+		 "Detach from the target, which goes on running, and exit\n"
+		 "(lkdb qemu ends its QEMU; detach leaves it running).\n"
 		 "No breakpoint lkdb or you set is left in the target.",
 	.man = ".BR quit \" (also \" q \", \" exit )\n"
 	       "Detach and leave; the target keeps running (under\n"

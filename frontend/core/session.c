@@ -1206,8 +1206,9 @@ struct lkdb_error *lkdb_session_next_stop(struct lkdb_session *s,
 static void drop_typeahead(struct lkdb_session *s)
 {
 	int pending = 0;
-	if (!s->interactive || ioctl(STDIN_FILENO, FIONREAD, &pending) ||
-	    pending <= 0)
+	/* Not from the background: tcflush would stop lkdb (SIGTTOU). */
+	if (!s->interactive || tcgetpgrp(STDIN_FILENO) != getpgrp() ||
+	    ioctl(STDIN_FILENO, FIONREAD, &pending) || pending <= 0)
 		return;
 	tcflush(STDIN_FILENO, TCIFLUSH);
 	lkdb_note(s, "dropped %d character%s typed while the guest ran: its console takes no input from here, and they would have run as commands",

@@ -38,6 +38,7 @@
 #include "kernel-helpers/log/logparse.h"
 #include "kernel-helpers/tasks/runq.h"
 #include "kernel-helpers/log/printk.h"
+#include "kernel-helpers/memory/meminfo.h"
 #include "frontend/live/source_tree.h"
 #include "frontend/live/stop_frame.h"
 #include "kernel-helpers/symbols/symbolize.h"
@@ -54,6 +55,8 @@
 /* Frames of the backtrace (gdb may not stop at the entry frame). */
 /* How long panic() may take from its entry to its message being logged. */
 #define PANIC_MESSAGE_TIMEOUT_MS 10000
+/* Stops on the way to it that are not the message (see run_panic_to_message). */
+#define PANIC_MESSAGE_TRIES 8
 #define MI_TIMEOUT_MS 10000
 
 #define PANIC_STOPS_MAX (4 + PANIC_STOP_NR_KINDS)
@@ -86,10 +89,13 @@ struct panic_stops {
 	struct x86_64_regs last_regs;
 };
 
+/* name, or the compiler's copy of it (panic_site_symbol()). */
 static bool symbol_exists(const struct vmlinux *vm, const char *name)
 {
 	uint64_t addr;
-	struct lkdb_error *err = vmlinux_symbol(vm, name, &addr, NULL);
+	char found[256];
+	struct lkdb_error *err = panic_site_symbol(vm, name, &addr, found,
+						   sizeof(found));
 	lkdb_error_destroy(err);
 	return !err;
 }
@@ -661,6 +667,43 @@ static void print_wait(struct lkdb_session *s, struct backtrace_env *env,
 	printf("  (hang: every blocked task's chain)\n");
 }
 
+/*
+ * An OOM stop: the memory summary, kmem -i's figures (meminfo.h) in kB,
+ * as the kernel's own report starts with its Mem-Info.
+ */
+static void print_memory_summary(struct lkdb_session *s)
+{
+	struct kernel_meminfo m;
+	struct lkdb_error *err = kernel_read_meminfo(lkdb_session_kernel(s), &m);
+	if (err) {
+		printf("    memory: (not readable: %s)\n", err->message);
+		lkdb_error_destroy(err);
+		return;
+	}
+	uint64_t kb = m.page_size / 1024;
+	printf("    memory:");
+	if (m.have_total)
+		printf(" total %" PRIu64 " kB", m.total * kb);
+	if (m.have_free && m.have_total && m.total)
+		printf(", free %" PRIu64 " kB (%" PRIu64 "%%)", m.free * kb,
+		       m.free * 100 / m.total);
+	else if (m.have_free)
+		printf(", free %" PRIu64 " kB", m.free * kb);
+	if (m.have_cached)
+		printf(", cached %" PRIu64 " kB", m.cached * kb);
+	if (m.have_slab)
+		printf(", slab %" PRIu64 " kB", m.slab * kb);
+	if (m.have_swap)
+		printf(", swap %" PRIu64 " of %" PRIu64 " kB free",
+		       m.swap_free * kb, m.swap_total * kb);
+	if (m.have_commit)
+		printf(", committed %" PRIu64 " kB", m.committed * kb);
+	printf("  (kmem -i)\n");
+	for (size_t i = 0; i < m.nr_warnings; i++)
+		lkdb_note(s, "report: memory: %s", m.warnings[i]);
+	kernel_meminfo_deinit(&m);
+}
+
 /* An OOM stop: the five tasks with the largest RSS, as the kernel's list. */
 #define REPORT_LARGEST_TASKS 5
 static void print_largest_tasks(const struct task_list *tasks,
@@ -943,6 +986,8 @@ static void print_report(struct lkdb_session *s, struct stop_facts *f)
 		find_guilty(s, t, f);
 	else if (detector_kind(f->kind))
 		f->guilty_why = "the CPU's task is not known";
+	if (f->kind == PANIC_STOP_OOM)
+		print_memory_summary(s);
 	if (f->kind == PANIC_STOP_OOM && tasks)
 		print_largest_tasks(tasks,
 				    kernel_page_size(lkdb_session_kernel(s)) / 1024);
@@ -1118,7 +1163,9 @@ static const struct panic_stop_site *stop_site(struct lkdb_session *s,
 	bool origin_known = origin[0] != '\0';
 	size_t nr;
 	const struct panic_stop_site *sites = panic_stop_sites(&nr);
-	for (size_t i = 0; i < nr; i++) {
+	const struct panic_stop_site *match[PANIC_STOP_NR_KINDS];
+	size_t nr_match = 0;
+	for (size_t i = 0; i < nr && nr_match < PANIC_STOP_NR_KINDS; i++) {
 		const struct panic_stop_site *site = &sites[i];
 		if (strcmp(site->function, at->function) ||
 		    !(p->enabled & (1u << site->kind)))
@@ -1128,9 +1175,29 @@ static const struct panic_stop_site *stop_site(struct lkdb_session *s,
 			continue;
 		if (site->origin && origin_known && strcmp(site->origin, origin))
 			continue;
-		return site;
+		match[nr_match++] = site;
 	}
-	return NULL;
+	if (nr_match <= 1)
+		return nr_match ? match[0] : NULL;
+	/*
+	 * Told apart by nothing read (an unreadable caller or origin): the
+	 * kind whose report's first line is in the log, else the first.
+	 */
+	struct printk_log *log = NULL;
+	err = read_log(s, &log);
+	lkdb_error_destroy(err);
+	for (size_t i = 0; log && i < nr_match; i++) {
+		const char *line;
+		size_t len;
+		err = panic_reason_in_log(log, match[i]->kind, &line, &len);
+		lkdb_error_destroy(err);
+		if (!err) {
+			printk_log_destroy(log);
+			return match[i];
+		}
+	}
+	printk_log_destroy(log);
+	return match[0];
 }
 
 bool panic_stops_not_a_report(struct lkdb_session *s,
@@ -1139,8 +1206,11 @@ bool panic_stops_not_a_report(struct lkdb_session *s,
 	struct panic_stops *p = s->panic_stops;
 	int which = p ? breakpoint_stop_index(s->gdb, stopped, p->numbers,
 					      p->addrs, p->nr_bps) : -1;
-	return which >= 0 && p->sites[which] &&
-	       !stop_site(s, which, stopped_thread(s, stopped));
+	if (which < 0 || !p->sites[which])
+		return false;
+	int thread = stopped_thread(s, stopped), cpu;
+	stop_thread_cpu(s, &thread, &cpu);
+	return !stop_site(s, which, thread);
 }
 
 bool panic_stops_repeated(struct lkdb_session *s,
@@ -1175,24 +1245,29 @@ static void run_panic_to_message(struct lkdb_session *s,
 	const struct panic_symbols *syms = &s->panic_stops->syms;
 	if (!syms->after_message)
 		return;
-	int temp;
+	int temp = -1;
 	struct lkdb_error *err = breakpoint_insert(
 		s->gdb, syms->after_message + s->kernel.kaslr_offset,
 		BREAK_HARDWARE | BREAK_TEMPORARY | BREAK_SILENT,
 		&temp);
+	bool inserted = !err;
 	struct mi_output *stopped = NULL;
 	double deadline = lkdb_now_seconds() + PANIC_MESSAGE_TIMEOUT_MS / 1000.0;
-	/* Again when the stop repeats panic()'s entry (panic_stops_repeated). */
-	for (int tries = 0; !err && tries < 8; tries++) {
+	/*
+	 * Again when the stop repeats panic()'s entry (panic_stops_repeated)
+	 * or is a --stop-on site's call that is no report (panic() calls
+	 * dump_stack(), lockdep's site); at most PANIC_MESSAGE_TRIES times,
+	 * the last such stop is where the report is made.
+	 */
+	for (int tries = 0; !err && tries < PANIC_MESSAGE_TRIES; tries++) {
 		err = exec_continue(s);
 		int left = (int)((deadline - lkdb_now_seconds()) * 1000);
 		if (!err)
 			err = lkdb_session_next_stop(s, left > 0 ? left : 1,
 						     &stopped);
-		/* Also past a --stop-on site's call that is no report
-		 * (panic() calls dump_stack(), lockdep's site). */
 		if (err || !stopped || (!panic_stops_repeated(s, stopped) &&
-					!panic_stops_not_a_report(s, stopped)))
+					!panic_stops_not_a_report(s, stopped)) ||
+		    tries == PANIC_MESSAGE_TRIES - 1)
 			break;
 		mi_output_destroy(stopped);
 		stopped = NULL;
@@ -1207,9 +1282,10 @@ static void run_panic_to_message(struct lkdb_session *s,
 		if (!err)
 			err = lkdb_session_next_stop(s, MI_TIMEOUT_MS, &stopped);
 	}
+	/* The one-shot breakpoint goes unless it was the stop (gdb's). */
+	if (inserted && (!stopped || stopped_breakpoint(stopped) != temp))
+		breakpoint_delete(s->gdb, temp);
 	if (stopped) {
-		if (stopped_breakpoint(stopped) != temp)
-			breakpoint_delete(s->gdb, temp);
 		int thread = stopped_thread(s, stopped);
 		if (thread > 0)
 			f->thread = thread;

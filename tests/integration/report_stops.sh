@@ -18,7 +18,8 @@
 #  - oom: `tail /dev/zero` grows until the OOM killer runs: lkdb stops
 #    before the kill; the victim it names is the PID and name of the
 #    console's "Out of memory: Killed process PID (NAME)", the first of
-#    its largest tasks.
+#    its largest tasks; its memory summary's free figure is the free pages
+#    of the kernel's own Mem-Info that follows.
 #  - list corruption (crashme "7": CONFIG_DEBUG_LIST, a BUG under Debian's
 #    CONFIG_BUG_ON_DATA_CORRUPTION): the oops stop's title is the
 #    console's "list_add corruption. ..." line.
@@ -208,6 +209,13 @@ check "oom: the title names the victim the console says was killed (${con_pid:-n
     test "$(title 'Out of memory' oom)" = "Out of memory: killing process ${con_pid:-none} (${con_comm:-none})"
 check "oom: the victim line names that process" \
     grep -qE "^    victim: ${con_comm:-none} \\(pid ${con_pid:-none}\\)" <<<"$r"
+# The kernel's own report, printed after the stop: its Mem-Info line's
+# free pages (global NR_FREE_PAGES) against lkdb's free figure, within 2 %.
+k_free=$(con | sed -n '/LKDB-OOM/,$p' | sed -nE 's/.* free:([0-9]+) free_pcp:.*/\1/p' | head -n 1)
+l_free=$(sed -nE 's/^    memory: total [0-9]+ kB, free ([0-9]+) kB.*/\1/p' <<<"$r")
+echo "# free: the kernel's report ${k_free:-?} pages, lkdb's ${l_free:-?} kB"
+check "oom: the memory summary's free figure is the kernel's Mem-Info free (within 2 %)" \
+    bash -c "test -n '$k_free' -a -n '$l_free' && d=\$(( $l_free / 4 - $k_free )) && test \$(( (d < 0 ? -d : d) * 50 )) -le $k_free"
 check "oom: it is the first of the largest tasks by RSS" \
     grep -qE "^ +${con_pid:-none}  ${con_comm:-none} " <(grep -A1 'largest tasks by RSS' <<<"$r")
 check "oom: the guest runs on after the stop" alive
