@@ -24,8 +24,9 @@
 # machine_kexec, 73e2f3b), and bt took -F, -FF and -e (help bt, 3148ad2; its --json
 # schema since 05367bb), and the task header took crash 8.0.2's widths
 # (PID %-7d, CPU %-3s: f1f7bfd), and bt marks where a walk leaves the IRQ
-# stack (its --json leaves_irq_stack, help bt: dea8882).
-BASELINE=dea8882ce5a777dcdd7b6e178e73f62221d56dbd
+# stack (its --json leaves_irq_stack, help bt: dea8882), and help mod's
+# search path ends with the current directory of a module build (b289831).
+BASELINE=b289831584b1e72eca2ad6a63865ccc229dbd788
 SRC=$(cd "$LKDB_SCRIPTS/.." && pwd)
 V=$LKDB_VMLINUX
 
